@@ -1,0 +1,111 @@
+//! A period's imported records, grouped by kind, with the table of files they came from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+
+/// An input file as later layers cite it in evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// Path as given (with `!member` / `#sheet` for archive members and sheets).
+    pub name: String,
+    /// Stable format id (`alipay.fund_flow`).
+    pub format: String,
+}
+
+/// Everything imported for a run. Order within each vector is import order (file, then line);
+/// consumers that need another order sort explicitly.
+///
+/// Orders: the same (platform, order number) may arrive from several files (Taobao's 订单报表
+/// carries amounts, its 宝贝报表 the lines); [`Dataset::merged_orders`] combines them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub files: Vec<SourceFile>,
+    pub orders: Vec<Order>,
+    pub after_sales: Vec<AfterSale>,
+    pub fund_flows: Vec<FundFlowRow>,
+    pub payments: Vec<PaymentRow>,
+    pub settlements: Vec<SettlementRow>,
+    pub erp_orders: Vec<ErpOrder>,
+    pub shipments: Vec<Shipment>,
+    pub return_receipts: Vec<ReturnReceipt>,
+    pub complaints: Vec<Complaint>,
+}
+
+impl Dataset {
+    pub fn push(&mut self, record: Record) {
+        match record {
+            Record::Order(r) => self.orders.push(r),
+            Record::AfterSale(r) => self.after_sales.push(r),
+            Record::FundFlow(r) => self.fund_flows.push(r),
+            Record::Payment(r) => self.payments.push(r),
+            Record::Settlement(r) => self.settlements.push(r),
+            Record::ErpOrder(r) => self.erp_orders.push(r),
+            Record::Shipment(r) => self.shipments.push(r),
+            Record::ReturnReceipt(r) => self.return_receipts.push(r),
+            Record::Complaint(r) => self.complaints.push(r),
+        }
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(usize::try_from(id.0).ok()?)
+    }
+
+    /// File name for evidence; `?` if the id is unknown (never expected).
+    pub fn file_name(&self, id: FileId) -> &str {
+        self.file(id).map_or("?", |f| f.name.as_str())
+    }
+
+    /// Orders with records of the same (platform, order number) merged: the first record's
+    /// scalar fields win where set, later records fill what is missing, lines are
+    /// concatenated. Result sorted by (platform, order number).
+    pub fn merged_orders(&self) -> Vec<Order> {
+        let mut sorted: Vec<&Order> = self.orders.iter().collect();
+        sorted.sort_by(|a, b| {
+            (a.platform, &a.order_no, a.source).cmp(&(b.platform, &b.order_no, b.source))
+        });
+        let mut out: Vec<Order> = Vec::with_capacity(sorted.len());
+        for order in sorted {
+            match out.last_mut() {
+                Some(last)
+                    if last.platform == order.platform && last.order_no == order.order_no =>
+                {
+                    last.absorb(order)
+                }
+                _ => out.push(order.clone()),
+            }
+        }
+        out
+    }
+}
+
+impl Order {
+    /// Fills this order's missing fields from another record of the same order.
+    pub fn absorb(&mut self, other: &Order) {
+        fn fill<T: Clone>(a: &mut Option<T>, b: &Option<T>) {
+            if a.is_none() {
+                a.clone_from(b);
+            }
+        }
+        fill(&mut self.shop, &other.shop);
+        if self.status == OrderStatus::Unknown {
+            self.status = other.status;
+            self.status_text.clone_from(&other.status_text);
+        }
+        fill(&mut self.created_at, &other.created_at);
+        fill(&mut self.paid_at, &other.paid_at);
+        fill(&mut self.shipped_at, &other.shipped_at);
+        fill(&mut self.finished_at, &other.finished_at);
+        fill(&mut self.goods, &other.goods);
+        fill(&mut self.postage, &other.postage);
+        fill(&mut self.seller_discount, &other.seller_discount);
+        fill(&mut self.platform_discount, &other.platform_discount);
+        fill(&mut self.other_discount, &other.other_discount);
+        fill(&mut self.paid, &other.paid);
+        fill(&mut self.seller_receivable, &other.seller_receivable);
+        fill(&mut self.refunded, &other.refunded);
+        fill(&mut self.payment_no, &other.payment_no);
+        self.lines.extend(other.lines.iter().cloned());
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain core of duizhang: exact money ([`Fen`]), Beijing time ([`BeijingTime`]), the
+//! normalised records that importers produce ([`Record`]), a period's [`Dataset`], and the
+//! [`Finding`] contract of CHECKS.md. No I/O lives here.
+
+pub mod dataset;
+pub mod finding;
+pub mod model;
+pub mod money;
+pub mod time;
+
+pub use dataset::{Dataset, SourceFile};
+pub use finding::{Evidence, Finding, FindingSeverity, Owner};
+pub use model::*;
+pub use money::{Fen, MoneyError, RatePpm};
+pub use time::{BeijingTime, Period, TimeError};

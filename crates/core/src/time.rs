@@ -1,0 +1,331 @@
+//! Beijing time. Every bill and export writes naive local times (Asia/Shanghai, no DST since
+//! 1991), so the domain keeps civil date-times and never converts through UTC.
+
+use std::fmt;
+
+use jiff::civil::{Date, DateTime};
+use serde::{Deserialize, Serialize};
+
+/// A moment in Beijing time, to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BeijingTime(pub DateTime);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a date-time: {0:?}")]
+pub struct TimeError(pub String);
+
+impl TimeError {
+    pub fn zh(&self) -> String {
+        format!("“{}”不是有效的日期时间", self.0)
+    }
+}
+
+impl BeijingTime {
+    pub fn new(y: i16, mo: i8, d: i8, h: i8, mi: i8, s: i8) -> Option<BeijingTime> {
+        DateTime::new(y, mo, d, h, mi, s, 0).ok().map(BeijingTime)
+    }
+
+    pub fn date(self) -> Date {
+        self.0.date()
+    }
+
+    /// Parses the shapes sellers' files use: `2026-10-01 09:12:33`, `2026/10/1 9:12`,
+    /// `2026-10-01T09:12:33`, `2026-10-01 09:12:33.683`, `2019年09月16日 00:00:00`,
+    /// a date alone (`2026-10-01`, `20261012`) as midnight.
+    pub fn parse(text: &str) -> Result<BeijingTime, TimeError> {
+        let err = || TimeError(text.to_string());
+        let s = text.trim();
+        if s.is_empty() {
+            return Err(err());
+        }
+        // Compact date `20261012`.
+        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+            let n = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<i16>().ok());
+            let (y, m, d) = (
+                n(0..4).ok_or_else(err)?,
+                n(4..6).ok_or_else(err)?,
+                n(6..8).ok_or_else(err)?,
+            );
+            return BeijingTime::new(
+                y,
+                i8::try_from(m).map_err(|_| err())?,
+                i8::try_from(d).map_err(|_| err())?,
+                0,
+                0,
+                0,
+            )
+            .ok_or_else(err);
+        }
+        let mut numbers = [0i64; 7];
+        let mut count = 0usize;
+        let mut current: Option<i64> = None;
+        let mut fraction_started = false;
+        for (i, c) in s.char_indices() {
+            if let Some(d) = c.to_digit(10) {
+                if fraction_started {
+                    continue; // sub-second digits are dropped: bills are to the second
+                }
+                let v = current.unwrap_or(0) * 10 + i64::from(d);
+                if v > 99_999 {
+                    return Err(err());
+                }
+                current = Some(v);
+                continue;
+            }
+            if let Some(v) = current.take() {
+                if count >= 6 {
+                    return Err(err());
+                }
+                numbers[count] = v;
+                count += 1;
+            }
+            let separator_ok = match c {
+                '-' | '/' | '年' | '月' => count < 3,
+                '日' => count == 3,
+                ' ' | 'T' => count == 3 || (count > 3 && c == ' '),
+                ':' => (4..6).contains(&count),
+                '.' => count == 6 && !fraction_started,
+                _ => false,
+            };
+            if !separator_ok {
+                return Err(err());
+            }
+            if c == '.' {
+                fraction_started = true;
+            }
+            let _ = i;
+        }
+        if let Some(v) = current.take() {
+            if !fraction_started {
+                if count >= 6 {
+                    return Err(err());
+                }
+                numbers[count] = v;
+                count += 1;
+            }
+        }
+        if !(count == 3 || count == 5 || count == 6) {
+            return Err(err());
+        }
+        let narrow = |v: i64| i8::try_from(v).map_err(|_| err());
+        let year = i16::try_from(numbers[0]).map_err(|_| err())?;
+        if !(1990..=2200).contains(&year) {
+            return Err(err());
+        }
+        BeijingTime::new(
+            year,
+            narrow(numbers[1])?,
+            narrow(numbers[2])?,
+            narrow(numbers[3])?,
+            narrow(numbers[4])?,
+            narrow(numbers[5])?,
+        )
+        .ok_or_else(err)
+    }
+
+    /// Days later (negative: earlier), same clock time.
+    pub fn plus_days(self, days: i64) -> BeijingTime {
+        BeijingTime(
+            self.0
+                .checked_add(jiff::Span::new().days(days))
+                .unwrap_or(self.0),
+        )
+    }
+
+    /// Seconds since 1970-01-01 00:00:00 Beijing time (a local epoch, for arithmetic only).
+    pub fn local_seconds(self) -> i64 {
+        let date = self.0.date();
+        let days = days_from_civil(
+            i64::from(date.year()),
+            i64::from(date.month()),
+            i64::from(date.day()),
+        );
+        let t = self.0.time();
+        days * 86_400
+            + i64::from(t.hour()) * 3600
+            + i64::from(t.minute()) * 60
+            + i64::from(t.second())
+    }
+
+    /// Whole-or-partial seconds from `self` to `later`.
+    pub fn seconds_until(self, later: BeijingTime) -> i64 {
+        later.local_seconds() - self.local_seconds()
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl fmt::Display for BeijingTime {
+    /// `2026-10-01 09:12:33`, the way the files and accountants write it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0.date();
+        let t = self.0.time();
+        write!(
+            f,
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            d.year(),
+            d.month(),
+            d.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl BeijingTime {
+    /// `2026-10-01T09:12:33`, the findings format.
+    pub fn iso(self) -> String {
+        let text = self.to_string();
+        text.replacen(' ', "T", 1)
+    }
+}
+
+/// An accounting period: one calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl Period {
+    /// `2026-10`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let (y, m) = text.trim().split_once('-')?;
+        let year: i16 = y.parse().ok()?;
+        let month: i8 = m.parse().ok()?;
+        if y.len() != 4 || !(1..=12).contains(&month) {
+            return None;
+        }
+        Some(Period { year, month })
+    }
+
+    pub fn start(self) -> BeijingTime {
+        BeijingTime(DateTime::new(self.year, self.month, 1, 0, 0, 0, 0).unwrap_or_default())
+    }
+
+    pub fn next(self) -> Period {
+        if self.month == 12 {
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Period {
+        if self.month == 1 {
+            Period {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// The first moment after the period: the cut-off.
+    pub fn end(self) -> BeijingTime {
+        self.next().start()
+    }
+
+    pub fn contains(self, t: BeijingTime) -> bool {
+        t >= self.start() && t < self.end()
+    }
+
+    pub fn of(t: BeijingTime) -> Period {
+        let d = t.date();
+        Period {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(s: &str) -> String {
+        BeijingTime::parse(s)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn parses_sellers_shapes() {
+        assert_eq!(t("2026-10-01 09:12:33"), "2026-10-01 09:12:33");
+        assert_eq!(t("2026/10/1 9:12"), "2026-10-01 09:12:00");
+        assert_eq!(t("2026-10-01T09:12:33"), "2026-10-01 09:12:33");
+        assert_eq!(t("2021-05-07 09:20:39.683"), "2021-05-07 09:20:39");
+        assert_eq!(t("2019年09月16日 00:00:00"), "2019-09-16 00:00:00");
+        assert_eq!(t("2026-10-01"), "2026-10-01 00:00:00");
+        assert_eq!(t("20261012"), "2026-10-12 00:00:00");
+    }
+
+    #[test]
+    fn rejects_impossible_times() {
+        for s in [
+            "",
+            "-",
+            "2026-13-01 00:00:00",
+            "2026-02-30 10:00:00",
+            "2026-10-01 25:00:00",
+            "10/01/2026",
+            "abc",
+            "2026-10",
+            "1.5",
+            "2026-10-01 09:12:33:44",
+        ] {
+            assert!(BeijingTime::parse(s).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn periods() {
+        let p = Period::parse("2026-12").unwrap_or(Period { year: 0, month: 1 });
+        assert_eq!(p.next().to_string(), "2027-01");
+        assert_eq!(p.end().to_string(), "2027-01-01 00:00:00");
+        assert!(Period::parse("2026-13").is_none());
+        let a = BeijingTime::parse("2026-10-31 23:59:59").unwrap_or(p.start());
+        assert_eq!(a.seconds_until(p.previous().previous().end()), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn display_then_parse_round_trips(y in 1990i16..2100, mo in 1i8..=12, d in 1i8..=28, h in 0i8..24, mi in 0i8..60, s in 0i8..60) {
+            let t = BeijingTime::new(y, mo, d, h, mi, s).unwrap_or_else(|| unreachable!());
+            prop_assert_eq!(BeijingTime::parse(&t.to_string()), Ok(t));
+        }
+
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,30}") {
+            let _ = BeijingTime::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Control totals: the counts and sums a file states about itself, checked against its rows.
+
+use duizhang_core::Fen;
+use serde::Serialize;
+
+/// One stated total and what the rows add up to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ControlCheck {
+    /// What the total is, in Chinese (`支出合计`).
+    pub label: String,
+    pub line: Option<u32>,
+    pub stated_count: Option<u64>,
+    pub stated_amount: Option<Fen>,
+    pub counted: u64,
+    pub summed: Fen,
+}
+
+impl ControlCheck {
+    pub fn holds(&self) -> bool {
+        self.stated_count.is_none_or(|c| c == self.counted)
+            && self.stated_amount.is_none_or(|a| a == self.summed)
+    }
+
+    pub fn describe_zh(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = self.stated_count {
+            parts.push(format!("声明 {c} 笔，实际 {} 笔", self.counted));
+        }
+        if let Some(a) = self.stated_amount {
+            parts.push(format!("声明 {a} 元，实际 {} 元", self.summed));
+        }
+        format!("{}：{}", self.label, parts.join("；"))
+    }
+}
+
+/// A running count and sum for one control total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub count: u64,
+    pub sum: Fen,
+}
+
+impl Tally {
+    pub fn add(&mut self, amount: Fen) {
+        self.count += 1;
+        self.sum += amount;
+    }
+}
+
+/// Reads the count and amount of a footer such as `#支出合计：2笔，共-12.60元`,
+/// `#支出合计：3485笔-59276.09元`, `#交易合计：6笔，商家实收共0.06元，商家优惠共0.00元`:
+/// the first `N笔` and the first amount after it followed by `元`.
+pub fn parse_count_and_amount(line: &str) -> Option<(u64, Fen)> {
+    let body = line.trim_start_matches('#');
+    let (_, after_colon) = body.split_once(['：', ':'])?;
+    let (count_text, rest) = after_colon.split_once('笔')?;
+    let count: u64 = count_text.trim().parse().ok()?;
+    let amount_text = rest.split('元').next()?;
+    let start = amount_text.find(|c: char| c.is_ascii_digit() || c == '-' || c == '+')?;
+    let amount = Fen::parse_yuan(amount_text.get(start..)?.trim()).ok()?;
+    Some((count, amount))
+}
+
+/// The label before the colon of a footer line (`支出合计`).
+pub fn footer_label(line: &str) -> &str {
+    let body = line.trim_start_matches('#');
+    body.split(['：', ':']).next().unwrap_or(body).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_footer_shapes() {
+        assert_eq!(
+            parse_count_and_amount("#支出合计：2笔，共-12.60元"),
+            Some((2, Fen(-1260)))
+        );
+        assert_eq!(
+            parse_count_and_amount("#支出合计：3485笔-59276.09元"),
+            Some((3485, Fen(-5927609)))
+        );
+        assert_eq!(
+            parse_count_and_amount("#收入合计：3笔，共307.80元,,,,"),
+            Some((3, Fen(30780)))
+        );
+        assert_eq!(
+            parse_count_and_amount("#交易合计：6笔，商家实收共0.06元，商家优惠共0.00元"),
+            Some((6, Fen(6)))
+        );
+        assert_eq!(
+            parse_count_and_amount("#总计:3笔33.93元"),
+            Some((3, Fen(3393)))
+        );
+        assert_eq!(
+            parse_count_and_amount("#导出时间：[2019年09月17日 05:46:49]"),
+            None
+        );
+        assert_eq!(footer_label("#支出合计：2笔，共-12.60元"), "支出合计");
+    }
+}

@@ -1,0 +1,66 @@
+//! The import layer: every file a seller downloads, read by content into normalised records.
+//!
+//! Entry point: [`import_path`] / [`import_bytes`] detect what a file is (CSV in any encoding,
+//! XLSX/XLS, ZIP of either), pick the importer whose header matches, and stream its rows as
+//! [`duizhang_core::Record`]s into a sink, returning what was learnt about the file
+//! ([`ImportedFile`]): format, encoding, counts, totals, control totals and problems.
+
+pub mod container;
+pub mod control;
+pub mod csv_lines;
+pub mod formats;
+pub mod problem;
+pub mod profile;
+pub mod registry;
+pub mod table;
+pub mod text;
+
+pub use container::{import_bytes, import_path};
+pub use control::ControlCheck;
+pub use problem::{Problem, ProblemCode, Severity};
+pub use registry::{Detection, FileMeta, Importer, Output, Stats};
+pub use text::TextEncoding;
+
+use duizhang_core::FileId;
+use serde::Serialize;
+
+/// What was learnt about one input table (a CSV file, a ZIP member or a workbook sheet).
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportedFile {
+    pub id: FileId,
+    /// Path as given, with `!member` or `#sheet` for parts of archives and workbooks.
+    pub name: String,
+    /// Stable format id (`alipay.fund_flow`), `None` if not recognised.
+    pub format: Option<String>,
+    pub format_zh: Option<String>,
+    pub variant: Option<String>,
+    pub encoding: Option<TextEncoding>,
+    pub header_line: Option<u32>,
+    pub meta: FileMeta,
+    pub stats: Stats,
+    pub control: Vec<ControlCheck>,
+    pub problems: Vec<Problem>,
+    pub problems_dropped: u64,
+}
+
+impl ImportedFile {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error) || self.problems_dropped > 0
+    }
+
+    pub fn error_count(&self) -> u64 {
+        u64::try_from(self.problems.iter().filter(|p| p.is_error()).count()).unwrap_or(u64::MAX)
+            + self.problems_dropped
+    }
+}
+
+/// Every importer built in, plus the ready mapping profiles shipped with the product.
+pub fn builtin_importers() -> Vec<Box<dyn Importer>> {
+    let mut all = formats::all();
+    all.extend(
+        profile::shipped_profiles()
+            .into_iter()
+            .map(|p| Box::new(p) as Box<dyn Importer>),
+    );
+    all
+}

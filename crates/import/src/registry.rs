@@ -1,0 +1,206 @@
+//! The importer interface and the table of known formats.
+
+use std::collections::BTreeMap;
+
+use duizhang_core::{BeijingTime, Fen, FileId, Record, RecordKind, SourceRef};
+use serde::Serialize;
+
+use crate::control::ControlCheck;
+use crate::problem::{Problem, ProblemCode};
+use crate::table::{Row, Table};
+
+/// How sure an importer is that a table is its format, and where the header is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    /// Variant within the format (`16列`, `ALL`, `C` …), shown by `inspect`.
+    pub variant: String,
+    /// Index of the header row among the peeked rows.
+    pub header_index: usize,
+    /// Higher is surer: usually the number of the format's columns found.
+    pub score: u32,
+}
+
+/// One file format (or one layout of a user's mapping profile).
+pub trait Importer: Send + Sync {
+    /// Stable id, e.g. `alipay.fund_flow`.
+    fn id(&self) -> &str;
+    /// Chinese name, e.g. `支付宝账务明细`.
+    fn name_zh(&self) -> &str;
+    /// Columns that identify the format, listed when a file is not recognised.
+    fn signature(&self) -> Vec<String>;
+    /// Looks at the first rows of a table.
+    fn detect(&self, rows: &[Row]) -> Option<Detection>;
+    /// Reads the whole table, emitting records and problems into `out`. An `Err` is a problem
+    /// that stops the file (nothing after it is read).
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem>;
+}
+
+/// Facts a file states about itself (preamble, summary).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileMeta {
+    /// Fund account / merchant id the file is for.
+    pub account: Option<String>,
+    /// Shop named in the file.
+    pub shop: Option<String>,
+    /// The period the file says it covers.
+    pub period_from: Option<BeijingTime>,
+    pub period_to: Option<BeijingTime>,
+    /// The file ended the way the format says files end (footer / summary seen).
+    pub complete: Option<bool>,
+}
+
+/// Counts and sums by record kind, for `inspect`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Records per kind.
+    pub rows: BTreeMap<RecordKind, u64>,
+    /// Amount totals per kind and sub-kind (fund flow by flow kind).
+    pub amounts: BTreeMap<String, Fen>,
+    pub first: Option<BeijingTime>,
+    pub last: Option<BeijingTime>,
+}
+
+impl Stats {
+    pub fn observe(&mut self, record: &Record) {
+        *self.rows.entry(record.kind()).or_default() += 1;
+        if let Some(t) = record.occurred_at() {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        let (key, amount): (String, Option<Fen>) = match record {
+            Record::FundFlow(r) => (format!("资金流水/{}", r.kind.zh()), Some(r.amount)),
+            Record::Order(r) => ("订单/实付".into(), r.paid),
+            Record::AfterSale(r) => ("售后单/退款金额".into(), Some(r.refunded)),
+            Record::Payment(r) => match r.kind {
+                duizhang_core::PaymentKind::Refund => ("支付账单/退款".into(), Some(r.refund)),
+                _ => ("支付账单/应结".into(), Some(r.settled)),
+            },
+            Record::Settlement(r) => (format!("结算单/{}", r.kind.zh()), Some(r.amount)),
+            Record::ErpOrder(r) => ("ERP订单/实付".into(), r.paid),
+            _ => return,
+        };
+        if let Some(a) = amount {
+            *self.amounts.entry(key).or_default() += a;
+        }
+        if let Record::Payment(r) = record {
+            if !r.fee.is_zero() {
+                *self.amounts.entry("支付账单/手续费".into()).or_default() += r.fee;
+            }
+        }
+    }
+}
+
+/// Where an importer puts what it reads.
+pub struct Output<'s> {
+    pub file: FileId,
+    pub name: String,
+    sink: &'s mut dyn FnMut(Record),
+    pub problems: Vec<Problem>,
+    pub control: Vec<ControlCheck>,
+    pub meta: FileMeta,
+    pub stats: Stats,
+    /// Problems beyond this many are counted, not kept (a wholly wrong file must not
+    /// fill memory with a million errors).
+    pub problem_limit: usize,
+    pub problems_dropped: u64,
+}
+
+impl<'s> Output<'s> {
+    pub fn new(file: FileId, name: &str, sink: &'s mut dyn FnMut(Record)) -> Output<'s> {
+        Output {
+            file,
+            name: name.to_string(),
+            sink,
+            problems: Vec::new(),
+            control: Vec::new(),
+            meta: FileMeta::default(),
+            stats: Stats::default(),
+            problem_limit: 1000,
+            problems_dropped: 0,
+        }
+    }
+
+    pub fn source(&self, line: u32) -> SourceRef {
+        SourceRef {
+            file: self.file,
+            line,
+        }
+    }
+
+    pub fn emit(&mut self, record: Record) {
+        self.stats.observe(&record);
+        (self.sink)(record);
+    }
+
+    pub fn problem(&mut self, problem: Problem) {
+        if self.problems.len() < self.problem_limit {
+            self.problems.push(problem);
+        } else {
+            self.problems_dropped += 1;
+        }
+    }
+
+    /// Emits the record, or records the problem (the row is then not read).
+    pub fn row(&mut self, result: Result<Record, Problem>) {
+        match result {
+            Ok(r) => self.emit(r),
+            Err(p) => self.problem(p),
+        }
+    }
+
+    /// Adds a control total; a difference becomes an error of the file.
+    pub fn control(&mut self, check: ControlCheck) {
+        if !check.holds() {
+            let mut p = Problem::new(
+                ProblemCode::ControlTotal,
+                &self.name,
+                format!("文件自带的合计与明细不符：{}", check.describe_zh()),
+                format!(
+                    "control total {:?}: stated {:?}/{:?}, rows {}/{}",
+                    check.label,
+                    check.stated_count,
+                    check.stated_amount,
+                    check.counted,
+                    check.summed
+                ),
+            );
+            if let Some(line) = check.line {
+                p = p.at_line(line);
+            }
+            self.problem(p);
+        }
+        self.control.push(check);
+    }
+
+    /// Notes that the file lacks the end the format promises (truncated download).
+    pub fn truncated(&mut self, what_zh: &str, what_en: &str) {
+        self.meta.complete = Some(false);
+        self.problem(Problem::new(
+            ProblemCode::Truncated,
+            &self.name,
+            format!("文件不完整：缺少{what_zh}（文件可能被截断，请重新下载）"),
+            format!("file incomplete: missing {what_en}"),
+        ));
+    }
+}
+
+/// Picks the importer whose detection is surest; ties go to the earlier importer.
+pub fn detect<'a>(
+    importers: &'a [Box<dyn Importer>],
+    rows: &[Row],
+) -> Option<(&'a dyn Importer, Detection)> {
+    let mut best: Option<(&dyn Importer, Detection)> = None;
+    for importer in importers {
+        if let Some(d) = importer.detect(rows) {
+            if best.as_ref().is_none_or(|(_, b)| d.score > b.score) {
+                best = Some((importer.as_ref(), d));
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,3 @@
+//! One module per platform family, mirroring `duizhang_import::formats`.
+
+pub mod alipay;
