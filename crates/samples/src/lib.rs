@@ -4,5 +4,6 @@
 //! Convention: `write::<family>::<format>(rows, &options) -> Vec<u8>`. The options choose the
 //! variant (layout, encoding, line ending); the defaults are the most common real shape.
 
+pub mod build;
 pub mod bytes;
 pub mod write;
