@@ -1,0 +1,134 @@
+//! `duizhang inspect`: what each file is, read in streaming mode (records are counted and
+//! summed, never kept), so a multi-gigabyte bill needs little memory.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use duizhang_import::{ImportedFile, builtin_importers, import_path};
+
+pub fn run(paths: &[PathBuf], json: bool, max_errors: usize) -> anyhow::Result<ExitCode> {
+    let importers = builtin_importers();
+    let mut files: Vec<ImportedFile> = Vec::new();
+    for path in paths {
+        import_path(path, &importers, &mut files, &mut |_record| {});
+    }
+    for f in &files {
+        for p in &f.problems {
+            tracing::warn!("{}", p.en());
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &files)?;
+        writeln!(out)?;
+    } else {
+        for f in &files {
+            print_file(&mut out, f, max_errors)?;
+        }
+    }
+    let failed = files.iter().any(ImportedFile::has_errors);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_file(out: &mut impl Write, f: &ImportedFile, max_errors: usize) -> std::io::Result<()> {
+    writeln!(out, "文件：{}", f.name)?;
+    match (&f.format_zh, &f.format) {
+        (Some(zh), Some(id)) => {
+            let variant = f
+                .variant
+                .as_deref()
+                .map(|v| format!("，{v}"))
+                .unwrap_or_default();
+            writeln!(out, "  格式：{zh}（{id}{variant}）")?;
+        }
+        _ => writeln!(out, "  格式：未识别")?,
+    }
+    if let Some(e) = f.encoding {
+        let header = f
+            .header_line
+            .map(|l| format!("；表头在第 {l} 行"))
+            .unwrap_or_default();
+        writeln!(out, "  编码：{}{header}", e.label())?;
+    }
+    if let Some(acc) = &f.meta.account {
+        writeln!(out, "  账户：{acc}")?;
+    }
+    if let (Some(a), Some(b)) = (f.meta.period_from, f.meta.period_to) {
+        writeln!(out, "  文件声明的期间：{a} 至 {b}")?;
+    }
+    if f.format.is_some() {
+        let rows: Vec<String> = f
+            .stats
+            .rows
+            .iter()
+            .map(|(k, n)| format!("{} {n} 条", k.zh()))
+            .collect();
+        writeln!(
+            out,
+            "  记录：{}",
+            if rows.is_empty() {
+                "无".to_string()
+            } else {
+                rows.join("，")
+            }
+        )?;
+        if let (Some(a), Some(b)) = (f.stats.first, f.stats.last) {
+            writeln!(out, "  日期范围：{a} 至 {b}")?;
+        }
+        if !f.stats.amounts.is_empty() {
+            writeln!(out, "  金额合计（元）：")?;
+            for (k, v) in &f.stats.amounts {
+                writeln!(out, "    {k}：{v}")?;
+            }
+        }
+        if f.control.is_empty() {
+            writeln!(out, "  控制合计：文件未声明")?;
+        } else {
+            for c in &f.control {
+                let mark = if c.holds() { "相符" } else { "不符" };
+                writeln!(out, "  控制合计 {mark}：{}", c.describe_zh())?;
+            }
+        }
+    }
+    let errors = f.error_count();
+    let warnings = f.problems.iter().filter(|p| !p.is_error()).count();
+    if f.problems.is_empty() {
+        writeln!(out, "  问题：无")?;
+    } else {
+        writeln!(out, "  问题：错误 {errors} 条，提示 {warnings} 条")?;
+        for p in f.problems.iter().take(max_errors) {
+            let tag = if p.is_error() { "错误" } else { "提示" };
+            writeln!(out, "    [{tag}] {}", p.zh())?;
+        }
+        if f.problems.len() > max_errors {
+            writeln!(
+                out,
+                "    ……其余 {} 条见 --json 输出",
+                f.problems.len() - max_errors
+            )?;
+        }
+    }
+    writeln!(out)
+}
+
+pub fn formats() -> anyhow::Result<ExitCode> {
+    let importers = builtin_importers();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "支持的格式（按文件内容识别，与文件名无关）：")?;
+    for imp in &importers {
+        writeln!(out, "  {:<28} {}", imp.id(), imp.name_zh())?;
+        writeln!(out, "  {:<28}   识别列：{}", "", imp.signature().join("、"))?;
+    }
+    writeln!(
+        out,
+        "\n其他系统导出的 CSV/XLSX 可用映射配置读取，见 docs/mapping-profiles.md。"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
