@@ -2,11 +2,15 @@
 //! printing. Messages for people are in Chinese; logs (RUST_LOG, stderr) are in English.
 
 mod inspect;
+mod load;
+mod output;
+mod reconcile;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use duizhang_core::FindingSeverity;
 
 #[derive(Parser)]
 #[command(
@@ -33,8 +37,55 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         max_errors: usize,
     },
+    /// 对账：导入文件或文件夹，核对差异，写出 findings.jsonl、summary.json、findings.xlsx
+    Reconcile {
+        /// 文件或文件夹（文件夹内的 .csv .txt .xlsx .xls .zip 会全部导入）
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// 对账期间，如 2026-10
+        #[arg(long)]
+        period: String,
+        /// 设置文件（TOML，见 duizhang init）
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 输出目录
+        #[arg(long)]
+        out: PathBuf,
+        /// 存在该级别及以上的问题时以非零状态退出（low/medium/high/critical），便于定时任务
+        #[arg(long, value_parser = parse_severity)]
+        fail_on: Option<FindingSeverity>,
+    },
+    /// 写出带注释的默认设置文件
+    Init {
+        /// 设置文件路径
+        #[arg(default_value = "duizhang.toml")]
+        path: PathBuf,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 列出支持的文件格式
     Formats,
+}
+
+fn parse_severity(text: &str) -> Result<FindingSeverity, String> {
+    FindingSeverity::parse(text)
+        .ok_or_else(|| format!("“{text}”不是严重程度（low/medium/high/critical）"))
+}
+
+/// The commented default settings written by `duizhang init`.
+pub const DEFAULT_SETTINGS: &str = include_str!("default-settings.toml");
+
+fn init(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    if path.exists() && !force {
+        anyhow::bail!("{} 已存在；如要覆盖请加 --force", path.display());
+    }
+    std::fs::write(path, DEFAULT_SETTINGS)?;
+    println!(
+        "已写出设置文件 {}（内含说明，按需修改店铺与检查设置）",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -49,6 +100,20 @@ fn main() -> ExitCode {
             json,
             max_errors,
         } => inspect::run(&files, json, max_errors),
+        Command::Reconcile {
+            inputs,
+            period,
+            config,
+            out,
+            fail_on,
+        } => reconcile::run(reconcile::Args {
+            inputs,
+            period,
+            config,
+            out,
+            fail_on,
+        }),
+        Command::Init { path, force } => init(&path, force),
         Command::Formats => inspect::formats(),
     };
     match result {
@@ -57,5 +122,14 @@ fn main() -> ExitCode {
             eprintln!("错误：{e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_settings_file_is_valid_settings() {
+        let parsed = duizhang_engine::Settings::from_toml(super::DEFAULT_SETTINGS);
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 }
