@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use duizhang_core::{BeijingTime, Fen, FileId, Record, RecordKind, SourceRef};
+use duizhang_core::{BeijingTime, Fen, FileId, FlowKind, Record, RecordKind, SourceRef};
 use serde::Serialize;
 
 use crate::control::ControlCheck;
@@ -60,7 +60,7 @@ pub struct Stats {
     /// Records per kind.
     pub rows: BTreeMap<RecordKind, u64>,
     /// Amount totals per kind and sub-kind (fund flow by flow kind).
-    pub amounts: BTreeMap<String, Fen>,
+    pub amounts: BTreeMap<&'static str, Fen>,
     pub first: Option<BeijingTime>,
     pub last: Option<BeijingTime>,
 }
@@ -72,16 +72,16 @@ impl Stats {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        let (key, amount): (String, Option<Fen>) = match record {
-            Record::FundFlow(r) => (format!("资金流水/{}", r.kind.zh()), Some(r.amount)),
-            Record::Order(r) => ("订单/实付".into(), r.paid),
-            Record::AfterSale(r) => ("售后单/退款金额".into(), Some(r.refunded)),
+        let (key, amount): (&'static str, Option<Fen>) = match record {
+            Record::FundFlow(r) => (flow_key(r.kind), Some(r.amount)),
+            Record::Order(r) => ("订单/实付", r.paid),
+            Record::AfterSale(r) => ("售后单/退款金额", Some(r.refunded)),
             Record::Payment(r) => match r.kind {
-                duizhang_core::PaymentKind::Refund => ("支付账单/退款".into(), Some(r.refund)),
-                _ => ("支付账单/应结".into(), Some(r.settled)),
+                duizhang_core::PaymentKind::Refund => ("支付账单/退款", Some(r.refund)),
+                _ => ("支付账单/应结", Some(r.settled)),
             },
-            Record::Settlement(r) => (format!("结算单/{}", r.kind.zh()), Some(r.amount)),
-            Record::ErpOrder(r) => ("ERP订单/实付".into(), r.paid),
+            Record::Settlement(r) => (settlement_key(r.kind), Some(r.amount)),
+            Record::ErpOrder(r) => ("ERP订单/实付", r.paid),
             _ => return,
         };
         if let Some(a) = amount {
@@ -89,9 +89,34 @@ impl Stats {
         }
         if let Record::Payment(r) = record {
             if !r.fee.is_zero() {
-                *self.amounts.entry("支付账单/手续费".into()).or_default() += r.fee;
+                *self.amounts.entry("支付账单/手续费").or_default() += r.fee;
             }
         }
+    }
+}
+
+/// Static keys: `observe` runs once per row and must not allocate.
+fn flow_key(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Income => "资金流水/收入",
+        FlowKind::Refund => "资金流水/退款",
+        FlowKind::Fee => "资金流水/手续费",
+        FlowKind::Commission => "资金流水/佣金",
+        FlowKind::Withdrawal => "资金流水/提现",
+        FlowKind::Transfer => "资金流水/转账",
+        FlowKind::Other => "资金流水/其他",
+    }
+}
+
+fn settlement_key(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Income => "结算单/收入",
+        FlowKind::Refund => "结算单/退款",
+        FlowKind::Fee => "结算单/手续费",
+        FlowKind::Commission => "结算单/佣金",
+        FlowKind::Withdrawal => "结算单/提现",
+        FlowKind::Transfer => "结算单/转账",
+        FlowKind::Other => "结算单/其他",
     }
 }
 

@@ -125,16 +125,16 @@ pub fn alipay_flow_kind(biz_type: &str, memo: &str) -> FlowKind {
 
 /// The Taobao order id a fund-flow row refers to: 业务基础订单号, else `T200P<tid>` in
 /// 商户订单号, else an id embedded in the memo (`{tid}`, `tradeid:tid`, `[tid]`, `-T200Ptid`).
-fn order_reference(
-    base_order: Option<&str>,
-    merchant_order: Option<&str>,
-    memo: Option<&str>,
-) -> Option<String> {
+fn order_reference<'t>(
+    base_order: Option<&'t str>,
+    merchant_order: Option<&'t str>,
+    memo: Option<&'t str>,
+) -> Option<&'t str> {
     if let Some(b) = base_order {
-        return Some(normalize_order_no(b).to_string());
+        return Some(normalize_order_no(b));
     }
     if let Some(m) = merchant_order {
-        return Some(normalize_order_no(m).to_string());
+        return Some(normalize_order_no(m));
     }
     let memo = memo?;
     for marker in ["T200P", "tradeid:", "{", "[", "售后退款-"] {
@@ -143,7 +143,7 @@ fn order_reference(
                 .get(pos + marker.len()..)
                 .and_then(|rest| digits_in(rest, 10))
             {
-                return Some(d.to_string());
+                return Some(d);
             }
         }
     }
@@ -274,8 +274,9 @@ fn read_fund_row(
     let memo = c.opt(cols.memo);
     let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""));
     let merchant = c.opt(cols.merchant_order);
+    let base_order = c.opt(cols.base_order);
     let order_no = order_reference(
-        c.opt(cols.base_order).as_deref(),
+        base_order.as_deref(),
         merchant.as_deref(),
         memo.as_deref(),
     );
