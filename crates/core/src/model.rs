@@ -759,17 +759,17 @@ impl Record {
 /// `T200P4012345678901234567` → `4012345678901234567`. Other text is returned trimmed.
 pub fn normalize_order_no(text: &str) -> &str {
     let t = text.trim();
-    if let Some(rest) = t.strip_prefix('T') {
-        if let Some(p) = rest.find('P') {
-            let (digits, tail) = rest.split_at(p);
-            let tail = &tail[1..];
-            if !digits.is_empty()
-                && digits.bytes().all(|b| b.is_ascii_digit())
-                && !tail.is_empty()
-                && tail.bytes().all(|b| b.is_ascii_digit())
-            {
-                return tail;
-            }
+    if let Some(rest) = t.strip_prefix('T')
+        && let Some(p) = rest.find('P')
+    {
+        let (digits, tail) = rest.split_at(p);
+        let tail = &tail[1..];
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !tail.is_empty()
+            && tail.bytes().all(|b| b.is_ascii_digit())
+        {
+            return tail;
         }
     }
     t

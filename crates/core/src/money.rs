@@ -81,10 +81,8 @@ impl Fen {
                 break;
             }
         }
-        if !negative {
-            if let Some(r) = rest.strip_prefix('+').or_else(|| rest.strip_prefix('＋')) {
-                rest = r.trim_start();
-            }
+        if !negative && let Some(r) = rest.strip_prefix('+').or_else(|| rest.strip_prefix('＋')) {
+            rest = r.trim_start();
         }
         for currency in ['¥', '￥'] {
             if let Some(r) = rest.strip_prefix(currency) {

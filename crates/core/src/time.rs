@@ -96,14 +96,14 @@ impl BeijingTime {
             }
             let _ = i;
         }
-        if let Some(v) = current.take() {
-            if !fraction_started {
-                if count >= 6 {
-                    return Err(err());
-                }
-                numbers[count] = v;
-                count += 1;
+        if let Some(v) = current.take()
+            && !fraction_started
+        {
+            if count >= 6 {
+                return Err(err());
             }
+            numbers[count] = v;
+            count += 1;
         }
         if !(count == 3 || count == 5 || count == 6) {
             return Err(err());

@@ -202,14 +202,13 @@ impl Settings {
                 return Some(t.to_string());
             }
         }
-        if let Some(acc) = account {
-            if let Some(s) = self
+        if let Some(acc) = account
+            && let Some(s) = self
                 .shops
                 .iter()
                 .find(|s| s.fund_accounts.iter().any(|a| a == acc))
-            {
-                return Some(s.id.clone());
-            }
+        {
+            return Some(s.id.clone());
         }
         let same_platform: Vec<&ShopSettings> = self
             .shops

@@ -179,10 +179,10 @@ fn import_zip(
     // Members in name order: the archive's own order is not guaranteed (formats.md §1.1).
     let mut members: Vec<(String, usize)> = Vec::new();
     for i in 0..archive.len() {
-        if let Ok(entry) = archive.by_index_raw(i) {
-            if entry.is_file() {
-                members.push((member_name(entry.name_raw()), i));
-            }
+        if let Ok(entry) = archive.by_index_raw(i)
+            && entry.is_file()
+        {
+            members.push((member_name(entry.name_raw()), i));
         }
     }
     members.sort();

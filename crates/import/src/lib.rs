@@ -57,10 +57,8 @@ impl ImportedFile {
 /// Every importer built in, plus the ready mapping profiles shipped with the product.
 pub fn builtin_importers() -> Vec<Box<dyn Importer>> {
     let mut all = formats::all();
-    all.extend(
-        profile::shipped_profiles()
-            .into_iter()
-            .map(|p| Box::new(p) as Box<dyn Importer>),
-    );
+    for p in profile::shipped_profiles() {
+        all.push(Box::new(p));
+    }
     all
 }

@@ -116,7 +116,7 @@ impl Problem {
 
     /// The English form, for logs.
     pub fn en(&self) -> String {
-        let mut s = format!("{}", self.file);
+        let mut s = self.file.to_string();
         if let Some(line) = self.line {
             s.push_str(&format!(":{line}"));
         }

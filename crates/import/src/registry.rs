@@ -87,10 +87,10 @@ impl Stats {
         if let Some(a) = amount {
             *self.amounts.entry(key).or_default() += a;
         }
-        if let Record::Payment(r) = record {
-            if !r.fee.is_zero() {
-                *self.amounts.entry("支付账单/手续费").or_default() += r.fee;
-            }
+        if let Record::Payment(r) = record
+            && !r.fee.is_zero()
+        {
+            *self.amounts.entry("支付账单/手续费").or_default() += r.fee;
         }
     }
 }
@@ -221,10 +221,10 @@ pub fn detect<'a>(
 ) -> Option<(&'a dyn Importer, Detection)> {
     let mut best: Option<(&dyn Importer, Detection)> = None;
     for importer in importers {
-        if let Some(d) = importer.detect(rows) {
-            if best.as_ref().is_none_or(|(_, b)| d.score > b.score) {
-                best = Some((importer.as_ref(), d));
-            }
+        if let Some(d) = importer.detect(rows)
+            && best.as_ref().is_none_or(|(_, b)| d.score > b.score)
+        {
+            best = Some((importer.as_ref(), d));
         }
     }
     best

@@ -394,11 +394,12 @@ impl<'a> Cells<'a> {
 
     /// The cleaned cell text ("" when absent).
     pub fn text(&self, col: usize) -> std::borrow::Cow<'a, str> {
-        if let Some(k) = self.header.overflow_column {
-            if col == k && self.extra > 0 {
-                let parts: Vec<&str> = (k..=k + self.extra).map(|i| self.row.raw(i)).collect();
-                return std::borrow::Cow::Owned(clean_cell(&parts.join(",")).to_string());
-            }
+        if let Some(k) = self.header.overflow_column
+            && col == k
+            && self.extra > 0
+        {
+            let parts: Vec<&str> = (k..=k + self.extra).map(|i| self.row.raw(i)).collect();
+            return std::borrow::Cow::Owned(clean_cell(&parts.join(",")).to_string());
         }
         std::borrow::Cow::Borrowed(self.row.cell(self.physical(col)))
     }

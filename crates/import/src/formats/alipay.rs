@@ -138,13 +138,12 @@ fn order_reference<'t>(
     }
     let memo = memo?;
     for marker in ["T200P", "tradeid:", "{", "[", "售后退款-"] {
-        if let Some(pos) = memo.find(marker) {
-            if let Some(d) = memo
+        if let Some(pos) = memo.find(marker)
+            && let Some(d) = memo
                 .get(pos + marker.len()..)
                 .and_then(|rest| digits_in(rest, 10))
-            {
-                return Some(d);
-            }
+        {
+            return Some(d);
         }
     }
     None
@@ -275,11 +274,7 @@ fn read_fund_row(
     let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""));
     let merchant = c.opt(cols.merchant_order);
     let base_order = c.opt(cols.base_order);
-    let order_no = order_reference(
-        base_order.as_deref(),
-        merchant.as_deref(),
-        memo.as_deref(),
-    );
+    let order_no = order_reference(base_order.as_deref(), merchant.as_deref(), memo.as_deref());
     let memo_text = match (memo.as_deref(), c.opt(cols.biz_desc)) {
         (Some(m), _) => Some(m.into()),
         (None, Some(d)) => Some(d.as_ref().into()),
