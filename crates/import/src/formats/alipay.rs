@@ -304,7 +304,6 @@ fn read_fund_row(
     }))
 }
 
-
 /// True for an end-of-list marker such as `#-----…-----业务明细列表结束-----…`: the number of
 /// dashes differs between files (40/37 in one, 41/36 in another), so only their presence counts.
 pub fn is_end_marker(line: &str, title: &str) -> bool {
@@ -440,8 +439,12 @@ impl Importer for AlipayFundSummary {
     }
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) =
-            detect_header(rows, FUND_SUMMARY_REQUIRED, &[&["总金额（元）", "总金额"]], 0)?;
+        let (index, _, score) = detect_header(
+            rows,
+            FUND_SUMMARY_REQUIRED,
+            &[&["总金额（元）", "总金额"]],
+            0,
+        )?;
         let bonus = if has_title(rows, index, "支付宝账务汇总查询") {
             5
         } else {
@@ -719,11 +722,7 @@ impl Importer for AlipayTradeSummary {
     }
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let optional: &[Column] = &[
-            &["门店名称"],
-            SERVICE_FEE,
-            &["实收净额（元）", "实收净额"],
-        ];
+        let optional: &[Column] = &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
         let (index, _, score) = detect_header(rows, TRADE_SUMMARY_REQUIRED, optional, 0)?;
         let bonus = if has_title(rows, index, "支付宝业务汇总查询") {
             5

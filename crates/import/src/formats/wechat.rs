@@ -305,9 +305,10 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         }
     };
     let rate = match (cols.rate, c.opt(cols.rate)) {
-        (Some(col), Some(text)) => Some(RatePpm::parse(&text).map_err(|e| {
-            c.problem(col, ProblemCode::BadValue, e.zh(), e.to_string())
-        })?),
+        (Some(col), Some(text)) => Some(
+            RatePpm::parse(&text)
+                .map_err(|e| c.problem(col, ProblemCode::BadValue, e.zh(), e.to_string()))?,
+        ),
         _ => None,
     };
     // The refund's own state (SUCCESS / PROCESSING …) is kept beside the row type: a refund
@@ -396,7 +397,14 @@ const MEMO: Column = &["备注"];
 const VOUCHER: Column = &["业务凭证号"];
 
 const FUND_REQUIRED: &[Column] = &[BOOKED_AT, FLOW_NO, BUSINESS_TYPE, DIRECTION, AMOUNT];
-const FUND_OPTIONAL: &[Column] = &[BUSINESS_NO, BUSINESS_NAME, BALANCE, APPLICANT, MEMO, VOUCHER];
+const FUND_OPTIONAL: &[Column] = &[
+    BUSINESS_NO,
+    BUSINESS_NAME,
+    BALANCE,
+    APPLICANT,
+    MEMO,
+    VOUCHER,
+];
 
 struct FundColumns {
     booked_at: usize,
@@ -494,7 +502,9 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
     let voucher = text_of(c, cols.voucher);
     let (order_no, refund_no) = match kind {
         FlowKind::Income | FlowKind::Fee => (
-            voucher.as_deref().map(|v| Text::from(normalize_order_no(v))),
+            voucher
+                .as_deref()
+                .map(|v| Text::from(normalize_order_no(v))),
             None,
         ),
         FlowKind::Refund => (None, voucher.clone()),
