@@ -314,7 +314,7 @@ fn reads_the_trade_bill_example_exactly() {
         ..paid.clone()
     };
     assert_eq!(data.payments, vec![paid, refund, with_red_packet]);
-    let checks: Vec<(&str, Option<u32>, Option<u64>, Option<Fen>, bool)> = file
+    let checks: Vec<_> = file
         .control
         .iter()
         .map(|c| {
@@ -394,7 +394,7 @@ fn trade_bill_cell_errors_name_line_and_column() {
         .replace("ORD202610030001\t,交易\t", "ORD202610030001\t,撤销\t");
     let (files, records) = import("x.csv", gbk(&text));
     assert!(records.is_empty(), "no bad row is read as anything");
-    let found: Vec<(ProblemCode, Option<u32>, Option<u32>, Option<&str>)> = files[0]
+    let found: Vec<_> = files[0]
         .problems
         .iter()
         .take(3)
@@ -569,7 +569,7 @@ fn the_trade_summary_example_checks_its_total_row() {
     );
     assert!(data.payments.is_empty());
     assert_eq!(file.meta.account.as_deref(), Some("20880000000000000156"));
-    let checks: Vec<(&str, Option<u64>, Option<Fen>, u64, Fen)> = file
+    let checks: Vec<_> = file
         .control
         .iter()
         .map(|c| {

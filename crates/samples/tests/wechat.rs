@@ -564,6 +564,9 @@ SF0003,2026-10-03 12:00:00,技术服务费,支出,0.35,999.65,3701234567890123,,
 SF0004,2026-10-04 09:00:00,提现,支出,999.65,0.00,,,TX0001,,
 ";
 
+/// txn_no, kind, amount, order_no, refund_no.
+type ShopView<'a> = (&'a str, FlowKind, Fen, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn reads_a_shop_fund_flow() {
     let (file, data) = import_clean(
@@ -572,7 +575,7 @@ fn reads_a_shop_fund_flow() {
         "wechat.shop_fund_flow",
     );
     assert_eq!(file.variant.as_deref(), Some("小店"));
-    let got: Vec<(&str, FlowKind, Fen, Option<&str>, Option<&str>)> = data
+    let got: Vec<ShopView<'_>> = data
         .fund_flows
         .iter()
         .map(|r| {

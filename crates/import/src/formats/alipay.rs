@@ -139,13 +139,12 @@ fn order_reference(
     }
     let memo = memo?;
     for marker in ["T200P", "tradeid:", "{", "[", "售后退款-"] {
-        if let Some(pos) = memo.find(marker) {
-            if let Some(d) = memo
-                .get(pos + marker.len()..)
-                .and_then(|rest| digits_in(rest, 10))
-            {
-                return Some(d.to_string());
-            }
+        if let Some(d) = memo
+            .find(marker)
+            .and_then(|pos| memo.get(pos + marker.len()..))
+            .and_then(|rest| digits_in(rest, 10))
+        {
+            return Some(d.to_string());
         }
     }
     None
@@ -332,6 +331,9 @@ struct SummaryLayout {
     measures: &'static [Measure],
 }
 
+/// The count and amount a 汇总 row states for each measure.
+type SummaryValues = Vec<(Option<u64>, Option<Fen>)>;
+
 /// Reads a 汇总 table: sums the measures over every row but `合计`, then checks the `合计` row
 /// against those sums. A file with a `#` preamble and no `合计` row is reported truncated.
 fn read_summary(
@@ -351,13 +353,13 @@ fn read_summary(
         cols.push((count, amount));
     }
     let mut sums = vec![Tally::default(); cols.len()];
-    let mut total: Option<(u32, Vec<(Option<u64>, Option<Fen>)>)> = None;
+    let mut total: Option<(u32, SummaryValues)> = None;
     while let Some(row) = table.next_row()? {
         if row.is_comment() || row.is_blank() {
             continue;
         }
         let c = Cells::new(row, &header, &file);
-        let parsed: Result<Vec<(Option<u64>, Option<Fen>)>, Problem> = cols
+        let parsed: Result<SummaryValues, Problem> = cols
             .iter()
             .map(|&(count, amount)| {
                 let n = count.map(|col| summary_count(&c, col)).transpose()?;
