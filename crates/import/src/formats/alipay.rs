@@ -743,3 +743,28 @@ impl Importer for AlipayTradeSummary {
         read_summary(&TRADE_SUMMARY, table, detection, out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_end_marker;
+
+    #[test]
+    fn end_markers_match_by_shape_not_length() {
+        let title = "业务明细列表结束";
+        for line in [
+            "#-----------------------------------------业务明细列表结束------------------------------------",
+            "#----------------------------------------业务明细列表结束-------------------------------------",
+            "#-业务明细列表结束",
+        ] {
+            assert!(is_end_marker(line, title), "{line}");
+        }
+        for line in [
+            "#业务明细列表结束",
+            "-----业务明细列表结束",
+            "#-----------------------------------------业务明细列表----------------------------------------",
+            "#-----账务明细列表结束-----",
+        ] {
+            assert!(!is_end_marker(line, title), "{line}");
+        }
+    }
+}
