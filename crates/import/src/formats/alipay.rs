@@ -2,7 +2,8 @@
 //! its 汇总 file, 业务明细 (trade bill) and its 汇总.
 
 use duizhang_core::{
-    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Record, normalize_order_no,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Record,
+    normalize_order_no,
 };
 
 use super::{Column, detect_header, detection, digits_in, has_title, signature_of};
@@ -138,10 +139,10 @@ fn order_reference<'t>(
     }
     let memo = memo?;
     for marker in ["T200P", "tradeid:", "{", "[", "售后退款-"] {
-        if let Some(pos) = memo.find(marker)
-            && let Some(d) = memo
-                .get(pos + marker.len()..)
-                .and_then(|rest| digits_in(rest, 10))
+        if let Some(d) = memo
+            .find(marker)
+            .and_then(|pos| memo.get(pos + marker.len()..))
+            .and_then(|rest| digits_in(rest, 10))
         {
             return Some(d);
         }
@@ -191,7 +192,7 @@ impl Importer for AlipayFundFlow {
             if row.is_comment() {
                 let line = row.joined();
                 let label = footer_label(&line);
-                if label.contains("账务明细列表结束") {
+                if is_end_marker(&line, "账务明细列表结束") {
                     end_marker = true;
                 } else if let Some((count, amount)) = parse_count_and_amount(&line) {
                     footer_seen = true;
@@ -299,7 +300,125 @@ fn read_fund_row(
     }))
 }
 
-const SUMMARY_REQUIRED: &[Column] = &[&["类型"], &["收入笔数"], INCOME, &["支出笔数"], EXPENSE];
+/// True for an end-of-list marker such as `#-----…-----业务明细列表结束-----…`: the number of
+/// dashes differs between files (40/37 in one, 41/36 in another), so only their presence counts.
+pub fn is_end_marker(line: &str, title: &str) -> bool {
+    let Some(body) = line.trim_start().strip_prefix('#') else {
+        return false;
+    };
+    let rest = body.trim_start_matches('-');
+    rest.len() < body.len() && rest.starts_with(title)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 汇总 files (账务明细(汇总), 业务明细(汇总)): a table of per-type or per-store totals and a
+// `合计` row, kept as control totals.
+
+/// One stated total of a 汇总 file: a count column, an amount column, or both.
+struct Measure {
+    label: &'static str,
+    count: Option<Column>,
+    amount: Option<Column>,
+}
+
+/// The shape of one 汇总 file.
+struct SummaryLayout {
+    /// The column whose cell reads `合计` on the total row.
+    key: Column,
+    measures: &'static [Measure],
+}
+
+/// The count and amount a 汇总 row states for each measure.
+type SummaryValues = Vec<(Option<u64>, Option<Fen>)>;
+
+/// Reads a 汇总 table: sums the measures over every row but `合计`, then checks the `合计` row
+/// against those sums. A file with a `#` preamble and no `合计` row is reported truncated.
+fn read_summary(
+    layout: &SummaryLayout,
+    table: &mut Table,
+    detection: &Detection,
+    out: &mut Output<'_>,
+) -> Result<(), Problem> {
+    let (preamble, header) = table.take_header(detection.header_index)?;
+    read_preamble(&preamble, &mut out.meta);
+    let file = out.name.clone();
+    let key = header.require(&file, layout.key)?;
+    let mut cols = Vec::with_capacity(layout.measures.len());
+    for m in layout.measures {
+        let count = m.count.map(|c| header.require(&file, c)).transpose()?;
+        let amount = m.amount.map(|c| header.require(&file, c)).transpose()?;
+        cols.push((count, amount));
+    }
+    let mut sums = vec![Tally::default(); cols.len()];
+    let mut total: Option<(u32, SummaryValues)> = None;
+    while let Some(row) = table.next_row()? {
+        if row.is_comment() || row.is_blank() {
+            continue;
+        }
+        let c = Cells::new(row, &header, &file);
+        let parsed: Result<SummaryValues, Problem> = cols
+            .iter()
+            .map(|&(count, amount)| {
+                let n = count.map(|col| summary_count(&c, col)).transpose()?;
+                let a = amount.map(|col| c.req_fen(col)).transpose()?;
+                Ok((n, a))
+            })
+            .collect();
+        match parsed {
+            Ok(values) if c.text(key) == "合计" => total = Some((row.line, values)),
+            Ok(values) => {
+                for (tally, (n, a)) in sums.iter_mut().zip(values) {
+                    tally.count += n.unwrap_or(1);
+                    tally.sum += a.unwrap_or(Fen::ZERO);
+                }
+            }
+            Err(p) => out.problem(p),
+        }
+    }
+    let Some((line, stated)) = total else {
+        if preamble.iter().any(Row::is_comment) {
+            out.truncated("“合计”行", "the 合计 row");
+        }
+        return Ok(());
+    };
+    out.meta.complete = Some(true);
+    for ((m, tally), (n, a)) in layout.measures.iter().zip(sums).zip(stated) {
+        out.control(ControlCheck {
+            label: m.label.into(),
+            line: Some(line),
+            stated_count: n,
+            stated_amount: a,
+            counted: tally.count,
+            summed: tally.sum,
+        });
+    }
+    Ok(())
+}
+
+/// A count cell of a summary (`3`, or `3.0` after a spreadsheet round trip); never negative.
+pub(crate) fn summary_count(c: &Cells<'_>, col: usize) -> Result<u64, Problem> {
+    let n = c.req_int(col)?;
+    u64::try_from(n).map_err(|_| c.bad_value(col, &n.to_string(), &["非负整数"]))
+}
+
+const FUND_SUMMARY_REQUIRED: &[Column] =
+    &[&["类型"], &["收入笔数"], INCOME, &["支出笔数"], EXPENSE];
+
+const FUND_SUMMARY: SummaryLayout = SummaryLayout {
+    key: &["类型"],
+    measures: &[
+        Measure {
+            label: "收入合计",
+            count: Some(&["收入笔数"]),
+            amount: Some(INCOME),
+        },
+        Measure {
+            label: "支出合计",
+            count: Some(&["支出笔数"]),
+            amount: Some(EXPENSE),
+        },
+    ],
+};
 
 /// Alipay 账务明细(汇总): totals per 业务类型. It holds no records; its `合计` row is kept as
 /// control totals so `inspect` can show them beside the detail file.
@@ -315,13 +434,125 @@ impl Importer for AlipayFundSummary {
     }
 
     fn signature(&self) -> Vec<String> {
-        signature_of(SUMMARY_REQUIRED)
+        signature_of(FUND_SUMMARY_REQUIRED)
     }
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) =
-            detect_header(rows, SUMMARY_REQUIRED, &[&["总金额（元）", "总金额"]], 0)?;
-        detection("汇总", index, score)
+        let (index, _, score) = detect_header(
+            rows,
+            FUND_SUMMARY_REQUIRED,
+            &[&["总金额（元）", "总金额"]],
+            0,
+        )?;
+        let bonus = if has_title(rows, index, "支付宝账务汇总查询") {
+            5
+        } else {
+            0
+        };
+        detection("汇总", index, score + bonus)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        read_summary(&FUND_SUMMARY, table, detection, out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 业务明细 (trade bill) and its 汇总.
+
+const ALIPAY_TXN: Column = &["支付宝交易号"];
+const TRADE_TYPE: Column = &["业务类型"];
+const CREATED: Column = &["创建时间"];
+const FINISHED: Column = &["完成时间"];
+const ORDER_AMOUNT: Column = &["订单金额（元）", "订单金额"];
+const SETTLED: Column = &["商家实收（元）", "商家实收"];
+const REFUND_BATCH: Column = &["退款批次号/请求号", "退款批次号"];
+const SERVICE_FEE: Column = &["服务费（元）", "服务费"];
+
+const TRADE_REQUIRED: &[Column] = &[ALIPAY_TXN, TRADE_TYPE, CREATED, ORDER_AMOUNT, SETTLED];
+const TRADE_OPTIONAL: &[Column] = &[
+    MERCHANT_ORDER,
+    TITLE,
+    FINISHED,
+    &["门店编号"],
+    &["门店名称"],
+    &["操作员"],
+    &["终端号"],
+    COUNTERPARTY,
+    &["支付宝红包（元）"],
+    &["集分宝（元）"],
+    &["支付宝优惠（元）"],
+    &["商家优惠（元）"],
+    &["券核销金额（元）"],
+    &["券名称"],
+    &["商家红包消费金额（元）"],
+    &["卡消费金额（元）"],
+    REFUND_BATCH,
+    SERVICE_FEE,
+    &["分润（元）"],
+    MEMO,
+];
+
+struct TradeColumns {
+    txn: usize,
+    merchant_order: Option<usize>,
+    trade_type: usize,
+    title: Option<usize>,
+    created: usize,
+    finished: Option<usize>,
+    order_amount: usize,
+    settled: usize,
+    refund_batch: Option<usize>,
+    fee: Option<usize>,
+}
+
+impl TradeColumns {
+    fn resolve(h: &Header, file: &str) -> Result<TradeColumns, Problem> {
+        Ok(TradeColumns {
+            txn: h.require(file, ALIPAY_TXN)?,
+            merchant_order: h.find(MERCHANT_ORDER),
+            trade_type: h.require(file, TRADE_TYPE)?,
+            title: h.find(TITLE),
+            created: h.require(file, CREATED)?,
+            finished: h.find(FINISHED),
+            order_amount: h.require(file, ORDER_AMOUNT)?,
+            settled: h.require(file, SETTLED)?,
+            refund_batch: h.find(REFUND_BATCH),
+            fee: h.find(SERVICE_FEE),
+        })
+    }
+}
+
+/// Alipay 业务明细 (trade bill, formats.md §1.2): one row per payment or refund made through
+/// Alipay's acquiring APIs, with `#交易合计` / `#退款合计` footers.
+pub struct AlipayTradeBill;
+
+impl Importer for AlipayTradeBill {
+    fn id(&self) -> &str {
+        "alipay.trade_bill"
+    }
+
+    fn name_zh(&self) -> &str {
+        "支付宝业务明细"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(TRADE_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
+        let bonus = if has_title(rows, index, "支付宝业务明细查询") {
+            5
+        } else {
+            0
+        };
+        detection(format!("{}列", header.len()), index, score + bonus)
     }
 
     fn read(
@@ -332,58 +563,205 @@ impl Importer for AlipayFundSummary {
     ) -> Result<(), Problem> {
         let (preamble, header) = table.take_header(detection.header_index)?;
         read_preamble(&preamble, &mut out.meta);
+        let has_preamble = preamble.iter().any(Row::is_comment);
         let file = out.name.clone();
-        let kind_col = header.require(&file, &["类型"])?;
-        let in_count = header.require(&file, &["收入笔数"])?;
-        let in_amount = header.require(&file, INCOME)?;
-        let out_count = header.require(&file, &["支出笔数"])?;
-        let out_amount = header.require(&file, EXPENSE)?;
-        let (mut income, mut expense) = (Tally::default(), Tally::default());
-        let mut total: Option<(u32, u64, Fen, u64, Fen)> = None;
+        let cols = TradeColumns::resolve(&header, &file)?;
+        let account: Option<duizhang_core::Text> = out.meta.account.clone().map(Into::into);
+        let (mut payments, mut refunds) = (Tally::default(), Tally::default());
+        let (mut end_marker, mut footer_seen) = (false, false);
         while let Some(row) = table.next_row()? {
-            if row.is_comment() || row.is_blank() {
+            if row.is_comment() {
+                let line = row.joined();
+                let label = footer_label(&line);
+                if is_end_marker(&line, "业务明细列表结束") {
+                    end_marker = true;
+                } else if let Some((count, amount)) = parse_count_and_amount(&line) {
+                    // `#交易合计：6笔，商家实收共0.06元，…` / `#退款合计：4笔，商家实收退款共-0.04元，…`
+                    footer_seen = true;
+                    let tally = if label.starts_with("退款") {
+                        refunds
+                    } else {
+                        payments
+                    };
+                    out.control(ControlCheck {
+                        label: label.to_string(),
+                        line: Some(row.line),
+                        stated_count: Some(count),
+                        stated_amount: Some(amount),
+                        counted: tally.count,
+                        summed: tally.sum,
+                    });
+                }
                 continue;
             }
-            let c = Cells::new(row, &header, &file);
-            let parsed = (|| -> Result<(u64, Fen, u64, Fen), Problem> {
-                let count = |col: usize| -> Result<u64, Problem> {
-                    let n = c.req_int(col)?;
-                    u64::try_from(n).map_err(|_| c.bad_value(col, &n.to_string(), &["非负整数"]))
-                };
-                Ok((
-                    count(in_count)?,
-                    c.req_fen(in_amount)?,
-                    count(out_count)?,
-                    c.req_fen(out_amount)?,
-                ))
-            })();
-            match parsed {
-                Ok((ic, ia, oc, oa)) if c.text(kind_col) == "合计" => {
-                    total = Some((row.line, ic, ia, oc, oa))
-                }
-                Ok((ic, ia, oc, oa)) => {
-                    income.count += ic;
-                    income.sum += ia;
-                    expense.count += oc;
-                    expense.sum += oa;
-                }
-                Err(p) => out.problem(p),
+            if row.is_blank() || end_marker {
+                continue;
             }
+            let cells = Cells::new(row, &header, &file);
+            let result = read_trade_row(&cells, &cols, account.clone(), out);
+            if let Ok(Record::Payment(p)) = &result {
+                match p.kind {
+                    PaymentKind::Refund => refunds.add(p.settled),
+                    _ => payments.add(p.settled),
+                }
+            }
+            out.row(result);
         }
-        if let Some((line, ic, ia, oc, oa)) = total {
-            for (label, count, amount, tally) in
-                [("收入合计", ic, ia, income), ("支出合计", oc, oa, expense)]
-            {
-                out.control(ControlCheck {
-                    label: label.into(),
-                    line: Some(line),
-                    stated_count: Some(count),
-                    stated_amount: Some(amount),
-                    counted: tally.count,
-                    summed: tally.sum,
-                });
-            }
+        out.meta.complete = Some(footer_seen);
+        if has_preamble && !footer_seen {
+            out.truncated("结尾的“#交易合计”行", "footer totals");
         }
         Ok(())
+    }
+}
+
+fn read_trade_row(
+    c: &Cells<'_>,
+    cols: &TradeColumns,
+    account: Option<duizhang_core::Text>,
+    out: &Output<'_>,
+) -> Result<Record, Problem> {
+    c.require_complete()?;
+    let type_text = c.req(cols.trade_type)?;
+    let kind = match type_text.as_ref() {
+        "交易" => PaymentKind::Payment,
+        "退款" => PaymentKind::Refund,
+        other => return Err(c.bad_value(cols.trade_type, other, &["交易", "退款"])),
+    };
+    let order_amount = c.req_fen(cols.order_amount)?;
+    let settled = c.req_fen(cols.settled)?;
+    // 服务费's sign is UNCONFIRMED (formats.md §1.2: one fixture writes `-0.12` on a payment
+    // row; the 汇总 file suggests negative = charged, positive on a refund = returned). Read
+    // by the row's meaning, whatever the sign: charged on a payment, returned on a refund.
+    let file_fee = c.fen(cols.fee)?.unwrap_or(Fen::ZERO).abs();
+    let (refund, fee) = match kind {
+        PaymentKind::Refund => (settled.abs(), -file_fee),
+        _ => (Fen::ZERO, file_fee),
+    };
+    let created = c.req_time(cols.created)?;
+    let finished = c.time(cols.finished)?;
+    let text = |col: Option<usize>| c.opt(col).map(|s| duizhang_core::Text::from(s.as_ref()));
+    Ok(Record::Payment(PaymentRow {
+        provider: FundProvider::Alipay,
+        account,
+        kind,
+        txn_no: c.req(cols.txn)?.as_ref().into(),
+        out_trade_no: text(cols.merchant_order),
+        refund_id: None,
+        out_refund_no: match kind {
+            PaymentKind::Refund => text(cols.refund_batch),
+            _ => None,
+        },
+        order_amount: Some(order_amount),
+        settled,
+        refund,
+        fee,
+        rate: None,
+        status_text: type_text.as_ref().into(),
+        // 完成时间 is the payment time on 交易 rows and the refund time on 退款 rows.
+        occurred_at: finished.unwrap_or(created),
+        refund_succeeded_at: match kind {
+            PaymentKind::Refund => finished,
+            _ => None,
+        },
+        title: text(cols.title),
+        source: out.source(c.line()),
+    }))
+}
+
+const TRADE_SUMMARY_REQUIRED: &[Column] = &[
+    &["门店编号"],
+    &["交易订单总笔数"],
+    &["退款订单总笔数"],
+    ORDER_AMOUNT,
+    SETTLED,
+];
+
+const TRADE_SUMMARY: SummaryLayout = SummaryLayout {
+    key: &["门店编号"],
+    measures: &[
+        Measure {
+            label: "交易订单总笔数",
+            count: Some(&["交易订单总笔数"]),
+            amount: None,
+        },
+        Measure {
+            label: "退款订单总笔数",
+            count: Some(&["退款订单总笔数"]),
+            amount: None,
+        },
+        Measure {
+            label: "订单金额合计",
+            count: None,
+            amount: Some(ORDER_AMOUNT),
+        },
+        Measure {
+            label: "商家实收合计",
+            count: None,
+            amount: Some(SETTLED),
+        },
+    ],
+};
+
+/// Alipay 业务明细(汇总) (formats.md §1.3, PARTIAL): totals per store and a `合计` row, kept
+/// as control totals; no records.
+pub struct AlipayTradeSummary;
+
+impl Importer for AlipayTradeSummary {
+    fn id(&self) -> &str {
+        "alipay.trade_summary"
+    }
+
+    fn name_zh(&self) -> &str {
+        "支付宝业务明细（汇总）"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(TRADE_SUMMARY_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let optional: &[Column] = &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
+        let (index, _, score) = detect_header(rows, TRADE_SUMMARY_REQUIRED, optional, 0)?;
+        let bonus = if has_title(rows, index, "支付宝业务汇总查询") {
+            5
+        } else {
+            0
+        };
+        detection("汇总", index, score + bonus)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        read_summary(&TRADE_SUMMARY, table, detection, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_end_marker;
+
+    #[test]
+    fn end_markers_match_by_shape_not_length() {
+        let title = "业务明细列表结束";
+        for line in [
+            "#-----------------------------------------业务明细列表结束------------------------------------",
+            "#----------------------------------------业务明细列表结束-------------------------------------",
+            "#-业务明细列表结束",
+        ] {
+            assert!(is_end_marker(line, title), "{line}");
+        }
+        for line in [
+            "#业务明细列表结束",
+            "-----业务明细列表结束",
+            "#-----------------------------------------业务明细列表----------------------------------------",
+            "#-----账务明细列表结束-----",
+        ] {
+            assert!(!is_end_marker(line, title), "{line}");
+        }
     }
 }

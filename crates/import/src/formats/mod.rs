@@ -5,6 +5,7 @@
 //! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
+pub mod wechat;
 
 use crate::registry::{Detection, Importer};
 use crate::table::{Header, Row};
@@ -14,6 +15,11 @@ pub fn all() -> Vec<Box<dyn Importer>> {
     vec![
         Box::new(alipay::AlipayFundFlow),
         Box::new(alipay::AlipayFundSummary),
+        Box::new(alipay::AlipayTradeBill),
+        Box::new(alipay::AlipayTradeSummary),
+        Box::new(wechat::WechatTradeBill),
+        Box::new(wechat::WechatFundBill),
+        Box::new(wechat::WechatShopFundFlow),
     ]
 }
 
