@@ -1,3 +1,6 @@
 //! One module per platform family, mirroring `duizhang_import::formats`.
 
 pub mod alipay;
+pub mod jd;
+pub mod sheet;
+pub mod taobao;
