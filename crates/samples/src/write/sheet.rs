@@ -97,13 +97,24 @@ impl Shape {
             Shape::Csv { encoding, crlf } => {
                 let mut f = TextFile::new(encoding, crlf);
                 for row in sheets.first().map_or(&[][..], |s| s.rows.as_slice()) {
-                    let cells: Vec<String> = row.iter().map(Cell::csv_text).collect();
-                    f.quoted_cells(&cells);
+                    let cells: Vec<String> =
+                        row.iter().map(Cell::csv_text).map(csv_quote).collect();
+                    f.cells(&cells);
                 }
                 Ok(f.into_bytes())
             }
             Shape::Xlsx => xlsx(sheets),
         }
+    }
+}
+
+/// Quotes a CSV cell only where a reader needs it (a separator, a line break, a leading
+/// quote): the `="…"` guard stays bare, as the exports write it so that Excel evaluates it.
+fn csv_quote(cell: String) -> String {
+    if cell.contains([',', '\n', '\r']) || cell.starts_with('"') {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell
     }
 }
 
