@@ -259,12 +259,11 @@ fn read_settlement_row(
     let order_no = order_no_cell(c, cols.order_no)?;
     let item = c.req(cols.item)?;
     let stated = c.req_fen(cols.amount)?;
-    if let Some(col) = cols.currency {
-        if let Some(cur) = c.opt(Some(col)) {
-            if !CURRENCIES.contains(&cur.to_ascii_uppercase().as_str()) {
-                return Err(c.bad_value(col, &cur, CURRENCIES));
-            }
-        }
+    if let Some(col) = cols.currency
+        && let Some(cur) = c.opt(Some(col))
+        && !CURRENCIES.contains(&cur.to_ascii_uppercase().as_str())
+    {
+        return Err(c.bad_value(col, &cur, CURRENCIES));
     }
     let direction = match cols.direction {
         Some(col) if c.opt(Some(col)).is_some() => {
