@@ -668,3 +668,31 @@ fn the_classic_order_report_without_newer_columns_reads() {
     );
     assert_eq!(data.orders[3].status, OrderStatus::Refunded);
 }
+
+/// The formats.md example as an `.xlsx` whose cells are all text (as 千牛 writes them), with
+/// one bad amount: the problem names the spreadsheet row and column.
+#[test]
+fn the_example_reads_from_a_workbook_and_errors_name_row_and_column() {
+    use duizhang_samples::write::sheet::{Sheet, xlsx};
+    let mut sheet = Sheet::new("退款报表");
+    for line in REFUND_B_EXAMPLE.lines() {
+        sheet.push(line.split(','));
+    }
+    let second = sheet.rows[1].clone();
+    let mut bad = second.clone();
+    bad[8] = "五十九".into();
+    sheet.rows.push(bad);
+    let (files, records) = import("退款报表.xlsx", xlsx(&[sheet]).unwrap());
+    assert_eq!(files[0].format.as_deref(), Some("taobao.refunds"));
+    assert_eq!(records.len(), 1);
+    let duizhang_core::Record::AfterSale(r) = &records[0] else {
+        panic!("{records:?}")
+    };
+    assert_eq!((r.refunded, r.source), (Fen(5900), at(2)));
+    let p = &files[0].problems;
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(
+        (p[0].code, p[0].line, p[0].column),
+        (ProblemCode::BadAmount, Some(3), Some(9))
+    );
+}
