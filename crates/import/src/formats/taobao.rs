@@ -185,8 +185,7 @@ impl Importer for TaobaoRefunds {
         let cols = RefundColumns::resolve(&peek_header(table, detection)?, &file)?;
         read_rows(table, detection, out, |c, out| {
             read_refund_row(c, &cols, out)
-        })?;
-        Ok(())
+        })
     }
 }
 
@@ -394,8 +393,7 @@ impl Importer for TaobaoOrders {
         };
         read_rows(table, detection, out, |c, out| {
             read_order_row(c, &cols, out)
-        })?;
-        Ok(())
+        })
     }
 }
 
@@ -549,7 +547,6 @@ impl Importer for TaobaoOrderItems {
                 }],
                 source,
             }))
-        })?;
-        Ok(())
+        })
     }
 }
