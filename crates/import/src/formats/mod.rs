@@ -5,10 +5,15 @@
 //! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
+pub mod jd;
+pub mod taobao;
 pub mod wechat;
 
-use crate::registry::{Detection, Importer};
-use crate::table::{Header, Row};
+use duizhang_core::{Record, Text, normalize_order_no};
+
+use crate::problem::{Problem, ProblemCode};
+use crate::registry::{Detection, Importer, Output};
+use crate::table::{Cells, Header, Row, Table};
 
 /// Every built-in format importer, in detection-priority order.
 pub fn all() -> Vec<Box<dyn Importer>> {
@@ -20,6 +25,13 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(wechat::WechatTradeBill),
         Box::new(wechat::WechatFundBill),
         Box::new(wechat::WechatShopFundFlow),
+        Box::new(taobao::TaobaoRefunds),
+        Box::new(taobao::TaobaoOrders),
+        Box::new(taobao::TaobaoOrderItems),
+        Box::new(jd::JdOrders),
+        Box::new(jd::JdWalletBill),
+        Box::new(jd::JdWalletFunds),
+        Box::new(jd::JdStatement),
     ]
 }
 
@@ -87,4 +99,77 @@ pub fn digits_in(text: &str, min_len: usize) -> Option<&str> {
         }
     }
     None
+}
+
+/// Looks a status text up in a table of (text, value); ASCII commas compare equal to the
+/// full-width ones the platforms write (`买家已付款,等待卖家发货`).
+pub fn lookup_text<T: Copy>(table: &[(&str, T)], text: &str) -> Option<T> {
+    let wanted = text.trim().replace(',', "，");
+    table
+        .iter()
+        .find(|(known, _)| *known == wanted)
+        .map(|&(_, value)| value)
+}
+
+/// The Chinese texts of a lookup table, for "known values" in users' error messages (API
+/// codes in the same table are accepted but not listed).
+pub fn known_texts<'a, T>(table: &[(&'a str, T)]) -> Vec<&'a str> {
+    table
+        .iter()
+        .map(|(text, _)| *text)
+        .filter(|text| !text.is_ascii())
+        .collect()
+}
+
+/// Looks a cell up in a table; unknown text is a [`ProblemCode::BadValue`] listing known values.
+pub fn enum_cell<T: Copy>(c: &Cells<'_>, col: usize, table: &[(&str, T)]) -> Result<T, Problem> {
+    let text = c.req(col)?;
+    lookup_text(table, &text).ok_or_else(|| c.bad_value(col, &text, &known_texts(table)))
+}
+
+/// A required order number, guards (`'`, `="…"`) and prefixes (`T200P`) removed.
+pub fn order_no_cell(c: &Cells<'_>, col: usize) -> Result<Text, Problem> {
+    Ok(normalize_order_no(&c.req(col)?).into())
+}
+
+/// An optional text cell.
+pub fn opt_text(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
+    c.opt(col).map(|s| s.as_ref().into())
+}
+
+/// Reads every data row of a table with `read_row` (blank rows skipped).
+pub fn read_rows(
+    table: &mut Table,
+    detection: &Detection,
+    out: &mut Output<'_>,
+    mut read_row: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Record, Problem>,
+) -> Result<(), Problem> {
+    let (_, header) = table.take_header(detection.header_index)?;
+    let file = out.name.clone();
+    while let Some(row) = table.next_row()? {
+        if row.is_blank() {
+            continue;
+        }
+        let cells = Cells::new(row, &header, &file);
+        let result = cells
+            .require_complete()
+            .and_then(|()| read_row(&cells, out));
+        out.row(result);
+    }
+    Ok(())
+}
+
+/// The header row of a table, without consuming anything.
+pub fn peek_header(table: &mut Table, detection: &Detection) -> Result<Header, Problem> {
+    let rows = table.peek(detection.header_index + 1)?;
+    rows.get(detection.header_index)
+        .map(Header::from_row)
+        .ok_or_else(|| {
+            Problem::new(
+                ProblemCode::Truncated,
+                &table.name,
+                "文件没有表头行",
+                "no header row",
+            )
+        })
 }

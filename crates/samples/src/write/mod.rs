@@ -1,4 +1,7 @@
 //! One module per platform family, mirroring `duizhang_import::formats`.
 
 pub mod alipay;
+pub mod jd;
+pub mod sheet;
+pub mod taobao;
 pub mod wechat;

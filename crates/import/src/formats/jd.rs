@@ -1,0 +1,561 @@
+//! JD POP seller exports (formats.md §4): the order export, the 京东钱包 日账单/结算单 and its
+//! 资金表 sheet, and the 对账表 (22-column layout and its 2026-08 replacement).
+//!
+//! Long numbers are often written as Excel formulas (`="300000000000001"`); the cell guards of
+//! the table layer remove them.
+
+use duizhang_core::{
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform, Record,
+    SettlementRow, Text,
+};
+
+use super::{
+    Column, detect_header, detection, known_texts, lookup_text, opt_text, order_no_cell,
+    peek_header, read_rows, signature_of,
+};
+use crate::problem::{Problem, ProblemCode};
+use crate::registry::{Detection, Importer, Output};
+use crate::table::{Cells, Header, Row, Table};
+
+// ---------------------------------------------------------------------------------------------
+// Order export
+
+const ORDER_NO: Column = &["订单号"];
+const WARE_ID: Column = &["商品ID"];
+const WARE_NAME: Column = &["商品名称"];
+const QUANTITY: Column = &["订购数量"];
+const CREATED: Column = &["下单时间"];
+const JD_PRICE: Column = &["京东价"];
+const ORDER_AMOUNT: Column = &["订单金额"];
+const PAYABLE: Column = &["应付金额"];
+const ORDER_STATUS: Column = &["订单状态"];
+const FREIGHT: Column = &["运费金额"];
+const PAID_AT: Column = &["付款确认时间"];
+const FINISHED_AT: Column = &["订单完成时间"];
+/// The seller's SKU code: 商家SKUID in 2026 files, 货号 in the older layout.
+const SELLER_SKU: Column = &["商家SKUID", "货号"];
+/// 商家应收 in 2026 files; 结算金额 in the older layout.
+const RECEIVABLE: Column = &["商家应收", "结算金额"];
+
+const ORDER_REQUIRED: &[Column] = &[ORDER_NO, WARE_ID, QUANTITY, ORDER_STATUS];
+const ORDER_OPTIONAL: &[Column] = &[
+    WARE_NAME,
+    CREATED,
+    JD_PRICE,
+    ORDER_AMOUNT,
+    PAYABLE,
+    FREIGHT,
+    PAID_AT,
+    FINISHED_AT,
+    SELLER_SKU,
+    RECEIVABLE,
+    &["支付方式"],
+    &["余额支付"],
+];
+
+/// 订单状态 texts (PARTIAL, formats.md §4.1) and the JOS orderState codes.
+const ORDER_STATUSES: &[(&str, OrderStatus)] = &[
+    ("完成", OrderStatus::Finished),
+    ("已完成", OrderStatus::Finished),
+    ("等待出库", OrderStatus::Paid),
+    ("等待确认收货", OrderStatus::Shipped),
+    ("已取消", OrderStatus::Cancelled),
+    ("取消", OrderStatus::Cancelled),
+    ("FINISHED_L", OrderStatus::Finished),
+    ("WAIT_SELLER_STOCK_OUT", OrderStatus::Paid),
+    ("WAIT_GOODS_RECEIVE_CONFIRM", OrderStatus::Shipped),
+    ("TRADE_CANCELED", OrderStatus::Cancelled),
+];
+
+struct OrderColumns {
+    order_no: usize,
+    title: Option<usize>,
+    quantity: usize,
+    created: Option<usize>,
+    price: Option<usize>,
+    paid: Option<usize>,
+    status: usize,
+    freight: Option<usize>,
+    paid_at: Option<usize>,
+    finished_at: Option<usize>,
+    sku: Option<usize>,
+    receivable: Option<usize>,
+}
+
+impl OrderColumns {
+    fn resolve(h: &Header, file: &str) -> Result<OrderColumns, Problem> {
+        Ok(OrderColumns {
+            order_no: h.require(file, ORDER_NO)?,
+            title: h.find(WARE_NAME),
+            quantity: h.require(file, QUANTITY)?,
+            created: h.find(CREATED),
+            price: h.find(JD_PRICE),
+            // What the buyer paid: 应付金额 (用户应付, after discounts, with freight) where the
+            // layout has it, else 订单金额. Which of the two JD means as 实付 is PARTIAL
+            // (formats.md §4.1, §4.4 orderPayment); 余额支付 is not added back.
+            paid: h.find(PAYABLE).or_else(|| h.find(ORDER_AMOUNT)),
+            status: h.require(file, ORDER_STATUS)?,
+            freight: h.find(FREIGHT),
+            paid_at: h.find(PAID_AT),
+            finished_at: h.find(FINISHED_AT),
+            sku: h.find(SELLER_SKU),
+            receivable: h.find(RECEIVABLE),
+        })
+    }
+}
+
+/// JD 订单导出: one row per order line; each row becomes an [`Order`] with that one line
+/// (`Dataset::merged_orders` joins the lines of an order). Order-level amounts repeat on every
+/// line of an order and are taken from the first.
+pub struct JdOrders;
+
+impl Importer for JdOrders {
+    fn id(&self) -> &str {
+        "jd.orders"
+    }
+
+    fn name_zh(&self) -> &str {
+        "京东订单导出"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(ORDER_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
+        let variant = if header.find(&["商家SKUID"]).is_some() {
+            "2026"
+        } else {
+            "经典"
+        };
+        detection(variant, index, score)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        let cols = OrderColumns::resolve(&peek_header(table, detection)?, &out.name)?;
+        read_rows(table, detection, out, |c, out| {
+            read_order_row(c, &cols, out)
+        })
+    }
+}
+
+fn read_order_row(
+    c: &Cells<'_>,
+    cols: &OrderColumns,
+    out: &mut Output<'_>,
+) -> Result<Record, Problem> {
+    let order_no = order_no_cell(c, cols.order_no)?;
+    let status_text = c.req(cols.status)?;
+    let quantity = c.req_int(cols.quantity)?;
+    if quantity <= 0 {
+        return Err(c.bad_value(cols.quantity, &quantity.to_string(), &["正整数"]));
+    }
+    let unit_price = c.fen(cols.price)?;
+    let goods = match unit_price {
+        Some(p) => Some(p.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
+            c.problem(
+                cols.quantity,
+                ProblemCode::BadAmount,
+                "京东价 × 数量 超出可表示的范围",
+                "price × quantity overflows",
+            )
+        })?),
+        None => None,
+    };
+    let source = out.source(c.line());
+    let order = Order {
+        platform: Platform::Jd,
+        shop: None,
+        order_no,
+        status: OrderStatus::Unknown,
+        status_text: status_text.as_ref().into(),
+        created_at: c.time(cols.created)?,
+        paid_at: c.time(cols.paid_at)?,
+        shipped_at: None,
+        finished_at: c.time(cols.finished_at)?,
+        goods: None,
+        postage: c.fen(cols.freight)?,
+        seller_discount: None,
+        platform_discount: None,
+        other_discount: None,
+        paid: c.fen(cols.paid)?,
+        seller_receivable: c.fen(cols.receivable)?,
+        refunded: None,
+        payment_no: None,
+        lines: vec![OrderLine {
+            sub_order_no: None,
+            sku: opt_text(c, cols.sku),
+            title: opt_text(c, cols.title),
+            quantity,
+            unit_price,
+            goods,
+            discount: None,
+            paid: None,
+            source,
+        }],
+        source,
+    };
+    // Last, so a row rejected for another cell is not also warned about.
+    let status = lookup_text(ORDER_STATUSES, &status_text).unwrap_or_else(|| {
+        out.problem(
+            c.bad_value(cols.status, &status_text, &known_texts(ORDER_STATUSES))
+                .warning(),
+        );
+        OrderStatus::Unknown
+    });
+    Ok(Record::Order(Order { status, ..order }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settlement rows (钱包日账单/结算单 and 对账表)
+
+const SETTLE_ORDER_NO: Column = &["订单编号"];
+const MERCHANT_ORDER: Column = &["商户订单号"];
+const DIRECTION: Column = &["收支方向"];
+const CURRENCY: Column = &["币种"];
+
+const DIRECTIONS: &[(&str, bool)] = &[("收入", false), ("支出", true)];
+const CURRENCIES: &[&str] = &["CNY", "RMB", "人民币"];
+
+/// What a JD fee item is. A negative 货款 paid out (收支方向 支出) is the clawback of a refunded
+/// sale, not negative revenue (formats.md §4.2).
+pub fn jd_fee_kind(item: &str, amount: Fen, outgoing: bool) -> FlowKind {
+    match item.trim() {
+        "货款" if outgoing && amount.0 < 0 => FlowKind::Refund,
+        "货款" => FlowKind::Income,
+        "交易服务费" => FlowKind::Commission,
+        i if i.contains("佣金") => FlowKind::Commission,
+        i if i.contains("赔付") || i.contains("京豆") => FlowKind::Other,
+        i if i.ends_with('费') => FlowKind::Fee,
+        _ => FlowKind::Other,
+    }
+}
+
+/// The columns a settlement layout reads.
+struct SettlementColumns {
+    order_no: usize,
+    item: usize,
+    amount: usize,
+    /// 收支方向; in the 2026-08 对账表 the direction may only be known from 费用分类.
+    direction: Option<usize>,
+    category: Option<usize>,
+    currency: Option<usize>,
+    settled: Option<usize>,
+    merchant_order: Option<usize>,
+    refund_no: Option<usize>,
+}
+
+fn read_settlement_row(
+    c: &Cells<'_>,
+    cols: &SettlementColumns,
+    out: &Output<'_>,
+) -> Result<Record, Problem> {
+    let order_no = order_no_cell(c, cols.order_no)?;
+    let item = c.req(cols.item)?;
+    let stated = c.req_fen(cols.amount)?;
+    if let Some(col) = cols.currency
+        && let Some(cur) = c.opt(Some(col))
+        && !CURRENCIES.contains(&cur.to_ascii_uppercase().as_str())
+    {
+        return Err(c.bad_value(col, &cur, CURRENCIES));
+    }
+    let direction = match cols.direction {
+        Some(col) if c.opt(Some(col)).is_some() => {
+            let text = c.text(col);
+            Some(
+                lookup_text(DIRECTIONS, &text)
+                    .ok_or_else(|| c.bad_value(col, &text, &known_texts(DIRECTIONS)))?,
+            )
+        }
+        // 费用分类 (2026-08) holds 收入/支出 in the one known file; other category texts
+        // (UNCONFIRMED) say nothing about the direction and are ignored.
+        _ => c
+            .opt(cols.category)
+            .and_then(|text| lookup_text(DIRECTIONS, &text)),
+    };
+    // 金额 is signed in the files seen; a positive amount marked 支出 is an outflow written
+    // unsigned, accepted defensively. Without any direction, the sign decides.
+    let outgoing = direction.unwrap_or(stated.0 < 0);
+    let amount = if outgoing { -stated.abs() } else { stated };
+    Ok(Record::Settlement(SettlementRow {
+        platform: Platform::Jd,
+        order_no,
+        sub_order_no: None,
+        kind: jd_fee_kind(&item, amount, outgoing),
+        item: item.as_ref().into(),
+        amount,
+        settled_at: c.time(cols.settled)?,
+        account: None,
+        refund_no: opt_text(c, cols.refund_no),
+        payment_ref: opt_text(c, cols.merchant_order),
+        source: out.source(c.line()),
+    }))
+}
+
+// (a) 京东钱包 日账单/结算单
+
+const DOC_NO: Column = &["单据编号"];
+const FEE_ITEM: Column = &["费用项"];
+const AMOUNT: Column = &["金额"];
+const FEE_SETTLED: Column = &["费用结算时间"];
+const WALLET_REQUIRED: &[Column] = &[SETTLE_ORDER_NO, DOC_NO, FEE_ITEM, AMOUNT];
+const WALLET_OPTIONAL: &[Column] = &[
+    MERCHANT_ORDER,
+    DIRECTION,
+    CURRENCY,
+    FEE_SETTLED,
+    &["单据类型"],
+    &["结算状态"],
+    &["费用发生时间"],
+    &["商家应收/应付"],
+    &["对账日期", "账单日期"],
+];
+
+/// 京东钱包「日账单/结算单」: the 23-column 360buy layout and the jdwallet layout (no 结算状态,
+/// 账单日期 for 对账日期), alone or as the 结算表 sheet of a workbook.
+pub struct JdWalletBill;
+
+impl Importer for JdWalletBill {
+    fn id(&self) -> &str {
+        "jd.wallet_bill"
+    }
+
+    fn name_zh(&self) -> &str {
+        "京东钱包结算单"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(WALLET_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) = detect_header(rows, WALLET_REQUIRED, WALLET_OPTIONAL, 0)?;
+        let variant = if header.find(&["账单日期"]).is_some() {
+            "jdwallet"
+        } else {
+            "360buy"
+        };
+        detection(variant, index, score)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        let h = peek_header(table, detection)?;
+        let file = out.name.clone();
+        let cols = SettlementColumns {
+            order_no: h.require(&file, SETTLE_ORDER_NO)?,
+            item: h.require(&file, FEE_ITEM)?,
+            amount: h.require(&file, AMOUNT)?,
+            direction: h.find(DIRECTION),
+            category: None,
+            currency: h.find(CURRENCY),
+            settled: h.find(FEE_SETTLED),
+            merchant_order: h.find(MERCHANT_ORDER),
+            refund_no: None,
+        };
+        read_rows(table, detection, out, |c, out| {
+            read_settlement_row(c, &cols, out)
+        })
+    }
+}
+
+// (c) 对账表
+
+const FEE_NAME: Column = &["费用名称"];
+const DUE: Column = &["应结金额"];
+/// 到账时间 in the 22-column layout, 结算时间 in the 2026-08 one.
+const ARRIVED: Column = &["到账时间", "结算时间"];
+const CATEGORY: Column = &["费用分类"];
+const SERVICE_NO: Column = &["售后服务单号"];
+const STATEMENT_REQUIRED: &[Column] = &[SETTLE_ORDER_NO, FEE_NAME, DUE];
+const STATEMENT_OPTIONAL: &[Column] = &[
+    MERCHANT_ORDER,
+    DIRECTION,
+    CATEGORY,
+    ARRIVED,
+    SERVICE_NO,
+    CURRENCY,
+    &["父单号"],
+    &["订单状态"],
+    &["商品编号"],
+    &["结算单号"],
+    &["资金动账备注"],
+];
+
+/// JD 对账表: the 22-column layout and its 2026-08 replacement (18 columns, 费用分类 and
+/// 结算单号 instead of 收支方向 and 结算状态). XLSX files put a description line above the header.
+pub struct JdStatement;
+
+impl Importer for JdStatement {
+    fn id(&self) -> &str {
+        "jd.statement"
+    }
+
+    fn name_zh(&self) -> &str {
+        "京东对账表"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(STATEMENT_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) =
+            detect_header(rows, STATEMENT_REQUIRED, STATEMENT_OPTIONAL, 0)?;
+        let variant = if header.find(&["结算单号"]).is_some() || header.find(CATEGORY).is_some()
+        {
+            "2026-08"
+        } else {
+            "22列"
+        };
+        detection(variant, index, score)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        let h = peek_header(table, detection)?;
+        let file = out.name.clone();
+        let cols = SettlementColumns {
+            order_no: h.require(&file, SETTLE_ORDER_NO)?,
+            item: h.require(&file, FEE_NAME)?,
+            amount: h.require(&file, DUE)?,
+            direction: h.find(DIRECTION),
+            category: h.find(CATEGORY),
+            currency: h.find(CURRENCY),
+            settled: h.find(ARRIVED),
+            merchant_order: h.find(MERCHANT_ORDER),
+            refund_no: h.find(SERVICE_NO),
+        };
+        read_rows(table, detection, out, |c, out| {
+            read_settlement_row(c, &cols, out)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) 资金表
+
+const MERCHANT_NO: Column = &["商户号"];
+const DATE: Column = &["日期"];
+const BALANCE: Column = &["账户余额(元)", "账户余额"];
+const INCOME: Column = &["收入金额(元)", "收入金额"];
+const EXPENSE: Column = &["支出金额(元)", "支出金额"];
+const MEMO: Column = &["交易备注"];
+const FUNDS_REQUIRED: &[Column] = &[MERCHANT_NO, DATE, MERCHANT_ORDER, INCOME, EXPENSE];
+const FUNDS_OPTIONAL: &[Column] = &[BALANCE, MEMO, &["账户代码"], &["账户名称"], &["账单日期"]];
+
+/// What a 资金表 row is, from its 交易备注 (the sheet has no type column).
+fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
+    if memo.contains("提现") {
+        FlowKind::Withdrawal
+    } else if memo.contains("退款") {
+        FlowKind::Refund
+    } else if memo.contains("佣金") {
+        FlowKind::Commission
+    } else if memo.contains("费") {
+        FlowKind::Fee
+    } else if (memo.contains("货款") || memo.contains("结算")) && amount.0 >= 0 {
+        FlowKind::Income
+    } else {
+        FlowKind::Other
+    }
+}
+
+/// 京东钱包资金表 (the `资金表` sheet beside `结算表`): the wallet's money movements.
+pub struct JdWalletFunds;
+
+impl Importer for JdWalletFunds {
+    fn id(&self) -> &str {
+        "jd.wallet_funds"
+    }
+
+    fn name_zh(&self) -> &str {
+        "京东钱包资金表"
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(FUNDS_REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, _, score) = detect_header(rows, FUNDS_REQUIRED, FUNDS_OPTIONAL, 0)?;
+        detection("资金表", index, score)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        let h = peek_header(table, detection)?;
+        let file = out.name.clone();
+        let merchant_no = h.require(&file, MERCHANT_NO)?;
+        let date = h.require(&file, DATE)?;
+        let merchant_order = h.require(&file, MERCHANT_ORDER)?;
+        let income_col = h.require(&file, INCOME)?;
+        let expense_col = h.require(&file, EXPENSE)?;
+        let balance = h.find(BALANCE);
+        let memo = h.find(MEMO);
+        read_rows(table, detection, out, |c, out| {
+            let income = c.fen(Some(income_col))?.unwrap_or(Fen::ZERO);
+            let expense = c.fen(Some(expense_col))?.unwrap_or(Fen::ZERO);
+            if !income.is_zero() && !expense.is_zero() {
+                return Err(c.problem(
+                    expense_col,
+                    ProblemCode::BadAmount,
+                    format!("同一行收入（{income}）与支出（{expense}）都不为零"),
+                    "both income and expense set",
+                ));
+            }
+            // 支出金额 may be written positive or negative; either way it is an outflow.
+            let amount = if expense.is_zero() {
+                income
+            } else {
+                -expense.abs()
+            };
+            let reference = opt_text(c, Some(merchant_order));
+            let memo_text = opt_text(c, memo);
+            // The sheet has no row id: the id is built from 商户订单号 and the row's line, stable
+            // for one file (the same row in an overlapping export gets another line number).
+            let txn_no: Text =
+                format!("{}#{}", reference.as_deref().unwrap_or(""), c.line()).into();
+            let kind_text: Text = match &memo_text {
+                Some(m) => m.clone(),
+                None if amount.0 < 0 => "支出".into(),
+                None => "收入".into(),
+            };
+            Ok(Record::FundFlow(FundFlowRow {
+                provider: FundProvider::Jd,
+                account: opt_text(c, Some(merchant_no)),
+                txn_no,
+                business_no: None,
+                order_no: None,
+                merchant_ref: reference,
+                refund_no: None,
+                kind: wallet_flow_kind(memo_text.as_deref().unwrap_or(""), amount),
+                kind_text,
+                amount,
+                balance: c.fen(balance)?,
+                occurred_at: c.req_time(date)?,
+                counterparty: None,
+                memo: memo_text,
+                source: out.source(c.line()),
+            }))
+        })
+    }
+}

@@ -1,0 +1,570 @@
+//! JD exports: order export, 京东钱包 结算单 and 资金表 (alone and as a two-sheet workbook),
+//! 对账表 (22 columns and the 2026-08 layout).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use duizhang_core::{
+    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
+    Platform, SettlementRow, SourceRef,
+};
+use duizhang_import::{ProblemCode, Severity};
+use duizhang_samples::bytes::Encoding;
+use duizhang_samples::write::jd::{
+    OrderLayout, OrderOptions, StatementLayout, StatementOptions, WalletLayout, orders, statement,
+    wallet_bill, wallet_funds, wallet_workbook,
+};
+use duizhang_samples::write::sheet::Shape;
+use support::{gbk, import, import_clean};
+
+/// formats.md §4.2 (c), the 对账表 example, byte for byte (LF line ends as printed).
+const STATEMENT_EXAMPLE: &str = "订单编号,父单号,订单状态,订单下单时间,订单完成时间,售后服务单号,售后退款时间,商品编号,商品名称,商品数量,扣点类型,佣金比例,费用名称,应结金额,币种,收支方向,结算状态,预计结算时间,账单生成时间,到账时间,商户订单号,资金动账备注\n300000000000001,300000000000000,完成,2026-10-01 14:41:34,2026-10-05 09:00:00,,,100000000001,保温杯 500ml,1,基础扣点,0.05,货款,88.00,CNY,收入,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000001,\n300000000000001,300000000000000,完成,2026-10-01 14:41:34,2026-10-05 09:00:00,,,100000000001,保温杯 500ml,1,基础扣点,0.05,佣金,-4.40,CNY,支出,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000001,\n300000000000002,300000000000000,完成,2026-10-01 14:41:34,2026-10-06 10:00:00,2000000001,2026-10-08 10:00:00,100000000002,保温杯 350ml,1,基础扣点,0.05,货款,-39.00,CNY,支出,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000002,\n";
+
+fn at(line: u32) -> SourceRef {
+    SourceRef {
+        file: FileId(0),
+        line,
+    }
+}
+
+fn t(text: &str) -> BeijingTime {
+    BeijingTime::parse(text).unwrap()
+}
+
+#[test]
+fn reads_the_formats_md_statement_example_exactly() {
+    for bytes in [
+        gbk(STATEMENT_EXAMPLE),
+        STATEMENT_EXAMPLE.as_bytes().to_vec(),
+    ] {
+        let (file, data) = import_clean("对账表.csv", bytes, "jd.statement");
+        assert_eq!(file.variant.as_deref(), Some("22列"));
+        let s = &data.settlements;
+        assert_eq!(s.len(), 3);
+        let row =
+            |line, order: &str, item: &str, kind, amount, refund: Option<&str>, paid_ref: &str| {
+                SettlementRow {
+                    platform: Platform::Jd,
+                    order_no: order.into(),
+                    sub_order_no: None,
+                    item: item.into(),
+                    kind,
+                    amount: Fen(amount),
+                    settled_at: Some(t("2026-10-13 12:08:53")),
+                    account: None,
+                    refund_no: refund.map(Into::into),
+                    payment_ref: Some(paid_ref.into()),
+                    source: at(line),
+                }
+            };
+        assert_eq!(
+            s[0],
+            row(
+                2,
+                "300000000000001",
+                "货款",
+                FlowKind::Income,
+                8800,
+                None,
+                "202610130000011332600000001"
+            )
+        );
+        assert_eq!(
+            s[1],
+            row(
+                3,
+                "300000000000001",
+                "佣金",
+                FlowKind::Commission,
+                -440,
+                None,
+                "202610130000011332600000001"
+            )
+        );
+        // 货款 with 支出 and a negative amount: the clawback of a refund, not negative revenue.
+        assert_eq!(
+            s[2],
+            row(
+                4,
+                "300000000000002",
+                "货款",
+                FlowKind::Refund,
+                -3900,
+                Some("2000000001"),
+                "202610130000011332600000002"
+            )
+        );
+        // 88.00 − 4.40 − 39.00 = 44.60 net.
+        assert_eq!(s.iter().map(|r| r.amount).sum::<Fen>(), Fen(4460));
+    }
+}
+
+#[test]
+fn an_unsigned_outflow_is_made_negative() {
+    let text = STATEMENT_EXAMPLE.replace(",佣金,-4.40,CNY,支出,", ",佣金,4.40,CNY,支出,");
+    let (_, data) = import_clean("x.csv", gbk(&text), "jd.statement");
+    assert_eq!(data.settlements[1].amount, Fen(-440));
+}
+
+#[test]
+fn a_bad_statement_amount_names_line_and_column() {
+    let text = STATEMENT_EXAMPLE.replace(",佣金,-4.40,", ",佣金,-4.4.0,");
+    let (files, records) = import("x.csv", gbk(&text));
+    assert_eq!(records.len(), 2);
+    let p = &files[0].problems;
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].code, ProblemCode::BadAmount);
+    assert_eq!((p[0].line, p[0].column), (Some(3), Some(14)));
+    assert_eq!(p[0].column_name.as_deref(), Some("应结金额"));
+}
+
+#[test]
+fn an_unknown_direction_or_currency_is_an_error() {
+    let text = STATEMENT_EXAMPLE.replace(",CNY,支出,已结算", ",CNY,扣除,已结算");
+    let (files, records) = import("x.csv", gbk(&text));
+    assert_eq!(records.len(), 1);
+    let p = &files[0].problems[0];
+    assert_eq!(
+        (p.code, p.line, p.column),
+        (ProblemCode::BadValue, Some(3), Some(16))
+    );
+    assert!(p.message.contains("收入、支出"), "{}", p.message);
+    let text = STATEMENT_EXAMPLE.replacen(",CNY,", ",USD,", 1);
+    let (files, records) = import("x.csv", gbk(&text));
+    assert_eq!(records.len(), 2);
+    let p = &files[0].problems[0];
+    assert_eq!(
+        (p.code, p.line, p.column),
+        (ProblemCode::BadValue, Some(2), Some(15))
+    );
+}
+
+#[test]
+fn a_statement_without_its_amount_column_is_not_taken_for_one() {
+    let text = STATEMENT_EXAMPLE.replacen("应结金额", "金额合计", 1);
+    let (files, records) = import("x.csv", gbk(&text));
+    assert!(records.is_empty());
+    let p = &files[0].problems[0];
+    assert_eq!(p.code, ProblemCode::UnknownFormat);
+    assert!(p.message.contains("京东对账表"), "{}", p.message);
+    assert!(p.message.contains("应结金额"), "{}", p.message);
+}
+
+fn sample_settlements() -> Vec<SettlementRow> {
+    let row = |order: &str, item: &str, kind, amount, refund: Option<&str>| SettlementRow {
+        platform: Platform::Jd,
+        order_no: order.into(),
+        sub_order_no: None,
+        item: item.into(),
+        kind,
+        amount: Fen(amount),
+        settled_at: Some(t("2026-10-13 12:08:53")),
+        account: None,
+        refund_no: refund.map(Into::into),
+        payment_ref: Some("202610130000011332600000001".into()),
+        source: at(0),
+    };
+    vec![
+        row("300000000000001", "货款", FlowKind::Income, 8800, None),
+        row("300000000000001", "佣金", FlowKind::Commission, -440, None),
+        row(
+            "300000000000001",
+            "交易服务费",
+            FlowKind::Commission,
+            -88,
+            None,
+        ),
+        row(
+            "300000000000001",
+            "运费保险服务费",
+            FlowKind::Fee,
+            -50,
+            None,
+        ),
+        row(
+            "300000000000002",
+            "货款",
+            FlowKind::Refund,
+            -3900,
+            Some("2000000001"),
+        ),
+        row(
+            "300000000000002",
+            "售后卖家赔付费",
+            FlowKind::Other,
+            -500,
+            Some("2000000001"),
+        ),
+        row(
+            "300000000000003",
+            "广告联合活动降扣佣金",
+            FlowKind::Commission,
+            120,
+            None,
+        ),
+    ]
+}
+
+#[test]
+fn both_statement_layouts_round_trip_with_a_description_line() {
+    for layout in [StatementLayout::Old, StatementLayout::Aug2026] {
+        for shape in [Shape::Xlsx, Shape::GBK_CSV] {
+            let mut want = sample_settlements();
+            if layout == StatementLayout::Aug2026 {
+                // The new layout has no 售后服务单号.
+                for r in &mut want {
+                    r.refund_no = None;
+                }
+            }
+            let o = StatementOptions {
+                layout,
+                shape,
+                ..StatementOptions::default()
+            };
+            let (file, data) =
+                import_clean("对账表.xlsx", statement(&want, &o).unwrap(), "jd.statement");
+            assert_eq!(
+                file.header_line,
+                Some(2),
+                "header under the description line"
+            );
+            let variant = if layout == StatementLayout::Old {
+                "22列"
+            } else {
+                "2026-08"
+            };
+            assert_eq!(file.variant.as_deref(), Some(variant));
+            for (i, r) in want.iter_mut().enumerate() {
+                r.source = at(3 + u32::try_from(i).unwrap());
+            }
+            assert_eq!(data.settlements, want, "{layout:?} {shape:?}");
+        }
+    }
+}
+
+#[test]
+fn wallet_bill_layouts_round_trip() {
+    for layout in [WalletLayout::Buy360, WalletLayout::JdWallet] {
+        for shape in [Shape::GBK_CSV, Shape::Xlsx] {
+            let mut want = sample_settlements();
+            for (i, r) in want.iter_mut().enumerate() {
+                r.refund_no = None;
+                r.source = at(2 + u32::try_from(i).unwrap());
+            }
+            let bytes = wallet_bill(&want, layout, shape).unwrap();
+            if shape == Shape::GBK_CSV {
+                let text = encoding_rs::GBK.decode(&bytes).0.into_owned();
+                assert!(
+                    text.contains("\r\n=\"300000000000001\",=\"300000000000001\",订单,"),
+                    "{text}"
+                );
+            }
+            let (file, data) = import_clean("结算单.csv", bytes, "jd.wallet_bill");
+            let variant = if layout == WalletLayout::Buy360 {
+                "360buy"
+            } else {
+                "jdwallet"
+            };
+            assert_eq!(file.variant.as_deref(), Some(variant));
+            assert_eq!(data.settlements, want, "{layout:?} {shape:?}");
+        }
+    }
+}
+
+fn sample_funds() -> Vec<FundFlowRow> {
+    let row = |i: u32, reference: &str, kind, amount, balance, memo: &str| FundFlowRow {
+        provider: FundProvider::Jd,
+        account: Some("110000000001".into()),
+        txn_no: format!("{reference}#{}", i + 1).into(),
+        business_no: None,
+        order_no: None,
+        merchant_ref: Some(reference.into()),
+        refund_no: None,
+        kind,
+        kind_text: memo.into(),
+        amount: Fen(amount),
+        balance: Some(Fen(balance)),
+        occurred_at: t(&format!("2026-10-13 12:0{i}:00")),
+        counterparty: None,
+        memo: Some(memo.into()),
+        source: at(i + 1),
+    };
+    vec![
+        row(
+            1,
+            "202610130000011332600000001",
+            FlowKind::Income,
+            4460,
+            104460,
+            "货款结算",
+        ),
+        row(
+            2,
+            "202610130000011332600000002",
+            FlowKind::Refund,
+            -1000,
+            103460,
+            "售后退款",
+        ),
+        row(
+            3,
+            "202610140000000000000000009",
+            FlowKind::Withdrawal,
+            -100000,
+            3460,
+            "提现到银行卡",
+        ),
+    ]
+}
+
+#[test]
+fn the_downloaded_workbook_imports_both_sheets() {
+    let mut bills = sample_settlements();
+    for (i, r) in bills.iter_mut().enumerate() {
+        r.refund_no = None;
+        r.source = at(2 + u32::try_from(i).unwrap());
+    }
+    let funds = sample_funds();
+    let bytes = wallet_workbook(&bills, &funds).unwrap();
+    let (files, records) = import("京东钱包日账单.xlsx", bytes);
+    assert_eq!(files.len(), 2, "{files:#?}");
+    assert_eq!(files[0].name, "京东钱包日账单.xlsx#结算表");
+    assert_eq!(files[0].format.as_deref(), Some("jd.wallet_bill"));
+    assert_eq!(files[0].variant.as_deref(), Some("jdwallet"));
+    assert_eq!(files[1].name, "京东钱包日账单.xlsx#资金表");
+    assert_eq!(files[1].format.as_deref(), Some("jd.wallet_funds"));
+    assert!(files.iter().all(|f| f.problems.is_empty()), "{files:#?}");
+    let mut data = duizhang_core::Dataset::default();
+    for r in records {
+        data.push(r);
+    }
+    assert_eq!(data.settlements, bills);
+    let mut want_funds = funds;
+    for r in &mut want_funds {
+        r.source.file = FileId(1);
+    }
+    assert_eq!(data.fund_flows, want_funds);
+    // The statement's net 44.60 arrived as the first 资金表 row under the same 商户订单号.
+    let net: Fen = data
+        .settlements
+        .iter()
+        .filter(|s| s.order_no == "300000000000001")
+        .map(|s| s.amount)
+        .sum();
+    assert_eq!(net, Fen(8800 - 440 - 88 - 50));
+}
+
+#[test]
+fn the_funds_sheet_alone_round_trips_and_checks_its_amounts() {
+    let want = sample_funds();
+    for shape in [
+        Shape::GBK_CSV,
+        Shape::Csv {
+            encoding: Encoding::Utf8Bom,
+            crlf: false,
+        },
+    ] {
+        let (_, data) = import_clean(
+            "资金表.csv",
+            wallet_funds(&want, shape).unwrap(),
+            "jd.wallet_funds",
+        );
+        assert_eq!(data.fund_flows, want);
+    }
+    let text = encoding_rs::GBK
+        .decode(&wallet_funds(&want, Shape::GBK_CSV).unwrap())
+        .0
+        .into_owned();
+    let both = text.replacen(",44.60,0.00,", ",44.60,1.00,", 1);
+    let (files, records) = import("x.csv", gbk(&both));
+    assert_eq!(records.len(), 2);
+    let p = &files[0].problems[0];
+    assert_eq!(
+        (p.code, p.line, p.column),
+        (ProblemCode::BadAmount, Some(2), Some(8))
+    );
+    let bad_date = text.replacen("2026-10-13 12:01:00", "2026-10-13 25:01:00", 1);
+    let (files, _) = import("x.csv", gbk(&bad_date));
+    let p = &files[0].problems[0];
+    assert_eq!(
+        (p.code, p.line, p.column),
+        (ProblemCode::BadTime, Some(2), Some(4))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order export
+
+/// A GBK order export in the classic 30 columns with `="…"` guards: order 1 has two lines.
+fn order_export() -> String {
+    [
+        "订单号,商品ID,商品名称,订购数量,支付方式,下单时间,京东价,订单金额,结算金额,余额支付,应付金额,订单状态,订单类型,下单帐号,客户姓名,客户地址,联系电话,订单备注,发票类型,发票抬头,发票内容,商家备注,商家备注等级（等级1-5为由高到低）,运费金额,付款确认时间,增值税发票,货号,订单完成时间,订单来源,订单渠道",
+        "=\"300000000000001\",=\"100000000001\",保温杯 500ml,1,在线支付,2026-10-01 14:41:34,88.00,127.00,120.65,0.00,127.00,完成,普通订单,jd_****,张*,北京市***,138****0000,,电子发票,个人,明细,,,0.00,2026-10-01 14:42:00,否,CUP-500,2026-10-05 09:00:00,PC,京东",
+        "=\"300000000000001\",=\"100000000002\",保温杯 350ml,1,在线支付,2026-10-01 14:41:34,39.00,127.00,120.65,0.00,127.00,完成,普通订单,jd_****,张*,北京市***,138****0000,,电子发票,个人,明细,,,0.00,2026-10-01 14:42:00,否,CUP-350,2026-10-05 09:00:00,PC,京东",
+        "=\"300000000000003\",=\"100000000002\",保温杯 350ml,2,在线支付,2026-10-02 08:00:00,39.00,84.00,74.10,0.00,84.00,等待出库,普通订单,jd_****,李*,上海市***,186****1212,,电子发票,个人,明细,,,6.00,2026-10-02 08:00:30,否,CUP-350,,APP,京东",
+        "=\"300000000000004\",=\"100000000001\",保温杯 500ml,1,在线支付,2026-10-02 09:00:00,88.00,88.00,0.00,0.00,88.00,已取消,普通订单,jd_****,王*,广州市***,139****0000,,电子发票,个人,明细,,,0.00,,否,CUP-500,,APP,京东",
+        "",
+    ]
+    .join("\r\n")
+}
+
+#[test]
+fn reads_an_order_export_with_formula_guards() {
+    let (file, data) = import_clean("订单导出.csv", gbk(&order_export()), "jd.orders");
+    assert_eq!(file.variant.as_deref(), Some("经典"));
+    assert_eq!(data.orders.len(), 4, "one record per line");
+    let merged = data.merged_orders();
+    assert_eq!(merged.len(), 3);
+    let first = &merged[0];
+    assert_eq!(first.order_no, "300000000000001");
+    assert_eq!(first.platform, Platform::Jd);
+    assert_eq!(first.status, OrderStatus::Finished);
+    // 应付金额 repeats on each line of the order and is read once: 88.00 + 39.00 = 127.00.
+    assert_eq!(first.paid, Some(Fen(12700)));
+    assert_eq!(first.seller_receivable, Some(Fen(12065)));
+    assert_eq!(first.finished_at, Some(t("2026-10-05 09:00:00")));
+    let skus: Vec<_> = first
+        .lines
+        .iter()
+        .map(|l| (l.sku.as_deref().unwrap(), l.quantity, l.goods.unwrap()))
+        .collect();
+    assert_eq!(
+        skus,
+        vec![("CUP-500", 1, Fen(8800)), ("CUP-350", 1, Fen(3900))]
+    );
+    assert_eq!(first.lines[1].source, at(3));
+    assert_eq!(merged[1].status, OrderStatus::Paid);
+    assert_eq!(merged[1].postage, Some(Fen(600)));
+    assert_eq!(merged[1].lines[0].goods, Some(Fen(7800)));
+    assert_eq!(merged[2].status, OrderStatus::Cancelled);
+    assert_eq!(merged[2].paid_at, None);
+}
+
+#[test]
+fn an_unknown_jd_status_is_read_with_a_warning() {
+    let text = order_export().replacen(",等待出库,", ",暂停,", 1);
+    let (files, records) = import("x.csv", gbk(&text));
+    assert_eq!(records.len(), 4);
+    let p = &files[0].problems;
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(
+        (p[0].severity, p[0].code),
+        (Severity::Warning, ProblemCode::BadValue)
+    );
+    assert_eq!((p[0].line, p[0].column), (Some(4), Some(12)));
+    assert!(p[0].message.contains("等待确认收货"), "{}", p[0].message);
+}
+
+#[test]
+fn a_bad_jd_price_names_line_and_column() {
+    let text = order_export().replacen(",39.00,127.00,", ",三十九,127.00,", 1);
+    let (files, records) = import("x.csv", gbk(&text));
+    assert_eq!(records.len(), 3);
+    let p = &files[0].problems[0];
+    assert_eq!(
+        (p.code, p.line, p.column),
+        (ProblemCode::BadAmount, Some(3), Some(7))
+    );
+    assert_eq!(p.column_name.as_deref(), Some("京东价"));
+}
+
+fn sample_jd_orders() -> Vec<Order> {
+    let order = |no: &str,
+                 status,
+                 text: &str,
+                 paid: Option<i64>,
+                 receivable: i64,
+                 lines: Vec<(&str, i64, i64)>| Order {
+        platform: Platform::Jd,
+        shop: None,
+        order_no: no.into(),
+        status,
+        status_text: text.into(),
+        created_at: Some(t("2026-10-01 14:41:34")),
+        paid_at: Some(t("2026-10-01 14:42:00")),
+        shipped_at: None,
+        finished_at: None,
+        goods: None,
+        postage: None,
+        seller_discount: None,
+        platform_discount: None,
+        other_discount: None,
+        paid: paid.map(Fen),
+        seller_receivable: Some(Fen(receivable)),
+        refunded: None,
+        payment_no: None,
+        lines: lines
+            .into_iter()
+            .map(|(sku, price, qty)| OrderLine {
+                sub_order_no: None,
+                sku: Some(sku.into()),
+                title: Some(format!("商品 {sku}").into()),
+                quantity: qty,
+                unit_price: paid.map(|_| Fen(price)),
+                goods: paid.map(|_| Fen(price * qty)),
+                discount: None,
+                paid: None,
+                source: at(0),
+            })
+            .collect(),
+        source: at(0),
+    };
+    vec![
+        order(
+            "300000000000001",
+            OrderStatus::Finished,
+            "已完成",
+            Some(12700),
+            12065,
+            vec![("CUP-500", 8800, 1), ("CUP-350", 3900, 1)],
+        ),
+        order(
+            "300000000000003",
+            OrderStatus::Shipped,
+            "等待确认收货",
+            Some(7800),
+            7410,
+            vec![("CUP-350", 3900, 2)],
+        ),
+        order(
+            "300000000000004",
+            OrderStatus::Cancelled,
+            "已取消",
+            Some(8800),
+            0,
+            vec![("CUP-500", 8800, 1)],
+        ),
+    ]
+}
+
+#[test]
+fn both_order_layouts_round_trip() {
+    for layout in [OrderLayout::Classic, OrderLayout::Y2026] {
+        for shape in [Shape::GBK_CSV, Shape::Xlsx] {
+            let mut want = sample_jd_orders();
+            if layout == OrderLayout::Y2026 {
+                // The 2026 subset has no buyer amounts and no prices.
+                for o in &mut want {
+                    o.paid = None;
+                    for l in &mut o.lines {
+                        l.unit_price = None;
+                        l.goods = None;
+                    }
+                }
+            }
+            let bytes = orders(&want, &OrderOptions { layout, shape }).unwrap();
+            let (_, data) = import_clean("订单.xlsx", bytes, "jd.orders");
+            let merged = data.merged_orders();
+            let mut line = 1;
+            for o in &mut want {
+                for l in &mut o.lines {
+                    line += 1;
+                    l.source = at(line);
+                }
+                o.source = o.lines[0].source;
+            }
+            assert_eq!(merged, want, "{layout:?} {shape:?}");
+        }
+    }
+}
