@@ -5,6 +5,9 @@
 //! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
+pub mod douyin;
+mod order_group;
+pub mod pdd;
 
 use crate::registry::{Detection, Importer};
 use crate::table::{Header, Row};
@@ -14,6 +17,11 @@ pub fn all() -> Vec<Box<dyn Importer>> {
     vec![
         Box::new(alipay::AlipayFundFlow),
         Box::new(alipay::AlipayFundSummary),
+        Box::new(pdd::PddFundFlow),
+        Box::new(pdd::PddOrders),
+        Box::new(douyin::DouyinOrders),
+        Box::new(douyin::DouyinFundFlow),
+        Box::new(douyin::DouyinSettlement),
     ]
 }
 
