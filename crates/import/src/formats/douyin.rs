@@ -498,7 +498,9 @@ impl Importer for DouyinSettlement {
         let legend_line = header.line.saturating_add(1);
         read_rows(table, &header, out, |c, out| {
             // The line under the header explains the amounts (` , , ,收入+支出, …`): no data.
-            if c.line() == legend_line && c.opt(Some(time)).is_none() && c.opt(Some(order)).is_none()
+            if c.line() == legend_line
+                && c.opt(Some(time)).is_none()
+                && c.opt(Some(order)).is_none()
             {
                 return Ok(None);
             }

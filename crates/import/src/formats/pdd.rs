@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use duizhang_core::{
-    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
-    Platform, Record,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
+    Record,
 };
 
 use super::order_group::OrderGroup;
@@ -179,12 +179,13 @@ impl Importer for PddFundFlow {
 }
 
 /// Checks one `#` footer line against the rows; true if it is one of the format's footers.
-/// Accepted shapes: `#支出合计：2笔-27.87元`, `#支出合计:2笔，共-27.87元`, `#总计：[3]笔[33.93]元`.
+/// Accepted shapes: `#支出合计：2笔-27.87元`, `#支出合计:2笔，共-27.87元`, `#总计：[3]笔[33.93]元`
+/// (brackets and `共` anywhere are dropped before reading).
 fn read_footer(row: &Row, totals: &FlowTotals, out: &mut Output<'_>) -> bool {
     let line: String = row
         .joined()
         .chars()
-        .filter(|c| !matches!(c, '[' | ']'))
+        .filter(|c| !matches!(c, '[' | ']' | '共'))
         .collect();
     let label = footer_label(&line);
     let tally = if label.starts_with("支出") {
@@ -336,14 +337,7 @@ const O_SKU_GOODS: Column = &["商家编码-商品维度"];
 const O_AFTER_SALE: Column = &["售后状态"];
 const O_DEAL: Column = &["订单成交时间"];
 
-const ORDER_REQUIRED: &[Column] = &[
-    O_ORDER,
-    O_STATUS,
-    O_GOODS,
-    O_PAID,
-    O_RECEIVABLE,
-    O_QUANTITY,
-];
+const ORDER_REQUIRED: &[Column] = &[O_ORDER, O_STATUS, O_GOODS, O_PAID, O_RECEIVABLE, O_QUANTITY];
 const ORDER_OPTIONAL: &[Column] = &[
     O_TITLE,
     O_POSTAGE,
@@ -374,7 +368,9 @@ pub fn pdd_order_status(status: &str, after_sale: &str) -> Option<OrderStatus> {
         "已取消" | "已关闭" | "交易关闭" => OrderStatus::Cancelled,
         "已收货" | "已签收" | "交易成功" => OrderStatus::Finished,
         "待发货" | "已付款，待发货" => OrderStatus::Paid,
-        "已发货，待收货" | "已发货" | "待收货" | "已发货，待签收" => OrderStatus::Shipped,
+        "已发货，待收货" | "已发货" | "待收货" | "已发货，待签收" => {
+            OrderStatus::Shipped
+        }
         "待付款" | "未付款" | "待支付" => OrderStatus::Unpaid,
         _ => return None,
     })

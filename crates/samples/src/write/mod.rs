@@ -1,3 +1,5 @@
 //! One module per platform family, mirroring `duizhang_import::formats`.
 
 pub mod alipay;
+pub mod douyin;
+pub mod pdd;
