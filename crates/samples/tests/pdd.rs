@@ -39,7 +39,9 @@ fn reads_the_formats_md_fund_flow_example_exactly() {
     assert_eq!(file.meta.period_to, Some(t(31, 23, 59, 59)));
     assert_eq!(file.meta.complete, Some(true));
     // Hand-checked: 支出 -0.37 + -27.50 = -27.87 in 2 rows, 收入 61.80 in 1, 总计 33.93 in 3.
-    let controls: Vec<(&str, Option<u64>, Option<Fen>, u64, Fen)> = file
+    /// label, stated count and amount, counted and summed.
+    type Control<'a> = (&'a str, Option<u64>, Option<Fen>, u64, Fen);
+    let controls: Vec<Control<'_>> = file
         .control
         .iter()
         .map(|c| {
