@@ -7,33 +7,11 @@ use duizhang_core::{
     SettlementRow,
 };
 
-use super::order_group::OrderGroup;
+use super::rows::{OrderGroup, read_rows};
 use super::{Column, detect_header, detection, signature_of};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
-
-/// Reads every data row of a table with `read`, skipping blank lines.
-fn read_rows(
-    table: &mut Table,
-    header: &Header,
-    out: &mut Output<'_>,
-    mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Option<Record>, Problem>,
-) -> Result<(), Problem> {
-    let file = out.name.clone();
-    while let Some(row) = table.next_row()? {
-        if row.is_blank() {
-            continue;
-        }
-        let cells = Cells::new(row, header, &file);
-        match read(&cells, out) {
-            Ok(Some(record)) => out.emit(record),
-            Ok(None) => {}
-            Err(p) => out.problem(p),
-        }
-    }
-    Ok(())
-}
 
 // ---------------------------------------------------------------------------------------------
 // Order export (§6.1): one row per 子订单, cells quoted with a leading TAB, `-` for empty.

@@ -6,8 +6,8 @@
 
 pub mod alipay;
 pub mod douyin;
-mod order_group;
 pub mod pdd;
+mod rows;
 
 use crate::registry::{Detection, Importer};
 use crate::table::{Header, Row};

@@ -8,7 +8,7 @@ use duizhang_core::{
     Record,
 };
 
-use super::order_group::OrderGroup;
+use super::rows::{OrderGroup, read_rows};
 use super::{Column, detect_header, detection, has_title, signature_of};
 use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
@@ -448,23 +448,12 @@ impl Importer for PddOrders {
         out: &mut Output<'_>,
     ) -> Result<(), Problem> {
         let (_, header) = table.take_header(detection.header_index)?;
-        let file = out.name.clone();
-        let cols = OrderColumns::resolve(&header, &file)?;
+        let cols = OrderColumns::resolve(&header, &out.name)?;
         let mut group = OrderGroup::default();
-        while let Some(row) = table.next_row()? {
-            if row.is_blank() || row.is_comment() {
-                continue;
-            }
-            let cells = Cells::new(row, &header, &file);
-            match read_order_row(&cells, &cols, out) {
-                Ok(order) => {
-                    if let Some(done) = group.push(order) {
-                        out.emit(Record::Order(done));
-                    }
-                }
-                Err(p) => out.problem(p),
-            }
-        }
+        read_rows(table, &header, out, |c, out| {
+            let order = read_order_row(c, &cols, out)?;
+            Ok(group.push(order).map(Record::Order))
+        })?;
         if let Some(done) = group.finish() {
             out.emit(Record::Order(done));
         }

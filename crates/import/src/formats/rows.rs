@@ -1,11 +1,39 @@
-//! Order exports that write one row per goods line (子订单): the rows of one order are joined
-//! into one [`Order`] whose amounts are the sums of its rows and whose lines are the rows.
+//! Reading the data rows of plain exports (no preamble or footer), and joining order exports
+//! that write one row per goods line (子订单) into one [`Order`] whose amounts are the sums of
+//! its rows and whose lines are the rows.
 //!
 //! Exports list an order's rows next to each other, so a running group is enough and memory
 //! stays constant. Should an order's rows ever be apart, two records of the same order are
 //! emitted and [`duizhang_core::Dataset::merged_orders`] combines them.
 
-use duizhang_core::{Fen, Order, OrderStatus};
+use duizhang_core::{Fen, Order, OrderStatus, Record};
+
+use crate::problem::Problem;
+use crate::registry::Output;
+use crate::table::{Cells, Header, Table};
+
+/// Reads every data row of a table with `read`, skipping blank lines: what `read` returns is
+/// emitted, its error reported (the row is then not read).
+pub fn read_rows(
+    table: &mut Table,
+    header: &Header,
+    out: &mut Output<'_>,
+    mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Option<Record>, Problem>,
+) -> Result<(), Problem> {
+    let file = out.name.clone();
+    while let Some(row) = table.next_row()? {
+        if row.is_blank() {
+            continue;
+        }
+        let cells = Cells::new(row, header, &file);
+        match read(&cells, out) {
+            Ok(Some(record)) => out.emit(record),
+            Ok(None) => {}
+            Err(p) => out.problem(p),
+        }
+    }
+    Ok(())
+}
 
 /// The order being assembled from consecutive rows.
 #[derive(Default)]
