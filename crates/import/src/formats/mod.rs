@@ -5,7 +5,10 @@
 //! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
+pub mod douyin;
 pub mod jd;
+pub mod pdd;
+mod rows;
 pub mod taobao;
 pub mod wechat;
 
@@ -32,6 +35,11 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(jd::JdWalletBill),
         Box::new(jd::JdWalletFunds),
         Box::new(jd::JdStatement),
+        Box::new(pdd::PddFundFlow),
+        Box::new(pdd::PddOrders),
+        Box::new(douyin::DouyinOrders),
+        Box::new(douyin::DouyinFundFlow),
+        Box::new(douyin::DouyinSettlement),
     ]
 }
 

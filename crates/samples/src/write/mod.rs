@@ -1,7 +1,9 @@
 //! One module per platform family, mirroring `duizhang_import::formats`.
 
 pub mod alipay;
+pub mod douyin;
 pub mod jd;
+pub mod pdd;
 pub mod sheet;
 pub mod taobao;
 pub mod wechat;

@@ -1,0 +1,107 @@
+//! Reading the data rows of plain exports (no preamble or footer), and joining order exports
+//! that write one row per goods line (子订单) into one [`Order`] whose amounts are the sums of
+//! its rows and whose lines are the rows.
+//!
+//! Exports list an order's rows next to each other, so a running group is enough and memory
+//! stays constant. Should an order's rows ever be apart, two records of the same order are
+//! emitted and [`duizhang_core::Dataset::merged_orders`] combines them.
+
+use duizhang_core::{Fen, Order, OrderStatus, Record};
+
+use crate::problem::Problem;
+use crate::registry::Output;
+use crate::table::{Cells, Header, Table};
+
+/// Reads every data row of a table with `read`, skipping blank lines: what `read` returns is
+/// emitted, its error reported (the row is then not read).
+pub fn read_rows(
+    table: &mut Table,
+    header: &Header,
+    out: &mut Output<'_>,
+    mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Option<Record>, Problem>,
+) -> Result<(), Problem> {
+    let file = out.name.clone();
+    while let Some(row) = table.next_row()? {
+        if row.is_blank() {
+            continue;
+        }
+        let cells = Cells::new(row, header, &file);
+        match read(&cells, out) {
+            Ok(Some(record)) => out.emit(record),
+            Ok(None) => {}
+            Err(p) => out.problem(p),
+        }
+    }
+    Ok(())
+}
+
+/// The order being assembled from consecutive rows.
+#[derive(Default)]
+pub struct OrderGroup {
+    current: Option<Order>,
+}
+
+impl OrderGroup {
+    /// Adds one row read as an order with a single line. Returns the previous order when this
+    /// row starts another one.
+    pub fn push(&mut self, row: Order) -> Option<Order> {
+        match self.current.as_mut() {
+            Some(current)
+                if current.platform == row.platform && current.order_no == row.order_no =>
+            {
+                join(current, row);
+                None
+            }
+            _ => self.current.replace(row),
+        }
+    }
+
+    /// The last order, at the end of the file.
+    pub fn finish(&mut self) -> Option<Order> {
+        self.current.take()
+    }
+}
+
+fn add(total: &mut Option<Fen>, more: Option<Fen>) {
+    *total = match (*total, more) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, None) => a,
+        (None, b) => b,
+    };
+}
+
+fn fill<T>(a: &mut Option<T>, b: Option<T>) {
+    if a.is_none() {
+        *a = b;
+    }
+}
+
+/// Adds a further row of the same order: amounts are summed, missing times filled, and the
+/// status is that of the goods still alive (one refunded line does not close the order).
+fn join(order: &mut Order, row: Order) {
+    add(&mut order.goods, row.goods);
+    add(&mut order.postage, row.postage);
+    add(&mut order.seller_discount, row.seller_discount);
+    add(&mut order.platform_discount, row.platform_discount);
+    add(&mut order.other_discount, row.other_discount);
+    add(&mut order.paid, row.paid);
+    add(&mut order.seller_receivable, row.seller_receivable);
+    add(&mut order.refunded, row.refunded);
+    fill(&mut order.shop, row.shop);
+    fill(&mut order.created_at, row.created_at);
+    fill(&mut order.paid_at, row.paid_at);
+    fill(&mut order.shipped_at, row.shipped_at);
+    fill(&mut order.finished_at, row.finished_at);
+    fill(&mut order.payment_no, row.payment_no);
+    let closed = |s: OrderStatus| {
+        matches!(
+            s,
+            OrderStatus::Refunded | OrderStatus::Cancelled | OrderStatus::Unknown
+        )
+    };
+    if closed(order.status) && !closed(row.status) {
+        order.status = row.status;
+        order.status_text = row.status_text;
+    }
+    order.lines.extend(row.lines);
+}
