@@ -179,6 +179,19 @@ fn gen_wechat(path: &str, size_mb: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// User + system CPU time of this process, from /proc (Linux): the per-core cost of a run,
+/// which stays meaningful on a busy shared machine where wall time does not.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+        f.iter().filter_map(|t| t.parse::<f64>().ok()).sum()
+    });
+    ticks / 100.0
+}
+
 fn mb(bytes: u64) -> f64 {
     // Display only: throughput figures are reported, never computed with money.
     bytes.to_string().parse::<f64>().unwrap_or(0.0) / 1e6
@@ -194,6 +207,7 @@ fn measure(path: &str, runs: usize) -> anyhow::Result<()> {
         let mut files = Vec::new();
         let mut count = 0u64;
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         duizhang_import::import_path(
             std::path::Path::new(path),
             &importers,
@@ -201,23 +215,30 @@ fn measure(path: &str, runs: usize) -> anyhow::Result<()> {
             &mut |_| count += 1,
         );
         let secs = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_start;
         let errors: u64 = files.iter().map(|f| f.error_count()).sum();
         let format = files
             .first()
             .and_then(|f| f.format.clone())
             .unwrap_or_default();
         println!(
-            "run {}: {secs:.3} s, {count} records, {errors} errors, format {format}, {:.1} MB/s",
+            "run {}: wall {secs:.3} s ({:.1} MB/s), cpu {cpu:.3} s ({:.1} MB/s per core), {count} records, {errors} errors, format {format}",
             run + 1,
-            mb(size) / secs
+            mb(size) / secs,
+            mb(size) / cpu
         );
-        times.push(secs);
+        times.push((secs, cpu));
     }
-    times.sort_by(f64::total_cmp);
-    let median = times.get(times.len() / 2).copied().unwrap_or(f64::NAN);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let wall = median(times.iter().map(|t| t.0).collect());
+    let cpu = median(times.iter().map(|t| t.1).collect());
     println!(
-        "median: {median:.3} s = {:.1} MB/s ({:.1} MB, {runs} runs)",
-        mb(size) / median,
+        "median of {runs} runs: wall {wall:.3} s = {:.1} MB/s; cpu {cpu:.3} s = {:.1} MB/s per core ({:.1} MB)",
+        mb(size) / wall,
+        mb(size) / cpu,
         mb(size)
     );
     Ok(())

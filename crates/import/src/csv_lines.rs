@@ -57,6 +57,17 @@ impl CsvLines {
             return Ok(false);
         }
         self.start_line = self.lines_read;
+        // Fast path: most bill lines have no quotes; split on commas without copying cell by cell.
+        if memchr::memchr(b'"', &self.line).is_none() {
+            std::mem::swap(&mut self.cells, &mut self.line);
+            let mut start = 0usize;
+            for comma in memchr::memchr_iter(b',', &self.cells) {
+                self.bounds.push((start, comma));
+                start = comma + 1;
+            }
+            self.bounds.push((start, self.cells.len()));
+            return Ok(true);
+        }
         let mut pos = 0usize;
         let mut cell_start = 0usize;
         let mut in_quotes = false;

@@ -176,10 +176,24 @@ impl Table {
                     return Ok(false);
                 }
                 row.clear(reader.start_line);
+                // Decode the whole record at once when possible (all ASCII, or valid UTF-8);
+                // only a record that fails is decoded cell by cell to name the bad column.
+                let whole = if reader.cells.is_ascii() {
+                    std::str::from_utf8(&reader.cells).ok()
+                } else if self.encoding == TextEncoding::Gb18030 {
+                    None
+                } else {
+                    std::str::from_utf8(&reader.cells).ok()
+                };
+                if let Some(text) = whole {
+                    row.text.push_str(text);
+                    row.bounds.extend_from_slice(&reader.bounds);
+                    return Ok(true);
+                }
                 for index in 0..reader.bounds.len() {
                     let field = reader.cell(index);
                     let decoded = match self.encoding {
-                        TextEncoding::Gb18030 => encoding_rs::GB18030
+                        TextEncoding::Gb18030 if !field.is_ascii() => encoding_rs::GB18030
                             .decode_without_bom_handling_and_without_replacement(field),
                         _ => std::str::from_utf8(field)
                             .ok()
