@@ -1222,3 +1222,58 @@ fn same_input_same_output() {
     assert_eq!(a.pending, b.pending);
     assert_eq!(found(&a, "DUPLICATE_SHIPMENT").len(), 50);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scale
+
+/// A big shop's month: 200 000 orders, 400 000 after-sales, 1 000 000 shipment lines. Every
+/// check is linear in its records; a nested loop over two sources would take hours here.
+/// `cargo test --release -p duizhang-engine --test goods -- --ignored`
+#[test]
+#[ignore = "scale check, run in release"]
+fn a_big_shop_in_linear_time() {
+    let orders = 200_000u32;
+    let mut data = dataset();
+    for i in 0..orders {
+        let no = format!("5{i:09}");
+        data.orders.push(one_line_order(&no, "A", 5));
+        for k in 0..5 {
+            data.shipments
+                .push(ship(&no, "A", 1, ShipmentKind::Normal, "2026-10-04 18:00:00").on_line(k));
+        }
+        let mut r = return_sale(&format!("R{i}"), "2026-10-11 10:00:00");
+        r.order_no = no.as_str().into();
+        data.after_sales.push(r);
+        let mut o = open_sale(&format!("Q{i}"), "2026-10-20 09:00:00");
+        o.order_no = no.as_str().into();
+        data.after_sales.push(o);
+        data.return_receipts.push(return_receipt(
+            TB,
+            &no,
+            &format!("R{i}"),
+            "A",
+            2,
+            "2026-10-10 10:00:00",
+        ));
+        data.erp_orders.push(erp_order(
+            TB,
+            Platform::Taobao,
+            &no,
+            ErpOrderStatus::Completed,
+            "2026-10-08 10:00:00",
+        ));
+    }
+    let start = std::time::Instant::now();
+    let out = run(&data);
+    let elapsed = start.elapsed();
+    eprintln!("reconciled in {elapsed:?}");
+    let n = u64::from(orders);
+    assert_eq!(matched(&out, "DUPLICATE_SHIPMENT"), n);
+    assert_eq!(matched(&out, "RETURN_MISMATCH"), n);
+    assert_eq!(matched(&out, "STATUS_MISMATCH"), n);
+    assert_eq!(
+        found(&out, "AFTERSALE_OVERDUE").len(),
+        orders.try_into().unwrap()
+    );
+    assert!(elapsed < std::time::Duration::from_secs(120), "{elapsed:?}");
+}

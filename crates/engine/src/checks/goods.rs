@@ -84,17 +84,51 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Record indexes grouped by key with no vector per key (a shop has millions of shipments):
+/// each key's records form a chain, in input order.
+struct Chains<'a> {
+    head: HashMap<&'a str, usize>,
+    next: Vec<usize>,
+}
+
+const END: usize = usize::MAX;
+
+impl<'a> Chains<'a> {
+    /// `keys` yields record i's key at position i.
+    fn new(keys: impl DoubleEndedIterator<Item = &'a str> + ExactSizeIterator) -> Chains<'a> {
+        let n = keys.len();
+        let mut head: HashMap<&'a str, usize> = HashMap::with_capacity(n);
+        let mut next = vec![END; n];
+        // Backwards, so that every chain runs forwards.
+        for (i, k) in keys.enumerate().rev() {
+            if let (Some(prev), Some(slot)) = (head.insert(k, i), next.get_mut(i)) {
+                *slot = prev;
+            }
+        }
+        Chains { head, next }
+    }
+
+    fn get(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.head.get(key).copied().unwrap_or(END);
+        std::iter::from_fn(move || {
+            let i = at;
+            if i == END {
+                return None;
+            }
+            at = self.next.get(i).copied().unwrap_or(END);
+            Some(i)
+        })
+    }
+}
+
 /// One after-sale as all imported records of it say (the platform's refund report and the ERP's
-/// after-sales export often both carry it).
+/// after-sales export often both carry it; some ERPs write one record per SKU line).
 pub(super) struct AfterSaleView<'a> {
     /// The most advanced record: a finished state over an open one, then the latest.
     pub rec: &'a AfterSale,
-    /// Goods lines, from one file only so that two exports of the same after-sale do not add up;
-    /// within that file the lines of all its records (one record per SKU line in some ERPs).
-    pub lines: Vec<&'a AfterSaleLine>,
-    lines_file: Option<FileId>,
-    /// Every record and line of the after-sale, for evidence.
-    pub sources: Vec<SourceRef>,
+    first: &'a AfterSale,
+    /// Further records with the same 售后单号 (usually none: no allocation).
+    others: Vec<&'a AfterSale>,
 }
 
 impl<'a> AfterSaleView<'a> {
@@ -102,28 +136,45 @@ impl<'a> AfterSaleView<'a> {
         (!r.status.is_open(), r.completed_at.or(r.applied_at))
     }
 
+    fn records(&self) -> impl Iterator<Item = &'a AfterSale> + '_ {
+        std::iter::once(self.first).chain(self.others.iter().copied())
+    }
+
     pub fn order_key(&self) -> &'a str {
         key(&self.rec.order_no)
     }
 
+    /// Goods lines, from one file only so that two exports of the same after-sale do not add
+    /// up; within that file the lines of all its records.
+    pub fn lines(&self) -> impl Iterator<Item = &'a AfterSaleLine> + '_ {
+        let file = self
+            .records()
+            .find(|r| !r.lines.is_empty())
+            .map(|r| r.source.file);
+        self.records()
+            .filter(move |r| Some(r.source.file) == file)
+            .flat_map(|r| r.lines.iter())
+    }
+
     /// Quantities per SKU when every line states both (else `None`: not comparable).
     pub fn quantities(&self) -> Option<Vec<(&'a str, i64)>> {
-        if self.lines.is_empty() {
-            return None;
-        }
         let mut out: Vec<(&'a str, i64)> = Vec::new();
-        for l in &self.lines {
+        for l in self.lines() {
             let (Some(sku), Some(q)) = (l.sku.as_deref(), l.quantity) else {
                 return None;
             };
             add_qty(&mut out, sku, q);
         }
-        Some(out)
+        Some(out).filter(|q| !q.is_empty())
     }
 
+    /// Every record of the after-sale and the lines used, as evidence.
     pub fn evidence(&self, mut d: Draft) -> Draft {
-        for s in &self.sources {
-            d = d.evidence(*s, RecordKind::AfterSale);
+        for r in self.records() {
+            d = d.evidence(r.source, RecordKind::AfterSale);
+        }
+        for l in self.lines() {
+            d = d.evidence(l.source, RecordKind::AfterSale);
         }
         d
     }
@@ -145,7 +196,7 @@ fn qty_of(list: &[(&str, i64)], sku: &str) -> i64 {
 pub(super) struct AfterSales<'a> {
     pub list: Vec<AfterSaleView<'a>>,
     by_refund: HashMap<&'a str, usize>,
-    by_order: HashMap<&'a str, Vec<usize>>,
+    by_order: Chains<'a>,
 }
 
 impl<'a> AfterSales<'a> {
@@ -154,32 +205,22 @@ impl<'a> AfterSales<'a> {
         let mut list: Vec<AfterSaleView<'a>> = Vec::with_capacity(records.len());
         let mut by_refund: HashMap<&'a str, usize> = HashMap::with_capacity(records.len());
         for &r in records {
-            let i = *by_refund.entry(r.refund_no.trim()).or_insert_with(|| {
+            let refund_no = r.refund_no.trim();
+            let Some(v) = by_refund.get(refund_no).and_then(|i| list.get_mut(*i)) else {
+                by_refund.insert(refund_no, list.len());
                 list.push(AfterSaleView {
                     rec: r,
-                    lines: Vec::new(),
-                    lines_file: None,
-                    sources: Vec::new(),
+                    first: r,
+                    others: Vec::new(),
                 });
-                list.len() - 1
-            });
-            let Some(v) = list.get_mut(i) else {
                 continue;
             };
             if AfterSaleView::rank(r) > AfterSaleView::rank(v.rec) {
                 v.rec = r;
             }
-            v.sources.push(r.source);
-            if !r.lines.is_empty() && v.lines_file.is_none_or(|f| f == r.source.file) {
-                v.lines_file = Some(r.source.file);
-                v.lines.extend(r.lines.iter());
-                v.sources.extend(r.lines.iter().map(|l| l.source));
-            }
+            v.others.push(r);
         }
-        let mut by_order: HashMap<&'a str, Vec<usize>> = HashMap::with_capacity(list.len());
-        for (i, v) in list.iter().enumerate() {
-            by_order.entry(v.order_key()).or_default().push(i);
-        }
+        let by_order = Chains::new(list.iter().map(|v| v.order_key()));
         AfterSales {
             list,
             by_refund,
@@ -191,9 +232,16 @@ impl<'a> AfterSales<'a> {
         self.by_refund.get(refund_no.trim()).copied()
     }
 
-    /// Indexes (into `list`) of the order's after-sales, in first-seen order.
-    pub fn of_order(&self, order_key: &str) -> &[usize] {
-        self.by_order.get(order_key).map_or(&[], Vec::as_slice)
+    /// The order's after-sales, in first-seen order.
+    pub fn of_order(&self, order_key: &str) -> impl Iterator<Item = &AfterSaleView<'a>> + '_ {
+        self.by_order
+            .get(order_key)
+            .filter_map(|i| self.list.get(i))
+    }
+
+    /// Indexes (into `list`) of the order's after-sales.
+    pub fn indexes_of_order(&self, order_key: &str) -> impl Iterator<Item = usize> + '_ {
+        self.by_order.get(order_key)
     }
 }
 
@@ -206,13 +254,28 @@ fn orders_by_key<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, &'a Order> {
     map
 }
 
-/// The shop's shipments by order key, each list in import order.
-fn shipments_by_order<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<&'a Shipment>> {
-    let mut map: HashMap<&'a str, Vec<&'a Shipment>> = HashMap::new();
-    for &s in &ctx.shop.shipments {
-        map.entry(key(&s.order_no)).or_default().push(s);
+/// The shop's shipments by order key.
+struct Shipments<'a> {
+    all: &'a [&'a Shipment],
+    by_order: Chains<'a>,
+}
+
+impl<'a> Shipments<'a> {
+    fn new(ctx: &Ctx<'a>) -> Shipments<'a> {
+        let all = ctx.shop.shipments.as_slice();
+        Shipments {
+            all,
+            by_order: Chains::new(all.iter().map(|s| key(&s.order_no))),
+        }
     }
-    map
+
+    /// The order's shipments, in import order.
+    fn of_order(&self, order_key: &str) -> Vec<&'a Shipment> {
+        self.by_order
+            .get(order_key)
+            .filter_map(|i| self.all.get(i).copied())
+            .collect()
+    }
 }
 
 /// The SKU an after-sale line is about: its 商家编码, else the order line with its 子订单号.

@@ -20,16 +20,12 @@ fn receipts_of<'a>(ctx: &Ctx<'a>, views: &AfterSales<'a>) -> Vec<Vec<&'a ReturnR
     let mut out: Vec<Vec<&'a ReturnReceipt>> = vec![Vec::new(); views.list.len()];
     for &r in &ctx.shop.return_receipts {
         let target = views.index_of(&r.refund_no).or_else(|| {
-            let mut returns = views
-                .of_order(key(&r.order_no))
-                .iter()
-                .copied()
-                .filter(|i| {
-                    views
-                        .list
-                        .get(*i)
-                        .is_some_and(|v| takes_goods_back(v.rec.kind))
-                });
+            let mut returns = views.indexes_of_order(key(&r.order_no)).filter(|i| {
+                views
+                    .list
+                    .get(*i)
+                    .is_some_and(|v| takes_goods_back(v.rec.kind))
+            });
             match (returns.next(), returns.next()) {
                 (Some(only), None) => Some(only),
                 _ => None,

@@ -5,8 +5,8 @@ use duizhang_core::*;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::{
-    AfterSaleView, AfterSales, add_qty, key, line_sku, ordered_quantities, orders_by_key, qty_of,
-    settle, shipments_by_order,
+    AfterSaleView, AfterSales, Shipments, add_qty, key, line_sku, ordered_quantities,
+    orders_by_key, qty_of, settle,
 };
 use crate::{Ctx, Draft, Sink};
 
@@ -61,7 +61,7 @@ fn refunded_lines<'a>(
     order: Option<&'a Order>,
 ) -> Vec<(&'a str, Option<i64>)> {
     let mut out: Vec<(&'a str, Option<i64>)> = Vec::new();
-    for l in &v.lines {
+    for l in v.lines() {
         let Some(sku) = line_sku(l, order) else {
             continue;
         };
@@ -78,7 +78,7 @@ fn refunded_lines<'a>(
 pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "SHIPPED_AFTER_REFUND";
     let orders = orders_by_key(ctx);
-    let ships = shipments_by_order(ctx);
+    let ships = Shipments::new(ctx);
     let views = AfterSales::new(ctx);
     for v in &views.list {
         let a = v.rec;
@@ -89,7 +89,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         };
         let order = orders.get(v.order_key()).copied();
-        let order_ships: &[&Shipment] = ships.get(v.order_key()).map_or(&[], Vec::as_slice);
+        let order_ships = ships.of_order(v.order_key());
         let mut targets = refunded_lines(v, order);
         if targets.is_empty() {
             // Without goods lines only a refund of the whole order says which goods it covers.
@@ -100,7 +100,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
             if !whole {
                 continue;
             }
-            for s in order_ships {
+            for s in &order_ships {
                 if !targets.iter().any(|(k, _)| *k == s.sku.as_str()) {
                     targets.push((s.sku.as_str(), None));
                 }
@@ -196,8 +196,6 @@ pub fn duplicate_shipment(ctx: &Ctx<'_>, sink: &mut Sink) {
         };
         let extra: Vec<&AfterSaleView<'_>> = views
             .of_order(k)
-            .iter()
-            .filter_map(|i| views.list.get(*i))
             .filter(|v| is_reship_sale(v.rec.kind) && approved(v.rec.status))
             .collect();
         let mut linked: Vec<Vec<&Shipment>> = vec![Vec::new(); extra.len()];
@@ -395,7 +393,7 @@ pub fn reship_unlinked(ctx: &Ctx<'_>, sink: &mut Sink) {
 pub fn refund_only_shipped(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "REFUND_ONLY_SHIPPED";
     let orders = orders_by_key(ctx);
-    let ships = shipments_by_order(ctx);
+    let ships = Shipments::new(ctx);
     let views = AfterSales::new(ctx);
     for v in &views.list {
         let a = v.rec;
@@ -411,10 +409,8 @@ pub fn refund_only_shipped(ctx: &Ctx<'_>, sink: &mut Sink) {
             .map(|(s, _)| s)
             .collect();
         let shipped: Vec<&Shipment> = ships
-            .get(v.order_key())
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .copied()
+            .of_order(v.order_key())
+            .into_iter()
             .filter(|s| skus.is_empty() || skus.contains(&s.sku.as_str()))
             .filter(|s| a.completed_at.is_none_or(|t| s.shipped_at <= t))
             .collect();
@@ -466,7 +462,7 @@ pub fn exchange_open(ctx: &Ctx<'_>, sink: &mut Sink) {
     let Some(e) = ctx.check(CODE) else {
         return;
     };
-    let ships = shipments_by_order(ctx);
+    let ships = Shipments::new(ctx);
     let named: HashSet<&str> = ctx
         .shop
         .shipments
@@ -485,10 +481,10 @@ pub fn exchange_open(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         }
         let replaced = named.contains(a.refund_no.trim())
-            || ships.get(v.order_key()).is_some_and(|list| {
-                list.iter()
-                    .any(|s| s.kind == ShipmentKind::Exchange && s.refund_no.is_none())
-            });
+            || ships
+                .of_order(v.order_key())
+                .iter()
+                .any(|s| s.kind == ShipmentKind::Exchange && s.refund_no.is_none());
         if replaced {
             sink.matched(ctx, CODE, Fen::ZERO);
             continue;
