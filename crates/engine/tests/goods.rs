@@ -1277,3 +1277,40 @@ fn a_big_shop_in_linear_time() {
     );
     assert!(elapsed < std::time::Duration::from_secs(120), "{elapsed:?}");
 }
+
+#[test]
+fn unpaid_and_cancelled_orders_are_not_compared_on_amounts() {
+    let mut data = dataset();
+    for (no, status) in [
+        ("4001", OrderStatus::Cancelled),
+        ("4002", OrderStatus::Unpaid),
+    ] {
+        let mut o = priced(no, "0.00");
+        o.status = status;
+        o.seller_discount = Some(yuan("80.00"));
+        data.orders.push(o);
+    }
+    let out = run(&data);
+    assert!(found(&out, "ORDER_AMOUNT_ERROR").is_empty());
+    assert!(found(&out, "DISCOUNT_EXCESSIVE").is_empty());
+    assert_eq!(matched(&out, "ORDER_AMOUNT_ERROR"), 0);
+}
+
+#[test]
+fn unknown_platform_status_is_neither_agreement_nor_mismatch() {
+    let mut data = dataset();
+    let mut o = tb_order("4001", "59.00");
+    o.status = OrderStatus::Unknown;
+    o.status_text = "等待确认".into();
+    data.orders.push(o);
+    data.erp_orders.push(erp_order(
+        TB,
+        Platform::Taobao,
+        "4001",
+        ErpOrderStatus::WaitingShipment,
+        "2026-10-10 10:00:00",
+    ));
+    let out = run(&data);
+    assert!(found(&out, "STATUS_MISMATCH").is_empty());
+    assert_eq!(matched(&out, "STATUS_MISMATCH"), 0);
+}

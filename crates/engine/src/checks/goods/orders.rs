@@ -58,15 +58,31 @@ fn of_erp(e: &ErpOrder) -> Money<'_> {
     }
 }
 
-/// The orders whose amounts the shop has: every platform order, then the ERP orders that carry
-/// money and have no platform order (direct-payment shops), latest ERP record each.
+/// Whether money changed hands: unpaid and cancelled orders state amounts nobody paid (some
+/// exports write 实付 0 beside the goods total).
+fn was_paid(o: &Order) -> bool {
+    !matches!(o.status, OrderStatus::Unpaid | OrderStatus::Cancelled)
+}
+
+/// The orders whose amounts the shop has: every paid platform order, then the ERP orders that
+/// carry money and have no platform order (direct-payment shops), latest ERP record each.
 fn money_of<'a>(ctx: &Ctx<'a>) -> Vec<Money<'a>> {
-    let mut out: Vec<Money<'a>> = ctx.shop.orders.iter().map(of_order).collect();
+    let mut out: Vec<Money<'a>> = ctx
+        .shop
+        .orders
+        .iter()
+        .filter(|o| was_paid(o))
+        .map(of_order)
+        .collect();
     let platform: HashSet<&str> = ctx.shop.orders.iter().map(|o| key(&o.order_no)).collect();
     let (erp, _) = latest_erp_orders(ctx);
     out.extend(
         erp.into_iter()
-            .filter(|e| e.paid.is_some() && !platform.contains(key(&e.order_no)))
+            .filter(|e| {
+                e.paid.is_some()
+                    && e.status != ErpOrderStatus::Cancelled
+                    && !platform.contains(key(&e.order_no))
+            })
             .map(of_erp),
     );
     out
@@ -151,7 +167,7 @@ pub fn discount_allocation_error(ctx: &Ctx<'_>, sink: &mut Sink) {
         return;
     };
     for o in &ctx.shop.orders {
-        if o.lines.is_empty() {
+        if o.lines.is_empty() || !was_paid(o) {
             continue;
         }
         let n = o.lines.len();
@@ -264,6 +280,9 @@ pub fn status_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
         let Some(er) = index.get(key(&o.order_no)).and_then(|i| erp.get(*i)) else {
             continue;
         };
+        if o.status == OrderStatus::Unknown {
+            continue;
+        }
         let platform_closed = matches!(o.status, OrderStatus::Refunded | OrderStatus::Cancelled);
         let platform_shipped = matches!(o.status, OrderStatus::Shipped | OrderStatus::Finished);
         let erp_shipped = matches!(
