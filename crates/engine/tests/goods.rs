@@ -1314,3 +1314,153 @@ fn unknown_platform_status_is_neither_agreement_nor_mismatch() {
     assert!(found(&out, "STATUS_MISMATCH").is_empty());
     assert_eq!(matched(&out, "STATUS_MISMATCH"), 0);
 }
+
+#[test]
+fn pre_shipment_refund_without_lines_covers_the_order_only_when_whole() {
+    let mut data = dataset();
+    // The whole order refunded (交易关闭): every SKU shipped afterwards was refunded.
+    let mut o = one_line_order("4001", "A", 1);
+    o.status = OrderStatus::Refunded;
+    data.orders.push(o);
+    let mut a = on_sale_refund("4001", "R1", "A", 1);
+    a.lines.clear();
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // 10.00 of 59.00 refunded, no lines: which goods it covers is unknown.
+    let mut o = one_line_order("4002", "A", 1);
+    o.status = OrderStatus::Paid;
+    data.orders.push(o);
+    let mut a = on_sale_refund("4002", "R2", "A", 1);
+    a.lines.clear();
+    a.refunded = yuan("10.00");
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4002",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].refund_no.as_deref(), f[0].sku.as_deref()),
+        (Some("R1"), Some("A"))
+    );
+}
+
+#[test]
+fn after_sale_line_known_only_by_sub_order_number() {
+    let mut data = dataset();
+    let mut line = order_line("A", 1, yuan("59.00"));
+    line.sub_order_no = Some("4001-1".into());
+    data.orders
+        .push(with_lines(tb_order("4001", "59.00"), vec![line]));
+    let mut a = on_sale_refund("4001", "R1", "A", 1);
+    a.lines[0].sku = None;
+    a.lines[0].sub_order_no = Some("4001-1".into());
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("A"));
+}
+
+#[test]
+fn one_after_sale_in_two_files_is_not_counted_twice() {
+    let mut data = dataset();
+    data.files.push(SourceFile {
+        id: FileId(1),
+        name: "erp_aftersales.csv".into(),
+        format: "test".into(),
+    });
+    data.after_sales
+        .push(return_sale("R1", "2026-10-11 10:00:00"));
+    let mut again = return_sale("R1", "2026-10-11 10:00:00");
+    again.source = SourceRef {
+        file: FileId(1),
+        line: 3,
+    };
+    again.lines[0].source = again.source;
+    data.after_sales.push(again);
+    data.return_receipts
+        .push(receipt("R1", "A", 1, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("应退回 2 件"), "{}", f[0].message);
+    // Both records of the after-sale are evidence; the second file's lines are not counted.
+    assert!(f[0].evidence.contains(&ev(4, RecordKind::AfterSale)));
+    assert!(f[0].evidence.contains(&Evidence {
+        file: "erp_aftersales.csv".into(),
+        line: 3,
+        kind: RecordKind::AfterSale
+    }));
+}
+
+#[test]
+fn discount_allocation_error_on_paid_only() {
+    let mut data = dataset();
+    data.orders
+        .push(allocated("4001", ["10.00", "10.00"], ["40.00", "41.00"]));
+    let out = run(&data);
+    let f = found(&out, "DISCOUNT_ALLOCATION_ERROR");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].expected_fen, f[0].actual_fen),
+        (Some(8000), Some(8100))
+    );
+    assert!(
+        f[0].message.contains("实付（不含运费）"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn exchange_shipment_naming_no_after_sale_closes_the_orders_exchange() {
+    let mut data = dataset();
+    data.after_sales
+        .push(exchange("4001", "X1", "2026-10-10 09:00:00"));
+    data.shipments.push(ship(
+        "4001",
+        "A-M",
+        1,
+        ShipmentKind::Exchange,
+        "2026-10-15 10:00:00",
+    ));
+    let out = run(&data);
+    assert!(found(&out, "EXCHANGE_OPEN").is_empty());
+    assert_eq!(matched(&out, "EXCHANGE_OPEN"), 1);
+}
+
+#[test]
+fn received_and_refund_refused_is_received_not_refunded() {
+    let mut data = dataset();
+    let mut a = waiting_return("R1");
+    a.status = AfterSaleStatus::Rejected;
+    a.status_text = "卖家拒绝退款".into();
+    data.after_sales.push(a);
+    data.return_receipts
+        .push(receipt("R1", "A", 2, "2026-10-20 15:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RECEIVED_NOT_REFUNDED");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("卖家拒绝退款"));
+    // Nothing is owed back on a refused return, so a short receipt would not be a mismatch.
+    assert!(found(&out, "RETURN_MISMATCH").is_empty());
+}

@@ -80,10 +80,6 @@ fn sku_label(sku: Option<&str>) -> &str {
     sku.unwrap_or("（无商家编码）")
 }
 
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// Record indexes grouped by key with no vector per key (a shop has millions of shipments):
 /// each key's records form a chain, in input order.
 struct Chains<'a> {

@@ -3,7 +3,7 @@
 
 use duizhang_core::*;
 
-use super::{AfterSales, add_qty, count, key, qty_of, settle, signed};
+use super::{AfterSales, add_qty, key, qty_of, settle, signed};
 use crate::{Ctx, Draft, Sink};
 
 fn takes_goods_back(kind: AfterSaleKind) -> bool {
@@ -187,7 +187,7 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
                     a.kind.zh(),
                     a.refund_no,
                     a.order_no,
-                    count(these.len()),
+                    these.len(),
                     expected
                         .iter()
                         .map(|(s, n)| format!("{s} {n} 件"))
