@@ -322,7 +322,10 @@ impl Profile {
                 ));
             };
             let mut map = ValueMap::default();
-            for (text, target) in table {
+            // In the profile's own order, for error messages.
+            let mut entries: Vec<_> = table.iter().collect();
+            entries.sort_by_key(|(text, _)| text.span().start);
+            for (text, target) in entries {
                 let code = with_target!(choice, static_code(target.get_ref().trim()));
                 let Some(code) = code else {
                     return Err(src.at(
