@@ -30,9 +30,9 @@ use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Header, Row, Table};
 use crate::text::normalize_header;
-use fields::{Choice, Field, Ty, with_target};
+use fields::with_target;
 
-pub use fields::{RECORDS, Target, fields_of};
+pub use fields::{Choice, Field, RECORDS, Target, Ty, fields_of};
 
 /// How the amounts of a multi-row after-sale are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
