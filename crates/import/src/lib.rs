@@ -61,7 +61,7 @@ pub fn builtin_importers() -> Vec<Box<dyn Importer>> {
     all.extend(
         profile::shipped_profiles()
             .into_iter()
-            .map(|p| Box::new(p) as Box<dyn Importer>),
+            .map(|p| -> Box<dyn Importer> { Box::new(p) }),
     );
     all
 }

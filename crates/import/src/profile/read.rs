@@ -519,11 +519,11 @@ fn read_after_sales(
                     if group.bad {
                         continue;
                     }
-                    if let Some(first) = group.sale.as_mut() {
-                        if let Err(problem) = merge(first, sale, &ctx, scope) {
-                            out.problem(problem);
-                            group.bad = true;
-                        }
+                    if let Some(first) = group.sale.as_mut()
+                        && let Err(problem) = merge(first, sale, &ctx, scope)
+                    {
+                        out.problem(problem);
+                        group.bad = true;
                     }
                 }
             },
@@ -622,10 +622,11 @@ fn merge(
                 ("requested", "申请金额", sale.requested, row.requested),
                 ("paid", "实付金额", sale.paid, row.paid),
             ] {
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a != b {
-                        let col = r.col(field).unwrap_or(0);
-                        return Err(r.c.problem(
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                {
+                    let col = r.col(field).unwrap_or(0);
+                    return Err(r.c.problem(
                             col,
                             ProblemCode::BadAmount,
                             format!(
@@ -633,7 +634,6 @@ fn merge(
                             ),
                             format!("after-sale {no}: repeated {field} differs from line {first}"),
                         ));
-                    }
                 }
             }
             sale.requested = sale.requested.or(row.requested);
