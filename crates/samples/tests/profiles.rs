@@ -701,3 +701,82 @@ fn the_douyin_after_sale_profile_reads_kind_and_phase_from_one_column() {
         (ProblemCode::BadValue, Some(3), Some(4))
     );
 }
+
+#[test]
+fn a_gbk_profile_reads_a_file_whose_first_bytes_are_ascii() {
+    // 64 KiB of ASCII sniff as UTF-8; the GBK text after them needs the declared encoding.
+    let toml = r#"
+name = "工单（英文表头）"
+id = "my.tickets"
+record = "complaint"
+encoding = "gbk"
+shop = "棉语旗舰店"
+
+[columns]
+ticket_no = "ticket"
+kind = "type"
+created_at = "created"
+reason = "note"
+"#;
+    let mut text = String::from("ticket,type,created,note\r\n");
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "T{i:05},inquiry,2026-10-03 11:00:00,size question number {i}\r\n"
+        ));
+    }
+    text.push_str("T99999,complaint,2026-10-04 12:00:00,退款迟迟未到账\r\n");
+    assert!(text.find('退').unwrap() > 64 * 1024);
+    let bytes = gbk(&text);
+    let importers = with_user_profiles(vec![profile(toml)]);
+    let (file, records) = import_with(&importers, "tickets.csv", bytes.clone());
+    assert!(file.problems.is_empty(), "{:#?}", file.problems);
+    assert_eq!(file.encoding, Some(TextEncoding::Gb18030));
+    let data = dataset(records);
+    assert_eq!(data.complaints.len(), 2001);
+    assert_eq!(
+        data.complaints[2000].reason.as_deref(),
+        Some("退款迟迟未到账")
+    );
+    // Left to sniffing, the same file stops at the first GBK byte.
+    let auto = toml.replace("encoding = \"gbk\"", "encoding = \"auto\"");
+    let importers = with_user_profiles(vec![profile(&auto)]);
+    let (file, records) = import_with(&importers, "tickets.csv", bytes);
+    assert_eq!(records.len(), 2000);
+    assert_eq!(file.problems[0].code, ProblemCode::Encoding);
+    assert_eq!(file.problems[0].line, Some(2002));
+}
+
+#[test]
+fn a_gbk_profile_rejects_a_utf8_file() {
+    let toml = MINIMAL.replace("[columns]", "encoding = \"gbk\"\n[columns]");
+    let importers = with_user_profiles(vec![profile(&toml)]);
+    let text = "店铺,工单号,类型,创建时间\n棉语旗舰店,GD1,投诉,2026-10-03 11:00:00\n";
+    let (file, records) = import_with(&importers, "a.csv", text.as_bytes().to_vec());
+    assert!(records.is_empty());
+    assert_eq!(file.problems[0].code, ProblemCode::Encoding);
+    assert!(
+        file.problems[0].message.contains("文件是 UTF-8 编码"),
+        "{}",
+        file.problems[0].message
+    );
+}
+
+#[test]
+fn a_file_missing_a_mapped_required_column_names_the_profile_and_the_column() {
+    let text = encoding_rs::GBK
+        .decode(&guide_export())
+        .0
+        .replace(",实退金额", ",退款说明");
+    let importers = with_user_profiles(vec![guide_profile("repeated_total")]);
+    let (file, records) = import_with(&importers, "售后单导出.csv", gbk(&text));
+    assert!(records.is_empty());
+    assert_eq!(file.problems.len(), 1);
+    let p = &file.problems[0];
+    assert_eq!(p.code, ProblemCode::UnknownFormat);
+    assert!(
+        p.message
+            .contains("聚水潭售后单（8/9 列相符，缺少：实退金额）"),
+        "{}",
+        p.message
+    );
+}

@@ -46,7 +46,8 @@ pub(super) fn read(
 }
 
 /// Holds the file to the profile's `encoding`. A GBK file whose sampled beginning is pure
-/// ASCII sniffs as UTF-8; with `encoding = "gbk"` the rest is then decoded as GBK.
+/// ASCII sniffs as UTF-8; with `encoding = "gbk"` the rest is then decoded as GBK (the rows
+/// already read are ASCII, the same in both).
 fn check_encoding(
     p: &Profile,
     table: &mut Table,
@@ -71,7 +72,14 @@ fn check_encoding(
             "profile says gbk, file has a UTF-8 BOM",
         ),
         (EncodingRule::Gbk, TextEncoding::Utf8) => {
-            if header.names.iter().all(|n| n.is_ascii()) {
+            // Only a beginning that is the same in both encodings may be re-read as GBK: text
+            // already seen that is not ASCII was valid UTF-8, so the file is UTF-8.
+            let ascii = header.names.iter().all(|n| n.is_ascii())
+                && table
+                    .peek(0)?
+                    .iter()
+                    .all(|row| row.cells().all(|c| c.is_ascii()));
+            if ascii {
                 table.encoding = TextEncoding::Gb18030;
                 Ok(())
             } else {
@@ -261,7 +269,9 @@ fn build(ctx: &RowCtx<'_>, source: SourceRef) -> Result<Record, Problem> {
     Ok(match ctx.p.record {
         RecordKind::Order => Record::Order(order(ctx, source)?),
         RecordKind::AfterSale => {
-            Record::AfterSale(after_sale_row(ctx, source, AmountScope::PerRow)?)
+            // Single rows; files are read through `read_after_sales`, which merges them.
+            let scope = ctx.p.amount_scope.unwrap_or(AmountScope::PerRow);
+            Record::AfterSale(after_sale_row(ctx, source, scope)?)
         }
         RecordKind::ErpOrder => Record::ErpOrder(erp_order(ctx, source)?),
         RecordKind::Shipment => Record::Shipment(shipment(ctx, source)?),
