@@ -30,7 +30,7 @@ use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Header, Row, Table};
 use crate::text::normalize_header;
-use fields::with_target;
+use fields::{codes, is_std, std_texts, with_target};
 
 pub use fields::{Choice, Field, RECORDS, Target, Ty, fields_of};
 
@@ -218,18 +218,6 @@ fn static_code<T: Target>(code: &str) -> Option<&'static str> {
     T::from_code(code).map(Target::code)
 }
 
-fn choice_codes<T: Target>() -> Vec<&'static str> {
-    fields::codes::<T>()
-}
-
-fn std_texts<T: Target>() -> Vec<&'static str> {
-    fields::std_texts::<T>()
-}
-
-fn is_std<T: Target>(text: &str) -> bool {
-    fields::is_std::<T>(text)
-}
-
 impl Profile {
     /// Reads a profile from TOML text; `source` names it in problems (its path).
     pub fn from_toml(source: &str, text: &str) -> Result<Profile, Problem> {
@@ -334,7 +322,7 @@ impl Profile {
                             "“{}”不是字段“{}”的取值（可用：{}）",
                             target.get_ref(),
                             field.name,
-                            with_target!(choice, choice_codes()).join("、")
+                            with_target!(choice, codes()).join("、")
                         ),
                         format!("unknown target {:?} for {}", target.get_ref(), field.name),
                     ));
@@ -401,7 +389,7 @@ impl Profile {
                     format!(
                         "“{text}”不是字段“{name}”可识别的取值（可用：{}，或 {}）",
                         with_target!(choice, std_texts()).join("、"),
-                        with_target!(choice, choice_codes()).join("、")
+                        with_target!(choice, codes()).join("、")
                     ),
                     format!("unknown value {text:?} for {name}"),
                 ));
