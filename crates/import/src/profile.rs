@@ -581,18 +581,33 @@ impl Profile {
     }
 }
 
-/// Loads a user's profile file.
+/// Loads a user's profile file. Editors on Chinese Windows save text as UTF-8 with a BOM or
+/// as GBK: both are accepted, like data files.
 pub fn load_profile(path: &Path) -> Result<Profile, Problem> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Problem::new(
             ProblemCode::Profile,
             &name,
-            format!("无法读取映射配置：{e}（配置文件须为 UTF-8 编码的 TOML）"),
+            format!("无法读取映射配置：{e}"),
             format!("cannot read profile: {e}"),
         )
     })?;
-    Profile::from_toml(&name, &text)
+    let text = match crate::text::sniff_encoding(&bytes) {
+        crate::TextEncoding::Gb18030 => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .map(|t| t.into_owned()),
+        _ => String::from_utf8(bytes).ok(),
+    }
+    .ok_or_else(|| {
+        Problem::new(
+            ProblemCode::Profile,
+            &name,
+            "无法读取映射配置：文件既不是 UTF-8 也不是 GBK 编码",
+            "profile is neither UTF-8 nor GBK",
+        )
+    })?;
+    Profile::from_toml(&name, text.trim_start_matches('\u{FEFF}'))
 }
 
 /// The profiles shipped with the product: the generic ERP format (PRODUCT.md) and the

@@ -490,6 +490,17 @@ fn profiles_load_from_disk_and_errors_name_the_file() {
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, MINIMAL.replace("shop", "shoop")).unwrap();
     assert_eq!(load_profile(&good).unwrap().id(), "x");
+    // Saved by Notepad: UTF-8 with a BOM, or GBK.
+    let bom = dir.join("bom.toml");
+    std::fs::write(&bom, format!("\u{FEFF}{MINIMAL}")).unwrap();
+    assert_eq!(load_profile(&bom).unwrap().name(), "x");
+    let gbk_file = dir.join("gbk.toml");
+    std::fs::write(
+        &gbk_file,
+        gbk(&MINIMAL.replace("name = \"x\"", "name = \"工单\"")),
+    )
+    .unwrap();
+    assert_eq!(load_profile(&gbk_file).unwrap().name(), "工单");
     let importers = importers_with_profiles(&[&good]).unwrap();
     assert_eq!(importers[0].id(), "x");
     assert_eq!(importers.len(), builtin_importers().len() + 1);
