@@ -178,13 +178,41 @@ fn toml_message_zh(message: &str) -> String {
         }
     } else if m.starts_with("missing field") {
         format!("缺少必需的键“{}”", quoted(m, 0).unwrap_or("?"))
-    } else if m.starts_with("invalid type") {
-        format!("取值的类型不对（{m}）")
+    } else if let Some(rest) = m.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!(
+            "取值的类型不对：应为{}，这里是{}",
+            type_zh(expected),
+            type_zh(found)
+        )
     } else if m.contains("duplicate key") {
         format!("键重复定义（{m}）")
     } else {
         format!("TOML 语法错误（{m}）")
     }
+}
+
+/// A serde type description ("a string", "integer `3`", "i64") in Chinese.
+fn type_zh(what: &str) -> String {
+    let w = what.trim();
+    let zh = if w.contains("column name") {
+        "列名（加引号的文本）或列名列表"
+    } else if w.contains("string") {
+        "文本（加引号）"
+    } else if w.contains("integer") || w.starts_with('i') || w.starts_with('u') {
+        "整数"
+    } else if w.contains("floating") {
+        "小数"
+    } else if w.contains("boolean") {
+        "true/false"
+    } else if w.contains("sequence") {
+        "列表 [...]"
+    } else if w.contains("map") || w.contains("struct") {
+        "表"
+    } else {
+        return w.to_string();
+    };
+    zh.to_string()
 }
 
 /// Builds problems located in the profile's own text.
@@ -736,6 +764,10 @@ mod tests {
         assert_eq!(
             toml_message_zh("missing field `record`"),
             "缺少必需的键“record”"
+        );
+        assert_eq!(
+            toml_message_zh("invalid type: string \"3\", expected i64"),
+            "取值的类型不对：应为整数，这里是文本（加引号）"
         );
     }
 

@@ -449,6 +449,19 @@ fn an_unknown_value_target_is_named_with_its_position() {
 }
 
 #[test]
+fn a_value_of_the_wrong_type_is_explained() {
+    let p = profile_error(&MINIMAL.replace("[columns]", "header_row = \"3\"\n[columns]"));
+    assert_eq!((p.line, p.column), (Some(4), Some(14)));
+    assert_eq!(
+        p.message,
+        "映射配置有误：取值的类型不对：应为整数，这里是文本（加引号）"
+    );
+    let p = profile_error(&MINIMAL.replace("shop = \"店铺\"", "shop = 3"));
+    assert_eq!((p.line, p.column), (Some(5), Some(8)));
+    assert!(p.message.contains("应为列名"), "{}", p.message);
+}
+
+#[test]
 fn an_unknown_record_kind_lists_the_kinds() {
     let p = profile_error(&MINIMAL.replace("\"complaint\"", "\"refund\""));
     assert_eq!((p.line, p.column), (Some(3), Some(10)));
