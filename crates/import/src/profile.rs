@@ -246,6 +246,306 @@ fn static_code<T: Target>(code: &str) -> Option<&'static str> {
     T::from_code(code).map(Target::code)
 }
 
+/// Checks the parts of a profile that depend on its record kind's fields.
+struct KindCheck<'a> {
+    src: &'a Source<'a>,
+    record_name: &'a str,
+    fields: &'static [Field],
+}
+
+impl KindCheck<'_> {
+    fn field(&self, key: &Spanned<String>, what: &str) -> Result<&'static Field, Problem> {
+        let name = key.get_ref().trim();
+        self.fields.iter().find(|f| f.name == name).ok_or_else(|| {
+            self.src.at(
+                Some(key.span()),
+                format!(
+                    "{what}中的“{}”不是 {} 记录的字段（可用字段：{}）",
+                    key.get_ref(),
+                    self.record_name,
+                    field_names(self.fields)
+                ),
+                format!("unknown field {:?} for {}", key.get_ref(), self.record_name),
+            )
+        })
+    }
+
+    fn columns(&self, file: &ProfileFile) -> Result<BTreeMap<&'static str, Vec<String>>, Problem> {
+        let mut columns = BTreeMap::new();
+        for (key, aliases) in &file.columns {
+            let field = self.field(key, "[columns] ")?;
+            let names: Vec<String> = aliases
+                .get_ref()
+                .0
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect();
+            if names.is_empty() || names.iter().any(String::is_empty) {
+                return Err(self.src.at(
+                    Some(aliases.span()),
+                    format!("字段“{}”的列名不能为空", field.name),
+                    format!("empty column name for {}", field.name),
+                ));
+            }
+            columns.insert(field.name, names);
+        }
+        Ok(columns)
+    }
+
+    fn values(&self, file: &ProfileFile) -> Result<BTreeMap<&'static str, ValueMap>, Problem> {
+        let mut values = BTreeMap::new();
+        for (key, table) in &file.values {
+            let field = self.field(key, "[values.…] ")?;
+            let Ty::Choice(choice) = field.ty else {
+                let choices: Vec<&str> = self
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.ty, Ty::Choice(_)))
+                    .map(|f| f.name)
+                    .collect();
+                return Err(self.src.at(
+                    Some(key.span()),
+                    format!(
+                        "字段“{0}”不是取值字段，不能写 [values.{0}]（取值字段：{1}）",
+                        field.name,
+                        choices.join("、")
+                    ),
+                    format!("field {} takes no value mapping", field.name),
+                ));
+            };
+            let mut map = ValueMap::default();
+            // In the profile's own order, for error messages.
+            let mut entries: Vec<_> = table.iter().collect();
+            entries.sort_by_key(|(text, _)| text.span().start);
+            for (text, target) in entries {
+                let Some(code) = with_target!(choice, static_code(target.get_ref().trim())) else {
+                    return Err(self.src.at(
+                        Some(target.span()),
+                        format!(
+                            "“{}”不是字段“{}”的取值（可用：{}）",
+                            target.get_ref(),
+                            field.name,
+                            with_target!(choice, codes()).join("、")
+                        ),
+                        format!("unknown target {:?} for {}", target.get_ref(), field.name),
+                    ));
+                };
+                map.by_key.insert(value_key(text.get_ref()), code);
+                map.texts.push(text.get_ref().clone());
+            }
+            values.insert(field.name, map);
+        }
+        Ok(values)
+    }
+
+    /// Fixed values: the top-level `platform` / `shop` and `[defaults]`. A fixed value of an
+    /// enum field must be understood, through `[values]` or as a standard text.
+    fn defaults(
+        &self,
+        file: &ProfileFile,
+        values: &BTreeMap<&'static str, ValueMap>,
+    ) -> Result<BTreeMap<&'static str, String>, Problem> {
+        let mut defaults: BTreeMap<&'static str, String> = BTreeMap::new();
+        let mut given: Vec<(&'static Field, Range<usize>)> = Vec::new();
+        for (name, value) in [("platform", &file.platform), ("shop", &file.shop)] {
+            let Some(value) = value else { continue };
+            let Some(field) = self.fields.iter().find(|f| f.name == name) else {
+                return Err(self.src.at(
+                    Some(value.span()),
+                    format!(
+                        "{} 记录没有“{name}”字段，不能写 {name} = …",
+                        self.record_name
+                    ),
+                    format!("{} has no {name}", self.record_name),
+                ));
+            };
+            defaults.insert(field.name, value.get_ref().trim().to_string());
+            given.push((field, value.span()));
+        }
+        for (key, value) in &file.defaults {
+            let field = self.field(key, "[defaults] ")?;
+            if !matches!(field.ty, Ty::Text | Ty::Choice(_)) {
+                return Err(self.src.at(
+                    Some(key.span()),
+                    format!(
+                        "字段“{}”是金额、时间或数量，不能设默认值（默认值只用于文本和取值字段）",
+                        field.name
+                    ),
+                    format!("no default allowed for {}", field.name),
+                ));
+            }
+            if defaults
+                .insert(field.name, value.get_ref().trim().to_string())
+                .is_some()
+            {
+                return Err(self.src.at(
+                    Some(key.span()),
+                    format!("“{}”的固定值写了两次", field.name),
+                    format!("default for {} given twice", field.name),
+                ));
+            }
+            given.push((field, value.span()));
+        }
+        for (field, span) in given {
+            let Ty::Choice(choice) = field.ty else {
+                continue;
+            };
+            let name = field.name;
+            let text = defaults.get(name).map_or("", String::as_str);
+            let mapped = values
+                .get(name)
+                .is_some_and(|m| m.by_key.contains_key(&value_key(text)));
+            if !mapped && !with_target!(choice, is_std(text)) {
+                return Err(self.src.at(
+                    Some(span),
+                    format!(
+                        "“{text}”不是字段“{name}”可识别的取值（可用：{}，或 {}）",
+                        with_target!(choice, std_texts()).join("、"),
+                        with_target!(choice, codes()).join("、")
+                    ),
+                    format!("unknown value {text:?} for {name}"),
+                ));
+            }
+        }
+        Ok(defaults)
+    }
+
+    /// The record kind's required fields and the profile's `required`: each must be mapped
+    /// or have a fixed value.
+    fn required(
+        &self,
+        file: &ProfileFile,
+        columns: &BTreeMap<&'static str, Vec<String>>,
+        defaults: &BTreeMap<&'static str, String>,
+    ) -> Result<BTreeSet<&'static str>, Problem> {
+        let mapped = |name: &str| columns.contains_key(name) || defaults.contains_key(name);
+        let mut required: BTreeSet<&'static str> = self
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        for key in &file.required {
+            let field = self.field(key, "required ")?;
+            if !mapped(field.name) {
+                return Err(self.src.at(
+                    Some(key.span()),
+                    format!("必填字段“{}”没有在 [columns] 中映射列", field.name),
+                    format!("required field {} not mapped", field.name),
+                ));
+            }
+            required.insert(field.name);
+        }
+        for field in self.fields.iter().filter(|f| required.contains(f.name)) {
+            if !mapped(field.name) {
+                let hint = if field.name == "platform" {
+                    "，或写 platform = \"平台\""
+                } else {
+                    ""
+                };
+                return Err(self.src.at(
+                    None,
+                    format!(
+                        "{} 记录必须有字段“{}”（{}）：请在 [columns] 中写出它对应的列{hint}",
+                        self.record_name, field.name, field.zh
+                    ),
+                    format!("required field {} is not mapped", field.name),
+                ));
+            }
+        }
+        Ok(required)
+    }
+
+    /// Fields that only make sense together.
+    fn combinations(
+        &self,
+        record: RecordKind,
+        columns: &BTreeMap<&'static str, Vec<String>>,
+    ) -> Result<(), Problem> {
+        let has = |name: &str| columns.contains_key(name);
+        if record == RecordKind::FundFlow && !has("amount") && !(has("income") && has("expense")) {
+            return Err(self.src.at(
+                None,
+                "资金流水映射需要 amount（带正负号的金额列），或同时映射 income 和 expense".into(),
+                "fund_flow needs amount or income+expense".into(),
+            ));
+        }
+        if record == RecordKind::Order
+            && fields::ORDER_LINE_FIELDS.iter().any(|f| has(f))
+            && !has("quantity")
+        {
+            return Err(self.src.at(
+                None,
+                "映射了订单行的字段（sku、title 等）时必须映射 quantity（数量）".into(),
+                "order line fields need quantity".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn amount_scope(
+    src: &Source<'_>,
+    scope: Option<&Spanned<String>>,
+    record: RecordKind,
+) -> Result<Option<AmountScope>, Problem> {
+    match (scope, record) {
+        (None, RecordKind::AfterSale) => Err(src.at(
+            None,
+            "售后单映射必须写 amount_scope（\"per_row\"：每行金额是该行的；\"repeated_total\"：每行重复的是售后单总额）".into(),
+            "after_sale profiles need amount_scope".into(),
+        )),
+        (None, _) => Ok(None),
+        (Some(s), RecordKind::AfterSale) => match s.get_ref().trim() {
+            "per_row" => Ok(Some(AmountScope::PerRow)),
+            "repeated_total" => Ok(Some(AmountScope::RepeatedTotal)),
+            other => Err(src.at(
+                Some(s.span()),
+                format!("amount_scope = “{other}”无效（可用：per_row、repeated_total）"),
+                format!("bad amount_scope {other:?}"),
+            )),
+        },
+        (Some(s), _) => Err(src.at(
+            Some(s.span()),
+            "amount_scope 只用于售后单（record = \"after_sale\"）".into(),
+            "amount_scope only for after_sale".into(),
+        )),
+    }
+}
+
+fn encoding_rule(
+    src: &Source<'_>,
+    encoding: Option<&Spanned<String>>,
+) -> Result<EncodingRule, Problem> {
+    let Some(e) = encoding else {
+        return Ok(EncodingRule::Auto);
+    };
+    match e.get_ref().trim().to_ascii_lowercase().as_str() {
+        "auto" => Ok(EncodingRule::Auto),
+        "utf-8" | "utf8" => Ok(EncodingRule::Utf8),
+        "gbk" | "gb18030" | "gb2312" => Ok(EncodingRule::Gbk),
+        other => Err(src.at(
+            Some(e.span()),
+            format!("encoding = “{other}”无效（可用：auto、utf-8、gbk）"),
+            format!("bad encoding {other:?}"),
+        )),
+    }
+}
+
+fn header_row(src: &Source<'_>, row: Option<&Spanned<i64>>) -> Result<Option<u32>, Problem> {
+    let Some(h) = row else {
+        return Ok(None);
+    };
+    match u32::try_from(*h.get_ref()) {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => Err(src.at(
+            Some(h.span()),
+            format!("header_row = {} 无效（从 1 开始的行号）", h.get_ref()),
+            "bad header_row".into(),
+        )),
+    }
+}
+
 impl Profile {
     /// Reads a profile from TOML text; `source` names it in problems (its path).
     pub fn from_toml(source: &str, text: &str) -> Result<Profile, Problem> {
@@ -280,274 +580,24 @@ impl Profile {
                 "empty id or name".into(),
             ));
         }
-        let fields = fields_of(record);
-        let find_field = |key: &Spanned<String>, what: &str| -> Result<&'static Field, Problem> {
-            fields
-                .iter()
-                .find(|f| f.name == key.get_ref().trim())
-                .ok_or_else(|| {
-                    src.at(
-                        Some(key.span()),
-                        format!(
-                            "{what}中的“{}”不是 {record_name} 记录的字段（可用字段：{}）",
-                            key.get_ref(),
-                            field_names(fields)
-                        ),
-                        format!("unknown field {:?} for {record_name}", key.get_ref()),
-                    )
-                })
+        let kind = KindCheck {
+            src,
+            record_name,
+            fields: fields_of(record),
         };
-
-        let mut columns = BTreeMap::new();
-        for (key, aliases) in &file.columns {
-            let field = find_field(key, "[columns] ")?;
-            let names: Vec<String> = aliases
-                .get_ref()
-                .0
-                .iter()
-                .map(|s| s.trim().to_string())
-                .collect();
-            if names.is_empty() || names.iter().any(String::is_empty) {
-                return Err(src.at(
-                    Some(aliases.span()),
-                    format!("字段“{}”的列名不能为空", field.name),
-                    format!("empty column name for {}", field.name),
-                ));
-            }
-            columns.insert(field.name, names);
-        }
-
-        let mut values: BTreeMap<&'static str, ValueMap> = BTreeMap::new();
-        for (key, table) in &file.values {
-            let field = find_field(key, "[values.…] ")?;
-            let Ty::Choice(choice) = field.ty else {
-                return Err(src.at(
-                    Some(key.span()),
-                    format!(
-                        "字段“{}”不是取值字段，不能写 [values.{}]（取值字段：{}）",
-                        field.name,
-                        field.name,
-                        fields
-                            .iter()
-                            .filter(|f| matches!(f.ty, Ty::Choice(_)))
-                            .map(|f| f.name)
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ),
-                    format!("field {} takes no value mapping", field.name),
-                ));
-            };
-            let mut map = ValueMap::default();
-            // In the profile's own order, for error messages.
-            let mut entries: Vec<_> = table.iter().collect();
-            entries.sort_by_key(|(text, _)| text.span().start);
-            for (text, target) in entries {
-                let code = with_target!(choice, static_code(target.get_ref().trim()));
-                let Some(code) = code else {
-                    return Err(src.at(
-                        Some(target.span()),
-                        format!(
-                            "“{}”不是字段“{}”的取值（可用：{}）",
-                            target.get_ref(),
-                            field.name,
-                            with_target!(choice, codes()).join("、")
-                        ),
-                        format!("unknown target {:?} for {}", target.get_ref(), field.name),
-                    ));
-                };
-                map.by_key.insert(value_key(text.get_ref()), code);
-                map.texts.push(text.get_ref().clone());
-            }
-            values.insert(field.name, map);
-        }
-
-        let mut defaults: BTreeMap<&'static str, String> = BTreeMap::new();
-        let mut default_spans = Vec::new();
-        let top_level = [("platform", &file.platform), ("shop", &file.shop)];
-        for (name, value) in top_level {
-            let Some(value) = value else { continue };
-            if !fields.iter().any(|f| f.name == name) {
-                return Err(src.at(
-                    Some(value.span()),
-                    format!("{record_name} 记录没有“{name}”字段，不能写 {name} = …"),
-                    format!("{record_name} has no {name}"),
-                ));
-            }
-            defaults.insert(name, value.get_ref().trim().to_string());
-            default_spans.push((name, value.span()));
-        }
-        for (key, value) in &file.defaults {
-            let field = find_field(key, "[defaults] ")?;
-            if !matches!(field.ty, Ty::Text | Ty::Choice(_)) {
-                return Err(src.at(
-                    Some(key.span()),
-                    format!(
-                        "字段“{}”是金额、时间或数量，不能设默认值（默认值只用于文本和取值字段）",
-                        field.name
-                    ),
-                    format!("no default allowed for {}", field.name),
-                ));
-            }
-            if defaults
-                .insert(field.name, value.get_ref().trim().to_string())
-                .is_some()
-            {
-                return Err(src.at(
-                    Some(key.span()),
-                    format!("“{}”的固定值写了两次", field.name),
-                    format!("default for {} given twice", field.name),
-                ));
-            }
-            default_spans.push((field.name, value.span()));
-        }
-        for (name, span) in default_spans {
-            let Some(field) = fields.iter().find(|f| f.name == name) else {
-                continue;
-            };
-            let Ty::Choice(choice) = field.ty else {
-                continue;
-            };
-            let text = defaults.get(name).map_or("", String::as_str);
-            let mapped = values
-                .get(name)
-                .is_some_and(|m| m.by_key.contains_key(&value_key(text)));
-            if !mapped && !with_target!(choice, is_std(text)) {
-                return Err(src.at(
-                    Some(span),
-                    format!(
-                        "“{text}”不是字段“{name}”可识别的取值（可用：{}，或 {}）",
-                        with_target!(choice, std_texts()).join("、"),
-                        with_target!(choice, codes()).join("、")
-                    ),
-                    format!("unknown value {text:?} for {name}"),
-                ));
-            }
-        }
-
-        let mut required: BTreeSet<&'static str> = fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.name)
-            .collect();
-        for key in &file.required {
-            let field = find_field(key, "required ")?;
-            if !columns.contains_key(field.name) && !defaults.contains_key(field.name) {
-                return Err(src.at(
-                    Some(key.span()),
-                    format!("必填字段“{}”没有在 [columns] 中映射列", field.name),
-                    format!("required field {} not mapped", field.name),
-                ));
-            }
-            required.insert(field.name);
-        }
-        for name in &required {
-            if !columns.contains_key(name) && !defaults.contains_key(name) {
-                let zh = fields.iter().find(|f| f.name == *name).map_or("", |f| f.zh);
-                return Err(src.at(
-                    None,
-                    format!(
-                        "{record_name} 记录必须有字段“{name}”（{zh}）：请在 [columns] 中写出它对应的列{}",
-                        if *name == "platform" {
-                            "，或写 platform = \"平台\""
-                        } else {
-                            ""
-                        }
-                    ),
-                    format!("required field {name} is not mapped"),
-                ));
-            }
-        }
-
-        let amount_scope = match (&file.amount_scope, record) {
-            (None, RecordKind::AfterSale) => {
-                return Err(src.at(
-                    None,
-                    "售后单映射必须写 amount_scope（\"per_row\"：每行金额是该行的；\"repeated_total\"：每行重复的是售后单总额）".into(),
-                    "after_sale profiles need amount_scope".into(),
-                ));
-            }
-            (None, _) => None,
-            (Some(s), RecordKind::AfterSale) => match s.get_ref().trim() {
-                "per_row" => Some(AmountScope::PerRow),
-                "repeated_total" => Some(AmountScope::RepeatedTotal),
-                other => {
-                    return Err(src.at(
-                        Some(s.span()),
-                        format!("amount_scope = “{other}”无效（可用：per_row、repeated_total）"),
-                        format!("bad amount_scope {other:?}"),
-                    ));
-                }
-            },
-            (Some(s), _) => {
-                return Err(src.at(
-                    Some(s.span()),
-                    "amount_scope 只用于售后单（record = \"after_sale\"）".into(),
-                    "amount_scope only for after_sale".into(),
-                ));
-            }
-        };
-
-        let encoding = match &file.encoding {
-            None => EncodingRule::Auto,
-            Some(e) => match e.get_ref().trim().to_ascii_lowercase().as_str() {
-                "auto" => EncodingRule::Auto,
-                "utf-8" | "utf8" => EncodingRule::Utf8,
-                "gbk" | "gb18030" | "gb2312" => EncodingRule::Gbk,
-                other => {
-                    return Err(src.at(
-                        Some(e.span()),
-                        format!("encoding = “{other}”无效（可用：auto、utf-8、gbk）"),
-                        format!("bad encoding {other:?}"),
-                    ));
-                }
-            },
-        };
-
-        let header_row = match &file.header_row {
-            None => None,
-            Some(h) => match u32::try_from(*h.get_ref()) {
-                Ok(n) if n >= 1 => Some(n),
-                _ => {
-                    return Err(src.at(
-                        Some(h.span()),
-                        format!("header_row = {} 无效（从 1 开始的行号）", h.get_ref()),
-                        "bad header_row".into(),
-                    ));
-                }
-            },
-        };
-
-        if record == RecordKind::FundFlow
-            && !columns.contains_key("amount")
-            && !(columns.contains_key("income") && columns.contains_key("expense"))
-        {
-            return Err(src.at(
-                None,
-                "资金流水映射需要 amount（带正负号的金额列），或同时映射 income 和 expense".into(),
-                "fund_flow needs amount or income+expense".into(),
-            ));
-        }
-        if record == RecordKind::Order
-            && fields::ORDER_LINE_FIELDS
-                .iter()
-                .any(|f| columns.contains_key(f))
-            && !columns.contains_key("quantity")
-        {
-            return Err(src.at(
-                None,
-                "映射了订单行的字段（sku、title 等）时必须映射 quantity（数量）".into(),
-                "order line fields need quantity".into(),
-            ));
-        }
-
+        let columns = kind.columns(&file)?;
+        let values = kind.values(&file)?;
+        let defaults = kind.defaults(&file, &values)?;
+        let required = kind.required(&file, &columns, &defaults)?;
+        kind.combinations(record, &columns)?;
         let profile = Profile {
             id: file.id.trim().to_string(),
             name: file.name.trim().to_string(),
             record,
             variant: format!("映射配置 {}", src.name),
-            encoding,
-            header_row,
-            amount_scope,
+            encoding: encoding_rule(src, file.encoding.as_ref())?,
+            header_row: header_row(src, file.header_row.as_ref())?,
+            amount_scope: amount_scope(src, file.amount_scope.as_ref(), record)?,
             columns,
             required,
             defaults,
