@@ -18,6 +18,7 @@ pub mod text;
 pub use container::{import_bytes, import_path};
 pub use control::ControlCheck;
 pub use problem::{Problem, ProblemCode, Severity};
+pub use profile::{AmountScope, Profile, load_profile};
 pub use registry::{Detection, FileMeta, Importer, Output, Stats};
 pub use text::TextEncoding;
 
@@ -57,8 +58,40 @@ impl ImportedFile {
 /// Every importer built in, plus the ready mapping profiles shipped with the product.
 pub fn builtin_importers() -> Vec<Box<dyn Importer>> {
     let mut all = formats::all();
-    for p in profile::shipped_profiles() {
+    all.extend(
+        profile::shipped_profiles()
+            .into_iter()
+            .map(|p| -> Box<dyn Importer> { Box::new(p) }),
+    );
+    all
+}
+
+/// The importers for a run with the user's mapping profiles (`--profile`): the user's first, in
+/// the order given, so that on an equal detection score a user's profile wins over a built-in;
+/// a user profile with the id of a shipped profile replaces it. A profile that cannot be loaded
+/// is an error naming its file, line and column.
+pub fn importers_with_profiles<P: AsRef<std::path::Path>>(
+    paths: &[P],
+) -> Result<Vec<Box<dyn Importer>>, Problem> {
+    let mut user: Vec<Profile> = Vec::with_capacity(paths.len());
+    for path in paths {
+        user.push(load_profile(path.as_ref())?);
+    }
+    Ok(with_user_profiles(user))
+}
+
+/// Like [`importers_with_profiles`], for profiles already loaded (an upload, a test).
+pub fn with_user_profiles(user: Vec<Profile>) -> Vec<Box<dyn Importer>> {
+    let mut all: Vec<Box<dyn Importer>> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    for p in user {
+        ids.push(p.id().to_string());
         all.push(Box::new(p));
     }
+    all.extend(
+        builtin_importers()
+            .into_iter()
+            .filter(|imp| !ids.iter().any(|id| id == imp.id())),
+    );
     all
 }

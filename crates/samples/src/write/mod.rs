@@ -2,6 +2,7 @@
 
 pub mod alipay;
 pub mod douyin;
+pub mod erp;
 pub mod jd;
 pub mod pdd;
 pub mod sheet;
