@@ -7,8 +7,13 @@ use std::process::ExitCode;
 
 use duizhang_import::{ImportedFile, builtin_importers, import_path};
 
-pub fn run(paths: &[PathBuf], json: bool, max_errors: usize) -> anyhow::Result<ExitCode> {
-    let importers = builtin_importers();
+pub fn run(
+    paths: &[PathBuf],
+    json: bool,
+    max_errors: usize,
+    profiles: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let importers = crate::importers(profiles)?;
     let mut files: Vec<ImportedFile> = Vec::new();
     for path in paths {
         import_path(path, &importers, &mut files, &mut |_record| {});

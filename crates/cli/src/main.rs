@@ -36,6 +36,9 @@ enum Command {
         /// 显示的错误条数上限（每个文件）
         #[arg(long, default_value_t = 10)]
         max_errors: usize,
+        /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
+        #[arg(long = "profile")]
+        profiles: Vec<PathBuf>,
     },
     /// 对账：导入文件或文件夹，核对差异，写出 findings.jsonl、summary.json、findings.xlsx
     Reconcile {
@@ -54,6 +57,9 @@ enum Command {
         /// 存在该级别及以上的问题时以非零状态退出（low/medium/high/critical），便于定时任务
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<FindingSeverity>,
+        /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
+        #[arg(long = "profile")]
+        profiles: Vec<PathBuf>,
     },
     /// 写出带注释的默认设置文件
     Init {
@@ -71,6 +77,11 @@ enum Command {
 fn parse_severity(text: &str) -> Result<FindingSeverity, String> {
     FindingSeverity::parse(text)
         .ok_or_else(|| format!("“{text}”不是严重程度（low/medium/high/critical）"))
+}
+
+/// The built-in importers plus the user's mapping profiles (theirs first).
+pub fn importers(profiles: &[PathBuf]) -> anyhow::Result<Vec<Box<dyn duizhang_import::Importer>>> {
+    duizhang_import::importers_with_profiles(profiles).map_err(|p| anyhow::anyhow!("{}", p.zh()))
 }
 
 /// The commented default settings written by `duizhang init`.
@@ -99,19 +110,22 @@ fn main() -> ExitCode {
             files,
             json,
             max_errors,
-        } => inspect::run(&files, json, max_errors),
+            profiles,
+        } => inspect::run(&files, json, max_errors, &profiles),
         Command::Reconcile {
             inputs,
             period,
             config,
             out,
             fail_on,
+            profiles,
         } => reconcile::run(reconcile::Args {
             inputs,
             period,
             config,
             out,
             fail_on,
+            profiles,
         }),
         Command::Init { path, force } => init(&path, force),
         Command::Formats => inspect::formats(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use duizhang_core::{Finding, FindingSeverity, Period};
 use duizhang_engine::Settings;
-use duizhang_import::{ImportedFile, ProblemCode, builtin_importers};
+use duizhang_import::{ImportedFile, ProblemCode};
 
 use crate::{load, output};
 
@@ -17,6 +17,7 @@ pub struct Args {
     pub config: Option<PathBuf>,
     pub out: PathBuf,
     pub fail_on: Option<FindingSeverity>,
+    pub profiles: Vec<PathBuf>,
 }
 
 pub fn read_settings(path: Option<&Path>) -> anyhow::Result<Settings> {
@@ -50,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if paths.is_empty() {
         anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip）");
     }
-    let importers = builtin_importers();
+    let importers = crate::importers(&args.profiles)?;
     let (data, files) = load::load(&paths, &importers, |p| {
         tracing::info!("importing {}", p.display())
     });
