@@ -316,9 +316,20 @@ pub struct Outcome {
     pub carry_out: CarryIn,
 }
 
+/// Runs every check of the catalog on every shop of the dataset, with nothing carried in from
+/// a previous run (see [`reconcile_carried`]).
+pub fn reconcile(data: &Dataset, settings: &Settings, period: Period) -> Outcome {
+    reconcile_carried(data, settings, period, &CarryIn::none())
+}
+
 /// Runs every check of the catalog on every shop of the dataset. `carry` is what the
 /// previous run left pending ([`Outcome::carry_out`] of that run; [`CarryIn::none`] at first).
-pub fn reconcile(data: &Dataset, settings: &Settings, period: Period, carry: &CarryIn) -> Outcome {
+pub fn reconcile_carried(
+    data: &Dataset,
+    settings: &Settings,
+    period: Period,
+    carry: &CarryIn,
+) -> Outcome {
     let base = data.files.len();
     let carried_data = carry.dataset(base);
     let mut files = data.files.clone();
