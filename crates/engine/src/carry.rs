@@ -103,8 +103,11 @@ pub(crate) struct Carried {
 
 impl Carried {
     pub fn new(carry: &CarryIn, carried: &Dataset, base: usize) -> Carried {
-        let ids: BTreeMap<&str, FileId> =
-            carried.files.iter().map(|f| (f.name.as_str(), f.id)).collect();
+        let ids: BTreeMap<&str, FileId> = carried
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.id))
+            .collect();
         let mut live: BTreeMap<(FileId, u32, RecordKind), BTreeSet<String>> = BTreeMap::new();
         for p in &carry.pending {
             for e in &p.evidence {
@@ -154,7 +157,12 @@ pub(crate) fn merge<'a>(shops: &mut Vec<ShopData<'a>>, carried: Vec<ShopData<'a>
             (r.provider, r.account.clone(), r.txn_no.clone())
         });
         add_absent(&mut s.payments, c.payments, |r| {
-            (r.provider, r.txn_no.clone(), r.kind, r.out_refund_no.clone())
+            (
+                r.provider,
+                r.txn_no.clone(),
+                r.kind,
+                r.out_refund_no.clone(),
+            )
         });
         add_absent(&mut s.settlements, c.settlements, |r| {
             (

@@ -237,12 +237,17 @@ impl Sink {
 
     /// Counts an item the check found in agreement.
     pub fn matched(&mut self, ctx: &Ctx<'_>, code: &str, amount: Fen) {
+        self.matched_many(ctx, code, 1, amount.0.abs());
+    }
+
+    /// Counts `count` items found in agreement, `amount_fen` (absolute) in total.
+    pub fn matched_many(&mut self, ctx: &Ctx<'_>, code: &str, count: u64, amount_fen: i64) {
         let tally = self
             .tallies
             .entry((ctx.shop.id.clone(), code.to_string()))
             .or_default();
-        tally.matched += 1;
-        tally.matched_fen += amount.0.abs();
+        tally.matched += count;
+        tally.matched_fen += amount_fen;
     }
 
     /// Sorts everything into the deterministic output order.

@@ -49,7 +49,11 @@ fn data_in(file: &str, records: Vec<Record>) -> Dataset {
 }
 
 fn run(records: Vec<Record>) -> Outcome {
-    reconcile(&data_in("2026-10.csv", records), &Settings::default(), october())
+    reconcile(
+        &data_in("2026-10.csv", records),
+        &Settings::default(),
+        october(),
+    )
 }
 
 fn run_with(settings: &str, records: Vec<Record>) -> Outcome {
@@ -96,7 +100,13 @@ fn income(txn: &str, order_no: &str, amount: &str, at: &str) -> FundFlowRow {
     r
 }
 
-fn refund_out(txn: &str, order_no: &str, refund_no: Option<&str>, amount: &str, at: &str) -> FundFlowRow {
+fn refund_out(
+    txn: &str,
+    order_no: &str,
+    refund_no: Option<&str>,
+    amount: &str,
+    at: &str,
+) -> FundFlowRow {
     let mut r = flow(ALIPAY, txn, FlowKind::Refund, -yuan(amount), at);
     r.order_no = Some(order_no.into());
     r.refund_no = refund_no.map(Into::into);
@@ -139,12 +149,19 @@ fn a_finished_order_without_income_is_missing_once_its_window_passed() {
     assert_eq!(missing.len(), 1, "{:#?}", o.findings);
     let m = missing[0];
     assert_eq!(m.order_no.as_deref(), Some(TID));
-    assert_eq!((m.expected_fen, m.actual_fen, m.diff_fen), (Some(5900), Some(0), Some(-5900)));
+    assert_eq!(
+        (m.expected_fen, m.actual_fen, m.diff_fen),
+        (Some(5900), Some(0), Some(-5900))
+    );
     assert_eq!(m.severity, FindingSeverity::High);
     assert_eq!(m.owner, Owner::Finance);
     assert_eq!(m.shop, "taobao");
     assert_eq!(m.occurred_at, "2026-10-08T10:00:00");
-    assert!(m.message.contains(TID) && m.message.contains("59.00") && m.message.contains("-59.00"), "{}", m.message);
+    assert!(
+        m.message.contains(TID) && m.message.contains("59.00") && m.message.contains("-59.00"),
+        "{}",
+        m.message
+    );
     assert_eq!(m.evidence.len(), 1);
     assert_eq!(m.evidence[0].kind, RecordKind::Order);
     assert_eq!(m.evidence[0].file, "2026-10.csv");
@@ -192,7 +209,10 @@ fn income_short_of_what_the_order_should_release_is_a_mismatch() {
     ]);
     let m = found(&o, "PAYMENT_AMOUNT_MISMATCH");
     assert_eq!(m.len(), 1);
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(5900), Some(5800), Some(-100)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(5900), Some(5800), Some(-100))
+    );
     assert_eq!(m[0].evidence.len(), 2);
     assert!(m[0].message.contains("58.00") && m[0].message.contains("-1.00"));
     assert_eq!(money_codes(&o), vec!["PAYMENT_AMOUNT_MISMATCH"]);
@@ -243,7 +263,12 @@ fn income_for_an_unknown_order_is_an_orphan() {
     let o = run(vec![
         tb_order(TID, "59.00"),
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
-        f(income("T9", "4019999999999999999", "12.00", "2026-10-09 11:00:00")),
+        f(income(
+            "T9",
+            "4019999999999999999",
+            "12.00",
+            "2026-10-09 11:00:00",
+        )),
     ]);
     let m = found(&o, "PAYMENT_ORPHAN");
     assert_eq!(m.len(), 1);
@@ -289,7 +314,11 @@ fn a_refund_on_the_last_day_is_pending_and_closed_by_next_months_outflow() {
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
         s(sale(TID, "R1", "59.00", "2026-10-30 10:00:00")),
     ];
-    let oct = reconcile(&data_in("2026-10.csv", october_records), &Settings::default(), october());
+    let oct = reconcile(
+        &data_in("2026-10.csv", october_records),
+        &Settings::default(),
+        october(),
+    );
     assert!(money_codes(&oct).is_empty(), "{:#?}", oct.findings);
     assert_eq!(oct.pending.len(), 1);
     assert_eq!(oct.pending[0].code, "REFUND_UNPAID");
@@ -311,9 +340,20 @@ fn a_refund_on_the_last_day_is_pending_and_closed_by_next_months_outflow() {
     let nov = vec![
         Record::Order(nov_order.clone()),
         f(income("T5", TID2, "20.00", "2026-11-05 10:00:01")),
-        f(refund_out("T6", TID, Some("R1"), "59.00", "2026-11-01 09:00:00")),
+        f(refund_out(
+            "T6",
+            TID,
+            Some("R1"),
+            "59.00",
+            "2026-11-01 09:00:00",
+        )),
     ];
-    let closed = reconcile_carried(&data_in("2026-11.csv", nov), &Settings::default(), november, &carry);
+    let closed = reconcile_carried(
+        &data_in("2026-11.csv", nov),
+        &Settings::default(),
+        november,
+        &carry,
+    );
     assert!(closed.findings.is_empty(), "{:#?}", closed.findings);
     assert!(closed.pending.is_empty(), "{:#?}", closed.pending);
     assert!(closed.carry_out.records.is_empty());
@@ -324,8 +364,18 @@ fn a_refund_on_the_last_day_is_pending_and_closed_by_next_months_outflow() {
         Record::Order(nov_order),
         f(income("T5", TID2, "20.00", "2026-11-05 10:00:01")),
     ];
-    let open = reconcile_carried(&data_in("2026-11.csv", nov), &Settings::default(), november, &carry);
-    assert_eq!(money_codes(&open), vec!["REFUND_UNPAID"], "{:#?}", open.findings);
+    let open = reconcile_carried(
+        &data_in("2026-11.csv", nov),
+        &Settings::default(),
+        november,
+        &carry,
+    );
+    assert_eq!(
+        money_codes(&open),
+        vec!["REFUND_UNPAID"],
+        "{:#?}",
+        open.findings
+    );
     let u = &open.findings[0];
     assert_eq!(u.refund_no.as_deref(), Some("R1"));
     assert!(u.evidence.iter().all(|e| e.file == "2026-10.csv"));
@@ -335,7 +385,13 @@ fn a_refund_on_the_last_day_is_pending_and_closed_by_next_months_outflow() {
         Record::Order(order(TB, TID2, yuan("20.00"))),
         // An after-sale of November with nothing refunded, so the refund checks run.
         s(sale(TID2, "R7", "0.00", "2026-11-03 10:00:00")),
-        f(refund_out("T6", TID, Some("R1"), "59.00", "2026-11-01 09:00:00")),
+        f(refund_out(
+            "T6",
+            TID,
+            Some("R1"),
+            "59.00",
+            "2026-11-01 09:00:00",
+        )),
     ];
     let alone = reconcile(&data_in("2026-11.csv", nov), &Settings::default(), november);
     assert!(money_codes(&alone).contains(&"REFUND_ORPHAN"));
@@ -403,12 +459,21 @@ fn a_refund_paid_short_is_an_amount_mismatch() {
         tb_order(TID, "59.00"),
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
         s(sale(TID, "R1", "59.00", "2026-10-11 10:00:00")),
-        f(refund_out("T3", TID, Some("R1"), "50.00", "2026-10-11 10:00:05")),
+        f(refund_out(
+            "T3",
+            TID,
+            Some("R1"),
+            "50.00",
+            "2026-10-11 10:00:05",
+        )),
     ]);
     let m = found(&o, "REFUND_AMOUNT_MISMATCH");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
     assert_eq!(m[0].refund_no.as_deref(), Some("R1"));
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(5900), Some(5000), Some(-900)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(5900), Some(5000), Some(-900))
+    );
     assert_eq!(m[0].evidence.len(), 2);
     assert_eq!(money_codes(&o), vec!["REFUND_AMOUNT_MISMATCH"]);
 }
@@ -438,7 +503,11 @@ fn partial_refunds_that_add_up_are_matched_by_their_parts() {
         s(sale(TID, "R2", "29.00", "2026-10-11 10:00:00")),
         f(refund_out("T3", TID, None, "59.00", "2026-10-11 10:00:05")),
     ]);
-    assert!(money_codes(&many_to_one).is_empty(), "{:#?}", many_to_one.findings);
+    assert!(
+        money_codes(&many_to_one).is_empty(),
+        "{:#?}",
+        many_to_one.findings
+    );
     // … and one after-sale paid in two outflows (one-to-many).
     let one_to_many = run(vec![
         tb_order(TID, "59.00"),
@@ -447,7 +516,11 @@ fn partial_refunds_that_add_up_are_matched_by_their_parts() {
         f(refund_out("T3", TID, None, "30.00", "2026-10-11 10:00:05")),
         f(refund_out("T4", TID, None, "29.00", "2026-10-11 10:00:06")),
     ]);
-    assert!(money_codes(&one_to_many).is_empty(), "{:#?}", one_to_many.findings);
+    assert!(
+        money_codes(&one_to_many).is_empty(),
+        "{:#?}",
+        one_to_many.findings
+    );
     // Parts that do not add up are paired by time and compared.
     let off = run(vec![
         tb_order(TID, "59.00"),
@@ -469,12 +542,27 @@ fn refunds_beyond_what_was_paid_exceed_it() {
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
         s(sale(TID, "R1", "40.00", "2026-10-11 10:00:00")),
         s(sale(TID, "R2", "30.00", "2026-10-12 10:00:00")),
-        f(refund_out("T3", TID, Some("R1"), "40.00", "2026-10-11 10:00:05")),
-        f(refund_out("T4", TID, Some("R2"), "30.00", "2026-10-12 10:00:05")),
+        f(refund_out(
+            "T3",
+            TID,
+            Some("R1"),
+            "40.00",
+            "2026-10-11 10:00:05",
+        )),
+        f(refund_out(
+            "T4",
+            TID,
+            Some("R2"),
+            "30.00",
+            "2026-10-12 10:00:05",
+        )),
     ]);
     let m = found(&o, "REFUND_EXCEEDS_PAID");
     assert_eq!(m.len(), 1);
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(5900), Some(7000), Some(1100)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(5900), Some(7000), Some(1100))
+    );
     assert_eq!(m[0].severity, FindingSeverity::Critical);
     assert_eq!(m[0].evidence.len(), 3);
     assert_eq!(money_codes(&o), vec!["REFUND_EXCEEDS_PAID"]);
@@ -484,8 +572,20 @@ fn refunds_beyond_what_was_paid_exceed_it() {
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
         s(sale(TID, "R1", "40.00", "2026-10-11 10:00:00")),
         s(sale(TID, "R2", "19.00", "2026-10-12 10:00:00")),
-        f(refund_out("T3", TID, Some("R1"), "40.00", "2026-10-11 10:00:05")),
-        f(refund_out("T4", TID, Some("R2"), "19.00", "2026-10-12 10:00:05")),
+        f(refund_out(
+            "T3",
+            TID,
+            Some("R1"),
+            "40.00",
+            "2026-10-11 10:00:05",
+        )),
+        f(refund_out(
+            "T4",
+            TID,
+            Some("R2"),
+            "19.00",
+            "2026-10-12 10:00:05",
+        )),
     ]);
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
 }
@@ -507,12 +607,21 @@ fn refunds_beyond_a_lines_paid_amount_exceed_it_per_line() {
         Record::Order(o1),
         f(income("T1", TID, "100.00", "2026-10-08 10:00:01")),
         s(a),
-        f(refund_out("T3", TID, Some("R1"), "50.00", "2026-10-11 10:00:05")),
+        f(refund_out(
+            "T3",
+            TID,
+            Some("R1"),
+            "50.00",
+            "2026-10-11 10:00:05",
+        )),
     ]);
     let m = found(&o, "REFUND_EXCEEDS_PAID");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
     assert_eq!(m[0].sku.as_deref(), Some("SKU-B"));
-    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(4000), Some(5000)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen),
+        (Some(4000), Some(5000))
+    );
 }
 
 #[test]
@@ -521,12 +630,27 @@ fn one_after_sale_paid_twice_is_a_duplicate_refund_not_a_mismatch() {
         tb_order(TID, "59.00"),
         f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
         s(sale(TID, "R1", "59.00", "2026-10-11 10:00:00")),
-        f(refund_out("T3", TID, Some("R1"), "59.00", "2026-10-11 10:00:05")),
-        f(refund_out("T4", TID, Some("R1"), "59.00", "2026-10-12 09:00:00")),
+        f(refund_out(
+            "T3",
+            TID,
+            Some("R1"),
+            "59.00",
+            "2026-10-11 10:00:05",
+        )),
+        f(refund_out(
+            "T4",
+            TID,
+            Some("R1"),
+            "59.00",
+            "2026-10-12 09:00:00",
+        )),
     ]);
     let m = found(&o, "REFUND_DUPLICATE");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(5900), Some(11800), Some(5900)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(5900), Some(11800), Some(5900))
+    );
     assert_eq!(m[0].refund_no.as_deref(), Some("R1"));
     assert_eq!(m[0].evidence.len(), 3);
     assert_eq!(money_codes(&o), vec!["REFUND_DUPLICATE"]);
@@ -538,7 +662,12 @@ fn one_after_sale_paid_twice_is_a_duplicate_refund_not_a_mismatch() {
         f(refund_out("T3", TID, None, "59.00", "2026-10-11 10:00:05")),
         f(refund_out("T4", TID, None, "59.00", "2026-10-12 09:00:00")),
     ]);
-    assert_eq!(money_codes(&o), vec!["REFUND_DUPLICATE"], "{:#?}", o.findings);
+    assert_eq!(
+        money_codes(&o),
+        vec!["REFUND_DUPLICATE"],
+        "{:#?}",
+        o.findings
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,7 +685,10 @@ fn two_rows_of_one_business_event_are_a_duplicate_unless_explained() {
     let m = found(&o, "FLOW_DUPLICATE");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
     assert_eq!(m[0].txn_no.as_deref(), Some("T2"));
-    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(5900), Some(11800)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen),
+        (Some(5900), Some(11800))
+    );
     assert_eq!(m[0].evidence.len(), 2);
 
     // A second order line explains a second row of the same amount.
@@ -581,7 +713,10 @@ fn the_same_row_in_overlapping_exports_is_counted_once_not_reported() {
     assert_eq!(o.flow_duplicates_removed.get("taobao"), Some(&1));
     let summary = Summary::build(&o, october());
     assert_eq!(summary.flow_duplicates_removed, 1);
-    assert_eq!(summary.fund_accounts[0].inflows_fen.get("income"), Some(&5900));
+    assert_eq!(
+        summary.fund_accounts[0].inflows_fen.get("income"),
+        Some(&5900)
+    );
 }
 
 fn with_balance(mut r: FundFlowRow, balance: &str) -> Record {
@@ -592,7 +727,13 @@ fn with_balance(mut r: FundFlowRow, balance: &str) -> Record {
 
 #[test]
 fn a_balance_that_does_not_follow_from_the_previous_one_breaks() {
-    let mut commission = flow(ALIPAY, "T2", FlowKind::Commission, -yuan("2.95"), "2026-10-08 10:00:02");
+    let mut commission = flow(
+        ALIPAY,
+        "T2",
+        FlowKind::Commission,
+        -yuan("2.95"),
+        "2026-10-08 10:00:02",
+    );
     commission.order_no = Some(TID.into());
     let refund = refund_out("T3", TID2, None, "9.65", "2026-10-09 15:40:02");
     let o = run(vec![
@@ -605,7 +746,10 @@ fn a_balance_that_does_not_follow_from_the_previous_one_breaks() {
     let m = found(&o, "BALANCE_BREAK");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
     assert_eq!(m[0].txn_no.as_deref(), Some("T3"));
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(104_640), Some(104_600), Some(-40)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(104_640), Some(104_600), Some(-40))
+    );
     assert_eq!(m[0].evidence.len(), 2);
 
     let summary = Summary::build(&o, october());
@@ -628,14 +772,24 @@ fn balances_follow_time_then_line_not_file_order() {
     ]);
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
     let acc = &Summary::build(&o, october()).fund_accounts[0];
-    assert_eq!((acc.opening_fen, acc.closing_fen, acc.balanced), (Some(100_900), Some(106_800), Some(true)));
+    assert_eq!(
+        (acc.opening_fen, acc.closing_fen, acc.balanced),
+        (Some(100_900), Some(106_800), Some(true))
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fees
 
 fn wx_payment(txn: &str, out_trade_no: &str, amount: &str, fee: &str) -> PaymentRow {
-    let mut p = payment(WX, txn, out_trade_no, PaymentKind::Payment, yuan(amount), "2026-10-03 10:00:12");
+    let mut p = payment(
+        WX,
+        txn,
+        out_trade_no,
+        PaymentKind::Payment,
+        yuan(amount),
+        "2026-10-03 10:00:12",
+    );
     p.fee = yuan(fee);
     p.rate = Some(RatePpm::parse("0.60%").unwrap());
     p
@@ -645,7 +799,13 @@ fn wx_payment(txn: &str, out_trade_no: &str, amount: &str, fee: &str) -> Payment
 const MINI: &str = "[[shops]]\nid = \"mini\"\nplatform = \"wechat\"\naliases = [\"小程序店\"]\n";
 
 fn wx_order(order_no: &str, payment_no: &str, paid: &str) -> Record {
-    let mut e = erp_order("小程序店", Platform::Wechat, order_no, ErpOrderStatus::Completed, "2026-10-05 10:00:00");
+    let mut e = erp_order(
+        "小程序店",
+        Platform::Wechat,
+        order_no,
+        ErpOrderStatus::Completed,
+        "2026-10-05 10:00:00",
+    );
     e.paid = Some(yuan(paid));
     e.paid_at = Some(at("2026-10-03 10:00:00"));
     e.payment_no = Some(payment_no.into());
@@ -655,22 +815,35 @@ fn wx_order(order_no: &str, payment_no: &str, paid: &str) -> Record {
 #[test]
 fn a_fee_off_the_stated_rate_is_a_fee_mismatch() {
     // 59.00 × 0.60% = 0.354 → 0.35 (四舍五入).
-    let ok = run_with(MINI, vec![
-        wx_order("WX1", "ORD1", "59.00"),
-        Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.35")),
-    ]);
+    let ok = run_with(
+        MINI,
+        vec![
+            wx_order("WX1", "ORD1", "59.00"),
+            Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.35")),
+        ],
+    );
     assert!(money_codes(&ok).is_empty(), "{:#?}", ok.findings);
-    let bad = run_with(MINI, vec![
-        wx_order("WX1", "ORD1", "59.00"),
-        Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.40")),
-    ]);
+    let bad = run_with(
+        MINI,
+        vec![
+            wx_order("WX1", "ORD1", "59.00"),
+            Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.40")),
+        ],
+    );
     let m = found(&bad, "FEE_MISMATCH");
     assert_eq!(m.len(), 1, "{:#?}", bad.findings);
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(35), Some(40), Some(5)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(35), Some(40), Some(5))
+    );
     assert_eq!(m[0].order_no.as_deref(), Some("ORD1"));
     assert_eq!(m[0].shop, "mini");
     assert_eq!(m[0].platform, Platform::Wechat);
-    assert!(m[0].message.contains("0.6%") || m[0].message.contains("0.60%"), "{}", m[0].message);
+    assert!(
+        m[0].message.contains("0.6%") || m[0].message.contains("0.60%"),
+        "{}",
+        m[0].message
+    );
 }
 
 #[test]
@@ -682,17 +855,41 @@ platform = "tmall"
 payment_fee_rate = "0.6%"
 commission_rate = "5%"
 "#;
-    let mut fee = flow(ALIPAY, "T2", FlowKind::Fee, -yuan("0.35"), "2026-10-08 10:00:02");
+    let mut fee = flow(
+        ALIPAY,
+        "T2",
+        FlowKind::Fee,
+        -yuan("0.35"),
+        "2026-10-08 10:00:02",
+    );
     fee.order_no = Some(TID.into());
-    let mut commission = flow(ALIPAY, "T3", FlowKind::Commission, -yuan("2.95"), "2026-10-08 10:00:03");
+    let mut commission = flow(
+        ALIPAY,
+        "T3",
+        FlowKind::Commission,
+        -yuan("2.95"),
+        "2026-10-08 10:00:03",
+    );
     commission.order_no = Some(TID.into());
     let mut o1 = order(Platform::Tmall, TID, yuan("59.00"));
     o1.shop = Some("tmall".into());
-    let records = vec![Record::Order(o1.clone()), f(income("T1", TID, "59.00", "2026-10-08 10:00:01")), f(fee), f(commission.clone())];
+    let records = vec![
+        Record::Order(o1.clone()),
+        f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
+        f(fee),
+        f(commission.clone()),
+    ];
     let o = run_with(settings, records);
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
     commission.amount = -yuan("3.50");
-    let o = run_with(settings, vec![Record::Order(o1), f(income("T1", TID, "59.00", "2026-10-08 10:00:01")), f(commission)]);
+    let o = run_with(
+        settings,
+        vec![
+            Record::Order(o1),
+            f(income("T1", TID, "59.00", "2026-10-08 10:00:01")),
+            f(commission),
+        ],
+    );
     let m = found(&o, "FEE_MISMATCH");
     assert_eq!(m.len(), 1, "{:#?}", o.findings);
     assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(295), Some(350)));
@@ -703,11 +900,24 @@ commission_rate = "5%"
 
 #[test]
 fn a_direct_payment_shop_matches_erp_orders_to_the_payment_bill() {
-    let mut refund = payment(WX, "4200001", "ORD1", PaymentKind::Refund, yuan("59.00"), "2026-10-03 18:40:11");
+    let mut refund = payment(
+        WX,
+        "4200001",
+        "ORD1",
+        PaymentKind::Refund,
+        yuan("59.00"),
+        "2026-10-03 18:40:11",
+    );
     refund.out_refund_no = Some("RF1".into());
     refund.fee = -yuan("0.35");
     refund.rate = Some(RatePpm::parse("0.60%").unwrap());
-    let mut a = after_sale(Platform::Wechat, "WX1", "RF1", AfterSaleKind::RefundOnly, yuan("59.00"));
+    let mut a = after_sale(
+        Platform::Wechat,
+        "WX1",
+        "RF1",
+        AfterSaleKind::RefundOnly,
+        yuan("59.00"),
+    );
     a.shop = Some("小程序店".into());
     a.completed_at = Some(at("2026-10-03 18:40:00"));
     a.phase = None;
@@ -724,24 +934,46 @@ fn a_direct_payment_shop_matches_erp_orders_to_the_payment_bill() {
     let o = run_with(MINI, records[..3].to_vec());
     assert_eq!(money_codes(&o), vec!["REFUND_UNPAID"], "{:#?}", o.findings);
     // Without the payment row the order has no income.
-    let o = run_with(MINI, vec![records[0].clone(), records[2].clone(), records[3].clone()]);
-    assert!(money_codes(&o).contains(&"PAYMENT_MISSING"), "{:#?}", o.findings);
+    let o = run_with(
+        MINI,
+        vec![records[0].clone(), records[2].clone(), records[3].clone()],
+    );
+    assert!(
+        money_codes(&o).contains(&"PAYMENT_MISSING"),
+        "{:#?}",
+        o.findings
+    );
 }
 
 #[test]
 fn a_direct_payment_shop_with_a_fund_bill_uses_it_and_not_the_trade_bill_twice() {
-    let mut inc = flow(WX, "1900000109202610030000000001", FlowKind::Income, yuan("59.00"), "2026-10-03 10:00:13");
+    let mut inc = flow(
+        WX,
+        "1900000109202610030000000001",
+        FlowKind::Income,
+        yuan("59.00"),
+        "2026-10-03 10:00:13",
+    );
     inc.business_no = Some("4200002026202610031234567890".into());
     inc.merchant_ref = Some("ORD1".into());
-    let mut fee = flow(WX, "1900000109202610030000000002", FlowKind::Fee, -yuan("0.35"), "2026-10-03 10:00:13");
+    let mut fee = flow(
+        WX,
+        "1900000109202610030000000002",
+        FlowKind::Fee,
+        -yuan("0.35"),
+        "2026-10-03 10:00:13",
+    );
     fee.business_no = Some("4200002026202610031234567890".into());
     fee.merchant_ref = Some("ORD1".into());
-    let o = run_with(MINI, vec![
-        wx_order("WX1", "ORD1", "59.00"),
-        Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.35")),
-        Record::FundFlow(inc),
-        Record::FundFlow(fee),
-    ]);
+    let o = run_with(
+        MINI,
+        vec![
+            wx_order("WX1", "ORD1", "59.00"),
+            Record::Payment(wx_payment("4200001", "ORD1", "59.00", "0.35")),
+            Record::FundFlow(inc),
+            Record::FundFlow(fee),
+        ],
+    );
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
 }
 
@@ -749,13 +981,25 @@ fn a_direct_payment_shop_with_a_fund_bill_uses_it_and_not_the_trade_bill_twice()
 // Settlements
 
 fn jd_settlement(order_no: &str, kind: FlowKind, amount: &str, reference: &str) -> Record {
-    let mut s = settlement(Platform::Jd, order_no, kind, yuan(amount), "2026-10-12 17:11:38");
+    let mut s = settlement(
+        Platform::Jd,
+        order_no,
+        kind,
+        yuan(amount),
+        "2026-10-12 17:11:38",
+    );
     s.payment_ref = Some(reference.into());
     Record::Settlement(s)
 }
 
 fn jd_arrival(txn: &str, reference: &str, amount: &str) -> Record {
-    let mut r = flow(FundProvider::Jd, txn, FlowKind::Income, yuan(amount), "2026-10-13 12:08:53");
+    let mut r = flow(
+        FundProvider::Jd,
+        txn,
+        FlowKind::Income,
+        yuan(amount),
+        "2026-10-13 12:08:53",
+    );
     r.merchant_ref = Some(reference.into());
     Record::FundFlow(r)
 }
@@ -768,7 +1012,11 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
         jd_settlement("300000000000001", FlowKind::Commission, "-4.40", reference),
         jd_arrival("J1", reference, "83.60"),
     ]);
-    assert!(found(&ok, "SETTLEMENT_MISMATCH").is_empty(), "{:#?}", ok.findings);
+    assert!(
+        found(&ok, "SETTLEMENT_MISMATCH").is_empty(),
+        "{:#?}",
+        ok.findings
+    );
     let bad = run(vec![
         jd_settlement("300000000000001", FlowKind::Income, "88.00", reference),
         jd_settlement("300000000000001", FlowKind::Commission, "-4.40", reference),
@@ -776,7 +1024,10 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     ]);
     let m = found(&bad, "SETTLEMENT_MISMATCH");
     assert_eq!(m.len(), 1);
-    assert_eq!((m[0].expected_fen, m[0].actual_fen, m[0].diff_fen), (Some(8360), Some(8000), Some(-360)));
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
+        (Some(8360), Some(8000), Some(-360))
+    );
     assert_eq!(m[0].order_no.as_deref(), Some("300000000000001"));
     assert_eq!(m[0].evidence.len(), 3);
 }
@@ -817,34 +1068,63 @@ fund_accounts = ["acct-b"]
     sb.phase = Some(AfterSalePhase::OnSale);
     let o = run_with(
         settings,
-        vec![Record::Order(oa), Record::Order(ob), f(inc_a), f(inc_b), s(sa), f(out), s(sb)],
+        vec![
+            Record::Order(oa),
+            Record::Order(ob),
+            f(inc_a),
+            f(inc_b),
+            s(sa),
+            f(out),
+            s(sb),
+        ],
     );
     let shops: Vec<(&str, &str)> = o
         .findings
         .iter()
         .map(|f| (f.shop.as_str(), f.code.as_str()))
         .collect();
-    assert_eq!(shops, vec![("a", "REFUND_UNPAID"), ("b", "REFUND_ORPHAN")], "{:#?}", o.findings);
+    assert_eq!(
+        shops,
+        vec![("a", "REFUND_UNPAID"), ("b", "REFUND_ORPHAN")],
+        "{:#?}",
+        o.findings
+    );
 }
 
 #[test]
 fn a_check_switched_off_for_a_shop_stays_quiet_and_says_so() {
     let o = run_with(
         "[checks.PAYMENT_AMOUNT_MISMATCH]\nenabled = false\n",
-        vec![tb_order(TID, "59.00"), f(income("T1", TID, "58.00", "2026-10-08 10:00:01"))],
+        vec![
+            tb_order(TID, "59.00"),
+            f(income("T1", TID, "58.00", "2026-10-08 10:00:01")),
+        ],
     );
     assert!(money_codes(&o).is_empty());
-    assert!(o.not_run.iter().any(|n| n.code == "PAYMENT_AMOUNT_MISMATCH" && n.reason == "已在设置中关闭"));
+    assert!(
+        o.not_run
+            .iter()
+            .any(|n| n.code == "PAYMENT_AMOUNT_MISMATCH" && n.reason == "已在设置中关闭")
+    );
     let o = run_with(
         "[checks.PAYMENT_AMOUNT_MISMATCH]\nseverity = \"critical\"\ntolerance_fen = 100\n",
-        vec![tb_order(TID, "59.00"), f(income("T1", TID, "58.00", "2026-10-08 10:00:01"))],
+        vec![
+            tb_order(TID, "59.00"),
+            f(income("T1", TID, "58.00", "2026-10-08 10:00:01")),
+        ],
     );
     assert!(money_codes(&o).is_empty());
     let o = run_with(
         "[checks.PAYMENT_AMOUNT_MISMATCH]\nseverity = \"critical\"\n",
-        vec![tb_order(TID, "59.00"), f(income("T1", TID, "58.00", "2026-10-08 10:00:01"))],
+        vec![
+            tb_order(TID, "59.00"),
+            f(income("T1", TID, "58.00", "2026-10-08 10:00:01")),
+        ],
     );
-    assert_eq!(found(&o, "PAYMENT_AMOUNT_MISMATCH")[0].severity, FindingSeverity::Critical);
+    assert_eq!(
+        found(&o, "PAYMENT_AMOUNT_MISMATCH")[0].severity,
+        FindingSeverity::Critical
+    );
 }
 
 /// A month with a bit of everything.
@@ -864,13 +1144,20 @@ fn mixed_month() -> Vec<Record> {
             a.refunded = Fen(paid / 2);
             records.push(Record::AfterSale(a));
             if i % 2 == 0 {
-                let mut out = refund_out(&format!("X{i}"), &no, None, "0.01", "2026-10-20 11:00:00");
+                let mut out =
+                    refund_out(&format!("X{i}"), &no, None, "0.01", "2026-10-20 11:00:00");
                 out.amount = Fen(-(paid / 2) + i64::from(i % 5));
                 records.push(Record::FundFlow(out));
             }
         }
     }
-    records.push(f(refund_out("X999", "4019999999999999999", None, "5.00", "2026-10-21 10:00:00")));
+    records.push(f(refund_out(
+        "X999",
+        "4019999999999999999",
+        None,
+        "5.00",
+        "2026-10-21 10:00:00",
+    )));
     records
 }
 

@@ -74,20 +74,40 @@ pub fn run_with<'a>(ctx: &Ctx<'a>, flows: Vec<&'a FundFlowRow>, codes: &[&str], 
     let money = Money::prepare(ctx, flows);
     for code in codes {
         let Some(e) = ctx.check(code) else { continue };
+        let mut ok = Agreed::default();
         match *code {
-            "PAYMENT_MISSING" => money.payment_missing(ctx, e, sink),
-            "PAYMENT_AMOUNT_MISMATCH" => money.payment_amount_mismatch(ctx, e, sink),
-            "PAYMENT_ORPHAN" => money.payment_orphan(ctx, sink),
-            "REFUND_UNPAID" => money.refund_unpaid(ctx, e, sink),
-            "REFUND_ORPHAN" => money.refund_orphan(ctx, sink),
-            "REFUND_AMOUNT_MISMATCH" | "REFUND_DUPLICATE" => money.refund_amounts(ctx, code, sink),
-            "REFUND_EXCEEDS_PAID" => money.refund_exceeds_paid(ctx, e, sink),
-            "FLOW_DUPLICATE" => money.flow_duplicate(ctx, sink),
-            "BALANCE_BREAK" => money.balance_break(ctx, e, sink),
-            "FEE_MISMATCH" => money.fee_mismatch(ctx, e, sink),
-            "SETTLEMENT_MISMATCH" => money.settlement_mismatch(ctx, e, sink),
+            "PAYMENT_MISSING" => money.payment_missing(ctx, e, sink, &mut ok),
+            "PAYMENT_AMOUNT_MISMATCH" => money.payment_amount_mismatch(ctx, e, sink, &mut ok),
+            "PAYMENT_ORPHAN" => money.payment_orphan(ctx, sink, &mut ok),
+            "REFUND_UNPAID" => money.refund_unpaid(ctx, e, sink, &mut ok),
+            "REFUND_ORPHAN" => money.refund_orphan(ctx, sink, &mut ok),
+            "REFUND_AMOUNT_MISMATCH" | "REFUND_DUPLICATE" => {
+                money.refund_amounts(ctx, code, sink, &mut ok)
+            }
+            "REFUND_EXCEEDS_PAID" => money.refund_exceeds_paid(ctx, e, sink, &mut ok),
+            "FLOW_DUPLICATE" => money.flow_duplicate(ctx, sink, &mut ok),
+            "BALANCE_BREAK" => money.balance_break(ctx, e, sink, &mut ok),
+            "FEE_MISMATCH" => money.fee_mismatch(ctx, e, sink, &mut ok),
+            "SETTLEMENT_MISMATCH" => money.settlement_mismatch(ctx, e, sink, &mut ok),
             _ => {}
         }
+        if ok.count > 0 {
+            sink.matched_many(ctx, code, ok.count, ok.fen);
+        }
+    }
+}
+
+/// Items a check found in agreement, counted locally and handed to the sink once.
+#[derive(Default)]
+pub struct Agreed {
+    count: u64,
+    fen: i64,
+}
+
+impl Agreed {
+    fn add(&mut self, amount: Fen) {
+        self.count += 1;
+        self.fen += amount.0.abs();
     }
 }
 
@@ -97,11 +117,13 @@ pub fn run_with<'a>(ctx: &Ctx<'a>, flows: Vec<&'a FundFlowRow>, codes: &[&str], 
 pub fn dedup_flows<'a>(rows: &[&'a FundFlowRow]) -> (Vec<&'a FundFlowRow>, u64) {
     let mut flows: Vec<&FundFlowRow> = rows.to_vec();
     flows.sort_by_key(|r| r.source);
-    let (kept, removed) = matching::dedup_positions(
-        flows
-            .iter()
-            .map(|r| (r.provider, r.account.as_deref().unwrap_or(""), r.txn_no.as_str())),
-    );
+    let (kept, removed) = matching::dedup_positions(flows.iter().map(|r| {
+        (
+            r.provider,
+            r.account.as_deref().unwrap_or(""),
+            r.txn_no.as_str(),
+        )
+    }));
     (kept.iter().map(|&i| flows[ix(i)]).collect(), removed)
 }
 
@@ -247,7 +269,12 @@ impl<'a> OrderRef<'a> {
     fn due_from(self) -> Option<BeijingTime> {
         match self {
             OrderRef::Platform(o) => (o.status == OrderStatus::Finished)
-                .then(|| o.finished_at.or(o.shipped_at).or(o.paid_at).or(o.created_at))
+                .then(|| {
+                    o.finished_at
+                        .or(o.shipped_at)
+                        .or(o.paid_at)
+                        .or(o.created_at)
+                })
                 .flatten(),
             OrderRef::Erp(o) => (o.status != ErpOrderStatus::Cancelled)
                 .then_some(o.paid_at)
@@ -400,7 +427,10 @@ impl<'a> Money<'a> {
                     refund_no: a.refund_no.trim(),
                     order: canonical(sale_order[i], order_ref(Some(&a.order_no))).unwrap_or(""),
                     amount: a.refunded.0,
-                    at: a.completed_at.or(a.applied_at).map(BeijingTime::local_seconds),
+                    at: a
+                        .completed_at
+                        .or(a.applied_at)
+                        .map(BeijingTime::local_seconds),
                 });
                 claim_sale.push(u32::try_from(i).unwrap_or(NONE));
             }
@@ -473,7 +503,7 @@ impl<'a> Money<'a> {
     // -----------------------------------------------------------------------------------------
     // Payments
 
-    fn payment_missing(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn payment_missing(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         for (o, order) in self.orders.iter().enumerate() {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let (Some(due_from), Some(paid)) = (order.due_from(), order.paid()) else {
@@ -485,7 +515,7 @@ impl<'a> Money<'a> {
                 continue;
             }
             if self.income_rows(oi).next().is_some() {
-                sink.matched(ctx, "PAYMENT_MISSING", expected);
+                ok.add(expected);
                 continue;
             }
             let due = due_from.plus_days(e.window_days);
@@ -514,7 +544,13 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn payment_amount_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn payment_amount_mismatch(
+        &self,
+        ctx: &Ctx<'_>,
+        e: Effective,
+        sink: &mut Sink,
+        ok: &mut Agreed,
+    ) {
         for (o, order) in self.orders.iter().enumerate() {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let Some(paid) = order.paid() else { continue };
@@ -527,7 +563,7 @@ impl<'a> Money<'a> {
             let expected = paid - before + subsidy;
             let actual: Fen = self.income_rows(oi).map(MoneyRow::amount).sum();
             if (actual - expected).0.abs() <= e.tolerance_for(expected.0) {
-                sink.matched(ctx, "PAYMENT_AMOUNT_MISMATCH", actual);
+                ok.add(actual);
                 continue;
             }
             let mut d = ctx
@@ -558,7 +594,7 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn payment_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink) {
+    fn payment_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
         for (r, row) in self.rows.iter().enumerate() {
             if row.kind() != FlowKind::Income || row.amount().0 <= 0 {
                 continue;
@@ -568,7 +604,7 @@ impl<'a> Money<'a> {
                 continue;
             };
             if self.row_order[r] != NONE {
-                sink.matched(ctx, "PAYMENT_ORPHAN", row.amount());
+                ok.add(row.amount());
                 continue;
             }
             let d = ctx
@@ -620,11 +656,11 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn refund_unpaid(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn refund_unpaid(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         for (c, &s) in self.claim_sale.iter().enumerate() {
             let a = self.after_sales[ix(s)];
             if self.refunds.claim_group[c] != NONE {
-                sink.matched(ctx, "REFUND_UNPAID", a.refunded);
+                ok.add(a.refunded);
                 continue;
             }
             if a.status != AfterSaleStatus::Completed || !self.outflow_expected(ix(s)) {
@@ -662,12 +698,12 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn refund_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink) {
+    fn refund_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
         for (p, &r) in self.payout_row.iter().enumerate() {
             let row = self.rows[ix(r)];
             let amount = -row.amount();
             if self.refunds.payout_group[p] != NONE {
-                sink.matched(ctx, "REFUND_ORPHAN", amount);
+                ok.add(amount);
                 continue;
             }
             let order = row.order_ref();
@@ -695,7 +731,7 @@ impl<'a> Money<'a> {
     }
 
     /// REFUND_AMOUNT_MISMATCH and REFUND_DUPLICATE, per refund group.
-    fn refund_amounts(&self, ctx: &Ctx<'_>, code: &str, sink: &mut Sink) {
+    fn refund_amounts(&self, ctx: &Ctx<'_>, code: &str, sink: &mut Sink, ok: &mut Agreed) {
         let Some(e) = ctx.check(code) else { return };
         let tolerance_of = |x: Fen| e.tolerance_for(x.0);
         for g in 0..self.refunds.groups.len() {
@@ -752,7 +788,7 @@ impl<'a> Money<'a> {
             };
             if !fires {
                 if !repeated && !mismatch {
-                    sink.matched(ctx, code, claimed);
+                    ok.add(claimed);
                 }
                 continue;
             }
@@ -782,7 +818,7 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn refund_exceeds_paid(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn refund_exceeds_paid(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         for (o, order) in self.orders.iter().enumerate() {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let sales: Vec<&AfterSale> = self
@@ -821,7 +857,7 @@ impl<'a> Money<'a> {
                 continue;
             }
             if !self.line_refunds_exceed(ctx, e, *order, &sales, sink) {
-                sink.matched(ctx, "REFUND_EXCEEDS_PAID", refunded);
+                ok.add(refunded);
             }
         }
     }
@@ -866,7 +902,9 @@ impl<'a> Money<'a> {
             let (Some(key), Some(p)) = (key_of_line(l), l.paid) else {
                 continue;
             };
-            let entry = paid.entry(key).or_insert((Fen::ZERO, l.sku.as_deref(), l.source));
+            let entry = paid
+                .entry(key)
+                .or_insert((Fen::ZERO, l.sku.as_deref(), l.source));
             entry.0 += p;
         }
         let mut keys: Vec<&&str> = refunded.keys().collect();
@@ -910,8 +948,9 @@ impl<'a> Money<'a> {
     // -----------------------------------------------------------------------------------------
     // Fund-flow integrity
 
-    fn flow_duplicate(&self, ctx: &Ctx<'_>, sink: &mut Sink) {
-        let mut slots: HashMap<(&str, FlowKind, i64), u32> = HashMap::with_capacity(self.flows.len());
+    fn flow_duplicate(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
+        let mut slots: HashMap<(&str, FlowKind, i64), u32> =
+            HashMap::with_capacity(self.flows.len());
         let mut slot_of = vec![NONE; self.flows.len()];
         for (i, r) in self.flows.iter().enumerate() {
             let Some(b) = non_empty(r.business_no.as_deref()) else {
@@ -968,11 +1007,12 @@ impl<'a> Money<'a> {
                     .ok()
                     .and_then(|k| first.amount.0.checked_mul(k))
                 {
-                    sink.matched(ctx, "FLOW_DUPLICATE", Fen(amount));
+                    ok.add(Fen(amount));
                 }
                 continue;
             }
-            let times = |k: usize| Fen(first.amount.0.saturating_mul(i64::try_from(k).unwrap_or(0)));
+            let times =
+                |k: usize| Fen(first.amount.0.saturating_mul(i64::try_from(k).unwrap_or(0)));
             let extra = self.flows[ix(members[explained])];
             let business = first.business_no.as_deref().unwrap_or("");
             let order = MoneyRow::Flow(first).order_ref();
@@ -1000,7 +1040,7 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn balance_break(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn balance_break(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         for run in account_runs(&self.flows) {
             let mut prev: Option<(Fen, &FundFlowRow)> = None;
             for &i in &run.rows {
@@ -1028,7 +1068,7 @@ impl<'a> Money<'a> {
                             ));
                         sink.found(ctx, d);
                     } else {
-                        sink.matched(ctx, "BALANCE_BREAK", r.amount);
+                        ok.add(r.amount);
                     }
                 }
                 // A row without a balance carries the running balance forward.
@@ -1044,7 +1084,7 @@ impl<'a> Money<'a> {
     // -----------------------------------------------------------------------------------------
     // Fees
 
-    fn fee_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn fee_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         let shop = ctx.settings.shop(&ctx.shop.id);
         let setting_rate = |v: Option<&String>| v.and_then(|r| RatePpm::parse(r).ok());
         let payment_rate = setting_rate(shop.and_then(|s| s.payment_fee_rate.as_ref()));
@@ -1067,8 +1107,8 @@ impl<'a> Money<'a> {
             let expected = rate.apply(base);
             self.fee_finding(
                 ctx,
-                e,
                 sink,
+                ok,
                 FeeCase {
                     what: "支付手续费",
                     order: order_ref(p.out_trade_no.as_deref()),
@@ -1118,8 +1158,8 @@ impl<'a> Money<'a> {
                 evidence.extend(rows.iter().map(|r| (r.source(), r.record_kind())));
                 self.fee_finding(
                     ctx,
-                    e,
                     sink,
+                    ok,
                     FeeCase {
                         what,
                         order: Some(order.order_no()),
@@ -1138,9 +1178,9 @@ impl<'a> Money<'a> {
         }
     }
 
-    fn fee_finding(&self, ctx: &Ctx<'_>, _e: Effective, sink: &mut Sink, c: FeeCase<'_>) {
+    fn fee_finding(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed, c: FeeCase<'_>) {
         if (c.actual - c.expected).0.abs() <= c.tolerance {
-            sink.matched(ctx, "FEE_MISMATCH", c.actual);
+            ok.add(c.actual);
             return;
         }
         let mut d = ctx
@@ -1173,7 +1213,7 @@ impl<'a> Money<'a> {
     // -----------------------------------------------------------------------------------------
     // Settlements
 
-    fn settlement_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink) {
+    fn settlement_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
         let mut settlements: Vec<&SettlementRow> = ctx.shop.settlements.clone();
         settlements.sort_by_key(|s| s.source);
         let keys: Vec<(Option<&str>, &str)> = settlements
@@ -1188,22 +1228,33 @@ impl<'a> Money<'a> {
         let flow_keys: Vec<(Option<&str>, Option<&str>)> = self
             .flows
             .iter()
-            .map(|r| (non_empty(r.merchant_ref.as_deref()), MoneyRow::Flow(r).order_ref()))
+            .map(|r| {
+                (
+                    non_empty(r.merchant_ref.as_deref()),
+                    MoneyRow::Flow(r).order_ref(),
+                )
+            })
             .collect();
         let m: SettlementMatching = matching::match_settlements(&keys, &flow_keys);
         let rows_of = Groups::build(&m.settlement_group, m.groups);
         let flows_of = Groups::build(&m.flow_group, m.groups);
         for g in 0..m.groups {
             let g = u32::try_from(g).unwrap_or(NONE);
-            let srows: Vec<&SettlementRow> =
-                rows_of.members(g).iter().map(|&i| settlements[ix(i)]).collect();
-            let frows: Vec<&FundFlowRow> =
-                flows_of.members(g).iter().map(|&i| self.flows[ix(i)]).collect();
+            let srows: Vec<&SettlementRow> = rows_of
+                .members(g)
+                .iter()
+                .map(|&i| settlements[ix(i)])
+                .collect();
+            let frows: Vec<&FundFlowRow> = flows_of
+                .members(g)
+                .iter()
+                .map(|&i| self.flows[ix(i)])
+                .collect();
             let Some(first) = srows.first() else { continue };
             let expected: Fen = srows.iter().map(|s| s.amount).sum();
             let actual: Fen = frows.iter().map(|r| r.amount).sum();
             if (actual - expected).0.abs() <= e.tolerance_for(expected.0) {
-                sink.matched(ctx, "SETTLEMENT_MISMATCH", expected);
+                ok.add(expected);
                 continue;
             }
             let order_no = normalize_order_no(&first.order_no);
@@ -1318,18 +1369,28 @@ pub fn roll_forward(shop: &str, flows: &[&FundFlowRow]) -> Vec<AccountRollForwar
         .into_iter()
         .map(|run| {
             let rows: Vec<&FundFlowRow> = run.rows.iter().map(|&i| flows[ix(i)]).collect();
-            let mut inflows = std::collections::BTreeMap::new();
-            let mut outflows = std::collections::BTreeMap::new();
+            // Per kind, in FlowKind::ALL order: (inflows, outflows).
+            let mut sums = [(0i64, 0i64); FlowKind::ALL.len()];
             let mut total = 0i64;
             for r in &rows {
-                let side = if r.amount.0 >= 0 {
-                    &mut inflows
+                let k = FlowKind::ALL.iter().position(|k| *k == r.kind).unwrap_or(0);
+                if r.amount.0 >= 0 {
+                    sums[k].0 += r.amount.0;
                 } else {
-                    &mut outflows
-                };
-                *side.entry(r.kind.code().to_string()).or_insert(0i64) += r.amount.0;
+                    sums[k].1 += r.amount.0;
+                }
                 total += r.amount.0;
             }
+            let side = |pick: fn(&(i64, i64)) -> i64| {
+                FlowKind::ALL
+                    .iter()
+                    .zip(&sums)
+                    .filter(|(_, s)| pick(s) != 0)
+                    .map(|(k, s)| (k.code().to_string(), pick(s)))
+                    .collect::<std::collections::BTreeMap<String, i64>>()
+            };
+            let inflows = side(|s| s.0);
+            let outflows = side(|s| s.1);
             let opening = rows
                 .first()
                 .and_then(|r| r.balance.map(|b| b.0 - r.amount.0));
