@@ -91,23 +91,38 @@ impl<'a> Slots<'a> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fund-flow deduplication
+// Deduplication
 
-/// Which rows to keep when exports overlap: rows with the same `key` (provider, account,
-/// row id) are one row. `keys` are in canonical order; the first of each key is kept.
-/// Returns the kept positions and the number of duplicates dropped.
-pub fn dedup_positions<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> (Vec<u32>, u64) {
-    let mut seen: foldhash::HashSet<K> = foldhash::HashSet::default();
-    let mut kept = Vec::new();
-    let mut dropped = 0u64;
-    for (i, k) in keys.enumerate() {
-        if seen.insert(k) {
-            kept.push(idx(i));
-        } else {
-            dropped += 1;
-        }
+/// For each of `n` keys, the position of the first key equal to it (itself when it is the
+/// first). The table holds 64-bit hashes and positions only, so probes do not chase the
+/// records; keys are compared on a hash hit, and true collisions go to an exact table.
+pub fn first_occurrence<K: std::hash::Hash + Eq>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::FixedState::with_seed(0x6475_697a_6861_6e67);
+    let mut by_hash: HashMap<u64, u32> = HashMap::with_capacity(n);
+    let mut exact: HashMap<K, u32> = HashMap::new();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let k = key(i);
+        let h = hasher.hash_one(&k);
+        let me = idx(i);
+        let first = match by_hash.entry(h) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(me);
+                me
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let f = *o.get();
+                if key(at(f)) == k {
+                    f
+                } else {
+                    *exact.entry(k).or_insert(me)
+                }
+            }
+        };
+        out.push(first);
     }
-    (kept, dropped)
+    out
 }
 
 // ---------------------------------------------------------------------------------------------

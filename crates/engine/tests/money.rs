@@ -713,6 +713,32 @@ fn the_same_row_in_overlapping_exports_is_counted_once_not_reported() {
     assert_eq!(o.flow_duplicates_removed.get("taobao"), Some(&1));
     let summary = Summary::build(&o, october());
     assert_eq!(summary.flow_duplicates_removed, 1);
+    assert_eq!(summary.shops[0].shop, "taobao");
+    assert_eq!(summary.shops[0].flow_duplicates_removed, 1);
+    assert_eq!(summary.platforms[0].platform, Platform::Taobao);
+    let agreed = summary
+        .checks
+        .iter()
+        .find(|c| c.code == "PAYMENT_AMOUNT_MISMATCH")
+        .unwrap();
+    assert_eq!(
+        (
+            agreed.tally.matched,
+            agreed.tally.matched_fen,
+            agreed.tally.found
+        ),
+        (1, 5900, 0)
+    );
+    // Checks without their data are listed with the reason.
+    assert!(
+        summary
+            .not_run
+            .iter()
+            .any(|n| n.code == "REFUND_UNPAID" && n.reason.contains("售后单"))
+    );
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(json["checks"][0]["code"], "PAYMENT_MISSING");
+    assert_eq!(json["fund_accounts"][0]["inflows_fen"]["income"], 5900);
     assert_eq!(
         summary.fund_accounts[0].inflows_fen.get("income"),
         Some(&5900)
@@ -1296,9 +1322,14 @@ proptest! {
                 prop_assert_eq!(o, NONE);
             }
         }
-        let (kept, dropped) = matching::dedup_positions(keys.iter());
+        let first = matching::first_occurrence(keys.len(), |i| names[usize::from(keys[i])].as_str());
         let distinct: std::collections::BTreeSet<u8> = keys.iter().copied().collect();
-        prop_assert_eq!(kept.len(), distinct.len());
-        prop_assert_eq!(u64::try_from(keys.len() - kept.len()).unwrap(), dropped);
+        let kept = first.iter().enumerate().filter(|(i, f)| usize::try_from(**f).unwrap() == *i).count();
+        prop_assert_eq!(kept, distinct.len());
+        for (i, &f) in first.iter().enumerate() {
+            let f = usize::try_from(f).unwrap();
+            prop_assert!(f <= i && keys[f] == keys[i]);
+            prop_assert!(keys[..f].iter().all(|k| *k != keys[i]));
+        }
     }
 }

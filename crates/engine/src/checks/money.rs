@@ -116,15 +116,25 @@ impl Agreed {
 /// how many were removed.
 pub fn dedup_flows<'a>(rows: &[&'a FundFlowRow]) -> (Vec<&'a FundFlowRow>, u64) {
     let mut flows: Vec<&FundFlowRow> = rows.to_vec();
-    flows.sort_by_key(|r| r.source);
-    let (kept, removed) = matching::dedup_positions(flows.iter().map(|r| {
+    if !flows.is_sorted_by_key(|r| r.source) {
+        flows.sort_by_key(|r| r.source);
+    }
+    let first = matching::first_occurrence(flows.len(), |i| {
+        let r = flows[i];
         (
             r.provider,
             r.account.as_deref().unwrap_or(""),
             r.txn_no.as_str(),
         )
-    }));
-    (kept.iter().map(|&i| flows[ix(i)]).collect(), removed)
+    });
+    let kept: Vec<&FundFlowRow> = first
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| ix(**f) == *i)
+        .map(|(i, _)| flows[i])
+        .collect();
+    let removed = u64::try_from(flows.len() - kept.len()).unwrap_or(u64::MAX);
+    (kept, removed)
 }
 
 fn ix(v: u32) -> usize {
@@ -949,17 +959,26 @@ impl<'a> Money<'a> {
     // Fund-flow integrity
 
     fn flow_duplicate(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
-        let mut slots: HashMap<(&str, FlowKind, i64), u32> =
-            HashMap::with_capacity(self.flows.len());
+        // Rows with a business id, grouped by (business id, kind, amount).
+        let with_id: Vec<u32> = (0..self.flows.len())
+            .filter(|&i| non_empty(self.flows[i].business_no.as_deref()).is_some())
+            .map(|i| u32::try_from(i).unwrap_or(NONE))
+            .collect();
+        let first = matching::first_occurrence(with_id.len(), |k| {
+            let r = self.flows[ix(with_id[k])];
+            (r.business_no.as_deref().unwrap_or(""), r.kind, r.amount.0)
+        });
         let mut slot_of = vec![NONE; self.flows.len()];
-        for (i, r) in self.flows.iter().enumerate() {
-            let Some(b) = non_empty(r.business_no.as_deref()) else {
-                continue;
-            };
-            let next = u32::try_from(slots.len()).unwrap_or(NONE);
-            slot_of[i] = *slots.entry((b, r.kind, r.amount.0)).or_insert(next);
+        let mut dense = vec![NONE; with_id.len()];
+        let mut count = 0u32;
+        for (k, &f) in first.iter().enumerate() {
+            if ix(f) == k {
+                dense[k] = count;
+                count += 1;
+            }
+            slot_of[ix(with_id[k])] = dense[ix(f)];
         }
-        let groups = Groups::build(&slot_of, slots.len());
+        let groups = Groups::build(&slot_of, ix(count));
         // Flow positions are money-row positions; payouts are indexed separately.
         let mut payout_of_row = vec![NONE; 0];
         if self.flows.iter().any(|r| r.kind == FlowKind::Refund) {
