@@ -1033,7 +1033,11 @@ fn jd_arrival(txn: &str, reference: &str, amount: &str) -> Record {
 #[test]
 fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     let reference = "202610130000011332600000001";
+    // The JD order is paid through the statement: its fund rows name only the statement's
+    // 商户订单号, and arrive net of commission.
+    let jd_order = Record::Order(order(Platform::Jd, "300000000000001", yuan("88.00")));
     let ok = run(vec![
+        jd_order.clone(),
         jd_settlement("300000000000001", FlowKind::Income, "88.00", reference),
         jd_settlement("300000000000001", FlowKind::Commission, "-4.40", reference),
         jd_arrival("J1", reference, "83.60"),
@@ -1056,6 +1060,32 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     );
     assert_eq!(m[0].order_no.as_deref(), Some("300000000000001"));
     assert_eq!(m[0].evidence.len(), 3);
+    assert_eq!(money_codes(&bad), vec!["SETTLEMENT_MISMATCH"]);
+    // Settled on the last evening, not yet arrived: a finding with the default window of 0
+    // days, pending with a window of 2.
+    let late = |window: &str| {
+        let mut s = settlement(
+            Platform::Jd,
+            "300000000000001",
+            FlowKind::Income,
+            yuan("88.00"),
+            "2026-10-31 20:00:00",
+        );
+        s.payment_ref = Some(reference.into());
+        run_with(
+            window,
+            vec![
+                jd_order.clone(),
+                Record::Settlement(s),
+                jd_arrival("J0", "other-statement", "1.00"),
+            ],
+        )
+    };
+    assert_eq!(found(&late(""), "SETTLEMENT_MISMATCH").len(), 1);
+    let waiting = late("[checks.SETTLEMENT_MISMATCH]\nwindow_days = 2\n");
+    assert!(found(&waiting, "SETTLEMENT_MISMATCH").is_empty());
+    assert_eq!(waiting.pending.len(), 1);
+    assert_eq!(waiting.pending[0].due, "2026-11-02T20:00:00");
 }
 
 // ---------------------------------------------------------------------------------------------
