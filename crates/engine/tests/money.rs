@@ -1363,3 +1363,75 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn income_released_next_month_closes_a_carried_payment() {
+    let mut late = order(TB, TID, yuan("59.00"));
+    late.finished_at = Some(at("2026-10-25 10:00:00"));
+    let oct = reconcile(
+        &data_in(
+            "2026-10.csv",
+            vec![
+                Record::Order(late),
+                tb_order(TID2, "10.00"),
+                f(income("T2", TID2, "10.00", "2026-10-08 10:00:05")),
+            ],
+        ),
+        &Settings::default(),
+        october(),
+    );
+    assert_eq!(oct.pending.len(), 1);
+    let november = Period::parse("2026-11").unwrap();
+    let other = || {
+        let mut o = order(TB, "4012345678900000001", yuan("5.00"));
+        o.finished_at = Some(at("2026-11-03 10:00:00"));
+        Record::Order(o)
+    };
+    // The income arrives on 3 November: no orphan, no missing payment, nothing pending.
+    let nov = reconcile_carried(
+        &data_in(
+            "2026-11.csv",
+            vec![
+                other(),
+                f(income(
+                    "T7",
+                    "4012345678900000001",
+                    "5.00",
+                    "2026-11-03 10:00:01",
+                )),
+                f(income("T8", TID, "59.00", "2026-11-03 10:00:02")),
+            ],
+        ),
+        &Settings::default(),
+        november,
+        &oct.carry_out,
+    );
+    assert!(nov.findings.is_empty(), "{:#?}", nov.findings);
+    assert!(nov.pending.is_empty());
+    // It never arrives: after the window the carried order is missing its payment.
+    let nov = reconcile_carried(
+        &data_in(
+            "2026-11.csv",
+            vec![
+                other(),
+                f(income(
+                    "T7",
+                    "4012345678900000001",
+                    "5.00",
+                    "2026-11-03 10:00:01",
+                )),
+            ],
+        ),
+        &Settings::default(),
+        november,
+        &oct.carry_out,
+    );
+    assert_eq!(
+        money_codes(&nov),
+        vec!["PAYMENT_MISSING"],
+        "{:#?}",
+        nov.findings
+    );
+    assert_eq!(nov.findings[0].order_no.as_deref(), Some(TID));
+    assert!(nov.pending.is_empty());
+}
