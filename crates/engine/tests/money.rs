@@ -873,6 +873,39 @@ fn a_fee_off_the_stated_rate_is_a_fee_mismatch() {
 }
 
 #[test]
+fn a_configured_rate_applies_to_payments_not_to_refunds_without_a_stated_rate() {
+    let settings = "[[shops]]\nid = \"mini\"\nplatform = \"wechat\"\naliases = [\"小程序店\"]\npayment_fee_rate = \"1%\"\n";
+    let mut pay = wx_payment("4200001", "ORD1", "59.00", "0.59");
+    pay.rate = None;
+    let mut refund = payment(
+        WX,
+        "4200001",
+        "ORD1",
+        PaymentKind::Refund,
+        yuan("59.00"),
+        "2026-10-04 10:00:00",
+    );
+    refund.out_refund_no = Some("RF1".into());
+    let o = run_with(
+        settings,
+        vec![
+            wx_order("WX1", "ORD1", "59.00"),
+            Record::Payment(pay.clone()),
+            Record::Payment(refund),
+        ],
+    );
+    assert!(found(&o, "FEE_MISMATCH").is_empty(), "{:#?}", o.findings);
+    pay.fee = yuan("0.35");
+    let o = run_with(
+        settings,
+        vec![wx_order("WX1", "ORD1", "59.00"), Record::Payment(pay)],
+    );
+    let m = found(&o, "FEE_MISMATCH");
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(59), Some(35)));
+}
+
+#[test]
 fn fund_flow_fees_are_checked_against_the_configured_rate() {
     let settings = r#"
 [[shops]]

@@ -1188,9 +1188,13 @@ impl<'a> Money<'a> {
             if let Some(o) = order_ref(p.out_trade_no.as_deref()).and_then(|k| self.index.get(k)) {
                 billed[ix(o)] = true;
             }
-            let Some(rate) = p.rate.or(payment_rate) else {
-                continue;
+            // A refund returns a fee only where the bill says at which rate (WeChat); a
+            // configured rate says nothing about refunds.
+            let rate = match p.kind {
+                PaymentKind::Refund => p.rate,
+                _ => p.rate.or(payment_rate),
             };
+            let Some(rate) = rate else { continue };
             let base = match p.kind {
                 PaymentKind::Payment => p.settled,
                 PaymentKind::Refund => -p.refund.abs(),
