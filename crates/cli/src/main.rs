@@ -4,6 +4,7 @@
 mod inspect;
 mod load;
 mod output;
+mod progress;
 mod reconcile;
 
 use std::path::PathBuf;
@@ -60,6 +61,9 @@ enum Command {
         /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
+        /// 上期的结果目录（或其中的 carry.json）：结转上期在途事项
+        #[arg(long)]
+        carry_in: Option<PathBuf>,
     },
     /// 写出带注释的默认设置文件
     Init {
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
             out,
             fail_on,
             profiles,
+            carry_in,
         } => reconcile::run(reconcile::Args {
             inputs,
             period,
@@ -126,6 +131,7 @@ fn main() -> ExitCode {
             out,
             fail_on,
             profiles,
+            carry_in,
         }),
         Command::Init { path, force } => init(&path, force),
         Command::Formats => inspect::formats(),

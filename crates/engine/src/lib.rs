@@ -8,6 +8,7 @@
 pub mod carry;
 pub mod catalog;
 pub mod checks;
+pub mod file_totals;
 pub mod matching;
 pub mod settings;
 pub mod shops;
@@ -252,15 +253,16 @@ impl Sink {
 
     /// Sorts everything into the deterministic output order.
     pub fn finish(&mut self) {
-        self.findings.sort_by(|a, b| {
+        sort_findings(&mut self.findings);
+        self.pending.sort_by(|a, b| {
             (
                 &a.shop,
                 &a.code,
                 &a.order_no,
                 &a.refund_no,
                 &a.txn_no,
-                &a.sku,
-                &a.occurred_at,
+                &a.due,
+                &a.evidence,
             )
                 .cmp(&(
                     &b.shop,
@@ -268,21 +270,37 @@ impl Sink {
                     &b.order_no,
                     &b.refund_no,
                     &b.txn_no,
-                    &b.sku,
-                    &b.occurred_at,
+                    &b.due,
+                    &b.evidence,
                 ))
-                .then_with(|| a.evidence.cmp(&b.evidence))
         });
-        self.pending.sort_by(|a, b| {
-            (&a.shop, &a.code, &a.order_no, &a.refund_no, &a.txn_no).cmp(&(
+    }
+}
+
+/// The output order of findings: by shop, code and identity, then time and evidence, so the
+/// same inputs give byte-identical files whatever order the records came in.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.shop,
+            &a.code,
+            &a.order_no,
+            &a.refund_no,
+            &a.txn_no,
+            &a.sku,
+            &a.occurred_at,
+        )
+            .cmp(&(
                 &b.shop,
                 &b.code,
                 &b.order_no,
                 &b.refund_no,
                 &b.txn_no,
+                &b.sku,
+                &b.occurred_at,
             ))
-        });
-    }
+            .then_with(|| a.evidence.cmp(&b.evidence))
+    });
 }
 
 /// A check that could not run for a shop, and why.
