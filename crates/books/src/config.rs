@@ -287,6 +287,12 @@ impl Books {
                 format!("vat rate: {e}"),
             )
         })?;
+        if !(0..1_000_000).contains(&vat_rate.0) {
+            return Err(BooksError::config(
+                format!("增值税税率“{rate_text}”超出范围（应写作 13% 或 0.13）"),
+                format!("vat rate {rate_text} out of range"),
+            ));
+        }
         if config.vat.taxpayer == Taxpayer::None && vat_rate.0 != 0 {
             return Err(BooksError::config(
                 "不计增值税（taxpayer = \"none\"）时不能设置税率",
