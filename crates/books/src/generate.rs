@@ -1091,7 +1091,8 @@ fn build_voucher(
             .replace("{shop}", &e.shop)
             .replace("{platform}", e.platform.zh())
             .replace("{count}", &count.to_string())
-            .replace("{cross}", if e.cross { "（跨期）" } else { "" });
+            .replace("{cross}", if e.cross { "（跨期）" } else { "" })
+            .replace("{ref}", &e.key);
         let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
         for leg in &rule.legs {
             let code = if leg.account == "fund" {

@@ -213,7 +213,14 @@ pub struct Rules {
     pub events: BTreeMap<EventId, EventRule>,
 }
 
-const PLACEHOLDERS: &[&str] = &["{date}", "{shop}", "{platform}", "{count}", "{cross}"];
+const PLACEHOLDERS: &[&str] = &[
+    "{date}",
+    "{shop}",
+    "{platform}",
+    "{count}",
+    "{cross}",
+    "{ref}",
+];
 
 impl Rules {
     /// The embedded defaults.
