@@ -449,7 +449,7 @@ impl Chart {
         for f in &chart.funds {
             chart.require_leaf(&f.code)?;
         }
-        for (platform, _) in &chart.customers {
+        for platform in chart.customers.keys() {
             if duizhang_core::Platform::parse(platform).is_none() {
                 return Err(BooksError::config(
                     format!("客户对照中的平台“{platform}”无法识别"),

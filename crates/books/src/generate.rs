@@ -185,7 +185,7 @@ impl<'a> Ctx<'a> {
         let mut shipments: BTreeMap<&str, Vec<&Shipment>> = BTreeMap::new();
         let mut shipments_by_refund: BTreeMap<&str, Vec<&Shipment>> = BTreeMap::new();
         let mut sorted: Vec<&Shipment> = data.shipments.iter().collect();
-        sorted.sort_by(|a, b| (a.shipped_at, a.source).cmp(&(b.shipped_at, b.source)));
+        sorted.sort_by_key(|a| (a.shipped_at, a.source));
         for s in sorted {
             shipments.entry(s.order_no.as_str()).or_default().push(s);
             if let Some(r) = s.refund_no.as_deref() {
@@ -376,10 +376,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn after_sale_for(&self, row: &FundFlowRow) -> Option<&'a AfterSale> {
-        if let Some(r) = row.refund_no.as_deref() {
-            if let Some(a) = self.after_sales.get(r) {
-                return Some(a);
-            }
+        if let Some(r) = row.refund_no.as_deref()
+            && let Some(a) = self.after_sales.get(r)
+        {
+            return Some(a);
         }
         let candidates = self.after_sales_by_order.get(row.order_no.as_deref()?)?;
         let refunded: Vec<&&AfterSale> = candidates
@@ -391,7 +391,7 @@ impl<'a> Ctx<'a> {
             .find(|a| a.refunded == -row.amount)
             .copied()
             .or_else(|| (refunded.len() == 1).then(|| refunded[0]))
-            .map(|a| *a)
+            .copied()
     }
 }
 
@@ -558,10 +558,10 @@ fn flows(
                                 entry.comps.subsidy_vat = sv;
                             }
                         }
-                        if cost_done.insert(order_no.to_string()) {
-                            if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
-                                extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
-                            }
+                        if cost_done.insert(order_no.to_string())
+                            && let Some((cost, links)) = ctx.order_cost(order_no, key, row.source)
+                        {
+                            extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
                         }
                     }
                     EventId::SaleSettled
@@ -622,15 +622,15 @@ fn refund_event(ctx: &mut Ctx<'_>, row: &FundFlowRow, entry: &mut Entry) -> Even
         .as_deref()
         .or(after_sale.map(|a| a.order_no.as_str()))
         .unwrap_or("");
-    if let Some(a) = after_sale {
-        if ctx.linked_after_sales.insert(a.refund_no.to_string()) {
-            entry.links.push(link(
-                RecordKind::AfterSale,
-                a.refund_no.to_string(),
-                LinkRole::Supporting,
-                a.source,
-            ));
-        }
+    if let Some(a) = after_sale
+        && ctx.linked_after_sales.insert(a.refund_no.to_string())
+    {
+        entry.links.push(link(
+            RecordKind::AfterSale,
+            a.refund_no.to_string(),
+            LinkRole::Supporting,
+            a.source,
+        ));
     }
     let recognised = match ctx.sale_time(order_no) {
         SaleTime::Unknown => true,
@@ -676,7 +676,7 @@ fn shipments(
         .iter()
         .filter(|s| ctx.period.contains(s.shipped_at))
         .collect();
-    ships.sort_by(|a, b| (a.shipped_at, a.source).cmp(&(b.shipped_at, b.source)));
+    ships.sort_by_key(|a| (a.shipped_at, a.source));
     let mut revenue_done: BTreeSet<String> = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for s in ships {
@@ -766,10 +766,11 @@ fn shipments(
         };
         // Revenue at delivery: the order's first normal shipment (J1b advance, or J3 under the
         // shipment policy).
-        if s.kind == ShipmentKind::Normal && revenue_done.insert(s.order_no.to_string()) {
-            if let Some(o) = order.as_ref() {
-                revenue_at_delivery(ctx, o, s, &base, out);
-            }
+        if s.kind == ShipmentKind::Normal
+            && revenue_done.insert(s.order_no.to_string())
+            && let Some(o) = order.as_ref()
+        {
+            revenue_at_delivery(ctx, o, s, &base, out);
         }
         out.push(base);
     }
@@ -869,7 +870,7 @@ fn receipts(
         .iter()
         .filter(|r| ctx.period.contains(r.received_at))
         .collect();
-    list.sort_by(|a, b| (a.received_at, a.source).cmp(&(b.received_at, b.source)));
+    list.sort_by_key(|a| (a.received_at, a.source));
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for r in list {
         let key = receipt_key(r);

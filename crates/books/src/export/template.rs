@@ -400,7 +400,7 @@ fn text(s: impl Into<String>) -> Cell {
 }
 
 fn opt(s: Option<&str>) -> Cell {
-    s.map_or(Cell::Empty, |v| text(v))
+    s.map_or(Cell::Empty, text)
 }
 
 fn render_template(
