@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset, Fen, FileId,
-    FundFlowRow, FundProvider, Order, Period, Platform, QualityResult, Record, RecordKind,
-    ReturnReceipt, Shipment, ShipmentKind, SourceRef,
+    FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform, QualityResult, Record,
+    RecordKind, ReturnReceipt, Shipment, ShipmentKind, SourceRef,
 };
 use jiff::civil::Date;
 
@@ -139,6 +139,8 @@ struct Ctx<'a> {
     receipts_by_refund: BTreeMap<&'a str, Vec<&'a ReturnReceipt>>,
     issues: Vec<Issue>,
     linked_after_sales: BTreeSet<String>,
+    /// The seller's data carries shipments (ERP): a sale without one is worth a note.
+    tracks_goods: bool,
 }
 
 fn issue(kind: RecordKind, key: &str, source: SourceRef, message: String, detail: String) -> Issue {
@@ -212,6 +214,7 @@ impl<'a> Ctx<'a> {
             receipts_by_refund,
             issues: Vec::new(),
             linked_after_sales: BTreeSet::new(),
+            tracks_goods: !data.shipments.is_empty(),
         }
     }
 
@@ -238,11 +241,19 @@ impl<'a> Ctx<'a> {
         let Some(order_no) = row.order_no.as_deref() else {
             return false;
         };
-        if !self.orders.contains_key(order_no) && !self.shipments.contains_key(order_no) {
+        let order = self.orders.get(order_no);
+        if order.is_none() && !self.shipments.contains_key(order_no) {
             return false;
         }
-        self.first_shipment(order_no)
-            .is_none_or(|shipped| shipped > row.occurred_at)
+        // A finished trade was delivered, even when the export has no 发货时间.
+        let finished = order.is_some_and(|o| {
+            o.finished_at.is_some_and(|t| t <= row.occurred_at)
+                || (o.finished_at.is_none() && o.status == OrderStatus::Finished)
+        });
+        !finished
+            && self
+                .first_shipment(order_no)
+                .is_none_or(|shipped| shipped > row.occurred_at)
     }
 
     fn has_advance(&self, order_no: &str) -> bool {
@@ -558,10 +569,26 @@ fn flows(
                                 entry.comps.subsidy_vat = sv;
                             }
                         }
-                        if cost_done.insert(order_no.to_string())
-                            && let Some((cost, links)) = ctx.order_cost(order_no, key, row.source)
-                        {
-                            extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
+                        if cost_done.insert(order_no.to_string()) {
+                            let shipped = ctx
+                                .shipments
+                                .get(order_no)
+                                .is_some_and(|v| v.iter().any(|s| s.kind == ShipmentKind::Normal));
+                            if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
+                                extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
+                            } else if !shipped && ctx.tracks_goods {
+                                // The goods went out in a period whose ERP data is not here:
+                                // 发出商品 keeps their cost until someone books it.
+                                ctx.issues.push(issue(
+                                    RecordKind::FundFlow,
+                                    key,
+                                    row.source,
+                                    format!(
+                                        "订单 {order_no} 已回款，但没有找到发货记录，销售成本未结转"
+                                    ),
+                                    format!("no shipment for settled order {order_no}"),
+                                ));
+                            }
                         }
                     }
                     EventId::SaleSettled
@@ -818,12 +845,8 @@ fn revenue_at_delivery(
         };
         out.push(e);
         if ctx.policy().revenue_recognition == RevenueRecognition::Settlement {
-            let mut c = cost_entry(base, EventId::SaleCost, base.comps.cost, Vec::new());
-            c.key = format!("{}#cost", base.key);
             if let Some((cost, links)) = ctx.order_cost(&o.order_no, &base.key, base.source) {
-                c.comps.cost = cost;
-                c.links = links;
-                out.push(c);
+                out.push(cost_entry(base, EventId::SaleCost, cost, links));
             }
         }
         return;

@@ -983,3 +983,44 @@ fn missing_cost_and_unknown_rows_are_reported_not_guessed() {
             .any(|v| v.links.iter().any(|l| l.key == "20261013001"))
     );
 }
+
+#[test]
+fn a_finished_trade_without_a_shipping_time_is_a_sale_not_an_advance() {
+    for s in BOTH {
+        let mut d = sale_data();
+        d.orders[0].shipped_at = None;
+        d.shipments.clear();
+        let g = run(&books(s, ""), &d, "2026-10");
+        expect(
+            &g.vouchers[0],
+            &[
+                ("101201", "借", "59.00"),
+                (c(s, "5001", "6001"), "贷", "52.21"),
+                ("22210105", "贷", "6.79"),
+            ],
+        );
+        assert!(g.issues.is_empty(), "no ERP data at all: nothing to note");
+    }
+}
+
+#[test]
+fn a_settled_order_without_its_shipment_in_the_data_is_noted() {
+    let mut d = sale_data();
+    d.shipments[0].order_no = "4019999999999999999".into();
+    let g = run(&books(Standard::Small, ""), &d, "2026-10");
+    let sales = voucher_of(&g, "销售");
+    expect(
+        sales,
+        &[
+            ("101201", "借", "59.00"),
+            ("5001", "贷", "52.21"),
+            ("22210105", "贷", "6.79"),
+        ],
+    );
+    assert_eq!(g.issues.len(), 1);
+    assert!(
+        g.issues[0].message.contains("没有找到发货记录"),
+        "{}",
+        g.issues[0].message
+    );
+}
