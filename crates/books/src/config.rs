@@ -266,6 +266,25 @@ pub struct Books {
     pub costs: BTreeMap<String, Fen>,
     /// (month, day) of `report_approval`.
     pub approval: (i8, i8),
+    /// Fingerprint of the rules, policy and VAT settings in force, recorded on every generated
+    /// voucher so an automatically prepared voucher names the rule set behind it.
+    pub rules_version: String,
+}
+
+#[derive(Serialize)]
+struct Fingerprint<'a> {
+    standard: Standard,
+    vat: &'a VatConfig,
+    policy: &'a Policy,
+    classify: &'a [crate::rules::ClassifyRule],
+    events: &'a BTreeMap<crate::rules::EventId, crate::rules::EventRule>,
+}
+
+/// FNV-1a, 64 bits: stable across builds and platforms (unlike the std hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl Books {
@@ -333,6 +352,15 @@ impl Books {
                 "negative rounding_max_fen",
             ));
         }
+        let canonical = toml::to_string(&Fingerprint {
+            standard: config.standard,
+            vat: &config.vat,
+            policy: &config.policy,
+            classify: &rules.classify,
+            events: &rules.events,
+        })
+        .map_err(|e| BooksError::config("凭证规则无法序列化", format!("fingerprint: {e}")))?;
+        let rules_version = format!("{:016x}", fnv1a(canonical.as_bytes()));
         Ok(Books {
             config,
             chart,
@@ -340,6 +368,7 @@ impl Books {
             vat_rate,
             costs,
             approval,
+            rules_version,
         })
     }
 

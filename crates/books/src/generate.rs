@@ -844,10 +844,10 @@ fn revenue_at_delivery(
             ..Comps::default()
         };
         out.push(e);
-        if ctx.policy().revenue_recognition == RevenueRecognition::Settlement {
-            if let Some((cost, links)) = ctx.order_cost(&o.order_no, &base.key, base.source) {
-                out.push(cost_entry(base, EventId::SaleCost, cost, links));
-            }
+        if ctx.policy().revenue_recognition == RevenueRecognition::Settlement
+            && let Some((cost, links)) = ctx.order_cost(&o.order_no, &base.key, base.source)
+        {
+            out.push(cost_entry(base, EventId::SaleCost, cost, links));
         }
         return;
     }
@@ -1259,6 +1259,8 @@ fn build_voucher(
         number: 0,
         attachments: u32::try_from(attachments).unwrap_or(u32::MAX),
         preparer: books.config.vouchers.preparer.clone(),
+        reviewer: None,
+        rules_version: Some(books.rules_version.clone()),
         shop,
         class,
         lines: debit_lines,

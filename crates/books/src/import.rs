@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::error::BooksError;
 use crate::export::{EXCEL_LINES_SHEET, EXCEL_SOURCES_SHEET, RECORD_KINDS};
-use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering};
+use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, numbering};
 
 fn at(file: &str, line: usize, column: &str, message: String, detail: String) -> BooksError {
     BooksError::import(
@@ -188,6 +188,8 @@ pub fn excel(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
             number,
             attachments,
             preparer: text("制单人"),
+            reviewer: opt("审核人"),
+            rules_version: opt("规则版本"),
             line: VoucherLine {
                 summary: text("摘要"),
                 account: text("科目编码"),
@@ -265,6 +267,8 @@ struct RawLine {
     number: u32,
     attachments: u32,
     preparer: String,
+    reviewer: Option<String>,
+    rules_version: Option<String>,
     line: VoucherLine,
 }
 
@@ -300,6 +304,8 @@ fn group(file: &str, lines: Vec<RawLine>) -> Result<Vec<Voucher>, BooksError> {
             number: raw.number,
             attachments: raw.attachments,
             preparer: raw.preparer,
+            reviewer: raw.reviewer,
+            rules_version: raw.rules_version,
             shop: None,
             class: None,
             lines: vec![raw.line],
@@ -316,7 +322,7 @@ fn group(file: &str, lines: Vec<RawLine>) -> Result<Vec<Voucher>, BooksError> {
             )
         })?;
     }
-    check_numbering(&vouchers).map_err(|e| {
+    numbering(&vouchers, false).map_err(|e| {
         BooksError::import(
             format!("{file}：{}", e.message),
             format!("{file}: {}", e.detail),
@@ -407,6 +413,8 @@ pub fn u8_text(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
             number,
             attachments,
             preparer: String::new(),
+            reviewer: None,
+            rules_version: None,
             line: VoucherLine {
                 summary: fields[4].to_string(),
                 account: fields[5].to_string(),

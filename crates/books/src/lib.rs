@@ -20,5 +20,6 @@ pub use error::BooksError;
 pub use generate::{Generated, Issue, generate, source_key};
 pub use rules::{EventClass, EventId, Rules};
 pub use voucher::{
-    Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering, validate_all,
+    Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering, check_open,
+    validate_all,
 };

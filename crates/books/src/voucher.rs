@@ -108,8 +108,13 @@ pub struct Voucher {
     pub number: u32,
     /// 附单据数.
     pub attachments: u32,
-    /// 制单人.
+    /// 制单人 (for generated vouchers the system identity that prepared them).
     pub preparer: String,
+    /// 审核人, once approved; never the preparer.
+    pub reviewer: Option<String>,
+    /// Fingerprint of the rules and policy that generated the voucher (财会〔2024〕11号 §17:
+    /// automated rules must be traceable), none for an imported voucher.
+    pub rules_version: Option<String>,
     pub shop: Option<String>,
     /// Event class of a generated voucher; none for an imported one.
     pub class: Option<EventClass>,
@@ -130,6 +135,33 @@ impl Voucher {
 
     pub fn total_credit(&self) -> Fen {
         self.lines.iter().map(|l| l.credit).sum()
+    }
+
+    /// Approves (审核) the voucher: the reviewer must be named and must not be its preparer
+    /// (会计法 第二十五条 separation of duties; 制单人与审核人不能为同一人).
+    pub fn approve(&mut self, reviewer: &str) -> Result<(), BooksError> {
+        let reviewer = reviewer.trim();
+        let label = format!("{} {}", self.period, self.label());
+        if reviewer.is_empty() {
+            return Err(BooksError::voucher(
+                format!("审核凭证 {label} 须填写审核人"),
+                "empty reviewer",
+            ));
+        }
+        if reviewer == self.preparer.trim() {
+            return Err(BooksError::voucher(
+                format!("凭证 {label} 的制单人与审核人不能为同一人（{reviewer}）"),
+                format!("voucher {label}: reviewer is the preparer"),
+            ));
+        }
+        if let Some(done) = &self.reviewer {
+            return Err(BooksError::voucher(
+                format!("凭证 {label} 已由 {done} 审核"),
+                format!("voucher {label} already approved"),
+            ));
+        }
+        self.reviewer = Some(reviewer.to_string());
+        Ok(())
     }
 
     /// Shape and balance, without a chart: lines exist, one side per line, Σ借 = Σ贷.
@@ -216,6 +248,23 @@ impl Voucher {
 
 /// Numbers run 1..n without gaps or repeats per 凭证字 per period (财会〔2024〕12号 §21(三)).
 pub fn check_numbering(vouchers: &[Voucher]) -> Result<(), BooksError> {
+    numbering(vouchers, true)
+}
+
+/// No period may receive vouchers once closed (结账): every voucher must be after `closed_through`.
+pub fn check_open(vouchers: &[Voucher], closed_through: Period) -> Result<(), BooksError> {
+    match vouchers.iter().find(|v| v.period <= closed_through) {
+        Some(v) => Err(BooksError::voucher(
+            format!("会计期间 {} 已结账，凭证 {} 不能记入", v.period, v.label()),
+            format!("voucher {} in closed period {}", v.label(), v.period),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Continuous numbers per 凭证字 per period; `from_one` when the set is a whole period (an
+/// imported file may hold a later part of it).
+pub(crate) fn numbering(vouchers: &[Voucher], from_one: bool) -> Result<(), BooksError> {
     let mut seen: BTreeMap<(Period, &str), BTreeSet<u32>> = BTreeMap::new();
     for v in vouchers {
         if !seen
@@ -230,7 +279,12 @@ pub fn check_numbering(vouchers: &[Voucher]) -> Result<(), BooksError> {
         }
     }
     for ((period, word), numbers) in &seen {
-        for (expected, n) in (1u32..).zip(numbers) {
+        let start = if from_one {
+            1
+        } else {
+            numbers.first().copied().unwrap_or(1)
+        };
+        for (expected, n) in (start..).zip(numbers) {
             if *n != expected {
                 return Err(BooksError::voucher(
                     format!("凭证断号：{period} {word}字缺少第{expected}号"),

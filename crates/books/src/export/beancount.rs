@@ -80,9 +80,11 @@ pub fn beancount(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksEr
             .map(|l| l.summary.as_str())
             .unwrap_or_default();
         let mut t = String::new();
+        // `!` until a reviewer approved the voucher: machine-made vouchers need review.
+        let flag = if v.reviewer.is_some() { '*' } else { '!' };
         let _ = writeln!(
             t,
-            "\n{} * {} {}",
+            "\n{} {flag} {} {}",
             v.date,
             quote(&v.label()),
             quote(narration)
@@ -90,6 +92,12 @@ pub fn beancount(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksEr
         let _ = writeln!(t, "  period: {}", quote(&v.period.to_string()));
         let _ = writeln!(t, "  attachments: {}", v.attachments);
         let _ = writeln!(t, "  preparer: {}", quote(&v.preparer));
+        if let Some(reviewer) = &v.reviewer {
+            let _ = writeln!(t, "  reviewer: {}", quote(reviewer));
+        }
+        if let Some(version) = &v.rules_version {
+            let _ = writeln!(t, "  rules_version: {}", quote(version));
+        }
         if let Some(shop) = &v.shop {
             let _ = writeln!(t, "  shop: {}", quote(shop));
         }

@@ -11,7 +11,7 @@ use crate::voucher::Voucher;
 pub const EXCEL_LINES_SHEET: &str = "凭证";
 pub const EXCEL_SOURCES_SHEET: &str = "来源单据";
 
-const LINE_HEADERS: [&str; 16] = [
+const LINE_HEADERS: [&str; 18] = [
     "日期",
     "会计期间",
     "凭证字",
@@ -27,6 +27,8 @@ const LINE_HEADERS: [&str; 16] = [
     "客户",
     "部门",
     "制单人",
+    "审核人",
+    "规则版本",
     "提示",
 ];
 const SOURCE_HEADERS: [&str; 7] = [
@@ -82,6 +84,8 @@ pub fn excel(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksError>
                 opt(&l.aux.customer),
                 opt(&l.aux.department),
                 text(v.preparer.clone()),
+                opt(&v.reviewer),
+                opt(&v.rules_version),
                 if i == 1 && !flags.is_empty() {
                     text(flags.join("；"))
                 } else {

@@ -44,6 +44,7 @@ pub enum Field {
     Customer,
     Department,
     Preparer,
+    Reviewer,
     Currency,
     CurrencyCode,
     RateTypeCode,
@@ -112,10 +113,12 @@ fn label_field(label: &str) -> Option<Field> {
         "客户" | "往来单位" | "客户编码" => Field::Customer,
         "部门" | "部门编码" => Field::Department,
         "制单人" => Field::Preparer,
+        "审核人" => Field::Reviewer,
         "币别" | "币种" => Field::Currency,
         "汇率" => Field::Rate,
-        "审核人" | "过账人" | "记账人" | "出纳" | "数量" | "单价" | "结算方式" | "结算号"
-        | "票号" => Field::Blank,
+        "过账人" | "记账人" | "出纳" | "数量" | "单价" | "结算方式" | "结算号" | "票号" => {
+            Field::Blank
+        }
         _ => return None,
     })
 }
@@ -511,6 +514,7 @@ fn value(
         Field::Customer => opt(l.aux.customer.as_deref()),
         Field::Department => opt(l.aux.department.as_deref()),
         Field::Preparer => text(v.preparer.clone()),
+        Field::Reviewer => opt(v.reviewer.as_deref()),
         Field::Currency => cloud.map_or_else(|| text("人民币"), |c| non_empty(&c.currency.1)),
         Field::CurrencyCode => cloud.map_or(Cell::Empty, |c| non_empty(&c.currency.0)),
         Field::RateTypeCode => cloud.map_or(Cell::Empty, |c| non_empty(&c.rate_type.0)),
