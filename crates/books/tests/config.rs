@@ -359,3 +359,13 @@ legs = [
         assert!(e.message.contains(want), "{bad}: {}", e.message);
     }
 }
+
+#[test]
+fn the_documented_example_is_a_valid_books_file() {
+    let text = include_str!("../books.example.toml");
+    let config = BooksConfig::from_toml(text).unwrap();
+    let b = Books::new(config, Rules::defaults().unwrap()).unwrap();
+    assert_eq!(b.chart.role("revenue"), Some("500101"));
+    assert_eq!(b.word(duizhang_books::EventClass::Refunds), "付");
+    assert_eq!(b.costs.len(), 2);
+}
