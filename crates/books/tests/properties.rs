@@ -77,7 +77,10 @@ fn build(rows: &[(usize, i64, u8, u8, u8, bool, usize)]) -> Dataset {
 
 /// Orders 0..4 of `build`'s rows with random delivery, after-sales for the refund rows, ERP
 /// shipments and return receipts: the goods side around the money.
-fn with_goods(mut d: Dataset, goods: &[(Option<u8>, Option<u8>, u8, bool, bool)]) -> Dataset {
+/// (shipped day, finished day, after-sale kind and SKU selector, return received, defective).
+type Goods = (Option<u8>, Option<u8>, u8, bool, bool);
+
+fn with_goods(mut d: Dataset, goods: &[Goods]) -> Dataset {
     let skus = ["TS-WHITE-L", "TS-WHITE-XL", "MUG-01"];
     for (i, (shipped, finished, kind, receipt, defective)) in goods.iter().enumerate() {
         let order_no = format!("40100000000000{i}");
