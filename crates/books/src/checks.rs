@@ -18,28 +18,31 @@ pub type ShopOf<'a> = &'a dyn Fn(&Record) -> Option<String>;
 
 struct Booked<'v> {
     keys: BTreeSet<(RecordKind, &'v str)>,
-    summaries: Vec<&'v str>,
+    /// Document numbers written in 摘要 (split at anything that cannot be part of one).
+    tokens: BTreeSet<&'v str>,
 }
 
 impl<'v> Booked<'v> {
     fn of(journal: &'v [Voucher], period: Period) -> Booked<'v> {
-        let in_period = journal.iter().filter(|v| v.period == period);
         let mut keys = BTreeSet::new();
-        let mut summaries = Vec::new();
-        for v in in_period {
+        let mut tokens = BTreeSet::new();
+        for v in journal.iter().filter(|v| v.period == period) {
             for l in &v.links {
                 keys.insert((l.kind, l.key.as_str()));
             }
             for l in &v.lines {
-                summaries.push(l.summary.as_str());
+                tokens.extend(
+                    l.summary
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || "/-_.#".contains(c)))
+                        .filter(|t| !t.is_empty()),
+                );
             }
         }
-        Booked { keys, summaries }
+        Booked { keys, tokens }
     }
 
     fn has(&self, kind: RecordKind, key: &str) -> bool {
-        !key.is_empty()
-            && (self.keys.contains(&(kind, key)) || self.summaries.iter().any(|s| s.contains(key)))
+        !key.is_empty() && (self.keys.contains(&(kind, key)) || self.tokens.contains(key))
     }
 }
 
@@ -62,6 +65,16 @@ pub fn refund_not_booked(
         .into_iter()
         .map(|o| (o.order_no.to_string(), o))
         .collect();
+    // Refund outflows by refund number, and those naming only an order by order number.
+    let mut by_refund: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
+    let mut by_order: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
+    for r in data.fund_flows.iter().filter(|r| r.amount.0 < 0) {
+        match (r.refund_no.as_deref(), r.order_no.as_deref()) {
+            (Some(refund), _) => by_refund.entry(refund).or_default().push(r),
+            (None, Some(order)) => by_order.entry(order).or_default().push(r),
+            (None, None) => {}
+        }
+    }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for a in &data.after_sales {
@@ -72,15 +85,12 @@ pub fn refund_not_booked(
         if !seen.insert(a.refund_no.as_str()) {
             continue;
         }
-        let rows: Vec<&duizhang_core::FundFlowRow> = data
-            .fund_flows
-            .iter()
-            .filter(|r| {
-                r.amount.0 < 0
-                    && (r.refund_no.as_deref() == Some(a.refund_no.as_str())
-                        || (r.refund_no.is_none()
-                            && r.order_no.as_deref() == Some(a.order_no.as_str())))
-            })
+        let rows: Vec<&duizhang_core::FundFlowRow> = by_refund
+            .get(a.refund_no.as_str())
+            .into_iter()
+            .chain(by_order.get(a.order_no.as_str()))
+            .flatten()
+            .copied()
             .collect();
         if a.phase == Some(AfterSalePhase::OnSale) && rows.is_empty() {
             continue;
