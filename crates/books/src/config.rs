@@ -76,6 +76,10 @@ pub struct Policy {
     /// 发出商品 until then (J2/J3), as most escrow sellers book.
     #[serde(default)]
     pub revenue_recognition: RevenueRecognition,
+    /// Default `expense`: platform commission to 销售费用—平台佣金 when deducted (J3);
+    /// `pending_invoice` holds it in 其他应收款—平台佣金 until the VAT invoice arrives (J3b).
+    #[serde(default)]
+    pub commission: CommissionPolicy,
     /// Default `sales_allowance`: 仅退款 reduces revenue (J10, 销售折让).
     #[serde(default)]
     pub refund_only: RefundOnlyPolicy,
@@ -107,6 +111,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             revenue_recognition: RevenueRecognition::default(),
+            commission: CommissionPolicy::default(),
             refund_only: RefundOnlyPolicy::default(),
             reship_cost: ReshipPolicy::default(),
             cashback: CashbackPolicy::default(),
@@ -123,6 +128,14 @@ pub enum RevenueRecognition {
     #[default]
     Settlement,
     Shipment,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommissionPolicy {
+    #[default]
+    Expense,
+    PendingInvoice,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,8 +14,8 @@ use jiff::civil::Date;
 
 use crate::chart::{AuxDim, Standard};
 use crate::config::{
-    AttachmentCount, Books, CashbackPolicy, GroupKey, PenaltyPolicy, RefundOnlyPolicy,
-    ReshipPolicy, RevenueRecognition, SubsidyPolicy, VatRounding,
+    AttachmentCount, Books, CashbackPolicy, CommissionPolicy, GroupKey, PenaltyPolicy,
+    RefundOnlyPolicy, ReshipPolicy, RevenueRecognition, SubsidyPolicy, VatRounding,
 };
 use crate::rules::{Component, EventClass, EventId, FlowClass, Side};
 use crate::voucher::{Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine};
@@ -596,7 +596,10 @@ fn flows(
             }
             FlowClass::Refund => refund_event(ctx, row, &mut entry),
             FlowClass::SubsidyReceived => EventId::SubsidyReceived,
-            FlowClass::Commission => EventId::Commission,
+            FlowClass::Commission => match policy.commission {
+                CommissionPolicy::Expense => EventId::Commission,
+                CommissionPolicy::PendingInvoice => EventId::CommissionPending,
+            },
             FlowClass::PlatformFee => EventId::PlatformFee,
             FlowClass::Points => EventId::Points,
             FlowClass::PaymentFee => EventId::PaymentFee,

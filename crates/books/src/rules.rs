@@ -47,6 +47,7 @@ pub enum EventId {
     SaleCollected,
     SubsidyReceived,
     Commission,
+    CommissionPending,
     PlatformFee,
     Points,
     PaymentFee,
@@ -74,7 +75,7 @@ pub enum EventId {
 }
 
 impl EventId {
-    pub const ALL: [EventId; 34] = [
+    pub const ALL: [EventId; 35] = [
         EventId::AdvanceReceived,
         EventId::AdvanceRecognised,
         EventId::ShipmentDeferred,
@@ -85,6 +86,7 @@ impl EventId {
         EventId::SaleCollected,
         EventId::SubsidyReceived,
         EventId::Commission,
+        EventId::CommissionPending,
         EventId::PlatformFee,
         EventId::Points,
         EventId::PaymentFee,

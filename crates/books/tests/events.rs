@@ -216,6 +216,30 @@ fn j3_settlement_books_revenue_vat_cost_commission_and_points() {
 }
 
 #[test]
+fn j3b_commission_held_until_the_invoice_arrives() {
+    for s in BOTH {
+        let mut d = dataset();
+        d.fund_flows.push(alipay_row(
+            "20261008002",
+            FlowKind::Commission,
+            "交易分账",
+            yuan("-2.95"),
+            "2026-10-08 10:00:05",
+            Some(TID),
+        ));
+        let g = run(
+            &books(s, "[policy]\ncommission = \"pending_invoice\""),
+            &d,
+            "2026-10",
+        );
+        expect(
+            &g.vouchers[0],
+            &[("122102", "借", "2.95"), ("101201", "贷", "2.95")],
+        );
+    }
+}
+
+#[test]
 fn j4_payment_fee_is_a_finance_expense() {
     for s in BOTH {
         let mut d = dataset();
