@@ -178,6 +178,25 @@ fn excel_round_trip_keeps_every_voucher_and_link() {
         };
         assert_eq!(keys(a), keys(b));
     }
+    // Review notes travel in the 提示 column of the voucher's first line.
+    let refund = vouchers.iter().find(|v| v.date.day() == 12).unwrap();
+    assert_eq!(
+        refund.flags,
+        vec![duizhang_books::Flag::CrossPeriod {
+            refund_no: "RF2026101201".into()
+        }]
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
+    let range = book.worksheet_range("凭证").unwrap();
+    let hints: Vec<String> = range
+        .rows()
+        .map(|r| r[17].to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    // The refund (12th) and its cost reversal on receipt (14th) are both cross-period.
+    let note = "跨期退款 RF2026101201：在退款当期冲减".to_string();
+    assert_eq!(hints, vec!["提示".to_string(), note.clone(), note]);
     // The imported journal satisfies the books checks just as the generated one.
     assert_eq!(checks(&october(), &back), vec![]);
 }
