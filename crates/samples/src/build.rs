@@ -288,3 +288,22 @@ on_line!(
     ReturnReceipt,
     Complaint
 );
+/// An Alipay 账务明细 row as the importer normalises it: 业务类型 text, order number without
+/// `T200P`, the merchant reference as written.
+pub fn alipay_row(
+    txn_no: &str,
+    kind: FlowKind,
+    kind_text: &str,
+    amount: Fen,
+    occurred_at: &str,
+    order_no: Option<&str>,
+) -> FundFlowRow {
+    FundFlowRow {
+        account: Some("shop@example.com".into()),
+        business_no: Some(format!("2026{txn_no}").into()),
+        order_no: order_no.map(Into::into),
+        merchant_ref: order_no.map(|o| format!("T200P{o}").into()),
+        kind_text: kind_text.into(),
+        ..flow(FundProvider::Alipay, txn_no, kind, amount, occurred_at)
+    }
+}

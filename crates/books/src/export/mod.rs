@@ -1,0 +1,31 @@
+//! Exports: vouchers rendered to the bytes an accounting system imports. Every export
+//! validates the whole set first (balanced, last-level accounts of the chart, aux items
+//! present, numbering continuous, no source booked twice) and renders nothing otherwise.
+
+mod beancount;
+mod excel;
+mod sheet;
+mod template;
+mod u8text;
+
+pub use beancount::beancount;
+pub(crate) use excel::RECORD_KINDS;
+pub use excel::{EXCEL_LINES_SHEET, EXCEL_SOURCES_SHEET, excel};
+pub use template::{
+    CloudSettings, CloudTemplate, ColumnTemplate, Field, chanjet, kingdee_cloud, kis,
+};
+pub use u8text::{TextEncoding, u8_text};
+
+use crate::chart::Chart;
+use crate::error::BooksError;
+use crate::voucher::{Voucher, validate_all};
+
+fn validated(vouchers: &[Voucher], chart: &Chart) -> Result<(), BooksError> {
+    if vouchers.is_empty() {
+        return Err(BooksError::export(
+            "没有可导出的凭证",
+            "no vouchers to export",
+        ));
+    }
+    validate_all(vouchers, chart)
+}

@@ -1,0 +1,530 @@
+//! Journals back in (generic Excel, 用友 text), the round trip export → import → books checks,
+//! and the three books checks of CHECKS.md on realistic gaps.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use duizhang_books::checks::{flow_not_booked, refund_not_booked, source_booked_twice};
+use duizhang_books::export::{self, TextEncoding};
+use duizhang_books::{Books, BooksConfig, LinkRole, Rules, Standard, Voucher, generate, import};
+use duizhang_core::*;
+use duizhang_samples::build::*;
+use support::*;
+
+const TID: &str = "4012345678901234567";
+
+/// October: a sale settled, commission, a return refunded and received, a refund-only, a
+/// withdrawal; the return's sale was in September (cross-period).
+fn october() -> Dataset {
+    let mut d = dataset();
+    d.files.push(SourceFile {
+        id: FileId(1),
+        name: "2088账务明细.csv".into(),
+        format: "alipay.fund_flow".into(),
+    });
+    let mut o = order(Platform::Taobao, TID, yuan("59.00"));
+    o.lines.push(order_line("TS-WHITE-L", 1, yuan("59.00")));
+    d.orders.push(o);
+    let mut old = order(Platform::Taobao, "4012345678900000001", yuan("26.00"));
+    old.paid_at = Some(at("2026-09-10 10:00:00"));
+    old.shipped_at = Some(at("2026-09-10 18:00:00"));
+    old.finished_at = Some(at("2026-09-16 10:00:00"));
+    d.orders.push(old);
+    d.shipments.push(shipment(
+        "旗舰店",
+        TID,
+        "TS-WHITE-L",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-03 18:00:00",
+    ));
+    let rows = [
+        (
+            "20261008001",
+            FlowKind::Income,
+            "交易付款",
+            "59.00",
+            "2026-10-08 10:00:05",
+            Some(TID),
+            None,
+        ),
+        (
+            "20261008002",
+            FlowKind::Commission,
+            "交易分账",
+            "-2.95",
+            "2026-10-08 10:00:05",
+            Some(TID),
+            None,
+        ),
+        (
+            "20261012001",
+            FlowKind::Refund,
+            "交易退款",
+            "-26.00",
+            "2026-10-12 10:00:00",
+            Some("4012345678900000001"),
+            Some("RF2026101201"),
+        ),
+        (
+            "20261015001",
+            FlowKind::Refund,
+            "交易退款",
+            "-10.00",
+            "2026-10-15 10:00:00",
+            Some(TID),
+            Some("RF2026101502"),
+        ),
+        (
+            "20261031001",
+            FlowKind::Withdrawal,
+            "提现",
+            "-500.00",
+            "2026-10-31 09:00:00",
+            None,
+            None,
+        ),
+    ];
+    for (i, (txn, kind, text, amount, when, order_no, refund)) in rows.into_iter().enumerate() {
+        let mut r = alipay_row(txn, kind, text, yuan(amount), when, order_no);
+        r.refund_no = refund.map(Into::into);
+        r.source = SourceRef {
+            file: FileId(1),
+            line: u32::try_from(i).unwrap() + 6,
+        };
+        d.fund_flows.push(r);
+    }
+    let mut ret = after_sale(
+        Platform::Taobao,
+        "4012345678900000001",
+        "RF2026101201",
+        AfterSaleKind::ReturnAndRefund,
+        yuan("26.00"),
+    );
+    ret.completed_at = Some(at("2026-10-12 10:00:00"));
+    d.after_sales.push(ret);
+    let mut ro = after_sale(
+        Platform::Taobao,
+        TID,
+        "RF2026101502",
+        AfterSaleKind::RefundOnly,
+        yuan("10.00"),
+    );
+    ro.completed_at = Some(at("2026-10-15 10:00:00"));
+    d.after_sales.push(ro);
+    d.return_receipts.push(return_receipt(
+        "旗舰店",
+        "4012345678900000001",
+        "RF2026101201",
+        "TS-WHITE-XL",
+        1,
+        "2026-10-14 15:00:00",
+    ));
+    d
+}
+
+fn october_books() -> (Books, Vec<Voucher>) {
+    let b = books(Standard::Small, "");
+    let g = run(&b, &october(), "2026-10");
+    assert!(g.issues.is_empty(), "{:?}", g.issues);
+    (b, g.vouchers)
+}
+
+fn checks(data: &Dataset, journal: &[Voucher]) -> Vec<Finding> {
+    let p = period("2026-10");
+    let mut all = refund_not_booked(data, p, journal, &one_shop);
+    all.extend(flow_not_booked(data, p, journal, &one_shop));
+    all.extend(source_booked_twice(data, journal, &one_shop));
+    all
+}
+
+#[test]
+fn generated_books_leave_nothing_unbooked() {
+    let (_, vouchers) = october_books();
+    assert_eq!(checks(&october(), &vouchers), vec![]);
+}
+
+#[test]
+fn excel_round_trip_keeps_every_voucher_and_link() {
+    let (b, vouchers) = october_books();
+    let bytes = export::excel(&vouchers, &b.chart).unwrap();
+    let back = import::excel(&bytes, "凭证.xlsx").unwrap();
+    assert_eq!(back.len(), vouchers.len());
+    for (a, b) in vouchers.iter().zip(&back) {
+        assert_eq!(
+            (
+                a.date,
+                a.period,
+                &a.word,
+                a.number,
+                a.attachments,
+                &a.preparer
+            ),
+            (
+                b.date,
+                b.period,
+                &b.word,
+                b.number,
+                b.attachments,
+                &b.preparer
+            )
+        );
+        assert_eq!(a.lines, b.lines);
+        let keys = |v: &Voucher| {
+            v.links
+                .iter()
+                .map(|l| (l.kind, l.key.clone(), l.role))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(a), keys(b));
+    }
+    // Review notes travel in the 提示 column of the voucher's first line.
+    let refund = vouchers.iter().find(|v| v.date.day() == 12).unwrap();
+    assert_eq!(
+        refund.flags,
+        vec![duizhang_books::Flag::CrossPeriod {
+            refund_no: "RF2026101201".into()
+        }]
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
+    let range = book.worksheet_range("凭证").unwrap();
+    let hints: Vec<String> = range
+        .rows()
+        .map(|r| r[17].to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    // The refund (12th) and its cost reversal on receipt (14th) are both cross-period.
+    let note = "跨期退款 RF2026101201：在退款当期冲减".to_string();
+    assert_eq!(hints, vec!["提示".to_string(), note.clone(), note]);
+    // The imported journal satisfies the books checks just as the generated one.
+    assert_eq!(checks(&october(), &back), vec![]);
+}
+
+#[test]
+fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
+    // One line per source with its document number in the 摘要: the U8 file has no link
+    // fields, so this is how the checks find the rows again.
+    let rules = Rules::defaults().unwrap();
+    let mut text = String::new();
+    for (id, rule) in &rules.events {
+        let id = toml_id(&format!("{id:?}"));
+        text.push_str(&format!(
+            "[events.{id}]\ncode = \"{}\"\nclass = \"{}\"\nsummary = \"{{ref}} {}\"\nlegs = [\n",
+            rule.code,
+            toml_id(&format!("{:?}", rule.class)),
+            rule.summary.replace("{date} {shop} ", "")
+        ));
+        for leg in &rule.legs {
+            text.push_str(&format!(
+                "  {{ side = \"{}\", account = \"{}\", amount = \"{}\" }},\n",
+                toml_id(&format!("{:?}", leg.side)),
+                leg.account,
+                toml_id(&format!("{:?}", leg.amount))
+            ));
+        }
+        text.push_str("]\n");
+    }
+    let b = Books::new(
+        BooksConfig::preset(Standard::Small).with_costs(),
+        rules.with_overrides(&text).unwrap(),
+    )
+    .unwrap();
+    let g = run(&b, &october(), "2026-10");
+    let bytes = export::u8_text(&g.vouchers, &b.chart, TextEncoding::Gbk).unwrap();
+    let back = import::u8_text(&bytes, "pz.txt").unwrap();
+    assert_eq!(back.len(), g.vouchers.len());
+    for (a, c) in g.vouchers.iter().zip(&back) {
+        assert_eq!(
+            (a.date, &a.word, a.number, a.attachments),
+            (c.date, &c.word, c.number, c.attachments)
+        );
+        assert_eq!(a.lines, c.lines);
+        assert!(c.links.is_empty());
+    }
+    assert_eq!(checks(&october(), &back), vec![]);
+    // With the default summaries the U8 journal cannot show which rows it booked.
+    let (plain_books, plain) = october_books();
+    let bytes = export::u8_text(&plain, &plain_books.chart, TextEncoding::Utf8).unwrap();
+    let back = import::u8_text(&bytes, "pz.txt").unwrap();
+    let codes: Vec<String> = checks(&october(), &back)
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(codes.iter().filter(|c| *c == "FLOW_NOT_BOOKED").count(), 5);
+}
+
+fn toml_id(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in debug.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
+trait WithCosts {
+    fn with_costs(self) -> Self;
+}
+
+impl WithCosts for BooksConfig {
+    fn with_costs(mut self) -> Self {
+        self.costs.insert("TS-WHITE-L".into(), "25.00".into());
+        self.costs.insert("TS-WHITE-XL".into(), "26.00".into());
+        self
+    }
+}
+
+#[test]
+fn refund_not_booked_names_the_refund_and_flags_cross_period() {
+    let (_, vouchers) = october_books();
+    let d = october();
+    // The accountant's journal lacks the refund voucher of the 12th.
+    let journal: Vec<Voucher> = vouchers
+        .into_iter()
+        .filter(|v| v.date.day() != 12)
+        .collect();
+    let found = refund_not_booked(&d, period("2026-10"), &journal, &one_shop);
+    assert_eq!(found.len(), 1);
+    let f = &found[0];
+    assert_eq!(
+        (f.code.as_str(), f.severity, f.owner),
+        ("REFUND_NOT_BOOKED", FindingSeverity::High, Owner::Finance)
+    );
+    assert_eq!((f.shop.as_str(), f.platform), ("旗舰店", Platform::Taobao));
+    assert_eq!(f.refund_no.as_deref(), Some("RF2026101201"));
+    assert_eq!(f.order_no.as_deref(), Some("4012345678900000001"));
+    assert_eq!(
+        (f.expected_fen, f.actual_fen, f.diff_fen),
+        (Some(2600), Some(0), Some(-2600))
+    );
+    assert_eq!(f.occurred_at, "2026-10-12T10:00:00");
+    assert!(
+        f.message.contains("跨期退款") && f.message.contains("2026-09"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.evidence.len(), 2);
+    assert_eq!(
+        (
+            f.evidence[1].file.as_str(),
+            f.evidence[1].line,
+            f.evidence[1].kind
+        ),
+        ("2088账务明细.csv", 8, RecordKind::FundFlow)
+    );
+    // The same refund found again in the next run is the same finding.
+    assert_eq!(
+        refund_not_booked(&d, period("2026-10"), &journal, &one_shop),
+        found
+    );
+    // A refund in another period, not completed, or 售中 without money leaving is not this period's.
+    let mut d2 = d.clone();
+    d2.after_sales[0].status = AfterSaleStatus::Approved;
+    assert!(refund_not_booked(&d2, period("2026-10"), &journal, &one_shop).is_empty());
+    let mut d3 = d.clone();
+    d3.after_sales.push({
+        let mut a = after_sale(
+            Platform::Taobao,
+            "4019999",
+            "RF-ONSALE",
+            AfterSaleKind::RefundOnly,
+            yuan("30.00"),
+        );
+        a.phase = Some(AfterSalePhase::OnSale);
+        a
+    });
+    assert_eq!(
+        refund_not_booked(&d3, period("2026-10"), &journal, &one_shop).len(),
+        1
+    );
+    assert!(refund_not_booked(&d, period("2026-11"), &journal, &one_shop).is_empty());
+}
+
+#[test]
+fn flow_not_booked_lists_each_row_without_a_voucher() {
+    let (_, vouchers) = october_books();
+    let d = october();
+    let journal: Vec<Voucher> = vouchers
+        .into_iter()
+        .filter(|v| !v.lines.iter().any(|l| l.account == "1002"))
+        .collect();
+    let found = flow_not_booked(&d, period("2026-10"), &journal, &one_shop);
+    assert_eq!(found.len(), 1);
+    let f = &found[0];
+    assert_eq!(
+        (f.code.as_str(), f.severity, f.owner),
+        ("FLOW_NOT_BOOKED", FindingSeverity::Medium, Owner::Finance)
+    );
+    assert_eq!(f.txn_no.as_deref(), Some("20261031001"));
+    assert_eq!((f.expected_fen, f.diff_fen), (Some(-50000), Some(50000)));
+    assert!(
+        f.message.contains("提现") && f.message.contains("-500.00"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.evidence[0].line, 10);
+    // A journal of another period books nothing of October.
+    let mut shifted = journal.clone();
+    for v in &mut shifted {
+        v.period = period("2026-09");
+    }
+    assert_eq!(
+        flow_not_booked(&d, period("2026-10"), &shifted, &one_shop).len(),
+        5
+    );
+}
+
+#[test]
+fn source_booked_twice_across_vouchers_and_periods() {
+    let (_, vouchers) = october_books();
+    let d = october();
+    let sale = vouchers
+        .iter()
+        .find(|v| v.links.iter().any(|l| l.key == "20261008001"))
+        .unwrap()
+        .clone();
+    let mut again = sale.clone();
+    again.number = 1;
+    again.period = period("2026-11");
+    let mut journal = vouchers.clone();
+    journal.push(again);
+    let found = source_booked_twice(&d, &journal, &one_shop);
+    let keys: Vec<(&str, Option<&str>, Option<&str>)> = found
+        .iter()
+        .map(|f| (f.code.as_str(), f.txn_no.as_deref(), f.order_no.as_deref()))
+        .collect();
+    // The fund-flow row and the order it recognised revenue for (supporting links do not count,
+    // except an after-sale).
+    assert_eq!(
+        keys,
+        vec![("SOURCE_BOOKED_TWICE", Some("20261008001"), Some(TID))]
+    );
+    let f = &found[0];
+    assert_eq!(
+        (f.severity, f.owner),
+        (FindingSeverity::Critical, Owner::Finance)
+    );
+    assert!(
+        f.message.contains("2026-10 记-2") && f.message.contains("2026-11 记-1"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        (f.expected_fen, f.actual_fen, f.diff_fen),
+        (Some(5900), Some(11800), Some(5900))
+    );
+    assert!(
+        sale.links
+            .iter()
+            .any(|l| l.kind == RecordKind::Shipment && l.role == LinkRole::Supporting)
+    );
+    // An after-sale behind two refund vouchers counts even as a supporting document.
+    let refund = vouchers.iter().find(|v| v.date.day() == 12).unwrap();
+    let mut second = vouchers
+        .iter()
+        .find(|v| v.date.day() == 15)
+        .unwrap()
+        .clone();
+    second.links.push(
+        refund
+            .links
+            .iter()
+            .find(|l| l.kind == RecordKind::AfterSale)
+            .unwrap()
+            .clone(),
+    );
+    let journal: Vec<Voucher> = vouchers
+        .iter()
+        .filter(|v| v.date.day() != 15)
+        .cloned()
+        .chain([second])
+        .collect();
+    let found = source_booked_twice(&d, &journal, &one_shop);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].refund_no.as_deref(), Some("RF2026101201"));
+    assert!(source_booked_twice(&d, &vouchers, &one_shop).is_empty());
+    let _ = generate;
+}
+
+#[test]
+fn malformed_journals_are_rejected_with_the_place() {
+    let ok =
+        "2026-10-08,记,1,1,销售回款,101201,59.00,0\r\n2026-10-08,记,1,1,销售回款,5001,0,59.00\r\n";
+    assert_eq!(import::u8_text(ok.as_bytes(), "pz.txt").unwrap().len(), 1);
+    for (text, want) in [
+        (
+            "2026-10-08,记,1,1,销售回款,101201,59.00,0\r\n2026-10-08,记,1,1,销售回款,5001,0,58.00\r\n",
+            "借贷不平",
+        ),
+        (
+            "2026-10-08,记,1,1,销售回款,101201,59.0x,0\r\n",
+            "第1行“借方金额”列",
+        ),
+        (
+            "2026-13-08,记,1,1,销售回款,101201,59.00,0\r\n",
+            "第1行“制单日期”列",
+        ),
+        ("2026-10-08,记,1,1,销售回款,101201\r\n", "只有6个字段"),
+        (
+            "2026-10-08,记,A1,1,销售回款,101201,59.00,0\r\n",
+            "不是数字业务号",
+        ),
+        (
+            "2026-10-08,记,1,1,x,101201,59.00,59.00\r\n2026-10-08,记,1,1,x,5001,0,0\r\n",
+            "有且只有一方",
+        ),
+        (
+            "2026-10-08,记,1,1,x,101201,1.00,0\r\n2026-10-08,记,1,1,x,5001,0,1.00\r\n\
+             2026-10-09,记,3,1,x,101201,1.00,0\r\n2026-10-09,记,3,1,x,5001,0,1.00\r\n",
+            "缺少第2号",
+        ),
+    ] {
+        let e = import::u8_text(text.as_bytes(), "pz.txt").unwrap_err();
+        assert!(e.message.contains(want), "{text}: {}", e.message);
+    }
+    // GBK as written by U8 on Chinese Windows.
+    let (gbk, _, _) = encoding_rs::GBK.encode(ok);
+    assert_eq!(
+        import::u8_text(&gbk, "pz.txt").unwrap()[0].lines[0].summary,
+        "销售回款"
+    );
+    assert!(import::excel(b"PK\x03\x04 not really", "x.xlsx").is_err());
+}
+
+#[test]
+fn excel_journal_errors_name_sheet_row_and_column() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_name("凭证").unwrap();
+    for (c, h) in (0u16..).zip([
+        "日期",
+        "凭证字",
+        "凭证号",
+        "摘要",
+        "科目编码",
+        "借方金额",
+        "贷方金额",
+    ]) {
+        s.write_string(0, c, h).unwrap();
+    }
+    for (c, v) in (0u16..).zip(["2026-10-08", "记", "1", "销售回款", "101201", "59.001", "0"])
+    {
+        s.write_string(1, c, v).unwrap();
+    }
+    let e = import::excel(&wb.save_to_buffer().unwrap(), "journal.xlsx").unwrap_err();
+    assert!(
+        e.message.contains("journal.xlsx#凭证 第2行“借方金额”列"),
+        "{}",
+        e.message
+    );
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_name("凭证").unwrap();
+    s.write_string(0, 0, "日期").unwrap();
+    let e = import::excel(&wb.save_to_buffer().unwrap(), "journal.xlsx").unwrap_err();
+    assert!(e.message.contains("缺少必需的列“凭证字”"), "{}", e.message);
+}
