@@ -105,7 +105,7 @@ impl Problem {
         }
         if let Some(col) = self.column {
             s.push_str(&format!(" 第 {col} 列"));
-            if let Some(name) = &self.column_name {
+            if let Some(name) = self.column_name.as_deref().filter(|n| !n.is_empty()) {
                 s.push_str(&format!("（{name}）"));
             }
         }
@@ -122,7 +122,7 @@ impl Problem {
         }
         if let Some(col) = self.column {
             s.push_str(&format!(":{col}"));
-            if let Some(name) = &self.column_name {
+            if let Some(name) = self.column_name.as_deref().filter(|n| !n.is_empty()) {
                 s.push_str(&format!(" ({name})"));
             }
         }
