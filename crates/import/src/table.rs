@@ -110,6 +110,8 @@ pub struct Table {
     replay: VecDeque<Row>,
     current: Row,
     finished: bool,
+    /// Column names once the header is known, so errors raised while decoding name the column.
+    column_names: Vec<String>,
 }
 
 impl Table {
@@ -126,6 +128,7 @@ impl Table {
             replay: VecDeque::new(),
             current: Row::default(),
             finished: false,
+            column_names: Vec::new(),
         }
     }
 
@@ -140,6 +143,7 @@ impl Table {
             replay: VecDeque::new(),
             current: Row::default(),
             finished: false,
+            column_names: Vec::new(),
         }
     }
 
@@ -210,7 +214,10 @@ impl Table {
                             format!("bytes invalid in {}", self.encoding.label()),
                         )
                         .at_line(row.line)
-                        .at_column(index, ""));
+                        .at_column(
+                            index,
+                            self.column_names.get(index).map_or("", String::as_str),
+                        ));
                     };
                     row.push(&text);
                 }
@@ -260,7 +267,9 @@ impl Table {
                 "no header row",
             )
         })?;
-        Ok((preamble, Header::from_row(&row)))
+        let header = Header::from_row(&row);
+        self.column_names.clone_from(&header.names);
+        Ok((preamble, header))
     }
 }
 
