@@ -247,10 +247,16 @@ impl RatePpm {
                 }
                 continue;
             }
-            value = value * 10 + d;
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(d))
+                .ok_or_else(|| MoneyError::Overflow(text.to_string()))?;
             exp -= 1;
         }
-        Ok(RatePpm(value * 10i64.pow(exp)))
+        value
+            .checked_mul(10i64.pow(exp))
+            .map(RatePpm)
+            .ok_or_else(|| MoneyError::Overflow(text.to_string()))
     }
 
     /// rate × base, rounded half away from zero to the 分 (四舍五入), as payment providers do.
@@ -344,6 +350,11 @@ mod tests {
         #[test]
         fn format_then_parse_round_trips(v in -10_000_000_000_000i64..10_000_000_000_000i64) {
             prop_assert_eq!(Fen::parse_yuan(&Fen(v).to_string()), Ok(Fen(v)));
+        }
+
+        #[test]
+        fn rate_parse_never_panics_on_long_numbers(s in "[0-9]{1,40}(\\.[0-9]{0,30})?%?") {
+            let _ = RatePpm::parse(&s);
         }
 
         #[test]
