@@ -78,13 +78,23 @@ fn files_are_numbered_as_the_writers_write_them() {
             let src = r.source();
             assert_eq!(src.file, FileId(u32::try_from(i).unwrap()));
             assert_eq!(src.line, FILES[i].first_line + u32::try_from(n).unwrap());
-            times.push(r.occurred_at());
+            let keyed = match r {
+                Record::Order(o) => o.paid_at,
+                Record::FundFlow(_)
+                | Record::Payment(_)
+                | Record::Shipment(_)
+                | Record::ReturnReceipt(_)
+                | Record::Complaint(_) => r.occurred_at(),
+                _ => None,
+            };
+            times.extend(keyed);
             match r {
                 Record::Order(o) => assert!(o.lines.iter().all(|l| l.source == src)),
                 Record::AfterSale(a) => assert!(a.lines.iter().all(|l| l.source == src)),
                 _ => {}
             }
         }
+        assert!(times.is_sorted(), "{} is not in time order", f.name);
         let records = f.records.len();
         let counted = data_count(&data, &f.records[0]);
         assert!(counted >= records);

@@ -25,21 +25,35 @@ pub const WECHAT_FEE: RatePpm = RatePpm(6_000);
 
 /// Records per file slot, each with the moment that orders it in its file.
 pub struct Out {
-    pub files: Vec<Vec<(Secs, Record)>>,
+    pub files: Vec<Vec<Record>>,
+    pub times: Vec<Vec<Secs>>,
     /// Withdrawal rows whose balance is off by the amount (BALANCE_BREAK), by 账务流水号.
     pub breaks: Vec<(String, Fen)>,
 }
 
 impl Out {
-    pub fn new() -> Out {
+    /// Room for about `orders` orders, so that large scenarios do not grow by copying.
+    pub fn new(orders: usize) -> Out {
+        // Records per order in each file, from the clean mix (see `super::FILES`).
+        const PER_100_ORDERS: [usize; FileSlot::COUNT] =
+            [90, 52, 75, 7, 23, 44, 46, 31, 100, 11, 128, 9, 3];
+        let cap = |per: usize| orders / 100 * per + 64;
         Out {
-            files: (0..FileSlot::COUNT).map(|_| Vec::new()).collect(),
+            files: PER_100_ORDERS
+                .iter()
+                .map(|p| Vec::with_capacity(cap(*p)))
+                .collect(),
+            times: PER_100_ORDERS
+                .iter()
+                .map(|p| Vec::with_capacity(cap(*p)))
+                .collect(),
             breaks: Vec::new(),
         }
     }
 
     pub fn push(&mut self, slot: FileSlot, at: Secs, record: Record) {
-        self.files[slot.index()].push((at, record));
+        self.files[slot.index()].push(record);
+        self.times[slot.index()].push(at);
     }
 }
 
@@ -53,6 +67,11 @@ pub fn here() -> SourceRef {
 
 fn text(s: &str) -> Text {
     Text::from(s)
+}
+
+/// Text that needs no allocation (titles, statuses, fixed labels).
+fn fixed(s: &'static str) -> Text {
+    Text::const_new(s)
 }
 
 /// Everything the emitters need besides the deal.
@@ -98,10 +117,10 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
             };
             let order = Order {
                 platform: Platform::Taobao,
-                shop: Some(text(TMALL_NAME)),
+                shop: Some(fixed(TMALL_NAME)),
                 order_no: text(&d.no),
                 status,
-                status_text: text(status_text),
+                status_text: fixed(status_text),
                 created_at: Some(c.at(d.paid_at - 2 * MINUTE)),
                 paid_at: Some(paid_at),
                 shipped_at: None,
@@ -132,7 +151,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                     shop: None,
                     order_no: text(&d.no),
                     status: item_status,
-                    status_text: text(status_text),
+                    status_text: fixed(status_text),
                     created_at: None,
                     paid_at: None,
                     shipped_at: None,
@@ -148,8 +167,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                     payment_no: None,
                     lines: vec![OrderLine {
                         sub_order_no: None,
-                        sku: Some(text(l.product.sku)),
-                        title: Some(text(l.product.title)),
+                        sku: Some(fixed(l.product.sku)),
+                        title: Some(fixed(l.product.title)),
                         quantity: l.qty,
                         unit_price: Some(l.product.price),
                         goods: Some(l.goods),
@@ -176,7 +195,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 shop: None,
                 order_no: text(&d.no),
                 status,
-                status_text: text(status_text),
+                status_text: fixed(status_text),
                 created_at: None,
                 paid_at: Some(paid_at),
                 shipped_at: d.shipped.map(|s| c.at(s)),
@@ -192,8 +211,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 payment_no: None,
                 lines: vec![OrderLine {
                     sub_order_no: None,
-                    sku: Some(text(l.product.sku)),
-                    title: Some(text(l.product.title)),
+                    sku: Some(fixed(l.product.sku)),
+                    title: Some(fixed(l.product.title)),
                     quantity: l.qty,
                     unit_price: None,
                     goods: Some(l.goods),
@@ -224,7 +243,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
     let wechat = d.shop == Shop::Wechat;
     let money = |v: duizhang_core::Fen| wechat.then_some(v);
     let order = ErpOrder {
-        shop: text(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)),
         platform: platform(d.shop),
         order_no: text(&d.no),
         erp_no: Some(text(&d.erp_no)),
@@ -235,7 +254,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
         postage: money(d.postage),
         discount: money(d.seller_discount + d.platform_discount),
         paid: money(d.paid),
-        payment_method: wechat.then(|| text("微信支付")),
+        payment_method: wechat.then(|| fixed("微信支付")),
         payment_no: wechat.then(|| text(&d.no)),
         source: here(),
     };
@@ -247,7 +266,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
 pub fn shipment(
     c: &mut Ctx<'_>,
     d: &Deal,
-    sku: &str,
+    sku: &'static str,
     qty: i64,
     at: Secs,
     kind: ShipmentKind,
@@ -256,13 +275,13 @@ pub fn shipment(
     let pick = c.rng.below(4);
     let (carrier, waybill) = c.nums.waybill(pick);
     let s = Shipment {
-        shop: text(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)),
         order_no: text(&d.no),
         sub_order_no: None,
-        sku: text(sku),
+        sku: fixed(sku),
         quantity: qty,
         shipped_at: c.at(at),
-        carrier: Some(text(carrier)),
+        carrier: Some(fixed(carrier)),
         waybill: Some(text(&waybill)),
         kind,
         refund_no: refund_no.map(text),
@@ -317,7 +336,7 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
                 AfterSalePhase::AfterSale
             }),
             status,
-            status_text: text(status_text),
+            status_text: fixed(status_text),
             paid: Some(if a.on_sale {
                 d.paid
             } else {
@@ -329,11 +348,11 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
             completed_at: (status == AfterSaleStatus::Completed)
                 .then(|| a.done.map(|t| c.at(t)))
                 .flatten(),
-            reason: Some(text(a.reason)),
+            reason: Some(fixed(a.reason)),
             payment_no: Some(text(&d.pay_no)),
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(text(sku)),
+                sku: Some(fixed(sku)),
                 quantity: None,
                 refund: None,
                 source: here(),
@@ -348,23 +367,23 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
         };
         AfterSale {
             platform: platform(d.shop),
-            shop: Some(text(erp_shop(d.shop))),
+            shop: Some(fixed(erp_shop(d.shop))),
             order_no: text(&d.no),
             refund_no: text(&a.no),
             kind: a.kind,
             phase: None,
             status,
-            status_text: text(status.zh()),
+            status_text: fixed(status.zh()),
             paid: None,
             requested: Some(a.refund),
             refunded,
             applied_at: Some(c.at(a.applied)),
             completed_at: a.done.map(|t| c.at(t)),
-            reason: Some(text(a.reason)),
+            reason: Some(fixed(a.reason)),
             payment_no: None,
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(text(sku)),
+                sku: Some(fixed(sku)),
                 quantity: Some(a.qty),
                 refund: None,
                 source: here(),
@@ -380,17 +399,17 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
     c.out.push(slot, a.applied, Record::AfterSale(record));
 }
 
-pub fn receipt(c: &mut Ctx<'_>, d: &Deal, a: &After, sku: &str, qty: i64, at: Secs) {
+pub fn receipt(c: &mut Ctx<'_>, d: &Deal, a: &After, sku: &'static str, qty: i64, at: Secs) {
     let quality = if c.rng.chance(15) {
         QualityResult::Defective
     } else {
         QualityResult::Good
     };
     let r = ReturnReceipt {
-        shop: text(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)),
         order_no: text(&d.no),
         refund_no: text(&a.no),
-        sku: text(sku),
+        sku: fixed(sku),
         quantity: qty,
         received_at: c.at(at),
         quality: Some(quality),
@@ -410,12 +429,12 @@ pub fn complaint(c: &mut Ctx<'_>, d: &Deal, at: Secs) {
     ]);
     let ticket = c.nums.ticket(c.clock, at);
     let r = Complaint {
-        shop: text(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)),
         order_no: Some(text(&d.no)),
         ticket_no: text(&ticket),
         kind,
         created_at: c.at(at),
-        reason: Some(text(reason)),
+        reason: Some(fixed(reason)),
         source: here(),
     };
     c.out
@@ -433,7 +452,7 @@ pub fn alipay_row(
     biz: &str,
     order: Option<&str>,
     kind: FlowKind,
-    kind_text: &str,
+    kind_text: &'static str,
     amount: Fen,
     counterparty: &str,
     memo: Option<String>,
@@ -441,14 +460,14 @@ pub fn alipay_row(
     let txn = c.nums.alipay_txn(c.clock, at);
     let row = FundFlowRow {
         provider: FundProvider::Alipay,
-        account: Some(text(ALIPAY_ACCOUNT)),
+        account: Some(fixed(ALIPAY_ACCOUNT)),
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),
         merchant_ref: order.map(|o| Text::from(format!("T200P{o}"))),
         refund_no: None,
         kind,
-        kind_text: text(kind_text),
+        kind_text: fixed(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -560,7 +579,7 @@ pub fn pdd_row(
     at: Secs,
     order: &str,
     kind: FlowKind,
-    kind_text: &str,
+    kind_text: &'static str,
     code: &str,
     remark: Option<&str>,
     desc: &str,
@@ -587,7 +606,7 @@ pub fn pdd_row(
         merchant_ref: Some(text(order)),
         refund_no: None,
         kind,
-        kind_text: text(kind_text),
+        kind_text: fixed(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -651,7 +670,7 @@ pub fn pdd_refund(c: &mut Ctx<'_>, order: &str, at: Secs, amount: Fen) -> String
 pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
     let pay = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(text(WECHAT_MCH)),
+        account: Some(fixed(WECHAT_MCH)),
         kind: PaymentKind::Payment,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -662,10 +681,10 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         refund: Fen::ZERO,
         fee,
         rate: Some(WECHAT_FEE),
-        status_text: text("SUCCESS"),
+        status_text: fixed("SUCCESS"),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(text(d.lines[0].product.title)),
+        title: Some(fixed(d.lines[0].product.title)),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(pay));
@@ -700,7 +719,7 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     let fee = WECHAT_FEE.apply(amount);
     let row = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(text(WECHAT_MCH)),
+        account: Some(fixed(WECHAT_MCH)),
         kind: PaymentKind::Refund,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -711,10 +730,10 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         refund: amount,
         fee: -fee,
         rate: Some(WECHAT_FEE),
-        status_text: text("REFUND"),
+        status_text: fixed("REFUND"),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(text(d.lines[0].product.title)),
+        title: Some(fixed(d.lines[0].product.title)),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
@@ -740,21 +759,21 @@ pub fn wechat_flow(
     order: Option<&str>,
     refund: Option<&str>,
     kind: FlowKind,
-    kind_text: &str,
+    kind_text: &'static str,
     amount: Fen,
     memo: Option<String>,
 ) {
     let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
     let row = FundFlowRow {
         provider: FundProvider::Wechat,
-        account: Some(text(WECHAT_MCH)),
+        account: Some(fixed(WECHAT_MCH)),
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),
         merchant_ref: order.or(refund).map(text),
         refund_no: refund.map(text),
         kind,
-        kind_text: text(kind_text),
+        kind_text: fixed(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),

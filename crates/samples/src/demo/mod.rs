@@ -311,7 +311,7 @@ pub fn generate(orders: usize, seed: u64) -> Scenario {
     let clock = Clock::new(period());
     let mut root = Rng::new(seed);
     let mut nums = Numbers::default();
-    let mut out = Out::new();
+    let mut out = Out::new(orders);
     let plan = plant::schedule(orders);
     let mut planted = Vec::with_capacity(plan.len());
     let shares = [
@@ -404,24 +404,21 @@ fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
 fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
     let opening = Fen(i64::try_from(orders).unwrap_or(0) * 1_500 + 8_000_000);
     let breaks = std::mem::take(&mut out.breaks);
+    let times = std::mem::take(&mut out.times);
     out.files
         .into_iter()
+        .zip(times)
         .zip(FILES)
         .enumerate()
-        .map(|(index, (mut rows, kind))| {
-            rows.sort_by_key(|(at, _)| *at);
+        .map(|(index, ((rows, times), kind))| {
+            let mut records = in_time_order(rows, &times);
             if kind.format == "alipay.fund_flow" || kind.format == "wechat.fund_bill" {
-                balances(&mut rows, opening, &breaks);
+                balances(&mut records, opening, &breaks);
             }
             let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-            let records = rows
-                .into_iter()
-                .zip(kind.first_line..)
-                .map(|((_, mut r), line)| {
-                    set_source(&mut r, SourceRef { file, line });
-                    r
-                })
-                .collect();
+            for (r, line) in records.iter_mut().zip(kind.first_line..) {
+                set_source(r, SourceRef { file, line });
+            }
             PlannedFile {
                 name: kind.name.to_string(),
                 format: kind.format,
@@ -431,12 +428,38 @@ fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
         .collect()
 }
 
+/// The records sorted by time, ties in the order they were made. Sorts small keys, then
+/// moves the (large) records into place along the permutation's cycles, without a copy.
+fn in_time_order(mut rows: Vec<Record>, times: &[ids::Secs]) -> Vec<Record> {
+    let mut order: Vec<(ids::Secs, u32)> = times.iter().zip(0u32..).map(|(t, i)| (*t, i)).collect();
+    order.sort_unstable();
+    let from: Vec<usize> = order
+        .iter()
+        .map(|(_, i)| usize::try_from(*i).unwrap_or(usize::MAX))
+        .collect();
+    drop(order);
+    let mut placed = vec![false; rows.len()];
+    for start in 0..rows.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let next = from[at];
+            if next == start {
+                break;
+            }
+            rows.swap(at, next);
+            at = next;
+        }
+    }
+    rows
+}
+
 /// Running balance from `opening`; a withdrawal takes 40 % of the balance (in whole
 /// hundreds of 元), and a second row of the same withdrawal the same amount again.
-fn balances(rows: &mut [(ids::Secs, Record)], opening: Fen, breaks: &[(String, Fen)]) {
+fn balances(rows: &mut [Record], opening: Fen, breaks: &[(String, Fen)]) {
     let mut balance = opening;
     let mut last: Option<(duizhang_core::Text, Fen)> = None;
-    for (_, r) in rows.iter_mut() {
+    for r in rows.iter_mut() {
         let Record::FundFlow(f) = r else { continue };
         if f.kind == FlowKind::Withdrawal && f.amount.is_zero() {
             let same = last
@@ -484,9 +507,8 @@ impl Scenario {
     /// The dataset an import of the written files yields: one source file per planned file,
     /// records citing the lines the writers put them on.
     pub fn dataset(&self) -> Dataset {
-        let mut data = Dataset::default();
-        for (i, f) in self.files.iter().enumerate() {
-            data.files.push(source_file(i, f));
+        let mut data = self.empty_dataset();
+        for f in &self.files {
             for r in &f.records {
                 data.push(r.clone());
             }
@@ -496,11 +518,32 @@ impl Scenario {
 
     /// As [`Scenario::dataset`], without copying the records (for large sizes).
     pub fn into_dataset(self) -> Dataset {
-        let mut data = Dataset::default();
-        for (i, f) in self.files.into_iter().enumerate() {
-            data.files.push(source_file(i, &f));
+        let mut data = self.empty_dataset();
+        for f in self.files {
             for r in f.records {
                 data.push(r);
+            }
+        }
+        data
+    }
+
+    /// The file table, with room for every record.
+    fn empty_dataset(&self) -> Dataset {
+        let mut data = Dataset::default();
+        for (i, f) in self.files.iter().enumerate() {
+            data.files.push(source_file(i, f));
+            let n = f.records.len();
+            match f.records.first() {
+                Some(Record::Order(_)) => data.orders.reserve(n),
+                Some(Record::AfterSale(_)) => data.after_sales.reserve(n),
+                Some(Record::FundFlow(_)) => data.fund_flows.reserve(n),
+                Some(Record::Payment(_)) => data.payments.reserve(n),
+                Some(Record::Settlement(_)) => data.settlements.reserve(n),
+                Some(Record::ErpOrder(_)) => data.erp_orders.reserve(n),
+                Some(Record::Shipment(_)) => data.shipments.reserve(n),
+                Some(Record::ReturnReceipt(_)) => data.return_receipts.reserve(n),
+                Some(Record::Complaint(_)) => data.complaints.reserve(n),
+                None => {}
             }
         }
         data
