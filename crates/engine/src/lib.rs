@@ -5,18 +5,24 @@
 //! findings, pending items (在途: still inside the window at the cut-off) and matched counts
 //! into a [`Sink`]; the outcome is sorted so that the same inputs give byte-identical output.
 
+pub mod carry;
 pub mod catalog;
 pub mod checks;
+pub mod matching;
 pub mod settings;
 pub mod shops;
+pub mod summary;
 
 use std::collections::BTreeMap;
 
 use duizhang_core::*;
 use serde::{Deserialize, Serialize};
 
+pub use carry::{CarriedRecord, CarryIn};
+pub use checks::money::AccountRollForward;
 pub use settings::{Effective, Settings, SettingsError};
 pub use shops::ShopData;
+pub use summary::Summary;
 
 /// What one check run on one shop sees.
 pub struct Ctx<'a> {
@@ -143,6 +149,8 @@ pub struct Sink {
     pub pending: Vec<PendingItem>,
     /// Per (shop, code).
     pub tallies: BTreeMap<(String, String), Tally>,
+    /// Records carried in from the previous run, and the checks they may still raise.
+    pub(crate) carried: carry::Carried,
 }
 
 impl Sink {
@@ -155,6 +163,9 @@ impl Sink {
         let Some(e) = Self::effective(ctx, d.code) else {
             return;
         };
+        if self.carried.suppresses(d.code, &d.evidence) {
+            return;
+        }
         let diff = match (d.expected, d.actual) {
             (Some(x), Some(a)) => Some(a.0 - x.0),
             _ => None,
@@ -195,7 +206,7 @@ impl Sink {
 
     /// Records an item still inside its window: it becomes a finding at `due` if not closed.
     pub fn pending(&mut self, ctx: &Ctx<'_>, d: Draft, due: BeijingTime) {
-        if Self::effective(ctx, d.code).is_none() {
+        if Self::effective(ctx, d.code).is_none() || self.carried.suppresses(d.code, &d.evidence) {
             return;
         }
         let tally = self
@@ -226,12 +237,17 @@ impl Sink {
 
     /// Counts an item the check found in agreement.
     pub fn matched(&mut self, ctx: &Ctx<'_>, code: &str, amount: Fen) {
+        self.matched_many(ctx, code, 1, amount.0.abs());
+    }
+
+    /// Counts `count` items found in agreement, `amount_fen` (absolute) in total.
+    pub fn matched_many(&mut self, ctx: &Ctx<'_>, code: &str, count: u64, amount_fen: i64) {
         let tally = self
             .tallies
             .entry((ctx.shop.id.clone(), code.to_string()))
             .or_default();
-        tally.matched += 1;
-        tally.matched_fen += amount.0.abs();
+        tally.matched += count;
+        tally.matched_fen += amount_fen;
     }
 
     /// Sorts everything into the deterministic output order.
@@ -278,6 +294,13 @@ pub struct NotRun {
     pub reason: String,
 }
 
+/// A shop the run saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopInfo {
+    pub id: String,
+    pub platform: Platform,
+}
+
 /// Everything a run produces, in deterministic order.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -287,21 +310,55 @@ pub struct Outcome {
     pub not_run: Vec<NotRun>,
     /// Records that no shop could be determined for.
     pub unassigned: u64,
+    /// The shops reconciled, by id.
+    pub shops: Vec<ShopInfo>,
+    /// Fund-flow rows met more than once (same provider, account and row id: overlapping
+    /// exports), removed before the checks, per shop.
+    pub flow_duplicates_removed: BTreeMap<String, u64>,
+    /// Each fund account's roll-forward, per shop.
+    pub fund_accounts: Vec<AccountRollForward>,
+    /// What the next run must receive: this run's pending items and the records behind them.
+    pub carry_out: CarryIn,
 }
 
-/// Runs every check of the catalog on every shop of the dataset.
+/// Runs every check of the catalog on every shop of the dataset, with nothing carried in from
+/// a previous run (see [`reconcile_carried`]).
 pub fn reconcile(data: &Dataset, settings: &Settings, period: Period) -> Outcome {
-    let (shops, unassigned) = shops::partition(data, settings);
-    let mut sink = Sink::default();
+    reconcile_carried(data, settings, period, &CarryIn::none())
+}
+
+/// Runs every check of the catalog on every shop of the dataset. `carry` is what the
+/// previous run left pending ([`Outcome::carry_out`] of that run; [`CarryIn::none`] at first).
+pub fn reconcile_carried(
+    data: &Dataset,
+    settings: &Settings,
+    period: Period,
+    carry: &CarryIn,
+) -> Outcome {
+    let base = data.files.len();
+    let carried_data = carry.dataset(base);
+    let mut files = data.files.clone();
+    files.extend(carried_data.files.iter().cloned());
+    let (mut shops, unassigned) = shops::partition(data, settings);
+    let (carried_shops, _) = shops::partition(&carried_data, settings);
+    carry::merge(&mut shops, carried_shops);
+
+    let mut sink = Sink {
+        carried: carry::Carried::new(carry, &carried_data, base),
+        ..Sink::default()
+    };
     let mut not_run = Vec::new();
+    let mut duplicates = BTreeMap::new();
+    let mut fund_accounts = Vec::new();
     for shop in &shops {
         let ctx = Ctx {
             shop,
             settings,
             period,
             cut_off: period.end(),
-            files: &data.files,
+            files: &files,
         };
+        let mut money_codes: Vec<&str> = Vec::new();
         for def in catalog::CATALOG {
             let effective = ctx.check(def.code);
             if effective.is_some_and(|e| !e.enabled) {
@@ -326,17 +383,51 @@ pub fn reconcile(data: &Dataset, settings: &Settings, period: Period) -> Outcome
                 });
                 continue;
             }
-            if let Some(run) = checks::implementation(def.code) {
+            if checks::money::CODES.contains(&def.code) {
+                // The money checks share one prepared view of the shop's money.
+                money_codes.push(def.code);
+            } else if let Some(run) = checks::implementation(def.code) {
                 run(&ctx, &mut sink);
             }
         }
+        let (flows, removed) = checks::money::dedup_flows(&shop.fund_flows);
+        if removed > 0 {
+            duplicates.insert(shop.id.clone(), removed);
+        }
+        fund_accounts.extend(checks::money::roll_forward(&shop.id, &flows));
+        checks::money::run_with(&ctx, flows, &money_codes, &mut sink);
+    }
+    // Carried items that this run could not judge (their check did not run) stay pending.
+    for p in &carry.pending {
+        let judged = shops.iter().any(|s| s.id == p.shop)
+            && !not_run.iter().any(|n| n.shop == p.shop && n.code == p.code);
+        if !judged {
+            let tally = sink
+                .tallies
+                .entry((p.shop.clone(), p.code.clone()))
+                .or_default();
+            tally.pending += 1;
+            tally.pending_fen += p.amount_fen.map_or(0, i64::abs);
+            sink.pending.push(p.clone());
+        }
     }
     sink.finish();
+    let carry_out = carry::carry_out(period, &sink.pending, &[data, &carried_data], &files);
     Outcome {
         findings: sink.findings,
         pending: sink.pending,
         tallies: sink.tallies,
         not_run,
         unassigned: unassigned.count,
+        shops: shops
+            .iter()
+            .map(|s| ShopInfo {
+                id: s.id.clone(),
+                platform: s.platform.unwrap_or(Platform::Other),
+            })
+            .collect(),
+        flow_duplicates_removed: duplicates,
+        fund_accounts,
+        carry_out,
     }
 }

@@ -257,3 +257,34 @@ pub fn dataset() -> Dataset {
         ..Dataset::default()
     }
 }
+
+/// Moves a record to another line of file 0, so that evidence can tell records apart:
+/// `shipment(…).on_line(7)`.
+pub trait OnLine: Sized {
+    fn on_line(self, line: u32) -> Self;
+}
+
+macro_rules! on_line {
+    ($($t:ty),*) => {$(
+        impl OnLine for $t {
+            fn on_line(mut self, line: u32) -> Self {
+                self.source = src(line);
+                self
+            }
+        }
+    )*};
+}
+
+on_line!(
+    Order,
+    OrderLine,
+    AfterSale,
+    AfterSaleLine,
+    FundFlowRow,
+    PaymentRow,
+    SettlementRow,
+    ErpOrder,
+    Shipment,
+    ReturnReceipt,
+    Complaint
+);

@@ -1,0 +1,42 @@
+//! After-sales ageing: AFTERSALE_OVERDUE.
+
+use super::{AfterSales, settle};
+use crate::{Ctx, Sink};
+
+/// An after-sale still open (待审核 / 已同意 / 待退货 / 待收货) at the cut-off, past its limit
+/// counted from the application.
+pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
+    const CODE: &str = "AFTERSALE_OVERDUE";
+    let Some(e) = ctx.check(CODE) else {
+        return;
+    };
+    let views = AfterSales::new(ctx);
+    for v in &views.list {
+        let a = v.rec;
+        if !a.status.is_open() {
+            sink.matched(ctx, CODE, a.refunded);
+            continue;
+        }
+        let Some(applied) = a.applied_at else {
+            continue;
+        };
+        let due = applied.plus_days(e.window_days);
+        let mut d = ctx
+            .finding(CODE)
+            .order(&a.order_no)
+            .refund(&a.refund_no)
+            .at(applied)
+            .message(format!(
+                "{}售后单 {}（订单 {}）于 {applied} 申请，截至 {} 仍为“{}”（{}），处理时限为申请后 {} 天（{due}）。",
+                a.kind.zh(),
+                a.refund_no,
+                a.order_no,
+                ctx.cut_off,
+                a.status_text,
+                a.status.zh(),
+                e.window_days
+            ));
+        d.expected = a.requested;
+        settle(ctx, sink, v.evidence(d), due);
+    }
+}
