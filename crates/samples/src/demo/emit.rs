@@ -712,8 +712,10 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
     );
 }
 
-/// A refund through WeChat Pay: the 交易账单 REFUND row and the 资金账单 退款 row (net of
-/// the fee WeChat returns).
+/// A refund through WeChat Pay: the 交易账单 REFUND row (fee returned, negative) and the
+/// 资金账单 退款 row. Whether that row's 收支金额 is the refund or the refund net of the
+/// returned fee is UNCONFIRMED (formats.md §2.3); the demo writes the refund and names the
+/// fee in the memo (`退款总金额…元;含手续费…元`).
 pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen) {
     let refund_id = c.nums.wx_refund(c.clock, at);
     let fee = WECHAT_FEE.apply(amount);
@@ -746,7 +748,7 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         Some(&a.no),
         FlowKind::Refund,
         "退款",
-        -(amount - fee),
+        -amount,
         Some(memo),
     );
 }

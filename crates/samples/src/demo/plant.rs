@@ -30,7 +30,8 @@ pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
     ("DISCOUNT_EXCESSIVE", &[Pdd, Wechat]),
     ("STATUS_MISMATCH", &[Pdd, Tmall]),
     ("SHIPPED_AFTER_REFUND", &[Tmall]),
-    ("DUPLICATE_SHIPMENT", &[Wechat, Tmall, Pdd]),
+    // Not the mini-program: its orders (in the ERP) have no lines, so no ordered quantity.
+    ("DUPLICATE_SHIPMENT", &[Tmall, Pdd]),
     ("RESHIP_UNLINKED", &[Tmall, Pdd, Wechat]),
     ("RETURN_NOT_RECEIVED", &[Tmall, Pdd, Wechat]),
     ("RECEIVED_NOT_REFUNDED", &[Wechat, Pdd]),
@@ -376,7 +377,6 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             a.done = a.received.map(|r| r + DAY);
             emit_with_after(c, &d, &a);
             p.refund_no = Some(a.no.clone());
-            p.sku = Some(sku.to_string());
             p.note = format!("售后单 {} 的退货已入库，售后单被关闭、没有退款", a.no);
         }
         "RETURN_MISMATCH" => {
@@ -397,6 +397,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
             p.refund_no = Some(a.no.clone());
+            p.sku = Some(sku.to_string());
             p.note = format!(
                 "订单 {} 已发货，售后单 {} 仅退款 {} 元，货未退回",
                 d.no, a.no, a.refund
