@@ -134,6 +134,10 @@ fn numbers_look_like_the_platforms_numbers() {
                     "{n}"
                 );
             }
+            Platform::Douyin => {
+                assert!(n.len() == 19 && n.starts_with("69"), "{n}");
+                assert_eq!(o.lines[0].sub_order_no.as_deref(), Some(n));
+            }
             other => panic!("unexpected platform {other:?}"),
         }
     }

@@ -114,7 +114,8 @@ pub fn amounts(rng: &mut Rng, shop: Shop, lines: usize, qty: Option<i64>) -> Dea
     };
     let cap = Fen(goods.0 * CLEAN_DISCOUNT_CAP_PERCENT / 100);
     seller = seller.min(cap);
-    let platform = if shop == Shop::Pdd && rng.chance(30) {
+    let subsidised = matches!(shop, Shop::Pdd | Shop::Douyin);
+    let platform = if subsidised && rng.chance(30) {
         Fen(rng.range(2, 10) * 100).min(Fen(goods.0 * 15 / 100))
     } else {
         Fen::ZERO
@@ -202,11 +203,12 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
         Shop::Tmall => nums.tid(),
         Shop::Pdd => nums.pdd(clock, paid_at),
         Shop::Wechat => nums.wechat(clock, paid_at),
+        Shop::Douyin => nums.douyin(),
     };
     deal.erp_no = nums.erp(clock, paid_at);
     deal.pay_no = match deal.shop {
         Shop::Tmall => nums.alipay_trade(clock, paid_at),
-        Shop::Pdd => String::new(),
+        Shop::Pdd | Shop::Douyin => String::new(),
         Shop::Wechat => nums.wx_txn(clock, paid_at),
     };
     let shipped = paid_at + rng.range(4 * HOUR, 40 * HOUR);
@@ -232,7 +234,7 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
 
 /// A clean order: random amounts, time and after-sale, nothing any check should report.
 pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> Deal {
-    let lines = if shop == Shop::Pdd {
+    let lines = if matches!(shop, Shop::Pdd | Shop::Douyin) {
         1
     } else {
         match rng.below(20) {
@@ -245,7 +247,10 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
     let day = rng.range(0, clock.cut_off / DAY - 1);
     let paid_at = (day * DAY + time_of_day(rng)).min(clock.cut_off - 2 * HOUR);
     timeline(&mut deal, rng, nums, clock, paid_at);
-    deal.after = after_sale(&deal, rng, nums, clock);
+    // The Douyin shop is new: no after-sales yet.
+    if shop != Shop::Douyin {
+        deal.after = after_sale(&deal, rng, nums, clock);
+    }
     if let Some(a) = &deal.after {
         if a.on_sale && a.status == AfterSaleStatus::Completed {
             deal.status = OrderStatus::Refunded;
@@ -280,7 +285,7 @@ fn after_number(
         }
         (Shop::Tmall, _) => nums.service(clock, at, "SH"),
         (Shop::Pdd, _) => nums.pdd_refund(),
-        (Shop::Wechat, _) => nums.service(clock, at, "RF"),
+        (Shop::Wechat | Shop::Douyin, _) => nums.service(clock, at, "RF"),
     }
 }
 

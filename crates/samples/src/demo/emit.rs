@@ -16,6 +16,10 @@ pub const PDD_NAME: &str = "禾木家居拼多多店";
 pub const PDD_ERP: &str = "拼多多店";
 pub const WECHAT_NAME: &str = "禾木家居微信小程序商城";
 pub const WECHAT_ERP: &str = "小程序商城";
+pub const DOUYIN_NAME: &str = "禾木家居抖音小店";
+pub const DOUYIN_ERP: &str = "抖音小店";
+/// Douyin's 动账账户 / 结算账户 for the shop's money.
+pub const DOUYIN_ACCOUNT: &str = "聚合账户";
 
 /// Rates the seller pays (also written into the settings).
 pub const TMALL_COMMISSION: RatePpm = RatePpm(50_000);
@@ -35,8 +39,9 @@ impl Out {
     /// Room for about `orders` orders, so that large scenarios do not grow by copying.
     pub fn new(orders: usize) -> Out {
         // Records per order in each file, from the clean mix (see `super::FILES`).
-        const PER_100_ORDERS: [usize; FileSlot::COUNT] =
-            [90, 52, 75, 7, 23, 44, 46, 31, 100, 11, 128, 9, 3];
+        const PER_100_ORDERS: [usize; FileSlot::COUNT] = [
+            90, 52, 75, 7, 23, 44, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11,
+        ];
         let cap = |per: usize| orders / 100 * per + 64;
         Out {
             files: PER_100_ORDERS
@@ -93,6 +98,7 @@ pub fn erp_shop(shop: Shop) -> &'static str {
         Shop::Tmall => TMALL_ERP,
         Shop::Pdd => PDD_ERP,
         Shop::Wechat => WECHAT_ERP,
+        Shop::Douyin => DOUYIN_ERP,
     }
 }
 
@@ -101,6 +107,7 @@ fn platform(shop: Shop) -> Platform {
         Shop::Tmall => Platform::Tmall,
         Shop::Pdd => Platform::Pdd,
         Shop::Wechat => Platform::Wechat,
+        Shop::Douyin => Platform::Douyin,
     }
 }
 
@@ -224,6 +231,49 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
             };
             c.out
                 .push(FileSlot::PddOrders, d.paid_at, Record::Order(order));
+        }
+        Shop::Douyin => {
+            let (status, status_text) = match d.status {
+                OrderStatus::Finished => (OrderStatus::Finished, "已完成"),
+                OrderStatus::Shipped => (OrderStatus::Shipped, "已发货"),
+                _ => (OrderStatus::Paid, "待发货"),
+            };
+            let l = &d.lines[0];
+            let order = Order {
+                platform: Platform::Douyin,
+                shop: None,
+                order_no: text(&d.no),
+                status,
+                status_text: fixed(status_text),
+                created_at: Some(c.at(d.paid_at - MINUTE)),
+                paid_at: Some(paid_at),
+                shipped_at: d.shipped.map(|s| c.at(s)),
+                finished_at: d.finished.map(|f| c.at(f)),
+                goods: Some(d.goods),
+                postage: Some(d.postage),
+                seller_discount: Some(d.seller_discount),
+                platform_discount: Some(d.platform_discount),
+                other_discount: Some(Fen::ZERO),
+                paid: Some(d.paid),
+                seller_receivable: None,
+                refunded: None,
+                payment_no: None,
+                lines: vec![OrderLine {
+                    // One goods line: the 子订单编号 is the order's own number.
+                    sub_order_no: Some(text(&d.no)),
+                    sku: Some(fixed(l.product.sku)),
+                    title: Some(fixed(l.product.title)),
+                    quantity: l.qty,
+                    unit_price: Some(l.product.price),
+                    goods: Some(l.goods),
+                    discount: Some(l.discount),
+                    paid: Some(l.paid),
+                    source: here(),
+                }],
+                source: here(),
+            };
+            c.out
+                .push(FileSlot::DouyinOrders, d.paid_at, Record::Order(order));
         }
         Shop::Wechat => {}
     }
@@ -821,7 +871,55 @@ pub fn money(c: &mut Ctx<'_>, d: &Deal, income: Fen, fee_rate: Option<RatePpm>) 
             let fee = fee_rate.unwrap_or(WECHAT_FEE).apply(d.paid);
             wechat_payment(c, d, at, fee);
         }
+        Shop::Douyin => {
+            if let Some(at) = d.release {
+                douyin_settlement(c, d, at, income, income);
+            }
+        }
     }
+}
+
+/// A Douyin order's settlement: the 结算账单 row (`statement`) and the 资金流水 row of the
+/// money that arrived (`arrived`). The shop is exempt from commission (免佣), so both are
+/// the released amount when nothing is wrong.
+pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, arrived: Fen) {
+    let settlement = SettlementRow {
+        platform: Platform::Douyin,
+        order_no: text(&d.no),
+        sub_order_no: Some(text(&d.no)),
+        item: fixed("已结算"),
+        kind: FlowKind::Income,
+        amount: statement,
+        settled_at: Some(c.at(at)),
+        account: Some(fixed(DOUYIN_ACCOUNT)),
+        refund_no: None,
+        payment_ref: None,
+        source: here(),
+    };
+    c.out.push(
+        FileSlot::DouyinSettlements,
+        at,
+        Record::Settlement(settlement),
+    );
+    let txn = c.nums.douyin_txn(c.clock, at);
+    let row = FundFlowRow {
+        provider: FundProvider::Douyin,
+        account: Some(fixed(DOUYIN_ACCOUNT)),
+        txn_no: text(&txn),
+        business_no: None,
+        order_no: Some(text(&d.no)),
+        merchant_ref: Some(text(&d.no)),
+        refund_no: None,
+        kind: FlowKind::Income,
+        kind_text: fixed("货款结算入账"),
+        amount: arrived,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: None,
+        memo: None,
+        source: here(),
+    };
+    c.out.push(FileSlot::DouyinFunds, at, Record::FundFlow(row));
 }
 
 /// Return receipts and replacement shipments of an after-sale.
@@ -869,5 +967,7 @@ pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
             let requested = done - c.rng.range(MINUTE, 5 * MINUTE);
             wechat_refund(c, d, a, requested, amount);
         }
+        // The demo's Douyin shop has no after-sales.
+        Shop::Douyin => {}
     }
 }

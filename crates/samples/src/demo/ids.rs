@@ -73,9 +73,11 @@ impl Clock {
 }
 
 /// Unique numbers in each platform's shape. Each kind has its own counter; a counter value
-/// is never reused, so numbers never collide.
+/// is never reused, so numbers never collide. `salt` (from the seed) shifts the platform
+/// order and refund numbers, so that two seeds do not share them.
 #[derive(Default)]
 pub struct Numbers {
+    salt: u64,
     tid: u64,
     pdd: u64,
     wechat: u64,
@@ -91,13 +93,25 @@ pub struct Numbers {
     wx_flow: u64,
     waybill: u64,
     ticket: u64,
+    douyin: u64,
+    douyin_txn: u64,
 }
 
 impl Numbers {
+    pub fn new(seed: u64) -> Numbers {
+        Numbers {
+            salt: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 100_000,
+            ..Numbers::default()
+        }
+    }
+
     /// Taobao/Tmall tid: 19 digits.
     pub fn tid(&mut self) -> String {
         self.tid += 1;
-        format!("40{:017}", 31_415_926_535_897 + self.tid * 7_919)
+        format!(
+            "40{:017}",
+            31_415_926_535_897 + self.salt * 1_000_000_000 + self.tid * 7_919
+        )
     }
 
     /// Pinduoduo order_sn: `YYMMDD-` + 15 digits.
@@ -106,7 +120,7 @@ impl Numbers {
         format!(
             "{}-{:015}",
             c.yymmdd(s),
-            662_941_284_700_000 + self.pdd * 37
+            662_941_284_700_000 + self.salt * 100_000_000 + self.pdd * 37
         )
     }
 
@@ -114,6 +128,21 @@ impl Numbers {
     pub fn wechat(&mut self, c: &Clock, s: Secs) -> String {
         self.wechat += 1;
         format!("ORD{}{:07}", c.ymd(s), self.wechat)
+    }
+
+    /// Douyin 主订单编号: 19 digits starting with 69.
+    pub fn douyin(&mut self) -> String {
+        self.douyin += 1;
+        format!(
+            "69{:017}",
+            28_270_000_000_000 + self.salt * 1_000_000_000 + self.douyin * 101
+        )
+    }
+
+    /// Douyin 动帐流水号.
+    pub fn douyin_txn(&mut self, c: &Clock, s: Secs) -> String {
+        self.douyin_txn += 1;
+        format!("{}{:011}", c.ymd(s), 30_000_000_000 + self.douyin_txn)
     }
 
     pub fn erp(&mut self, c: &Clock, s: Secs) -> String {
@@ -124,13 +153,19 @@ impl Numbers {
     /// Taobao 退款编号: 18 digits.
     pub fn taobao_refund(&mut self) -> String {
         self.tb_refund += 1;
-        format!("2{:017}", 1_234_567_890_123 + self.tb_refund * 131)
+        format!(
+            "2{:017}",
+            1_234_567_890_123 + self.salt * 1_000_000_000 + self.tb_refund * 131
+        )
     }
 
     /// Pinduoduo 售后单号 as the ERP keeps it.
     pub fn pdd_refund(&mut self) -> String {
         self.pdd_refund += 1;
-        format!("{:011}", 20_000_000_000 + self.pdd_refund * 17)
+        format!(
+            "{:011}",
+            20_000_000_000 + self.salt * 100_000 + self.pdd_refund * 17
+        )
     }
 
     /// The ERP's own 售后单号 (and the mini-program's 商户退款单号).

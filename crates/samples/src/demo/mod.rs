@@ -1,13 +1,15 @@
 //! `duizhang demo`: a realistic month of one seller, with problems planted in it and a record
 //! of them. The same generator feeds the tests and the benchmarks at any size.
 //!
-//! The seller (禾木家居) runs three shops in 2026-10:
+//! The seller (禾木家居) runs four shops in 2026-10:
 //! - a Tmall shop: orders in Taobao's 订单报表 + 宝贝报表, refunds in the 退款报表, money in
 //!   the Alipay 账务明细 (交易付款 at 确认收货, 交易分账 commission, 收费 for 花呗/credit cards,
 //!   交易退款 for refunds after the release, daily 提现, continuous balances);
 //! - a WeChat mini-program shop whose orders live only in the ERP (with money and 支付单号),
 //!   paid through WeChat Pay (交易账单 with 0.60 % fees rounded to the 分, and 资金账单);
-//! - a Pinduoduo shop: order export and 货款明细 (交易收入, 技术服务费, 交易退款).
+//! - a Pinduoduo shop: order export and 货款明细 (交易收入, 技术服务费, 交易退款);
+//! - a young Douyin shop (免佣, no after-sales yet): order export, 资金流水 (货款结算入账)
+//!   and 结算账单.
 //!
 //! The ERP holds every shop's orders, shipments (正常/补发/换货), return receipts with quality
 //! results and service tickets, the mini-program's and Pinduoduo's after-sales, and Tmall's
@@ -53,6 +55,7 @@ pub enum Shop {
     Tmall,
     Pdd,
     Wechat,
+    Douyin,
 }
 
 impl Shop {
@@ -62,6 +65,7 @@ impl Shop {
             Shop::Tmall => "tmall",
             Shop::Pdd => "pdd",
             Shop::Wechat => "wechat",
+            Shop::Douyin => "douyin",
         }
     }
 }
@@ -82,10 +86,13 @@ pub(crate) enum FileSlot {
     ErpShipments,
     ErpReceipts,
     ErpComplaints,
+    DouyinOrders,
+    DouyinFunds,
+    DouyinSettlements,
 }
 
 impl FileSlot {
-    pub const COUNT: usize = 13;
+    pub const COUNT: usize = 16;
 
     /// Position in [`FILES`] (and the file id).
     pub fn index(self) -> usize {
@@ -103,6 +110,9 @@ impl FileSlot {
             FileSlot::ErpShipments => 10,
             FileSlot::ErpReceipts => 11,
             FileSlot::ErpComplaints => 12,
+            FileSlot::DouyinOrders => 13,
+            FileSlot::DouyinFunds => 14,
+            FileSlot::DouyinSettlements => 15,
         }
     }
 }
@@ -186,6 +196,22 @@ pub const FILES: [FileKind; FileSlot::COUNT] = [
         format: "erp.complaints",
         first_line: 2,
     },
+    FileKind {
+        name: "抖店订单导出_202610.csv",
+        format: "douyin.orders",
+        first_line: 2,
+    },
+    FileKind {
+        name: "抖店资金流水_202610.csv",
+        format: "douyin.fund_flow",
+        first_line: 2,
+    },
+    // Header, then a legend row (` , , ,收入+支出, …`), then the rows.
+    FileKind {
+        name: "抖店结算账单_202610.csv",
+        format: "douyin.settlement",
+        first_line: 3,
+    },
 ];
 
 /// A generated period: settings, files (as records) and the problems planted in them.
@@ -252,7 +278,7 @@ pub fn period() -> Period {
     }
 }
 
-/// The seller's settings: three shops with their accounts and rates.
+/// The seller's settings: four shops with their accounts and rates.
 pub fn settings() -> Settings {
     let shop = |id: &str,
                 name: &str,
@@ -299,6 +325,18 @@ pub fn settings() -> Settings {
                 &emit::WECHAT_FEE.to_string(),
                 None,
             ),
+            ShopSettings {
+                payment_fee_rate: None,
+                ..shop(
+                    Shop::Douyin.id(),
+                    emit::DOUYIN_NAME,
+                    duizhang_core::Platform::Douyin,
+                    emit::DOUYIN_ERP,
+                    None,
+                    "",
+                    None,
+                )
+            },
         ],
         checks: Default::default(),
     }
@@ -310,14 +348,18 @@ pub fn generate(orders: usize, seed: u64) -> Scenario {
     let orders = orders.clamp(MIN_ORDERS, MAX_ORDERS);
     let clock = Clock::new(period());
     let mut root = Rng::new(seed);
-    let mut nums = Numbers::default();
+    let mut nums = Numbers::new(seed);
     let mut out = Out::new(orders);
     let plan = plant::schedule(orders);
     let mut planted = Vec::with_capacity(plan.len());
+    let tmall = orders * 45 / 100;
+    let pdd = orders / 4;
+    let douyin = orders / 10;
     let shares = [
-        (Shop::Tmall, orders / 2),
-        (Shop::Pdd, orders * 3 / 10),
-        (Shop::Wechat, orders - orders / 2 - orders * 3 / 10),
+        (Shop::Tmall, tmall),
+        (Shop::Pdd, pdd),
+        (Shop::Wechat, orders - tmall - pdd - douyin),
+        (Shop::Douyin, douyin),
     ];
     for (salt, (shop, n)) in (1u64..).zip(shares) {
         let mut rng = root.fork(salt);

@@ -11,7 +11,7 @@ use super::emit::{self, Ctx};
 use super::ids::{DAY, HOUR, MINUTE, Secs};
 use super::{Planted, Shop};
 
-use Shop::{Pdd, Tmall, Wechat};
+use Shop::{Douyin, Pdd, Tmall, Wechat};
 
 /// Every code planted, with the shops it is planted in (in turn).
 pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
@@ -39,6 +39,7 @@ pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
     ("REFUND_ONLY_SHIPPED", &[Tmall, Pdd, Wechat]),
     ("AFTERSALE_OVERDUE", &[Pdd, Wechat, Tmall]),
     ("EXCHANGE_OPEN", &[Wechat, Pdd, Tmall]),
+    ("SETTLEMENT_MISMATCH", &[Douyin]),
 ];
 
 /// Catalog codes the demo does not plant, and why.
@@ -46,10 +47,6 @@ pub const NOT_PLANTED: &[(&str, &str)] = &[
     (
         "DISCOUNT_ALLOCATION_ERROR",
         "none of the demo's order files states discounts per line independently of the order: Taobao's 宝贝报表 has no line discount, and PDD's export is one row per line that the importer sums into the order",
-    ),
-    (
-        "SETTLEMENT_MISMATCH",
-        "none of the demo's shops has a settlement statement (JD 对账表, Douyin 结算账单)",
     ),
     ("REFUND_NOT_BOOKED", "needs vouchers"),
     ("FLOW_NOT_BOOKED", "needs vouchers"),
@@ -271,7 +268,8 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             let (rate, what) = match shop {
                 Tmall => (RatePpm(60_000), "天猫佣金按 6% 扣取（约定 5%）"),
                 Pdd => (RatePpm(10_000), "技术服务费按 1% 扣取（约定 0.6%）"),
-                Wechat => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
+                // The mini-program (never planted in Douyin: the shop pays no fees).
+                Wechat | Douyin => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
             };
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
@@ -421,6 +419,21 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             emit_with_after(c, &d, &a);
             p.refund_no = Some(a.no.clone());
             p.note = format!("换货单 {} 已收到退回的 {}，没有发出换货", a.no, sku);
+        }
+        "SETTLEMENT_MISMATCH" => {
+            // The statement lists a 5 元 platform subsidy that never arrived.
+            let subsidy = Fen(500);
+            emit::platform_order(c, &d);
+            emit::erp_order(c, &d, None);
+            emit::shipments(c, &d);
+            emit::douyin_settlement(c, &d, release, d.income() + subsidy, d.income());
+            p.note = format!(
+                "订单 {} 结算单净额 {} 元（含 {} 元平台补贴），资金流水到账 {} 元",
+                d.no,
+                d.income() + subsidy,
+                subsidy,
+                d.income()
+            );
         }
         other => unreachable!("no plant for {other}"),
     }
