@@ -68,8 +68,6 @@ pub struct Deal {
     pub credit_fee: bool,
     pub after: Option<After>,
     pub complaint: Option<Secs>,
-    /// The code planted in this deal.
-    pub problem: Option<&'static str>,
 }
 
 impl Deal {
@@ -145,7 +143,6 @@ pub fn amounts(rng: &mut Rng, shop: Shop, lines: usize, qty: Option<i64>) -> Dea
         credit_fee: false,
         after: None,
         complaint: None,
-        problem: None,
     };
     deal.allocate();
     deal

@@ -3,7 +3,7 @@
 use duizhang_core::*;
 
 use super::deal::{After, Deal};
-use super::ids::{Clock, MINUTE, Numbers, Secs};
+use super::ids::{Clock, HOUR, MINUTE, Numbers, Secs};
 use super::rng::Rng;
 use super::{FileSlot, Shop};
 
@@ -948,7 +948,14 @@ pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
     if a.status != AfterSaleStatus::Completed || a.refund.is_zero() {
         return;
     }
-    let at = done + c.rng.range(5, MINUTE);
+    // Paid out within the minute; on the last evening some wait for the next day's batch
+    // (pending: REFUND_UNPAID allows 3 days).
+    let late = done >= c.clock.cut_off - 6 * HOUR && c.rng.chance(50);
+    let at = if late {
+        done + c.rng.range(6 * HOUR, 30 * HOUR)
+    } else {
+        done + c.rng.range(5, MINUTE)
+    };
     if at >= c.clock.cut_off {
         return;
     }

@@ -17,15 +17,18 @@
 //!
 //! Rules the clean part follows, so that it produces no finding (the planted part breaks
 //! exactly one of them per problem; see [`plant`]):
-//! - Tmall and Pinduoduo release 实付 + platform-funded discount at 确认收货; commission and
-//!   fees are the shop's rate × the released amount, rounded half away from zero. A refund
-//!   completed before the release (only whole-order refunds before shipment) leaves no row in
-//!   the account; one after the release is paid out of it within a minute.
+//! - Tmall, Pinduoduo and Douyin release 实付 + platform-funded discount at 确认收货;
+//!   commission and fees are the shop's rate × the released amount, rounded half away from
+//!   zero (Douyin: 免佣, its 结算账单 states what arrives). A refund completed before the
+//!   release (only whole-order refunds before shipment) leaves no row in the account; one
+//!   after the release is paid out of it within a minute (on the last evening, some the next
+//!   day: pending). The mini-program's money moves through WeChat Pay at once.
 //! - Refund-only is granted before shipment only; returns, exchanges and reships come after.
 //!   Returned goods are received before the refund, except 极速退款 refunds of the last week,
 //!   whose goods arrive after the cut-off (pending).
-//! - After-sales open at the cut-off were applied for within its last three days; orders
-//!   finished in its last two days may still wait for their money (pending).
+//! - After-sales open at the cut-off were applied for within its last three days (refunds
+//!   that complete next month: pending); orders finished in its last two days may still wait
+//!   for their money (pending).
 //! - Discounts stay within 35 % of the goods; the ERP's order status always follows the
 //!   platform's.
 //!

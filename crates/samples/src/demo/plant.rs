@@ -167,7 +167,6 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         _ => Some(1),
     };
     let mut d = base(c, shop, qty);
-    d.problem = Some(code);
     let sku = d.lines[0].product.sku;
     p.order_no = Some(d.no.clone());
     let release = d.release.unwrap_or(d.paid_at);
