@@ -435,7 +435,8 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
                 sub_order_no: None,
                 sku: Some(fixed(sku)),
                 quantity: Some(a.qty),
-                refund: None,
+                // The generic ERP format states amounts per row.
+                refund: Some(refunded),
                 source: here(),
             }],
             source: here(),
@@ -782,7 +783,8 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         refund: amount,
         fee: -fee,
         rate: Some(WECHAT_FEE),
-        status_text: fixed("REFUND"),
+        // 交易状态 / 退款状态, as the importer keeps them.
+        status_text: fixed("REFUND/SUCCESS"),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
         title: Some(fixed(d.lines[0].product.title)),
@@ -818,7 +820,7 @@ pub fn wechat_flow(
     let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
     let row = FundFlowRow {
         provider: FundProvider::Wechat,
-        account: Some(fixed(WECHAT_MCH)),
+        account: None,
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),

@@ -176,27 +176,27 @@ pub const FILES: [FileKind; FileSlot::COUNT] = [
     },
     FileKind {
         name: "ERP订单_202610.csv",
-        format: "erp.orders",
+        format: "erp.order",
         first_line: 2,
     },
     FileKind {
         name: "ERP售后单_202610.csv",
-        format: "erp.after_sales",
+        format: "erp.after_sale",
         first_line: 2,
     },
     FileKind {
         name: "ERP发货单_202610.csv",
-        format: "erp.shipments",
+        format: "erp.shipment",
         first_line: 2,
     },
     FileKind {
         name: "ERP退货入库单_202610.csv",
-        format: "erp.return_receipts",
+        format: "erp.return_receipt",
         first_line: 2,
     },
     FileKind {
         name: "客服工单_202610.csv",
-        format: "erp.complaints",
+        format: "erp.complaint",
         first_line: 2,
     },
     FileKind {
