@@ -148,7 +148,7 @@ pub const FILES: [FileKind; FileSlot::COUNT] = [
         first_line: 2,
     },
     FileKind {
-        name: "退款报表_202610.csv",
+        name: "退款报表_202610.xlsx",
         format: "taobao.refunds",
         first_line: 2,
     },

@@ -46,7 +46,7 @@ pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
 pub const NOT_PLANTED: &[(&str, &str)] = &[
     (
         "DISCOUNT_ALLOCATION_ERROR",
-        "none of the demo's order files states discounts per line independently of the order: Taobao's 宝贝报表 has no line discount, and PDD's export is one row per line that the importer sums into the order",
+        "no order file of the demo states a line's discount or 实付 apart from the order's: Taobao's 宝贝报表 and JD's export have neither, and the PDD and Douyin exports are one row per line that the importers sum into the order, so lines and order always agree",
     ),
     ("REFUND_NOT_BOOKED", "needs vouchers"),
     ("FLOW_NOT_BOOKED", "needs vouchers"),
