@@ -873,6 +873,39 @@ fn a_fee_off_the_stated_rate_is_a_fee_mismatch() {
 }
 
 #[test]
+fn a_configured_rate_applies_to_payments_not_to_refunds_without_a_stated_rate() {
+    let settings = "[[shops]]\nid = \"mini\"\nplatform = \"wechat\"\naliases = [\"小程序店\"]\npayment_fee_rate = \"1%\"\n";
+    let mut pay = wx_payment("4200001", "ORD1", "59.00", "0.59");
+    pay.rate = None;
+    let mut refund = payment(
+        WX,
+        "4200001",
+        "ORD1",
+        PaymentKind::Refund,
+        yuan("59.00"),
+        "2026-10-04 10:00:00",
+    );
+    refund.out_refund_no = Some("RF1".into());
+    let o = run_with(
+        settings,
+        vec![
+            wx_order("WX1", "ORD1", "59.00"),
+            Record::Payment(pay.clone()),
+            Record::Payment(refund),
+        ],
+    );
+    assert!(found(&o, "FEE_MISMATCH").is_empty(), "{:#?}", o.findings);
+    pay.fee = yuan("0.35");
+    let o = run_with(
+        settings,
+        vec![wx_order("WX1", "ORD1", "59.00"), Record::Payment(pay)],
+    );
+    let m = found(&o, "FEE_MISMATCH");
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(59), Some(35)));
+}
+
+#[test]
 fn fund_flow_fees_are_checked_against_the_configured_rate() {
     let settings = r#"
 [[shops]]
@@ -1033,7 +1066,11 @@ fn jd_arrival(txn: &str, reference: &str, amount: &str) -> Record {
 #[test]
 fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     let reference = "202610130000011332600000001";
+    // The JD order is paid through the statement: its fund rows name only the statement's
+    // 商户订单号, and arrive net of commission.
+    let jd_order = Record::Order(order(Platform::Jd, "300000000000001", yuan("88.00")));
     let ok = run(vec![
+        jd_order.clone(),
         jd_settlement("300000000000001", FlowKind::Income, "88.00", reference),
         jd_settlement("300000000000001", FlowKind::Commission, "-4.40", reference),
         jd_arrival("J1", reference, "83.60"),
@@ -1056,6 +1093,32 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     );
     assert_eq!(m[0].order_no.as_deref(), Some("300000000000001"));
     assert_eq!(m[0].evidence.len(), 3);
+    assert_eq!(money_codes(&bad), vec!["SETTLEMENT_MISMATCH"]);
+    // Settled on the last evening, not yet arrived: a finding with the default window of 0
+    // days, pending with a window of 2.
+    let late = |window: &str| {
+        let mut s = settlement(
+            Platform::Jd,
+            "300000000000001",
+            FlowKind::Income,
+            yuan("88.00"),
+            "2026-10-31 20:00:00",
+        );
+        s.payment_ref = Some(reference.into());
+        run_with(
+            window,
+            vec![
+                jd_order.clone(),
+                Record::Settlement(s),
+                jd_arrival("J0", "other-statement", "1.00"),
+            ],
+        )
+    };
+    assert_eq!(found(&late(""), "SETTLEMENT_MISMATCH").len(), 1);
+    let waiting = late("[checks.SETTLEMENT_MISMATCH]\nwindow_days = 2\n");
+    assert!(found(&waiting, "SETTLEMENT_MISMATCH").is_empty());
+    assert_eq!(waiting.pending.len(), 1);
+    assert_eq!(waiting.pending[0].due, "2026-11-02T20:00:00");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1332,4 +1395,76 @@ proptest! {
             prop_assert!(keys[..f].iter().all(|k| *k != keys[i]));
         }
     }
+}
+
+#[test]
+fn income_released_next_month_closes_a_carried_payment() {
+    let mut late = order(TB, TID, yuan("59.00"));
+    late.finished_at = Some(at("2026-10-25 10:00:00"));
+    let oct = reconcile(
+        &data_in(
+            "2026-10.csv",
+            vec![
+                Record::Order(late),
+                tb_order(TID2, "10.00"),
+                f(income("T2", TID2, "10.00", "2026-10-08 10:00:05")),
+            ],
+        ),
+        &Settings::default(),
+        october(),
+    );
+    assert_eq!(oct.pending.len(), 1);
+    let november = Period::parse("2026-11").unwrap();
+    let other = || {
+        let mut o = order(TB, "4012345678900000001", yuan("5.00"));
+        o.finished_at = Some(at("2026-11-03 10:00:00"));
+        Record::Order(o)
+    };
+    // The income arrives on 3 November: no orphan, no missing payment, nothing pending.
+    let nov = reconcile_carried(
+        &data_in(
+            "2026-11.csv",
+            vec![
+                other(),
+                f(income(
+                    "T7",
+                    "4012345678900000001",
+                    "5.00",
+                    "2026-11-03 10:00:01",
+                )),
+                f(income("T8", TID, "59.00", "2026-11-03 10:00:02")),
+            ],
+        ),
+        &Settings::default(),
+        november,
+        &oct.carry_out,
+    );
+    assert!(nov.findings.is_empty(), "{:#?}", nov.findings);
+    assert!(nov.pending.is_empty());
+    // It never arrives: after the window the carried order is missing its payment.
+    let nov = reconcile_carried(
+        &data_in(
+            "2026-11.csv",
+            vec![
+                other(),
+                f(income(
+                    "T7",
+                    "4012345678900000001",
+                    "5.00",
+                    "2026-11-03 10:00:01",
+                )),
+            ],
+        ),
+        &Settings::default(),
+        november,
+        &oct.carry_out,
+    );
+    assert_eq!(
+        money_codes(&nov),
+        vec!["PAYMENT_MISSING"],
+        "{:#?}",
+        nov.findings
+    );
+    assert_eq!(nov.findings[0].order_no.as_deref(), Some(TID));
+    assert!(nov.pending.is_empty());
 }

@@ -323,10 +323,23 @@ impl<'a> OrderRef<'a> {
     }
 }
 
+/// Whether a settlement statement covers an order, and whether money arrived for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Settled {
+    No,
+    Unpaid,
+    Paid,
+}
+
 /// One shop's money, prepared for the checks.
 pub struct Money<'a> {
     /// Fund-flow rows, deduplicated, in source order.
     pub flows: Vec<&'a FundFlowRow>,
+    /// Settlement rows in source order, their matching to the fund flow, and per order
+    /// whether a settlement statement covers it (its money is then SETTLEMENT_MISMATCH's).
+    settlements: Vec<&'a SettlementRow>,
+    settle: SettlementMatching,
+    settled: Vec<Settled>,
     payments: Vec<&'a PaymentRow>,
     /// Money rows: every fund-flow row (same positions as `flows`), then the payment-bill rows
     /// of providers without a fund flow.
@@ -458,6 +471,50 @@ impl<'a> Money<'a> {
                 payout_row.push(u32::try_from(r).unwrap_or(NONE));
             }
         }
+        // Settlement statements and the fund-flow rows that paid them.
+        let mut settlements: Vec<&SettlementRow> = shop.settlements.clone();
+        settlements.sort_by_key(|s| s.source);
+        let keys: Vec<(Option<&str>, &str)> = settlements
+            .iter()
+            .map(|s| {
+                (
+                    non_empty(s.payment_ref.as_deref()),
+                    normalize_order_no(&s.order_no),
+                )
+            })
+            .collect();
+        let flow_keys: Vec<(Option<&str>, Option<&str>)> = flows
+            .iter()
+            .map(|r| {
+                (
+                    non_empty(r.merchant_ref.as_deref()),
+                    MoneyRow::Flow(r).order_ref(),
+                )
+            })
+            .collect();
+        let settle = matching::match_settlements(&keys, &flow_keys);
+        let mut settled = vec![Settled::No; orders.len()];
+        if !settlements.is_empty() {
+            let mut group_paid = vec![false; settle.groups];
+            for &g in &settle.flow_group {
+                if g != NONE {
+                    group_paid[ix(g)] = true;
+                }
+            }
+            for (i, srow) in settlements.iter().enumerate() {
+                let Some(o) = index.get(normalize_order_no(&srow.order_no)) else {
+                    continue;
+                };
+                let g = settle.settlement_group[i];
+                let paid = g != NONE && group_paid[ix(g)];
+                let slot = &mut settled[ix(o)];
+                *slot = match (*slot, paid) {
+                    (Settled::Paid, _) | (_, true) => Settled::Paid,
+                    _ => Settled::Unpaid,
+                };
+            }
+        }
+
         let tolerance = ctx
             .check("REFUND_AMOUNT_MISMATCH")
             .map_or(1, |e| e.tolerance_fen);
@@ -468,6 +525,9 @@ impl<'a> Money<'a> {
 
         Money {
             flows,
+            settlements,
+            settle,
+            settled,
             payments,
             rows,
             orders,
@@ -524,6 +584,15 @@ impl<'a> Money<'a> {
             if expected.0 <= 0 {
                 continue;
             }
+            match self.settled[o] {
+                // The statement's money is SETTLEMENT_MISMATCH's to check.
+                Settled::Paid => {
+                    ok.add(expected);
+                    continue;
+                }
+                Settled::Unpaid => continue,
+                Settled::No => {}
+            }
             if self.income_rows(oi).next().is_some() {
                 ok.add(expected);
                 continue;
@@ -565,7 +634,9 @@ impl<'a> Money<'a> {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let Some(paid) = order.paid() else { continue };
             let release = self.released[o];
-            if release.is_none() {
+            // Orders paid through a settlement statement receive its net (after commissions
+            // and fees): SETTLEMENT_MISMATCH compares that.
+            if release.is_none() || self.settled[o] != Settled::No {
                 continue;
             }
             let (before, sales) = self.refunds_before(oi, release);
@@ -613,7 +684,9 @@ impl<'a> Money<'a> {
             let Some(reference) = row.order_ref() else {
                 continue;
             };
-            if self.row_order[r] != NONE {
+            // A row that pays a settlement statement is accounted for by it.
+            let settles = self.settle.flow_group.get(r).is_some_and(|&g| g != NONE);
+            if self.row_order[r] != NONE || settles {
                 ok.add(row.amount());
                 continue;
             }
@@ -1115,9 +1188,13 @@ impl<'a> Money<'a> {
             if let Some(o) = order_ref(p.out_trade_no.as_deref()).and_then(|k| self.index.get(k)) {
                 billed[ix(o)] = true;
             }
-            let Some(rate) = p.rate.or(payment_rate) else {
-                continue;
+            // A refund returns a fee only where the bill says at which rate (WeChat); a
+            // configured rate says nothing about refunds.
+            let rate = match p.kind {
+                PaymentKind::Refund => p.rate,
+                _ => p.rate.or(payment_rate),
             };
+            let Some(rate) = rate else { continue };
             let base = match p.kind {
                 PaymentKind::Payment => p.settled,
                 PaymentKind::Refund => -p.refund.abs(),
@@ -1233,28 +1310,8 @@ impl<'a> Money<'a> {
     // Settlements
 
     fn settlement_mismatch(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
-        let mut settlements: Vec<&SettlementRow> = ctx.shop.settlements.clone();
-        settlements.sort_by_key(|s| s.source);
-        let keys: Vec<(Option<&str>, &str)> = settlements
-            .iter()
-            .map(|s| {
-                (
-                    non_empty(s.payment_ref.as_deref()),
-                    normalize_order_no(&s.order_no),
-                )
-            })
-            .collect();
-        let flow_keys: Vec<(Option<&str>, Option<&str>)> = self
-            .flows
-            .iter()
-            .map(|r| {
-                (
-                    non_empty(r.merchant_ref.as_deref()),
-                    MoneyRow::Flow(r).order_ref(),
-                )
-            })
-            .collect();
-        let m: SettlementMatching = matching::match_settlements(&keys, &flow_keys);
+        let settlements = &self.settlements;
+        let m = &self.settle;
         let rows_of = Groups::build(&m.settlement_group, m.groups);
         let flows_of = Groups::build(&m.flow_group, m.groups);
         for g in 0..m.groups {
