@@ -269,7 +269,9 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
     deal
 }
 
-fn after_number(
+/// The number an after-sale of `kind` gets in `shop`: Taobao 退款编号 for Tmall refunds,
+/// the ERP's own number for the rest.
+pub fn after_number(
     shop: Shop,
     nums: &mut Numbers,
     clock: &Clock,
@@ -416,15 +418,4 @@ fn after_sale(deal: &Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Clock) -> 
     }
     a.no = after_number(deal.shop, nums, clock, a.applied, kind);
     Some(a)
-}
-
-/// The number an after-sale of `kind` gets in `shop`.
-pub fn number_for(
-    shop: Shop,
-    nums: &mut Numbers,
-    clock: &Clock,
-    at: Secs,
-    kind: AfterSaleKind,
-) -> String {
-    after_number(shop, nums, clock, at, kind)
 }

@@ -16,7 +16,7 @@
 //! exchanges and reships (Taobao's 退款报表 holds its refunds).
 //!
 //! Rules the clean part follows, so that it produces no finding (the planted part breaks
-//! exactly one of them per problem; see [`plant`]):
+//! exactly one of them per problem; see `plant.rs`):
 //! - Tmall, Pinduoduo and Douyin release 实付 + platform-funded discount at 确认收货;
 //!   commission and fees are the shop's rate × the released amount, rounded half away from
 //!   zero (Douyin: 免佣, its 结算账单 states what arrives). A refund completed before the
@@ -32,9 +32,13 @@
 //! - Discounts stay within 35 % of the goods; the ERP's order status always follows the
 //!   platform's.
 //!
-//! Line numbers: every file holds one record per physical line, in time order, after a fixed
-//! preamble ([`FILES`]: `first_line` is the line of the first record). The file writers follow
-//! the same layout; `Scenario::dataset` cites these lines as evidence.
+//! Line numbers: every file holds one record per physical line (per sheet row for workbooks),
+//! in time order, after a fixed preamble ([`FILES`]: `first_line` is the line of the first
+//! record). The file writers' default shapes follow the same layout; `Scenario::dataset`
+//! cites these lines as evidence.
+//!
+//! An UNCONFIRMED fact chosen here: a WeChat 资金账单 退款 row's 收支金额 is the refund itself
+//! (the returned fee named in its memo), not the refund net of that fee (formats.md §2.3).
 
 mod deal;
 mod emit;

@@ -97,7 +97,7 @@ fn base(c: &mut Ctx<'_>, shop: Shop, qty: Option<i64>) -> Deal {
 
 fn after(c: &mut Ctx<'_>, d: &Deal, kind: AfterSaleKind, applied: Secs) -> After {
     After {
-        no: deal::number_for(d.shop, c.nums, c.clock, applied, kind),
+        no: deal::after_number(d.shop, c.nums, c.clock, applied, kind),
         kind,
         on_sale: false,
         line: 0,
@@ -267,7 +267,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             let (rate, what) = match shop {
                 Tmall => (RatePpm(60_000), "天猫佣金按 6% 扣取（约定 5%）"),
                 Pdd => (RatePpm(10_000), "技术服务费按 1% 扣取（约定 0.6%）"),
-                // The mini-program (never planted in Douyin: the shop pays no fees).
+                // The mini-program; never planted in the Douyin shop, which pays no fees.
                 Wechat | Douyin => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
             };
             emit::platform_order(c, &d);
