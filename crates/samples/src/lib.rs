@@ -6,4 +6,5 @@
 
 pub mod build;
 pub mod bytes;
+pub mod demo;
 pub mod write;

@@ -1,0 +1,983 @@
+//! Turns deals into the records each file holds, as its importer will read them.
+
+use duizhang_core::*;
+
+use super::deal::{After, Deal};
+use super::ids::{Clock, HOUR, MINUTE, Numbers, Secs};
+use super::rng::Rng;
+use super::{FileSlot, Shop};
+
+/// Accounts and names of the demo seller.
+pub const ALIPAY_ACCOUNT: &str = "20880000000000000156";
+pub const WECHAT_MCH: &str = "1900000109";
+pub const TMALL_NAME: &str = "禾木家居天猫旗舰店";
+pub const TMALL_ERP: &str = "天猫旗舰店";
+pub const PDD_NAME: &str = "禾木家居拼多多店";
+pub const PDD_ERP: &str = "拼多多店";
+pub const WECHAT_NAME: &str = "禾木家居微信小程序商城";
+pub const WECHAT_ERP: &str = "小程序商城";
+pub const DOUYIN_NAME: &str = "禾木家居抖音小店";
+pub const DOUYIN_ERP: &str = "抖音小店";
+/// Douyin's 动账账户 / 结算账户 for the shop's money.
+pub const DOUYIN_ACCOUNT: &str = "聚合账户";
+
+/// Rates the seller pays (also written into the settings).
+pub const TMALL_COMMISSION: RatePpm = RatePpm(50_000);
+pub const TMALL_CREDIT_FEE: RatePpm = RatePpm(10_000);
+pub const PDD_SERVICE_FEE: RatePpm = RatePpm(6_000);
+pub const WECHAT_FEE: RatePpm = RatePpm(6_000);
+
+/// Records per file slot, each with the moment that orders it in its file.
+pub struct Out {
+    pub files: Vec<Vec<Record>>,
+    pub times: Vec<Vec<Secs>>,
+    /// Withdrawal rows whose balance is off by the amount (BALANCE_BREAK), by 账务流水号.
+    pub breaks: Vec<(String, Fen)>,
+}
+
+impl Out {
+    /// Room for about `orders` orders, so that large scenarios do not grow by copying.
+    pub fn new(orders: usize) -> Out {
+        // Records per order in each file, from the clean mix (see `super::FILES`).
+        const PER_100_ORDERS: [usize; FileSlot::COUNT] = [
+            90, 52, 75, 7, 23, 44, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11,
+        ];
+        let cap = |per: usize| orders / 100 * per + 64;
+        Out {
+            files: PER_100_ORDERS
+                .iter()
+                .map(|p| Vec::with_capacity(cap(*p)))
+                .collect(),
+            times: PER_100_ORDERS
+                .iter()
+                .map(|p| Vec::with_capacity(cap(*p)))
+                .collect(),
+            breaks: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, slot: FileSlot, at: Secs, record: Record) {
+        self.files[slot.index()].push(record);
+        self.times[slot.index()].push(at);
+    }
+}
+
+/// A placeholder source; the real file and line are set once each file is sorted.
+pub fn here() -> SourceRef {
+    SourceRef {
+        file: FileId(0),
+        line: 0,
+    }
+}
+
+fn text(s: &str) -> Text {
+    Text::from(s)
+}
+
+/// Text that needs no allocation (titles, statuses, fixed labels).
+fn fixed(s: &'static str) -> Text {
+    Text::const_new(s)
+}
+
+/// Everything the emitters need besides the deal.
+pub struct Ctx<'a> {
+    pub clock: &'a Clock,
+    pub nums: &'a mut Numbers,
+    pub rng: &'a mut Rng,
+    pub out: &'a mut Out,
+}
+
+impl Ctx<'_> {
+    pub fn at(&self, s: Secs) -> BeijingTime {
+        self.clock.at(s)
+    }
+}
+
+pub fn erp_shop(shop: Shop) -> &'static str {
+    match shop {
+        Shop::Tmall => TMALL_ERP,
+        Shop::Pdd => PDD_ERP,
+        Shop::Wechat => WECHAT_ERP,
+        Shop::Douyin => DOUYIN_ERP,
+    }
+}
+
+fn platform(shop: Shop) -> Platform {
+    match shop {
+        Shop::Tmall => Platform::Tmall,
+        Shop::Pdd => Platform::Pdd,
+        Shop::Wechat => Platform::Wechat,
+        Shop::Douyin => Platform::Douyin,
+    }
+}
+
+/// The platform's own order records (the mini-program has none: its orders are the ERP's).
+pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
+    let paid_at = c.at(d.paid_at);
+    match d.shop {
+        Shop::Tmall => {
+            let (status, status_text) = match d.status {
+                OrderStatus::Finished => (OrderStatus::Finished, "交易成功"),
+                OrderStatus::Shipped => (OrderStatus::Shipped, "卖家已发货，等待买家确认"),
+                OrderStatus::Refunded => (OrderStatus::Refunded, "交易关闭"),
+                _ => (OrderStatus::Paid, "买家已付款，等待卖家发货"),
+            };
+            let order = Order {
+                platform: Platform::Taobao,
+                shop: Some(fixed(TMALL_NAME)),
+                order_no: text(&d.no),
+                status,
+                status_text: fixed(status_text),
+                created_at: Some(c.at(d.paid_at - 2 * MINUTE)),
+                paid_at: Some(paid_at),
+                shipped_at: None,
+                finished_at: d.finished.map(|f| c.at(f)),
+                goods: Some(d.goods),
+                postage: Some(d.postage),
+                seller_discount: None,
+                platform_discount: None,
+                other_discount: None,
+                paid: Some(d.paid),
+                seller_receivable: None,
+                refunded: None,
+                payment_no: Some(text(&d.pay_no)),
+                lines: Vec::new(),
+                source: here(),
+            };
+            c.out
+                .push(FileSlot::TaobaoOrders, d.paid_at, Record::Order(order));
+            // The item file cannot tell a refunded 交易关闭 from a cancelled one.
+            let item_status = if status == OrderStatus::Refunded {
+                OrderStatus::Unknown
+            } else {
+                status
+            };
+            for l in &d.lines {
+                let item = Order {
+                    platform: Platform::Taobao,
+                    shop: None,
+                    order_no: text(&d.no),
+                    status: item_status,
+                    status_text: fixed(status_text),
+                    created_at: None,
+                    paid_at: None,
+                    shipped_at: None,
+                    finished_at: None,
+                    goods: None,
+                    postage: None,
+                    seller_discount: None,
+                    platform_discount: None,
+                    other_discount: None,
+                    paid: None,
+                    seller_receivable: None,
+                    refunded: None,
+                    payment_no: None,
+                    lines: vec![OrderLine {
+                        sub_order_no: None,
+                        sku: Some(fixed(l.product.sku)),
+                        title: Some(fixed(l.product.title)),
+                        quantity: l.qty,
+                        unit_price: Some(l.product.price),
+                        goods: Some(l.goods),
+                        discount: None,
+                        paid: None,
+                        source: here(),
+                    }],
+                    source: here(),
+                };
+                c.out
+                    .push(FileSlot::TaobaoItems, d.paid_at, Record::Order(item));
+            }
+        }
+        Shop::Pdd => {
+            let (status, status_text) = match d.status {
+                OrderStatus::Finished => (OrderStatus::Finished, "已收货"),
+                OrderStatus::Shipped => (OrderStatus::Shipped, "已发货，待收货"),
+                OrderStatus::Refunded => (OrderStatus::Refunded, "已取消"),
+                _ => (OrderStatus::Paid, "待发货"),
+            };
+            let l = &d.lines[0];
+            let order = Order {
+                platform: Platform::Pdd,
+                shop: None,
+                order_no: text(&d.no),
+                status,
+                status_text: fixed(status_text),
+                created_at: None,
+                paid_at: Some(paid_at),
+                shipped_at: d.shipped.map(|s| c.at(s)),
+                finished_at: d.finished.map(|f| c.at(f)),
+                goods: Some(d.goods),
+                postage: Some(d.postage),
+                seller_discount: Some(d.seller_discount),
+                platform_discount: Some(d.platform_discount),
+                other_discount: None,
+                paid: Some(d.paid),
+                seller_receivable: Some(d.income()),
+                refunded: None,
+                payment_no: None,
+                lines: vec![OrderLine {
+                    sub_order_no: None,
+                    sku: Some(fixed(l.product.sku)),
+                    title: Some(fixed(l.product.title)),
+                    quantity: l.qty,
+                    unit_price: None,
+                    goods: Some(l.goods),
+                    discount: Some(l.discount),
+                    paid: Some(l.paid),
+                    source: here(),
+                }],
+                source: here(),
+            };
+            c.out
+                .push(FileSlot::PddOrders, d.paid_at, Record::Order(order));
+        }
+        Shop::Douyin => {
+            let (status, status_text) = match d.status {
+                OrderStatus::Finished => (OrderStatus::Finished, "已完成"),
+                OrderStatus::Shipped => (OrderStatus::Shipped, "已发货"),
+                _ => (OrderStatus::Paid, "待发货"),
+            };
+            let l = &d.lines[0];
+            let order = Order {
+                platform: Platform::Douyin,
+                shop: None,
+                order_no: text(&d.no),
+                status,
+                status_text: fixed(status_text),
+                // The export's columns (formats.md §6.1) have neither 支付完成时间 nor 商品金额.
+                created_at: Some(c.at(d.paid_at - MINUTE)),
+                paid_at: None,
+                shipped_at: d.shipped.map(|s| c.at(s)),
+                finished_at: d.finished.map(|f| c.at(f)),
+                goods: None,
+                postage: Some(d.postage),
+                seller_discount: Some(d.seller_discount),
+                platform_discount: Some(d.platform_discount),
+                other_discount: Some(Fen::ZERO),
+                paid: Some(d.paid),
+                seller_receivable: None,
+                refunded: None,
+                payment_no: None,
+                lines: vec![OrderLine {
+                    // One goods line: the 子订单编号 is the order's own number.
+                    sub_order_no: Some(text(&d.no)),
+                    sku: Some(fixed(l.product.sku)),
+                    title: Some(fixed(l.product.title)),
+                    quantity: l.qty,
+                    unit_price: None,
+                    goods: None,
+                    discount: Some(l.discount),
+                    paid: Some(l.paid),
+                    source: here(),
+                }],
+                source: here(),
+            };
+            c.out
+                .push(FileSlot::DouyinOrders, d.paid_at, Record::Order(order));
+        }
+        Shop::Wechat => {}
+    }
+}
+
+/// The ERP's view of the order; `status` overrides what the platform's status implies.
+pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs)>) {
+    let (status, updated) = status.unwrap_or(match d.status {
+        OrderStatus::Finished => (ErpOrderStatus::Completed, d.finished.unwrap_or(d.paid_at)),
+        OrderStatus::Shipped => (ErpOrderStatus::Shipped, d.shipped.unwrap_or(d.paid_at)),
+        OrderStatus::Refunded => (
+            ErpOrderStatus::Refunded,
+            d.after.as_ref().and_then(|a| a.done).unwrap_or(d.paid_at),
+        ),
+        _ => (ErpOrderStatus::WaitingShipment, d.paid_at + 2 * MINUTE),
+    });
+    let wechat = d.shop == Shop::Wechat;
+    let money = |v: duizhang_core::Fen| wechat.then_some(v);
+    let order = ErpOrder {
+        shop: fixed(erp_shop(d.shop)),
+        platform: platform(d.shop),
+        order_no: text(&d.no),
+        erp_no: Some(text(&d.erp_no)),
+        status,
+        updated_at: c.at(updated),
+        paid_at: wechat.then(|| c.at(d.paid_at)),
+        goods: money(d.goods),
+        postage: money(d.postage),
+        discount: money(d.seller_discount + d.platform_discount),
+        paid: money(d.paid),
+        payment_method: wechat.then(|| fixed("微信支付")),
+        payment_no: wechat.then(|| text(&d.no)),
+        source: here(),
+    };
+    c.out
+        .push(FileSlot::ErpOrders, d.paid_at, Record::ErpOrder(order));
+}
+
+/// One shipment line.
+pub fn shipment(
+    c: &mut Ctx<'_>,
+    d: &Deal,
+    sku: &'static str,
+    qty: i64,
+    at: Secs,
+    kind: ShipmentKind,
+    refund_no: Option<&str>,
+) {
+    let pick = c.rng.below(4);
+    let (carrier, waybill) = c.nums.waybill(pick);
+    let s = Shipment {
+        shop: fixed(erp_shop(d.shop)),
+        order_no: text(&d.no),
+        sub_order_no: None,
+        sku: fixed(sku),
+        quantity: qty,
+        shipped_at: c.at(at),
+        carrier: Some(fixed(carrier)),
+        waybill: Some(text(&waybill)),
+        kind,
+        refund_no: refund_no.map(text),
+        source: here(),
+    };
+    c.out.push(FileSlot::ErpShipments, at, Record::Shipment(s));
+}
+
+/// The normal shipment of every line, when the order was shipped.
+pub fn shipments(c: &mut Ctx<'_>, d: &Deal) {
+    if let Some(at) = d.shipped {
+        for l in &d.lines {
+            shipment(c, d, l.product.sku, l.qty, at, ShipmentKind::Normal, None);
+        }
+    }
+}
+
+/// The after-sale record: Taobao's 退款报表 for Tmall refunds, the ERP for everything else.
+pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
+    let sku = d.lines[a.line].product.sku;
+    let refunded = if a.status == AfterSaleStatus::Completed {
+        a.refund
+    } else {
+        Fen::ZERO
+    };
+    let taobao = d.shop == Shop::Tmall
+        && matches!(
+            a.kind,
+            AfterSaleKind::RefundOnly | AfterSaleKind::ReturnAndRefund
+        );
+    let record = if taobao {
+        let status_text = match a.status {
+            AfterSaleStatus::Completed => "退款成功",
+            AfterSaleStatus::Closed => "退款关闭",
+            AfterSaleStatus::PendingReview => "买家已经申请退款，等待卖家同意",
+            AfterSaleStatus::WaitingReturn => "卖家已经同意退款，等待买家退货",
+            _ => "买家已经退货，等待卖家确认收货",
+        };
+        let status = match a.status {
+            AfterSaleStatus::Approved => AfterSaleStatus::WaitingReceive,
+            s => s,
+        };
+        AfterSale {
+            platform: Platform::Taobao,
+            shop: None,
+            order_no: text(&d.no),
+            refund_no: text(&a.no),
+            kind: a.kind,
+            phase: Some(if a.on_sale {
+                AfterSalePhase::OnSale
+            } else {
+                AfterSalePhase::AfterSale
+            }),
+            status,
+            status_text: fixed(status_text),
+            paid: Some(if a.on_sale {
+                d.paid
+            } else {
+                d.lines[a.line].paid
+            }),
+            requested: Some(a.refund),
+            refunded,
+            applied_at: Some(c.at(a.applied)),
+            completed_at: (status == AfterSaleStatus::Completed)
+                .then(|| a.done.map(|t| c.at(t)))
+                .flatten(),
+            reason: Some(fixed(a.reason)),
+            payment_no: Some(text(&d.pay_no)),
+            lines: vec![AfterSaleLine {
+                sub_order_no: None,
+                sku: Some(fixed(sku)),
+                quantity: None,
+                refund: None,
+                source: here(),
+            }],
+            source: here(),
+        }
+    } else {
+        // In the ERP an after-sale whose goods are back waits for its refund (待退款).
+        let status = match a.status {
+            AfterSaleStatus::WaitingReceive if a.received.is_some() => AfterSaleStatus::Approved,
+            s => s,
+        };
+        AfterSale {
+            platform: platform(d.shop),
+            shop: Some(fixed(erp_shop(d.shop))),
+            order_no: text(&d.no),
+            refund_no: text(&a.no),
+            kind: a.kind,
+            phase: None,
+            status,
+            status_text: fixed(status.zh()),
+            paid: None,
+            requested: Some(a.refund),
+            refunded,
+            applied_at: Some(c.at(a.applied)),
+            completed_at: a.done.map(|t| c.at(t)),
+            reason: Some(fixed(a.reason)),
+            payment_no: None,
+            lines: vec![AfterSaleLine {
+                sub_order_no: None,
+                sku: Some(fixed(sku)),
+                quantity: Some(a.qty),
+                // The generic ERP format states amounts per row.
+                refund: Some(refunded),
+                source: here(),
+            }],
+            source: here(),
+        }
+    };
+    let slot = if taobao {
+        FileSlot::TaobaoRefunds
+    } else {
+        FileSlot::ErpAfterSales
+    };
+    c.out.push(slot, a.applied, Record::AfterSale(record));
+}
+
+pub fn receipt(c: &mut Ctx<'_>, d: &Deal, a: &After, sku: &'static str, qty: i64, at: Secs) {
+    let quality = if c.rng.chance(15) {
+        QualityResult::Defective
+    } else {
+        QualityResult::Good
+    };
+    let r = ReturnReceipt {
+        shop: fixed(erp_shop(d.shop)),
+        order_no: text(&d.no),
+        refund_no: text(&a.no),
+        sku: fixed(sku),
+        quantity: qty,
+        received_at: c.at(at),
+        quality: Some(quality),
+        source: here(),
+    };
+    c.out
+        .push(FileSlot::ErpReceipts, at, Record::ReturnReceipt(r));
+}
+
+pub fn complaint(c: &mut Ctx<'_>, d: &Deal, at: Secs) {
+    let (kind, reason) = *c.rng.pick(&[
+        (ComplaintKind::Complaint, "物流太慢"),
+        (ComplaintKind::Complaint, "客服回复不及时"),
+        (ComplaintKind::Inquiry, "询问发货时间"),
+        (ComplaintKind::Inquiry, "咨询尺寸"),
+        (ComplaintKind::Other, "修改收货地址"),
+    ]);
+    let ticket = c.nums.ticket(c.clock, at);
+    let r = Complaint {
+        shop: fixed(erp_shop(d.shop)),
+        order_no: Some(text(&d.no)),
+        ticket_no: text(&ticket),
+        kind,
+        created_at: c.at(at),
+        reason: Some(fixed(reason)),
+        source: here(),
+    };
+    c.out
+        .push(FileSlot::ErpComplaints, at, Record::Complaint(r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money
+
+/// An Alipay 账务明细 row; returns its 账务流水号.
+#[allow(clippy::too_many_arguments)]
+pub fn alipay_row(
+    c: &mut Ctx<'_>,
+    at: Secs,
+    biz: &str,
+    order: Option<&str>,
+    kind: FlowKind,
+    kind_text: &'static str,
+    amount: Fen,
+    counterparty: &str,
+    memo: Option<String>,
+) -> String {
+    let txn = c.nums.alipay_txn(c.clock, at);
+    let row = FundFlowRow {
+        provider: FundProvider::Alipay,
+        account: Some(fixed(ALIPAY_ACCOUNT)),
+        txn_no: text(&txn),
+        business_no: Some(text(biz)),
+        order_no: order.map(text),
+        merchant_ref: order.map(|o| Text::from(format!("T200P{o}"))),
+        refund_no: None,
+        kind,
+        kind_text: fixed(kind_text),
+        amount,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: Some(text(counterparty)),
+        memo: memo.map(Text::from),
+        source: here(),
+    };
+    c.out.push(FileSlot::AlipayFunds, at, Record::FundFlow(row));
+    txn
+}
+
+/// A buyer's masked Alipay name, as 对方账号 shows it.
+fn buyer(rng: &mut Rng) -> String {
+    let name = *rng.pick(&["明", "华", "芳", "伟", "静", "磊", "婷", "强"]);
+    format!(
+        "*{name}(1{:02}****{:04})",
+        rng.range(30, 99),
+        rng.range(0, 9999)
+    )
+}
+
+/// The settlement rows of a Tmall order at its release: 交易付款, 交易分账 (commission) and,
+/// for 花呗 / credit-card payments, 收费. Returns the income row's 账务流水号.
+pub fn tmall_release(
+    c: &mut Ctx<'_>,
+    d: &Deal,
+    at: Secs,
+    income: Fen,
+    commission: RatePpm,
+) -> String {
+    let biz = c.nums.alipay_biz(c.clock, at);
+    let who = buyer(c.rng);
+    let txn = alipay_row(
+        c,
+        at,
+        &biz,
+        Some(&d.no),
+        FlowKind::Income,
+        "交易付款",
+        income,
+        &who,
+        None,
+    );
+    let fee = commission.apply(income);
+    alipay_row(
+        c,
+        at + 1,
+        &biz,
+        Some(&d.no),
+        FlowKind::Commission,
+        "交易分账",
+        -fee,
+        "天猫技术有限公司",
+        Some(format!("天猫佣金（类目：家居日用）{{{}}}扣款", d.no)),
+    );
+    if d.credit_fee {
+        let fee = TMALL_CREDIT_FEE.apply(income);
+        alipay_row(
+            c,
+            at + 2,
+            &biz,
+            Some(&d.no),
+            FlowKind::Fee,
+            "收费",
+            -fee,
+            "支付宝（中国）网络技术有限公司",
+            Some(format!("花呗支付服务费[{}]", d.no)),
+        );
+    }
+    txn
+}
+
+/// A Tmall refund paid out of the Alipay balance (after the release). Returns its 账务流水号.
+pub fn tmall_refund(c: &mut Ctx<'_>, d: &Deal, at: Secs, amount: Fen) -> String {
+    let biz = c.nums.alipay_biz(c.clock, at);
+    let who = buyer(c.rng);
+    alipay_row(
+        c,
+        at,
+        &biz,
+        Some(&d.no),
+        FlowKind::Refund,
+        "交易退款",
+        -amount,
+        &who,
+        Some(format!("售后退款-{}", d.no)),
+    )
+}
+
+/// A withdrawal to the bank; the amount is set from the balance when the file is sorted.
+pub fn alipay_withdrawal(c: &mut Ctx<'_>, at: Secs, biz: &str) -> String {
+    alipay_row(
+        c,
+        at,
+        biz,
+        None,
+        FlowKind::Withdrawal,
+        "提现",
+        Fen::ZERO,
+        "招商银行(尾号6688)",
+        Some("余额提现".to_string()),
+    )
+}
+
+/// A Pinduoduo 货款明细 row; its id is built the way the importer builds it.
+#[allow(clippy::too_many_arguments)]
+pub fn pdd_row(
+    c: &mut Ctx<'_>,
+    at: Secs,
+    order: &str,
+    kind: FlowKind,
+    kind_text: &'static str,
+    code: &str,
+    remark: Option<&str>,
+    desc: &str,
+    amount: Fen,
+) -> String {
+    let stamp: String = c
+        .at(at)
+        .to_string()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let desc = format!("{code}|{desc}");
+    let memo = match remark {
+        Some(r) => format!("{r}；{desc}"),
+        None => desc,
+    };
+    let txn = format!("{order}#{code}#{stamp}#1");
+    let row = FundFlowRow {
+        provider: FundProvider::Pdd,
+        account: None,
+        txn_no: text(&txn),
+        business_no: None,
+        order_no: Some(text(order)),
+        merchant_ref: Some(text(order)),
+        refund_no: None,
+        kind,
+        kind_text: fixed(kind_text),
+        amount,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: None,
+        memo: Some(Text::from(memo)),
+        source: here(),
+    };
+    c.out.push(FileSlot::PddFunds, at, Record::FundFlow(row));
+    txn
+}
+
+pub fn pdd_income(
+    c: &mut Ctx<'_>,
+    order: &str,
+    at: Secs,
+    income: Fen,
+    fee_rate: RatePpm,
+) -> String {
+    let txn = pdd_row(
+        c,
+        at,
+        order,
+        FlowKind::Income,
+        "交易收入",
+        "0010002",
+        None,
+        "交易收入-订单收入",
+        income,
+    );
+    let fee = fee_rate.apply(income);
+    pdd_row(
+        c,
+        at,
+        order,
+        FlowKind::Fee,
+        "技术服务费",
+        "0030002",
+        Some("基础技术服务费"),
+        "技术服务费-基础技术服务费",
+        -fee,
+    );
+    txn
+}
+
+pub fn pdd_refund(c: &mut Ctx<'_>, order: &str, at: Secs, amount: Fen) -> String {
+    pdd_row(
+        c,
+        at,
+        order,
+        FlowKind::Refund,
+        "交易退款",
+        "0020002",
+        None,
+        "交易退款-订单退款",
+        -amount,
+    )
+}
+
+/// The WeChat Pay rows of a payment: the 交易账单 SUCCESS row and the 资金账单 交易 and
+/// 扣除交易手续费 rows.
+pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
+    let pay = PaymentRow {
+        provider: FundProvider::Wechat,
+        account: Some(fixed(WECHAT_MCH)),
+        kind: PaymentKind::Payment,
+        txn_no: text(&d.pay_no),
+        out_trade_no: Some(text(&d.no)),
+        refund_id: None,
+        out_refund_no: None,
+        order_amount: Some(d.paid),
+        settled: d.paid,
+        refund: Fen::ZERO,
+        fee,
+        rate: Some(WECHAT_FEE),
+        status_text: fixed("SUCCESS"),
+        occurred_at: c.at(at),
+        refund_succeeded_at: None,
+        title: Some(fixed(d.lines[0].product.title)),
+        source: here(),
+    };
+    c.out.push(FileSlot::WechatTrade, at, Record::Payment(pay));
+    wechat_flow(
+        c,
+        at + 1,
+        &d.pay_no,
+        Some(&d.no),
+        None,
+        FlowKind::Income,
+        "交易",
+        d.paid,
+        None,
+    );
+    wechat_flow(
+        c,
+        at + 1,
+        &d.pay_no,
+        Some(&d.no),
+        None,
+        FlowKind::Fee,
+        "扣除交易手续费",
+        -fee,
+        None,
+    );
+}
+
+/// A refund through WeChat Pay: the 交易账单 REFUND row (fee returned, negative) and the
+/// 资金账单 退款 row. Whether that row's 收支金额 is the refund or the refund net of the
+/// returned fee is UNCONFIRMED (formats.md §2.3); the demo writes the refund and names the
+/// fee in the memo (`退款总金额…元;含手续费…元`).
+pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen) {
+    let refund_id = c.nums.wx_refund(c.clock, at);
+    let fee = WECHAT_FEE.apply(amount);
+    let row = PaymentRow {
+        provider: FundProvider::Wechat,
+        account: Some(fixed(WECHAT_MCH)),
+        kind: PaymentKind::Refund,
+        txn_no: text(&d.pay_no),
+        out_trade_no: Some(text(&d.no)),
+        refund_id: Some(text(&refund_id)),
+        out_refund_no: Some(text(&a.no)),
+        order_amount: Some(Fen::ZERO),
+        settled: Fen::ZERO,
+        refund: amount,
+        fee: -fee,
+        rate: Some(WECHAT_FEE),
+        // 交易状态 / 退款状态, as the importer keeps them.
+        status_text: fixed("REFUND/SUCCESS"),
+        occurred_at: c.at(at),
+        refund_succeeded_at: None,
+        title: Some(fixed(d.lines[0].product.title)),
+        source: here(),
+    };
+    c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
+    let memo = format!("退款总金额{amount}元;含手续费{fee}元");
+    wechat_flow(
+        c,
+        at + 1,
+        &refund_id,
+        None,
+        Some(&a.no),
+        FlowKind::Refund,
+        "退款",
+        -amount,
+        Some(memo),
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn wechat_flow(
+    c: &mut Ctx<'_>,
+    at: Secs,
+    biz: &str,
+    order: Option<&str>,
+    refund: Option<&str>,
+    kind: FlowKind,
+    kind_text: &'static str,
+    amount: Fen,
+    memo: Option<String>,
+) {
+    let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
+    let row = FundFlowRow {
+        provider: FundProvider::Wechat,
+        account: None,
+        txn_no: text(&txn),
+        business_no: Some(text(biz)),
+        order_no: order.map(text),
+        merchant_ref: order.or(refund).map(text),
+        refund_no: refund.map(text),
+        kind,
+        kind_text: fixed(kind_text),
+        amount,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: None,
+        memo: memo.map(Text::from),
+        source: here(),
+    };
+    c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
+}
+
+/// Money, goods and paperwork of a deal as its shop's files record them. Planted deals pass
+/// through [`super::plant::emit`] instead, which calls the same pieces.
+pub fn clean(c: &mut Ctx<'_>, d: &Deal) {
+    platform_order(c, d);
+    erp_order(c, d, None);
+    shipments(c, d);
+    money(c, d, d.income(), None);
+    if let Some(a) = &d.after {
+        after_sale(c, d, a);
+        goods_of_after_sale(c, d, a);
+        refund_money(c, d, a, a.refund);
+    }
+    if let Some(at) = d.complaint {
+        complaint(c, d, at);
+    }
+}
+
+/// Release or payment rows of the order; `fee_rate` overrides the shop's rate.
+pub fn money(c: &mut Ctx<'_>, d: &Deal, income: Fen, fee_rate: Option<RatePpm>) {
+    match d.shop {
+        Shop::Tmall => {
+            if let Some(at) = d.release {
+                tmall_release(c, d, at, income, fee_rate.unwrap_or(TMALL_COMMISSION));
+            }
+        }
+        Shop::Pdd => {
+            if let Some(at) = d.release {
+                pdd_income(c, &d.no, at, income, fee_rate.unwrap_or(PDD_SERVICE_FEE));
+            }
+        }
+        Shop::Wechat => {
+            let at = d.paid_at + 3 + c.rng.range(0, 20);
+            let fee = fee_rate.unwrap_or(WECHAT_FEE).apply(d.paid);
+            wechat_payment(c, d, at, fee);
+        }
+        Shop::Douyin => {
+            if let Some(at) = d.release {
+                douyin_settlement(c, d, at, income, income);
+            }
+        }
+    }
+}
+
+/// A Douyin order's settlement: the 结算账单 row (`statement`) and the 资金流水 row of the
+/// money that arrived (`arrived`). The shop is exempt from commission (免佣), so both are
+/// the released amount when nothing is wrong.
+pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, arrived: Fen) {
+    let settlement = SettlementRow {
+        platform: Platform::Douyin,
+        order_no: text(&d.no),
+        sub_order_no: Some(text(&d.no)),
+        item: fixed("已结算"),
+        kind: FlowKind::Income,
+        amount: statement,
+        settled_at: Some(c.at(at)),
+        account: Some(fixed(DOUYIN_ACCOUNT)),
+        refund_no: None,
+        payment_ref: None,
+        source: here(),
+    };
+    c.out.push(
+        FileSlot::DouyinSettlements,
+        at,
+        Record::Settlement(settlement),
+    );
+    let txn = c.nums.douyin_txn(c.clock, at);
+    let row = FundFlowRow {
+        provider: FundProvider::Douyin,
+        account: Some(fixed(DOUYIN_ACCOUNT)),
+        txn_no: text(&txn),
+        business_no: None,
+        order_no: Some(text(&d.no)),
+        merchant_ref: Some(text(&d.no)),
+        refund_no: None,
+        kind: FlowKind::Income,
+        kind_text: fixed("货款结算入账"),
+        amount: arrived,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: None,
+        memo: None,
+        source: here(),
+    };
+    c.out.push(FileSlot::DouyinFunds, at, Record::FundFlow(row));
+}
+
+/// Return receipts and replacement shipments of an after-sale.
+pub fn goods_of_after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
+    let sku = d.lines[a.line].product.sku;
+    if let Some(at) = a.received {
+        receipt(c, d, a, sku, a.received_qty, at);
+    }
+    if let Some(at) = a.ship {
+        let kind = if a.kind == AfterSaleKind::Exchange {
+            ShipmentKind::Exchange
+        } else {
+            ShipmentKind::Reship
+        };
+        shipment(c, d, sku, a.qty, at, kind, Some(&a.no));
+    }
+}
+
+/// The refund outflow of a completed refund: from the platform account after the release,
+/// through WeChat Pay for the mini-program; nothing for a refund before the release (the
+/// platform never released that money).
+pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
+    let Some(done) = a.done else {
+        return;
+    };
+    if a.status != AfterSaleStatus::Completed || a.refund.is_zero() {
+        return;
+    }
+    // Paid out within the minute; on the last evening some wait for the next day's batch
+    // (pending: REFUND_UNPAID allows 3 days).
+    let late = done >= c.clock.cut_off - 6 * HOUR && c.rng.chance(50);
+    let at = if late {
+        done + c.rng.range(6 * HOUR, 30 * HOUR)
+    } else {
+        done + c.rng.range(5, MINUTE)
+    };
+    if at >= c.clock.cut_off {
+        return;
+    }
+    match d.shop {
+        Shop::Tmall => {
+            if d.release.is_some_and(|r| r <= done) {
+                tmall_refund(c, d, at, amount);
+            }
+        }
+        Shop::Pdd => {
+            if d.release.is_some_and(|r| r <= done) {
+                pdd_refund(c, &d.no, at, amount);
+            }
+        }
+        Shop::Wechat => {
+            let requested = done - c.rng.range(MINUTE, 5 * MINUTE);
+            wechat_refund(c, d, a, requested, amount);
+        }
+        // The demo's Douyin shop has no after-sales.
+        Shop::Douyin => {}
+    }
+}
