@@ -195,15 +195,12 @@ impl<'a> MoneyRow<'a> {
         }
     }
 
-    /// The refund reference: the row's refund number, or for a refund row its merchant
-    /// reference (WeChat 业务凭证号 = 商户退款单号).
+    /// The refund reference the row names (importers put WeChat's 业务凭证号 of a refund row,
+    /// the 商户退款单号, here). A merchant reference is never taken for one: Alipay's is the
+    /// order's `T200P…`.
     pub fn refund_ref(self) -> Option<&'a str> {
         match self {
-            MoneyRow::Flow(r) => non_empty(r.refund_no.as_deref()).or_else(|| {
-                (r.kind == FlowKind::Refund)
-                    .then(|| non_empty(r.merchant_ref.as_deref()))
-                    .flatten()
-            }),
+            MoneyRow::Flow(r) => non_empty(r.refund_no.as_deref()),
             MoneyRow::Pay(r) => non_empty(r.out_refund_no.as_deref()),
         }
     }
