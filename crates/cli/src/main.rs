@@ -1,6 +1,7 @@
 //! `duizhang`: the command line. Thin: parsing arguments, calling the library crates,
 //! printing. Messages for people are in Chinese; logs (RUST_LOG, stderr) are in English.
 
+mod demo;
 mod inspect;
 mod load;
 mod output;
@@ -74,6 +75,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 生成一个仿真的月度数据（各平台真实格式的文件，埋入各类问题），并对它对账
+    Demo {
+        /// 输出目录（演示文件写在 files/，结果写在 results/）
+        #[arg(long, default_value = "demo-out")]
+        out: PathBuf,
+        /// 订单数（50 至 2000000）
+        #[arg(long, default_value_t = 2000)]
+        orders: usize,
+        /// 随机种子（相同种子生成相同数据）
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// 列出支持的文件格式
     Formats,
 }
@@ -134,6 +147,7 @@ fn main() -> ExitCode {
             carry_in,
         }),
         Command::Init { path, force } => init(&path, force),
+        Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),
         Command::Formats => inspect::formats(),
     };
     match result {

@@ -42,6 +42,7 @@
 
 mod deal;
 mod emit;
+mod files;
 mod ids;
 mod plant;
 mod rng;
@@ -51,6 +52,7 @@ use duizhang_engine::Settings;
 use duizhang_engine::settings::ShopSettings;
 
 use emit::{Ctx, Out};
+pub use files::{render, write_scenario};
 use ids::{Clock, DAY, HOUR, MINUTE, Numbers};
 use rng::Rng;
 
@@ -242,7 +244,7 @@ pub struct PlannedFile {
 }
 
 /// A planted problem, named like the finding it must produce (CHECKS.md identity).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Planted {
     pub code: &'static str,
     pub shop: String,
