@@ -170,13 +170,32 @@ fn init_writes_settings_that_reconcile_accepts_and_refuses_to_overwrite() {
 fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
     let dir = scratch("demo");
     for seed in ["1", "77"] {
-        let out = duizhang(&["demo", "--out", dir.to_str().unwrap(), "--orders", "400", "--seed", seed]);
+        let out = duizhang(&[
+            "demo",
+            "--out",
+            dir.to_str().unwrap(),
+            "--orders",
+            "400",
+            "--seed",
+            seed,
+        ]);
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
         assert!(stdout.contains("漏报 0 个，多报 0 个"), "{stdout}");
-        for f in ["results/findings.jsonl", "results/findings.xlsx", "results/summary.json", "results/carry.json", "planted.json", "duizhang.toml"] {
+        for f in [
+            "results/findings.jsonl",
+            "results/findings.xlsx",
+            "results/summary.json",
+            "results/carry.json",
+            "planted.json",
+            "duizhang.toml",
+        ] {
             assert!(dir.join(f).exists(), "{f} missing");
         }
-        assert!(dir.join("files/20880000000000000156_202610_账务明细.csv").exists() || std::fs::read_dir(dir.join("files")).unwrap().count() == 16);
+        assert!(
+            dir.join("files/20880000000000000156_202610_账务明细.csv")
+                .exists()
+                || std::fs::read_dir(dir.join("files")).unwrap().count() == 16
+        );
     }
 }

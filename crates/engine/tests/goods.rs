@@ -1273,9 +1273,8 @@ fn a_big_shop_in_linear_time() {
     assert_eq!(matched(&out, "STATUS_MISMATCH"), n);
     assert_eq!(
         found(&out, "AFTERSALE_OVERDUE").len(),
-        orders.try_into().unwrap()
+        usize::try_from(orders).unwrap()
     );
-    assert!(elapsed < std::time::Duration::from_secs(120), "{elapsed:?}");
 }
 
 #[test]
