@@ -28,9 +28,18 @@ pub struct LoadedBooks {
     pub describe: String,
 }
 
-/// The 账套 of `path`, or the 小企业会计准则 preset.
-pub fn read_books(path: Option<&Path>) -> anyhow::Result<LoadedBooks> {
-    let rules = Rules::defaults().map_err(|e| anyhow::anyhow!("{}", e.message))?;
+/// The 账套 of `path`, or the 小企业会计准则 preset; the default voucher rules with the
+/// seller's rules file (`rules`) over them.
+pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<LoadedBooks> {
+    let mut defaults = Rules::defaults().map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    if let Some(p) = rules {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("无法读取凭证规则文件 {}", p.display()))?;
+        defaults = defaults
+            .with_overrides(&text)
+            .map_err(|e| anyhow::anyhow!("凭证规则文件 {}：{}", p.display(), e.message))?;
+    }
+    let rules = defaults;
     let Some(path) = path else {
         let books = Books::new(BooksConfig::preset(Standard::Small), rules)
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;

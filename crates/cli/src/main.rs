@@ -69,6 +69,9 @@ enum Command {
         /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设
         #[arg(long)]
         books: Option<PathBuf>,
+        /// 凭证规则文件（TOML）：覆盖内置规则的分类或分录（见 docs/vouchers.md）
+        #[arg(long)]
+        rules: Option<PathBuf>,
         /// 记账系统导出的账簿（通用 Excel 凭证表或用友凭证文本）：账务检查据此核对，而非本次生成的凭证
         #[arg(long)]
         journal: Option<PathBuf>,
@@ -90,6 +93,9 @@ enum Command {
         /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设
         #[arg(long)]
         books: Option<PathBuf>,
+        /// 凭证规则文件（TOML）：覆盖内置规则的分类或分录（见 docs/vouchers.md）
+        #[arg(long)]
+        rules: Option<PathBuf>,
         /// 导出格式，可多次指定或用逗号分隔；默认 excel 与 beancount
         #[arg(long = "format", value_enum, value_delimiter = ',')]
         formats: Vec<vouchers::Format>,
@@ -169,6 +175,7 @@ fn main() -> ExitCode {
             profiles,
             carry_in,
             books,
+            rules,
             journal,
         } => reconcile::run_with_books(
             reconcile::Args {
@@ -180,7 +187,11 @@ fn main() -> ExitCode {
                 profiles,
                 carry_in,
             },
-            reconcile::BooksArgs { books, journal },
+            reconcile::BooksArgs {
+                books,
+                rules,
+                journal,
+            },
         ),
         Command::Vouchers {
             inputs,
@@ -188,6 +199,7 @@ fn main() -> ExitCode {
             out,
             config,
             books,
+            rules,
             formats,
             template,
             profiles,
@@ -199,6 +211,7 @@ fn main() -> ExitCode {
             period,
             config,
             books,
+            rules,
             out,
             formats,
             template,

@@ -32,6 +32,7 @@ pub struct Args {
 #[derive(Default)]
 pub struct BooksArgs {
     pub books: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
     pub journal: Option<PathBuf>,
 }
 
@@ -92,7 +93,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     })?;
     let settings = read_settings(args.config.as_deref())?;
     let carry = read_carry(args.carry_in.as_deref())?;
-    let books = crate::books::read_books(books_args.books.as_deref())?;
+    let books = crate::books::read_books(books_args.books.as_deref(), books_args.rules.as_deref())?;
     let journal = books_args
         .journal
         .as_deref()

@@ -56,6 +56,7 @@ pub struct Args {
     pub period: String,
     pub config: Option<PathBuf>,
     pub books: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
     pub out: PathBuf,
     pub formats: Vec<Format>,
     pub template: Option<PathBuf>,
@@ -70,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
     })?;
     let settings = crate::reconcile::read_settings(args.config.as_deref())?;
-    let loaded = books::read_books(args.books.as_deref())?;
+    let loaded = books::read_books(args.books.as_deref(), args.rules.as_deref())?;
     let mut formats = if args.formats.is_empty() {
         vec![Format::Excel, Format::Beancount]
     } else {

@@ -859,3 +859,54 @@ fn a_seller_template_sets_the_columns_of_the_chanjet_export() {
     assert_eq!(both.status.code(), Some(2));
     assert!(text(&both.stderr).contains("--template 只能配合一种模板格式使用"));
 }
+
+#[test]
+fn a_rules_file_overrides_the_summary_so_the_u8_journal_names_the_row() {
+    let dir = scratch("vouchers_rules");
+    let rules = dir.join("凭证规则.toml");
+    std::fs::write(
+        &rules,
+        r#"
+[events.withdrawal]
+code = "J5"
+class = "withdrawals"
+summary = "{ref} 提现"
+legs = [
+    { side = "debit", account = "fund", amount = "amount" },
+    { side = "credit", account = "bank", amount = "amount" },
+]
+"#,
+    )
+    .unwrap();
+    let rules_arg = s(&rules).to_string();
+    let (_, journal) = generate(&dir, &["--rules", &rules_arg, "--format", "excel,u8"]);
+    let u8 = std::fs::read(dir.join("out/vouchers-u8.txt")).unwrap();
+    let u8 = encoding_rs::GBK.decode(&u8).0.into_owned();
+    let last = journal.last().unwrap();
+    assert_eq!(last.lines[0].summary, "20261031000001 提现");
+    assert!(
+        u8.contains(&format!(
+            "2026-10-31,记,{},1,20261031000001 提现,",
+            last.number
+        )),
+        "{u8}"
+    );
+    // A rules file that does not parse is named.
+    std::fs::write(&rules, "[events.withdrawal]\ncode = 5\n").unwrap();
+    let run = duizhang(&[
+        "vouchers",
+        s(&dir.join("data")),
+        "--period",
+        "2026-10",
+        "--out",
+        s(&dir.join("out")),
+        "--rules",
+        s(&rules),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        text(&run.stderr).contains("凭证规则.toml："),
+        "{}",
+        text(&run.stderr)
+    );
+}
