@@ -1,5 +1,6 @@
 //! `duizhang reconcile`: import → match and check → findings.jsonl, summary.json,
-//! findings.xlsx and carry.json (the pending items for the next period's `--carry-in`).
+//! findings.xlsx and carry.json (the pending items for the next period's `--carry-in`), plus
+//! the period's vouchers (vouchers.xlsx) and the books checks against them or `--journal`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
