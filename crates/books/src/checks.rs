@@ -68,7 +68,13 @@ pub fn refund_not_booked(
     // Refund outflows by refund number, and those naming only an order by order number.
     let mut by_refund: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
     let mut by_order: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
-    for r in data.fund_flows.iter().filter(|r| r.amount.0 < 0) {
+    // Only refund outflows: commissions and fees of the same order are negative too, and must
+    // not stand in for a refund's booking.
+    for r in data
+        .fund_flows
+        .iter()
+        .filter(|r| r.amount.0 < 0 && r.kind == duizhang_core::FlowKind::Refund)
+    {
         match (r.refund_no.as_deref(), r.order_no.as_deref()) {
             (Some(refund), _) => by_refund.entry(refund).or_default().push(r),
             (None, Some(order)) => by_order.entry(order).or_default().push(r),

@@ -2,8 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use duizhang_core::{Dataset, SourceFile};
-use duizhang_import::{ImportedFile, Importer, import_path};
+use std::collections::BTreeMap;
+
+use duizhang_core::{Dataset, FileId, FundProvider, SourceFile};
+use duizhang_engine::file_totals::BrokenTotal;
+use duizhang_import::{ImportedFile, Importer, ProblemCode, import_path};
 
 /// Extensions that are data files; anything else inside a folder (notes, outputs) is ignored.
 const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip"];
@@ -65,4 +68,101 @@ pub fn load(
         })
         .collect();
     (data, files)
+}
+
+/// A run's inputs, imported: the dataset, the per-file reports and the file totals that did
+/// not hold (findings of BALANCE_BREAK for reconcile).
+pub struct Imported {
+    pub data: Dataset,
+    pub files: Vec<ImportedFile>,
+    pub broken: Vec<BrokenTotal>,
+}
+
+/// Expands and imports the inputs with progress. `None` when import errors make the results
+/// untrustworthy: they are printed, naming what (`task`, e.g. 对账) was stopped.
+pub fn import_inputs(
+    inputs: &[PathBuf],
+    profiles: &[PathBuf],
+    task: &str,
+) -> anyhow::Result<Option<Imported>> {
+    let paths = expand_inputs(inputs)?;
+    if paths.is_empty() {
+        anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip）");
+    }
+    let importers = crate::importers(profiles)?;
+    let progress = crate::progress::Files::new(&paths);
+    let (data, files) = load(&paths, &importers, |p| progress.start(p));
+    progress.finish();
+    let (broken, blocking) = triage(&files, &data);
+    if !blocking.is_empty() {
+        eprintln!(
+            "导入时发现 {} 个错误，已停止{task}（结果会不完整）。请修正文件后重试：",
+            blocking.len()
+        );
+        for p in blocking.iter().take(30) {
+            eprintln!("  {p}");
+        }
+        if blocking.len() > 30 {
+            eprintln!(
+                "  ……其余 {} 条可用 duizhang inspect --json 查看",
+                blocking.len() - 30
+            );
+        }
+        return Ok(None);
+    }
+    Ok(Some(Imported {
+        data,
+        files,
+        broken,
+    }))
+}
+
+/// The fund provider behind each file, from the records it produced.
+fn providers(data: &Dataset) -> BTreeMap<FileId, FundProvider> {
+    let mut map = BTreeMap::new();
+    for r in &data.fund_flows {
+        map.entry(r.source.file).or_insert(r.provider);
+    }
+    for r in &data.payments {
+        map.entry(r.source.file).or_insert(r.provider);
+    }
+    map
+}
+
+/// Splits import problems into control totals that did not hold (findings of BALANCE_BREAK)
+/// and everything else, which makes a run's results untrustworthy and stops it.
+fn triage(files: &[ImportedFile], data: &Dataset) -> (Vec<BrokenTotal>, Vec<String>) {
+    let providers = providers(data);
+    let mut broken = Vec::new();
+    let mut blocking = Vec::new();
+    for f in files {
+        for p in f.problems.iter().filter(|p| p.is_error()) {
+            if p.code != ProblemCode::ControlTotal {
+                blocking.push(p.zh());
+            }
+        }
+        for c in f.control.iter().filter(|c| !c.holds()) {
+            match providers.get(&f.id) {
+                Some(&provider) => broken.push(BrokenTotal {
+                    file: f.name.clone(),
+                    provider,
+                    account: f.meta.account.clone(),
+                    label: c.label.clone(),
+                    line: c.line,
+                    stated_count: c.stated_count,
+                    stated: c.stated_amount,
+                    counted: c.counted,
+                    summed: c.summed,
+                }),
+                // A summary file without rows of its own: its difference cannot be owned by a
+                // shop, so it is shown as the import error it is.
+                None => blocking.push(format!(
+                    "文件 {}：文件自带的合计与明细不符：{}",
+                    f.name,
+                    c.describe_zh()
+                )),
+            }
+        }
+    }
+    (broken, blocking)
 }

@@ -1,12 +1,14 @@
 //! `duizhang`: the command line. Thin: parsing arguments, calling the library crates,
 //! printing. Messages for people are in Chinese; logs (RUST_LOG, stderr) are in English.
 
+mod books;
 mod demo;
 mod inspect;
 mod load;
 mod output;
 mod progress;
 mod reconcile;
+mod vouchers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +44,7 @@ enum Command {
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
     },
-    /// 对账：导入文件或文件夹，核对差异，写出 findings.jsonl、summary.json、findings.xlsx
+    /// 对账：导入文件或文件夹，核对差异，写出 findings.jsonl、summary.json、findings.xlsx、vouchers.xlsx
     Reconcile {
         /// 文件或文件夹（文件夹内的 .csv .txt .xlsx .xls .zip 会全部导入）
         #[arg(required = true)]
@@ -65,6 +67,54 @@ enum Command {
         /// 上期的结果目录（或其中的 carry.json）：结转上期在途事项
         #[arg(long)]
         carry_in: Option<PathBuf>,
+        /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设
+        #[arg(long)]
+        books: Option<PathBuf>,
+        /// 凭证规则文件（TOML）：覆盖内置规则的分类或分录（见 docs/vouchers.md）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 记账系统导出的账簿（通用 Excel 凭证表或用友凭证文本）：账务检查据此核对，而非本次生成的凭证
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
+    /// 生成记账凭证：导入文件或文件夹，按账套规则生成、校验，写出记账软件可导入的文件
+    Vouchers {
+        /// 文件或文件夹（同 reconcile）
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// 会计期间，如 2026-10
+        #[arg(long)]
+        period: String,
+        /// 输出目录
+        #[arg(long)]
+        out: PathBuf,
+        /// 设置文件（TOML，见 duizhang init）：店铺与资金账户
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设
+        #[arg(long)]
+        books: Option<PathBuf>,
+        /// 凭证规则文件（TOML）：覆盖内置规则的分类或分录（见 docs/vouchers.md）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 导出格式，可多次指定或用逗号分隔；默认 excel 与 beancount
+        #[arg(long = "format", value_enum, value_delimiter = ',')]
+        formats: Vec<vouchers::Format>,
+        /// 记账软件的导入模板（畅捷通 / 金蝶 KIS：首行列名；金蝶云星空：引入模板）
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
+        #[arg(long = "profile")]
+        profiles: Vec<PathBuf>,
+        /// 金蝶云星空：账簿编码
+        #[arg(long)]
+        kingdee_book: Option<String>,
+        /// 金蝶云星空：核算组织编码
+        #[arg(long)]
+        kingdee_org: Option<String>,
+        /// 金蝶云星空：凭证字编码，写作 凭证字=编码（记=PRE001 已内置），可多次指定
+        #[arg(long = "kingdee-word")]
+        kingdee_words: Vec<String>,
     },
     /// 写出带注释的默认设置文件
     Init {
@@ -137,14 +187,51 @@ fn main() -> ExitCode {
             fail_on,
             profiles,
             carry_in,
-        } => reconcile::run(reconcile::Args {
+            books,
+            rules,
+            journal,
+        } => reconcile::run_with_books(
+            reconcile::Args {
+                inputs,
+                period,
+                config,
+                out,
+                fail_on,
+                profiles,
+                carry_in,
+            },
+            reconcile::BooksArgs {
+                books,
+                rules,
+                journal,
+            },
+        ),
+        Command::Vouchers {
+            inputs,
+            period,
+            out,
+            config,
+            books,
+            rules,
+            formats,
+            template,
+            profiles,
+            kingdee_book,
+            kingdee_org,
+            kingdee_words,
+        } => vouchers::run(vouchers::Args {
             inputs,
             period,
             config,
+            books,
+            rules,
             out,
-            fail_on,
+            formats,
+            template,
             profiles,
-            carry_in,
+            kingdee_book,
+            kingdee_org,
+            kingdee_words,
         }),
         Command::Init { path, force } => init(&path, force),
         Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),

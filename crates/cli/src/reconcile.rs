@@ -1,5 +1,6 @@
 //! `duizhang reconcile`: import → match and check → findings.jsonl, summary.json,
-//! findings.xlsx and carry.json (the pending items for the next period's `--carry-in`).
+//! findings.xlsx and carry.json (the pending items for the next period's `--carry-in`), plus
+//! the period's vouchers (vouchers.xlsx) and the books checks against them or `--journal`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -7,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duizhang_core::{Dataset, Fen, FileId, Finding, FindingSeverity, FundProvider, Period};
+use duizhang_core::{Dataset, Fen, Finding, FindingSeverity, Period};
 use duizhang_engine::carry::CarryIn;
-use duizhang_engine::file_totals::{BrokenTotal, broken_total_findings};
+use duizhang_engine::file_totals::broken_total_findings;
 use duizhang_engine::summary::Summary;
 use duizhang_engine::{Outcome, PendingItem, Settings};
-use duizhang_import::{ImportedFile, ProblemCode};
+use duizhang_import::ImportedFile;
 use serde::Serialize;
 
 use crate::{load, output};
@@ -25,6 +26,15 @@ pub struct Args {
     pub fail_on: Option<FindingSeverity>,
     pub profiles: Vec<PathBuf>,
     pub carry_in: Option<PathBuf>,
+}
+
+/// The books side of a run: the 账套 (the 小企业会计准则 preset when none) and the journal the
+/// books checks read (the generated vouchers when none).
+#[derive(Default)]
+pub struct BooksArgs {
+    pub books: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
+    pub journal: Option<PathBuf>,
 }
 
 pub fn read_settings(path: Option<&Path>) -> anyhow::Result<Settings> {
@@ -53,56 +63,6 @@ fn read_carry(path: Option<&Path>) -> anyhow::Result<CarryIn> {
     serde_json::from_str(&text).with_context(|| format!("上期结转文件 {} 格式不对", file.display()))
 }
 
-/// The fund provider behind each file, from the records it produced.
-fn providers(data: &Dataset) -> BTreeMap<FileId, FundProvider> {
-    let mut map = BTreeMap::new();
-    for r in &data.fund_flows {
-        map.entry(r.source.file).or_insert(r.provider);
-    }
-    for r in &data.payments {
-        map.entry(r.source.file).or_insert(r.provider);
-    }
-    map
-}
-
-/// Splits import problems into control totals that did not hold (findings of BALANCE_BREAK)
-/// and everything else, which makes a run's results untrustworthy and stops it.
-fn triage(files: &[ImportedFile], data: &Dataset) -> (Vec<BrokenTotal>, Vec<String>) {
-    let providers = providers(data);
-    let mut broken = Vec::new();
-    let mut blocking = Vec::new();
-    for f in files {
-        for p in f.problems.iter().filter(|p| p.is_error()) {
-            if p.code != ProblemCode::ControlTotal {
-                blocking.push(p.zh());
-            }
-        }
-        for c in f.control.iter().filter(|c| !c.holds()) {
-            match providers.get(&f.id) {
-                Some(&provider) => broken.push(BrokenTotal {
-                    file: f.name.clone(),
-                    provider,
-                    account: f.meta.account.clone(),
-                    label: c.label.clone(),
-                    line: c.line,
-                    stated_count: c.stated_count,
-                    stated: c.stated_amount,
-                    counted: c.counted,
-                    summed: c.summed,
-                }),
-                // A summary file without rows of its own: its difference cannot be owned by a
-                // shop, so it is shown as the import error it is.
-                None => blocking.push(format!(
-                    "文件 {}：文件自带的合计与明细不符：{}",
-                    f.name,
-                    c.describe_zh()
-                )),
-            }
-        }
-    }
-    (broken, blocking)
-}
-
 /// summary.json: the engine's summary plus the pending list and what was imported.
 #[derive(Serialize)]
 struct RunSummary<'a> {
@@ -122,45 +82,57 @@ struct InputSummary<'a> {
     control_totals_hold: bool,
 }
 
+/// Reconciles with the preset 账套 and the generated vouchers as the journal.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    run_with_books(args, BooksArgs::default())
+}
+
+pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitCode> {
     let period = Period::parse(&args.period).ok_or_else(|| {
         anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
     })?;
     let settings = read_settings(args.config.as_deref())?;
     let carry = read_carry(args.carry_in.as_deref())?;
-    let paths = load::expand_inputs(&args.inputs)?;
-    if paths.is_empty() {
-        anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip）");
-    }
-    let importers = crate::importers(&args.profiles)?;
-    let progress = crate::progress::Files::new(&paths);
-    let (data, files) = load::load(&paths, &importers, |p| progress.start(p));
-    progress.finish();
-    let (broken, blocking) = triage(&files, &data);
-    if !blocking.is_empty() {
-        eprintln!(
-            "导入时发现 {} 个错误，已停止对账（结果会不完整）。请修正文件后重试：",
-            blocking.len()
-        );
-        for p in blocking.iter().take(30) {
-            eprintln!("  {p}");
-        }
-        if blocking.len() > 30 {
-            eprintln!(
-                "  ……其余 {} 条可用 duizhang inspect --json 查看",
-                blocking.len() - 30
-            );
-        }
+    let books = crate::books::read_books(books_args.books.as_deref(), books_args.rules.as_deref())?;
+    let journal = books_args
+        .journal
+        .as_deref()
+        .map(crate::books::read_journal)
+        .transpose()?;
+    let Some(load::Imported {
+        data,
+        files,
+        broken,
+    }) = load::import_inputs(&args.inputs, &args.profiles, "对账")?
+    else {
         return Ok(ExitCode::from(2));
-    }
+    };
     eprintln!("正在匹配与检查……");
     let mut outcome = duizhang_engine::reconcile_carried(&data, &settings, period, &carry);
     outcome
         .findings
         .extend(broken_total_findings(&settings, period, &broken));
+    let generated = crate::books::generate(&books.books, &data, period, &settings)
+        .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
+    crate::books::check_books(
+        &mut outcome,
+        &data,
+        &settings,
+        period,
+        journal.as_deref().unwrap_or(&generated.vouchers),
+    );
     duizhang_engine::sort_findings(&mut outcome.findings);
     write_outputs(&args.out, &outcome, period, &files)?;
+    let voucher_files =
+        crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data)?;
     print_summary(&outcome, &args.out)?;
+    print_books(
+        &books,
+        &generated,
+        &data,
+        journal.as_deref(),
+        &voucher_files,
+    )?;
     let fail = args
         .fail_on
         .is_some_and(|level| outcome.findings.iter().any(|f| f.severity >= level));
@@ -207,6 +179,34 @@ fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut w, value)?;
     w.write_all(b"\n")?;
     w.flush()?;
+    Ok(())
+}
+
+fn print_books(
+    books: &crate::books::LoadedBooks,
+    generated: &duizhang_books::Generated,
+    data: &Dataset,
+    journal: Option<&[duizhang_books::Voucher]>,
+    written: &[String],
+) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut o = stdout.lock();
+    writeln!(o, "{}", books.describe)?;
+    crate::books::print_generated(&mut o, generated, data, 5)?;
+    match journal {
+        Some(j) => writeln!(
+            o,
+            "账务检查（退款/流水未入账、重复入账）依据导入的账簿（{} 张凭证）。",
+            j.len()
+        )?,
+        None => writeln!(
+            o,
+            "账务检查依据本次生成的凭证；用 --journal 可核对记账系统导出的账簿。"
+        )?,
+    }
+    if !written.is_empty() {
+        writeln!(o, "凭证文件：{}", written.join("、"))?;
+    }
     Ok(())
 }
 
