@@ -339,6 +339,9 @@ impl<'a> Ctx<'a> {
     ) -> Option<Fen> {
         match self.books.costs.get(sku) {
             Some(unit) => Some(Fen(unit.0 * qty)),
+            // No cost table at all: cost entries are off for the whole run, which the summary
+            // says once; a note per row would bury the real issues.
+            None if self.books.costs.is_empty() => None,
             None => {
                 self.issues.push(issue(
                     kind,
