@@ -123,8 +123,16 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     );
     duizhang_engine::sort_findings(&mut outcome.findings);
     write_outputs(&args.out, &outcome, period, &files)?;
-    let voucher_files =
-        crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data)?;
+    // The findings are written; a voucher workbook that cannot be written (a month too large
+    // for one Excel sheet, say) is reported, and the run's results stand.
+    let voucher_files = match crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("凭证表未写出：{e:#}。对账结果不受影响；可用 duizhang vouchers --format beancount,u8 导出凭证。");
+            tracing::warn!("vouchers.xlsx not written: {e:#}");
+            Vec::new()
+        }
+    };
     print_summary(&outcome, &args.out)?;
     print_books(
         &books,
