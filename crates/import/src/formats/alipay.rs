@@ -6,7 +6,10 @@ use duizhang_core::{
     normalize_order_no,
 };
 
-use super::{Column, detect_header, detection, digits_in, has_title, signature_of};
+use super::{
+    Column, detect_header, detection, digits_in, income_or_expense, reject_negative_income,
+    signature_of, title_bonus,
+};
 use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
 use crate::registry::{Detection, FileMeta, Importer, Output};
@@ -165,11 +168,7 @@ impl Importer for AlipayFundFlow {
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
         let (index, header, score) = detect_header(rows, FUND_REQUIRED, FUND_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, "支付宝账务明细查询") {
-            5
-        } else {
-            0
-        };
+        let bonus = title_bonus(rows, index, "支付宝账务明细查询");
         detection(format!("{}列", header.len()), index, score + bonus)
     }
 
@@ -248,28 +247,8 @@ fn read_fund_row(
     c.require_complete()?;
     let income = c.fen(Some(cols.income))?.unwrap_or(Fen::ZERO);
     let expense = c.fen(Some(cols.expense))?.unwrap_or(Fen::ZERO);
-    if !income.is_zero() && !expense.is_zero() {
-        return Err(c.problem(
-            cols.expense,
-            crate::ProblemCode::BadAmount,
-            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-            "both income and expense set",
-        ));
-    }
-    if income.0 < 0 {
-        return Err(c.problem(
-            cols.income,
-            crate::ProblemCode::BadAmount,
-            format!("收入金额为负数（{income}）"),
-            "negative income",
-        ));
-    }
-    // 支出 is written negative (`（-元）`); a positive value in that column is still an outflow.
-    let amount = if expense.is_zero() {
-        income
-    } else {
-        -expense.abs()
-    };
+    let amount = income_or_expense(c, cols.expense, income, expense)?;
+    reject_negative_income(c, cols.income, income)?;
     let biz_type = c.req(cols.biz_type)?;
     let memo = c.opt(cols.memo);
     let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""));
@@ -444,11 +423,7 @@ impl Importer for AlipayFundSummary {
             &[&["总金额（元）", "总金额"]],
             0,
         )?;
-        let bonus = if has_title(rows, index, "支付宝账务汇总查询") {
-            5
-        } else {
-            0
-        };
+        let bonus = title_bonus(rows, index, "支付宝账务汇总查询");
         detection("汇总", index, score + bonus)
     }
 
@@ -547,11 +522,7 @@ impl Importer for AlipayTradeBill {
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
         let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, "支付宝业务明细查询") {
-            5
-        } else {
-            0
-        };
+        let bonus = title_bonus(rows, index, "支付宝业务明细查询");
         detection(format!("{}列", header.len()), index, score + bonus)
     }
 
@@ -723,11 +694,7 @@ impl Importer for AlipayTradeSummary {
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
         let optional: &[Column] = &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
         let (index, _, score) = detect_header(rows, TRADE_SUMMARY_REQUIRED, optional, 0)?;
-        let bonus = if has_title(rows, index, "支付宝业务汇总查询") {
-            5
-        } else {
-            0
-        };
+        let bonus = title_bonus(rows, index, "支付宝业务汇总查询");
         detection("汇总", index, score + bonus)
     }
 

@@ -7,8 +7,8 @@ use duizhang_core::{
     SettlementRow,
 };
 
-use super::rows::{OrderGroup, read_rows};
-use super::{Column, detect_header, detection, signature_of};
+use super::rows::{read_grouped_orders, read_rows};
+use super::{Column, detect_header, detection, signature_of, warn_unknown};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
@@ -147,15 +147,7 @@ impl Importer for DouyinOrders {
     ) -> Result<(), Problem> {
         let (_, header) = table.take_header(detection.header_index)?;
         let cols = OrderColumns::resolve(&header, &out.name)?;
-        let mut group = OrderGroup::default();
-        read_rows(table, &header, out, |c, out| {
-            let order = read_order_row(c, &cols, out)?;
-            Ok(group.push(order).map(Record::Order))
-        })?;
-        if let Some(done) = group.finish() {
-            out.emit(Record::Order(done));
-        }
-        Ok(())
+        read_grouped_orders(table, &header, out, |c, out| read_order_row(c, &cols, out))
     }
 }
 
@@ -233,10 +225,7 @@ fn read_order_row(
     };
     if status.is_none() {
         // Read anyway: the amounts are good; a person decides what the status means.
-        out.problem(
-            c.bad_value(cols.status, &status_text, KNOWN_ORDER_STATUSES)
-                .warning(),
-        );
+        warn_unknown(c, out, cols.status, &status_text, KNOWN_ORDER_STATUSES);
     }
     Ok(order)
 }

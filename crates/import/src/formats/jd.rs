@@ -10,10 +10,10 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, known_texts, lookup_text, opt_text, order_no_cell,
-    peek_header, read_rows, signature_of,
+    Column, detect_header, detection, income_or_expense, known_texts, line_goods, lookup_text,
+    opt_text, order_no_cell, peek_header, positive_quantity, read_rows, signature_of, warn_unknown,
 };
-use crate::problem::{Problem, ProblemCode};
+use crate::problem::Problem;
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
 
@@ -152,22 +152,11 @@ fn read_order_row(
 ) -> Result<Record, Problem> {
     let order_no = order_no_cell(c, cols.order_no)?;
     let status_text = c.req(cols.status)?;
-    let quantity = c.req_int(cols.quantity)?;
-    if quantity <= 0 {
-        return Err(c.bad_value(cols.quantity, &quantity.to_string(), &["正整数"]));
-    }
+    let quantity = positive_quantity(c, cols.quantity)?;
     let unit_price = c.fen(cols.price)?;
-    let goods = match unit_price {
-        Some(p) => Some(p.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
-            c.problem(
-                cols.quantity,
-                ProblemCode::BadAmount,
-                "京东价 × 数量 超出可表示的范围",
-                "price × quantity overflows",
-            )
-        })?),
-        None => None,
-    };
+    let goods = unit_price
+        .map(|p| line_goods(c, cols.quantity, "京东价", p, quantity))
+        .transpose()?;
     let source = out.source(c.line());
     let order = Order {
         platform: Platform::Jd,
@@ -203,9 +192,12 @@ fn read_order_row(
     };
     // Last, so a row rejected for another cell is not also warned about.
     let status = lookup_text(ORDER_STATUSES, &status_text).unwrap_or_else(|| {
-        out.problem(
-            c.bad_value(cols.status, &status_text, &known_texts(ORDER_STATUSES))
-                .warning(),
+        warn_unknown(
+            c,
+            out,
+            cols.status,
+            &status_text,
+            &known_texts(ORDER_STATUSES),
         );
         OrderStatus::Unknown
     });
@@ -514,20 +506,7 @@ impl Importer for JdWalletFunds {
         read_rows(table, detection, out, |c, out| {
             let income = c.fen(Some(income_col))?.unwrap_or(Fen::ZERO);
             let expense = c.fen(Some(expense_col))?.unwrap_or(Fen::ZERO);
-            if !income.is_zero() && !expense.is_zero() {
-                return Err(c.problem(
-                    expense_col,
-                    ProblemCode::BadAmount,
-                    format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-                    "both income and expense set",
-                ));
-            }
-            // 支出金额 may be written positive or negative; either way it is an outflow.
-            let amount = if expense.is_zero() {
-                income
-            } else {
-                -expense.abs()
-            };
+            let amount = income_or_expense(c, expense_col, income, expense)?;
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);
             // The sheet has no row id: the id is built from 商户订单号 and the row's line, stable

@@ -12,7 +12,7 @@ mod rows;
 pub mod taobao;
 pub mod wechat;
 
-use duizhang_core::{Record, Text, normalize_order_no};
+use duizhang_core::{Fen, Record, Text, normalize_order_no};
 
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
@@ -82,6 +82,15 @@ pub fn signature_of(required: &[Column]) -> Vec<String> {
         .collect()
 }
 
+/// The detection bonus for a recognised title line above the header.
+pub fn title_bonus(rows: &[Row], header_index: usize, title: &str) -> u32 {
+    if has_title(rows, header_index, title) {
+        5
+    } else {
+        0
+    }
+}
+
 /// True if any peeked row before the header starts with `title` (after `#` and guards).
 pub fn has_title(rows: &[Row], header_index: usize, title: &str) -> bool {
     rows.iter()
@@ -135,6 +144,79 @@ pub fn enum_cell<T: Copy>(c: &Cells<'_>, col: usize, table: &[(&str, T)]) -> Res
     lookup_text(table, &text).ok_or_else(|| c.bad_value(col, &text, &known_texts(table)))
 }
 
+/// Reports an unknown status text as a warning: the row is still read with an unknown status.
+pub fn warn_unknown(c: &Cells<'_>, out: &mut Output<'_>, col: usize, text: &str, known: &[&str]) {
+    out.problem(c.bad_value(col, text, known).warning());
+}
+
+/// A required count of goods that must be positive.
+pub fn positive_quantity(c: &Cells<'_>, col: usize) -> Result<i64, Problem> {
+    let quantity = c.req_int(col)?;
+    if quantity <= 0 {
+        return Err(c.bad_value(col, &quantity.to_string(), &["正整数"]));
+    }
+    Ok(quantity)
+}
+
+/// The goods amount of a line, unit price × quantity; an overflow is reported at `col` with
+/// the price column's name (`price_zh`).
+pub fn line_goods(
+    c: &Cells<'_>,
+    col: usize,
+    price_zh: &str,
+    unit_price: Fen,
+    quantity: i64,
+) -> Result<Fen, Problem> {
+    unit_price.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
+        c.problem(
+            col,
+            ProblemCode::BadAmount,
+            format!("{price_zh} × 数量 超出可表示的范围"),
+            "price × quantity overflows",
+        )
+    })
+}
+
+/// The signed amount of a row with separate 收入 and 支出 columns: at most one may be non-zero,
+/// and 支出 is an outflow whether it is written negative (`（-元）`) or positive.
+pub fn income_or_expense(
+    c: &Cells<'_>,
+    expense_col: usize,
+    income: Fen,
+    expense: Fen,
+) -> Result<Fen, Problem> {
+    if !income.is_zero() && !expense.is_zero() {
+        return Err(c.problem(
+            expense_col,
+            ProblemCode::BadAmount,
+            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
+            "both income and expense set",
+        ));
+    }
+    Ok(if expense.is_zero() {
+        income
+    } else {
+        -expense.abs()
+    })
+}
+
+/// Rejects a negative amount in a 收入 column.
+pub fn reject_negative_income(
+    c: &Cells<'_>,
+    income_col: usize,
+    income: Fen,
+) -> Result<(), Problem> {
+    if income.0 < 0 {
+        return Err(c.problem(
+            income_col,
+            ProblemCode::BadAmount,
+            format!("收入金额为负数（{income}）"),
+            "negative income",
+        ));
+    }
+    Ok(())
+}
+
 /// A required order number, guards (`'`, `="…"`) and prefixes (`T200P`) removed.
 pub fn order_no_cell(c: &Cells<'_>, col: usize) -> Result<Text, Problem> {
     Ok(normalize_order_no(&c.req(col)?).into())
@@ -145,7 +227,7 @@ pub fn opt_text(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
     c.opt(col).map(|s| s.as_ref().into())
 }
 
-/// Reads every data row of a table with `read_row` (blank rows skipped).
+/// Reads every data row of a table with `read_row` (blank rows skipped, short rows rejected).
 pub fn read_rows(
     table: &mut Table,
     detection: &Detection,
@@ -153,18 +235,10 @@ pub fn read_rows(
     mut read_row: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Record, Problem>,
 ) -> Result<(), Problem> {
     let (_, header) = table.take_header(detection.header_index)?;
-    let file = out.name.clone();
-    while let Some(row) = table.next_row()? {
-        if row.is_blank() {
-            continue;
-        }
-        let cells = Cells::new(row, &header, &file);
-        let result = cells
-            .require_complete()
-            .and_then(|()| read_row(&cells, out));
-        out.row(result);
-    }
-    Ok(())
+    rows::read_rows(table, &header, out, |cells, out| {
+        cells.require_complete()?;
+        read_row(cells, out).map(Some)
+    })
 }
 
 /// The header row of a table, without consuming anything.

@@ -8,8 +8,11 @@ use duizhang_core::{
     Record,
 };
 
-use super::rows::{OrderGroup, read_rows};
-use super::{Column, detect_header, detection, has_title, signature_of};
+use super::rows::read_grouped_orders;
+use super::{
+    Column, detect_header, detection, income_or_expense, reject_negative_income, signature_of,
+    title_bonus, warn_unknown,
+};
 use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, FileMeta, Importer, Output};
@@ -129,11 +132,7 @@ impl Importer for PddFundFlow {
 
     fn detect(&self, rows: &[Row]) -> Option<Detection> {
         let (index, header, score) = detect_header(rows, FLOW_REQUIRED, FLOW_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, FLOW_TITLE) {
-            5
-        } else {
-            0
-        };
+        let bonus = title_bonus(rows, index, FLOW_TITLE);
         detection(format!("{}列", header.len()), index, score + bonus)
     }
 
@@ -257,28 +256,8 @@ fn read_flow_row(
     c.require_complete()?;
     let income = c.req_fen(cols.income)?;
     let expense = c.req_fen(cols.expense)?;
-    if !income.is_zero() && !expense.is_zero() {
-        return Err(c.problem(
-            cols.expense,
-            ProblemCode::BadAmount,
-            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-            "both income and expense set",
-        ));
-    }
-    if income.0 < 0 {
-        return Err(c.problem(
-            cols.income,
-            ProblemCode::BadAmount,
-            format!("收入金额为负数（{income}）"),
-            "negative income",
-        ));
-    }
-    // 支出 is written negative (`（-元）`); a positive value there is still an outflow.
-    let amount = if expense.is_zero() {
-        income
-    } else {
-        -expense.abs()
-    };
+    let amount = income_or_expense(c, cols.expense, income, expense)?;
+    reject_negative_income(c, cols.income, income)?;
     let occurred_at = c.req_time(cols.occurred)?;
     let kind_text = c.req(cols.kind)?;
     let order = c.opt(Some(cols.order));
@@ -449,15 +428,7 @@ impl Importer for PddOrders {
     ) -> Result<(), Problem> {
         let (_, header) = table.take_header(detection.header_index)?;
         let cols = OrderColumns::resolve(&header, &out.name)?;
-        let mut group = OrderGroup::default();
-        read_rows(table, &header, out, |c, out| {
-            let order = read_order_row(c, &cols, out)?;
-            Ok(group.push(order).map(Record::Order))
-        })?;
-        if let Some(done) = group.finish() {
-            out.emit(Record::Order(done));
-        }
-        Ok(())
+        read_grouped_orders(table, &header, out, |c, out| read_order_row(c, &cols, out))
     }
 }
 
@@ -520,10 +491,7 @@ fn read_order_row(
     };
     if status.is_none() {
         // Read anyway: the amounts are good; a person decides what the status means.
-        out.problem(
-            c.bad_value(cols.status, &status_text, KNOWN_ORDER_STATUSES)
-                .warning(),
-        );
+        warn_unknown(c, out, cols.status, &status_text, KNOWN_ORDER_STATUSES);
     }
     Ok(order)
 }

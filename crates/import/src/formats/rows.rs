@@ -35,6 +35,25 @@ pub fn read_rows(
     Ok(())
 }
 
+/// Reads an order export that writes one row per goods line: each row is read as an order
+/// with that one line by `read`, and consecutive rows of one order are joined (see [`OrderGroup`]).
+pub fn read_grouped_orders(
+    table: &mut Table,
+    header: &Header,
+    out: &mut Output<'_>,
+    mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Order, Problem>,
+) -> Result<(), Problem> {
+    let mut group = OrderGroup::default();
+    read_rows(table, header, out, |c, out| {
+        let order = read(c, out)?;
+        Ok(group.push(order).map(Record::Order))
+    })?;
+    if let Some(done) = group.finish() {
+        out.emit(Record::Order(done));
+    }
+    Ok(())
+}
+
 /// The order being assembled from consecutive rows.
 #[derive(Default)]
 pub struct OrderGroup {

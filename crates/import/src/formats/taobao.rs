@@ -10,8 +10,8 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, enum_cell, known_texts, lookup_text, opt_text, order_no_cell,
-    peek_header, read_rows, signature_of,
+    Column, detect_header, detection, enum_cell, known_texts, line_goods, lookup_text, opt_text,
+    order_no_cell, peek_header, positive_quantity, read_rows, signature_of, warn_unknown,
 };
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
@@ -318,10 +318,7 @@ fn order_status(
     } else if let Some(s) = lookup_text(ORDER_STATUSES, &text) {
         s
     } else {
-        out.problem(
-            c.bad_value(col.unwrap_or(0), &text, &order_status_known())
-                .warning(),
-        );
+        warn_unknown(c, out, col.unwrap_or(0), &text, &order_status_known());
         OrderStatus::Unknown
     };
     (status, text.as_ref().into())
@@ -499,18 +496,8 @@ impl Importer for TaobaoOrderItems {
         read_rows(table, detection, out, |c, out| {
             let order_no = order_no_cell(c, order_col)?;
             let unit_price = c.req_fen(price)?;
-            let qty = c.req_int(quantity)?;
-            if qty <= 0 {
-                return Err(c.bad_value(quantity, &qty.to_string(), &["正整数"]));
-            }
-            let goods = unit_price.0.checked_mul(qty).map(Fen).ok_or_else(|| {
-                c.problem(
-                    price,
-                    ProblemCode::BadAmount,
-                    "价格 × 数量 超出可表示的范围",
-                    "price × quantity overflows",
-                )
-            })?;
+            let qty = positive_quantity(c, quantity)?;
+            let goods = line_goods(c, price, "价格", unit_price, qty)?;
             let source = out.source(c.line());
             // The item file cannot tell whether a closed order was paid: 交易关闭 stays
             // Unknown here and the 订单报表 record decides when the two are merged.
