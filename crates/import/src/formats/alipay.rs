@@ -2,7 +2,7 @@
 //! its 汇总 file, 业务明细 (trade bill) and its 汇总.
 
 use duizhang_core::{
-    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Record,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Record, Text,
     normalize_order_no,
 };
 
@@ -10,7 +10,7 @@ use super::{
     Column, detect_header, detection, digits_in, income_or_expense, reject_negative_income,
     signature_of, title_bonus,
 };
-use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
+use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
 use crate::registry::{Detection, FileMeta, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
@@ -180,68 +180,106 @@ impl Importer for AlipayFundFlow {
     ) -> Result<(), Problem> {
         let (preamble, header) = table.take_header(detection.header_index)?;
         read_preamble(&preamble, &mut out.meta);
-        let has_preamble = preamble.iter().any(Row::is_comment);
-        let file = out.name.clone();
-        let cols = FundColumns::resolve(&header, &file)?;
-        let account = out.meta.account.clone().map(Into::into);
-        let (mut income_tally, mut expense_tally) = (Tally::default(), Tally::default());
-        let mut end_marker = false;
-        let mut footer_seen = false;
-        while let Some(row) = table.next_row()? {
-            if row.is_comment() {
-                let line = row.joined();
-                let label = footer_label(&line);
-                if is_end_marker(&line, "账务明细列表结束") {
-                    end_marker = true;
-                } else if let Some((count, amount)) = parse_count_and_amount(&line) {
-                    footer_seen = true;
-                    let tally = if label.starts_with("支出") {
-                        expense_tally
-                    } else {
-                        income_tally
-                    };
-                    out.control(ControlCheck {
-                        label: label.to_string(),
-                        line: Some(row.line),
-                        stated_count: Some(count),
-                        stated_amount: Some(amount),
-                        counted: tally.count,
-                        summed: tally.sum,
-                    });
-                } else if label.starts_with("导出时间") {
-                    footer_seen = true;
-                }
-                continue;
-            }
-            if row.is_blank() {
-                continue;
-            }
-            if end_marker {
-                continue;
-            }
-            let cells = Cells::new(row, &header, &file);
-            let result = read_fund_row(&cells, &cols, account.clone(), out);
-            if let Ok(Record::FundFlow(r)) = &result {
-                if r.amount.0 < 0 {
-                    expense_tally.add(r.amount);
-                } else {
-                    income_tally.add(r.amount);
-                }
-            }
-            out.row(result);
-        }
-        out.meta.complete = Some(end_marker || footer_seen);
-        if has_preamble && !footer_seen {
-            out.truncated("结尾的“#支出合计/#收入合计”行", "footer totals");
-        }
-        Ok(())
+        let cols = FundColumns::resolve(&header, &out.name)?;
+        read_detail(
+            table,
+            &preamble,
+            &header,
+            out,
+            &FUND_FOOTER,
+            |c, account, out| read_fund_row(c, &cols, account, out),
+            |record| match record {
+                Record::FundFlow(r) => Some((r.amount.0 < 0, r.amount)),
+                _ => None,
+            },
+        )
     }
+}
+
+const FUND_FOOTER: Footer = Footer {
+    end_title: "账务明细列表结束",
+    second_label: "支出",
+    export_time_counts: true,
+    end_marker_completes: true,
+    missing_zh: "结尾的“#支出合计/#收入合计”行",
+};
+
+/// The `#` lines that end an Alipay detail bill: an end-of-list marker, then totals such as
+/// `#支出合计：2笔，共-12.60元` checked against the rows, then `#导出时间：[…]`.
+struct Footer {
+    end_title: &'static str,
+    /// Totals whose label starts with this are checked against the second tally (支出 / 退款
+    /// rows), the others against the first.
+    second_label: &'static str,
+    /// Whether an `#导出时间` line on its own shows the footer was written.
+    export_time_counts: bool,
+    /// Whether the end marker on its own shows the file is complete.
+    end_marker_completes: bool,
+    /// What a cut-off download lacks, for the message.
+    missing_zh: &'static str,
+}
+
+/// Reads the rows of a detail bill after its header and checks its footer totals. `read_row`
+/// reads one row (given the account of the preamble); `side` says which tally a record counts
+/// in (`true` for the second) and with what amount. Rows after the end marker are not data.
+fn read_detail(
+    table: &mut Table,
+    preamble: &[Row],
+    header: &Header,
+    out: &mut Output<'_>,
+    footer: &Footer,
+    read_row: impl Fn(&Cells<'_>, Option<Text>, &Output<'_>) -> Result<Record, Problem>,
+    side: impl Fn(&Record) -> Option<(bool, Fen)>,
+) -> Result<(), Problem> {
+    let has_preamble = preamble.iter().any(Row::is_comment);
+    let file = out.name.clone();
+    let account: Option<Text> = out.meta.account.clone().map(Into::into);
+    let (mut first, mut second) = (Tally::default(), Tally::default());
+    let (mut end_marker, mut footer_seen) = (false, false);
+    while let Some(row) = table.next_row()? {
+        if row.is_comment() {
+            let line = row.joined();
+            let label = footer_label(&line);
+            if is_end_marker(&line, footer.end_title) {
+                end_marker = true;
+            } else if let Some((count, amount)) = parse_count_and_amount(&line) {
+                footer_seen = true;
+                let tally = if label.starts_with(footer.second_label) {
+                    second
+                } else {
+                    first
+                };
+                out.control(tally.check(label, row.line, Some(count), Some(amount)));
+            } else if footer.export_time_counts && label.starts_with("导出时间") {
+                footer_seen = true;
+            }
+            continue;
+        }
+        if row.is_blank() || end_marker {
+            continue;
+        }
+        let cells = Cells::new(row, header, &file);
+        let result = read_row(&cells, account.clone(), out);
+        if let Some((is_second, amount)) = result.as_ref().ok().and_then(&side) {
+            if is_second {
+                second.add(amount);
+            } else {
+                first.add(amount);
+            }
+        }
+        out.row(result);
+    }
+    out.meta.complete = Some(footer_seen || (footer.end_marker_completes && end_marker));
+    if has_preamble && !footer_seen {
+        out.truncated(footer.missing_zh, "footer totals");
+    }
+    Ok(())
 }
 
 fn read_fund_row(
     c: &Cells<'_>,
     cols: &FundColumns,
-    account: Option<duizhang_core::Text>,
+    account: Option<Text>,
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;
@@ -362,14 +400,7 @@ fn read_summary(
     };
     out.meta.complete = Some(true);
     for ((m, tally), (n, a)) in layout.measures.iter().zip(sums).zip(stated) {
-        out.control(ControlCheck {
-            label: m.label.into(),
-            line: Some(line),
-            stated_count: n,
-            stated_amount: a,
-            counted: tally.count,
-            summed: tally.sum,
-        });
+        out.control(tally.check(m.label, line, n, a));
     }
     Ok(())
 }
@@ -534,62 +565,35 @@ impl Importer for AlipayTradeBill {
     ) -> Result<(), Problem> {
         let (preamble, header) = table.take_header(detection.header_index)?;
         read_preamble(&preamble, &mut out.meta);
-        let has_preamble = preamble.iter().any(Row::is_comment);
-        let file = out.name.clone();
-        let cols = TradeColumns::resolve(&header, &file)?;
-        let account: Option<duizhang_core::Text> = out.meta.account.clone().map(Into::into);
-        let (mut payments, mut refunds) = (Tally::default(), Tally::default());
-        let (mut end_marker, mut footer_seen) = (false, false);
-        while let Some(row) = table.next_row()? {
-            if row.is_comment() {
-                let line = row.joined();
-                let label = footer_label(&line);
-                if is_end_marker(&line, "业务明细列表结束") {
-                    end_marker = true;
-                } else if let Some((count, amount)) = parse_count_and_amount(&line) {
-                    // `#交易合计：6笔，商家实收共0.06元，…` / `#退款合计：4笔，商家实收退款共-0.04元，…`
-                    footer_seen = true;
-                    let tally = if label.starts_with("退款") {
-                        refunds
-                    } else {
-                        payments
-                    };
-                    out.control(ControlCheck {
-                        label: label.to_string(),
-                        line: Some(row.line),
-                        stated_count: Some(count),
-                        stated_amount: Some(amount),
-                        counted: tally.count,
-                        summed: tally.sum,
-                    });
-                }
-                continue;
-            }
-            if row.is_blank() || end_marker {
-                continue;
-            }
-            let cells = Cells::new(row, &header, &file);
-            let result = read_trade_row(&cells, &cols, account.clone(), out);
-            if let Ok(Record::Payment(p)) = &result {
-                match p.kind {
-                    PaymentKind::Refund => refunds.add(p.settled),
-                    _ => payments.add(p.settled),
-                }
-            }
-            out.row(result);
-        }
-        out.meta.complete = Some(footer_seen);
-        if has_preamble && !footer_seen {
-            out.truncated("结尾的“#交易合计”行", "footer totals");
-        }
-        Ok(())
+        let cols = TradeColumns::resolve(&header, &out.name)?;
+        // `#交易合计：6笔，商家实收共0.06元，…` / `#退款合计：4笔，商家实收退款共-0.04元，…`
+        read_detail(
+            table,
+            &preamble,
+            &header,
+            out,
+            &TRADE_FOOTER,
+            |c, account, out| read_trade_row(c, &cols, account, out),
+            |record| match record {
+                Record::Payment(p) => Some((p.kind == PaymentKind::Refund, p.settled)),
+                _ => None,
+            },
+        )
     }
 }
+
+const TRADE_FOOTER: Footer = Footer {
+    end_title: "业务明细列表结束",
+    second_label: "退款",
+    export_time_counts: false,
+    end_marker_completes: false,
+    missing_zh: "结尾的“#交易合计”行",
+};
 
 fn read_trade_row(
     c: &Cells<'_>,
     cols: &TradeColumns,
-    account: Option<duizhang_core::Text>,
+    account: Option<Text>,
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;
@@ -611,7 +615,7 @@ fn read_trade_row(
     };
     let created = c.req_time(cols.created)?;
     let finished = c.time(cols.finished)?;
-    let text = |col: Option<usize>| c.opt(col).map(|s| duizhang_core::Text::from(s.as_ref()));
+    let text = |col: Option<usize>| c.opt(col).map(|s| Text::from(s.as_ref()));
     Ok(Record::Payment(PaymentRow {
         provider: FundProvider::Alipay,
         account,

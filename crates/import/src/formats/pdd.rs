@@ -13,7 +13,7 @@ use super::{
     Column, detect_header, detection, income_or_expense, reject_negative_income, signature_of,
     title_bonus, warn_unknown,
 };
-use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
+use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, FileMeta, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
@@ -197,14 +197,12 @@ fn read_footer(row: &Row, totals: &FlowTotals, out: &mut Output<'_>) -> bool {
         return label.starts_with("导出时间");
     };
     let stated = parse_count_and_amount(&line);
-    out.control(ControlCheck {
-        label: label.to_string(),
-        line: Some(row.line),
-        stated_count: stated.map(|(n, _)| n),
-        stated_amount: stated.map(|(_, a)| a),
-        counted: tally.count,
-        summed: tally.sum,
-    });
+    out.control(tally.check(
+        label,
+        row.line,
+        stated.map(|(n, _)| n),
+        stated.map(|(_, a)| a),
+    ));
     if stated.is_none() {
         out.problem(
             Problem::new(

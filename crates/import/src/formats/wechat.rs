@@ -11,8 +11,8 @@ use duizhang_core::{
 };
 
 use super::alipay::summary_count;
-use super::{Column, detect_header, detection, signature_of};
-use crate::control::{ControlCheck, Tally};
+use super::{Column, detect_header, detection, opt_text, signature_of};
+use crate::control::Tally;
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
@@ -65,22 +65,12 @@ fn check_summary(out: &mut Output<'_>, summary: &(Header, Row), items: &[(Column
         };
         let label = header.name(col).to_string();
         let check = match against {
-            Against::Count(t) => summary_count(&c, col).map(|n| ControlCheck {
-                label,
-                line: Some(row.line),
-                stated_count: Some(n),
-                stated_amount: None,
-                counted: t.count,
-                summed: t.sum,
-            }),
-            Against::Sum(t) => c.req_fen(col).map(|a| ControlCheck {
-                label,
-                line: Some(row.line),
-                stated_count: None,
-                stated_amount: Some(a),
-                counted: t.count,
-                summed: t.sum,
-            }),
+            Against::Count(t) => {
+                summary_count(&c, col).map(|n| t.check(label, row.line, Some(n), None))
+            }
+            Against::Sum(t) => c
+                .req_fen(col)
+                .map(|a| t.check(label, row.line, None, Some(a))),
         };
         match check {
             Ok(check) => out.control(check),
@@ -101,10 +91,6 @@ fn finish(out: &mut Output<'_>, summary: Option<(Header, Row)>, items: &[(Column
             "the trailing summary header and row",
         ),
     }
-}
-
-fn text_of(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
-    c.opt(col).map(|s| Text::from(s.as_ref()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +276,7 @@ impl Importer for WechatTradeBill {
 
 /// A refund id cell: payment rows of the ALL bill write `0` there.
 fn refund_id(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
-    text_of(c, col).filter(|t| t != "0")
+    opt_text(c, col).filter(|t| t != "0")
 }
 
 fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Result<Record, Problem> {
@@ -322,7 +308,7 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         account: Some(c.req(cols.mch_id)?.as_ref().into()),
         kind,
         txn_no: c.req(cols.wx_order)?.as_ref().into(),
-        out_trade_no: text_of(c, Some(cols.out_trade_no)),
+        out_trade_no: opt_text(c, Some(cols.out_trade_no)),
         refund_id: refund_id(c, cols.wx_refund_no),
         out_refund_no: refund_id(c, cols.out_refund_no),
         order_amount: c.fen(cols.order_amount)?,
@@ -334,7 +320,7 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         status_text,
         occurred_at: c.req_time(cols.time)?,
         refund_succeeded_at: c.time(cols.refund_succeeded)?,
-        title: text_of(c, cols.goods),
+        title: opt_text(c, cols.goods),
         source: out.source(c.line()),
     }))
 }
@@ -499,7 +485,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
     };
     let amount = signed_amount(c, cols.direction, cols.amount, c.req_fen(cols.amount)?)?;
     // 业务凭证号 is the merchant's order number on 交易 rows and its refund number on refunds.
-    let voucher = text_of(c, cols.voucher);
+    let voucher = opt_text(c, cols.voucher);
     let (order_no, refund_no) = match kind {
         FlowKind::Income | FlowKind::Fee => (
             voucher
@@ -514,7 +500,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         provider: FundProvider::Wechat,
         account: None,
         txn_no: c.req(cols.flow_no)?.as_ref().into(),
-        business_no: text_of(c, cols.business_no),
+        business_no: opt_text(c, cols.business_no),
         order_no,
         merchant_ref: voucher,
         refund_no,
@@ -524,7 +510,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         balance: c.fen(cols.balance)?,
         occurred_at: c.req_time(cols.booked_at)?,
         counterparty: None,
-        memo: text_of(c, cols.memo),
+        memo: opt_text(c, cols.memo),
         source: out.source(c.line()),
     }))
 }
@@ -607,14 +593,14 @@ impl Importer for WechatShopFundFlow {
                     business_no: None,
                     order_no: c.opt(order).map(|o| normalize_order_no(&o).into()),
                     merchant_ref: None,
-                    refund_no: text_of(&c, refund),
+                    refund_no: opt_text(&c, refund),
                     kind: flow_kind(&kind_text),
                     kind_text: kind_text.as_ref().into(),
                     amount,
                     balance: c.fen(balance)?,
                     occurred_at: c.req_time(booked_at)?,
                     counterparty: None,
-                    memo: text_of(&c, detail),
+                    memo: opt_text(&c, detail),
                     source: out.source(c.line()),
                 }))
             })();
