@@ -6,9 +6,8 @@
 mod support;
 
 use duizhang_core::{
-    AfterSale, AfterSaleKind, AfterSaleLine, AfterSaleStatus, BeijingTime, Complaint,
-    ComplaintKind, Dataset, ErpOrder, ErpOrderStatus, Fen, FileId, Platform, QualityResult,
-    ReturnReceipt, Shipment, ShipmentKind, SourceRef,
+    AfterSale, AfterSaleKind, AfterSaleLine, AfterSaleStatus, Complaint, ComplaintKind, Dataset,
+    ErpOrder, ErpOrderStatus, Fen, Platform, QualityResult, ReturnReceipt, Shipment, ShipmentKind,
 };
 use duizhang_import::ProblemCode;
 use duizhang_samples::bytes::Encoding;
@@ -16,18 +15,7 @@ use duizhang_samples::write::erp::{
     Container, ErpOptions, RowAmounts, after_sales, complaints, erp_orders, return_receipts,
     shipments,
 };
-use support::{gbk, import, import_clean};
-
-fn t(s: &str) -> BeijingTime {
-    BeijingTime::parse(s).unwrap()
-}
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
+use support::{at, gbk, import, import_clean, t};
 
 /// Every shape the format is written in: the options and a name for failure messages.
 fn shapes() -> Vec<(&'static str, ErpOptions)> {

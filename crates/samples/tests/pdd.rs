@@ -5,13 +5,12 @@
 mod support;
 
 use duizhang_core::{
-    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
-    Platform, SourceRef,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd::{Container, FundOptions, fund_flow, orders};
-use support::{gbk, import, import_clean};
+use support::{at, bom, controls, gbk, import, import_clean};
 
 /// formats.md §5.1's invented example, every line as printed there.
 const FUND_EXAMPLE: &str = "拼多多店铺账务明细查询\n\n起始时间：2026-10-01 00:00:00  终止时间：2026-10-31 23:59:59\n----------交易记录明细列表---------\n商户订单号,发生时间,收入金额（+元）,支出金额（-元）,账务类型,备注,业务描述\n261003-123456789012345,2026-10-03 23:30:43,61.80,0,交易收入,-,0010002|交易收入-订单收入\n261003-123456789012345,2026-10-03 23:30:43,0,-0.37,技术服务费,基础技术服务费,0030002|技术服务费-基础技术服务费\n261002-123456789012346,2026-10-03 12:05:10,0,-27.50,交易退款,-,0020002|交易退款-订单退款\n#支出合计：2笔-27.87元\n#收入合计：1笔61.80元\n#总计：3笔33.93元\n#导出时间：2026-10-04 09:00:00\n";
@@ -39,23 +38,8 @@ fn reads_the_formats_md_fund_flow_example_exactly() {
     assert_eq!(file.meta.period_to, Some(t(31, 23, 59, 59)));
     assert_eq!(file.meta.complete, Some(true));
     // Hand-checked: 支出 -0.37 + -27.50 = -27.87 in 2 rows, 收入 61.80 in 1, 总计 33.93 in 3.
-    /// label, stated count and amount, counted and summed.
-    type Control<'a> = (&'a str, Option<u64>, Option<Fen>, u64, Fen);
-    let controls: Vec<Control<'_>> = file
-        .control
-        .iter()
-        .map(|c| {
-            (
-                c.label.as_str(),
-                c.stated_count,
-                c.stated_amount,
-                c.counted,
-                c.summed,
-            )
-        })
-        .collect();
     assert_eq!(
-        controls,
+        controls(&file),
         vec![
             ("支出合计", Some(2), Some(Fen(-2787)), 2, Fen(-2787)),
             ("收入合计", Some(1), Some(Fen(6180)), 1, Fen(6180)),
@@ -137,12 +121,10 @@ fn the_writer_renders_the_formats_md_example_byte_for_byte() {
 fn preamble_header_and_encoding_variants_read_the_same() {
     let no_blank = FUND_EXAMPLE.replacen("查询\n\n", "查询\n", 1);
     let long_header = FUND_EXAMPLE.replace("商户订单号,", "商户订单号或商品订单号,");
-    let mut bom = b"\xEF\xBB\xBF".to_vec();
-    bom.extend_from_slice(FUND_EXAMPLE.as_bytes());
     for (name, bytes, header_line) in [
         ("no blank line", gbk(&no_blank), 4),
         ("商户订单号或商品订单号", gbk(&long_header), 5),
-        ("UTF-8 BOM", bom, 5),
+        ("UTF-8 BOM", bom(FUND_EXAMPLE), 5),
         ("GBK CRLF", gbk(&crlf(FUND_EXAMPLE)), 5),
     ] {
         let (file, data) = import_clean("a.csv", bytes, "pdd.fund_flow");
@@ -330,10 +312,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             occurred_at: t(5, h, 10, 0),
             counterparty: None,
             memo: Some(memo.into()),
-            source: SourceRef {
-                file: FileId(0),
-                line: 0,
-            },
+            source: at(0),
         };
     let o1 = Some("261005-100000000000001");
     vec![
@@ -435,10 +414,7 @@ fn every_variant_round_trips_through_the_writer() {
         for (i, (got, want)) in data.fund_flows.iter().zip(&want).enumerate() {
             let expected = FundFlowRow {
                 txn_no: got.txn_no.clone(),
-                source: SourceRef {
-                    file: FileId(0),
-                    line: first_line + u32::try_from(i).unwrap(),
-                },
+                source: at(first_line + u32::try_from(i).unwrap()),
                 ..want.clone()
             };
             assert_eq!(got, &expected, "{o:?}");
@@ -614,15 +590,9 @@ fn orders_round_trip_through_the_writer() {
                 goods: Some(Fen(goods)),
                 discount: Some(Fen(sd + pd)),
                 paid: Some(Fen(paid)),
-                source: SourceRef {
-                    file: FileId(0),
-                    line: 0,
-                },
+                source: at(0),
             }],
-            source: SourceRef {
-                file: FileId(0),
-                line: 0,
-            },
+            source: at(0),
         }
     };
     let want = vec![
@@ -655,10 +625,7 @@ fn orders_round_trip_through_the_writer() {
         let (_, data) = import_clean("o.csv", orders(&want, encoding, true), "pdd.orders");
         assert_eq!(data.orders.len(), want.len());
         for (i, (got, want)) in data.orders.iter().zip(&want).enumerate() {
-            let line = SourceRef {
-                file: FileId(0),
-                line: 2 + u32::try_from(i).unwrap(),
-            };
+            let line = at(2 + u32::try_from(i).unwrap());
             let mut expected = want.clone();
             expected.source = line;
             expected.lines[0].source = line;
