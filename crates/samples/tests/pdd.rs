@@ -10,7 +10,7 @@ use duizhang_core::{
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd::{Container, FundOptions, fund_flow, orders};
-use support::{at, bom, controls, gbk, import, import_clean};
+use support::{at, bom, controls, gbk, import, import_clean, only_problem};
 
 /// formats.md §5.1's invented example, every line as printed there.
 const FUND_EXAMPLE: &str = "拼多多店铺账务明细查询\n\n起始时间：2026-10-01 00:00:00  终止时间：2026-10-31 23:59:59\n----------交易记录明细列表---------\n商户订单号,发生时间,收入金额（+元）,支出金额（-元）,账务类型,备注,业务描述\n261003-123456789012345,2026-10-03 23:30:43,61.80,0,交易收入,-,0010002|交易收入-订单收入\n261003-123456789012345,2026-10-03 23:30:43,0,-0.37,技术服务费,基础技术服务费,0030002|技术服务费-基础技术服务费\n261002-123456789012346,2026-10-03 12:05:10,0,-27.50,交易退款,-,0020002|交易退款-订单退款\n#支出合计：2笔-27.87元\n#收入合计：1笔61.80元\n#总计：3笔33.93元\n#导出时间：2026-10-04 09:00:00\n";
@@ -225,15 +225,10 @@ fn a_wrong_footer_total_is_an_error_of_the_file() {
     let text = FUND_EXAMPLE.replace("#总计：3笔33.93元", "#总计：4笔33.93元");
     let (files, records) = import("a.csv", gbk(&text));
     assert_eq!(records.len(), 3);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::ControlTotal);
-    assert_eq!(p[0].line, Some(11));
-    assert!(
-        p[0].message.contains("声明 4 笔，实际 3 笔"),
-        "{}",
-        p[0].message
-    );
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::ControlTotal);
+    assert_eq!(p.line, Some(11));
+    assert!(p.message.contains("声明 4 笔，实际 3 笔"), "{}", p.message);
 }
 
 #[test]
@@ -518,11 +513,10 @@ fn an_unknown_status_is_read_with_a_warning() {
     let row = FINISHED_ROW.replace(",已收货,", ",拼团中,");
     let (files, records) = import("orders.csv", order_file(&[&row]));
     assert_eq!(records.len(), 1);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].severity, Severity::Warning);
-    assert_eq!((p[0].line, p[0].column), (Some(2), Some(3)));
-    assert!(p[0].message.contains("拼团中"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.severity, Severity::Warning);
+    assert_eq!((p.line, p.column), (Some(2), Some(3)));
+    assert!(p.message.contains("拼团中"));
     match &records[0] {
         duizhang_core::Record::Order(o) => assert_eq!(o.status, OrderStatus::Unknown),
         other => panic!("{other:?}"),

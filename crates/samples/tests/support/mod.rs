@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use duizhang_core::{BeijingTime, Dataset, Fen, FileId, Record, SourceRef};
-use duizhang_import::{ImportedFile, ProblemCode, builtin_importers, import_bytes};
+use duizhang_import::{ImportedFile, Problem, ProblemCode, builtin_importers, import_bytes};
 
 /// Imports one file's bytes; returns what was learnt about it and its records.
 pub fn import(name: &str, bytes: Vec<u8>) -> (Vec<ImportedFile>, Vec<Record>) {
@@ -62,6 +62,12 @@ pub fn at(line: u32) -> SourceRef {
 /// The codes of a file's problems, in order.
 pub fn codes(file: &ImportedFile) -> Vec<ProblemCode> {
     file.problems.iter().map(|p| p.code).collect()
+}
+
+/// The one problem of a file (asserting there is exactly one).
+pub fn only_problem(file: &ImportedFile) -> &Problem {
+    assert_eq!(file.problems.len(), 1, "{:#?}", file.problems);
+    &file.problems[0]
 }
 
 /// A control total as (label, stated count, stated amount, counted, summed).
