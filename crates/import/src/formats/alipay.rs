@@ -7,8 +7,8 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, digits_in, income_or_expense, reject_negative_income,
-    signature_of, title_bonus,
+    Column, detect_header, detection, digits_in, income_or_expense, opt_text,
+    reject_negative_income, signature_of, title_bonus,
 };
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
@@ -296,13 +296,13 @@ fn read_fund_row(
     let memo_text = match (memo.as_deref(), c.opt(cols.biz_desc)) {
         (Some(m), _) => Some(m.into()),
         (None, Some(d)) => Some(d.as_ref().into()),
-        (None, None) => c.opt(cols.title).map(|t| t.as_ref().into()),
+        (None, None) => opt_text(c, cols.title),
     };
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Alipay,
         account,
         txn_no: c.req(cols.txn_no)?.as_ref().into(),
-        business_no: c.opt(Some(cols.business_no)).map(|s| s.as_ref().into()),
+        business_no: opt_text(c, Some(cols.business_no)),
         order_no: order_no.map(Into::into),
         merchant_ref: merchant.map(|s| s.as_ref().into()),
         refund_no: None,
@@ -311,7 +311,7 @@ fn read_fund_row(
         amount,
         balance: c.fen(cols.balance)?,
         occurred_at: c.req_time(cols.occurred)?,
-        counterparty: c.opt(cols.counterparty).map(|s| s.as_ref().into()),
+        counterparty: opt_text(c, cols.counterparty),
         memo: memo_text,
         source: out.source(c.line()),
     }))
@@ -615,16 +615,15 @@ fn read_trade_row(
     };
     let created = c.req_time(cols.created)?;
     let finished = c.time(cols.finished)?;
-    let text = |col: Option<usize>| c.opt(col).map(|s| Text::from(s.as_ref()));
     Ok(Record::Payment(PaymentRow {
         provider: FundProvider::Alipay,
         account,
         kind,
         txn_no: c.req(cols.txn)?.as_ref().into(),
-        out_trade_no: text(cols.merchant_order),
+        out_trade_no: opt_text(c, cols.merchant_order),
         refund_id: None,
         out_refund_no: match kind {
-            PaymentKind::Refund => text(cols.refund_batch),
+            PaymentKind::Refund => opt_text(c, cols.refund_batch),
             _ => None,
         },
         order_amount: Some(order_amount),
@@ -639,7 +638,7 @@ fn read_trade_row(
             PaymentKind::Refund => finished,
             _ => None,
         },
-        title: text(cols.title),
+        title: opt_text(c, cols.title),
         source: out.source(c.line()),
     }))
 }

@@ -8,7 +8,7 @@ use duizhang_core::{
 };
 
 use super::rows::{read_grouped_orders, read_rows};
-use super::{Column, detect_header, detection, signature_of, warn_unknown};
+use super::{Column, detect_header, detection, opt_text, signature_of, warn_unknown};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
 use crate::table::{Cells, Header, Row, Table};
@@ -191,9 +191,9 @@ fn read_order_row(
         },
     };
     let line = OrderLine {
-        sub_order_no: c.opt(Some(cols.sub_order)).as_deref().map(Into::into),
-        sku: c.opt(cols.sku).as_deref().map(Into::into),
-        title: c.opt(cols.title).as_deref().map(Into::into),
+        sub_order_no: opt_text(c, Some(cols.sub_order)),
+        sku: opt_text(c, cols.sku),
+        title: opt_text(c, cols.title),
         quantity,
         unit_price,
         goods,
@@ -375,20 +375,20 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
     let sub_order = c.opt(cols.sub_order);
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Douyin,
-        account: c.opt(cols.account).as_deref().map(Into::into),
+        account: opt_text(c, cols.account),
         txn_no: c.req(cols.txn)?.as_ref().into(),
         business_no: None,
         order_no: order.as_deref().or(sub_order.as_deref()).map(Into::into),
         // The row's 子订单号 (what Douyin after-sales key on) is kept as its reference.
         merchant_ref: sub_order.as_deref().map(Into::into),
-        refund_no: c.opt(cols.refund).as_deref().map(Into::into),
+        refund_no: opt_text(c, cols.refund),
         kind: douyin_flow_kind(&kind_text),
         kind_text: kind_text.as_ref().into(),
         amount,
         balance: None,
         occurred_at: c.req_time(cols.time)?,
         counterparty: None,
-        memo: c.opt(cols.memo).as_deref().map(Into::into),
+        memo: opt_text(c, cols.memo),
         source: out.source(c.line()),
     }))
 }
@@ -476,12 +476,12 @@ impl Importer for DouyinSettlement {
             Ok(Some(Record::Settlement(SettlementRow {
                 platform: Platform::Douyin,
                 order_no: c.req(order)?.as_ref().into(),
-                sub_order_no: c.opt(sub_order).as_deref().map(Into::into),
+                sub_order_no: opt_text(c, sub_order),
                 kind: douyin_settlement_kind(&item),
                 item: item.as_ref().into(),
                 amount: c.req_fen(amount)?,
                 settled_at: Some(c.req_time(time)?),
-                account: c.opt(account).as_deref().map(Into::into),
+                account: opt_text(c, account),
                 refund_no: None,
                 payment_ref: None,
                 source: out.source(c.line()),

@@ -10,8 +10,8 @@ use duizhang_core::{
 
 use super::rows::read_grouped_orders;
 use super::{
-    Column, detect_header, detection, income_or_expense, reject_negative_income, signature_of,
-    title_bonus, warn_unknown,
+    Column, detect_header, detection, income_or_expense, opt_text, reject_negative_income,
+    signature_of, title_bonus, warn_unknown,
 };
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
@@ -453,7 +453,7 @@ fn read_order_row(
     let line = OrderLine {
         sub_order_no: None,
         sku: sku.as_deref().map(Into::into),
-        title: c.opt(cols.title).as_deref().map(Into::into),
+        title: opt_text(c, cols.title),
         quantity: c.req_int(cols.quantity)?,
         unit_price: None,
         goods: Some(goods),
