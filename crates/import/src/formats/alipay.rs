@@ -6,13 +6,10 @@ use duizhang_core::{
     normalize_order_no,
 };
 
-use super::{
-    Column, detect_header, detection, digits_in, income_or_expense, opt_text,
-    reject_negative_income, signature_of, title_bonus,
-};
+use super::{Column, HeaderFormat, digits_in, income_or_expense, opt_text, reject_negative_income};
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
-use crate::registry::{Detection, FileMeta, Importer, Output};
+use crate::registry::{Detection, FileMeta, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 const TXN_NO: Column = &["账务流水号"];
@@ -153,26 +150,14 @@ fn order_reference<'t>(
     None
 }
 
-impl Importer for AlipayFundFlow {
-    fn id(&self) -> &str {
-        "alipay.fund_flow"
-    }
+impl HeaderFormat for AlipayFundFlow {
+    const ID: &'static str = "alipay.fund_flow";
+    const NAME_ZH: &'static str = "支付宝账务明细";
+    const REQUIRED: &'static [Column] = FUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝账务明细查询");
 
-    fn name_zh(&self) -> &str {
-        "支付宝账务明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FUND_REQUIRED, FUND_OPTIONAL, 0)?;
-        let bonus = title_bonus(rows, index, "支付宝账务明细查询");
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -413,6 +398,7 @@ pub(crate) fn summary_count(c: &Cells<'_>, col: usize) -> Result<u64, Problem> {
 
 const FUND_SUMMARY_REQUIRED: &[Column] =
     &[&["类型"], &["收入笔数"], INCOME, &["支出笔数"], EXPENSE];
+const FUND_SUMMARY_OPTIONAL: &[Column] = &[&["总金额（元）", "总金额"]];
 
 const FUND_SUMMARY: SummaryLayout = SummaryLayout {
     key: &["类型"],
@@ -434,31 +420,18 @@ const FUND_SUMMARY: SummaryLayout = SummaryLayout {
 /// control totals so `inspect` can show them beside the detail file.
 pub struct AlipayFundSummary;
 
-impl Importer for AlipayFundSummary {
-    fn id(&self) -> &str {
-        "alipay.fund_summary"
+impl HeaderFormat for AlipayFundSummary {
+    const ID: &'static str = "alipay.fund_summary";
+    const NAME_ZH: &'static str = "支付宝账务明细（汇总）";
+    const REQUIRED: &'static [Column] = FUND_SUMMARY_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_SUMMARY_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝账务汇总查询");
+
+    fn variant(&self, _header: &Header) -> String {
+        "汇总".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "支付宝账务明细（汇总）"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_SUMMARY_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(
-            rows,
-            FUND_SUMMARY_REQUIRED,
-            &[&["总金额（元）", "总金额"]],
-            0,
-        )?;
-        let bonus = title_bonus(rows, index, "支付宝账务汇总查询");
-        detection("汇总", index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -538,26 +511,14 @@ impl TradeColumns {
 /// Alipay's acquiring APIs, with `#交易合计` / `#退款合计` footers.
 pub struct AlipayTradeBill;
 
-impl Importer for AlipayTradeBill {
-    fn id(&self) -> &str {
-        "alipay.trade_bill"
-    }
+impl HeaderFormat for AlipayTradeBill {
+    const ID: &'static str = "alipay.trade_bill";
+    const NAME_ZH: &'static str = "支付宝业务明细";
+    const REQUIRED: &'static [Column] = TRADE_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝业务明细查询");
 
-    fn name_zh(&self) -> &str {
-        "支付宝业务明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
-        let bonus = title_bonus(rows, index, "支付宝业务明细查询");
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -650,6 +611,8 @@ const TRADE_SUMMARY_REQUIRED: &[Column] = &[
     ORDER_AMOUNT,
     SETTLED,
 ];
+const TRADE_SUMMARY_OPTIONAL: &[Column] =
+    &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
 
 const TRADE_SUMMARY: SummaryLayout = SummaryLayout {
     key: &["门店编号"],
@@ -681,27 +644,18 @@ const TRADE_SUMMARY: SummaryLayout = SummaryLayout {
 /// as control totals; no records.
 pub struct AlipayTradeSummary;
 
-impl Importer for AlipayTradeSummary {
-    fn id(&self) -> &str {
-        "alipay.trade_summary"
+impl HeaderFormat for AlipayTradeSummary {
+    const ID: &'static str = "alipay.trade_summary";
+    const NAME_ZH: &'static str = "支付宝业务明细（汇总）";
+    const REQUIRED: &'static [Column] = TRADE_SUMMARY_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_SUMMARY_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝业务汇总查询");
+
+    fn variant(&self, _header: &Header) -> String {
+        "汇总".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "支付宝业务明细（汇总）"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_SUMMARY_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let optional: &[Column] = &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
-        let (index, _, score) = detect_header(rows, TRADE_SUMMARY_REQUIRED, optional, 0)?;
-        let bonus = title_bonus(rows, index, "支付宝业务汇总查询");
-        detection("汇总", index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

@@ -8,10 +8,10 @@ use duizhang_core::{
 };
 
 use super::rows::{read_grouped_orders, read_rows};
-use super::{Column, detect_header, detection, opt_text, signature_of, warn_unknown};
+use super::{Column, HeaderFormat, opt_text, warn_unknown};
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 // ---------------------------------------------------------------------------------------------
 // Order export (§6.1): one row per 子订单, cells quoted with a leading TAB, `-` for empty.
@@ -121,25 +121,13 @@ impl OrderColumns {
     }
 }
 
-impl Importer for DouyinOrders {
-    fn id(&self) -> &str {
-        "douyin.orders"
-    }
+impl HeaderFormat for DouyinOrders {
+    const ID: &'static str = "douyin.orders";
+    const NAME_ZH: &'static str = "抖店订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -315,25 +303,13 @@ impl FlowColumns {
     }
 }
 
-impl Importer for DouyinFundFlow {
-    fn id(&self) -> &str {
-        "douyin.fund_flow"
-    }
+impl HeaderFormat for DouyinFundFlow {
+    const ID: &'static str = "douyin.fund_flow";
+    const NAME_ZH: &'static str = "抖店资金流水";
+    const REQUIRED: &'static [Column] = FLOW_REQUIRED;
+    const OPTIONAL: &'static [Column] = FLOW_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店资金流水"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FLOW_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FLOW_REQUIRED, FLOW_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -430,25 +406,13 @@ pub fn douyin_settlement_kind(text: &str) -> FlowKind {
 /// 抖店 结算账单 export.
 pub struct DouyinSettlement;
 
-impl Importer for DouyinSettlement {
-    fn id(&self) -> &str {
-        "douyin.settlement"
-    }
+impl HeaderFormat for DouyinSettlement {
+    const ID: &'static str = "douyin.settlement";
+    const NAME_ZH: &'static str = "抖店结算账单";
+    const REQUIRED: &'static [Column] = SETTLE_REQUIRED;
+    const OPTIONAL: &'static [Column] = SETTLE_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店结算账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(SETTLE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, SETTLE_REQUIRED, SETTLE_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

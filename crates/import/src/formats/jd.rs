@@ -10,12 +10,12 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, income_or_expense, known_texts, line_goods, lookup_text,
-    opt_text, order_no_cell, peek_header, positive_quantity, read_rows, signature_of, warn_unknown,
+    Column, HeaderFormat, income_or_expense, known_texts, line_goods, lookup_text, opt_text,
+    order_no_cell, peek_header, positive_quantity, read_rows, warn_unknown,
 };
 use crate::problem::Problem;
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 // ---------------------------------------------------------------------------------------------
 // Order export
@@ -109,30 +109,22 @@ impl OrderColumns {
 /// line of an order and are taken from the first.
 pub struct JdOrders;
 
-impl Importer for JdOrders {
-    fn id(&self) -> &str {
-        "jd.orders"
-    }
+impl HeaderFormat for JdOrders {
+    const ID: &'static str = "jd.orders";
+    const NAME_ZH: &'static str = "京东订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["商家SKUID"]).is_some() {
             "2026"
         } else {
             "经典"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -313,30 +305,22 @@ const WALLET_OPTIONAL: &[Column] = &[
 /// 账单日期 for 对账日期), alone or as the 结算表 sheet of a workbook.
 pub struct JdWalletBill;
 
-impl Importer for JdWalletBill {
-    fn id(&self) -> &str {
-        "jd.wallet_bill"
-    }
+impl HeaderFormat for JdWalletBill {
+    const ID: &'static str = "jd.wallet_bill";
+    const NAME_ZH: &'static str = "京东钱包结算单";
+    const REQUIRED: &'static [Column] = WALLET_REQUIRED;
+    const OPTIONAL: &'static [Column] = WALLET_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东钱包结算单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(WALLET_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, WALLET_REQUIRED, WALLET_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["账单日期"]).is_some() {
             "jdwallet"
         } else {
             "360buy"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -388,32 +372,23 @@ const STATEMENT_OPTIONAL: &[Column] = &[
 /// 结算单号 instead of 收支方向 and 结算状态). XLSX files put a description line above the header.
 pub struct JdStatement;
 
-impl Importer for JdStatement {
-    fn id(&self) -> &str {
-        "jd.statement"
-    }
+impl HeaderFormat for JdStatement {
+    const ID: &'static str = "jd.statement";
+    const NAME_ZH: &'static str = "京东对账表";
+    const REQUIRED: &'static [Column] = STATEMENT_REQUIRED;
+    const OPTIONAL: &'static [Column] = STATEMENT_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东对账表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(STATEMENT_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) =
-            detect_header(rows, STATEMENT_REQUIRED, STATEMENT_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["结算单号"]).is_some() || header.find(CATEGORY).is_some()
         {
             "2026-08"
         } else {
             "22列"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -470,25 +445,17 @@ fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
 /// 京东钱包资金表 (the `资金表` sheet beside `结算表`): the wallet's money movements.
 pub struct JdWalletFunds;
 
-impl Importer for JdWalletFunds {
-    fn id(&self) -> &str {
-        "jd.wallet_funds"
+impl HeaderFormat for JdWalletFunds {
+    const ID: &'static str = "jd.wallet_funds";
+    const NAME_ZH: &'static str = "京东钱包资金表";
+    const REQUIRED: &'static [Column] = FUNDS_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUNDS_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "资金表".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "京东钱包资金表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUNDS_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, FUNDS_REQUIRED, FUNDS_OPTIONAL, 0)?;
-        detection("资金表", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

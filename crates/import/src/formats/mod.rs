@@ -1,8 +1,8 @@
 //! One module per platform family; each importer reads one format by its header names.
 //!
-//! To add a format: write an [`Importer`](crate::Importer) here (detect by header, read rows
-//! through [`Cells`](crate::table::Cells) so errors name line and column), register it in
-//! [`all`], and add a fixture writer and tests in `duizhang-samples`.
+//! To add a format: declare a [`HeaderFormat`] here (its columns; detection by header comes
+//! with it) and read rows through [`Cells`] so errors name line and
+//! column, register it in [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
 pub mod douyin;
@@ -45,6 +45,65 @@ pub fn all() -> Vec<Box<dyn Importer>> {
 
 /// A column and its other spellings across versions.
 pub type Column = &'static [&'static str];
+
+/// A built-in format recognised by its header names. It declares its id, names, columns and
+/// how to read it; detection (the first row holding every required column, scored by the
+/// columns found plus a recognised title line) and the signature are the same for all, in the
+/// [`Importer`] every `HeaderFormat` is.
+pub trait HeaderFormat: Send + Sync {
+    /// Stable id, e.g. `alipay.fund_flow`.
+    const ID: &'static str;
+    /// Chinese name, e.g. `支付宝账务明细`.
+    const NAME_ZH: &'static str;
+    /// Columns every file of the format has (its signature).
+    const REQUIRED: &'static [Column];
+    /// Further columns that raise the detection score.
+    const OPTIONAL: &'static [Column];
+    /// A title line some files write above the header (`#支付宝账务明细查询`).
+    const TITLE: Option<&'static str> = None;
+
+    /// The layout a detected header belongs to; by default its column count (`12列`).
+    fn variant(&self, header: &Header) -> String {
+        format!("{}列", header.len())
+    }
+
+    /// Reads the whole table (see [`Importer::read`]).
+    fn read_table(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem>;
+}
+
+impl<F: HeaderFormat> Importer for F {
+    fn id(&self) -> &str {
+        F::ID
+    }
+
+    fn name_zh(&self) -> &str {
+        F::NAME_ZH
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(F::REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) = detect_header(rows, F::REQUIRED, F::OPTIONAL, 0)?;
+        let bonus = F::TITLE.map_or(0, |title| title_bonus(rows, index, title));
+        detection(self.variant(&header), index, score + bonus)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        self.read_table(table, detection, out)
+    }
+}
 
 /// Finds the first peeked row holding all `required` columns; the score is the number of
 /// `required` and `optional` columns found, plus `bonus` (for a recognised title line).

@@ -10,12 +10,11 @@ use duizhang_core::{
 
 use super::rows::read_grouped_orders;
 use super::{
-    Column, detect_header, detection, income_or_expense, opt_text, reject_negative_income,
-    signature_of, title_bonus, warn_unknown,
+    Column, HeaderFormat, income_or_expense, opt_text, reject_negative_income, warn_unknown,
 };
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, FileMeta, Importer, Output};
+use crate::registry::{Detection, FileMeta, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 const ORDER: Column = &["商户订单号", "商户订单号或商品订单号"];
@@ -117,26 +116,14 @@ struct FlowTotals {
     all: Tally,
 }
 
-impl Importer for PddFundFlow {
-    fn id(&self) -> &str {
-        "pdd.fund_flow"
-    }
+impl HeaderFormat for PddFundFlow {
+    const ID: &'static str = "pdd.fund_flow";
+    const NAME_ZH: &'static str = "拼多多货款明细";
+    const REQUIRED: &'static [Column] = FLOW_REQUIRED;
+    const OPTIONAL: &'static [Column] = FLOW_OPTIONAL;
+    const TITLE: Option<&'static str> = Some(FLOW_TITLE);
 
-    fn name_zh(&self) -> &str {
-        "拼多多货款明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FLOW_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FLOW_REQUIRED, FLOW_OPTIONAL, 0)?;
-        let bonus = title_bonus(rows, index, FLOW_TITLE);
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -400,25 +387,13 @@ impl OrderColumns {
     }
 }
 
-impl Importer for PddOrders {
-    fn id(&self) -> &str {
-        "pdd.orders"
-    }
+impl HeaderFormat for PddOrders {
+    const ID: &'static str = "pdd.orders";
+    const NAME_ZH: &'static str = "拼多多订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "拼多多订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

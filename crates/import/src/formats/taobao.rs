@@ -10,12 +10,12 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, enum_cell, known_texts, line_goods, lookup_text, opt_text,
-    order_no_cell, peek_header, positive_quantity, read_rows, signature_of, warn_unknown,
+    Column, HeaderFormat, enum_cell, known_texts, line_goods, lookup_text, opt_text, order_no_cell,
+    peek_header, positive_quantity, read_rows, warn_unknown,
 };
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 const ORDER_NO: Column = &["订单编号"];
 
@@ -149,21 +149,13 @@ impl RefundColumns {
 /// Taobao/Tmall 退款报表 (千牛 → 退款管理 → 批量导出), variants A, B and C.
 pub struct TaobaoRefunds;
 
-impl Importer for TaobaoRefunds {
-    fn id(&self) -> &str {
-        "taobao.refunds"
-    }
+impl HeaderFormat for TaobaoRefunds {
+    const ID: &'static str = "taobao.refunds";
+    const NAME_ZH: &'static str = "淘宝/天猫退款报表";
+    const REQUIRED: &'static [Column] = REFUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = REFUND_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "淘宝/天猫退款报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(REFUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, REFUND_REQUIRED, REFUND_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant =
             if header.find(AFTER_SALE_TYPE).is_some() || header.find(&["支付单号"]).is_some() {
                 "C"
@@ -172,10 +164,10 @@ impl Importer for TaobaoRefunds {
             } else {
                 "B"
             };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -342,31 +334,23 @@ struct OrderColumns {
 /// Taobao 订单报表 (ExportOrderList): one row per order, amounts and dates, no lines.
 pub struct TaobaoOrders;
 
-impl Importer for TaobaoOrders {
-    fn id(&self) -> &str {
-        "taobao.orders"
-    }
+impl HeaderFormat for TaobaoOrders {
+    const ID: &'static str = "taobao.orders";
+    const NAME_ZH: &'static str = "淘宝订单报表";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "淘宝订单报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant =
             if header.find(RECEIVABLE).is_some() || header.find(ORDER_PAYMENT_NO).is_some() {
                 "新版"
             } else {
                 "经典"
             };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -461,25 +445,17 @@ const ITEMS_OPTIONAL: &[Column] = &[
 /// record of the same order number.
 pub struct TaobaoOrderItems;
 
-impl Importer for TaobaoOrderItems {
-    fn id(&self) -> &str {
-        "taobao.order_items"
+impl HeaderFormat for TaobaoOrderItems {
+    const ID: &'static str = "taobao.order_items";
+    const NAME_ZH: &'static str = "淘宝宝贝报表";
+    const REQUIRED: &'static [Column] = ITEMS_REQUIRED;
+    const OPTIONAL: &'static [Column] = ITEMS_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "宝贝".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "淘宝宝贝报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ITEMS_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, ITEMS_REQUIRED, ITEMS_OPTIONAL, 0)?;
-        detection("宝贝", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

@@ -11,10 +11,10 @@ use duizhang_core::{
 };
 
 use super::alipay::summary_count;
-use super::{Column, detect_header, detection, opt_text, signature_of};
+use super::{Column, HeaderFormat, opt_text};
 use crate::control::Tally;
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
+use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 /// Reads the detail rows of a bill up to its summary header (the row whose first cell is
@@ -212,25 +212,17 @@ fn trade_variant(h: &Header) -> String {
 /// or reversal (`REVOKED`).
 pub struct WechatTradeBill;
 
-impl Importer for WechatTradeBill {
-    fn id(&self) -> &str {
-        "wechat.trade_bill"
+impl HeaderFormat for WechatTradeBill {
+    const ID: &'static str = "wechat.trade_bill";
+    const NAME_ZH: &'static str = "微信支付交易账单";
+    const REQUIRED: &'static [Column] = TRADE_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_OPTIONAL;
+
+    fn variant(&self, header: &Header) -> String {
+        trade_variant(header)
     }
 
-    fn name_zh(&self) -> &str {
-        "微信支付交易账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
-        detection(trade_variant(&header), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -408,25 +400,17 @@ struct FundColumns {
 /// WeChat Pay 资金账单 (formats.md §2.3): every movement of the merchant's fund account.
 pub struct WechatFundBill;
 
-impl Importer for WechatFundBill {
-    fn id(&self) -> &str {
-        "wechat.fund_bill"
+impl HeaderFormat for WechatFundBill {
+    const ID: &'static str = "wechat.fund_bill";
+    const NAME_ZH: &'static str = "微信支付资金账单";
+    const REQUIRED: &'static [Column] = FUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "资金账单".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "微信支付资金账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, FUND_REQUIRED, FUND_OPTIONAL, 0)?;
-        detection("资金账单", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -538,25 +522,17 @@ const SHOP_OPTIONAL: &[Column] = &[
 /// the type text is mapped by keyword.
 pub struct WechatShopFundFlow;
 
-impl Importer for WechatShopFundFlow {
-    fn id(&self) -> &str {
-        "wechat.shop_fund_flow"
+impl HeaderFormat for WechatShopFundFlow {
+    const ID: &'static str = "wechat.shop_fund_flow";
+    const NAME_ZH: &'static str = "微信小店资金流水";
+    const REQUIRED: &'static [Column] = SHOP_REQUIRED;
+    const OPTIONAL: &'static [Column] = SHOP_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "小店".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "微信小店资金流水"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(SHOP_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, SHOP_REQUIRED, SHOP_OPTIONAL, 0)?;
-        detection("小店", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
