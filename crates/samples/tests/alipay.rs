@@ -13,7 +13,7 @@ use duizhang_samples::write::alipay::{
     BillKind, FundLayout, FundOptions, TradeOptions, bill_zip, fund_flow, fund_summary, trade_bill,
     trade_summary, zip_name,
 };
-use support::{at, codes, controls, gbk, import, import_clean, only_problem, t};
+use support::{at, codes, controls, gbk, import, import_clean, only_problem, problem_with, t};
 
 /// The three example rows of formats.md §1.4, byte for byte (GBK, CRLF, trailing TABs).
 fn formats_md_example() -> Vec<u8> {
@@ -80,11 +80,7 @@ fn a_bad_amount_names_line_and_column() {
         .replace("-9.65", "-9.6.5");
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 2, "the bad row is not read as anything");
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadAmount)
-        .expect("bad amount reported");
+    let p = problem_with(&files[0], ProblemCode::BadAmount);
     assert_eq!((p.line, p.column), (Some(8), Some(8)));
     assert_eq!(p.column_name.as_deref(), Some("支出金额（-元）"));
     assert!(p.zh().contains("第 8 行 第 8 列"), "{}", p.zh());

@@ -10,7 +10,7 @@ use duizhang_core::{
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd::{Container, FundOptions, fund_flow, orders};
-use support::{at, bom, controls, gbk, import, import_clean, only_problem};
+use support::{at, bom, controls, gbk, import, import_clean, only_problem, problem_with};
 
 /// formats.md §5.1's invented example, every line as printed there.
 const FUND_EXAMPLE: &str = "拼多多店铺账务明细查询\n\n起始时间：2026-10-01 00:00:00  终止时间：2026-10-31 23:59:59\n----------交易记录明细列表---------\n商户订单号,发生时间,收入金额（+元）,支出金额（-元）,账务类型,备注,业务描述\n261003-123456789012345,2026-10-03 23:30:43,61.80,0,交易收入,-,0010002|交易收入-订单收入\n261003-123456789012345,2026-10-03 23:30:43,0,-0.37,技术服务费,基础技术服务费,0030002|技术服务费-基础技术服务费\n261002-123456789012346,2026-10-03 12:05:10,0,-27.50,交易退款,-,0020002|交易退款-订单退款\n#支出合计：2笔-27.87元\n#收入合计：1笔61.80元\n#总计：3笔33.93元\n#导出时间：2026-10-04 09:00:00\n";
@@ -236,11 +236,7 @@ fn a_bad_amount_names_line_and_column() {
     let text = FUND_EXAMPLE.replace("-27.50", "-27.5O");
     let (files, records) = import("a.csv", gbk(&text));
     assert_eq!(records.len(), 2, "the bad row is not read as anything");
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadAmount)
-        .expect("bad amount reported");
+    let p = problem_with(&files[0], ProblemCode::BadAmount);
     assert_eq!((p.line, p.column), (Some(8), Some(4)));
     assert_eq!(p.column_name.as_deref(), Some("支出金额（-元）"));
     // The footer no longer agrees with what was read: that is reported too.
@@ -256,11 +252,7 @@ fn a_bad_amount_names_line_and_column() {
 fn a_bad_time_names_line_and_column() {
     let text = FUND_EXAMPLE.replace("2026-10-03 12:05:10", "2026-13-03 12:05:10");
     let (files, _) = import("a.csv", gbk(&text));
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadTime)
-        .expect("bad time reported");
+    let p = problem_with(&files[0], ProblemCode::BadTime);
     assert_eq!((p.line, p.column), (Some(8), Some(2)));
 }
 

@@ -70,6 +70,14 @@ pub fn only_problem(file: &ImportedFile) -> &Problem {
     &file.problems[0]
 }
 
+/// The first problem of a file with `code` (asserting there is one).
+pub fn problem_with(file: &ImportedFile, code: ProblemCode) -> &Problem {
+    file.problems
+        .iter()
+        .find(|p| p.code == code)
+        .unwrap_or_else(|| panic!("{code:?} expected: {:#?}", file.problems))
+}
+
 /// A control total as (label, stated count, stated amount, counted, summed).
 pub type Control<'a> = (&'a str, Option<u64>, Option<Fen>, u64, Fen);
 
