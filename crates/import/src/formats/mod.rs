@@ -1,8 +1,8 @@
 //! One module per platform family; each importer reads one format by its header names.
 //!
 //! To add a format: declare a [`HeaderFormat`] here (its columns; detection by header comes
-//! with it) and read rows through [`Cells`] so errors name line and
-//! column, register it in [`all`], and add a fixture writer and tests in `duizhang-samples`.
+//! with it) that reads rows through [`Cells`] so errors name line and column, register it in
+//! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
 pub mod douyin;
