@@ -203,6 +203,14 @@ pub fn enum_cell<T: Copy>(c: &Cells<'_>, col: usize, table: &[(&str, T)]) -> Res
     lookup_text(table, &text).ok_or_else(|| c.bad_value(col, &text, &known_texts(table)))
 }
 
+/// The sum of two optional amounts: `None` only when both are absent.
+pub fn add_present(a: Option<Fen>, b: Option<Fen>) -> Option<Fen> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Reports an unknown status text as a warning: the row is still read with an unknown status.
 pub fn warn_unknown(c: &Cells<'_>, out: &mut Output<'_>, col: usize, text: &str, known: &[&str]) {
     out.problem(c.bad_value(col, text, known).warning());

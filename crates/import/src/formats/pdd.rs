@@ -10,7 +10,8 @@ use duizhang_core::{
 
 use super::rows::read_grouped_orders;
 use super::{
-    Column, HeaderFormat, income_or_expense, opt_text, reject_negative_income, warn_unknown,
+    Column, HeaderFormat, add_present, income_or_expense, opt_text, reject_negative_income,
+    warn_unknown,
 };
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
@@ -419,10 +420,7 @@ fn read_order_row(
     let seller_discount = c.fen(cols.seller_discount)?;
     // 多多支付立减 is a reduction granted by PDD's own payment service, so it is funded like
     // the platform's discount and counted with it.
-    let platform_discount = match (c.fen(cols.platform_discount)?, c.fen(cols.duoduo_pay)?) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, b) => a.or(b),
-    };
+    let platform_discount = add_present(c.fen(cols.platform_discount)?, c.fen(cols.duoduo_pay)?);
     let paid = c.req_fen(cols.paid)?;
     let sku = c.opt(cols.sku_spec).or_else(|| c.opt(cols.sku_goods));
     let line = OrderLine {
@@ -432,10 +430,7 @@ fn read_order_row(
         quantity: c.req_int(cols.quantity)?,
         unit_price: None,
         goods: Some(goods),
-        discount: match (seller_discount, platform_discount) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        },
+        discount: add_present(seller_discount, platform_discount),
         paid: Some(paid),
         source: out.source(c.line()),
     };

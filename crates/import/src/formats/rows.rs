@@ -8,6 +8,7 @@
 
 use duizhang_core::{Fen, Order, OrderStatus, Record};
 
+use super::add_present;
 use crate::problem::Problem;
 use crate::registry::Output;
 use crate::table::{Cells, Header, Table};
@@ -82,11 +83,7 @@ impl OrderGroup {
 }
 
 fn add(total: &mut Option<Fen>, more: Option<Fen>) {
-    *total = match (*total, more) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, None) => a,
-        (None, b) => b,
-    };
+    *total = add_present(*total, more);
 }
 
 fn fill<T>(a: &mut Option<T>, b: Option<T>) {
