@@ -114,7 +114,6 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     let (mut income_n, mut income_sum, mut expense_n, mut expense_sum) =
         (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     for r in rows {
-        let tab = |s: Option<&str>| format!("{}\t", s.unwrap_or(""));
         let (income, expense) = if r.amount.0 < 0 {
             expense_n += 1;
             expense_sum += r.amount;
@@ -270,6 +269,11 @@ impl Default for TradeOptions {
     }
 }
 
+/// A text cell as Alipay writes it: followed by a TAB so that Excel keeps long ids as text.
+fn tab(s: Option<&str>) -> String {
+    format!("{}\t", s.unwrap_or(""))
+}
+
 /// The `#` lines above every Alipay bill's header: title, account and period.
 fn preamble(f: &mut TextFile, title: &str, account: &str, from: BeijingTime, to: BeijingTime) {
     f.line(&format!("#{title}"));
@@ -330,7 +334,6 @@ pub fn trade_bill(rows: &[PaymentRow], o: &TradeOptions) -> Vec<u8> {
     ]);
     let (mut pay_n, mut pay_sum, mut refund_n, mut refund_sum) = (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     for r in rows {
-        let tab = |s: Option<&str>| format!("{}\t", s.unwrap_or(""));
         let refund = r.kind == PaymentKind::Refund;
         if refund {
             refund_n += 1;
