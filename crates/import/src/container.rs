@@ -34,32 +34,24 @@ pub fn import_path(
     let (mut file, sample) = match opened {
         Ok(v) => v,
         Err(e) => {
-            files.push(failed(
+            io_failure(
                 files,
                 &name,
-                Problem::new(
-                    ProblemCode::Io,
-                    &name,
-                    format!("无法打开文件：{e}"),
-                    format!("cannot open: {e}"),
-                ),
-            ));
+                format!("无法打开文件：{e}"),
+                format!("cannot open: {e}"),
+            );
             return;
         }
     };
     if is_zip(&sample) || is_ole(&sample) {
         let mut bytes = sample;
         if let Err(e) = file.read_to_end(&mut bytes) {
-            files.push(failed(
+            io_failure(
                 files,
                 &name,
-                Problem::new(
-                    ProblemCode::Io,
-                    &name,
-                    format!("读取失败：{e}"),
-                    format!("read error: {e}"),
-                ),
-            ));
+                format!("读取失败：{e}"),
+                format!("read error: {e}"),
+            );
             return;
         }
         import_bytes(&name, bytes, importers, files, sink);
@@ -125,6 +117,12 @@ fn next_id(files: &[ImportedFile]) -> FileId {
     FileId(u32::try_from(files.len()).unwrap_or(u32::MAX))
 }
 
+/// Records a file that could not be read at all (open, archive or sheet errors).
+fn io_failure(files: &mut Vec<ImportedFile>, name: &str, zh: String, en: String) {
+    let problem = Problem::new(ProblemCode::Io, name, zh, en);
+    files.push(failed(files, name, problem));
+}
+
 fn failed(files: &[ImportedFile], name: &str, problem: Problem) -> ImportedFile {
     ImportedFile {
         id: next_id(files),
@@ -163,16 +161,12 @@ fn import_zip(
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(a) => a,
         Err(e) => {
-            files.push(failed(
+            io_failure(
                 files,
                 name,
-                Problem::new(
-                    ProblemCode::Io,
-                    name,
-                    format!("不是有效的 ZIP 压缩包：{e}"),
-                    format!("bad zip: {e}"),
-                ),
-            ));
+                format!("不是有效的 ZIP 压缩包：{e}"),
+                format!("bad zip: {e}"),
+            );
             return;
         }
     };
@@ -195,16 +189,12 @@ fn import_zip(
         });
         match read {
             Ok(_) => import_bytes(&full, data, importers, files, sink),
-            Err(e) => files.push(failed(
+            Err(e) => io_failure(
                 files,
                 &full,
-                Problem::new(
-                    ProblemCode::Io,
-                    &full,
-                    format!("压缩包成员读取失败：{e}"),
-                    format!("zip member: {e}"),
-                ),
-            )),
+                format!("压缩包成员读取失败：{e}"),
+                format!("zip member: {e}"),
+            ),
         }
     }
 }
@@ -219,16 +209,12 @@ fn import_spreadsheet(
     let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => {
-            files.push(failed(
+            io_failure(
                 files,
                 name,
-                Problem::new(
-                    ProblemCode::Io,
-                    name,
-                    format!("无法打开电子表格：{e}"),
-                    format!("spreadsheet: {e}"),
-                ),
-            ));
+                format!("无法打开电子表格：{e}"),
+                format!("spreadsheet: {e}"),
+            );
             return;
         }
     };
@@ -244,16 +230,12 @@ fn import_spreadsheet(
         let range = match calamine::Reader::worksheet_range(&mut workbook, &sheet) {
             Ok(r) => r,
             Err(e) => {
-                files.push(failed(
+                io_failure(
                     files,
                     &full,
-                    Problem::new(
-                        ProblemCode::Io,
-                        &full,
-                        format!("工作表读取失败：{e}"),
-                        format!("sheet: {e}"),
-                    ),
-                ));
+                    format!("工作表读取失败：{e}"),
+                    format!("sheet: {e}"),
+                );
                 continue;
             }
         };

@@ -45,6 +45,24 @@ impl Tally {
         self.count += 1;
         self.sum += amount;
     }
+
+    /// Checks what a footer or summary line (at `line`) states against this tally.
+    pub fn check(
+        self,
+        label: impl Into<String>,
+        line: u32,
+        stated_count: Option<u64>,
+        stated_amount: Option<Fen>,
+    ) -> ControlCheck {
+        ControlCheck {
+            label: label.into(),
+            line: Some(line),
+            stated_count,
+            stated_amount,
+            counted: self.count,
+            summed: self.sum,
+        }
+    }
 }
 
 /// Reads the count and amount of a footer such as `#支出合计：2笔，共-12.60元`,

@@ -8,12 +8,12 @@ use duizhang_core::{
     BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow,
     SourceRef,
 };
-use duizhang_import::{ImportedFile, ProblemCode};
+use duizhang_import::ProblemCode;
 use duizhang_samples::write::alipay::{
     BillKind, FundLayout, FundOptions, TradeOptions, bill_zip, fund_flow, fund_summary, trade_bill,
     trade_summary, zip_name,
 };
-use support::{gbk, import, import_clean};
+use support::{at, codes, controls, gbk, import, import_clean, only_problem, problem_with, t};
 
 /// The three example rows of formats.md §1.4, byte for byte (GBK, CRLF, trailing TABs).
 fn formats_md_example() -> Vec<u8> {
@@ -67,10 +67,9 @@ fn a_wrong_footer_total_is_an_error_of_the_file() {
     )
     .replace("共-12.60元", "共-12.50元");
     let (files, _) = import("x.csv", gbk(&text));
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::ControlTotal);
-    assert!(p[0].message.contains("-12.50"), "{}", p[0].message);
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::ControlTotal);
+    assert!(p.message.contains("-12.50"), "{}", p.message);
 }
 
 #[test]
@@ -81,11 +80,7 @@ fn a_bad_amount_names_line_and_column() {
         .replace("-9.65", "-9.6.5");
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 2, "the bad row is not read as anything");
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadAmount)
-        .expect("bad amount reported");
+    let p = problem_with(&files[0], ProblemCode::BadAmount);
     assert_eq!((p.line, p.column), (Some(8), Some(8)));
     assert_eq!(p.column_name.as_deref(), Some("支出金额（-元）"));
     assert!(p.zh().contains("第 8 行 第 8 列"), "{}", p.zh());
@@ -234,21 +229,6 @@ const FUND_SUMMARY_EXAMPLE: &str = "#支付宝账务汇总查询\r\n\
 交易退款,0,0.00,1,-9.65,-9.65\r\n\
 合计,3,307.80,2,-12.60,295.20\r\n\
 ";
-
-fn t(text: &str) -> BeijingTime {
-    BeijingTime::parse(text).unwrap()
-}
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
-
-fn codes(file: &ImportedFile) -> Vec<ProblemCode> {
-    file.problems.iter().map(|p| p.code).collect()
-}
 
 fn trade_example_with(from: &str, to: &str) -> Vec<u8> {
     let text = TRADE_EXAMPLE.replace(from, to);
@@ -569,19 +549,7 @@ fn the_trade_summary_example_checks_its_total_row() {
     );
     assert!(data.payments.is_empty());
     assert_eq!(file.meta.account.as_deref(), Some("20880000000000000156"));
-    let checks: Vec<_> = file
-        .control
-        .iter()
-        .map(|c| {
-            (
-                c.label.as_str(),
-                c.stated_count,
-                c.stated_amount,
-                c.counted,
-                c.summed,
-            )
-        })
-        .collect();
+    let checks = controls(&file);
     // Store rows: 1 + 1 payments, 1 + 0 refunds, 29.00 + 59.00 ordered, 26.00 + 59.00 settled.
     assert_eq!(
         checks,

@@ -5,29 +5,16 @@
 mod support;
 
 use duizhang_core::{
-    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
-    Platform, Record, SettlementRow, SourceRef,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
+    Record, SettlementRow,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::douyin::{FlowOptions, fund_flow, orders, settlement};
-use support::{import, import_clean};
+use support::{at, bom, import, import_clean};
 
 fn t(d: i8, h: i8, m: i8, s: i8) -> BeijingTime {
     BeijingTime::new(2026, 10, d, h, m, s).unwrap()
-}
-
-fn bom(text: &str) -> Vec<u8> {
-    let mut v = b"\xEF\xBB\xBF".to_vec();
-    v.extend_from_slice(text.as_bytes());
-    v
-}
-
-fn src(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +61,7 @@ fn reads_the_formats_md_order_example_exactly() {
     // Hand-checked: 2.00 + 3.00 + 0.00 of discounts on the line.
     assert_eq!(l.discount, Some(Fen(500)));
     assert_eq!(l.paid, Some(Fen(2890)));
-    assert_eq!(l.source, src(2));
+    assert_eq!(l.source, at(2));
 }
 
 #[test]
@@ -112,7 +99,7 @@ fn sub_orders_of_one_order_become_its_lines() {
     assert_eq!(o.lines.len(), 2);
     assert_eq!(o.lines[1].quantity, 2);
     assert_eq!(o.lines[1].discount, Some(Fen(500)));
-    assert_eq!(o.lines[1].source, src(3));
+    assert_eq!(o.lines[1].source, at(3));
     let p = &data.orders[1];
     assert_eq!(p.status, OrderStatus::Paid);
     assert_eq!(p.shipped_at, None, "`-` is empty");
@@ -189,7 +176,7 @@ fn sample_orders() -> Vec<Order> {
         goods: None,
         discount: Some(Fen(discount)),
         paid: Some(Fen(paid)),
-        source: src(0),
+        source: at(0),
     };
     let order = |no: &str, status, text: &str, lines: Vec<OrderLine>| Order {
         platform: Platform::Douyin,
@@ -211,7 +198,7 @@ fn sample_orders() -> Vec<Order> {
         refunded: None,
         payment_no: None,
         lines,
-        source: src(0),
+        source: at(0),
     };
     vec![
         order(
@@ -247,9 +234,9 @@ fn orders_round_trip_through_the_writer() {
         let mut line = 2;
         for (got, want) in data.orders.iter().zip(&want) {
             let mut expected = want.clone();
-            expected.source = src(line);
+            expected.source = at(line);
             for l in &mut expected.lines {
-                l.source = src(line);
+                l.source = at(line);
                 line += 1;
             }
             assert_eq!(got, &expected);
@@ -308,7 +295,7 @@ fn reads_fund_flow_with_absolute_and_signed_amounts_alike() {
         assert_eq!(r.account.as_deref(), Some("聚合账户"));
         assert_eq!(r.kind_text, "货款结算入账");
         assert_eq!(r.occurred_at, t(8, 5, 59, 20));
-        assert_eq!(r.source, src(2));
+        assert_eq!(r.source, at(2));
         assert_eq!(data.fund_flows[2].order_no, None, "`-` is empty");
         assert_eq!(data.fund_flows[2].memo.as_deref(), Some("提现至银行卡"));
     }
@@ -412,7 +399,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             occurred_at: t(8, 6, 0, i8::try_from(i).unwrap()),
             counterparty: None,
             memo: Some(format!("备注 {i}, 含逗号").into()),
-            source: src(0),
+            source: at(0),
         }
     };
     let o = Some("690000000000000001");
@@ -454,7 +441,7 @@ fn fund_flow_round_trips_in_every_variant() {
         assert_eq!(data.fund_flows.len(), want.len());
         for (i, (got, want)) in data.fund_flows.iter().zip(&want).enumerate() {
             let expected = FundFlowRow {
-                source: src(2 + u32::try_from(i).unwrap()),
+                source: at(2 + u32::try_from(i).unwrap()),
                 ..want.clone()
             };
             assert_eq!(got, &expected, "{o:?}");
@@ -496,13 +483,13 @@ fn reads_the_formats_md_settlement_example_exactly() {
                 account: Some("聚合账户".into()),
                 refund_no: None,
                 payment_ref: None,
-                source: src(3),
+                source: at(3),
             }
         );
         assert_eq!(rows[1].kind, FlowKind::Refund);
         assert_eq!(rows[1].amount, Fen(-800));
         assert_eq!(rows[1].item, "结算后退款-非原路退回");
-        assert_eq!(rows[1].source, src(4));
+        assert_eq!(rows[1].source, at(4));
         assert_eq!(file.stats.amounts.get("结算单/收入"), Some(&Fen(2537)));
     }
 }
@@ -564,7 +551,7 @@ fn settlement_round_trips_through_the_writer() {
         account: Some("聚合账户".into()),
         refund_no: None,
         payment_ref: None,
-        source: src(0),
+        source: at(0),
     };
     let want = vec![
         row(1, "已结算", FlowKind::Income, 2537),
@@ -582,7 +569,7 @@ fn settlement_round_trips_through_the_writer() {
             .iter()
             .enumerate()
             .map(|(i, r)| SettlementRow {
-                source: src(3 + u32::try_from(i).unwrap()),
+                source: at(3 + u32::try_from(i).unwrap()),
                 ..r.clone()
             })
             .collect();

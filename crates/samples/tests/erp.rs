@@ -6,9 +6,8 @@
 mod support;
 
 use duizhang_core::{
-    AfterSale, AfterSaleKind, AfterSaleLine, AfterSaleStatus, BeijingTime, Complaint,
-    ComplaintKind, Dataset, ErpOrder, ErpOrderStatus, Fen, FileId, Platform, QualityResult,
-    ReturnReceipt, Shipment, ShipmentKind, SourceRef,
+    AfterSale, AfterSaleKind, AfterSaleLine, AfterSaleStatus, Complaint, ComplaintKind, Dataset,
+    ErpOrder, ErpOrderStatus, Fen, Platform, QualityResult, ReturnReceipt, Shipment, ShipmentKind,
 };
 use duizhang_import::ProblemCode;
 use duizhang_samples::bytes::Encoding;
@@ -16,18 +15,7 @@ use duizhang_samples::write::erp::{
     Container, ErpOptions, RowAmounts, after_sales, complaints, erp_orders, return_receipts,
     shipments,
 };
-use support::{gbk, import, import_clean};
-
-fn t(s: &str) -> BeijingTime {
-    BeijingTime::parse(s).unwrap()
-}
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
+use support::{at, gbk, import, import_clean, only_problem, t};
 
 /// Every shape the format is written in: the options and a name for failure messages.
 fn shapes() -> Vec<(&'static str, ErpOptions)> {
@@ -457,14 +445,13 @@ fn a_missing_required_column_is_named() {
     let bytes = after_sales(&after_sale_records(), RowAmounts::PerLine, &o).unwrap();
     let (files, records) = import("售后单.csv", bytes);
     assert!(records.is_empty());
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::UnknownFormat);
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::UnknownFormat);
     assert!(
-        p[0].message
+        p.message
             .contains("通用ERP格式：ERP售后单（7/8 列相符，缺少：退款金额）"),
         "{}",
-        p[0].message
+        p.message
     );
 }
 
@@ -473,14 +460,13 @@ fn an_unknown_status_names_line_column_and_the_known_values() {
     let text = "店铺,平台,订单号,ERP单号,订单状态,更新时间\n棉语旗舰店,淘宝,4012345678901234567,,已发货,2026-10-02 10:00:00\n棉语旗舰店,淘宝,4012345678901234568,,已签收,2026-10-02 10:00:00\n";
     let (files, records) = import("订单.csv", text.as_bytes().to_vec());
     assert_eq!(records.len(), 1, "the bad row is not read as anything");
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::BadValue);
-    assert_eq!(p[0].line, Some(3));
-    assert_eq!(p[0].column, Some(5));
-    assert_eq!(p[0].column_name.as_deref(), Some("订单状态"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::BadValue);
+    assert_eq!(p.line, Some(3));
+    assert_eq!(p.column, Some(5));
+    assert_eq!(p.column_name.as_deref(), Some("订单状态"));
     assert_eq!(
-        p[0].message,
+        p.message,
         "无法识别的取值“已签收”（可识别：待审核、待发货、已发货、已完成、已取消、已退款）"
     );
 }

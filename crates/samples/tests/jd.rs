@@ -6,8 +6,8 @@
 mod support;
 
 use duizhang_core::{
-    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
-    Platform, SettlementRow, SourceRef,
+    Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
+    SettlementRow,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
@@ -16,21 +16,10 @@ use duizhang_samples::write::jd::{
     wallet_bill, wallet_funds, wallet_workbook,
 };
 use duizhang_samples::write::sheet::Shape;
-use support::{gbk, import, import_clean};
+use support::{at, gbk, import, import_clean, only_problem, t};
 
 /// formats.md §4.2 (c), the 对账表 example, byte for byte (LF line ends as printed).
 const STATEMENT_EXAMPLE: &str = "订单编号,父单号,订单状态,订单下单时间,订单完成时间,售后服务单号,售后退款时间,商品编号,商品名称,商品数量,扣点类型,佣金比例,费用名称,应结金额,币种,收支方向,结算状态,预计结算时间,账单生成时间,到账时间,商户订单号,资金动账备注\n300000000000001,300000000000000,完成,2026-10-01 14:41:34,2026-10-05 09:00:00,,,100000000001,保温杯 500ml,1,基础扣点,0.05,货款,88.00,CNY,收入,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000001,\n300000000000001,300000000000000,完成,2026-10-01 14:41:34,2026-10-05 09:00:00,,,100000000001,保温杯 500ml,1,基础扣点,0.05,佣金,-4.40,CNY,支出,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000001,\n300000000000002,300000000000000,完成,2026-10-01 14:41:34,2026-10-06 10:00:00,2000000001,2026-10-08 10:00:00,100000000002,保温杯 350ml,1,基础扣点,0.05,货款,-39.00,CNY,支出,已结算,2026-10-12 17:11:38,20261012,2026-10-13 12:08:53,202610130000011332600000002,\n";
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
-
-fn t(text: &str) -> BeijingTime {
-    BeijingTime::parse(text).unwrap()
-}
 
 #[test]
 fn reads_the_formats_md_statement_example_exactly() {
@@ -112,11 +101,10 @@ fn a_bad_statement_amount_names_line_and_column() {
     let text = STATEMENT_EXAMPLE.replace(",佣金,-4.40,", ",佣金,-4.4.0,");
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 2);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::BadAmount);
-    assert_eq!((p[0].line, p[0].column), (Some(3), Some(14)));
-    assert_eq!(p[0].column_name.as_deref(), Some("应结金额"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::BadAmount);
+    assert_eq!((p.line, p.column), (Some(3), Some(14)));
+    assert_eq!(p.column_name.as_deref(), Some("应结金额"));
 }
 
 #[test]
@@ -446,14 +434,13 @@ fn an_unknown_jd_status_is_read_with_a_warning() {
     let text = order_export().replacen(",等待出库,", ",暂停,", 1);
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 4);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
+    let p = only_problem(&files[0]);
     assert_eq!(
-        (p[0].severity, p[0].code),
+        (p.severity, p.code),
         (Severity::Warning, ProblemCode::BadValue)
     );
-    assert_eq!((p[0].line, p[0].column), (Some(4), Some(12)));
-    assert!(p[0].message.contains("等待确认收货"), "{}", p[0].message);
+    assert_eq!((p.line, p.column), (Some(4), Some(12)));
+    assert!(p.message.contains("等待确认收货"), "{}", p.message);
 }
 
 #[test]

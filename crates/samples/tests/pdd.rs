@@ -5,13 +5,12 @@
 mod support;
 
 use duizhang_core::{
-    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus,
-    Platform, SourceRef,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd::{Container, FundOptions, fund_flow, orders};
-use support::{gbk, import, import_clean};
+use support::{at, bom, controls, gbk, import, import_clean, only_problem, problem_with};
 
 /// formats.md §5.1's invented example, every line as printed there.
 const FUND_EXAMPLE: &str = "拼多多店铺账务明细查询\n\n起始时间：2026-10-01 00:00:00  终止时间：2026-10-31 23:59:59\n----------交易记录明细列表---------\n商户订单号,发生时间,收入金额（+元）,支出金额（-元）,账务类型,备注,业务描述\n261003-123456789012345,2026-10-03 23:30:43,61.80,0,交易收入,-,0010002|交易收入-订单收入\n261003-123456789012345,2026-10-03 23:30:43,0,-0.37,技术服务费,基础技术服务费,0030002|技术服务费-基础技术服务费\n261002-123456789012346,2026-10-03 12:05:10,0,-27.50,交易退款,-,0020002|交易退款-订单退款\n#支出合计：2笔-27.87元\n#收入合计：1笔61.80元\n#总计：3笔33.93元\n#导出时间：2026-10-04 09:00:00\n";
@@ -39,23 +38,8 @@ fn reads_the_formats_md_fund_flow_example_exactly() {
     assert_eq!(file.meta.period_to, Some(t(31, 23, 59, 59)));
     assert_eq!(file.meta.complete, Some(true));
     // Hand-checked: 支出 -0.37 + -27.50 = -27.87 in 2 rows, 收入 61.80 in 1, 总计 33.93 in 3.
-    /// label, stated count and amount, counted and summed.
-    type Control<'a> = (&'a str, Option<u64>, Option<Fen>, u64, Fen);
-    let controls: Vec<Control<'_>> = file
-        .control
-        .iter()
-        .map(|c| {
-            (
-                c.label.as_str(),
-                c.stated_count,
-                c.stated_amount,
-                c.counted,
-                c.summed,
-            )
-        })
-        .collect();
     assert_eq!(
-        controls,
+        controls(&file),
         vec![
             ("支出合计", Some(2), Some(Fen(-2787)), 2, Fen(-2787)),
             ("收入合计", Some(1), Some(Fen(6180)), 1, Fen(6180)),
@@ -137,12 +121,10 @@ fn the_writer_renders_the_formats_md_example_byte_for_byte() {
 fn preamble_header_and_encoding_variants_read_the_same() {
     let no_blank = FUND_EXAMPLE.replacen("查询\n\n", "查询\n", 1);
     let long_header = FUND_EXAMPLE.replace("商户订单号,", "商户订单号或商品订单号,");
-    let mut bom = b"\xEF\xBB\xBF".to_vec();
-    bom.extend_from_slice(FUND_EXAMPLE.as_bytes());
     for (name, bytes, header_line) in [
         ("no blank line", gbk(&no_blank), 4),
         ("商户订单号或商品订单号", gbk(&long_header), 5),
-        ("UTF-8 BOM", bom, 5),
+        ("UTF-8 BOM", bom(FUND_EXAMPLE), 5),
         ("GBK CRLF", gbk(&crlf(FUND_EXAMPLE)), 5),
     ] {
         let (file, data) = import_clean("a.csv", bytes, "pdd.fund_flow");
@@ -243,15 +225,10 @@ fn a_wrong_footer_total_is_an_error_of_the_file() {
     let text = FUND_EXAMPLE.replace("#总计：3笔33.93元", "#总计：4笔33.93元");
     let (files, records) = import("a.csv", gbk(&text));
     assert_eq!(records.len(), 3);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::ControlTotal);
-    assert_eq!(p[0].line, Some(11));
-    assert!(
-        p[0].message.contains("声明 4 笔，实际 3 笔"),
-        "{}",
-        p[0].message
-    );
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::ControlTotal);
+    assert_eq!(p.line, Some(11));
+    assert!(p.message.contains("声明 4 笔，实际 3 笔"), "{}", p.message);
 }
 
 #[test]
@@ -259,11 +236,7 @@ fn a_bad_amount_names_line_and_column() {
     let text = FUND_EXAMPLE.replace("-27.50", "-27.5O");
     let (files, records) = import("a.csv", gbk(&text));
     assert_eq!(records.len(), 2, "the bad row is not read as anything");
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadAmount)
-        .expect("bad amount reported");
+    let p = problem_with(&files[0], ProblemCode::BadAmount);
     assert_eq!((p.line, p.column), (Some(8), Some(4)));
     assert_eq!(p.column_name.as_deref(), Some("支出金额（-元）"));
     // The footer no longer agrees with what was read: that is reported too.
@@ -279,11 +252,7 @@ fn a_bad_amount_names_line_and_column() {
 fn a_bad_time_names_line_and_column() {
     let text = FUND_EXAMPLE.replace("2026-10-03 12:05:10", "2026-13-03 12:05:10");
     let (files, _) = import("a.csv", gbk(&text));
-    let p = files[0]
-        .problems
-        .iter()
-        .find(|p| p.code == ProblemCode::BadTime)
-        .expect("bad time reported");
+    let p = problem_with(&files[0], ProblemCode::BadTime);
     assert_eq!((p.line, p.column), (Some(8), Some(2)));
 }
 
@@ -330,10 +299,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             occurred_at: t(5, h, 10, 0),
             counterparty: None,
             memo: Some(memo.into()),
-            source: SourceRef {
-                file: FileId(0),
-                line: 0,
-            },
+            source: at(0),
         };
     let o1 = Some("261005-100000000000001");
     vec![
@@ -435,10 +401,7 @@ fn every_variant_round_trips_through_the_writer() {
         for (i, (got, want)) in data.fund_flows.iter().zip(&want).enumerate() {
             let expected = FundFlowRow {
                 txn_no: got.txn_no.clone(),
-                source: SourceRef {
-                    file: FileId(0),
-                    line: first_line + u32::try_from(i).unwrap(),
-                },
+                source: at(first_line + u32::try_from(i).unwrap()),
                 ..want.clone()
             };
             assert_eq!(got, &expected, "{o:?}");
@@ -542,11 +505,10 @@ fn an_unknown_status_is_read_with_a_warning() {
     let row = FINISHED_ROW.replace(",已收货,", ",拼团中,");
     let (files, records) = import("orders.csv", order_file(&[&row]));
     assert_eq!(records.len(), 1);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].severity, Severity::Warning);
-    assert_eq!((p[0].line, p[0].column), (Some(2), Some(3)));
-    assert!(p[0].message.contains("拼团中"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.severity, Severity::Warning);
+    assert_eq!((p.line, p.column), (Some(2), Some(3)));
+    assert!(p.message.contains("拼团中"));
     match &records[0] {
         duizhang_core::Record::Order(o) => assert_eq!(o.status, OrderStatus::Unknown),
         other => panic!("{other:?}"),
@@ -614,15 +576,9 @@ fn orders_round_trip_through_the_writer() {
                 goods: Some(Fen(goods)),
                 discount: Some(Fen(sd + pd)),
                 paid: Some(Fen(paid)),
-                source: SourceRef {
-                    file: FileId(0),
-                    line: 0,
-                },
+                source: at(0),
             }],
-            source: SourceRef {
-                file: FileId(0),
-                line: 0,
-            },
+            source: at(0),
         }
     };
     let want = vec![
@@ -655,10 +611,7 @@ fn orders_round_trip_through_the_writer() {
         let (_, data) = import_clean("o.csv", orders(&want, encoding, true), "pdd.orders");
         assert_eq!(data.orders.len(), want.len());
         for (i, (got, want)) in data.orders.iter().zip(&want).enumerate() {
-            let line = SourceRef {
-                file: FileId(0),
-                line: 2 + u32::try_from(i).unwrap(),
-            };
+            let line = at(2 + u32::try_from(i).unwrap());
             let mut expected = want.clone();
             expected.source = line;
             expected.lines[0].source = line;

@@ -6,26 +6,15 @@
 mod support;
 
 use duizhang_core::{
-    AfterSale, AfterSaleKind, AfterSaleLine, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
-    Fen, FileId, FlowKind, FundProvider, OrderStatus, Platform, Record, SourceRef,
+    AfterSale, AfterSaleKind, AfterSaleLine, AfterSalePhase, AfterSaleStatus, Dataset, Fen,
+    FlowKind, FundProvider, OrderStatus, Platform, Record,
 };
 use duizhang_import::{
     ImportedFile, Importer, Problem, ProblemCode, Profile, TextEncoding, builtin_importers,
     import_bytes, importers_with_profiles, load_profile, with_user_profiles,
 };
 use duizhang_samples::write::erp::{ErpOptions, RowAmounts, after_sales};
-use support::{gbk, import};
-
-fn t(s: &str) -> BeijingTime {
-    BeijingTime::parse(s).unwrap()
-}
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
+use support::{at, gbk, import, t};
 
 fn profile(toml: &str) -> Profile {
     Profile::from_toml("my.toml", toml).unwrap_or_else(|p| panic!("{}", p.zh()))

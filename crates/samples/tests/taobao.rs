@@ -5,8 +5,8 @@
 mod support;
 
 use duizhang_core::{
-    AfterSale, AfterSaleKind, AfterSaleLine, AfterSalePhase, AfterSaleStatus, BeijingTime, Fen,
-    FileId, Order, OrderLine, OrderStatus, Platform, SourceRef,
+    AfterSale, AfterSaleKind, AfterSaleLine, AfterSalePhase, AfterSaleStatus, Fen, FileId, Order,
+    OrderLine, OrderStatus, Platform, SourceRef,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
@@ -14,21 +14,10 @@ use duizhang_samples::write::sheet::Shape;
 use duizhang_samples::write::taobao::{
     Guard, OrderOptions, RefundOptions, RefundVariant, order_items, orders, refunds,
 };
-use support::{gbk, import, import_clean};
+use support::{at, gbk, import, import_clean, only_problem, t};
 
 /// formats.md §3.1, the Variant B example, byte for byte (LF line ends as printed).
 const REFUND_B_EXAMPLE: &str = "订单编号,退款编号,支付宝交易号,订单付款时间,商品编码,退款完结时间,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,是否需要退货,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家真实姓名新,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,商家备注,完结时间,部分退款/全部退款,审核操作人,举证超时,是否零秒响应,退款操作人,退款原因标签,业务类型,是否帮他退款,帮他退款操作账号\n4012345678901234567,201234567890123456,2026100122001123450000000001,2026-10-01 09:12:30,TS-WHITE-L,2026-10-04 11:20:05,59.00,纯棉T恤 白色 L,59.00,手工退款,是,2026-10-02 08:00:00,2026-10-09 08:00:00,退款成功,买家已退货,中通快递:7300000000001,圆通速递:YT0000000000001,不需要客服介入,某某服饰,某某服饰,浙江省杭州市余杭区某路1号,311100,0571-00000000,13800000000,7300000000001,中通快递,7天无理由退换货,尺码偏小,2026-10-02 10:00:00,买家,售后,,2026-10-04 11:20:05,全部退款,店小二A,,否,店小二A,,,否,\n";
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
-
-fn t(text: &str) -> BeijingTime {
-    BeijingTime::parse(text).unwrap()
-}
 
 #[test]
 fn reads_the_formats_md_refund_example_exactly() {
@@ -92,11 +81,10 @@ fn a_bad_refund_amount_names_line_and_column() {
     let text = REFUND_B_EXAMPLE.replace(",59.00,手工退款,", ",59.0O,手工退款,");
     let (files, records) = import("x.csv", gbk(&text));
     assert!(records.is_empty(), "the bad row is not read as anything");
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::BadAmount);
-    assert_eq!((p[0].line, p[0].column), (Some(2), Some(9)));
-    assert_eq!(p[0].column_name.as_deref(), Some("买家退款金额"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::BadAmount);
+    assert_eq!((p.line, p.column), (Some(2), Some(9)));
+    assert_eq!(p.column_name.as_deref(), Some("买家退款金额"));
 }
 
 #[test]
@@ -133,11 +121,10 @@ fn a_refund_file_without_a_kind_column_is_rejected() {
     let text = REFUND_B_EXAMPLE.replacen("是否需要退货", "是否退货", 1);
     let (files, records) = import("x.csv", gbk(&text));
     assert!(records.is_empty());
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::MissingColumn);
-    assert_eq!(p[0].line, Some(1));
-    assert!(p[0].message.contains("售后类型"), "{}", p[0].message);
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::MissingColumn);
+    assert_eq!(p.line, Some(1));
+    assert!(p.message.contains("售后类型"), "{}", p.message);
 }
 
 #[test]
@@ -432,12 +419,11 @@ fn an_unknown_order_status_is_read_with_a_warning() {
     let text = order_report().replacen(",交易成功,", ",已签收,", 1);
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 3, "the row is still read");
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].severity, Severity::Warning);
-    assert_eq!(p[0].code, ProblemCode::BadValue);
-    assert_eq!((p[0].line, p[0].column), (Some(2), Some(11)));
-    assert!(p[0].message.contains("交易关闭"), "{}", p[0].message);
+    let p = only_problem(&files[0]);
+    assert_eq!(p.severity, Severity::Warning);
+    assert_eq!(p.code, ProblemCode::BadValue);
+    assert_eq!((p.line, p.column), (Some(2), Some(11)));
+    assert!(p.message.contains("交易关闭"), "{}", p.message);
     assert!(!files[0].has_errors());
     let duizhang_core::Record::Order(o) = &records[0] else {
         panic!()
@@ -453,11 +439,10 @@ fn a_bad_paid_amount_in_the_order_report_names_line_and_column() {
     let text = order_report().replacen(",41.00,0,交易关闭,", ",41..00,0,交易关闭,", 1);
     let (files, records) = import("x.csv", gbk(&text));
     assert_eq!(records.len(), 2);
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
-    assert_eq!(p[0].code, ProblemCode::BadAmount);
-    assert_eq!((p[0].line, p[0].column), (Some(3), Some(9)));
-    assert_eq!(p[0].column_name.as_deref(), Some("买家实际支付金额"));
+    let p = only_problem(&files[0]);
+    assert_eq!(p.code, ProblemCode::BadAmount);
+    assert_eq!((p.line, p.column), (Some(3), Some(9)));
+    assert_eq!(p.column_name.as_deref(), Some("买家实际支付金额"));
 }
 
 #[test]
@@ -689,10 +674,9 @@ fn the_example_reads_from_a_workbook_and_errors_name_row_and_column() {
         panic!("{records:?}")
     };
     assert_eq!((r.refunded, r.source), (Fen(5900), at(2)));
-    let p = &files[0].problems;
-    assert_eq!(p.len(), 1, "{p:#?}");
+    let p = only_problem(&files[0]);
     assert_eq!(
-        (p[0].code, p[0].line, p[0].column),
+        (p.code, p.line, p.column),
         (ProblemCode::BadAmount, Some(3), Some(9))
     );
 }

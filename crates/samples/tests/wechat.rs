@@ -4,15 +4,12 @@
 
 mod support;
 
-use duizhang_core::{
-    BeijingTime, Fen, FileId, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow,
-    RatePpm, SourceRef,
-};
-use duizhang_import::{ImportedFile, ProblemCode};
+use duizhang_core::{Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, RatePpm};
+use duizhang_import::ProblemCode;
 use duizhang_samples::write::wechat::{
     FundOptions, TradeLayout, TradeOptions, fund_bill, shop_fund_flow, trade_bill,
 };
-use support::{import, import_clean};
+use support::{at, bom, codes, import, import_clean, t};
 
 const ALL_EXAMPLE: &str = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注
 `2026-10-03 10:00:12,`wx1234567890abcdef,`1900000109,`0,`,`4200002026202610031234567890,`ORD202610030001,`oAbCdEfGhIjKlMnOpQrStUvWx00,`JSAPI,`SUCCESS,`OTHERS,`CNY,`59.00,`0.00,`0,`0,`0.00,`0.00,`,`,`纯棉T恤,`,`0.35000,`0.60%,`59.00,`0.00,`
@@ -31,24 +28,7 @@ const FUND_EXAMPLE: &str = "记账时间,微信支付业务单号,资金流水�
 
 /// The documented shapes: plain, and as downloaded from 商户平台 (BOM, CRLF).
 fn shapes(text: &str) -> [Vec<u8>; 2] {
-    let mut downloaded = b"\xEF\xBB\xBF".to_vec();
-    downloaded.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
-    [text.as_bytes().to_vec(), downloaded]
-}
-
-fn t(text: &str) -> BeijingTime {
-    BeijingTime::parse(text).unwrap()
-}
-
-fn at(line: u32) -> SourceRef {
-    SourceRef {
-        file: FileId(0),
-        line,
-    }
-}
-
-fn codes(file: &ImportedFile) -> Vec<ProblemCode> {
-    file.problems.iter().map(|p| p.code).collect()
+    [text.as_bytes().to_vec(), bom(&text.replace('\n', "\r\n"))]
 }
 
 #[test]

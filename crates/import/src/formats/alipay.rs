@@ -2,14 +2,14 @@
 //! its 汇总 file, 业务明细 (trade bill) and its 汇总.
 
 use duizhang_core::{
-    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Record,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Record, Text,
     normalize_order_no,
 };
 
-use super::{Column, detect_header, detection, digits_in, has_title, signature_of};
-use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
+use super::{Column, HeaderFormat, digits_in, income_or_expense, opt_text, reject_negative_income};
+use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
-use crate::registry::{Detection, FileMeta, Importer, Output};
+use crate::registry::{Detection, FileMeta, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 const TXN_NO: Column = &["账务流水号"];
@@ -150,30 +150,14 @@ fn order_reference<'t>(
     None
 }
 
-impl Importer for AlipayFundFlow {
-    fn id(&self) -> &str {
-        "alipay.fund_flow"
-    }
+impl HeaderFormat for AlipayFundFlow {
+    const ID: &'static str = "alipay.fund_flow";
+    const NAME_ZH: &'static str = "支付宝账务明细";
+    const REQUIRED: &'static [Column] = FUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝账务明细查询");
 
-    fn name_zh(&self) -> &str {
-        "支付宝账务明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FUND_REQUIRED, FUND_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, "支付宝账务明细查询") {
-            5
-        } else {
-            0
-        };
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -181,95 +165,113 @@ impl Importer for AlipayFundFlow {
     ) -> Result<(), Problem> {
         let (preamble, header) = table.take_header(detection.header_index)?;
         read_preamble(&preamble, &mut out.meta);
-        let has_preamble = preamble.iter().any(Row::is_comment);
-        let file = out.name.clone();
-        let cols = FundColumns::resolve(&header, &file)?;
-        let account = out.meta.account.clone().map(Into::into);
-        let (mut income_tally, mut expense_tally) = (Tally::default(), Tally::default());
-        let mut end_marker = false;
-        let mut footer_seen = false;
-        while let Some(row) = table.next_row()? {
-            if row.is_comment() {
-                let line = row.joined();
-                let label = footer_label(&line);
-                if is_end_marker(&line, "账务明细列表结束") {
-                    end_marker = true;
-                } else if let Some((count, amount)) = parse_count_and_amount(&line) {
-                    footer_seen = true;
-                    let tally = if label.starts_with("支出") {
-                        expense_tally
-                    } else {
-                        income_tally
-                    };
-                    out.control(ControlCheck {
-                        label: label.to_string(),
-                        line: Some(row.line),
-                        stated_count: Some(count),
-                        stated_amount: Some(amount),
-                        counted: tally.count,
-                        summed: tally.sum,
-                    });
-                } else if label.starts_with("导出时间") {
-                    footer_seen = true;
-                }
-                continue;
-            }
-            if row.is_blank() {
-                continue;
-            }
-            if end_marker {
-                continue;
-            }
-            let cells = Cells::new(row, &header, &file);
-            let result = read_fund_row(&cells, &cols, account.clone(), out);
-            if let Ok(Record::FundFlow(r)) = &result {
-                if r.amount.0 < 0 {
-                    expense_tally.add(r.amount);
-                } else {
-                    income_tally.add(r.amount);
-                }
-            }
-            out.row(result);
-        }
-        out.meta.complete = Some(end_marker || footer_seen);
-        if has_preamble && !footer_seen {
-            out.truncated("结尾的“#支出合计/#收入合计”行", "footer totals");
-        }
-        Ok(())
+        let cols = FundColumns::resolve(&header, &out.name)?;
+        read_detail(
+            table,
+            &preamble,
+            &header,
+            out,
+            &FUND_FOOTER,
+            |c, account, out| read_fund_row(c, &cols, account, out),
+            |record| match record {
+                Record::FundFlow(r) => Some((r.amount.0 < 0, r.amount)),
+                _ => None,
+            },
+        )
     }
+}
+
+const FUND_FOOTER: Footer = Footer {
+    end_title: "账务明细列表结束",
+    second_label: "支出",
+    export_time_counts: true,
+    end_marker_completes: true,
+    missing_zh: "结尾的“#支出合计/#收入合计”行",
+};
+
+/// The `#` lines that end an Alipay detail bill: an end-of-list marker, then totals such as
+/// `#支出合计：2笔，共-12.60元` checked against the rows, then `#导出时间：[…]`.
+struct Footer {
+    end_title: &'static str,
+    /// Totals whose label starts with this are checked against the second tally (支出 / 退款
+    /// rows), the others against the first.
+    second_label: &'static str,
+    /// Whether an `#导出时间` line on its own shows the footer was written.
+    export_time_counts: bool,
+    /// Whether the end marker on its own shows the file is complete.
+    end_marker_completes: bool,
+    /// What a cut-off download lacks, for the message.
+    missing_zh: &'static str,
+}
+
+/// Reads the rows of a detail bill after its header and checks its footer totals. `read_row`
+/// reads one row (given the account of the preamble); `side` says which tally a record counts
+/// in (`true` for the second) and with what amount. Rows after the end marker are not data.
+fn read_detail(
+    table: &mut Table,
+    preamble: &[Row],
+    header: &Header,
+    out: &mut Output<'_>,
+    footer: &Footer,
+    read_row: impl Fn(&Cells<'_>, Option<Text>, &Output<'_>) -> Result<Record, Problem>,
+    side: impl Fn(&Record) -> Option<(bool, Fen)>,
+) -> Result<(), Problem> {
+    let has_preamble = preamble.iter().any(Row::is_comment);
+    let file = out.name.clone();
+    let account: Option<Text> = out.meta.account.clone().map(Into::into);
+    let (mut first, mut second) = (Tally::default(), Tally::default());
+    let (mut end_marker, mut footer_seen) = (false, false);
+    while let Some(row) = table.next_row()? {
+        if row.is_comment() {
+            let line = row.joined();
+            let label = footer_label(&line);
+            if is_end_marker(&line, footer.end_title) {
+                end_marker = true;
+            } else if let Some((count, amount)) = parse_count_and_amount(&line) {
+                footer_seen = true;
+                let tally = if label.starts_with(footer.second_label) {
+                    second
+                } else {
+                    first
+                };
+                out.control(tally.check(label, row.line, Some(count), Some(amount)));
+            } else if footer.export_time_counts && label.starts_with("导出时间") {
+                footer_seen = true;
+            }
+            continue;
+        }
+        if row.is_blank() || end_marker {
+            continue;
+        }
+        let cells = Cells::new(row, header, &file);
+        let result = read_row(&cells, account.clone(), out);
+        if let Some((is_second, amount)) = result.as_ref().ok().and_then(&side) {
+            if is_second {
+                second.add(amount);
+            } else {
+                first.add(amount);
+            }
+        }
+        out.row(result);
+    }
+    out.meta.complete = Some(footer_seen || (footer.end_marker_completes && end_marker));
+    if has_preamble && !footer_seen {
+        out.truncated(footer.missing_zh, "footer totals");
+    }
+    Ok(())
 }
 
 fn read_fund_row(
     c: &Cells<'_>,
     cols: &FundColumns,
-    account: Option<duizhang_core::Text>,
+    account: Option<Text>,
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;
     let income = c.fen(Some(cols.income))?.unwrap_or(Fen::ZERO);
     let expense = c.fen(Some(cols.expense))?.unwrap_or(Fen::ZERO);
-    if !income.is_zero() && !expense.is_zero() {
-        return Err(c.problem(
-            cols.expense,
-            crate::ProblemCode::BadAmount,
-            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-            "both income and expense set",
-        ));
-    }
-    if income.0 < 0 {
-        return Err(c.problem(
-            cols.income,
-            crate::ProblemCode::BadAmount,
-            format!("收入金额为负数（{income}）"),
-            "negative income",
-        ));
-    }
-    // 支出 is written negative (`（-元）`); a positive value in that column is still an outflow.
-    let amount = if expense.is_zero() {
-        income
-    } else {
-        -expense.abs()
-    };
+    let amount = income_or_expense(c, cols.expense, income, expense)?;
+    reject_negative_income(c, cols.income, income)?;
     let biz_type = c.req(cols.biz_type)?;
     let memo = c.opt(cols.memo);
     let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""));
@@ -279,13 +281,13 @@ fn read_fund_row(
     let memo_text = match (memo.as_deref(), c.opt(cols.biz_desc)) {
         (Some(m), _) => Some(m.into()),
         (None, Some(d)) => Some(d.as_ref().into()),
-        (None, None) => c.opt(cols.title).map(|t| t.as_ref().into()),
+        (None, None) => opt_text(c, cols.title),
     };
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Alipay,
         account,
         txn_no: c.req(cols.txn_no)?.as_ref().into(),
-        business_no: c.opt(Some(cols.business_no)).map(|s| s.as_ref().into()),
+        business_no: opt_text(c, Some(cols.business_no)),
         order_no: order_no.map(Into::into),
         merchant_ref: merchant.map(|s| s.as_ref().into()),
         refund_no: None,
@@ -294,7 +296,7 @@ fn read_fund_row(
         amount,
         balance: c.fen(cols.balance)?,
         occurred_at: c.req_time(cols.occurred)?,
-        counterparty: c.opt(cols.counterparty).map(|s| s.as_ref().into()),
+        counterparty: opt_text(c, cols.counterparty),
         memo: memo_text,
         source: out.source(c.line()),
     }))
@@ -383,14 +385,7 @@ fn read_summary(
     };
     out.meta.complete = Some(true);
     for ((m, tally), (n, a)) in layout.measures.iter().zip(sums).zip(stated) {
-        out.control(ControlCheck {
-            label: m.label.into(),
-            line: Some(line),
-            stated_count: n,
-            stated_amount: a,
-            counted: tally.count,
-            summed: tally.sum,
-        });
+        out.control(tally.check(m.label, line, n, a));
     }
     Ok(())
 }
@@ -403,6 +398,7 @@ pub(crate) fn summary_count(c: &Cells<'_>, col: usize) -> Result<u64, Problem> {
 
 const FUND_SUMMARY_REQUIRED: &[Column] =
     &[&["类型"], &["收入笔数"], INCOME, &["支出笔数"], EXPENSE];
+const FUND_SUMMARY_OPTIONAL: &[Column] = &[&["总金额（元）", "总金额"]];
 
 const FUND_SUMMARY: SummaryLayout = SummaryLayout {
     key: &["类型"],
@@ -424,35 +420,18 @@ const FUND_SUMMARY: SummaryLayout = SummaryLayout {
 /// control totals so `inspect` can show them beside the detail file.
 pub struct AlipayFundSummary;
 
-impl Importer for AlipayFundSummary {
-    fn id(&self) -> &str {
-        "alipay.fund_summary"
+impl HeaderFormat for AlipayFundSummary {
+    const ID: &'static str = "alipay.fund_summary";
+    const NAME_ZH: &'static str = "支付宝账务明细（汇总）";
+    const REQUIRED: &'static [Column] = FUND_SUMMARY_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_SUMMARY_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝账务汇总查询");
+
+    fn variant(&self, _header: &Header) -> String {
+        "汇总".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "支付宝账务明细（汇总）"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_SUMMARY_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(
-            rows,
-            FUND_SUMMARY_REQUIRED,
-            &[&["总金额（元）", "总金额"]],
-            0,
-        )?;
-        let bonus = if has_title(rows, index, "支付宝账务汇总查询") {
-            5
-        } else {
-            0
-        };
-        detection("汇总", index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -532,30 +511,14 @@ impl TradeColumns {
 /// Alipay's acquiring APIs, with `#交易合计` / `#退款合计` footers.
 pub struct AlipayTradeBill;
 
-impl Importer for AlipayTradeBill {
-    fn id(&self) -> &str {
-        "alipay.trade_bill"
-    }
+impl HeaderFormat for AlipayTradeBill {
+    const ID: &'static str = "alipay.trade_bill";
+    const NAME_ZH: &'static str = "支付宝业务明细";
+    const REQUIRED: &'static [Column] = TRADE_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝业务明细查询");
 
-    fn name_zh(&self) -> &str {
-        "支付宝业务明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, "支付宝业务明细查询") {
-            5
-        } else {
-            0
-        };
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -563,62 +526,35 @@ impl Importer for AlipayTradeBill {
     ) -> Result<(), Problem> {
         let (preamble, header) = table.take_header(detection.header_index)?;
         read_preamble(&preamble, &mut out.meta);
-        let has_preamble = preamble.iter().any(Row::is_comment);
-        let file = out.name.clone();
-        let cols = TradeColumns::resolve(&header, &file)?;
-        let account: Option<duizhang_core::Text> = out.meta.account.clone().map(Into::into);
-        let (mut payments, mut refunds) = (Tally::default(), Tally::default());
-        let (mut end_marker, mut footer_seen) = (false, false);
-        while let Some(row) = table.next_row()? {
-            if row.is_comment() {
-                let line = row.joined();
-                let label = footer_label(&line);
-                if is_end_marker(&line, "业务明细列表结束") {
-                    end_marker = true;
-                } else if let Some((count, amount)) = parse_count_and_amount(&line) {
-                    // `#交易合计：6笔，商家实收共0.06元，…` / `#退款合计：4笔，商家实收退款共-0.04元，…`
-                    footer_seen = true;
-                    let tally = if label.starts_with("退款") {
-                        refunds
-                    } else {
-                        payments
-                    };
-                    out.control(ControlCheck {
-                        label: label.to_string(),
-                        line: Some(row.line),
-                        stated_count: Some(count),
-                        stated_amount: Some(amount),
-                        counted: tally.count,
-                        summed: tally.sum,
-                    });
-                }
-                continue;
-            }
-            if row.is_blank() || end_marker {
-                continue;
-            }
-            let cells = Cells::new(row, &header, &file);
-            let result = read_trade_row(&cells, &cols, account.clone(), out);
-            if let Ok(Record::Payment(p)) = &result {
-                match p.kind {
-                    PaymentKind::Refund => refunds.add(p.settled),
-                    _ => payments.add(p.settled),
-                }
-            }
-            out.row(result);
-        }
-        out.meta.complete = Some(footer_seen);
-        if has_preamble && !footer_seen {
-            out.truncated("结尾的“#交易合计”行", "footer totals");
-        }
-        Ok(())
+        let cols = TradeColumns::resolve(&header, &out.name)?;
+        // `#交易合计：6笔，商家实收共0.06元，…` / `#退款合计：4笔，商家实收退款共-0.04元，…`
+        read_detail(
+            table,
+            &preamble,
+            &header,
+            out,
+            &TRADE_FOOTER,
+            |c, account, out| read_trade_row(c, &cols, account, out),
+            |record| match record {
+                Record::Payment(p) => Some((p.kind == PaymentKind::Refund, p.settled)),
+                _ => None,
+            },
+        )
     }
 }
+
+const TRADE_FOOTER: Footer = Footer {
+    end_title: "业务明细列表结束",
+    second_label: "退款",
+    export_time_counts: false,
+    end_marker_completes: false,
+    missing_zh: "结尾的“#交易合计”行",
+};
 
 fn read_trade_row(
     c: &Cells<'_>,
     cols: &TradeColumns,
-    account: Option<duizhang_core::Text>,
+    account: Option<Text>,
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;
@@ -640,16 +576,15 @@ fn read_trade_row(
     };
     let created = c.req_time(cols.created)?;
     let finished = c.time(cols.finished)?;
-    let text = |col: Option<usize>| c.opt(col).map(|s| duizhang_core::Text::from(s.as_ref()));
     Ok(Record::Payment(PaymentRow {
         provider: FundProvider::Alipay,
         account,
         kind,
         txn_no: c.req(cols.txn)?.as_ref().into(),
-        out_trade_no: text(cols.merchant_order),
+        out_trade_no: opt_text(c, cols.merchant_order),
         refund_id: None,
         out_refund_no: match kind {
-            PaymentKind::Refund => text(cols.refund_batch),
+            PaymentKind::Refund => opt_text(c, cols.refund_batch),
             _ => None,
         },
         order_amount: Some(order_amount),
@@ -664,7 +599,7 @@ fn read_trade_row(
             PaymentKind::Refund => finished,
             _ => None,
         },
-        title: text(cols.title),
+        title: opt_text(c, cols.title),
         source: out.source(c.line()),
     }))
 }
@@ -676,6 +611,8 @@ const TRADE_SUMMARY_REQUIRED: &[Column] = &[
     ORDER_AMOUNT,
     SETTLED,
 ];
+const TRADE_SUMMARY_OPTIONAL: &[Column] =
+    &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
 
 const TRADE_SUMMARY: SummaryLayout = SummaryLayout {
     key: &["门店编号"],
@@ -707,31 +644,18 @@ const TRADE_SUMMARY: SummaryLayout = SummaryLayout {
 /// as control totals; no records.
 pub struct AlipayTradeSummary;
 
-impl Importer for AlipayTradeSummary {
-    fn id(&self) -> &str {
-        "alipay.trade_summary"
+impl HeaderFormat for AlipayTradeSummary {
+    const ID: &'static str = "alipay.trade_summary";
+    const NAME_ZH: &'static str = "支付宝业务明细（汇总）";
+    const REQUIRED: &'static [Column] = TRADE_SUMMARY_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_SUMMARY_OPTIONAL;
+    const TITLE: Option<&'static str> = Some("支付宝业务汇总查询");
+
+    fn variant(&self, _header: &Header) -> String {
+        "汇总".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "支付宝业务明细（汇总）"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_SUMMARY_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let optional: &[Column] = &[&["门店名称"], SERVICE_FEE, &["实收净额（元）", "实收净额"]];
-        let (index, _, score) = detect_header(rows, TRADE_SUMMARY_REQUIRED, optional, 0)?;
-        let bonus = if has_title(rows, index, "支付宝业务汇总查询") {
-            5
-        } else {
-            0
-        };
-        detection("汇总", index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,

@@ -7,11 +7,11 @@ use duizhang_core::{
     SettlementRow,
 };
 
-use super::rows::{OrderGroup, read_rows};
-use super::{Column, detect_header, detection, signature_of};
+use super::rows::{read_grouped_orders, read_rows};
+use super::{Column, HeaderFormat, opt_text, warn_unknown};
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 // ---------------------------------------------------------------------------------------------
 // Order export (§6.1): one row per 子订单, cells quoted with a leading TAB, `-` for empty.
@@ -121,25 +121,13 @@ impl OrderColumns {
     }
 }
 
-impl Importer for DouyinOrders {
-    fn id(&self) -> &str {
-        "douyin.orders"
-    }
+impl HeaderFormat for DouyinOrders {
+    const ID: &'static str = "douyin.orders";
+    const NAME_ZH: &'static str = "抖店订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -147,15 +135,7 @@ impl Importer for DouyinOrders {
     ) -> Result<(), Problem> {
         let (_, header) = table.take_header(detection.header_index)?;
         let cols = OrderColumns::resolve(&header, &out.name)?;
-        let mut group = OrderGroup::default();
-        read_rows(table, &header, out, |c, out| {
-            let order = read_order_row(c, &cols, out)?;
-            Ok(group.push(order).map(Record::Order))
-        })?;
-        if let Some(done) = group.finish() {
-            out.emit(Record::Order(done));
-        }
-        Ok(())
+        read_grouped_orders(table, &header, out, |c, out| read_order_row(c, &cols, out))
     }
 }
 
@@ -199,9 +179,9 @@ fn read_order_row(
         },
     };
     let line = OrderLine {
-        sub_order_no: c.opt(Some(cols.sub_order)).as_deref().map(Into::into),
-        sku: c.opt(cols.sku).as_deref().map(Into::into),
-        title: c.opt(cols.title).as_deref().map(Into::into),
+        sub_order_no: opt_text(c, Some(cols.sub_order)),
+        sku: opt_text(c, cols.sku),
+        title: opt_text(c, cols.title),
         quantity,
         unit_price,
         goods,
@@ -233,10 +213,7 @@ fn read_order_row(
     };
     if status.is_none() {
         // Read anyway: the amounts are good; a person decides what the status means.
-        out.problem(
-            c.bad_value(cols.status, &status_text, KNOWN_ORDER_STATUSES)
-                .warning(),
-        );
+        warn_unknown(c, out, cols.status, &status_text, KNOWN_ORDER_STATUSES);
     }
     Ok(order)
 }
@@ -326,25 +303,13 @@ impl FlowColumns {
     }
 }
 
-impl Importer for DouyinFundFlow {
-    fn id(&self) -> &str {
-        "douyin.fund_flow"
-    }
+impl HeaderFormat for DouyinFundFlow {
+    const ID: &'static str = "douyin.fund_flow";
+    const NAME_ZH: &'static str = "抖店资金流水";
+    const REQUIRED: &'static [Column] = FLOW_REQUIRED;
+    const OPTIONAL: &'static [Column] = FLOW_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店资金流水"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FLOW_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FLOW_REQUIRED, FLOW_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -386,20 +351,20 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
     let sub_order = c.opt(cols.sub_order);
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Douyin,
-        account: c.opt(cols.account).as_deref().map(Into::into),
+        account: opt_text(c, cols.account),
         txn_no: c.req(cols.txn)?.as_ref().into(),
         business_no: None,
         order_no: order.as_deref().or(sub_order.as_deref()).map(Into::into),
         // The row's 子订单号 (what Douyin after-sales key on) is kept as its reference.
         merchant_ref: sub_order.as_deref().map(Into::into),
-        refund_no: c.opt(cols.refund).as_deref().map(Into::into),
+        refund_no: opt_text(c, cols.refund),
         kind: douyin_flow_kind(&kind_text),
         kind_text: kind_text.as_ref().into(),
         amount,
         balance: None,
         occurred_at: c.req_time(cols.time)?,
         counterparty: None,
-        memo: c.opt(cols.memo).as_deref().map(Into::into),
+        memo: opt_text(c, cols.memo),
         source: out.source(c.line()),
     }))
 }
@@ -441,25 +406,13 @@ pub fn douyin_settlement_kind(text: &str) -> FlowKind {
 /// 抖店 结算账单 export.
 pub struct DouyinSettlement;
 
-impl Importer for DouyinSettlement {
-    fn id(&self) -> &str {
-        "douyin.settlement"
-    }
+impl HeaderFormat for DouyinSettlement {
+    const ID: &'static str = "douyin.settlement";
+    const NAME_ZH: &'static str = "抖店结算账单";
+    const REQUIRED: &'static [Column] = SETTLE_REQUIRED;
+    const OPTIONAL: &'static [Column] = SETTLE_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "抖店结算账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(SETTLE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, SETTLE_REQUIRED, SETTLE_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -487,12 +440,12 @@ impl Importer for DouyinSettlement {
             Ok(Some(Record::Settlement(SettlementRow {
                 platform: Platform::Douyin,
                 order_no: c.req(order)?.as_ref().into(),
-                sub_order_no: c.opt(sub_order).as_deref().map(Into::into),
+                sub_order_no: opt_text(c, sub_order),
                 kind: douyin_settlement_kind(&item),
                 item: item.as_ref().into(),
                 amount: c.req_fen(amount)?,
                 settled_at: Some(c.req_time(time)?),
-                account: c.opt(account).as_deref().map(Into::into),
+                account: opt_text(c, account),
                 refund_no: None,
                 payment_ref: None,
                 source: out.source(c.line()),

@@ -10,12 +10,12 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, known_texts, lookup_text, opt_text, order_no_cell,
-    peek_header, read_rows, signature_of,
+    Column, HeaderFormat, income_or_expense, known_texts, line_goods, lookup_text, opt_text,
+    order_no_cell, peek_header, positive_quantity, read_rows, warn_unknown,
 };
-use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::problem::Problem;
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 // ---------------------------------------------------------------------------------------------
 // Order export
@@ -109,30 +109,22 @@ impl OrderColumns {
 /// line of an order and are taken from the first.
 pub struct JdOrders;
 
-impl Importer for JdOrders {
-    fn id(&self) -> &str {
-        "jd.orders"
-    }
+impl HeaderFormat for JdOrders {
+    const ID: &'static str = "jd.orders";
+    const NAME_ZH: &'static str = "京东订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["商家SKUID"]).is_some() {
             "2026"
         } else {
             "经典"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -152,22 +144,11 @@ fn read_order_row(
 ) -> Result<Record, Problem> {
     let order_no = order_no_cell(c, cols.order_no)?;
     let status_text = c.req(cols.status)?;
-    let quantity = c.req_int(cols.quantity)?;
-    if quantity <= 0 {
-        return Err(c.bad_value(cols.quantity, &quantity.to_string(), &["正整数"]));
-    }
+    let quantity = positive_quantity(c, cols.quantity)?;
     let unit_price = c.fen(cols.price)?;
-    let goods = match unit_price {
-        Some(p) => Some(p.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
-            c.problem(
-                cols.quantity,
-                ProblemCode::BadAmount,
-                "京东价 × 数量 超出可表示的范围",
-                "price × quantity overflows",
-            )
-        })?),
-        None => None,
-    };
+    let goods = unit_price
+        .map(|p| line_goods(c, cols.quantity, "京东价", p, quantity))
+        .transpose()?;
     let source = out.source(c.line());
     let order = Order {
         platform: Platform::Jd,
@@ -203,9 +184,12 @@ fn read_order_row(
     };
     // Last, so a row rejected for another cell is not also warned about.
     let status = lookup_text(ORDER_STATUSES, &status_text).unwrap_or_else(|| {
-        out.problem(
-            c.bad_value(cols.status, &status_text, &known_texts(ORDER_STATUSES))
-                .warning(),
+        warn_unknown(
+            c,
+            out,
+            cols.status,
+            &status_text,
+            &known_texts(ORDER_STATUSES),
         );
         OrderStatus::Unknown
     });
@@ -321,30 +305,22 @@ const WALLET_OPTIONAL: &[Column] = &[
 /// 账单日期 for 对账日期), alone or as the 结算表 sheet of a workbook.
 pub struct JdWalletBill;
 
-impl Importer for JdWalletBill {
-    fn id(&self) -> &str {
-        "jd.wallet_bill"
-    }
+impl HeaderFormat for JdWalletBill {
+    const ID: &'static str = "jd.wallet_bill";
+    const NAME_ZH: &'static str = "京东钱包结算单";
+    const REQUIRED: &'static [Column] = WALLET_REQUIRED;
+    const OPTIONAL: &'static [Column] = WALLET_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东钱包结算单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(WALLET_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, WALLET_REQUIRED, WALLET_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["账单日期"]).is_some() {
             "jdwallet"
         } else {
             "360buy"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -396,32 +372,23 @@ const STATEMENT_OPTIONAL: &[Column] = &[
 /// 结算单号 instead of 收支方向 and 结算状态). XLSX files put a description line above the header.
 pub struct JdStatement;
 
-impl Importer for JdStatement {
-    fn id(&self) -> &str {
-        "jd.statement"
-    }
+impl HeaderFormat for JdStatement {
+    const ID: &'static str = "jd.statement";
+    const NAME_ZH: &'static str = "京东对账表";
+    const REQUIRED: &'static [Column] = STATEMENT_REQUIRED;
+    const OPTIONAL: &'static [Column] = STATEMENT_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "京东对账表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(STATEMENT_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) =
-            detect_header(rows, STATEMENT_REQUIRED, STATEMENT_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant = if header.find(&["结算单号"]).is_some() || header.find(CATEGORY).is_some()
         {
             "2026-08"
         } else {
             "22列"
         };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -478,25 +445,17 @@ fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
 /// 京东钱包资金表 (the `资金表` sheet beside `结算表`): the wallet's money movements.
 pub struct JdWalletFunds;
 
-impl Importer for JdWalletFunds {
-    fn id(&self) -> &str {
-        "jd.wallet_funds"
+impl HeaderFormat for JdWalletFunds {
+    const ID: &'static str = "jd.wallet_funds";
+    const NAME_ZH: &'static str = "京东钱包资金表";
+    const REQUIRED: &'static [Column] = FUNDS_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUNDS_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "资金表".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "京东钱包资金表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUNDS_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, FUNDS_REQUIRED, FUNDS_OPTIONAL, 0)?;
-        detection("资金表", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -514,20 +473,7 @@ impl Importer for JdWalletFunds {
         read_rows(table, detection, out, |c, out| {
             let income = c.fen(Some(income_col))?.unwrap_or(Fen::ZERO);
             let expense = c.fen(Some(expense_col))?.unwrap_or(Fen::ZERO);
-            if !income.is_zero() && !expense.is_zero() {
-                return Err(c.problem(
-                    expense_col,
-                    ProblemCode::BadAmount,
-                    format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-                    "both income and expense set",
-                ));
-            }
-            // 支出金额 may be written positive or negative; either way it is an outflow.
-            let amount = if expense.is_zero() {
-                income
-            } else {
-                -expense.abs()
-            };
+            let amount = income_or_expense(c, expense_col, income, expense)?;
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);
             // The sheet has no row id: the id is built from 商户订单号 and the row's line, stable

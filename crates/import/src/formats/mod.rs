@@ -1,7 +1,7 @@
 //! One module per platform family; each importer reads one format by its header names.
 //!
-//! To add a format: write an [`Importer`](crate::Importer) here (detect by header, read rows
-//! through [`Cells`](crate::table::Cells) so errors name line and column), register it in
+//! To add a format: declare a [`HeaderFormat`] here (its columns; detection by header comes
+//! with it) that reads rows through [`Cells`] so errors name line and column, register it in
 //! [`all`], and add a fixture writer and tests in `duizhang-samples`.
 
 pub mod alipay;
@@ -12,7 +12,7 @@ mod rows;
 pub mod taobao;
 pub mod wechat;
 
-use duizhang_core::{Record, Text, normalize_order_no};
+use duizhang_core::{Fen, Record, Text, normalize_order_no};
 
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Importer, Output};
@@ -45,6 +45,65 @@ pub fn all() -> Vec<Box<dyn Importer>> {
 
 /// A column and its other spellings across versions.
 pub type Column = &'static [&'static str];
+
+/// A built-in format recognised by its header names. It declares its id, names, columns and
+/// how to read it; detection (the first row holding every required column, scored by the
+/// columns found plus a recognised title line) and the signature are the same for all, in the
+/// [`Importer`] every `HeaderFormat` is.
+pub trait HeaderFormat: Send + Sync {
+    /// Stable id, e.g. `alipay.fund_flow`.
+    const ID: &'static str;
+    /// Chinese name, e.g. `支付宝账务明细`.
+    const NAME_ZH: &'static str;
+    /// Columns every file of the format has (its signature).
+    const REQUIRED: &'static [Column];
+    /// Further columns that raise the detection score.
+    const OPTIONAL: &'static [Column];
+    /// A title line some files write above the header (`#支付宝账务明细查询`).
+    const TITLE: Option<&'static str> = None;
+
+    /// The layout a detected header belongs to; by default its column count (`12列`).
+    fn variant(&self, header: &Header) -> String {
+        format!("{}列", header.len())
+    }
+
+    /// Reads the whole table (see [`Importer::read`]).
+    fn read_table(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem>;
+}
+
+impl<F: HeaderFormat> Importer for F {
+    fn id(&self) -> &str {
+        F::ID
+    }
+
+    fn name_zh(&self) -> &str {
+        F::NAME_ZH
+    }
+
+    fn signature(&self) -> Vec<String> {
+        signature_of(F::REQUIRED)
+    }
+
+    fn detect(&self, rows: &[Row]) -> Option<Detection> {
+        let (index, header, score) = detect_header(rows, F::REQUIRED, F::OPTIONAL, 0)?;
+        let bonus = F::TITLE.map_or(0, |title| title_bonus(rows, index, title));
+        detection(self.variant(&header), index, score + bonus)
+    }
+
+    fn read(
+        &self,
+        table: &mut Table,
+        detection: &Detection,
+        out: &mut Output<'_>,
+    ) -> Result<(), Problem> {
+        self.read_table(table, detection, out)
+    }
+}
 
 /// Finds the first peeked row holding all `required` columns; the score is the number of
 /// `required` and `optional` columns found, plus `bonus` (for a recognised title line).
@@ -80,6 +139,15 @@ pub fn signature_of(required: &[Column]) -> Vec<String> {
         .iter()
         .filter_map(|aliases| aliases.first().map(|s| s.to_string()))
         .collect()
+}
+
+/// The detection bonus for a recognised title line above the header.
+pub fn title_bonus(rows: &[Row], header_index: usize, title: &str) -> u32 {
+    if has_title(rows, header_index, title) {
+        5
+    } else {
+        0
+    }
 }
 
 /// True if any peeked row before the header starts with `title` (after `#` and guards).
@@ -135,6 +203,87 @@ pub fn enum_cell<T: Copy>(c: &Cells<'_>, col: usize, table: &[(&str, T)]) -> Res
     lookup_text(table, &text).ok_or_else(|| c.bad_value(col, &text, &known_texts(table)))
 }
 
+/// The sum of two optional amounts: `None` only when both are absent.
+pub fn add_present(a: Option<Fen>, b: Option<Fen>) -> Option<Fen> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Reports an unknown status text as a warning: the row is still read with an unknown status.
+pub fn warn_unknown(c: &Cells<'_>, out: &mut Output<'_>, col: usize, text: &str, known: &[&str]) {
+    out.problem(c.bad_value(col, text, known).warning());
+}
+
+/// A required count of goods that must be positive.
+pub fn positive_quantity(c: &Cells<'_>, col: usize) -> Result<i64, Problem> {
+    let quantity = c.req_int(col)?;
+    if quantity <= 0 {
+        return Err(c.bad_value(col, &quantity.to_string(), &["正整数"]));
+    }
+    Ok(quantity)
+}
+
+/// The goods amount of a line, unit price × quantity; an overflow is reported at `col` with
+/// the price column's name (`price_zh`).
+pub fn line_goods(
+    c: &Cells<'_>,
+    col: usize,
+    price_zh: &str,
+    unit_price: Fen,
+    quantity: i64,
+) -> Result<Fen, Problem> {
+    unit_price.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
+        c.problem(
+            col,
+            ProblemCode::BadAmount,
+            format!("{price_zh} × 数量 超出可表示的范围"),
+            "price × quantity overflows",
+        )
+    })
+}
+
+/// The signed amount of a row with separate 收入 and 支出 columns: at most one may be non-zero,
+/// and 支出 is an outflow whether it is written negative (`（-元）`) or positive.
+pub fn income_or_expense(
+    c: &Cells<'_>,
+    expense_col: usize,
+    income: Fen,
+    expense: Fen,
+) -> Result<Fen, Problem> {
+    if !income.is_zero() && !expense.is_zero() {
+        return Err(c.problem(
+            expense_col,
+            ProblemCode::BadAmount,
+            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
+            "both income and expense set",
+        ));
+    }
+    Ok(if expense.is_zero() {
+        income
+    } else {
+        -expense.abs()
+    })
+}
+
+/// Rejects a negative amount in a 收入 column.
+pub fn reject_negative_income(
+    c: &Cells<'_>,
+    income_col: usize,
+    income: Fen,
+) -> Result<(), Problem> {
+    if income.0 < 0 {
+        return Err(c.problem(
+            income_col,
+            ProblemCode::BadAmount,
+            format!("收入金额为负数（{income}）"),
+            "negative income",
+        ));
+    }
+    Ok(())
+}
+
 /// A required order number, guards (`'`, `="…"`) and prefixes (`T200P`) removed.
 pub fn order_no_cell(c: &Cells<'_>, col: usize) -> Result<Text, Problem> {
     Ok(normalize_order_no(&c.req(col)?).into())
@@ -145,7 +294,7 @@ pub fn opt_text(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
     c.opt(col).map(|s| s.as_ref().into())
 }
 
-/// Reads every data row of a table with `read_row` (blank rows skipped).
+/// Reads every data row of a table with `read_row` (blank rows skipped, short rows rejected).
 pub fn read_rows(
     table: &mut Table,
     detection: &Detection,
@@ -153,18 +302,10 @@ pub fn read_rows(
     mut read_row: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Record, Problem>,
 ) -> Result<(), Problem> {
     let (_, header) = table.take_header(detection.header_index)?;
-    let file = out.name.clone();
-    while let Some(row) = table.next_row()? {
-        if row.is_blank() {
-            continue;
-        }
-        let cells = Cells::new(row, &header, &file);
-        let result = cells
-            .require_complete()
-            .and_then(|()| read_row(&cells, out));
-        out.row(result);
-    }
-    Ok(())
+    rows::read_rows(table, &header, out, |cells, out| {
+        cells.require_complete()?;
+        read_row(cells, out).map(Some)
+    })
 }
 
 /// The header row of a table, without consuming anything.

@@ -8,11 +8,14 @@ use duizhang_core::{
     Record,
 };
 
-use super::rows::{OrderGroup, read_rows};
-use super::{Column, detect_header, detection, has_title, signature_of};
-use crate::control::{ControlCheck, Tally, footer_label, parse_count_and_amount};
+use super::rows::read_grouped_orders;
+use super::{
+    Column, HeaderFormat, add_present, income_or_expense, opt_text, reject_negative_income,
+    warn_unknown,
+};
+use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, FileMeta, Importer, Output};
+use crate::registry::{Detection, FileMeta, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 const ORDER: Column = &["商户订单号", "商户订单号或商品订单号"];
@@ -114,30 +117,14 @@ struct FlowTotals {
     all: Tally,
 }
 
-impl Importer for PddFundFlow {
-    fn id(&self) -> &str {
-        "pdd.fund_flow"
-    }
+impl HeaderFormat for PddFundFlow {
+    const ID: &'static str = "pdd.fund_flow";
+    const NAME_ZH: &'static str = "拼多多货款明细";
+    const REQUIRED: &'static [Column] = FLOW_REQUIRED;
+    const OPTIONAL: &'static [Column] = FLOW_OPTIONAL;
+    const TITLE: Option<&'static str> = Some(FLOW_TITLE);
 
-    fn name_zh(&self) -> &str {
-        "拼多多货款明细"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FLOW_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, FLOW_REQUIRED, FLOW_OPTIONAL, 0)?;
-        let bonus = if has_title(rows, index, FLOW_TITLE) {
-            5
-        } else {
-            0
-        };
-        detection(format!("{}列", header.len()), index, score + bonus)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -198,14 +185,12 @@ fn read_footer(row: &Row, totals: &FlowTotals, out: &mut Output<'_>) -> bool {
         return label.starts_with("导出时间");
     };
     let stated = parse_count_and_amount(&line);
-    out.control(ControlCheck {
-        label: label.to_string(),
-        line: Some(row.line),
-        stated_count: stated.map(|(n, _)| n),
-        stated_amount: stated.map(|(_, a)| a),
-        counted: tally.count,
-        summed: tally.sum,
-    });
+    out.control(tally.check(
+        label,
+        row.line,
+        stated.map(|(n, _)| n),
+        stated.map(|(_, a)| a),
+    ));
     if stated.is_none() {
         out.problem(
             Problem::new(
@@ -257,28 +242,8 @@ fn read_flow_row(
     c.require_complete()?;
     let income = c.req_fen(cols.income)?;
     let expense = c.req_fen(cols.expense)?;
-    if !income.is_zero() && !expense.is_zero() {
-        return Err(c.problem(
-            cols.expense,
-            ProblemCode::BadAmount,
-            format!("同一行收入（{income}）与支出（{expense}）都不为零"),
-            "both income and expense set",
-        ));
-    }
-    if income.0 < 0 {
-        return Err(c.problem(
-            cols.income,
-            ProblemCode::BadAmount,
-            format!("收入金额为负数（{income}）"),
-            "negative income",
-        ));
-    }
-    // 支出 is written negative (`（-元）`); a positive value there is still an outflow.
-    let amount = if expense.is_zero() {
-        income
-    } else {
-        -expense.abs()
-    };
+    let amount = income_or_expense(c, cols.expense, income, expense)?;
+    reject_negative_income(c, cols.income, income)?;
     let occurred_at = c.req_time(cols.occurred)?;
     let kind_text = c.req(cols.kind)?;
     let order = c.opt(Some(cols.order));
@@ -423,25 +388,13 @@ impl OrderColumns {
     }
 }
 
-impl Importer for PddOrders {
-    fn id(&self) -> &str {
-        "pdd.orders"
-    }
+impl HeaderFormat for PddOrders {
+    const ID: &'static str = "pdd.orders";
+    const NAME_ZH: &'static str = "拼多多订单导出";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "拼多多订单导出"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
-        detection(format!("{}列", header.len()), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -449,15 +402,7 @@ impl Importer for PddOrders {
     ) -> Result<(), Problem> {
         let (_, header) = table.take_header(detection.header_index)?;
         let cols = OrderColumns::resolve(&header, &out.name)?;
-        let mut group = OrderGroup::default();
-        read_rows(table, &header, out, |c, out| {
-            let order = read_order_row(c, &cols, out)?;
-            Ok(group.push(order).map(Record::Order))
-        })?;
-        if let Some(done) = group.finish() {
-            out.emit(Record::Order(done));
-        }
-        Ok(())
+        read_grouped_orders(table, &header, out, |c, out| read_order_row(c, &cols, out))
     }
 }
 
@@ -475,23 +420,17 @@ fn read_order_row(
     let seller_discount = c.fen(cols.seller_discount)?;
     // 多多支付立减 is a reduction granted by PDD's own payment service, so it is funded like
     // the platform's discount and counted with it.
-    let platform_discount = match (c.fen(cols.platform_discount)?, c.fen(cols.duoduo_pay)?) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, b) => a.or(b),
-    };
+    let platform_discount = add_present(c.fen(cols.platform_discount)?, c.fen(cols.duoduo_pay)?);
     let paid = c.req_fen(cols.paid)?;
     let sku = c.opt(cols.sku_spec).or_else(|| c.opt(cols.sku_goods));
     let line = OrderLine {
         sub_order_no: None,
         sku: sku.as_deref().map(Into::into),
-        title: c.opt(cols.title).as_deref().map(Into::into),
+        title: opt_text(c, cols.title),
         quantity: c.req_int(cols.quantity)?,
         unit_price: None,
         goods: Some(goods),
-        discount: match (seller_discount, platform_discount) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        },
+        discount: add_present(seller_discount, platform_discount),
         paid: Some(paid),
         source: out.source(c.line()),
     };
@@ -520,10 +459,7 @@ fn read_order_row(
     };
     if status.is_none() {
         // Read anyway: the amounts are good; a person decides what the status means.
-        out.problem(
-            c.bad_value(cols.status, &status_text, KNOWN_ORDER_STATUSES)
-                .warning(),
-        );
+        warn_unknown(c, out, cols.status, &status_text, KNOWN_ORDER_STATUSES);
     }
     Ok(order)
 }

@@ -8,6 +8,7 @@
 
 use duizhang_core::{Fen, Order, OrderStatus, Record};
 
+use super::add_present;
 use crate::problem::Problem;
 use crate::registry::Output;
 use crate::table::{Cells, Header, Table};
@@ -31,6 +32,25 @@ pub fn read_rows(
             Ok(None) => {}
             Err(p) => out.problem(p),
         }
+    }
+    Ok(())
+}
+
+/// Reads an order export that writes one row per goods line: each row is read as an order
+/// with that one line by `read`, and consecutive rows of one order are joined (see [`OrderGroup`]).
+pub fn read_grouped_orders(
+    table: &mut Table,
+    header: &Header,
+    out: &mut Output<'_>,
+    mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Order, Problem>,
+) -> Result<(), Problem> {
+    let mut group = OrderGroup::default();
+    read_rows(table, header, out, |c, out| {
+        let order = read(c, out)?;
+        Ok(group.push(order).map(Record::Order))
+    })?;
+    if let Some(done) = group.finish() {
+        out.emit(Record::Order(done));
     }
     Ok(())
 }
@@ -63,11 +83,7 @@ impl OrderGroup {
 }
 
 fn add(total: &mut Option<Fen>, more: Option<Fen>) {
-    *total = match (*total, more) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, None) => a,
-        (None, b) => b,
-    };
+    *total = add_present(*total, more);
 }
 
 fn fill<T>(a: &mut Option<T>, b: Option<T>) {

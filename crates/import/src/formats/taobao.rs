@@ -10,12 +10,12 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, detect_header, detection, enum_cell, known_texts, lookup_text, opt_text, order_no_cell,
-    peek_header, read_rows, signature_of,
+    Column, HeaderFormat, enum_cell, known_texts, line_goods, lookup_text, opt_text, order_no_cell,
+    peek_header, positive_quantity, read_rows, warn_unknown,
 };
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
-use crate::table::{Cells, Header, Row, Table};
+use crate::registry::{Detection, Output};
+use crate::table::{Cells, Header, Table};
 
 const ORDER_NO: Column = &["订单编号"];
 
@@ -149,21 +149,13 @@ impl RefundColumns {
 /// Taobao/Tmall 退款报表 (千牛 → 退款管理 → 批量导出), variants A, B and C.
 pub struct TaobaoRefunds;
 
-impl Importer for TaobaoRefunds {
-    fn id(&self) -> &str {
-        "taobao.refunds"
-    }
+impl HeaderFormat for TaobaoRefunds {
+    const ID: &'static str = "taobao.refunds";
+    const NAME_ZH: &'static str = "淘宝/天猫退款报表";
+    const REQUIRED: &'static [Column] = REFUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = REFUND_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "淘宝/天猫退款报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(REFUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, REFUND_REQUIRED, REFUND_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant =
             if header.find(AFTER_SALE_TYPE).is_some() || header.find(&["支付单号"]).is_some() {
                 "C"
@@ -172,10 +164,10 @@ impl Importer for TaobaoRefunds {
             } else {
                 "B"
             };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -318,10 +310,7 @@ fn order_status(
     } else if let Some(s) = lookup_text(ORDER_STATUSES, &text) {
         s
     } else {
-        out.problem(
-            c.bad_value(col.unwrap_or(0), &text, &order_status_known())
-                .warning(),
-        );
+        warn_unknown(c, out, col.unwrap_or(0), &text, &order_status_known());
         OrderStatus::Unknown
     };
     (status, text.as_ref().into())
@@ -345,31 +334,23 @@ struct OrderColumns {
 /// Taobao 订单报表 (ExportOrderList): one row per order, amounts and dates, no lines.
 pub struct TaobaoOrders;
 
-impl Importer for TaobaoOrders {
-    fn id(&self) -> &str {
-        "taobao.orders"
-    }
+impl HeaderFormat for TaobaoOrders {
+    const ID: &'static str = "taobao.orders";
+    const NAME_ZH: &'static str = "淘宝订单报表";
+    const REQUIRED: &'static [Column] = ORDER_REQUIRED;
+    const OPTIONAL: &'static [Column] = ORDER_OPTIONAL;
 
-    fn name_zh(&self) -> &str {
-        "淘宝订单报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ORDER_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, ORDER_REQUIRED, ORDER_OPTIONAL, 0)?;
+    fn variant(&self, header: &Header) -> String {
         let variant =
             if header.find(RECEIVABLE).is_some() || header.find(ORDER_PAYMENT_NO).is_some() {
                 "新版"
             } else {
                 "经典"
             };
-        detection(variant, index, score)
+        variant.to_string()
     }
 
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -464,25 +445,17 @@ const ITEMS_OPTIONAL: &[Column] = &[
 /// record of the same order number.
 pub struct TaobaoOrderItems;
 
-impl Importer for TaobaoOrderItems {
-    fn id(&self) -> &str {
-        "taobao.order_items"
+impl HeaderFormat for TaobaoOrderItems {
+    const ID: &'static str = "taobao.order_items";
+    const NAME_ZH: &'static str = "淘宝宝贝报表";
+    const REQUIRED: &'static [Column] = ITEMS_REQUIRED;
+    const OPTIONAL: &'static [Column] = ITEMS_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "宝贝".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "淘宝宝贝报表"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(ITEMS_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, ITEMS_REQUIRED, ITEMS_OPTIONAL, 0)?;
-        detection("宝贝", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -499,18 +472,8 @@ impl Importer for TaobaoOrderItems {
         read_rows(table, detection, out, |c, out| {
             let order_no = order_no_cell(c, order_col)?;
             let unit_price = c.req_fen(price)?;
-            let qty = c.req_int(quantity)?;
-            if qty <= 0 {
-                return Err(c.bad_value(quantity, &qty.to_string(), &["正整数"]));
-            }
-            let goods = unit_price.0.checked_mul(qty).map(Fen).ok_or_else(|| {
-                c.problem(
-                    price,
-                    ProblemCode::BadAmount,
-                    "价格 × 数量 超出可表示的范围",
-                    "price × quantity overflows",
-                )
-            })?;
+            let qty = positive_quantity(c, quantity)?;
+            let goods = line_goods(c, price, "价格", unit_price, qty)?;
             let source = out.source(c.line());
             // The item file cannot tell whether a closed order was paid: 交易关闭 stays
             // Unknown here and the 订单报表 record decides when the two are merged.

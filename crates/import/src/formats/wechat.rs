@@ -11,10 +11,10 @@ use duizhang_core::{
 };
 
 use super::alipay::summary_count;
-use super::{Column, detect_header, detection, signature_of};
-use crate::control::{ControlCheck, Tally};
+use super::{Column, HeaderFormat, opt_text};
+use crate::control::Tally;
 use crate::problem::{Problem, ProblemCode};
-use crate::registry::{Detection, Importer, Output};
+use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Row, Table};
 
 /// Reads the detail rows of a bill up to its summary header (the row whose first cell is
@@ -65,22 +65,12 @@ fn check_summary(out: &mut Output<'_>, summary: &(Header, Row), items: &[(Column
         };
         let label = header.name(col).to_string();
         let check = match against {
-            Against::Count(t) => summary_count(&c, col).map(|n| ControlCheck {
-                label,
-                line: Some(row.line),
-                stated_count: Some(n),
-                stated_amount: None,
-                counted: t.count,
-                summed: t.sum,
-            }),
-            Against::Sum(t) => c.req_fen(col).map(|a| ControlCheck {
-                label,
-                line: Some(row.line),
-                stated_count: None,
-                stated_amount: Some(a),
-                counted: t.count,
-                summed: t.sum,
-            }),
+            Against::Count(t) => {
+                summary_count(&c, col).map(|n| t.check(label, row.line, Some(n), None))
+            }
+            Against::Sum(t) => c
+                .req_fen(col)
+                .map(|a| t.check(label, row.line, None, Some(a))),
         };
         match check {
             Ok(check) => out.control(check),
@@ -101,10 +91,6 @@ fn finish(out: &mut Output<'_>, summary: Option<(Header, Row)>, items: &[(Column
             "the trailing summary header and row",
         ),
     }
-}
-
-fn text_of(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
-    c.opt(col).map(|s| Text::from(s.as_ref()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,25 +212,17 @@ fn trade_variant(h: &Header) -> String {
 /// or reversal (`REVOKED`).
 pub struct WechatTradeBill;
 
-impl Importer for WechatTradeBill {
-    fn id(&self) -> &str {
-        "wechat.trade_bill"
+impl HeaderFormat for WechatTradeBill {
+    const ID: &'static str = "wechat.trade_bill";
+    const NAME_ZH: &'static str = "微信支付交易账单";
+    const REQUIRED: &'static [Column] = TRADE_REQUIRED;
+    const OPTIONAL: &'static [Column] = TRADE_OPTIONAL;
+
+    fn variant(&self, header: &Header) -> String {
+        trade_variant(header)
     }
 
-    fn name_zh(&self) -> &str {
-        "微信支付交易账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(TRADE_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, header, score) = detect_header(rows, TRADE_REQUIRED, TRADE_OPTIONAL, 0)?;
-        detection(trade_variant(&header), index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -290,7 +268,7 @@ impl Importer for WechatTradeBill {
 
 /// A refund id cell: payment rows of the ALL bill write `0` there.
 fn refund_id(c: &Cells<'_>, col: Option<usize>) -> Option<Text> {
-    text_of(c, col).filter(|t| t != "0")
+    opt_text(c, col).filter(|t| t != "0")
 }
 
 fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Result<Record, Problem> {
@@ -322,7 +300,7 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         account: Some(c.req(cols.mch_id)?.as_ref().into()),
         kind,
         txn_no: c.req(cols.wx_order)?.as_ref().into(),
-        out_trade_no: text_of(c, Some(cols.out_trade_no)),
+        out_trade_no: opt_text(c, Some(cols.out_trade_no)),
         refund_id: refund_id(c, cols.wx_refund_no),
         out_refund_no: refund_id(c, cols.out_refund_no),
         order_amount: c.fen(cols.order_amount)?,
@@ -334,7 +312,7 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         status_text,
         occurred_at: c.req_time(cols.time)?,
         refund_succeeded_at: c.time(cols.refund_succeeded)?,
-        title: text_of(c, cols.goods),
+        title: opt_text(c, cols.goods),
         source: out.source(c.line()),
     }))
 }
@@ -422,25 +400,17 @@ struct FundColumns {
 /// WeChat Pay 资金账单 (formats.md §2.3): every movement of the merchant's fund account.
 pub struct WechatFundBill;
 
-impl Importer for WechatFundBill {
-    fn id(&self) -> &str {
-        "wechat.fund_bill"
+impl HeaderFormat for WechatFundBill {
+    const ID: &'static str = "wechat.fund_bill";
+    const NAME_ZH: &'static str = "微信支付资金账单";
+    const REQUIRED: &'static [Column] = FUND_REQUIRED;
+    const OPTIONAL: &'static [Column] = FUND_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "资金账单".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "微信支付资金账单"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(FUND_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, FUND_REQUIRED, FUND_OPTIONAL, 0)?;
-        detection("资金账单", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -499,7 +469,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
     };
     let amount = signed_amount(c, cols.direction, cols.amount, c.req_fen(cols.amount)?)?;
     // 业务凭证号 is the merchant's order number on 交易 rows and its refund number on refunds.
-    let voucher = text_of(c, cols.voucher);
+    let voucher = opt_text(c, cols.voucher);
     let (order_no, refund_no) = match kind {
         FlowKind::Income | FlowKind::Fee => (
             voucher
@@ -514,7 +484,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         provider: FundProvider::Wechat,
         account: None,
         txn_no: c.req(cols.flow_no)?.as_ref().into(),
-        business_no: text_of(c, cols.business_no),
+        business_no: opt_text(c, cols.business_no),
         order_no,
         merchant_ref: voucher,
         refund_no,
@@ -524,7 +494,7 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         balance: c.fen(cols.balance)?,
         occurred_at: c.req_time(cols.booked_at)?,
         counterparty: None,
-        memo: text_of(c, cols.memo),
+        memo: opt_text(c, cols.memo),
         source: out.source(c.line()),
     }))
 }
@@ -552,25 +522,17 @@ const SHOP_OPTIONAL: &[Column] = &[
 /// the type text is mapped by keyword.
 pub struct WechatShopFundFlow;
 
-impl Importer for WechatShopFundFlow {
-    fn id(&self) -> &str {
-        "wechat.shop_fund_flow"
+impl HeaderFormat for WechatShopFundFlow {
+    const ID: &'static str = "wechat.shop_fund_flow";
+    const NAME_ZH: &'static str = "微信小店资金流水";
+    const REQUIRED: &'static [Column] = SHOP_REQUIRED;
+    const OPTIONAL: &'static [Column] = SHOP_OPTIONAL;
+
+    fn variant(&self, _header: &Header) -> String {
+        "小店".to_string()
     }
 
-    fn name_zh(&self) -> &str {
-        "微信小店资金流水"
-    }
-
-    fn signature(&self) -> Vec<String> {
-        signature_of(SHOP_REQUIRED)
-    }
-
-    fn detect(&self, rows: &[Row]) -> Option<Detection> {
-        let (index, _, score) = detect_header(rows, SHOP_REQUIRED, SHOP_OPTIONAL, 0)?;
-        detection("小店", index, score)
-    }
-
-    fn read(
+    fn read_table(
         &self,
         table: &mut Table,
         detection: &Detection,
@@ -607,14 +569,14 @@ impl Importer for WechatShopFundFlow {
                     business_no: None,
                     order_no: c.opt(order).map(|o| normalize_order_no(&o).into()),
                     merchant_ref: None,
-                    refund_no: text_of(&c, refund),
+                    refund_no: opt_text(&c, refund),
                     kind: flow_kind(&kind_text),
                     kind_text: kind_text.as_ref().into(),
                     amount,
                     balance: c.fen(balance)?,
                     occurred_at: c.req_time(booked_at)?,
                     counterparty: None,
-                    memo: text_of(&c, detail),
+                    memo: opt_text(&c, detail),
                     source: out.source(c.line()),
                 }))
             })();

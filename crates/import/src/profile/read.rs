@@ -12,6 +12,7 @@ use duizhang_core::{
 
 use super::fields::{ORDER_LINE_FIELDS, Target};
 use super::{AmountScope, EncodingRule, Profile, value_key};
+use crate::formats::add_present;
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Table};
@@ -618,8 +619,8 @@ fn merge(
     match scope {
         AmountScope::PerRow => {
             sale.refunded += row.refunded;
-            sale.requested = add(sale.requested, row.requested);
-            sale.paid = add(sale.paid, row.paid);
+            sale.requested = add_present(sale.requested, row.requested);
+            sale.paid = add_present(sale.paid, row.paid);
         }
         AmountScope::RepeatedTotal => {
             for (field, zh, a, b) in [
@@ -658,13 +659,6 @@ fn merge(
     sale.payment_no = sale.payment_no.take().or(row.payment_no);
     sale.lines.extend(row.lines);
     Ok(())
-}
-
-fn add(a: Option<Fen>, b: Option<Fen>) -> Option<Fen> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, b) => a.or(b),
-    }
 }
 
 fn earliest(a: Option<BeijingTime>, b: Option<BeijingTime>) -> Option<BeijingTime> {

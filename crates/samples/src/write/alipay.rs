@@ -59,18 +59,8 @@ pub fn chinese_datetime(t: BeijingTime) -> String {
 /// negative 支出, and the `#` footer with 支出合计/收入合计.
 pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     let mut f = TextFile::new(o.encoding, o.crlf);
-    f.line("#支付宝账务明细查询");
-    f.line(&format!("#账号：[{}]", o.account));
-    f.line(&format!(
-        "#起始日期：[{}]   终止日期：[{}]",
-        chinese_datetime(o.from),
-        chinese_datetime(o.to)
-    ));
-    f.line(&format!(
-        "#{}账务明细列表{}",
-        "-".repeat(41),
-        "-".repeat(40)
-    ));
+    preamble(&mut f, "支付宝账务明细查询", &o.account, o.from, o.to);
+    f.line(&marker("账务明细列表", 41, 40));
     let header: &[&str] = match o.layout {
         FundLayout::Twelve => &[
             "账务流水号",
@@ -124,7 +114,6 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     let (mut income_n, mut income_sum, mut expense_n, mut expense_sum) =
         (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     for r in rows {
-        let tab = |s: Option<&str>| format!("{}\t", s.unwrap_or(""));
         let (income, expense) = if r.amount.0 < 0 {
             expense_n += 1;
             expense_sum += r.amount;
@@ -193,11 +182,7 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
         f.cells(&cells);
     }
     if o.footer {
-        f.line(&format!(
-            "#{}账务明细列表结束{}",
-            "-".repeat(40),
-            "-".repeat(37)
-        ));
+        f.line(&marker("账务明细列表结束", 40, 37));
         f.line(&format!("#支出合计：{expense_n}笔，共{expense_sum}元"));
         f.line(&format!("#收入合计：{income_n}笔，共{income_sum}元"));
         f.line(&format!("#导出时间：[{}]", chinese_datetime(o.to)));
@@ -209,13 +194,7 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
 /// first seen, then `合计`.
 pub fn fund_summary(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     let mut f = TextFile::new(o.encoding, o.crlf);
-    f.line("#支付宝账务汇总查询");
-    f.line(&format!("#账号：[{}]", o.account));
-    f.line(&format!(
-        "#起始日期：[{}]   终止日期：[{}]",
-        chinese_datetime(o.from),
-        chinese_datetime(o.to)
-    ));
+    preamble(&mut f, "支付宝账务汇总查询", &o.account, o.from, o.to);
     f.cells(&[
         "类型",
         "收入笔数",
@@ -290,15 +269,31 @@ impl Default for TradeOptions {
     }
 }
 
-fn trade_preamble(f: &mut TextFile, title: &str, list: &str, o: &TradeOptions) {
+/// A text cell as Alipay writes it: followed by a TAB so that Excel keeps long ids as text.
+fn tab(s: Option<&str>) -> String {
+    format!("{}\t", s.unwrap_or(""))
+}
+
+/// The `#` lines above every Alipay bill's header: title, account and period.
+fn preamble(f: &mut TextFile, title: &str, account: &str, from: BeijingTime, to: BeijingTime) {
     f.line(&format!("#{title}"));
-    f.line(&format!("#账号：[{}]", o.account));
+    f.line(&format!("#账号：[{account}]"));
     f.line(&format!(
         "#起始日期：[{}]   终止日期：[{}]",
-        chinese_datetime(o.from),
-        chinese_datetime(o.to)
+        chinese_datetime(from),
+        chinese_datetime(to)
     ));
-    f.line(&format!("#{}{list}{}", "-".repeat(41), "-".repeat(40)));
+}
+
+/// A dashed `#` marker line (`#-----…业务明细列表结束-----…`); files differ in the number of
+/// dashes, so each caller gives its own.
+fn marker(text: &str, left: usize, right: usize) -> String {
+    format!("#{}{text}{}", "-".repeat(left), "-".repeat(right))
+}
+
+fn trade_preamble(f: &mut TextFile, title: &str, list: &str, o: &TradeOptions) {
+    preamble(f, title, &o.account, o.from, o.to);
+    f.line(&marker(list, 41, 40));
 }
 
 /// Renders an Alipay 业务明细 CSV (formats.md §1.2): 25 columns, trailing TABs on id cells,
@@ -339,7 +334,6 @@ pub fn trade_bill(rows: &[PaymentRow], o: &TradeOptions) -> Vec<u8> {
     ]);
     let (mut pay_n, mut pay_sum, mut refund_n, mut refund_sum) = (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     for r in rows {
-        let tab = |s: Option<&str>| format!("{}\t", s.unwrap_or(""));
         let refund = r.kind == PaymentKind::Refund;
         if refund {
             refund_n += 1;
@@ -387,11 +381,7 @@ pub fn trade_bill(rows: &[PaymentRow], o: &TradeOptions) -> Vec<u8> {
         ]);
     }
     if o.footer {
-        f.line(&format!(
-            "#{}业务明细列表结束{}",
-            "-".repeat(41),
-            "-".repeat(36)
-        ));
+        f.line(&marker("业务明细列表结束", 41, 36));
         f.line(&format!(
             "#交易合计：{pay_n}笔，商家实收共{pay_sum}元，商家优惠共0.00元"
         ));
@@ -454,11 +444,7 @@ pub fn trade_summary(rows: &[PaymentRow], o: &TradeOptions) -> Vec<u8> {
         let cells: Vec<String> = first.into_iter().chain(amounts.iter().cloned()).collect();
         f.cells(&cells);
     }
-    f.line(&format!(
-        "#{}业务汇总列表结束{}",
-        "-".repeat(40),
-        "-".repeat(37)
-    ));
+    f.line(&marker("业务汇总列表结束", 40, 37));
     f.line(&format!("#导出时间：[{}]", chinese_datetime(o.to)));
     f.into_bytes()
 }

@@ -3,6 +3,7 @@
 use duizhang_core::{BeijingTime, Fen, FlowKind, FundFlowRow, Order};
 
 use crate::bytes::{Encoding, TextFile};
+use crate::write::sheet::{Cell, Sheet, xlsx};
 
 /// CSV as downloaded, or the same table saved as a workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,21 +42,6 @@ impl Default for FundOptions {
             crlf: true,
             footer: true,
             container: Container::Csv,
-        }
-    }
-}
-
-/// A cell of a table to be written as CSV text or as a spreadsheet cell.
-enum Cell {
-    Text(String),
-    /// An amount: CSV text, a number in a workbook (as Excel keeps it).
-    Amount(String),
-}
-
-impl Cell {
-    fn text(&self) -> &str {
-        match self {
-            Cell::Text(s) | Cell::Amount(s) => s,
         }
     }
 }
@@ -122,18 +108,18 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
         let (income, expense) = if is_income_side(r) {
             income_n += 1;
             income_sum += r.amount;
-            (r.amount.to_string(), "0".to_string())
+            (Cell::Amount(r.amount), Cell::Int(0))
         } else {
             expense_n += 1;
             expense_sum += r.amount;
-            ("0".to_string(), r.amount.to_string())
+            (Cell::Int(0), Cell::Amount(r.amount))
         };
         let (remark, desc) = split_memo(r.memo.as_deref());
         lines.push(vec![
             text(r.order_no.as_deref().unwrap_or("")),
             text(r.occurred_at.to_string()),
-            Cell::Amount(income),
-            Cell::Amount(expense),
+            income,
+            expense,
             text(r.kind_text.as_str()),
             text(remark),
             text(desc),
@@ -155,32 +141,18 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
         Container::Csv => {
             let mut f = TextFile::new(o.encoding, o.crlf);
             for line in &lines {
-                let cells: Vec<&str> = line.iter().map(Cell::text).collect();
+                let cells: Vec<String> = line.iter().map(Cell::csv_text).collect();
                 f.quoted_cells(&cells);
             }
             f.into_bytes()
         }
-        Container::Xlsx => xlsx(&lines).unwrap_or_else(|e| panic!("writing xlsx: {e}")),
+        // A workbook holds amounts and the unused side's `0` as numbers, as Excel keeps them.
+        Container::Xlsx => xlsx(&[Sheet {
+            name: "Sheet1".into(),
+            rows: lines,
+        }])
+        .unwrap_or_else(|e| panic!("writing xlsx: {e}")),
     }
-}
-
-fn xlsx(lines: &[Vec<Cell>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    for (r, line) in lines.iter().enumerate() {
-        let r = u32::try_from(r).unwrap_or(u32::MAX);
-        for (c, cell) in line.iter().enumerate() {
-            let c = u16::try_from(c).unwrap_or(u16::MAX);
-            match cell {
-                Cell::Amount(s) => match s.parse::<f64>() {
-                    Ok(n) => sheet.write_number(r, c, n)?,
-                    Err(_) => sheet.write_string(r, c, s)?,
-                },
-                Cell::Text(s) => sheet.write_string(r, c, s)?,
-            };
-        }
-    }
-    book.save_to_buffer()
 }
 
 /// Renders the PDD order export (half-width parentheses, as the real file seen has them): one

@@ -36,7 +36,8 @@ impl Cell {
         Cell::Text(time.map(|t| t.to_string()).unwrap_or_default())
     }
 
-    fn csv_text(&self) -> String {
+    /// The cell as CSV text (`59.00` for an amount).
+    pub(crate) fn csv_text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Amount(a) => a.to_string(),
