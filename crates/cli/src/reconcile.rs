@@ -125,10 +125,17 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     write_outputs(&args.out, &outcome, period, &files)?;
     // The findings are written; a voucher workbook that cannot be written (a month too large
     // for one Excel sheet, say) is reported, and the run's results stand.
-    let voucher_files = match crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data) {
+    let voucher_files = match crate::books::write_vouchers_xlsx(
+        &args.out,
+        &generated,
+        &books.books,
+        &data,
+    ) {
         Ok(files) => files,
         Err(e) => {
-            eprintln!("凭证表未写出：{e:#}。对账结果不受影响；可用 duizhang vouchers --format beancount,u8 导出凭证。");
+            eprintln!(
+                "凭证表未写出：{e:#}。对账结果不受影响；可用 duizhang vouchers --format beancount,u8 导出凭证。"
+            );
             tracing::warn!("vouchers.xlsx not written: {e:#}");
             Vec::new()
         }
