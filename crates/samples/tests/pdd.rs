@@ -619,3 +619,34 @@ fn orders_round_trip_through_the_writer() {
         }
     }
 }
+
+/// An order whose rows are split by another order's cannot be summed safely: its later row
+/// is reported (line named), never merged into half an order or dropped silently.
+#[test]
+fn rows_of_one_order_that_are_not_adjacent_are_an_error() {
+    let header = "商品,订单号,订单状态,商品总价(元),邮费(元),店铺优惠折扣(元),平台优惠折扣(元),多多支付立减金额(元),用户实付金额(元),商家实收金额(元),商品数量(件),发货时间,确认收货时间,商品id,商品规格,样式ID,商家编码-规格维度,商家编码-商品维度,商家备注,售后状态,快递单号,快递公司,订单成交时间";
+    let row = |order: &str, sku: &str| {
+        format!(
+            "保温杯 500ml,{order},已收货,29.90,0.00,0.00,0.00,0.00,29.90,29.90,1,2026-10-02 10:00:00,2026-10-05 10:00:00,100001,500ml,1,{sku},{sku},,无售后或售后取消,YT0001,圆通快递,2026-10-01 09:00:00"
+        )
+    };
+    let text = [
+        header.to_string(),
+        row("261001-000000000000001", "A1"),
+        row("261001-000000000000002", "B1"),
+        row("261001-000000000000001", "A2"),
+    ]
+    .join("\r\n")
+        + "\r\n";
+    let (files, records) = support::import("拼多多订单.csv", support::gbk(&text));
+    assert_eq!(records.len(), 2, "the two first orders are read");
+    let p = &files[0].problems;
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0].line, Some(4));
+    assert!(
+        p[0].message
+            .contains("261001-000000000000001 的明细行不相邻"),
+        "{}",
+        p[0].message
+    );
+}

@@ -45,9 +45,30 @@ pub fn read_grouped_orders(
     mut read: impl FnMut(&Cells<'_>, &mut Output<'_>) -> Result<Order, Problem>,
 ) -> Result<(), Problem> {
     let mut group = OrderGroup::default();
+    // Orders already emitted from this file: a later row of one of them would have to be added
+    // to an order already handed on, so it is reported instead of silently losing its amounts.
+    let mut emitted: std::collections::HashSet<duizhang_core::Text> =
+        std::collections::HashSet::new();
     read_rows(table, header, out, |c, out| {
         let order = read(c, out)?;
-        Ok(group.push(order).map(Record::Order))
+        let continues = group
+            .current
+            .as_ref()
+            .is_some_and(|g| g.platform == order.platform && g.order_no == order.order_no);
+        if !continues && emitted.contains(&order.order_no) {
+            return Err(Problem::new(
+                crate::ProblemCode::BadValue,
+                c.file,
+                format!("订单 {} 的明细行不相邻（本文件前面已出现过这个订单），无法确定金额如何合并：请按订单号排序后重新导出", order.order_no),
+                format!("rows of order {} are not consecutive", order.order_no),
+            )
+            .at_line(c.line()));
+        }
+        let done = group.push(order);
+        if let Some(d) = &done {
+            emitted.insert(d.order_no.clone());
+        }
+        Ok(done.map(Record::Order))
     })?;
     if let Some(done) = group.finish() {
         out.emit(Record::Order(done));
