@@ -101,6 +101,12 @@ pub fn refund_not_booked(
         if a.phase == Some(AfterSalePhase::OnSale) && rows.is_empty() {
             continue;
         }
+        // No refund left the account: with the fund flow at hand, a refund owed but not (yet)
+        // paid is REFUND_UNPAID's (or pending), and one settled before the platform released
+        // the money moved nothing to book. Without any fund flow, the after-sale alone decides.
+        if rows.is_empty() && !data.fund_flows.is_empty() {
+            continue;
+        }
         if booked.has(RecordKind::AfterSale, &a.refund_no)
             || rows
                 .iter()

@@ -91,7 +91,9 @@ pub fn import_inputs(
     }
     let importers = crate::importers(profiles)?;
     let progress = crate::progress::Files::new(&paths);
+    let started = std::time::Instant::now();
     let (data, files) = load(&paths, &importers, |p| progress.start(p));
+    tracing::info!("import: {:?}", started.elapsed());
     progress.finish();
     let (broken, blocking) = triage(&files, &data);
     if !blocking.is_empty() {

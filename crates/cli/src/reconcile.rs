@@ -108,12 +108,16 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         return Ok(ExitCode::from(2));
     };
     eprintln!("正在匹配与检查……");
+    let started = std::time::Instant::now();
     let mut outcome = duizhang_engine::reconcile_carried(&data, &settings, period, &carry);
+    tracing::info!("checks: {:?}", started.elapsed());
     outcome
         .findings
         .extend(broken_total_findings(&settings, period, &broken));
+    let started = std::time::Instant::now();
     let generated = crate::books::generate(&books.books, &data, period, &settings)
         .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
+    tracing::info!("vouchers: {:?}", started.elapsed());
     crate::books::check_books(
         &mut outcome,
         &data,
