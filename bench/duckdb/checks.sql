@@ -388,9 +388,8 @@ UNION ALL
 UNION ALL
 (WITH grp AS (
      SELECT f.shop, f.business_no, f.kind, f.amount_fen, count(*) AS n,
-            arg_min(m.order_key, f.file || lpad(f.line::VARCHAR, 10, '0')) AS order_key,
-            arg_min(coalesce(f.order_no, f.merchant_ref),
-                    f.file || lpad(f.line::VARCHAR, 10, '0')) AS order_ref,
+            arg_min(m.order_key, (f.file, f.line)) AS order_key,
+            arg_min(coalesce(f.order_no, f.merchant_ref), (f.file, f.line)) AS order_ref,
             list(f.txn_no ORDER BY f.file, f.line) AS txns,
             bool_or(g.rid IS NOT NULL) AS pays_refund
      FROM flow f
