@@ -395,7 +395,7 @@ UNION ALL
      FROM flow f
      JOIN money_m m ON m.shop = f.shop AND m.txn_no = f.txn_no AND m.file = f.file
                    AND m.line = f.line
-     LEFT JOIN payout_g g ON g.rid = m.rid AND NOT g.repeated
+     LEFT JOIN payout_g g ON g.rid = m.rid
      WHERE f.business_no IS NOT NULL
      GROUP BY f.shop, f.business_no, f.kind, f.amount_fen
      HAVING count(*) > 1),
@@ -513,16 +513,15 @@ UNION ALL
      FROM av a
      WHERE a.kind IN ('return_and_refund', 'exchange')
        AND EXISTS (SELECT 1 FROM got g WHERE g.shop = a.shop AND g.refund_no = a.refund_no)
-       AND EXISTS (SELECT 1 FROM av_qty q WHERE q.shop = a.shop AND q.refund_no = a.refund_no))
- SELECT 'RETURN_MISMATCH', b.shop, b.order_no, b.refund_no, NULL,
-        coalesce(w.sku, g.sku), NULL, NULL
- FROM goods_back b
- LEFT JOIN av_qty w ON w.shop = b.shop AND w.refund_no = b.refund_no
- FULL JOIN got g ON g.shop = b.shop AND g.refund_no = b.refund_no AND g.sku = w.sku
- WHERE b.refund_no IS NOT NULL
-   AND (w.sku IS NULL
-        OR coalesce(g.quantity, 0) > w.quantity
-        OR (coalesce(g.quantity, 0) < w.quantity AND b.status = 'completed')))
+       AND EXISTS (SELECT 1 FROM av_qty q WHERE q.shop = a.shop AND q.refund_no = a.refund_no)),
+ wanted AS (SELECT w.* FROM av_qty w JOIN goods_back USING (shop, refund_no)),
+ received AS (SELECT g.* FROM got g JOIN goods_back USING (shop, refund_no)),
+ per_sku AS (
+     SELECT shop, refund_no, sku, w.quantity AS want, coalesce(r.quantity, 0) AS have
+     FROM wanted w FULL JOIN received r USING (shop, refund_no, sku))
+ SELECT 'RETURN_MISMATCH', b.shop, b.order_no, b.refund_no, NULL, x.sku, NULL, NULL
+ FROM per_sku x JOIN goods_back b USING (shop, refund_no)
+ WHERE x.want IS NULL OR x.have > x.want OR (x.have < x.want AND b.status = 'completed'))
 
 -- AFTERSALE_OVERDUE: still open at the cut-off, past its limit counted from the application.
 UNION ALL
