@@ -4,9 +4,13 @@
 //! duizhang-bench gen alipay-fund FILE SIZE_MB   # GBK 账务明细 with preamble and footer
 //! duizhang-bench gen wechat-trade FILE SIZE_MB  # UTF-8 BOM 交易账单 (ALL) with summary
 //! duizhang-bench import FILE [RUNS]             # median wall time and MB/s of the import
+//! duizhang-bench export-clean OUT_DIR [--settings FILE] FILES_OR_DIRS...
+//!                                               # clean UTF-8 CSV per record kind (bench/duckdb)
 //! ```
 //! Peak memory is measured from outside (`/usr/bin/time -v duizhang inspect FILE`), see
 //! docs/benchmarks.md.
+
+mod export;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -27,8 +31,9 @@ fn main() -> anyhow::Result<()> {
         ["gen", "wechat-trade", path, mb] => gen_wechat(path, mb.parse().context("SIZE_MB")?),
         ["import", path] => measure(path, 5),
         ["import", path, runs] => measure(path, runs.parse().context("RUNS")?),
+        ["export-clean", ..] => export::run(&args[1..]),
         _ => bail!(
-            "usage: duizhang-bench gen (alipay-fund|wechat-trade) FILE SIZE_MB | import FILE [RUNS]"
+            "usage: duizhang-bench gen (alipay-fund|wechat-trade) FILE SIZE_MB | import FILE [RUNS] | export-clean OUT_DIR [--settings FILE] FILES_OR_DIRS..."
         ),
     }
 }

@@ -9,6 +9,7 @@ pub mod container;
 pub mod control;
 pub mod csv_lines;
 pub mod formats;
+pub mod inputs;
 pub mod problem;
 pub mod profile;
 pub mod registry;
