@@ -5,6 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+// Lookup-only indexes (never iterated for output) use fast hashing; output order comes from
+// the BTreeMaps and explicit sorts.
+use foldhash::{HashMap, HashSet};
+
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset, Fen, FileId,
     FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform, QualityResult, Record,
@@ -127,18 +131,18 @@ struct Entry {
 struct Ctx<'a> {
     books: &'a Books,
     period: Period,
-    orders: BTreeMap<String, Order>,
-    after_sales: BTreeMap<&'a str, &'a AfterSale>,
-    after_sales_by_order: BTreeMap<&'a str, Vec<&'a AfterSale>>,
+    orders: HashMap<String, Order>,
+    after_sales: HashMap<&'a str, &'a AfterSale>,
+    after_sales_by_order: HashMap<&'a str, Vec<&'a AfterSale>>,
     /// Income rows classified as sales, per order, in time order.
-    sale_rows: BTreeMap<&'a str, Vec<&'a FundFlowRow>>,
+    sale_rows: HashMap<&'a str, Vec<&'a FundFlowRow>>,
     /// Refund rows per order, in time order.
-    refund_rows: BTreeMap<&'a str, Vec<&'a FundFlowRow>>,
-    shipments: BTreeMap<&'a str, Vec<&'a Shipment>>,
-    shipments_by_refund: BTreeMap<&'a str, Vec<&'a Shipment>>,
-    receipts_by_refund: BTreeMap<&'a str, Vec<&'a ReturnReceipt>>,
+    refund_rows: HashMap<&'a str, Vec<&'a FundFlowRow>>,
+    shipments: HashMap<&'a str, Vec<&'a Shipment>>,
+    shipments_by_refund: HashMap<&'a str, Vec<&'a Shipment>>,
+    receipts_by_refund: HashMap<&'a str, Vec<&'a ReturnReceipt>>,
     issues: Vec<Issue>,
-    linked_after_sales: BTreeSet<String>,
+    linked_after_sales: HashSet<String>,
     /// The seller's data carries shipments (ERP): a sale without one is worth a note.
     tracks_goods: bool,
 }
@@ -155,12 +159,12 @@ fn issue(kind: RecordKind, key: &str, source: SourceRef, message: String, detail
 
 impl<'a> Ctx<'a> {
     fn new(books: &'a Books, data: &'a Dataset, period: Period) -> Ctx<'a> {
-        let mut orders = BTreeMap::new();
+        let mut orders = HashMap::default();
         for o in data.merged_orders() {
             orders.entry(o.order_no.to_string()).or_insert(o);
         }
-        let mut after_sales = BTreeMap::new();
-        let mut after_sales_by_order: BTreeMap<&str, Vec<&AfterSale>> = BTreeMap::new();
+        let mut after_sales = HashMap::default();
+        let mut after_sales_by_order: HashMap<&str, Vec<&AfterSale>> = HashMap::default();
         for a in &data.after_sales {
             after_sales.entry(a.refund_no.as_str()).or_insert(a);
             after_sales_by_order
@@ -172,8 +176,8 @@ impl<'a> Ctx<'a> {
         rows.sort_by(|a, b| {
             (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
         });
-        let mut sale_rows: BTreeMap<&str, Vec<&FundFlowRow>> = BTreeMap::new();
-        let mut refund_rows: BTreeMap<&str, Vec<&FundFlowRow>> = BTreeMap::new();
+        let mut sale_rows: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
+        let mut refund_rows: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
         for r in rows {
             let Some(order_no) = r.order_no.as_deref() else {
                 continue;
@@ -184,8 +188,8 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
-        let mut shipments: BTreeMap<&str, Vec<&Shipment>> = BTreeMap::new();
-        let mut shipments_by_refund: BTreeMap<&str, Vec<&Shipment>> = BTreeMap::new();
+        let mut shipments: HashMap<&str, Vec<&Shipment>> = HashMap::default();
+        let mut shipments_by_refund: HashMap<&str, Vec<&Shipment>> = HashMap::default();
         let mut sorted: Vec<&Shipment> = data.shipments.iter().collect();
         sorted.sort_by_key(|a| (a.shipped_at, a.source));
         for s in sorted {
@@ -194,7 +198,7 @@ impl<'a> Ctx<'a> {
                 shipments_by_refund.entry(r).or_default().push(s);
             }
         }
-        let mut receipts_by_refund: BTreeMap<&str, Vec<&ReturnReceipt>> = BTreeMap::new();
+        let mut receipts_by_refund: HashMap<&str, Vec<&ReturnReceipt>> = HashMap::default();
         for r in &data.return_receipts {
             receipts_by_refund
                 .entry(r.refund_no.as_str())
@@ -213,7 +217,7 @@ impl<'a> Ctx<'a> {
             shipments_by_refund,
             receipts_by_refund,
             issues: Vec::new(),
-            linked_after_sales: BTreeSet::new(),
+            linked_after_sales: HashSet::default(),
             tracks_goods: !data.shipments.is_empty(),
         }
     }
@@ -458,8 +462,8 @@ fn flows(
     rows.sort_by(|a, b| {
         (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
     });
-    let mut seen: BTreeSet<(FundProvider, Option<&str>, &str)> = BTreeSet::new();
-    let mut cost_done: BTreeSet<String> = BTreeSet::new();
+    let mut seen: HashSet<(FundProvider, Option<&str>, &str)> = HashSet::default();
+    let mut cost_done: HashSet<String> = HashSet::default();
     for row in rows {
         // The same row met twice (overlapping exports) is one row.
         if !seen.insert((row.provider, row.account.as_deref(), row.txn_no.as_str())) {
@@ -710,8 +714,8 @@ fn shipments(
         .filter(|s| ctx.period.contains(s.shipped_at))
         .collect();
     ships.sort_by_key(|a| (a.shipped_at, a.source));
-    let mut revenue_done: BTreeSet<String> = BTreeSet::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut revenue_done: HashSet<String> = HashSet::default();
+    let mut seen: HashSet<String> = HashSet::default();
     for s in ships {
         let key = shipment_key(s);
         if !seen.insert(key.clone()) {
@@ -900,7 +904,7 @@ fn receipts(
         .filter(|r| ctx.period.contains(r.received_at))
         .collect();
     list.sort_by_key(|a| (a.received_at, a.source));
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     for r in list {
         let key = receipt_key(r);
         if !seen.insert(key.clone()) {
