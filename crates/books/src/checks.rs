@@ -6,6 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+// Lookup-only indexes use fast hashing; findings are ordered by the BTreeMaps and sorts.
+use foldhash::{HashMap, HashSet};
+
 use duizhang_core::{
     AfterSalePhase, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity,
     FundProvider, Owner, Period, Platform, Record, RecordKind, SourceRef,
@@ -17,15 +20,15 @@ use crate::voucher::{LinkRole, Voucher};
 pub type ShopOf<'a> = &'a dyn Fn(&Record) -> Option<String>;
 
 struct Booked<'v> {
-    keys: BTreeSet<(RecordKind, &'v str)>,
+    keys: HashSet<(RecordKind, &'v str)>,
     /// Document numbers written in 摘要 (split at anything that cannot be part of one).
-    tokens: BTreeSet<&'v str>,
+    tokens: HashSet<&'v str>,
 }
 
 impl<'v> Booked<'v> {
     fn of(journal: &'v [Voucher], period: Period) -> Booked<'v> {
-        let mut keys = BTreeSet::new();
-        let mut tokens = BTreeSet::new();
+        let mut keys = HashSet::default();
+        let mut tokens = HashSet::default();
         for v in journal.iter().filter(|v| v.period == period) {
             for l in &v.links {
                 keys.insert((l.kind, l.key.as_str()));
@@ -60,14 +63,14 @@ pub fn refund_not_booked(
     shop_of: ShopOf<'_>,
 ) -> Vec<Finding> {
     let booked = Booked::of(journal, period);
-    let orders: BTreeMap<String, duizhang_core::Order> = data
+    let orders: HashMap<String, duizhang_core::Order> = data
         .merged_orders()
         .into_iter()
         .map(|o| (o.order_no.to_string(), o))
         .collect();
     // Refund outflows by refund number, and those naming only an order by order number.
-    let mut by_refund: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
-    let mut by_order: BTreeMap<&str, Vec<&duizhang_core::FundFlowRow>> = BTreeMap::new();
+    let mut by_refund: HashMap<&str, Vec<&duizhang_core::FundFlowRow>> = HashMap::default();
+    let mut by_order: HashMap<&str, Vec<&duizhang_core::FundFlowRow>> = HashMap::default();
     // Only refund outflows: commissions and fees of the same order are negative too, and must
     // not stand in for a refund's booking.
     for r in data
@@ -82,7 +85,7 @@ pub fn refund_not_booked(
         }
     }
     let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::default();
     for a in &data.after_sales {
         let Some(done) = a.completed_at else { continue };
         if a.status != AfterSaleStatus::Completed || a.refunded.0 <= 0 || !period.contains(done) {
@@ -162,12 +165,12 @@ pub fn flow_not_booked(
     shop_of: ShopOf<'_>,
 ) -> Vec<Finding> {
     let booked = Booked::of(journal, period);
-    let platforms: BTreeMap<&str, Platform> = data
+    let platforms: HashMap<&str, Platform> = data
         .orders
         .iter()
         .map(|o| (o.order_no.as_str(), o.platform))
         .collect();
-    let mut seen: BTreeSet<(FundProvider, Option<&str>, &str)> = BTreeSet::new();
+    let mut seen: HashSet<(FundProvider, Option<&str>, &str)> = HashSet::default();
     let mut out = Vec::new();
     for r in &data.fund_flows {
         if !period.contains(r.occurred_at)

@@ -118,6 +118,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     let generated = crate::books::generate(&books.books, &data, period, &settings)
         .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
     tracing::info!("vouchers: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
     crate::books::check_books(
         &mut outcome,
         &data,
@@ -125,8 +126,11 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         period,
         journal.as_deref().unwrap_or(&generated.vouchers),
     );
+    tracing::info!("books checks: {:?}", started.elapsed());
     duizhang_engine::sort_findings(&mut outcome.findings);
+    let started = std::time::Instant::now();
     write_outputs(&args.out, &outcome, period, &files)?;
+    tracing::info!("outputs: {:?}", started.elapsed());
     // The findings are written; a voucher workbook that cannot be written (a month too large
     // for one Excel sheet, say) is reported, and the run's results stand.
     let voucher_files = match crate::books::write_vouchers_xlsx(
