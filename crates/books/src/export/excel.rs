@@ -61,8 +61,22 @@ fn opt(s: &Option<String>) -> Cell {
     s.as_ref().map_or(Cell::Empty, |v| text(v.clone()))
 }
 
+/// Rows a worksheet holds below its header (Excel's limit is 1,048,576 rows).
+const SHEET_ROWS: usize = 1_048_575;
+
 pub fn excel(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksError> {
     super::validated(vouchers, chart)?;
+    // Checked before anything is built: a month too large for one sheet is said at once.
+    let line_rows: usize = vouchers.iter().map(|v| v.lines.len()).sum();
+    let link_rows: usize = vouchers.iter().map(|v| v.links.len()).sum();
+    if line_rows > SHEET_ROWS || link_rows > SHEET_ROWS {
+        return Err(BooksError::voucher(
+            format!(
+                "凭证分录 {line_rows} 行、原始单据链接 {link_rows} 行，超过 Excel 单个工作表 {SHEET_ROWS} 行的上限；请改用 beancount 或 u8 格式导出"
+            ),
+            format!("{line_rows} lines / {link_rows} links exceed one sheet"),
+        ));
+    }
     let mut lines = Vec::new();
     let mut sources = Vec::new();
     for v in vouchers {
