@@ -11,7 +11,7 @@ use duizhang_core::{BeijingTime, Fen, Period};
 use jiff::civil::Date;
 
 use crate::error::BooksError;
-use crate::export::{EXCEL_LINES_SHEET, EXCEL_SOURCES_SHEET, RECORD_KINDS};
+use crate::export::{EXCEL_LINES_SHEET, RECORD_KINDS};
 use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, numbering};
 
 fn at(file: &str, line: usize, column: &str, message: String, detail: String) -> BooksError {
@@ -204,8 +204,17 @@ pub fn excel(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
         });
     }
     let mut vouchers = group(&where_, lines)?;
-    if let Ok(range) = book.worksheet_range(EXCEL_SOURCES_SHEET) {
-        let where_ = format!("{file}#{EXCEL_SOURCES_SHEET}");
+    // A large month's links continue on 来源单据2, 来源单据3 … (one sheet holds ~1M rows).
+    let source_sheets: Vec<String> = book
+        .sheet_names()
+        .into_iter()
+        .filter(|n| crate::export::is_sources_sheet(n))
+        .collect();
+    for sheet in source_sheets {
+        let Ok(range) = book.worksheet_range(&sheet) else {
+            continue;
+        };
+        let where_ = format!("{file}#{sheet}");
         let mut rows = range.rows();
         let cols = Columns::new(rows.next().unwrap_or_default());
         cols.require(

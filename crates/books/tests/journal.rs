@@ -528,3 +528,25 @@ fn excel_journal_errors_name_sheet_row_and_column() {
     let e = import::excel(&wb.save_to_buffer().unwrap(), "journal.xlsx").unwrap_err();
     assert!(e.message.contains("缺少必需的列“凭证字”"), "{}", e.message);
 }
+
+/// A month whose links do not fit one sheet continues on 来源单据2, 来源单据3 …, and the
+/// journal import reads them all: nothing is lost and nothing fails at Excel's row limit.
+#[test]
+fn links_continue_on_further_sheets_and_import_back_whole() {
+    let (b, vouchers) = october_books();
+    let whole = import::excel(&export::excel(&vouchers, &b.chart).unwrap(), "一页.xlsx").unwrap();
+    let paged_bytes = export::excel_with_sheet_rows(&vouchers, &b.chart, 3).unwrap();
+    let links: usize = vouchers.iter().map(|v| v.links.len()).sum();
+    assert!(links > 6, "the fixture must need at least three sheets");
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(paged_bytes.clone())).unwrap();
+    let names = calamine::Reader::sheet_names(&mut book);
+    assert_eq!(names[1], "来源单据");
+    assert_eq!(names[2], "来源单据2");
+    assert_eq!(names.len(), 1 + links.div_ceil(3));
+    let paged = import::excel(&paged_bytes, "分页.xlsx").unwrap();
+    assert_eq!(paged.len(), whole.len());
+    for (a, b) in paged.iter().zip(&whole) {
+        assert_eq!(a.links, b.links);
+    }
+}

@@ -64,17 +64,54 @@ fn opt(s: &Option<String>) -> Cell {
 /// Rows a worksheet holds below its header (Excel's limit is 1,048,576 rows).
 const SHEET_ROWS: usize = 1_048_575;
 
+/// The links sheet, continued on `来源单据2`, `来源单据3` … when one sheet cannot hold them.
+fn source_grids(mut rows: Vec<Vec<Cell>>, per_sheet: usize) -> Vec<Grid> {
+    let mut grids = Vec::new();
+    let mut n = 1;
+    loop {
+        let rest = rows.split_off(rows.len().min(per_sheet.max(1)));
+        grids.push(Grid {
+            name: if n == 1 {
+                EXCEL_SOURCES_SHEET.into()
+            } else {
+                format!("{EXCEL_SOURCES_SHEET}{n}")
+            },
+            headers: vec![SOURCE_HEADERS.iter().map(|s| s.to_string()).collect()],
+            rows,
+        });
+        if rest.is_empty() {
+            return grids;
+        }
+        rows = rest;
+        n += 1;
+    }
+}
+
+/// `来源单据`, `来源单据2`, `来源单据3` …
+pub fn is_sources_sheet(name: &str) -> bool {
+    name.strip_prefix(EXCEL_SOURCES_SHEET)
+        .is_some_and(|rest| rest.is_empty() || rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn excel(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksError> {
+    excel_with_sheet_rows(vouchers, chart, SHEET_ROWS)
+}
+
+/// [`excel`] with a chosen sheet size (tests use a small one to exercise continuation sheets).
+pub fn excel_with_sheet_rows(
+    vouchers: &[Voucher],
+    chart: &Chart,
+    sheet_rows: usize,
+) -> Result<Vec<u8>, BooksError> {
     super::validated(vouchers, chart)?;
     // Checked before anything is built: a month too large for one sheet is said at once.
     let line_rows: usize = vouchers.iter().map(|v| v.lines.len()).sum();
-    let link_rows: usize = vouchers.iter().map(|v| v.links.len()).sum();
-    if line_rows > SHEET_ROWS || link_rows > SHEET_ROWS {
+    if line_rows > SHEET_ROWS {
         return Err(BooksError::voucher(
             format!(
-                "凭证分录 {line_rows} 行、原始单据链接 {link_rows} 行，超过 Excel 单个工作表 {SHEET_ROWS} 行的上限；请改用 beancount 或 u8 格式导出"
+                "凭证分录 {line_rows} 行，超过 Excel 单个工作表 {SHEET_ROWS} 行的上限；请改用 beancount 或 u8 格式导出"
             ),
-            format!("{line_rows} lines / {link_rows} links exceed one sheet"),
+            format!("{line_rows} lines exceed one sheet"),
         ));
     }
     let mut lines = Vec::new();
@@ -122,18 +159,14 @@ pub fn excel(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksError>
     }
     let created = vouchers.iter().map(|v| v.date).max().unwrap_or_default();
     render(
-        &[
-            Grid {
-                name: EXCEL_LINES_SHEET.into(),
-                headers: vec![LINE_HEADERS.iter().map(|s| s.to_string()).collect()],
-                rows: lines,
-            },
-            Grid {
-                name: EXCEL_SOURCES_SHEET.into(),
-                headers: vec![SOURCE_HEADERS.iter().map(|s| s.to_string()).collect()],
-                rows: sources,
-            },
-        ],
+        &[Grid {
+            name: EXCEL_LINES_SHEET.into(),
+            headers: vec![LINE_HEADERS.iter().map(|s| s.to_string()).collect()],
+            rows: lines,
+        }]
+        .into_iter()
+        .chain(source_grids(sources, sheet_rows))
+        .collect::<Vec<_>>(),
         created,
     )
 }
