@@ -540,7 +540,7 @@ fn links_continue_on_further_sheets_and_import_back_whole() {
     assert!(links > 6, "the fixture must need at least three sheets");
     let mut book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(paged_bytes.clone())).unwrap();
-    let names = calamine::Reader::sheet_names(&mut book);
+    let names = calamine::Reader::sheet_names(&book);
     assert_eq!(names[1], "来源单据");
     assert_eq!(names[2], "来源单据2");
     assert_eq!(names.len(), 1 + links.div_ceil(3));
