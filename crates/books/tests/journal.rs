@@ -538,7 +538,7 @@ fn links_continue_on_further_sheets_and_import_back_whole() {
     let paged_bytes = export::excel_with_sheet_rows(&vouchers, &b.chart, 3).unwrap();
     let links: usize = vouchers.iter().map(|v| v.links.len()).sum();
     assert!(links > 6, "the fixture must need at least three sheets");
-    let mut book =
+    let book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(paged_bytes.clone())).unwrap();
     let names = calamine::Reader::sheet_names(&book);
     assert_eq!(names[1], "来源单据");
