@@ -28,6 +28,9 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> BooksError {
 
 /// Renders the grids, one sheet each. `created` is written as the document's creation date so
 /// that the same vouchers always give the same bytes.
+/// Above this many rows a sheet is written in constant-memory mode.
+const LARGE_SHEET_ROWS: usize = 100_000;
+
 pub fn render(grids: &[Grid], created: jiff::civil::Date) -> Result<Vec<u8>, BooksError> {
     let mut workbook = Workbook::new();
     let year = u16::try_from(created.year())
@@ -41,7 +44,15 @@ pub fn render(grids: &[Grid], created: jiff::civil::Date) -> Result<Vec<u8>, Boo
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("0.00");
     for grid in grids {
-        let sheet = workbook.add_worksheet();
+        // A large sheet (a big month's links) is streamed to a temporary file row by row
+        // instead of held in memory; small ones keep the compact shared-string form.
+        let sheet = if grid.rows.len() > LARGE_SHEET_ROWS {
+            workbook
+                .add_worksheet_with_constant_memory()
+                .map_err(xlsx_error)?
+        } else {
+            workbook.add_worksheet()
+        };
         sheet.set_name(&grid.name).map_err(xlsx_error)?;
         let mut r: u32 = 0;
         for header in &grid.headers {
