@@ -359,6 +359,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The order's money went back to the buyer in full (refunded before shipment, say): no
+    /// goods left, so no cost is owed. Refund rows may name only the refund number, so the
+    /// order's completed after-sales count too.
+    fn refunded_in_full(&self, order_no: &str) -> bool {
+        let sum = |rows: Option<&Vec<&FundFlowRow>>| -> i64 {
+            rows.map_or(0, |v| v.iter().map(|r| r.amount.0).sum())
+        };
+        let income = sum(self.sale_rows.get(order_no));
+        let by_rows = -sum(self.refund_rows.get(order_no));
+        let by_after_sales: i64 = self.after_sales_by_order.get(order_no).map_or(0, |v| {
+            v.iter()
+                .filter(|a| a.status == duizhang_core::AfterSaleStatus::Completed)
+                .map(|a| a.refunded.0)
+                .sum()
+        });
+        income > 0 && by_rows.max(by_after_sales) >= income
+    }
+
     /// Cost of an order's normal shipments (J2 basis), with the shipments as links.
     fn order_cost(
         &mut self,
@@ -583,7 +601,10 @@ fn flows(
                                 .is_some_and(|v| v.iter().any(|s| s.kind == ShipmentKind::Normal));
                             if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
                                 extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
-                            } else if !shipped && ctx.tracks_goods {
+                            } else if !shipped
+                                && ctx.tracks_goods
+                                && !ctx.refunded_in_full(order_no)
+                            {
                                 // The goods went out in a period whose ERP data is not here:
                                 // 发出商品 keeps their cost until someone books it.
                                 ctx.issues.push(issue(
