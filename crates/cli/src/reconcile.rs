@@ -233,6 +233,17 @@ fn print_books(
     Ok(())
 }
 
+/// Pads to a terminal width: Chinese characters take two columns.
+fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn pad_left(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(width.saturating_sub(w)))
+}
+
 fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
@@ -253,15 +264,26 @@ fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
     if !by_code.is_empty() {
         writeln!(
             o,
-            "  {:<26} {:<20} {:>6}  {:>14}",
-            "检查", "问题", "条数", "差额合计（元）"
+            "  {}{}{}  {}",
+            pad("检查", 27),
+            pad("问题", 24),
+            pad_left("条数", 6),
+            pad_left("差额合计（元）", 16)
         )?;
         for (code, (n, amount)) in &by_code {
             let zh = duizhang_engine::catalog::lookup(code).map_or("", |d| d.zh);
+            let amount = if *amount == 0 {
+                "-".to_string()
+            } else {
+                Fen(*amount).to_string()
+            };
             writeln!(
                 o,
-                "  {code:<26} {zh:<20} {n:>6}  {:>14}",
-                Fen(*amount).to_string()
+                "  {}{}{}  {}",
+                pad(code, 27),
+                pad(zh, 24),
+                pad_left(&n.to_string(), 6),
+                pad_left(&amount, 16)
             )?;
         }
     }
