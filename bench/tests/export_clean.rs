@@ -113,8 +113,8 @@ fn writes_clean_csv_per_kind_with_default_settings() {
     );
     let alipay = input.join("alipay.csv");
     let alipay = alipay.to_str().unwrap();
-    // Amounts in 分 with their sign, T200P removed, the fund rows in the platform's shop (no
-    // shops configured), the physical line of the row in the GBK file (header on line 5).
+    // Amounts in 分 with their sign, T200P removed, every record in the platform's shop (no
+    // shops configured: the file's shop name 示例旗舰店 is the taobao shop), the physical line of the row in the GBK file (header on line 5).
     assert_eq!(
         read(&out, "fund_flows.csv"),
         format!(
@@ -125,7 +125,7 @@ fn writes_clean_csv_per_kind_with_default_settings() {
     );
     let sales = read(&out, "after_sales.csv");
     assert!(
-        sales.contains("示例旗舰店,taobao,4012345678901234999,RF77,return_and_refund,,completed,"),
+        sales.contains("taobao,taobao,4012345678901234999,RF77,return_and_refund,,completed,"),
         "{sales}"
     );
     assert!(
@@ -134,12 +134,12 @@ fn writes_clean_csv_per_kind_with_default_settings() {
     );
     let lines = read(&out, "after_sale_lines.csv");
     assert!(
-        lines.contains("示例旗舰店,4012345678901234999,RF77,TS-W-L,,1,"),
+        lines.contains("taobao,4012345678901234999,RF77,TS-W-L,,1,"),
         "{lines}"
     );
     let ships = read(&out, "shipments.csv");
     assert!(
-        ships.contains("示例旗舰店,4012345678901234567,,TS-W-L,2,2026-10-01 18:00:00,normal,,"),
+        ships.contains("taobao,4012345678901234567,,TS-W-L,2,2026-10-01 18:00:00,normal,,"),
         "{ships}"
     );
     // Kinds absent from the inputs still get their file with the header only.

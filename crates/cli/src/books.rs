@@ -11,7 +11,7 @@ use duizhang_books::checks::{flow_not_booked, refund_not_booked, source_booked_t
 use duizhang_books::{Books, BooksConfig, Generated, Rules, Standard, Voucher};
 use duizhang_core::{Dataset, Fen, Period, Record};
 use duizhang_engine::catalog::Data;
-use duizhang_engine::settings::provider_platform;
+use duizhang_engine::shops::{ShopNames, shop_of};
 use duizhang_engine::{NotRun, Outcome, Settings};
 
 /// The books checks of CHECKS.md, in catalog order.
@@ -64,38 +64,6 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
 
 /// The shop a record belongs to, by the same settings rules the engine splits a period with
 /// (file's shop name, then fund account, then the platform's only shop).
-pub fn shop_of(settings: &Settings, record: &Record) -> Option<String> {
-    match record {
-        Record::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        Record::AfterSale(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        Record::FundFlow(r) => {
-            settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
-        }
-        Record::Payment(r) => {
-            settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
-        }
-        Record::Settlement(r) => settings.resolve_shop(r.platform, None, r.account.as_deref()),
-        Record::ErpOrder(r) => settings.resolve_shop(r.platform, Some(&r.shop), None),
-        Record::Shipment(r) => by_name(settings, &r.shop),
-        Record::ReturnReceipt(r) => by_name(settings, &r.shop),
-        Record::Complaint(r) => by_name(settings, &r.shop),
-    }
-}
-
-/// ERP records name their shop and no platform: only the name decides, as the engine places
-/// them (with no shops configured the name is the shop).
-fn by_name(settings: &Settings, name: &str) -> Option<String> {
-    let t = name.trim();
-    if settings.shops.is_empty() {
-        return Some(t.to_string());
-    }
-    settings
-        .shops
-        .iter()
-        .find(|s| s.id == t || s.name.as_deref() == Some(t) || s.aliases.iter().any(|a| a == t))
-        .map(|s| s.id.clone())
-}
-
 /// The period's vouchers, checked against every invariant an export enforces.
 pub fn generate(
     books: &Books,
@@ -103,7 +71,9 @@ pub fn generate(
     period: Period,
     settings: &Settings,
 ) -> Result<Generated, duizhang_books::BooksError> {
-    let generated = duizhang_books::generate(books, data, period, &|r| shop_of(settings, r));
+    let names = ShopNames::of(data);
+    let generated =
+        duizhang_books::generate(books, data, period, &|r| shop_of(settings, &names, r));
     if !generated.vouchers.is_empty() {
         duizhang_books::validate_all(&generated.vouchers, &books.chart)?;
     }
@@ -137,7 +107,8 @@ pub fn check_books(
     period: Period,
     journal: &[Voucher],
 ) {
-    let shop = |r: &Record| shop_of(settings, r);
+    let names = ShopNames::of(data);
+    let shop = |r: &Record| shop_of(settings, &names, r);
     let mut found = refund_not_booked(data, period, journal, &shop);
     found.extend(flow_not_booked(data, period, journal, &shop));
     found.extend(source_booked_twice(data, journal, &shop));

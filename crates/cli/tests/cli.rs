@@ -199,3 +199,49 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
         );
     }
 }
+
+/// Without any settings each platform is one shop, whatever shop names the files use: the
+/// demo's files reconcile to the same problems as with its settings (shop ids aside), instead
+/// of orders and the money that paid them landing in different shops.
+#[test]
+fn without_settings_each_platform_is_one_shop() {
+    let dir = scratch("no_settings");
+    let demo = duizhang(&[
+        "demo",
+        "--out",
+        dir.to_str().unwrap(),
+        "--orders",
+        "400",
+        "--seed",
+        "3",
+    ]);
+    assert!(demo.status.success());
+    let bare = dir.join("bare");
+    let out = duizhang(&[
+        "reconcile",
+        dir.join("files").to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--out",
+        bare.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let codes = |path: PathBuf| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        codes(bare.join("findings.jsonl")),
+        codes(dir.join("results/findings.jsonl"))
+    );
+}

@@ -198,9 +198,6 @@ impl Settings {
             }) {
                 return Some(s.id.clone());
             }
-            if self.shops.is_empty() {
-                return Some(t.to_string());
-            }
         }
         if let Some(acc) = account
             && let Some(s) = self
@@ -217,7 +214,9 @@ impl Settings {
             .collect();
         match same_platform.as_slice() {
             [only] => Some(only.id.clone()),
-            [] if self.shops.is_empty() => Some(platform.code().to_string()),
+            // No shops configured: one shop per platform, whatever names the files use, so a
+            // Tmall order and the Alipay row that pays it meet in the same shop.
+            [] if self.shops.is_empty() => Some(platform_family(platform).code().to_string()),
             _ => None,
         }
     }

@@ -58,6 +58,7 @@ pub struct Unassigned {
 
 /// Splits the dataset by shop, sorted by shop id.
 pub fn partition<'a>(data: &'a Dataset, settings: &Settings) -> (Vec<ShopData<'a>>, Unassigned) {
+    let names = ShopNames::of(data);
     let mut shops: BTreeMap<String, ShopData<'a>> = BTreeMap::new();
     let mut unassigned = Unassigned::default();
     let mut slot = |id: Option<String>, platform: Platform, source: SourceRef| -> Option<String> {
@@ -140,29 +141,17 @@ pub fn partition<'a>(data: &'a Dataset, settings: &Settings) -> (Vec<ShopData<'a
         }
     }
     for r in &data.shipments {
-        if let Some(id) = slot(
-            resolve_by_name(settings, &r.shop),
-            Platform::Other,
-            r.source,
-        ) {
+        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
             placed.push((id, Placed::Shipment(r)));
         }
     }
     for r in &data.return_receipts {
-        if let Some(id) = slot(
-            resolve_by_name(settings, &r.shop),
-            Platform::Other,
-            r.source,
-        ) {
+        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
             placed.push((id, Placed::Receipt(r)));
         }
     }
     for r in &data.complaints {
-        if let Some(id) = slot(
-            resolve_by_name(settings, &r.shop),
-            Platform::Other,
-            r.source,
-        ) {
+        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
             placed.push((id, Placed::Complaint(r)));
         }
     }
@@ -189,17 +178,71 @@ pub fn partition<'a>(data: &'a Dataset, settings: &Settings) -> (Vec<ShopData<'a
     (shops.into_values().collect(), unassigned)
 }
 
-/// ERP records name their shop; with no shops configured the name is the shop.
-fn resolve_by_name(settings: &Settings, name: &str) -> Option<String> {
-    let t = name.trim();
-    if settings.shops.is_empty() {
-        return Some(t.to_string());
+/// Shop names as files write them, with the platform the dataset's own records give each
+/// (ERP orders, platform orders and after-sales name both). Shipments, return receipts and
+/// tickets name only a shop; this lets them land in the same shop as its orders.
+#[derive(Debug, Default)]
+pub struct ShopNames(BTreeMap<String, Platform>);
+
+impl ShopNames {
+    pub fn of(data: &Dataset) -> ShopNames {
+        let mut map = BTreeMap::new();
+        for r in &data.erp_orders {
+            map.entry(r.shop.trim().to_string()).or_insert(r.platform);
+        }
+        for (shop, platform) in data
+            .orders
+            .iter()
+            .map(|o| (o.shop.as_deref(), o.platform))
+            .chain(
+                data.after_sales
+                    .iter()
+                    .map(|a| (a.shop.as_deref(), a.platform)),
+            )
+        {
+            if let Some(name) = shop {
+                map.entry(name.trim().to_string()).or_insert(platform);
+            }
+        }
+        ShopNames(map)
     }
-    settings
-        .shops
-        .iter()
-        .find(|s| s.id == t || s.name.as_deref() == Some(t) || s.aliases.iter().any(|a| a == t))
-        .map(|s| s.id.clone())
+
+    /// The shop of a record that names only its shop: a configured shop by id, name or alias;
+    /// with no shops configured, the per-platform shop of that name's platform (or the name
+    /// itself when no record tells its platform).
+    pub fn resolve(&self, settings: &Settings, name: &str) -> Option<String> {
+        let t = name.trim();
+        if settings.shops.is_empty() {
+            return Some(self.0.get(t).map_or_else(
+                || t.to_string(),
+                |p| crate::settings::platform_family(*p).code().to_string(),
+            ));
+        }
+        settings
+            .shops
+            .iter()
+            .find(|s| s.id == t || s.name.as_deref() == Some(t) || s.aliases.iter().any(|a| a == t))
+            .map(|s| s.id.clone())
+    }
+}
+
+/// The shop any record belongs to: the one rule the engine and the books share.
+pub fn shop_of(settings: &Settings, names: &ShopNames, record: &Record) -> Option<String> {
+    match record {
+        Record::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        Record::AfterSale(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        Record::FundFlow(r) => {
+            settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
+        }
+        Record::Payment(r) => {
+            settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
+        }
+        Record::Settlement(r) => settings.resolve_shop(r.platform, None, r.account.as_deref()),
+        Record::ErpOrder(r) => settings.resolve_shop(r.platform, Some(&r.shop), None),
+        Record::Shipment(r) => names.resolve(settings, &r.shop),
+        Record::ReturnReceipt(r) => names.resolve(settings, &r.shop),
+        Record::Complaint(r) => names.resolve(settings, &r.shop),
+    }
 }
 
 enum Placed<'a> {
