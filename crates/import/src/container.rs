@@ -1,15 +1,15 @@
 //! Opening inputs: plain CSV streams, ZIP archives (GBK member names) and spreadsheets.
 
 use std::fs::File;
-use std::io::{Cursor, Read, Seek};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use duizhang_core::{FileId, Record};
 
+use crate::ImportedFile;
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Importer, Output, detect};
 use crate::table::{Header, Table};
-use crate::{ImportedFile, TextEncoding};
 
 /// Rows looked at to recognise a format (preambles are at most ~25 lines).
 const SNIFF_ROWS: usize = 40;
@@ -454,13 +454,4 @@ fn unknown_format_problem(
         zh,
         "unknown format: no importer recognised the header",
     )
-}
-
-#[allow(dead_code)]
-fn _assert_send<T: Send + Read + Seek>() {}
-
-impl TextEncoding {
-    pub fn is_spreadsheet(self) -> bool {
-        self == TextEncoding::Spreadsheet
-    }
 }
