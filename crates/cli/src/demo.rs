@@ -85,8 +85,6 @@ fn compare(
 
 /// Findings of the books checks depend on vouchers, which the demo does not plant.
 fn is_books_code(code: &str) -> bool {
-    matches!(
-        code,
-        "REFUND_NOT_BOOKED" | "FLOW_NOT_BOOKED" | "SOURCE_BOOKED_TWICE"
-    )
+    use duizhang_engine::catalog::{Data, lookup};
+    lookup(code).is_some_and(|d| d.needs.contains(&Data::Vouchers))
 }
