@@ -65,7 +65,8 @@ pub fn refund_not_booked(
     let booked = Booked::of(journal, period);
     let orders: HashMap<String, duizhang_core::Order> = data
         .merged_orders()
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|o| (o.order_no.to_string(), o))
         .collect();
     // Refund outflows by refund number, and those naming only an order by order number.

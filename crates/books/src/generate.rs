@@ -160,7 +160,7 @@ fn issue(kind: RecordKind, key: &str, source: SourceRef, message: String, detail
 impl<'a> Ctx<'a> {
     fn new(books: &'a Books, data: &'a Dataset, period: Period) -> Ctx<'a> {
         let mut orders = HashMap::default();
-        for o in data.merged_orders() {
+        for o in data.merged_orders().iter().cloned() {
             orders.entry(o.order_no.to_string()).or_insert(o);
         }
         let mut after_sales = HashMap::default();

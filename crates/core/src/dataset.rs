@@ -1,5 +1,7 @@
 //! A period's imported records, grouped by kind, with the table of files they came from.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::*;
@@ -59,25 +61,57 @@ impl Dataset {
 
     /// Orders with records of the same (platform, order number) merged: the first record's
     /// scalar fields win where set, later records fill what is missing, lines are
-    /// concatenated. Result sorted by (platform, order number).
-    pub fn merged_orders(&self) -> Vec<Order> {
+    /// concatenated. Result sorted by (platform, order number). Borrowed when the orders are
+    /// already merged (after [`Dataset::merge_orders`], as every import does), so the
+    /// consumers of a large month share one copy.
+    pub fn merged_orders(&self) -> Cow<'_, [Order]> {
+        if self.orders_are_merged() {
+            return Cow::Borrowed(&self.orders);
+        }
         let mut sorted: Vec<&Order> = self.orders.iter().collect();
-        sorted.sort_by(|a, b| {
-            (a.platform, &a.order_no, a.source).cmp(&(b.platform, &b.order_no, b.source))
-        });
+        sorted.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         let mut out: Vec<Order> = Vec::with_capacity(sorted.len());
         for order in sorted {
             match out.last_mut() {
-                Some(last)
-                    if last.platform == order.platform && last.order_no == order.order_no =>
-                {
-                    last.absorb(order)
-                }
+                Some(last) if same_order(last, order) => last.absorb(order),
                 _ => out.push(order.clone()),
             }
         }
-        out
+        Cow::Owned(out)
     }
+
+    /// Merges the orders in place (see [`Dataset::merged_orders`]) without copying them.
+    pub fn merge_orders(&mut self) {
+        if self.orders_are_merged() {
+            return;
+        }
+        let mut orders = std::mem::take(&mut self.orders);
+        orders.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        let mut out: Vec<Order> = Vec::with_capacity(orders.len());
+        for order in orders {
+            match out.last_mut() {
+                Some(last) if same_order(last, &order) => last.absorb(&order),
+                _ => out.push(order),
+            }
+        }
+        out.shrink_to_fit();
+        self.orders = out;
+    }
+
+    /// True when the orders are sorted by (platform, order number) with no number twice.
+    fn orders_are_merged(&self) -> bool {
+        self.orders
+            .windows(2)
+            .all(|w| (w[0].platform, &w[0].order_no) < (w[1].platform, &w[1].order_no))
+    }
+}
+
+fn order_key(o: &Order) -> (Platform, &Text, SourceRef) {
+    (o.platform, &o.order_no, o.source)
+}
+
+fn same_order(a: &Order, b: &Order) -> bool {
+    a.platform == b.platform && a.order_no == b.order_no
 }
 
 impl Order {

@@ -83,7 +83,7 @@ pub fn partition<'a>(data: &'a Dataset, settings: &Settings) -> (Vec<ShopData<'a
         }
     };
     let mut orders: Vec<(String, Order)> = Vec::new();
-    for o in data.merged_orders() {
+    for o in data.merged_orders().iter().cloned() {
         if let Some(id) = slot(
             settings.resolve_shop(o.platform, o.shop.as_deref(), None),
             o.platform,

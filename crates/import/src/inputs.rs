@@ -69,5 +69,7 @@ pub fn load(
             format: f.format.clone().unwrap_or_default(),
         })
         .collect();
+    // Once here, so every consumer borrows the one merged copy (`Dataset::merged_orders`).
+    data.merge_orders();
     (data, files)
 }

@@ -630,7 +630,8 @@ line_paid = "商品实付"
     let text = "订单编号,订单状态,支付时间,订单实付,规格编码,购买数量,商品实付\nM1,交易成功,2026-10-02 08:00:00,88.00,A-1,1,50.00\nM1,交易成功,2026-10-02 08:00:00,88.00,B-2,2,38.00\n";
     let (file, records) = import_with(&importers, "mall.csv", text.as_bytes().to_vec());
     assert!(file.problems.is_empty(), "{:#?}", file.problems);
-    let merged = dataset(records).merged_orders();
+    let data = dataset(records);
+    let merged = data.merged_orders();
     assert_eq!(merged.len(), 1);
     let o = &merged[0];
     assert_eq!(o.platform, Platform::Wechat);

@@ -1,0 +1,66 @@
+#![allow(clippy::unwrap_used)]
+//! Orders that arrive in parts (Taobao's 订单报表 with the amounts, its 宝贝报表 with the lines)
+//! are merged once, in place, and every consumer borrows that one copy.
+
+use std::borrow::Cow;
+
+use duizhang_core::{Dataset, Fen, FileId, Order, Platform, SourceRef};
+use duizhang_samples::build::{order, order_line};
+
+fn part(order_no: &str, file: u32, line: u32) -> Order {
+    let mut o = order(Platform::Tmall, order_no, Fen(19_900));
+    o.source = SourceRef {
+        file: FileId(file),
+        line,
+    };
+    o
+}
+
+fn split_month() -> Dataset {
+    let mut amounts = part("4012345678901234567", 0, 7);
+    amounts.shop = Some("禾木家居旗舰店".into());
+    let mut first_line = part("4012345678901234567", 1, 2);
+    first_line.paid = None;
+    first_line
+        .lines
+        .push(order_line("HM-TS-001", 1, Fen(9_900)));
+    let mut second_line = part("4012345678901234567", 1, 3);
+    second_line
+        .lines
+        .push(order_line("HM-TS-002", 1, Fen(10_000)));
+    let other = part("4012345678901234000", 0, 2);
+    Dataset {
+        orders: vec![first_line, amounts, other, second_line],
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn merging_in_place_gives_the_same_orders_as_a_merged_copy() {
+    let data = split_month();
+    let copy = data.merged_orders().into_owned();
+    let mut merged = split_month();
+    merged.merge_orders();
+    assert_eq!(merged.orders, copy);
+    assert_eq!(copy.len(), 2);
+    let whole = &copy[1];
+    assert_eq!(whole.order_no, "4012345678901234567");
+    // The 订单报表 row (file 0) comes first, so its shop and amounts win; the lines of the
+    // 宝贝报表 follow in file order.
+    assert_eq!(whole.shop.as_deref(), Some("禾木家居旗舰店"));
+    assert_eq!(whole.paid, Some(Fen(19_900)));
+    let skus: Vec<_> = whole
+        .lines
+        .iter()
+        .map(|l| l.sku.as_deref().unwrap())
+        .collect();
+    assert_eq!(skus, ["HM-TS-001", "HM-TS-002"]);
+}
+
+#[test]
+fn merged_orders_are_borrowed_once_merged() {
+    let mut data = split_month();
+    assert!(matches!(data.merged_orders(), Cow::Owned(_)));
+    data.merge_orders();
+    assert!(matches!(data.merged_orders(), Cow::Borrowed(_)));
+}
