@@ -108,37 +108,53 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         return Ok(ExitCode::from(2));
     };
     eprintln!("正在匹配与检查……");
-    let started = std::time::Instant::now();
-    let mut outcome = duizhang_engine::reconcile_carried(&data, &settings, period, &carry);
-    tracing::info!("checks: {:?}", started.elapsed());
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
+    // The engine's checks and the voucher generation read the same records and nothing of each
+    // other: they run side by side.
+    let (mut outcome, generated) = std::thread::scope(|scope| {
+        let vouchers = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let generated = crate::books::generate(&books.books, &data, period, &settings);
+            tracing::info!("vouchers: {:?}", started.elapsed());
+            generated
+        });
+        let started = std::time::Instant::now();
+        let outcome = duizhang_engine::reconcile_carried(&data, &settings, period, &carry);
+        tracing::info!("checks: {:?}", started.elapsed());
+        (outcome, join(vouchers))
+    });
+    let generated = generated.map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
     outcome
         .findings
         .extend(broken_total_findings(&settings, period, &broken));
-    let started = std::time::Instant::now();
-    let generated = crate::books::generate(&books.books, &data, period, &settings)
-        .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
-    tracing::info!("vouchers: {:?}", started.elapsed());
-    let started = std::time::Instant::now();
-    crate::books::check_books(
-        &mut outcome,
-        &data,
-        &settings,
-        period,
-        journal.as_deref().unwrap_or(&generated.vouchers),
-    );
-    tracing::info!("books checks: {:?}", started.elapsed());
-    duizhang_engine::sort_findings(&mut outcome.findings);
-    let started = std::time::Instant::now();
-    write_outputs(&args.out, &outcome, period, &files)?;
-    tracing::info!("outputs: {:?}", started.elapsed());
+    // The voucher workbook is written while the books checks run and the findings are written.
+    let voucher_files = std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let written =
+                crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data);
+            tracing::info!("vouchers.xlsx: {:?}", started.elapsed());
+            written
+        });
+        let started = std::time::Instant::now();
+        crate::books::check_books(
+            &mut outcome,
+            &data,
+            &settings,
+            period,
+            journal.as_deref().unwrap_or(&generated.vouchers),
+        );
+        tracing::info!("books checks: {:?}", started.elapsed());
+        duizhang_engine::sort_findings(&mut outcome.findings);
+        let started = std::time::Instant::now();
+        let written = write_outputs(&args.out, &outcome, period, &files);
+        tracing::info!("outputs: {:?}", started.elapsed());
+        written.map(|()| join(workbook))
+    })?;
     // The findings are written; a voucher workbook that cannot be written (a month too large
     // for one Excel sheet, say) is reported, and the run's results stand.
-    let voucher_files = match crate::books::write_vouchers_xlsx(
-        &args.out,
-        &generated,
-        &books.books,
-        &data,
-    ) {
+    let voucher_files = match voucher_files {
         Ok(files) => files,
         Err(e) => {
             eprintln!(
@@ -172,7 +188,6 @@ fn write_outputs(
     period: Period,
     files: &[ImportedFile],
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
     output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings)?;
     let summary = RunSummary {
@@ -193,6 +208,13 @@ fn write_outputs(
     write_json(&out.join("summary.json"), &summary)?;
     write_json(&out.join("carry.json"), &outcome.carry_out)?;
     Ok(())
+}
+
+/// A worker's result; a worker that panicked takes the run down with its own message.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
