@@ -1,5 +1,6 @@
 //! The 账套 configuration (TOML): standard, VAT, chart, policy choices, voucher grouping and
-//! numbering, unit costs. Unknown keys are errors. [`Books`] is the validated result.
+//! numbering, the 用友 text layout, unit costs. Unknown keys are errors. [`Books`] is the
+//! validated result.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chart::{Chart, ChartConfig, Standard, Taxpayer};
 use crate::error::BooksError;
+use crate::export::{U8Field, U8Layout};
 use crate::rules::{EventClass, Rules};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,9 +27,26 @@ pub struct BooksConfig {
     pub policy: Policy,
     #[serde(default)]
     pub vouchers: VoucherConfig,
+    /// The optional fields of the seller's 用友 U8 凭证引入 text.
+    #[serde(default)]
+    pub u8: U8Config,
     /// Unit cost per 商家编码 in 元 (`"TS-WHITE-L" = "25.00"`), for cost entries.
     #[serde(default)]
     pub costs: BTreeMap<String, String>,
+}
+
+/// The seller's 用友 U8 凭证引入 text layout (accounting.md §3.2), validated into [`U8Layout`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct U8Config {
+    /// The optional fields their U8 version carries after the 8 mandatory ones, in its order
+    /// (数量, 外币, 结算方式, 票号, 部门, 个人, 客户, 供应商, 业务员, 项目, 制单人). Empty: the
+    /// mandatory fields only, and lines with aux items cannot be exported.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// The field of `fields` that carries the 店铺 dimension (项目, 个人, 业务员 or 供应商).
+    #[serde(default)]
+    pub shop_field: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +283,7 @@ impl BooksConfig {
             chart: ChartConfig::default(),
             policy: Policy::default(),
             vouchers: VoucherConfig::default(),
+            u8: U8Config::default(),
             costs: BTreeMap::new(),
         }
     }
@@ -279,6 +299,8 @@ pub struct Books {
     pub costs: BTreeMap<String, Fen>,
     /// (month, day) of `report_approval`.
     pub approval: (i8, i8),
+    /// Optional fields of the 用友 text export and journal import.
+    pub u8: U8Layout,
     /// Fingerprint of the rules, policy and VAT settings in force, recorded on every generated
     /// voucher so an automatically prepared voucher names the rule set behind it.
     pub rules_version: String,
@@ -348,6 +370,7 @@ impl Books {
             costs.insert(sku.clone(), fen);
         }
         let approval = parse_month_day(&config.policy.report_approval)?;
+        let layout = u8_layout(&config.u8)?;
         if config.vouchers.group_by.is_empty() {
             return Err(BooksError::config(
                 "凭证汇总方式（group_by）不能为空",
@@ -381,6 +404,7 @@ impl Books {
             vat_rate,
             costs,
             approval,
+            u8: layout,
             rules_version,
         })
     }
@@ -393,6 +417,52 @@ impl Books {
             .get(&class)
             .unwrap_or(&self.config.vouchers.word)
     }
+}
+
+fn u8_layout(config: &U8Config) -> Result<U8Layout, BooksError> {
+    let mut fields = Vec::new();
+    for name in &config.fields {
+        let field = U8Field::from_name(name.trim()).ok_or_else(|| {
+            BooksError::config(
+                format!(
+                    "账套 [u8] fields 中的“{name}”不是用友凭证引入的字段，可用：{}",
+                    U8Field::all_names()
+                ),
+                format!("[u8] fields: unknown field {name:?}"),
+            )
+        })?;
+        if fields.contains(&field) {
+            return Err(BooksError::config(
+                format!("账套 [u8] fields 中“{name}”出现了两次"),
+                format!("[u8] fields: {name:?} twice"),
+            ));
+        }
+        fields.push(field);
+    }
+    let shop = match config.shop_field.as_deref() {
+        None => None,
+        Some(name) => {
+            let field = U8Field::from_name(name.trim())
+                .filter(|f| U8Field::SHOP_CAPABLE.contains(f))
+                .ok_or_else(|| {
+                    BooksError::config(
+                        format!(
+                            "账套 [u8] shop_field 不能是“{name}”，应为 {} 之一",
+                            U8Field::SHOP_CAPABLE.map(U8Field::zh).join("、")
+                        ),
+                        format!("[u8] shop_field: {name:?} cannot carry the shop"),
+                    )
+                })?;
+            if !fields.contains(&field) {
+                return Err(BooksError::config(
+                    format!("账套 [u8] shop_field 为“{name}”，但 [u8] fields 没有列出“{name}”"),
+                    format!("[u8] shop_field {name:?} not in fields"),
+                ));
+            }
+            Some(field)
+        }
+    };
+    Ok(U8Layout { fields, shop })
 }
 
 fn parse_month_day(text: &str) -> Result<(i8, i8), BooksError> {

@@ -10,8 +10,9 @@ use calamine::{Data, Reader, Xlsx};
 use duizhang_core::{BeijingTime, Fen, Period};
 use jiff::civil::Date;
 
+use crate::chart::AuxDim;
 use crate::error::BooksError;
-use crate::export::{EXCEL_LINES_SHEET, RECORD_KINDS};
+use crate::export::{EXCEL_LINES_SHEET, RECORD_KINDS, Slot, U8Layout};
 use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, numbering};
 
 fn at(file: &str, line: usize, column: &str, message: String, detail: String) -> BooksError {
@@ -340,8 +341,20 @@ fn group(file: &str, lines: Vec<RawLine>) -> Result<Vec<Voucher>, BooksError> {
     Ok(vouchers)
 }
 
-/// Reads 用友 U8 凭证引入 text (GBK or UTF-8, with or without BOM).
+/// Reads 用友 U8 凭证引入 text (GBK or UTF-8, with or without BOM): the 8 mandatory fields;
+/// fields after them are not read.
 pub fn u8_text(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
+    u8_text_with(bytes, file, &U8Layout::default())
+}
+
+/// Reads 用友 U8 凭证引入 text whose optional fields follow the 账套's `[u8] fields`: aux items
+/// and 制单人 come back from their fields; other and further fields are not read (U8 writes its
+/// import results after them).
+pub fn u8_text_with(
+    bytes: &[u8],
+    file: &str,
+    layout: &U8Layout,
+) -> Result<Vec<Voucher>, BooksError> {
     let text: String = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         String::from_utf8(rest.to_vec()).map_err(|e| {
             BooksError::import(format!("{file} 不是有效的 UTF-8 文本"), e.to_string())
@@ -414,6 +427,18 @@ pub fn u8_text(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
         if fields[5].is_empty() {
             return Err(fail(5, "科目编码为空".into(), "empty account".into()));
         }
+        let mut aux = Aux::default();
+        let mut preparer = String::new();
+        for (field, value) in layout.fields.iter().zip(&fields[8..]) {
+            let value = Some(value.to_string()).filter(|v| !v.is_empty());
+            match layout.slot(*field) {
+                Some(Slot::Aux(AuxDim::Shop)) => aux.shop = value,
+                Some(Slot::Aux(AuxDim::Platform)) => aux.customer = value,
+                Some(Slot::Aux(AuxDim::Department)) => aux.department = value,
+                Some(Slot::Preparer) => preparer = value.unwrap_or_default(),
+                None => {}
+            }
+        }
         lines.push(RawLine {
             at: n,
             date,
@@ -421,7 +446,7 @@ pub fn u8_text(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
             word: fields[1].to_string(),
             number,
             attachments,
-            preparer: String::new(),
+            preparer,
             reviewer: None,
             rules_version: None,
             line: VoucherLine {
@@ -429,7 +454,7 @@ pub fn u8_text(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
                 account: fields[5].to_string(),
                 debit: amount(6)?,
                 credit: amount(7)?,
-                aux: Aux::default(),
+                aux,
             },
         });
     }

@@ -262,6 +262,43 @@ fn unknown_keys_and_bad_values_are_errors() {
 }
 
 #[test]
+fn the_u8_field_list_is_checked_and_errors_name_the_key() {
+    let u8 = |body: &str| err(&format!("standard = \"small\"\n[u8]\n{body}"));
+    let e = u8("fields = [\"部门\", \"往来单位\"]");
+    assert!(
+        e.contains("[u8] fields 中的“往来单位”不是用友凭证引入的字段")
+            && e.contains(
+                "数量、外币、结算方式、票号、部门、个人、客户、供应商、业务员、项目、制单人"
+            ),
+        "{e}"
+    );
+    assert!(u8("fields = [\"部门\", \"部门\"]").contains("[u8] fields 中“部门”出现了两次"));
+    let e = u8("fields = [\"部门\"]\nshop_field = \"部门\"");
+    assert!(
+        e.contains("[u8] shop_field 不能是“部门”，应为 项目、个人、业务员、供应商 之一"),
+        "{e}"
+    );
+    let e = u8("fields = [\"部门\"]\nshop_field = \"项目\"");
+    assert!(
+        e.contains("[u8] shop_field 为“项目”，但 [u8] fields 没有列出“项目”"),
+        "{e}"
+    );
+    assert!(u8("columns = [\"部门\"]").contains("unknown field"));
+    // Valid: names as the seller's template writes them, in its order.
+    let b = books(
+        Standard::Small,
+        "[u8]\nfields = [\"项目\", \" 客户 \", \"制单人\"]\nshop_field = \"项目\"",
+    );
+    use duizhang_books::export::U8Field;
+    assert_eq!(
+        b.u8.fields,
+        vec![U8Field::Project, U8Field::Customer, U8Field::Preparer]
+    );
+    assert_eq!(b.u8.shop, Some(U8Field::Project));
+    assert!(books(Standard::Small, "").u8.fields.is_empty());
+}
+
+#[test]
 fn the_6901_role_is_refused_by_the_small_enterprise_chart() {
     let override_rules = r#"
 [events.refund_return]
@@ -368,4 +405,6 @@ fn the_documented_example_is_a_valid_books_file() {
     assert_eq!(b.chart.role("revenue"), Some("500101"));
     assert_eq!(b.word(duizhang_books::EventClass::Refunds), "付");
     assert_eq!(b.costs.len(), 2);
+    assert_eq!(b.u8.fields.len(), 11);
+    assert_eq!(b.u8.shop, Some(duizhang_books::export::U8Field::Project));
 }

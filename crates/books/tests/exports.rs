@@ -198,15 +198,143 @@ fn beancount_passes_bean_check() {
 #[test]
 fn u8_text_golden_in_gbk_with_crlf() {
     let b = books(Standard::Small, "");
-    let bytes = export::u8_text(&generated(&b).vouchers, &b.chart, TextEncoding::Gbk).unwrap();
+    let bytes =
+        export::u8_text(&generated(&b).vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap();
     let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
     assert!(!bad);
     assert!(std::str::from_utf8(&bytes).is_err(), "GBK, not UTF-8");
     assert_eq!(text.matches("\r\n").count(), text.matches('\n').count());
     assert!(text.ends_with("\r\n"));
     golden("small.u8.txt", &text);
-    let utf8 = export::u8_text(&generated(&b).vouchers, &b.chart, TextEncoding::Utf8).unwrap();
+    let utf8 =
+        export::u8_text(&generated(&b).vouchers, &b.chart, &b.u8, TextEncoding::Utf8).unwrap();
     assert_eq!(String::from_utf8(utf8).unwrap(), text);
+}
+
+/// A seller whose books use 辅助核算: revenue by customer (platform), commission by
+/// department, the Alipay account by shop; their U8 version's optional fields in its order.
+const AUX_BOOKS: &str = r#"
+[[chart.accounts]]
+code = "5001"
+aux = ["platform"]
+
+[[chart.accounts]]
+code = "560101"
+aux = ["department"]
+
+[[chart.accounts]]
+code = "101201"
+aux = ["shop"]
+
+[chart.departments]
+"旗舰店" = "0301"
+
+[chart.customers]
+"淘宝" = "C001"
+
+[vouchers]
+preparer = "王芳"
+
+[u8]
+fields = ["数量", "外币", "结算方式", "票号", "部门", "个人", "客户", "供应商", "业务员", "项目", "制单人"]
+shop_field = "项目"
+"#;
+
+#[test]
+fn u8_text_with_aux_columns_golden_bytes_in_gbk() {
+    let b = books(Standard::Small, AUX_BOOKS);
+    let bytes =
+        export::u8_text(&generated(&b).vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/small-aux.u8.gbk.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &bytes).unwrap();
+    }
+    let expected = std::fs::read(&path).unwrap();
+    // Decoded first, so a difference shows as text.
+    assert_eq!(
+        encoding_rs::GBK.decode(&bytes).0,
+        encoding_rs::GBK.decode(&expected).0
+    );
+    assert_eq!(bytes, expected);
+    let text = encoding_rs::GBK.decode(&bytes).0.into_owned();
+    // Every line carries the 制单人 last, so nothing trails; empty fields in between are `,,`.
+    assert!(
+        text.contains(
+            "\r\n2026-10-08,记,2,3,2026-10-08 旗舰店 销售回款,5001,0,52.21,,,,,,,C001,,,,王芳\r\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(",560101,2.95,0,,,,,0301,,,,,,王芳\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",101201,0,2.95,,,,,,,,,,旗舰店,王芳\r\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn u8_text_omits_trailing_empty_fields_and_follows_the_listed_order() {
+    let b = books(
+        Standard::Small,
+        &AUX_BOOKS.replace(
+            r#"fields = ["数量", "外币", "结算方式", "票号", "部门", "个人", "客户", "供应商", "业务员", "项目", "制单人"]"#,
+            r#"fields = ["项目", "客户", "票号", "部门", "数量"]"#,
+        ),
+    );
+    let bytes =
+        export::u8_text(&generated(&b).vouchers, &b.chart, &b.u8, TextEncoding::Utf8).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for want in [
+        // No aux: the 8 mandatory fields only, exactly as without the setting.
+        "2026-10-03,记,1,1,2026-10-03 旗舰店 发出商品,1406,25.00,0",
+        "2026-10-08,记,2,3,2026-10-08 旗舰店 销售回款,101201,59.00,0,旗舰店",
+        "2026-10-08,记,2,3,2026-10-08 旗舰店 销售回款,5001,0,52.21,,C001",
+        "2026-10-08,记,3,1,2026-10-08 旗舰店 平台佣金,560101,2.95,0,,,,0301",
+    ] {
+        assert!(lines.contains(&want), "{want} not in\n{text}");
+    }
+}
+
+#[test]
+fn u8_text_says_which_setting_is_missing_for_an_aux_item() {
+    let no_shop = books(
+        Standard::Small,
+        &AUX_BOOKS.replace("shop_field = \"项目\"", ""),
+    );
+    let v = generated(&no_shop).vouchers;
+    let e = export::u8_text(&v, &no_shop.chart, &no_shop.u8, TextEncoding::Gbk).unwrap_err();
+    assert!(
+        e.message.contains("科目“101201”要求辅助核算“店铺”")
+            && e.message.contains("shop_field = \"项目\""),
+        "{}",
+        e.message
+    );
+    let no_department = books(Standard::Small, &AUX_BOOKS.replace("\"部门\", ", ""));
+    let v = generated(&no_department).vouchers;
+    let e = export::u8_text(
+        &v,
+        &no_department.chart,
+        &no_department.u8,
+        TextEncoding::Gbk,
+    )
+    .unwrap_err();
+    assert!(
+        e.message
+            .contains("科目“560101”要求辅助核算“部门”，但账套 [u8] fields 没有列出“部门”字段"),
+        "{}",
+        e.message
+    );
+    // An aux value is a code of U8's 档案: a comma in it is refused, never altered.
+    let comma = books(
+        Standard::Small,
+        &AUX_BOOKS.replace("\"C001\"", "\"C001,华东\""),
+    );
+    let v = generated(&comma).vouchers;
+    let e = export::u8_text(&v, &comma.chart, &comma.u8, TextEncoding::Gbk).unwrap_err();
+    assert!(e.message.contains("客户“C001,华东”含逗号"), "{}", e.message);
 }
 
 #[test]
@@ -361,7 +489,7 @@ fn exports_refuse_what_would_not_import() {
     let mut gap = good.clone();
     gap[1].number = 9;
     assert!(
-        export::u8_text(&gap, &b.chart, TextEncoding::Gbk)
+        export::u8_text(&gap, &b.chart, &b.u8, TextEncoding::Gbk)
             .unwrap_err()
             .message
             .contains("断号")
@@ -377,17 +505,20 @@ fn exports_refuse_what_would_not_import() {
             .contains("同时入账")
     );
 
-    // Aux items cannot go into U8 text (optional field order unconfirmed) nor a template without the column.
+    // Aux items go neither into U8 text whose optional fields the 账套 does not list (their
+    // order is unconfirmed) nor into a template without the column.
     let aux = books(
         Standard::Small,
         "[[chart.accounts]]\ncode = \"5001\"\naux = [\"platform\"]",
     );
     let v = generated(&aux).vouchers;
+    let e = export::u8_text(&v, &aux.chart, &aux.u8, TextEncoding::Gbk).unwrap_err();
     assert!(
-        export::u8_text(&v, &aux.chart, TextEncoding::Gbk)
-            .unwrap_err()
-            .message
-            .contains("辅助核算")
+        e.message.contains("科目“5001”带辅助核算（客户）")
+            && e.message
+                .contains("[u8] fields = [\"数量\", \"外币\", \"结算方式\""),
+        "{}",
+        e.message
     );
     assert!(
         export::kis(&v, &aux.chart, &ColumnTemplate::kis_default())

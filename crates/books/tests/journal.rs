@@ -6,7 +6,9 @@ mod support;
 
 use duizhang_books::checks::{flow_not_booked, refund_not_booked, source_booked_twice};
 use duizhang_books::export::{self, TextEncoding};
-use duizhang_books::{Books, BooksConfig, LinkRole, Rules, Standard, Voucher, generate, import};
+use duizhang_books::{
+    Aux, Books, BooksConfig, LinkRole, Rules, Standard, Voucher, generate, import,
+};
 use duizhang_core::*;
 use duizhang_samples::build::*;
 use support::*;
@@ -201,10 +203,9 @@ fn excel_round_trip_keeps_every_voucher_and_link() {
     assert_eq!(checks(&october(), &back), vec![]);
 }
 
-#[test]
-fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
-    // One line per source with its document number in the 摘要: the U8 file has no link
-    // fields, so this is how the checks find the rows again.
+/// The default rules with one line per source and its document number in the 摘要: the U8
+/// file has no link fields, so this is how the checks find the rows again.
+fn rules_with_refs() -> Rules {
     let rules = Rules::defaults().unwrap();
     let mut text = String::new();
     for (id, rule) in &rules.events {
@@ -225,13 +226,18 @@ fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
         }
         text.push_str("]\n");
     }
+    rules.with_overrides(&text).unwrap()
+}
+
+#[test]
+fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
     let b = Books::new(
         BooksConfig::preset(Standard::Small).with_costs(),
-        rules.with_overrides(&text).unwrap(),
+        rules_with_refs(),
     )
     .unwrap();
     let g = run(&b, &october(), "2026-10");
-    let bytes = export::u8_text(&g.vouchers, &b.chart, TextEncoding::Gbk).unwrap();
+    let bytes = export::u8_text(&g.vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap();
     let back = import::u8_text(&bytes, "pz.txt").unwrap();
     assert_eq!(back.len(), g.vouchers.len());
     for (a, c) in g.vouchers.iter().zip(&back) {
@@ -245,13 +251,85 @@ fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
     assert_eq!(checks(&october(), &back), vec![]);
     // With the default summaries the U8 journal cannot show which rows it booked.
     let (plain_books, plain) = october_books();
-    let bytes = export::u8_text(&plain, &plain_books.chart, TextEncoding::Utf8).unwrap();
+    let bytes = export::u8_text(
+        &plain,
+        &plain_books.chart,
+        &plain_books.u8,
+        TextEncoding::Utf8,
+    )
+    .unwrap();
     let back = import::u8_text(&bytes, "pz.txt").unwrap();
     let codes: Vec<String> = checks(&october(), &back)
         .into_iter()
         .map(|f| f.code)
         .collect();
     assert_eq!(codes.iter().filter(|c| *c == "FLOW_NOT_BOOKED").count(), 5);
+}
+
+#[test]
+fn u8_round_trip_with_aux_columns_keeps_aux_items_and_preparer() {
+    // A seller with 辅助核算 whose U8 version carries these optional fields in this order.
+    let config = BooksConfig::from_toml(
+        r#"
+standard = "small"
+[[chart.accounts]]
+code = "5001"
+aux = ["platform"]
+[[chart.accounts]]
+code = "560101"
+aux = ["department"]
+[[chart.accounts]]
+code = "101201"
+aux = ["shop"]
+[chart.departments]
+"旗舰店" = "0301"
+[chart.customers]
+"淘宝" = "C001"
+[vouchers]
+preparer = "王芳"
+[u8]
+fields = ["票号", "制单人", "客户", "项目", "部门"]
+shop_field = "项目"
+"#,
+    )
+    .unwrap()
+    .with_costs();
+    let b = Books::new(config, rules_with_refs()).unwrap();
+    let g = run(&b, &october(), "2026-10");
+    assert!(g.issues.is_empty(), "{:?}", g.issues);
+    // Every dimension is exercised.
+    let lines = || g.vouchers.iter().flat_map(|v| &v.lines);
+    assert!(lines().any(|l| l.aux.shop.is_some()));
+    assert!(lines().any(|l| l.aux.customer.is_some()));
+    assert!(lines().any(|l| l.aux.department.is_some()));
+    let bytes = export::u8_text(&g.vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap();
+    let back = import::u8_text_with(&bytes, "pz.txt", &b.u8).unwrap();
+    assert_eq!(back.len(), g.vouchers.len());
+    for (a, c) in g.vouchers.iter().zip(&back) {
+        assert_eq!(
+            (a.date, &a.word, a.number, a.attachments, &a.preparer),
+            (c.date, &c.word, c.number, c.attachments, &c.preparer)
+        );
+        assert_eq!(a.lines, c.lines, "aux items come back from their fields");
+    }
+    // The journal the accounting system holds satisfies the books checks: nothing missing.
+    assert_eq!(checks(&october(), &back), vec![]);
+    // Read without the setting, the same entries without their aux items.
+    let plain = import::u8_text(&bytes, "pz.txt").unwrap();
+    let strip = |vouchers: &[Voucher]| {
+        vouchers
+            .iter()
+            .flat_map(|v| &v.lines)
+            .map(|l| (l.summary.clone(), l.account.clone(), l.debit, l.credit))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&plain), strip(&g.vouchers));
+    assert!(
+        plain
+            .iter()
+            .flat_map(|v| &v.lines)
+            .all(|l| l.aux == Aux::default())
+    );
 }
 
 fn toml_id(debug: &str) -> String {

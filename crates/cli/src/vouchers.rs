@@ -199,7 +199,7 @@ impl Exporter {
         match f {
             Format::Excel => excel(v, chart),
             Format::Beancount => beancount(v, chart),
-            Format::U8 => u8_text(v, chart, TextEncoding::Gbk),
+            Format::U8 => u8_text(v, chart, &books.u8, TextEncoding::Gbk),
             Format::Chanjet => chanjet(
                 v,
                 chart,

@@ -709,7 +709,7 @@ fn reconcile_reads_a_u8_text_journal_by_the_document_numbers_in_its_summaries() 
     let u8 = dir.join("pz.txt");
     std::fs::write(
         &u8,
-        export::u8_text(&generated, &books().chart, TextEncoding::Gbk).unwrap(),
+        export::u8_text(&generated, &books().chart, &books().u8, TextEncoding::Gbk).unwrap(),
     )
     .unwrap();
     let (_, findings) = reconcile(&dir, Some(&u8));
@@ -722,8 +722,16 @@ fn reconcile_reads_a_u8_text_journal_by_the_document_numbers_in_its_summaries() 
     assert_eq!(count(&findings, "FLOW_NOT_BOOKED"), 5);
     assert_eq!(count(&findings, "REFUND_NOT_BOOKED"), 2);
     // … and an accountant who writes the 账务流水号 into the 摘要 is understood.
+    documents_in_summaries(&u8, &generated);
+    let (_, findings) = reconcile(&dir, Some(&u8));
+    assert_eq!(books_findings(&findings).len(), 0, "{findings:#?}");
+}
+
+/// Rewrites a GBK 用友 text journal as an accountant keeps it: the 账务流水号 each voucher
+/// books written in front of its 摘要.
+fn documents_in_summaries(u8: &Path, generated: &[Voucher]) {
     let mut text_journal = String::new();
-    let bytes = std::fs::read(&u8).unwrap();
+    let bytes = std::fs::read(u8).unwrap();
     let decoded = encoding_rs::GBK.decode(&bytes).0.into_owned();
     let numbers: BTreeMap<u32, &str> = generated
         .iter()
@@ -744,9 +752,99 @@ fn reconcile_reads_a_u8_text_journal_by_the_document_numbers_in_its_summaries() 
         text_journal.push_str(&fields.join(","));
         text_journal.push_str("\r\n");
     }
-    std::fs::write(&u8, encoding_rs::GBK.encode(&text_journal).0).unwrap();
-    let (_, findings) = reconcile(&dir, Some(&u8));
-    assert_eq!(books_findings(&findings).len(), 0, "{findings:#?}");
+    std::fs::write(u8, encoding_rs::GBK.encode(&text_journal).0).unwrap();
+}
+
+/// The seller's accounts with 辅助核算: revenue by customer, commission by department, the
+/// Alipay account by shop.
+const AUX_ACCOUNTS: &str = r#"
+[[chart.accounts]]
+code = "5001"
+aux = ["platform"]
+
+[[chart.accounts]]
+code = "560101"
+aux = ["department"]
+
+[[chart.accounts]]
+code = "101201"
+aux = ["shop"]
+
+[chart.departments]
+"旗舰店" = "0301"
+
+[chart.customers]
+"淘宝" = "C001"
+"#;
+
+#[test]
+fn u8_export_writes_aux_items_in_the_order_the_books_file_lists_and_reconcile_reads_it_back() {
+    let dir = scratch("vouchers_u8_aux");
+    let data = october(&dir);
+    let books_path = dir.join("账套.toml");
+    let out = dir.join("out");
+    let config = dir.join("duizhang.toml");
+    let export = || {
+        duizhang(&[
+            "vouchers",
+            s(&data),
+            "--period",
+            "2026-10",
+            "--out",
+            s(&out),
+            "--config",
+            s(&config),
+            "--books",
+            s(&books_path),
+            "--format",
+            "excel,u8",
+        ])
+    };
+    // Without the field order the 用友 file is not written, and the user is told what to add.
+    std::fs::write(&books_path, format!("{BOOKS}{AUX_ACCOUNTS}")).unwrap();
+    let run = export();
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("vouchers-u8.txt 未写出：科目“")
+            && stdout.contains("[u8] fields = [\"数量\""),
+        "{stdout}"
+    );
+    // With their U8 version's optional fields, in its order.
+    let with_u8 = format!(
+        "{BOOKS}{AUX_ACCOUNTS}\n[u8]\nfields = [\"部门\", \"客户\", \"项目\", \"制单人\"]\nshop_field = \"项目\"\n"
+    );
+    std::fs::write(&books_path, &with_u8).unwrap();
+    let run = export();
+    assert!(run.status.success(), "{}", text(&run.stdout));
+    let u8_path = out.join("vouchers-u8.txt");
+    let bytes = std::fs::read(&u8_path).unwrap();
+    let decoded = encoding_rs::GBK.decode(&bytes).0.into_owned();
+    assert!(
+        decoded.contains(",560101,2.95,0,0301,,,duizhang\r\n")
+            && decoded.contains(",5001,0,52.21,,C001,,duizhang\r\n")
+            && decoded.contains(",101201,59.00,0,,,旗舰店,duizhang\r\n"),
+        "{decoded}"
+    );
+    let layout = Books::new(
+        BooksConfig::from_toml(&with_u8).unwrap(),
+        Rules::defaults().unwrap(),
+    )
+    .unwrap()
+    .u8;
+    let back = import::u8_text_with(&bytes, "vouchers-u8.txt", &layout).unwrap();
+    let xlsx = import::excel(&std::fs::read(out.join("vouchers.xlsx")).unwrap(), "x").unwrap();
+    assert_eq!(back.len(), xlsx.len());
+    for (a, b) in back.iter().zip(&xlsx) {
+        assert_eq!(
+            (a.number, &a.preparer, &a.lines),
+            (b.number, &b.preparer, &b.lines)
+        );
+    }
+    // `reconcile --journal` reads such a file: booked rows named in the 摘要 are all found.
+    documents_in_summaries(&u8_path, &xlsx);
+    let (_, findings) = reconcile(&dir, Some(&u8_path));
+    assert!(books_findings(&findings).is_empty(), "{findings:#?}");
 }
 
 #[test]

@@ -16,7 +16,8 @@ pub use excel::{
 pub use template::{
     CloudSettings, CloudTemplate, ColumnTemplate, Field, chanjet, kingdee_cloud, kis,
 };
-pub use u8text::{TextEncoding, u8_text};
+pub(crate) use u8text::Slot;
+pub use u8text::{TextEncoding, U8Field, U8Layout, u8_text};
 
 use crate::chart::Chart;
 use crate::error::BooksError;
