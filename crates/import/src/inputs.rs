@@ -2,10 +2,16 @@
 //! Shared by the command line and the benchmark tools, so both read inputs the same way.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use duizhang_core::{Dataset, SourceFile};
+use duizhang_core::{
+    AfterSale, Complaint, Dataset, ErpOrder, FundFlowRow, Order, PaymentRow, ReturnReceipt,
+    SettlementRow, Shipment, SourceFile, SourceRef,
+};
 
-use crate::{ImportedFile, Importer, import_path};
+use crate::container::{file_id, import_path_numbered};
+use crate::{ImportedFile, Importer};
 
 /// Extensions that are data files; anything else inside a folder (notes, outputs) is ignored.
 const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip"];
@@ -48,19 +54,68 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What [`load`] tells of each file, for a progress display. Two files may be read at once,
+/// so a file's start is not the end of the one before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStep {
+    Started,
+    Finished,
+}
+
+/// Threads that read files: the machines this runs on have two cores, and a third reader would
+/// only add the memory of a file in flight.
+const MAX_WORKERS: usize = 2;
+
 /// Imports every file into one dataset. The dataset's file table has one entry per imported
 /// table (a ZIP member or a sheet is its own entry), in the same order as the returned reports.
+///
+/// Files are read on up to two threads, largest first so that one large file does not finish
+/// alone; the result is the same as reading them one after another in the order given: ids,
+/// reports, and records of each kind in file order.
 pub fn load(
     paths: &[PathBuf],
     importers: &[Box<dyn Importer>],
-    mut on_file: impl FnMut(&Path),
+    on_file: impl Fn(&Path, FileStep) + Sync,
 ) -> (Dataset, Vec<ImportedFile>) {
-    let mut data = Dataset::default();
-    let mut files: Vec<ImportedFile> = Vec::new();
-    for path in paths {
-        on_file(path);
-        import_path(path, importers, &mut files, &mut |r| data.push(r));
+    let sizes: Vec<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .collect();
+    let mut queue: Vec<usize> = (0..paths.len()).collect();
+    queue.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_WORKERS)
+        .min(paths.len());
+    let next = AtomicUsize::new(0);
+    let (done, parts) = mpsc::channel::<(usize, Part)>();
+    let work = |done: mpsc::Sender<(usize, Part)>| {
+        while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let Some(path) = paths.get(i) else { break };
+            on_file(path, FileStep::Started);
+            // Numbered as if every file before it held one table, which is true of all but
+            // archives and workbooks of several; `merge` renumbers the rare other case.
+            let part = Part::read(path, importers, i);
+            on_file(path, FileStep::Finished);
+            if done.send((i, part)).is_err() {
+                break;
+            }
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            let done = done.clone();
+            s.spawn(|| work(done));
+        }
+        work(done);
+    });
+    let mut slots: Vec<Option<Part>> = (0..paths.len()).map(|_| None).collect();
+    for (i, part) in parts {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(part);
+        }
     }
+    let (mut data, files) = merge(slots.into_iter().flatten());
     data.files = files
         .iter()
         .map(|f| SourceFile {
@@ -72,4 +127,157 @@ pub fn load(
     // Once here, so every consumer borrows the one merged copy (`Dataset::merged_orders`).
     data.merge_orders();
     (data, files)
+}
+
+/// What one input file gave: its tables' reports and records, numbered from `first_id`.
+struct Part {
+    first_id: usize,
+    files: Vec<ImportedFile>,
+    data: Dataset,
+}
+
+impl Part {
+    fn read(path: &Path, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
+        let mut files = Vec::new();
+        let mut data = Dataset::default();
+        import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+        Part {
+            first_id,
+            files,
+            data,
+        }
+    }
+}
+
+/// Joins the parts, in file order, into one dataset and its reports, numbering the tables in
+/// that order.
+fn merge(parts: impl Iterator<Item = Part>) -> (Dataset, Vec<ImportedFile>) {
+    let mut files: Vec<ImportedFile> = Vec::new();
+    let mut kinds = Kinds::default();
+    for mut part in parts {
+        let first_id = files.len();
+        if part.first_id != first_id {
+            renumber(&mut part.data, part.first_id, first_id);
+            for (k, f) in part.files.iter_mut().enumerate() {
+                f.id = file_id(first_id.saturating_add(k));
+            }
+        }
+        files.append(&mut part.files);
+        kinds.add(part.data);
+    }
+    (kinds.join(), files)
+}
+
+/// Each kind's records, one vector per file, until they are joined.
+#[derive(Default)]
+struct Kinds {
+    orders: Vec<Vec<Order>>,
+    after_sales: Vec<Vec<AfterSale>>,
+    fund_flows: Vec<Vec<FundFlowRow>>,
+    payments: Vec<Vec<PaymentRow>>,
+    settlements: Vec<Vec<SettlementRow>>,
+    erp_orders: Vec<Vec<ErpOrder>>,
+    shipments: Vec<Vec<Shipment>>,
+    return_receipts: Vec<Vec<ReturnReceipt>>,
+    complaints: Vec<Vec<Complaint>>,
+}
+
+impl Kinds {
+    fn add(&mut self, data: Dataset) {
+        // Spelled out in full so that a new kind of record cannot be forgotten here.
+        let Dataset {
+            files: _,
+            orders,
+            after_sales,
+            fund_flows,
+            payments,
+            settlements,
+            erp_orders,
+            shipments,
+            return_receipts,
+            complaints,
+        } = data;
+        self.orders.push(orders);
+        self.after_sales.push(after_sales);
+        self.fund_flows.push(fund_flows);
+        self.payments.push(payments);
+        self.settlements.push(settlements);
+        self.erp_orders.push(erp_orders);
+        self.shipments.push(shipments);
+        self.return_receipts.push(return_receipts);
+        self.complaints.push(complaints);
+    }
+
+    fn join(self) -> Dataset {
+        Dataset {
+            files: Vec::new(),
+            orders: concat(self.orders),
+            after_sales: concat(self.after_sales),
+            fund_flows: concat(self.fund_flows),
+            payments: concat(self.payments),
+            settlements: concat(self.settlements),
+            erp_orders: concat(self.erp_orders),
+            shipments: concat(self.shipments),
+            return_receipts: concat(self.return_receipts),
+            complaints: concat(self.complaints),
+        }
+    }
+}
+
+/// Joins vectors in order without a second copy of the largest: it is grown in place (a large
+/// allocation is remapped, not copied) and the others are moved in around it, each freed once
+/// moved. The result has no spare capacity.
+fn concat<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let largest = parts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, v)| (v.len(), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i);
+    let after = parts.split_off(largest.saturating_add(1).min(parts.len()));
+    let mut out = parts.pop().unwrap_or_default();
+    out.reserve_exact(total - out.len());
+    for before in parts.into_iter().rev().filter(|v| !v.is_empty()) {
+        out.splice(0..0, before);
+    }
+    for mut v in after {
+        out.append(&mut v);
+    }
+    out.shrink_to_fit();
+    out
+}
+
+/// Moves a part's records from the ids it was read with (`from` on) to those it ends up with.
+fn renumber(data: &mut Dataset, from: usize, to: usize) {
+    let shift = |s: &mut SourceRef| {
+        let index = usize::try_from(s.file.0).unwrap_or(usize::MAX);
+        s.file = file_id(index.saturating_sub(from).saturating_add(to));
+    };
+    let Dataset {
+        files: _,
+        orders,
+        after_sales,
+        fund_flows,
+        payments,
+        settlements,
+        erp_orders,
+        shipments,
+        return_receipts,
+        complaints,
+    } = data;
+    for r in orders {
+        shift(&mut r.source);
+        r.lines.iter_mut().for_each(|l| shift(&mut l.source));
+    }
+    for r in after_sales {
+        shift(&mut r.source);
+        r.lines.iter_mut().for_each(|l| shift(&mut l.source));
+    }
+    fund_flows.iter_mut().for_each(|r| shift(&mut r.source));
+    payments.iter_mut().for_each(|r| shift(&mut r.source));
+    settlements.iter_mut().for_each(|r| shift(&mut r.source));
+    erp_orders.iter_mut().for_each(|r| shift(&mut r.source));
+    shipments.iter_mut().for_each(|r| shift(&mut r.source));
+    return_receipts.iter_mut().for_each(|r| shift(&mut r.source));
+    complaints.iter_mut().for_each(|r| shift(&mut r.source));
 }
