@@ -281,3 +281,146 @@ fn renumber(data: &mut Dataset, from: usize, to: usize) {
     return_receipts.iter_mut().for_each(|r| shift(&mut r.source));
     complaints.iter_mut().for_each(|r| shift(&mut r.source));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::{builtin_importers, import_path};
+
+    const SHIPMENTS: &str = "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
+    const ORDERS: &str = "店铺,平台,订单号,ERP单号,订单状态,更新时间,付款时间,商品金额,运费,优惠金额,实付金额,支付方式,支付单号\n";
+
+    fn shipments(rows: usize, tag: &str) -> String {
+        let mut text = SHIPMENTS.to_string();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "店{tag},O{tag}{i},,SKU{i},1,2026-10-01 08:00:00,中通快递,W{tag}{i},正常,\n"
+            ));
+        }
+        text
+    }
+
+    fn erp_orders(rows: usize, tag: &str) -> String {
+        let mut text = ORDERS.to_string();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "店{tag},微信,O{tag}{i},X{i},已完成,2026-10-10 08:00:00,2026-10-01 00:00:00,10.00,0.00,0.00,10.00,微信支付,P{i}\n"
+            ));
+        }
+        text
+    }
+
+    fn zip_of(members: &[(&str, String)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in members {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file(*name, options).expect("zip member");
+            writer.write_all(text.as_bytes()).expect("zip write");
+        }
+        writer.finish().expect("zip").into_inner()
+    }
+
+    /// Reads the files one after another with the public single-file import: what `load`
+    /// must give, whatever the threads do.
+    fn one_by_one(paths: &[PathBuf]) -> (Dataset, Vec<ImportedFile>) {
+        let importers = builtin_importers();
+        let mut data = Dataset::default();
+        let mut files = Vec::new();
+        for path in paths {
+            import_path(path, &importers, &mut files, &mut |r| data.push(r));
+        }
+        data.files = files
+            .iter()
+            .map(|f| SourceFile {
+                id: f.id,
+                name: f.name.clone(),
+                format: f.format.clone().unwrap_or_default(),
+            })
+            .collect();
+        data.merge_orders();
+        (data, files)
+    }
+
+    #[test]
+    fn loads_like_one_file_after_another_with_archives_of_several_tables() {
+        let dir = std::env::temp_dir().join(format!("duizhang-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).expect("write");
+            path
+        };
+        // Small files first and a large one last, so the largest is read first; an archive of
+        // three tables and an empty one move the ids of every file after them.
+        let paths = vec![
+            write("a.csv", shipments(3, "a").as_bytes()),
+            write(
+                "b.zip",
+                &zip_of(&[
+                    ("1.csv", erp_orders(5, "b")),
+                    ("2.csv", shipments(4, "b")),
+                    ("3.txt", "不是账单\n".to_string()),
+                ]),
+            ),
+            write("c.zip", &zip_of(&[])),
+            write("d.csv", erp_orders(2, "d").as_bytes()),
+            write("e.csv", b""),
+            write("f.csv", shipments(2000, "f").as_bytes()),
+            dir.join("missing.csv"),
+        ];
+        let importers = builtin_importers();
+        let steps = std::sync::Mutex::new(Vec::new());
+        let (data, files) = load(&paths, &importers, |p, step| {
+            steps.lock().expect("steps").push((p.to_path_buf(), step));
+        });
+        let (want_data, want_files) = one_by_one(&paths);
+        std::fs::remove_dir_all(&dir).ok();
+
+        assert_eq!(data, want_data);
+        assert_eq!(format!("{files:?}"), format!("{want_files:?}"));
+        let ids: Vec<u32> = files.iter().map(|f| f.id.0).collect();
+        assert_eq!(ids, (0..8).collect::<Vec<u32>>());
+        // Every record names the table it came from.
+        assert!(data.shipments.iter().all(|s| {
+            let name = data.file_name(s.source.file);
+            match s.shop.as_str() {
+                "店b" => name.ends_with("b.zip!2.csv"),
+                shop => name.ends_with(&format!("{}.csv", shop.trim_start_matches('店'))),
+            }
+        }));
+        assert!(
+            data.erp_orders
+                .iter()
+                .all(|o| data.file_name(o.source.file).ends_with(match o.shop.as_str() {
+                    "店b" => "b.zip!1.csv",
+                    _ => "d.csv",
+                }))
+        );
+        assert_eq!(data.shipments.len(), 3 + 4 + 2000);
+        assert_eq!(data.shipments.first().map(|s| s.shop.as_str()), Some("店a"));
+        assert_eq!(data.shipments.last().map(|s| s.shop.as_str()), Some("店f"));
+        // Each file is started once and finished once.
+        let steps = steps.into_inner().expect("steps");
+        for path in &paths {
+            let mine: Vec<FileStep> = steps
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, s)| *s)
+                .collect();
+            assert_eq!(mine, vec![FileStep::Started, FileStep::Finished]);
+        }
+    }
+
+    #[test]
+    fn joins_vectors_in_order_around_the_largest() {
+        let parts = vec![vec![1], vec![], vec![2, 3], vec![4, 5, 6, 7], vec![8], vec![]];
+        let joined = concat(parts);
+        assert_eq!(joined, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(joined.capacity(), joined.len());
+        assert_eq!(concat::<u8>(Vec::new()), Vec::<u8>::new());
+        assert_eq!(concat(vec![Vec::<u8>::new(), Vec::new()]), Vec::<u8>::new());
+    }
+}
