@@ -41,7 +41,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     let paths = duizhang_import::inputs::expand_inputs(&inputs)?;
     let importers = duizhang_import::builtin_importers();
-    let (data, files) = duizhang_import::inputs::load(&paths, &importers, |_| {});
+    let (data, files) = duizhang_import::inputs::load(&paths, &importers, |_, _| {});
     let errors: u64 = files.iter().map(|f| f.error_count()).sum();
     let unrecognised = files.iter().filter(|f| f.format.is_none()).count();
     // Same rule as `duizhang reconcile`: a comparison on half-imported data means nothing.

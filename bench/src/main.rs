@@ -4,6 +4,7 @@
 //! duizhang-bench gen alipay-fund FILE SIZE_MB   # GBK 账务明细 with preamble and footer
 //! duizhang-bench gen wechat-trade FILE SIZE_MB  # UTF-8 BOM 交易账单 (ALL) with summary
 //! duizhang-bench import FILE [RUNS]             # median wall time and MB/s of the import
+//! duizhang-bench load FILES_OR_DIRS...          # a period's load: time, heap, records per kind
 //! duizhang-bench export-clean OUT_DIR [--settings FILE] FILES_OR_DIRS...
 //!                                               # clean UTF-8 CSV per record kind (bench/duckdb)
 //! ```
@@ -11,6 +12,10 @@
 //! docs/benchmarks.md.
 
 mod export;
+mod load;
+
+#[global_allocator]
+static ALLOC: load::Counting = load::Counting;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -32,8 +37,9 @@ fn main() -> anyhow::Result<()> {
         ["import", path] => measure(path, 5),
         ["import", path, runs] => measure(path, runs.parse().context("RUNS")?),
         ["export-clean", ..] => export::run(&args[1..]),
+        ["load", ..] => load::run(&args[1..]),
         _ => bail!(
-            "usage: duizhang-bench gen (alipay-fund|wechat-trade) FILE SIZE_MB | import FILE [RUNS] | export-clean OUT_DIR [--settings FILE] FILES_OR_DIRS..."
+            "usage: duizhang-bench gen (alipay-fund|wechat-trade) FILE SIZE_MB | import FILE [RUNS] | load FILES_OR_DIRS... | export-clean OUT_DIR [--settings FILE] FILES_OR_DIRS..."
         ),
     }
 }

@@ -31,7 +31,7 @@ pub fn import_inputs(
     let importers = crate::importers(profiles)?;
     let progress = crate::progress::Files::new(&paths);
     let started = std::time::Instant::now();
-    let (data, files) = load(&paths, &importers, |p| progress.start(p));
+    let (data, files) = load(&paths, &importers, |p, step| progress.step(p, step));
     tracing::info!("import: {:?}", started.elapsed());
     progress.finish();
     let (broken, blocking) = triage(&files, &data);

@@ -2,12 +2,16 @@
 //! a terminal (cron runs get the plain summary only).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
+use duizhang_import::inputs::FileStep;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct Files {
     bar: ProgressBar,
     sizes: Vec<(PathBuf, u64)>,
+    /// Names of the files being read now (files are read two at a time).
+    reading: Mutex<Vec<String>>,
 }
 
 impl Files {
@@ -22,23 +26,35 @@ impl Files {
         {
             bar.set_style(style);
         }
-        Files { bar, sizes }
+        Files {
+            bar,
+            sizes,
+            reading: Mutex::new(Vec::new()),
+        }
     }
 
-    /// Marks the files before `path` as done and shows `path` as current.
-    pub fn start(&self, path: &Path) {
-        let done: u64 = self
-            .sizes
-            .iter()
-            .take_while(|(p, _)| p != path)
-            .map(|(_, s)| s)
-            .sum();
-        self.bar.set_position(done);
-        self.bar.set_message(
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
+    /// Shows the files being read; a finished file's bytes count as done.
+    pub fn step(&self, path: &Path, step: FileStep) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut reading = self.reading.lock().unwrap_or_else(PoisonError::into_inner);
+        match step {
+            FileStep::Started => reading.push(name),
+            FileStep::Finished => {
+                if let Some(i) = reading.iter().position(|n| *n == name) {
+                    reading.remove(i);
+                }
+                let size = self
+                    .sizes
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .map_or(0, |(_, s)| *s);
+                self.bar.inc(size);
+            }
+        }
+        self.bar.set_message(reading.join("、"));
     }
 
     pub fn finish(&self) {

@@ -148,38 +148,38 @@ pub(crate) fn merge<'a>(shops: &mut Vec<ShopData<'a>>, carried: Vec<ShopData<'a>
             continue;
         };
         add_absent(&mut s.orders, c.orders, |o| {
-            (o.platform, o.order_no.clone())
+            (o.platform, o.order_no.as_str())
         });
         add_absent(&mut s.after_sales, c.after_sales, |a| {
-            (a.platform, a.refund_no.clone())
+            (a.platform, a.refund_no.as_str())
         });
         add_absent(&mut s.fund_flows, c.fund_flows, |r| {
-            (r.provider, r.account.clone(), r.txn_no.clone())
+            (r.provider, r.account.as_deref(), r.txn_no.as_str())
         });
         add_absent(&mut s.payments, c.payments, |r| {
             (
                 r.provider,
-                r.txn_no.clone(),
+                r.txn_no.as_str(),
                 r.kind,
-                r.out_refund_no.clone(),
+                r.out_refund_no.as_deref(),
             )
         });
         add_absent(&mut s.settlements, c.settlements, |r| {
             (
-                r.order_no.clone(),
-                r.sub_order_no.clone(),
-                r.item.clone(),
+                r.order_no.as_str(),
+                r.sub_order_no.as_deref(),
+                r.item.as_str(),
                 r.amount,
                 r.settled_at,
             )
         });
         add_absent(&mut s.erp_orders, c.erp_orders, |r| {
-            (r.platform, r.order_no.clone())
+            (r.platform, r.order_no.as_str())
         });
         add_absent(&mut s.shipments, c.shipments, |r| {
             (
-                r.order_no.clone(),
-                r.sku.clone(),
+                r.order_no.as_str(),
+                r.sku.as_str(),
                 r.quantity,
                 r.shipped_at,
                 r.kind,
@@ -187,30 +187,34 @@ pub(crate) fn merge<'a>(shops: &mut Vec<ShopData<'a>>, carried: Vec<ShopData<'a>
         });
         add_absent(&mut s.return_receipts, c.return_receipts, |r| {
             (
-                r.refund_no.clone(),
-                r.sku.clone(),
+                r.refund_no.as_str(),
+                r.sku.as_str(),
                 r.quantity,
                 r.received_at,
             )
         });
-        add_absent(&mut s.complaints, c.complaints, |r| r.ticket_no.clone());
+        add_absent(&mut s.complaints, c.complaints, |r| r.ticket_no.as_str());
     }
     shops.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// Appends the carried items whose key no current item has. The carried side is small: only
-/// its keys are hashed, the current side is scanned once.
-fn add_absent<T, K: Hash + Eq>(current: &mut Vec<T>, carried: Vec<T>, key: impl Fn(&T) -> K) {
+/// Appends the carried records whose key no current record has. The carried side is small:
+/// only its keys are hashed, the current side is scanned once. Keys borrow from the records.
+fn add_absent<'a, T, K: Hash + Eq>(
+    current: &mut Vec<&'a T>,
+    carried: Vec<&'a T>,
+    key: impl Fn(&'a T) -> K,
+) {
     if carried.is_empty() {
         return;
     }
-    let keys: HashSet<K> = carried.iter().map(&key).collect();
+    let keys: HashSet<K> = carried.iter().map(|&c| key(c)).collect();
     let present: HashSet<K> = current
         .iter()
-        .map(&key)
+        .map(|&c| key(c))
         .filter(|k| keys.contains(k))
         .collect();
-    current.extend(carried.into_iter().filter(|c| !present.contains(&key(c))));
+    current.extend(carried.into_iter().filter(|&c| !present.contains(&key(c))));
 }
 
 /// The carry-over for the next run: `pending` and every record its evidence names, looked up

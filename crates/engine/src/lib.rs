@@ -33,6 +33,8 @@ pub struct Ctx<'a> {
     /// The first moment after the period; windows that end after it are pending.
     pub cut_off: BeijingTime,
     pub files: &'a [SourceFile],
+    /// Records carried in from the previous run, and the checks they may still raise.
+    pub(crate) carried: &'a carry::Carried,
 }
 
 impl Ctx<'_> {
@@ -143,15 +145,13 @@ pub struct Tally {
     pub found_fen: i64,
 }
 
-/// Where checks put what they find.
+/// Where the checks of one shop put what they find.
 #[derive(Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub pending: Vec<PendingItem>,
-    /// Per (shop, code).
-    pub tallies: BTreeMap<(String, String), Tally>,
-    /// Records carried in from the previous run, and the checks they may still raise.
-    pub(crate) carried: carry::Carried,
+    /// Per check code (the shop is the context's).
+    pub tallies: BTreeMap<&'static str, Tally>,
 }
 
 impl Sink {
@@ -164,7 +164,7 @@ impl Sink {
         let Some(e) = Self::effective(ctx, d.code) else {
             return;
         };
-        if self.carried.suppresses(d.code, &d.evidence) {
+        if ctx.carried.suppresses(d.code, &d.evidence) {
             return;
         }
         let diff = match (d.expected, d.actual) {
@@ -178,10 +178,7 @@ impl Sink {
             .collect();
         evidence.sort();
         evidence.dedup();
-        let tally = self
-            .tallies
-            .entry((ctx.shop.id.clone(), d.code.to_string()))
-            .or_default();
+        let tally = self.tallies.entry(d.code).or_default();
         tally.found += 1;
         tally.found_fen += diff.map_or(0, i64::abs);
         self.findings.push(Finding {
@@ -207,13 +204,10 @@ impl Sink {
 
     /// Records an item still inside its window: it becomes a finding at `due` if not closed.
     pub fn pending(&mut self, ctx: &Ctx<'_>, d: Draft, due: BeijingTime) {
-        if Self::effective(ctx, d.code).is_none() || self.carried.suppresses(d.code, &d.evidence) {
+        if Self::effective(ctx, d.code).is_none() || ctx.carried.suppresses(d.code, &d.evidence) {
             return;
         }
-        let tally = self
-            .tallies
-            .entry((ctx.shop.id.clone(), d.code.to_string()))
-            .or_default();
+        let tally = self.tallies.entry(d.code).or_default();
         tally.pending += 1;
         tally.pending_fen += d.expected.map_or(0, |f| f.0.abs());
         let mut evidence: Vec<Evidence> = d
@@ -237,44 +231,40 @@ impl Sink {
     }
 
     /// Counts an item the check found in agreement.
-    pub fn matched(&mut self, ctx: &Ctx<'_>, code: &str, amount: Fen) {
-        self.matched_many(ctx, code, 1, amount.0.abs());
+    pub fn matched(&mut self, code: &'static str, amount: Fen) {
+        self.matched_many(code, 1, amount.0.abs());
     }
 
     /// Counts `count` items found in agreement, `amount_fen` (absolute) in total.
-    pub fn matched_many(&mut self, ctx: &Ctx<'_>, code: &str, count: u64, amount_fen: i64) {
-        let tally = self
-            .tallies
-            .entry((ctx.shop.id.clone(), code.to_string()))
-            .or_default();
+    pub fn matched_many(&mut self, code: &'static str, count: u64, amount_fen: i64) {
+        let tally = self.tallies.entry(code).or_default();
         tally.matched += count;
         tally.matched_fen += amount_fen;
     }
+}
 
-    /// Sorts everything into the deterministic output order.
-    pub fn finish(&mut self) {
-        sort_findings(&mut self.findings);
-        self.pending.sort_by(|a, b| {
-            (
-                &a.shop,
-                &a.code,
-                &a.order_no,
-                &a.refund_no,
-                &a.txn_no,
-                &a.due,
-                &a.evidence,
-            )
-                .cmp(&(
-                    &b.shop,
-                    &b.code,
-                    &b.order_no,
-                    &b.refund_no,
-                    &b.txn_no,
-                    &b.due,
-                    &b.evidence,
-                ))
-        });
-    }
+/// Sorts a run's pending items into the deterministic output order.
+fn sort_pending(pending: &mut [PendingItem]) {
+    pending.sort_by(|a, b| {
+        (
+            &a.shop,
+            &a.code,
+            &a.order_no,
+            &a.refund_no,
+            &a.txn_no,
+            &a.due,
+            &a.evidence,
+        )
+            .cmp(&(
+                &b.shop,
+                &b.code,
+                &b.order_no,
+                &b.refund_no,
+                &b.txn_no,
+                &b.due,
+                &b.evidence,
+            ))
+    });
 }
 
 /// The output order of findings: by shop, code and identity, then time and evidence, so the
@@ -357,84 +347,60 @@ pub fn reconcile_carried(
     let carried_data = carry.dataset(base);
     let mut files = data.files.clone();
     files.extend(carried_data.files.iter().cloned());
-    let (mut shops, unassigned) = shops::partition(data, settings);
-    let (carried_shops, _) = shops::partition(&carried_data, settings);
+    let orders = data.merged_orders();
+    let carried_orders = carried_data.merged_orders();
+    let (mut shops, unassigned) = shops::partition(data, &orders, settings);
+    let (carried_shops, _) = shops::partition(&carried_data, &carried_orders, settings);
     carry::merge(&mut shops, carried_shops);
+    let carried = carry::Carried::new(carry, &carried_data, base);
 
-    let mut sink = Sink {
-        carried: carry::Carried::new(carry, &carried_data, base),
-        ..Sink::default()
-    };
-    let mut not_run = Vec::new();
-    let mut duplicates = BTreeMap::new();
-    let mut fund_accounts = Vec::new();
-    for shop in &shops {
-        let ctx = Ctx {
+    let runs = on_two_threads(&shops, |shop| {
+        run_shop(&Ctx {
             shop,
             settings,
             period,
             cut_off: period.end(),
             files: &files,
-        };
-        let mut money_codes: Vec<&str> = Vec::new();
-        for def in catalog::CATALOG {
-            let effective = ctx.check(def.code);
-            if effective.is_some_and(|e| !e.enabled) {
-                not_run.push(NotRun {
-                    shop: shop.id.clone(),
-                    code: def.code.into(),
-                    reason: "已在设置中关闭".into(),
-                });
-                continue;
-            }
-            let missing: Vec<&str> = def
-                .needs
-                .iter()
-                .filter(|d| !shop.has(**d))
-                .map(|d| d.zh())
-                .collect();
-            if !missing.is_empty() {
-                not_run.push(NotRun {
-                    shop: shop.id.clone(),
-                    code: def.code.into(),
-                    reason: format!("缺少数据：{}", missing.join("、")),
-                });
-                continue;
-            }
-            if checks::money::CODES.contains(&def.code) {
-                // The money checks share one prepared view of the shop's money.
-                money_codes.push(def.code);
-            } else if let Some(run) = checks::implementation(def.code) {
-                run(&ctx, &mut sink);
-            }
+            carried: &carried,
+        })
+    });
+
+    let mut findings = Vec::new();
+    let mut pending = Vec::new();
+    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let mut not_run = Vec::new();
+    let mut duplicates = BTreeMap::new();
+    let mut fund_accounts = Vec::new();
+    for (shop, run) in shops.iter().zip(runs) {
+        findings.extend(run.sink.findings);
+        pending.extend(run.sink.pending);
+        for (code, t) in run.sink.tallies {
+            tallies.insert((shop.id.clone(), code.to_string()), t);
         }
-        let (flows, removed) = checks::money::dedup_flows(&shop.fund_flows);
-        if removed > 0 {
-            duplicates.insert(shop.id.clone(), removed);
+        not_run.extend(run.not_run);
+        if run.duplicates > 0 {
+            duplicates.insert(shop.id.clone(), run.duplicates);
         }
-        fund_accounts.extend(checks::money::roll_forward(&shop.id, &flows));
-        checks::money::run_with(&ctx, flows, &money_codes, &mut sink);
+        fund_accounts.extend(run.fund_accounts);
     }
     // Carried items that this run could not judge (their check did not run) stay pending.
     for p in &carry.pending {
         let judged = shops.iter().any(|s| s.id == p.shop)
             && !not_run.iter().any(|n| n.shop == p.shop && n.code == p.code);
         if !judged {
-            let tally = sink
-                .tallies
-                .entry((p.shop.clone(), p.code.clone()))
-                .or_default();
+            let tally = tallies.entry((p.shop.clone(), p.code.clone())).or_default();
             tally.pending += 1;
             tally.pending_fen += p.amount_fen.map_or(0, i64::abs);
-            sink.pending.push(p.clone());
+            pending.push(p.clone());
         }
     }
-    sink.finish();
-    let carry_out = carry::carry_out(period, &sink.pending, &[data, &carried_data], &files);
+    sort_findings(&mut findings);
+    sort_pending(&mut pending);
+    let carry_out = carry::carry_out(period, &pending, &[data, &carried_data], &files);
     Outcome {
-        findings: sink.findings,
-        pending: sink.pending,
-        tallies: sink.tallies,
+        findings,
+        pending,
+        tallies,
         not_run,
         unassigned: unassigned.count,
         shops: shops
@@ -448,4 +414,102 @@ pub fn reconcile_carried(
         fund_accounts,
         carry_out,
     }
+}
+
+/// What the checks made of one shop.
+struct ShopRun {
+    sink: Sink,
+    not_run: Vec<NotRun>,
+    /// Fund-flow rows removed as seen twice.
+    duplicates: u64,
+    fund_accounts: Vec<AccountRollForward>,
+}
+
+/// Runs every catalog check whose data the shop has.
+fn run_shop(ctx: &Ctx<'_>) -> ShopRun {
+    let shop = ctx.shop;
+    let mut sink = Sink::default();
+    let mut not_run = Vec::new();
+    let mut money_codes: Vec<&'static str> = Vec::new();
+    for def in catalog::CATALOG {
+        let effective = ctx.check(def.code);
+        if effective.is_some_and(|e| !e.enabled) {
+            not_run.push(NotRun {
+                shop: shop.id.clone(),
+                code: def.code.into(),
+                reason: "已在设置中关闭".into(),
+            });
+            continue;
+        }
+        let missing: Vec<&str> = def
+            .needs
+            .iter()
+            .filter(|d| !shop.has(**d))
+            .map(|d| d.zh())
+            .collect();
+        if !missing.is_empty() {
+            not_run.push(NotRun {
+                shop: shop.id.clone(),
+                code: def.code.into(),
+                reason: format!("缺少数据：{}", missing.join("、")),
+            });
+            continue;
+        }
+        if checks::money::CODES.contains(&def.code) {
+            // The money checks share one prepared view of the shop's money.
+            money_codes.push(def.code);
+        } else if let Some(run) = checks::implementation(def.code) {
+            run(ctx, &mut sink);
+        }
+    }
+    let (flows, duplicates) = checks::money::dedup_flows(&shop.fund_flows);
+    let fund_accounts = checks::money::roll_forward(&shop.id, &flows);
+    checks::money::run_with(ctx, flows, &money_codes, &mut sink);
+    ShopRun {
+        sink,
+        not_run,
+        duplicates,
+        fund_accounts,
+    }
+}
+
+/// `f` of every item, in item order. The shops are independent: up to two threads take them,
+/// the largest first, and each result is put back at its shop's position, so the outcome does
+/// not depend on which thread ran what.
+fn on_two_threads<'a, R: Send>(
+    shops: &'a [ShopData<'a>],
+    f: impl Fn(&'a ShopData<'a>) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(2)
+        .min(shops.len());
+    if threads <= 1 {
+        return shops.iter().map(f).collect();
+    }
+    let mut largest_first: Vec<usize> = (0..shops.len()).collect();
+    largest_first.sort_by_key(|&i| std::cmp::Reverse(shops[i].records()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = largest_first.get(k) else {
+                return done;
+            };
+            done.push((i, f(&shops[i])));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let helper = scope.spawn(work);
+        let mut mine = work();
+        // A panic in a check is a bug: let it surface as it would without threads.
+        match helper.join() {
+            Ok(theirs) => mine.extend(theirs),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        mine
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }

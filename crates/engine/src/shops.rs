@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use foldhash::HashMap;
+
 use duizhang_core::*;
 
 use crate::catalog::Data;
@@ -13,7 +15,7 @@ use crate::settings::{Settings, provider_platform};
 pub struct ShopData<'a> {
     pub id: String,
     pub platform: Option<Platform>,
-    pub orders: Vec<Order>,
+    pub orders: Vec<&'a Order>,
     pub after_sales: Vec<&'a AfterSale>,
     pub fund_flows: Vec<&'a FundFlowRow>,
     pub payments: Vec<&'a PaymentRow>,
@@ -47,6 +49,19 @@ impl ShopData<'_> {
             Data::Vouchers => false,
         }
     }
+
+    /// How many records the shop has (to schedule the largest shops first).
+    pub fn records(&self) -> usize {
+        self.orders.len()
+            + self.after_sales.len()
+            + self.fund_flows.len()
+            + self.payments.len()
+            + self.settlements.len()
+            + self.erp_orders.len()
+            + self.shipments.len()
+            + self.return_receipts.len()
+            + self.complaints.len()
+    }
 }
 
 /// Records no shop could be found for (reported in the summary; never guessed).
@@ -56,126 +71,169 @@ pub struct Unassigned {
     pub examples: Vec<SourceRef>,
 }
 
-/// Splits the dataset by shop, sorted by shop id.
-pub fn partition<'a>(data: &'a Dataset, settings: &Settings) -> (Vec<ShopData<'a>>, Unassigned) {
-    let names = ShopNames::of(data);
-    let mut shops: BTreeMap<String, ShopData<'a>> = BTreeMap::new();
-    let mut unassigned = Unassigned::default();
-    let mut slot = |id: Option<String>, platform: Platform, source: SourceRef| -> Option<String> {
-        match id {
-            Some(id) => {
-                let entry = shops.entry(id.clone()).or_insert_with(|| ShopData {
-                    id: id.clone(),
-                    ..ShopData::default()
-                });
-                entry
-                    .platform
-                    .get_or_insert(settings.shop(&id).map_or(platform, |s| s.platform));
-                Some(id)
-            }
+/// What a record names to tell its shop: (platform, shop name, fund account) for
+/// [`Settings::resolve_shop`], or a shop name alone for [`ShopNames::resolve`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Naming<'a> {
+    Resolve(Platform, Option<&'a str>, Option<&'a str>),
+    Name(&'a str),
+}
+
+/// The shops met so far. A month has millions of records but a handful of distinct shop
+/// namings, so each naming is resolved once and records are placed by shop position.
+struct Placer<'s, 'a> {
+    settings: &'s Settings,
+    names: ShopNames,
+    shops: Vec<ShopData<'a>>,
+    resolved: HashMap<Naming<'a>, Option<usize>>,
+    unassigned: Unassigned,
+}
+
+impl<'a> Placer<'_, 'a> {
+    /// The position of the record's shop (created on first sight, with the platform of the
+    /// first record placed in it), or `None` when no shop can be told (counted).
+    fn place(
+        &mut self,
+        naming: Naming<'a>,
+        platform: Platform,
+        source: SourceRef,
+    ) -> Option<usize> {
+        let found = match self.resolved.get(&naming) {
+            Some(&found) => found,
             None => {
-                unassigned.count += 1;
-                if unassigned.examples.len() < 20 {
-                    unassigned.examples.push(source);
-                }
-                None
+                let id = match naming {
+                    Naming::Resolve(p, shop, account) => {
+                        self.settings.resolve_shop(p, shop, account)
+                    }
+                    Naming::Name(name) => self.names.resolve(self.settings, name),
+                };
+                let found = id.map(|id| self.shop(id, platform));
+                self.resolved.insert(naming, found);
+                found
+            }
+        };
+        if found.is_none() {
+            self.unassigned.count += 1;
+            if self.unassigned.examples.len() < 20 {
+                self.unassigned.examples.push(source);
             }
         }
+        found
+    }
+
+    fn shop(&mut self, id: String, platform: Platform) -> usize {
+        if let Some(i) = self.shops.iter().position(|s| s.id == id) {
+            return i;
+        }
+        let platform = self.settings.shop(&id).map_or(platform, |s| s.platform);
+        self.shops.push(ShopData {
+            id,
+            platform: Some(platform),
+            ..ShopData::default()
+        });
+        self.shops.len() - 1
+    }
+
+    /// Places each record of a kind into its shop's list of that kind.
+    fn place_all<T>(
+        &mut self,
+        records: &'a [T],
+        naming: impl Fn(&'a T) -> (Naming<'a>, Platform, SourceRef),
+        list: for<'s> fn(&'s mut ShopData<'a>) -> &'s mut Vec<&'a T>,
+    ) {
+        for r in records {
+            let (n, platform, source) = naming(r);
+            if let Some(s) = self.place(n, platform, source)
+                && let Some(shop) = self.shops.get_mut(s)
+            {
+                list(shop).push(r);
+            }
+        }
+    }
+}
+
+/// Splits the dataset by shop, sorted by shop id. `orders` are the dataset's merged orders
+/// ([`Dataset::merged_orders`]), which the shops borrow.
+pub fn partition<'a>(
+    data: &'a Dataset,
+    orders: &'a [Order],
+    settings: &Settings,
+) -> (Vec<ShopData<'a>>, Unassigned) {
+    let mut p = Placer {
+        settings,
+        names: ShopNames::of(data),
+        shops: Vec::new(),
+        resolved: HashMap::default(),
+        unassigned: Unassigned::default(),
     };
-    let mut orders: Vec<(String, Order)> = Vec::new();
-    for o in data.merged_orders().iter().cloned() {
-        if let Some(id) = slot(
-            settings.resolve_shop(o.platform, o.shop.as_deref(), None),
-            o.platform,
-            o.source,
-        ) {
-            orders.push((id, o));
-        }
-    }
-    let mut placed: Vec<(String, Placed<'a>)> = Vec::new();
-    for r in &data.after_sales {
-        if let Some(id) = slot(
-            settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-            r.platform,
-            r.source,
-        ) {
-            placed.push((id, Placed::AfterSale(r)));
-        }
-    }
-    for r in &data.fund_flows {
-        let platform = provider_platform(r.provider);
-        if let Some(id) = slot(
-            settings.resolve_shop(platform, None, r.account.as_deref()),
-            platform,
-            r.source,
-        ) {
-            placed.push((id, Placed::Flow(r)));
-        }
-    }
-    for r in &data.payments {
-        let platform = provider_platform(r.provider);
-        if let Some(id) = slot(
-            settings.resolve_shop(platform, None, r.account.as_deref()),
-            platform,
-            r.source,
-        ) {
-            placed.push((id, Placed::Payment(r)));
-        }
-    }
-    for r in &data.settlements {
-        if let Some(id) = slot(
-            settings.resolve_shop(r.platform, None, r.account.as_deref()),
-            r.platform,
-            r.source,
-        ) {
-            placed.push((id, Placed::Settlement(r)));
-        }
-    }
-    for r in &data.erp_orders {
-        if let Some(id) = slot(
-            settings.resolve_shop(r.platform, Some(&r.shop), None),
-            r.platform,
-            r.source,
-        ) {
-            placed.push((id, Placed::Erp(r)));
-        }
-    }
-    for r in &data.shipments {
-        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
-            placed.push((id, Placed::Shipment(r)));
-        }
-    }
-    for r in &data.return_receipts {
-        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
-            placed.push((id, Placed::Receipt(r)));
-        }
-    }
-    for r in &data.complaints {
-        if let Some(id) = slot(names.resolve(settings, &r.shop), Platform::Other, r.source) {
-            placed.push((id, Placed::Complaint(r)));
-        }
-    }
-    for (id, o) in orders {
-        if let Some(s) = shops.get_mut(&id) {
-            s.orders.push(o);
-        }
-    }
-    for (id, p) in placed {
-        let Some(s) = shops.get_mut(&id) else {
-            continue;
-        };
-        match p {
-            Placed::AfterSale(r) => s.after_sales.push(r),
-            Placed::Flow(r) => s.fund_flows.push(r),
-            Placed::Payment(r) => s.payments.push(r),
-            Placed::Settlement(r) => s.settlements.push(r),
-            Placed::Erp(r) => s.erp_orders.push(r),
-            Placed::Shipment(r) => s.shipments.push(r),
-            Placed::Receipt(r) => s.return_receipts.push(r),
-            Placed::Complaint(r) => s.complaints.push(r),
-        }
-    }
-    (shops.into_values().collect(), unassigned)
+    p.place_all(
+        orders,
+        |r| {
+            let n = Naming::Resolve(r.platform, r.shop.as_deref(), None);
+            (n, r.platform, r.source)
+        },
+        |s| &mut s.orders,
+    );
+    p.place_all(
+        &data.after_sales,
+        |r| {
+            let n = Naming::Resolve(r.platform, r.shop.as_deref(), None);
+            (n, r.platform, r.source)
+        },
+        |s| &mut s.after_sales,
+    );
+    p.place_all(
+        &data.fund_flows,
+        |r| {
+            let platform = provider_platform(r.provider);
+            let n = Naming::Resolve(platform, None, r.account.as_deref());
+            (n, platform, r.source)
+        },
+        |s| &mut s.fund_flows,
+    );
+    p.place_all(
+        &data.payments,
+        |r| {
+            let platform = provider_platform(r.provider);
+            let n = Naming::Resolve(platform, None, r.account.as_deref());
+            (n, platform, r.source)
+        },
+        |s| &mut s.payments,
+    );
+    p.place_all(
+        &data.settlements,
+        |r| {
+            let n = Naming::Resolve(r.platform, None, r.account.as_deref());
+            (n, r.platform, r.source)
+        },
+        |s| &mut s.settlements,
+    );
+    p.place_all(
+        &data.erp_orders,
+        |r| {
+            let n = Naming::Resolve(r.platform, Some(&r.shop), None);
+            (n, r.platform, r.source)
+        },
+        |s| &mut s.erp_orders,
+    );
+    p.place_all(
+        &data.shipments,
+        |r| (Naming::Name(&r.shop), Platform::Other, r.source),
+        |s| &mut s.shipments,
+    );
+    p.place_all(
+        &data.return_receipts,
+        |r| (Naming::Name(&r.shop), Platform::Other, r.source),
+        |s| &mut s.return_receipts,
+    );
+    p.place_all(
+        &data.complaints,
+        |r| (Naming::Name(&r.shop), Platform::Other, r.source),
+        |s| &mut s.complaints,
+    );
+    let mut shops = p.shops;
+    shops.sort_by(|a, b| a.id.cmp(&b.id));
+    (shops, p.unassigned)
 }
 
 /// Shop names as files write them, with the platform the dataset's own records give each
@@ -187,8 +245,15 @@ pub struct ShopNames(BTreeMap<String, Platform>);
 impl ShopNames {
     pub fn of(data: &Dataset) -> ShopNames {
         let mut map = BTreeMap::new();
+        // A month names a handful of shops: allocate a key only for a name not seen yet.
+        let mut add = |name: &str, platform: Platform| {
+            let name = name.trim();
+            if !map.contains_key(name) {
+                map.insert(name.to_string(), platform);
+            }
+        };
         for r in &data.erp_orders {
-            map.entry(r.shop.trim().to_string()).or_insert(r.platform);
+            add(&r.shop, r.platform);
         }
         for (shop, platform) in data
             .orders
@@ -201,7 +266,7 @@ impl ShopNames {
             )
         {
             if let Some(name) = shop {
-                map.entry(name.trim().to_string()).or_insert(platform);
+                add(name, platform);
             }
         }
         ShopNames(map)
@@ -243,15 +308,4 @@ pub fn shop_of(settings: &Settings, names: &ShopNames, record: &Record) -> Optio
         Record::ReturnReceipt(r) => names.resolve(settings, &r.shop),
         Record::Complaint(r) => names.resolve(settings, &r.shop),
     }
-}
-
-enum Placed<'a> {
-    AfterSale(&'a AfterSale),
-    Flow(&'a FundFlowRow),
-    Payment(&'a PaymentRow),
-    Settlement(&'a SettlementRow),
-    Erp(&'a ErpOrder),
-    Shipment(&'a Shipment),
-    Receipt(&'a ReturnReceipt),
-    Complaint(&'a Complaint),
 }

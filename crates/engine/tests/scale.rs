@@ -120,10 +120,12 @@ fn a_large_sellers_month_reconciles_in_well_under_a_minute() {
         t.elapsed()
     );
     let t = Instant::now();
-    let (shops, _) = duizhang_engine::shops::partition(&data, &Settings::default());
+    let orders = data.merged_orders();
+    let (shops, _) = duizhang_engine::shops::partition(&data, &orders, &Settings::default());
     eprintln!("partition (incl. merging orders): {:?}", t.elapsed());
     let t = Instant::now();
     drop(shops);
+    drop(orders);
     eprintln!("drop: {:?}", t.elapsed());
     let t = Instant::now();
     let outcome = reconcile(

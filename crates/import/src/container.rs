@@ -24,6 +24,23 @@ pub fn import_path(
     files: &mut Vec<ImportedFile>,
     sink: &mut dyn FnMut(Record),
 ) {
+    import_path_numbered(path, importers, 0, files, sink);
+}
+
+/// Like [`import_path`], with ids assigned from `first_id + files.len()` on: a file read apart
+/// from the ones before it (on another thread) numbers its tables where they will end up.
+pub(crate) fn import_path_numbered(
+    path: &Path,
+    importers: &[Box<dyn Importer>],
+    first_id: usize,
+    files: &mut Vec<ImportedFile>,
+    sink: &mut dyn FnMut(Record),
+) {
+    let mut files = Reports {
+        first_id,
+        list: files,
+    };
+    let files = &mut files;
     let name = path.display().to_string();
     let opened = File::open(path).and_then(|mut f| {
         let mut sample = vec![0u8; SNIFF_BYTES];
@@ -54,19 +71,50 @@ pub fn import_path(
             );
             return;
         }
-        import_bytes(&name, bytes, importers, files, sink);
+        read_bytes(&name, bytes, importers, files, sink);
     } else {
         let table = Table::csv(&name, sample, Box::new(file));
         import_table(table, importers, files, sink);
     }
 }
 
-/// Imports a file already in memory (a ZIP member, an upload).
+/// Imports a file already in memory (a ZIP member, an upload); ids are assigned from
+/// `files.len()` on.
 pub fn import_bytes(
     name: &str,
     bytes: Vec<u8>,
     importers: &[Box<dyn Importer>],
     files: &mut Vec<ImportedFile>,
+    sink: &mut dyn FnMut(Record),
+) {
+    let mut files = Reports {
+        first_id: 0,
+        list: files,
+    };
+    read_bytes(name, bytes, importers, &mut files, sink);
+}
+
+/// The reports of the tables read so far; the next table's id is `first_id + list.len()`.
+struct Reports<'f> {
+    first_id: usize,
+    list: &'f mut Vec<ImportedFile>,
+}
+
+impl Reports<'_> {
+    fn next_id(&self) -> usize {
+        self.first_id.saturating_add(self.list.len())
+    }
+
+    fn push(&mut self, file: ImportedFile) {
+        self.list.push(file);
+    }
+}
+
+fn read_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    importers: &[Box<dyn Importer>],
+    files: &mut Reports<'_>,
     sink: &mut dyn FnMut(Record),
 ) {
     if is_zip(&bytes) {
@@ -113,19 +161,19 @@ fn is_spreadsheet_zip(bytes: &[u8]) -> bool {
     })
 }
 
-fn next_id(files: &[ImportedFile]) -> FileId {
-    FileId(u32::try_from(files.len()).unwrap_or(u32::MAX))
+pub(crate) fn file_id(index: usize) -> FileId {
+    FileId(u32::try_from(index).unwrap_or(u32::MAX))
 }
 
 /// Records a file that could not be read at all (open, archive or sheet errors).
-fn io_failure(files: &mut Vec<ImportedFile>, name: &str, zh: String, en: String) {
+fn io_failure(files: &mut Reports<'_>, name: &str, zh: String, en: String) {
     let problem = Problem::new(ProblemCode::Io, name, zh, en);
     files.push(failed(files, name, problem));
 }
 
-fn failed(files: &[ImportedFile], name: &str, problem: Problem) -> ImportedFile {
+fn failed(files: &Reports<'_>, name: &str, problem: Problem) -> ImportedFile {
     ImportedFile {
-        id: next_id(files),
+        id: file_id(files.next_id()),
         name: name.to_string(),
         format: None,
         format_zh: None,
@@ -155,7 +203,7 @@ fn import_zip(
     name: &str,
     bytes: Vec<u8>,
     importers: &[Box<dyn Importer>],
-    files: &mut Vec<ImportedFile>,
+    files: &mut Reports<'_>,
     sink: &mut dyn FnMut(Record),
 ) {
     let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -188,7 +236,7 @@ fn import_zip(
                 .map_err(zip::result::ZipError::from)
         });
         match read {
-            Ok(_) => import_bytes(&full, data, importers, files, sink),
+            Ok(_) => read_bytes(&full, data, importers, files, sink),
             Err(e) => io_failure(
                 files,
                 &full,
@@ -203,7 +251,7 @@ fn import_spreadsheet(
     name: &str,
     bytes: Vec<u8>,
     importers: &[Box<dyn Importer>],
-    files: &mut Vec<ImportedFile>,
+    files: &mut Reports<'_>,
     sink: &mut dyn FnMut(Record),
 ) {
     let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
@@ -220,7 +268,7 @@ fn import_spreadsheet(
     };
     let sheets = calamine::Reader::sheet_names(&workbook);
     let single = sheets.len() == 1;
-    let before = files.len();
+    let before = files.list.len();
     for sheet in sheets {
         let full = if single {
             name.to_string()
@@ -257,7 +305,7 @@ fn import_spreadsheet(
         let table = Table::grid(&full, rows);
         // In a workbook, sheets that are notes or pivots are not errors if another sheet is read.
         let mut part = Vec::new();
-        import_table_into(table, importers, files.len(), &mut part, sink);
+        import_table_into(table, importers, files.next_id(), &mut part, sink);
         for f in part {
             if f.format.is_none() && !single {
                 continue;
@@ -265,7 +313,7 @@ fn import_spreadsheet(
             files.push(f);
         }
     }
-    if files.len() == before {
+    if files.list.len() == before {
         files.push(failed(
             files,
             name,
@@ -328,12 +376,12 @@ pub fn excel_serial_to_text(serial: f64) -> String {
 fn import_table(
     table: Table,
     importers: &[Box<dyn Importer>],
-    files: &mut Vec<ImportedFile>,
+    files: &mut Reports<'_>,
     sink: &mut dyn FnMut(Record),
 ) {
     let mut part = Vec::new();
-    import_table_into(table, importers, files.len(), &mut part, sink);
-    files.extend(part);
+    import_table_into(table, importers, files.next_id(), &mut part, sink);
+    files.list.extend(part);
 }
 
 fn import_table_into(
@@ -344,7 +392,7 @@ fn import_table_into(
     sink: &mut dyn FnMut(Record),
 ) {
     let name = table.name.clone();
-    let id = FileId(u32::try_from(first_id).unwrap_or(u32::MAX));
+    let id = file_id(first_id);
     let mut base = ImportedFile {
         id,
         name: name.clone(),

@@ -2,10 +2,16 @@
 //! Shared by the command line and the benchmark tools, so both read inputs the same way.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use duizhang_core::{Dataset, SourceFile};
+use duizhang_core::{
+    AfterSale, Complaint, Dataset, ErpOrder, FundFlowRow, Order, PaymentRow, ReturnReceipt,
+    SettlementRow, Shipment, SourceFile, SourceRef,
+};
 
-use crate::{ImportedFile, Importer, import_path};
+use crate::container::{file_id, import_path_numbered};
+use crate::{ImportedFile, Importer};
 
 /// Extensions that are data files; anything else inside a folder (notes, outputs) is ignored.
 const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip"];
@@ -48,19 +54,68 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What [`load`] tells of each file, for a progress display. Two files may be read at once,
+/// so a file's start is not the end of the one before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStep {
+    Started,
+    Finished,
+}
+
+/// Threads that read files: the machines this runs on have two cores, and a third reader would
+/// only add the memory of a file in flight.
+const MAX_WORKERS: usize = 2;
+
 /// Imports every file into one dataset. The dataset's file table has one entry per imported
 /// table (a ZIP member or a sheet is its own entry), in the same order as the returned reports.
+///
+/// Files are read on up to two threads, largest first so that one large file does not finish
+/// alone; the result is the same as reading them one after another in the order given: ids,
+/// reports, and records of each kind in file order.
 pub fn load(
     paths: &[PathBuf],
     importers: &[Box<dyn Importer>],
-    mut on_file: impl FnMut(&Path),
+    on_file: impl Fn(&Path, FileStep) + Sync,
 ) -> (Dataset, Vec<ImportedFile>) {
-    let mut data = Dataset::default();
-    let mut files: Vec<ImportedFile> = Vec::new();
-    for path in paths {
-        on_file(path);
-        import_path(path, importers, &mut files, &mut |r| data.push(r));
+    let sizes: Vec<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .collect();
+    let mut queue: Vec<usize> = (0..paths.len()).collect();
+    queue.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_WORKERS)
+        .min(paths.len());
+    let next = AtomicUsize::new(0);
+    let (done, parts) = mpsc::channel::<(usize, Part)>();
+    let work = |done: mpsc::Sender<(usize, Part)>| {
+        while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let Some(path) = paths.get(i) else { break };
+            on_file(path, FileStep::Started);
+            // Numbered as if every file before it held one table, which is true of all but
+            // archives and workbooks of several; `merge` renumbers the rare other case.
+            let part = Part::read(path, importers, i);
+            on_file(path, FileStep::Finished);
+            if done.send((i, part)).is_err() {
+                break;
+            }
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            let done = done.clone();
+            s.spawn(|| work(done));
+        }
+        work(done);
+    });
+    let mut slots: Vec<Option<Part>> = (0..paths.len()).map(|_| None).collect();
+    for (i, part) in parts {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(part);
+        }
     }
+    let (mut data, files) = merge(slots.into_iter().flatten());
     data.files = files
         .iter()
         .map(|f| SourceFile {
@@ -72,4 +127,300 @@ pub fn load(
     // Once here, so every consumer borrows the one merged copy (`Dataset::merged_orders`).
     data.merge_orders();
     (data, files)
+}
+
+/// What one input file gave: its tables' reports and records, numbered from `first_id`.
+struct Part {
+    first_id: usize,
+    files: Vec<ImportedFile>,
+    data: Dataset,
+}
+
+impl Part {
+    fn read(path: &Path, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
+        let mut files = Vec::new();
+        let mut data = Dataset::default();
+        import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+        Part {
+            first_id,
+            files,
+            data,
+        }
+    }
+}
+
+/// Joins the parts, in file order, into one dataset and its reports, numbering the tables in
+/// that order.
+fn merge(parts: impl Iterator<Item = Part>) -> (Dataset, Vec<ImportedFile>) {
+    let mut files: Vec<ImportedFile> = Vec::new();
+    let mut kinds = Kinds::default();
+    for mut part in parts {
+        let first_id = files.len();
+        if part.first_id != first_id {
+            renumber(&mut part.data, part.first_id, first_id);
+            for (k, f) in part.files.iter_mut().enumerate() {
+                f.id = file_id(first_id.saturating_add(k));
+            }
+        }
+        files.append(&mut part.files);
+        kinds.add(part.data);
+    }
+    (kinds.join(), files)
+}
+
+/// Each kind's records, one vector per file, until they are joined.
+#[derive(Default)]
+struct Kinds {
+    orders: Vec<Vec<Order>>,
+    after_sales: Vec<Vec<AfterSale>>,
+    fund_flows: Vec<Vec<FundFlowRow>>,
+    payments: Vec<Vec<PaymentRow>>,
+    settlements: Vec<Vec<SettlementRow>>,
+    erp_orders: Vec<Vec<ErpOrder>>,
+    shipments: Vec<Vec<Shipment>>,
+    return_receipts: Vec<Vec<ReturnReceipt>>,
+    complaints: Vec<Vec<Complaint>>,
+}
+
+impl Kinds {
+    fn add(&mut self, data: Dataset) {
+        // Spelled out in full so that a new kind of record cannot be forgotten here.
+        let Dataset {
+            files: _,
+            orders,
+            after_sales,
+            fund_flows,
+            payments,
+            settlements,
+            erp_orders,
+            shipments,
+            return_receipts,
+            complaints,
+        } = data;
+        self.orders.push(orders);
+        self.after_sales.push(after_sales);
+        self.fund_flows.push(fund_flows);
+        self.payments.push(payments);
+        self.settlements.push(settlements);
+        self.erp_orders.push(erp_orders);
+        self.shipments.push(shipments);
+        self.return_receipts.push(return_receipts);
+        self.complaints.push(complaints);
+    }
+
+    fn join(self) -> Dataset {
+        Dataset {
+            files: Vec::new(),
+            orders: concat(self.orders),
+            after_sales: concat(self.after_sales),
+            fund_flows: concat(self.fund_flows),
+            payments: concat(self.payments),
+            settlements: concat(self.settlements),
+            erp_orders: concat(self.erp_orders),
+            shipments: concat(self.shipments),
+            return_receipts: concat(self.return_receipts),
+            complaints: concat(self.complaints),
+        }
+    }
+}
+
+/// Joins vectors in order without a second copy of the largest: it is grown in place (a large
+/// allocation is remapped, not copied) and the others are moved in around it, each freed once
+/// moved. The result has no spare capacity.
+fn concat<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let largest = parts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, v)| (v.len(), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i);
+    let after = parts.split_off(largest.saturating_add(1).min(parts.len()));
+    let mut out = parts.pop().unwrap_or_default();
+    out.reserve_exact(total - out.len());
+    for before in parts.into_iter().rev().filter(|v| !v.is_empty()) {
+        out.splice(0..0, before);
+    }
+    for mut v in after {
+        out.append(&mut v);
+    }
+    out.shrink_to_fit();
+    out
+}
+
+/// Moves a part's records from the ids it was read with (`from` on) to those it ends up with.
+fn renumber(data: &mut Dataset, from: usize, to: usize) {
+    let shift = |s: &mut SourceRef| {
+        let index = usize::try_from(s.file.0).unwrap_or(usize::MAX);
+        s.file = file_id(index.saturating_sub(from).saturating_add(to));
+    };
+    let Dataset {
+        files: _,
+        orders,
+        after_sales,
+        fund_flows,
+        payments,
+        settlements,
+        erp_orders,
+        shipments,
+        return_receipts,
+        complaints,
+    } = data;
+    for r in orders {
+        shift(&mut r.source);
+        r.lines.iter_mut().for_each(|l| shift(&mut l.source));
+    }
+    for r in after_sales {
+        shift(&mut r.source);
+        r.lines.iter_mut().for_each(|l| shift(&mut l.source));
+    }
+    fund_flows.iter_mut().for_each(|r| shift(&mut r.source));
+    payments.iter_mut().for_each(|r| shift(&mut r.source));
+    settlements.iter_mut().for_each(|r| shift(&mut r.source));
+    erp_orders.iter_mut().for_each(|r| shift(&mut r.source));
+    shipments.iter_mut().for_each(|r| shift(&mut r.source));
+    return_receipts.iter_mut().for_each(|r| shift(&mut r.source));
+    complaints.iter_mut().for_each(|r| shift(&mut r.source));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::{builtin_importers, import_path};
+
+    const SHIPMENTS: &str = "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
+    const ORDERS: &str = "店铺,平台,订单号,ERP单号,订单状态,更新时间,付款时间,商品金额,运费,优惠金额,实付金额,支付方式,支付单号\n";
+
+    fn shipments(rows: usize, tag: &str) -> String {
+        let mut text = SHIPMENTS.to_string();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "店{tag},O{tag}{i},,SKU{i},1,2026-10-01 08:00:00,中通快递,W{tag}{i},正常,\n"
+            ));
+        }
+        text
+    }
+
+    fn erp_orders(rows: usize, tag: &str) -> String {
+        let mut text = ORDERS.to_string();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "店{tag},微信,O{tag}{i},X{i},已完成,2026-10-10 08:00:00,2026-10-01 00:00:00,10.00,0.00,0.00,10.00,微信支付,P{i}\n"
+            ));
+        }
+        text
+    }
+
+    fn zip_of(members: &[(&str, String)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in members {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file(*name, options).expect("zip member");
+            writer.write_all(text.as_bytes()).expect("zip write");
+        }
+        writer.finish().expect("zip").into_inner()
+    }
+
+    /// Reads the files one after another with the public single-file import: what `load`
+    /// must give, whatever the threads do.
+    fn one_by_one(paths: &[PathBuf]) -> (Dataset, Vec<ImportedFile>) {
+        let importers = builtin_importers();
+        let mut data = Dataset::default();
+        let mut files = Vec::new();
+        for path in paths {
+            import_path(path, &importers, &mut files, &mut |r| data.push(r));
+        }
+        data.files = files
+            .iter()
+            .map(|f| SourceFile {
+                id: f.id,
+                name: f.name.clone(),
+                format: f.format.clone().unwrap_or_default(),
+            })
+            .collect();
+        data.merge_orders();
+        (data, files)
+    }
+
+    #[test]
+    fn loads_like_one_file_after_another_with_archives_of_several_tables() {
+        let dir = std::env::temp_dir().join(format!("duizhang-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).expect("write");
+            path
+        };
+        // Small files first and a large one last, so the largest is read first; an archive of
+        // three tables and an empty one move the ids of every file after them.
+        let paths = vec![
+            write("a.csv", shipments(3, "a").as_bytes()),
+            write(
+                "b.zip",
+                &zip_of(&[
+                    ("1.csv", erp_orders(5, "b")),
+                    ("2.csv", shipments(4, "b")),
+                    ("3.txt", "不是账单\n".to_string()),
+                ]),
+            ),
+            write("c.zip", &zip_of(&[])),
+            write("d.csv", erp_orders(2, "d").as_bytes()),
+            write("e.csv", b""),
+            write("f.csv", shipments(2000, "f").as_bytes()),
+            dir.join("missing.csv"),
+        ];
+        let importers = builtin_importers();
+        let steps = std::sync::Mutex::new(Vec::new());
+        let (data, files) = load(&paths, &importers, |p, step| {
+            steps.lock().expect("steps").push((p.to_path_buf(), step));
+        });
+        let (want_data, want_files) = one_by_one(&paths);
+        std::fs::remove_dir_all(&dir).ok();
+
+        assert_eq!(data, want_data);
+        assert_eq!(format!("{files:?}"), format!("{want_files:?}"));
+        let ids: Vec<u32> = files.iter().map(|f| f.id.0).collect();
+        assert_eq!(ids, (0..8).collect::<Vec<u32>>());
+        // Every record names the table it came from.
+        assert!(data.shipments.iter().all(|s| {
+            let name = data.file_name(s.source.file);
+            match s.shop.as_str() {
+                "店b" => name.ends_with("b.zip!2.csv"),
+                shop => name.ends_with(&format!("{}.csv", shop.trim_start_matches('店'))),
+            }
+        }));
+        assert!(
+            data.erp_orders
+                .iter()
+                .all(|o| data.file_name(o.source.file).ends_with(match o.shop.as_str() {
+                    "店b" => "b.zip!1.csv",
+                    _ => "d.csv",
+                }))
+        );
+        assert_eq!(data.shipments.len(), 3 + 4 + 2000);
+        assert_eq!(data.shipments.first().map(|s| s.shop.as_str()), Some("店a"));
+        assert_eq!(data.shipments.last().map(|s| s.shop.as_str()), Some("店f"));
+        // Each file is started once and finished once.
+        let steps = steps.into_inner().expect("steps");
+        for path in &paths {
+            let mine: Vec<FileStep> = steps
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, s)| *s)
+                .collect();
+            assert_eq!(mine, vec![FileStep::Started, FileStep::Finished]);
+        }
+    }
+
+    #[test]
+    fn joins_vectors_in_order_around_the_largest() {
+        let parts = vec![vec![1], vec![], vec![2, 3], vec![4, 5, 6, 7], vec![8], vec![]];
+        let joined = concat(parts);
+        assert_eq!(joined, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(joined.capacity(), joined.len());
+        assert_eq!(concat::<u8>(Vec::new()), Vec::<u8>::new());
+        assert_eq!(concat(vec![Vec::<u8>::new(), Vec::new()]), Vec::<u8>::new());
+    }
 }

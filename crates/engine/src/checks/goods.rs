@@ -244,7 +244,7 @@ impl<'a> AfterSales<'a> {
 /// The shop's platform orders by order key.
 fn orders_by_key<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, &'a Order> {
     let mut map = HashMap::with_capacity(ctx.shop.orders.len());
-    for o in &ctx.shop.orders {
+    for &o in &ctx.shop.orders {
         map.entry(key(&o.order_no)).or_insert(o);
     }
     map

@@ -61,13 +61,18 @@ single! {
 }
 
 /// Runs the given money checks on one shop, preparing the shared view once.
-pub fn run(ctx: &Ctx<'_>, codes: &[&str], sink: &mut Sink) {
+pub fn run(ctx: &Ctx<'_>, codes: &[&'static str], sink: &mut Sink) {
     let (flows, _) = dedup_flows(&ctx.shop.fund_flows);
     run_with(ctx, flows, codes, sink);
 }
 
 /// [`run`] with the shop's fund-flow rows already deduplicated ([`dedup_flows`]).
-pub fn run_with<'a>(ctx: &Ctx<'a>, flows: Vec<&'a FundFlowRow>, codes: &[&str], sink: &mut Sink) {
+pub fn run_with<'a>(
+    ctx: &Ctx<'a>,
+    flows: Vec<&'a FundFlowRow>,
+    codes: &[&'static str],
+    sink: &mut Sink,
+) {
     if codes.is_empty() {
         return;
     }
@@ -92,7 +97,7 @@ pub fn run_with<'a>(ctx: &Ctx<'a>, flows: Vec<&'a FundFlowRow>, codes: &[&str], 
             _ => {}
         }
         if ok.count > 0 {
-            sink.matched_many(ctx, code, ok.count, ok.fen);
+            sink.matched_many(code, ok.count, ok.fen);
         }
     }
 }
@@ -380,7 +385,12 @@ impl<'a> Money<'a> {
         );
 
         // Platform orders, then ERP orders with money that no platform order covers.
-        let mut orders: Vec<OrderRef> = shop.orders.iter().map(OrderRef::Platform).collect();
+        let mut orders: Vec<OrderRef> = shop
+            .orders
+            .iter()
+            .copied()
+            .map(OrderRef::Platform)
+            .collect();
         let platform_nos: foldhash::HashSet<&str> = shop
             .orders
             .iter()

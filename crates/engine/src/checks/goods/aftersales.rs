@@ -14,7 +14,7 @@ pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
     for v in &views.list {
         let a = v.rec;
         if !a.status.is_open() {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
             continue;
         }
         let Some(applied) = a.applied_at else {

@@ -71,6 +71,7 @@ fn money_of<'a>(ctx: &Ctx<'a>) -> Vec<Money<'a>> {
         .shop
         .orders
         .iter()
+        .copied()
         .filter(|o| was_paid(o))
         .map(of_order)
         .collect();
@@ -154,7 +155,7 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
             }
         }
         if compared && agrees {
-            sink.matched(ctx, CODE, m.paid.unwrap_or(Fen::ZERO));
+            sink.matched(CODE, m.paid.unwrap_or(Fen::ZERO));
         }
     }
 }
@@ -195,7 +196,7 @@ pub fn discount_allocation_error(ctx: &Ctx<'_>, sink: &mut Sink) {
             .filter(|(_, order, lines)| (lines.0 - order.0).abs() > tolerance)
             .collect();
         let Some((_, first_order, first_lines)) = wrong.first().copied() else {
-            sink.matched(ctx, CODE, base);
+            sink.matched(CODE, base);
             continue;
         };
         let detail: Vec<String> = wrong
@@ -242,7 +243,7 @@ pub fn discount_excessive(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         }
         if i128::from(discount.0) * 100 <= limit * i128::from(goods.0) {
-            sink.matched(ctx, CODE, discount);
+            sink.matched(CODE, discount);
             continue;
         }
         let allowed = Fen(i64::try_from(i128::from(goods.0) * limit / 100).unwrap_or(i64::MAX));
@@ -302,7 +303,7 @@ pub fn status_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
         } else if platform_shipped && erp_unshipped {
             "平台已发货而ERP未出库，可能绕过ERP发货或ERP漏单"
         } else {
-            sink.matched(ctx, CODE, o.paid.unwrap_or(Fen::ZERO));
+            sink.matched(CODE, o.paid.unwrap_or(Fen::ZERO));
             continue;
         };
         let platform_time = [o.created_at, o.paid_at, o.shipped_at, o.finished_at]

@@ -62,7 +62,7 @@ pub fn return_not_received(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         }
         if !received.is_empty() {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
             continue;
         }
         let Some(done) = a.completed_at else {
@@ -101,7 +101,7 @@ pub fn received_not_refunded(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         };
         if a.status == AfterSaleStatus::Completed {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
             continue;
         }
         let due = first.received_at.plus_days(e.window_days);
@@ -197,7 +197,7 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
             sink.found(ctx, with_receipts(v.evidence(d), &these));
         }
         if clean {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
         }
     }
 }

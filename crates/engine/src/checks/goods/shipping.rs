@@ -155,7 +155,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
             sink.found(ctx, d);
         }
         if clean {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
         }
     }
 }
@@ -275,7 +275,7 @@ pub fn duplicate_shipment(ctx: &Ctx<'_>, sink: &mut Sink) {
             exchange_pool -= from_exchange;
             excess -= from_exchange;
             if excess <= 0 {
-                sink.matched(ctx, CODE, Fen::ZERO);
+                sink.matched(CODE, Fen::ZERO);
                 continue;
             }
             if unmeasurable {
@@ -335,7 +335,7 @@ pub fn reship_unlinked(ctx: &Ctx<'_>, sink: &mut Sink) {
             .as_deref()
             .is_some_and(|r| refund_nos.contains(r.trim()));
         if named || reshipped_orders.contains(key(&s.order_no)) {
-            sink.matched(ctx, CODE, Fen::ZERO);
+            sink.matched(CODE, Fen::ZERO);
             continue;
         }
         let i = *index
@@ -415,7 +415,7 @@ pub fn refund_only_shipped(ctx: &Ctx<'_>, sink: &mut Sink) {
             .filter(|s| a.completed_at.is_none_or(|t| s.shipped_at <= t))
             .collect();
         let Some(first) = earliest(&shipped) else {
-            sink.matched(ctx, CODE, a.refunded);
+            sink.matched(CODE, a.refunded);
             continue;
         };
         let single_sku = Some(first.sku.as_str()).filter(|f| shipped.iter().all(|s| s.sku == *f));
@@ -486,7 +486,7 @@ pub fn exchange_open(ctx: &Ctx<'_>, sink: &mut Sink) {
                 .iter()
                 .any(|s| s.kind == ShipmentKind::Exchange && s.refund_no.is_none());
         if replaced {
-            sink.matched(ctx, CODE, Fen::ZERO);
+            sink.matched(CODE, Fen::ZERO);
             continue;
         }
         let Some(applied) = a.applied_at else {
