@@ -298,6 +298,12 @@ fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
         OrderStatus::Refunded => (OrderStatus::Cancelled, "已取消"),
         _ => (OrderStatus::Paid, "等待出库"),
     };
+    // 结算金额: what JD will settle, net of its commission; nothing for a cancelled order.
+    let receivable = if status == OrderStatus::Cancelled {
+        Fen::ZERO
+    } else {
+        d.income() - JD_COMMISSION.apply(d.income())
+    };
     for l in &d.lines {
         let row = Order {
             platform: Platform::Jd,
@@ -315,8 +321,7 @@ fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
             platform_discount: None,
             other_discount: None,
             paid: Some(d.paid),
-            // 结算金额: what JD will settle, net of its commission.
-            seller_receivable: Some(d.income() - JD_COMMISSION.apply(d.income())),
+            seller_receivable: Some(receivable),
             refunded: None,
             payment_no: None,
             lines: vec![OrderLine {
