@@ -18,7 +18,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let files =
         write_scenario(&scenario, out).map_err(|e| anyhow::anyhow!("写出演示文件失败：{e}"))?;
     println!(
-        "演示数据：卖家“禾木家居”{} 的 4 个店铺（天猫、微信小程序、拼多多、抖店）与 ERP，共 {} 个文件，写在 {}",
+        "演示数据：卖家“禾木家居”{} 的 5 个店铺（天猫、微信小程序、拼多多、抖店、京东）与 ERP，共 {} 个文件，写在 {}",
         scenario.period,
         scenario.files.len(),
         files.display()

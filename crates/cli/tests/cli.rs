@@ -192,11 +192,15 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
         ] {
             assert!(dir.join(f).exists(), "{f} missing");
         }
-        assert!(
-            dir.join("files/20880000000000000156_202610_账务明细.csv")
-                .exists()
-                || std::fs::read_dir(dir.join("files")).unwrap().count() == 16
-        );
+        assert_eq!(std::fs::read_dir(dir.join("files")).unwrap().count(), 19);
+        for f in [
+            "20880000000000000156_202610_账务明细.csv",
+            "京东订单导出_202610.csv",
+            "京东钱包结算单_202610.csv",
+            "京东钱包资金表_202610.csv",
+        ] {
+            assert!(dir.join("files").join(f).exists(), "{f} missing");
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use duizhang_core::*;
 use duizhang_engine::catalog::CATALOG;
 use duizhang_engine::reconcile;
-use duizhang_samples::demo::{FILES, NOT_PLANTED, Scenario, generate};
+use duizhang_samples::demo::{FILES, NOT_PLANTED, PLANTED_CODES, Scenario, generate};
 
 const BOOKS: [&str; 3] = [
     "REFUND_NOT_BOOKED",
@@ -37,8 +37,10 @@ fn every_catalog_code_but_the_books_is_planted() {
     let planted: BTreeSet<&str> = s.planted.iter().map(|p| p.code).collect();
     let explained: Vec<&str> = NOT_PLANTED.iter().map(|(c, _)| *c).collect();
     // The only exceptions: the books codes (they need vouchers) and DISCOUNT_ALLOCATION_ERROR,
-    // which no file format of the demo can carry (none states line allocations apart from the
-    // order's totals); the engine's own tests cover it. The list must not grow silently.
+    // which no order file of the demo can carry: none states a line's discount or 实付 apart
+    // from the order's (JD's export included: its rows repeat the order's 应付金额 and give a
+    // line only 京东价 × 订购数量). The engine's own tests cover it. The list must not grow
+    // silently.
     let mut allowed: Vec<&str> = BOOKS.to_vec();
     allowed.push("DISCOUNT_ALLOCATION_ERROR");
     allowed.sort_unstable();
@@ -146,6 +148,10 @@ fn numbers_look_like_the_platforms_numbers() {
                 assert!(n.len() == 19 && n.starts_with("69"), "{n}");
                 assert_eq!(o.lines[0].sub_order_no.as_deref(), Some(n));
             }
+            Platform::Jd => assert!(
+                n.len() == 12 && n.starts_with('3') && n.bytes().all(|b| b.is_ascii_digit()),
+                "{n}"
+            ),
             other => panic!("unexpected platform {other:?}"),
         }
     }
@@ -174,7 +180,7 @@ fn numbers_look_like_the_platforms_numbers() {
     assert_eq!(refunds.len(), data.after_sales.len());
 }
 
-/// The Alipay and WeChat balances follow every row, except at the planted breaks.
+/// The Alipay, WeChat and 京东钱包 balances follow every row, except at the planted breaks.
 #[test]
 fn balances_are_continuous_except_where_planted() {
     let s = generate(3_000, 11);
@@ -185,11 +191,11 @@ fn balances_are_continuous_except_where_planted() {
         .filter_map(|p| p.txn_no.as_deref())
         .collect();
     let mut breaks = BTreeSet::new();
-    for f in s
-        .files
-        .iter()
-        .filter(|f| f.format.ends_with("fund_flow") || f.format == "wechat.fund_bill")
-    {
+    for f in s.files.iter().filter(|f| {
+        f.format.ends_with("fund_flow")
+            || f.format == "wechat.fund_bill"
+            || f.format == "jd.wallet_funds"
+    }) {
         let mut previous: Option<Fen> = None;
         for r in &f.records {
             let Record::FundFlow(row) = r else {
@@ -266,7 +272,14 @@ fn findings_vs_planted(
 #[test]
 fn reconciliation_finds_exactly_the_planted_problems() {
     let mut report = Vec::new();
-    for (orders, seed) in [(50, 1), (50, 2), (300, 3), (1_200, 4), (3_000, 5)] {
+    for (orders, seed) in [
+        (50, 1),
+        (50, 2),
+        (300, 3),
+        (1_200, 4),
+        (3_000, 5),
+        (10_000, 6),
+    ] {
         let s = generate(orders, seed);
         let (found, planted, messages) = findings_vs_planted(&s);
         let missed: Vec<&Identity> = planted.difference(&found).collect();
@@ -283,6 +296,91 @@ fn reconciliation_finds_exactly_the_planted_problems() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// From 10,000 orders every shop gets each of the codes planted in it.
+#[test]
+fn every_shop_gets_its_codes_at_ten_thousand_orders() {
+    let s = generate(10_000, 6);
+    let got: BTreeSet<(&str, String)> =
+        s.planted.iter().map(|p| (p.code, p.shop.clone())).collect();
+    for (code, shops) in PLANTED_CODES {
+        for shop in *shops {
+            assert!(
+                got.contains(&(*code, shop.id().to_string())),
+                "{code} never planted in {}",
+                shop.id()
+            );
+        }
+    }
+}
+
+/// JD's money: the 结算单 rows of each 商户订单号 (货款 less 佣金) arrive as one 资金表 row of
+/// their net, except where a short arrival is planted; every 资金表 income row belongs to a
+/// statement. The order export repeats an order's amounts on each of its lines.
+#[test]
+fn jd_statements_arrive_in_the_wallet_and_orders_repeat_their_amounts() {
+    let s = generate(10_000, 8);
+    let short: BTreeSet<&str> = s
+        .planted
+        .iter()
+        .filter(|p| p.code == "SETTLEMENT_MISMATCH" && p.shop == "jd")
+        .filter_map(|p| p.order_no.as_deref())
+        .collect();
+    assert!(!short.is_empty());
+    let data = s.dataset();
+    let mut stated: BTreeMap<&str, (Fen, &str)> = BTreeMap::new();
+    for r in data
+        .settlements
+        .iter()
+        .filter(|r| r.platform == Platform::Jd)
+    {
+        let e = stated
+            .entry(r.payment_ref.as_deref().unwrap())
+            .or_insert((Fen::ZERO, r.order_no.as_str()));
+        e.0 += r.amount;
+        assert_eq!(e.1, r.order_no.as_str(), "one order per 商户订单号");
+    }
+    let mut arrived: BTreeMap<&str, Fen> = BTreeMap::new();
+    for f in data
+        .fund_flows
+        .iter()
+        .filter(|f| f.provider == FundProvider::Jd && f.kind == FlowKind::Income)
+    {
+        *arrived
+            .entry(f.merchant_ref.as_deref().unwrap())
+            .or_default() += f.amount;
+    }
+    assert_eq!(
+        stated.keys().collect::<Vec<_>>(),
+        arrived.keys().collect::<Vec<_>>()
+    );
+    let mut seen_short = BTreeSet::new();
+    for (reference, (net, order)) in &stated {
+        if arrived[reference] != *net {
+            assert!(
+                short.contains(order),
+                "{order}: {net} ≠ {}",
+                arrived[reference]
+            );
+            seen_short.insert(*order);
+        }
+    }
+    assert_eq!(seen_short, short);
+    let mut lines: BTreeMap<&str, Vec<&Order>> = BTreeMap::new();
+    for o in data.orders.iter().filter(|o| o.platform == Platform::Jd) {
+        assert_eq!(o.lines.len(), 1, "one row per line");
+        lines.entry(o.order_no.as_str()).or_default().push(o);
+    }
+    assert!(
+        lines.values().any(|rows| rows.len() > 1),
+        "no multi-line order"
+    );
+    for rows in lines.values() {
+        assert!(rows.iter().all(|r| r.paid == rows[0].paid
+            && r.seller_receivable == rows[0].seller_receivable
+            && r.status == rows[0].status));
+    }
 }
 
 /// Every planted code, by itself: the engine finds it (recall per code, for a readable
@@ -349,7 +447,7 @@ fn sweep() {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut examples: BTreeMap<String, String> = BTreeMap::new();
     for seed in 100..130 {
-        for orders in [60, 500, 5_000] {
+        for orders in [60, 500, 5_000, 12_000] {
             let s = generate(orders, seed);
             let (found, planted, messages) = findings_vs_planted(&s);
             for id in found.difference(&planted) {

@@ -201,11 +201,12 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
         Shop::Pdd => nums.pdd(clock, paid_at),
         Shop::Wechat => nums.wechat(clock, paid_at),
         Shop::Douyin => nums.douyin(),
+        Shop::Jd => nums.jd(),
     };
     deal.erp_no = nums.erp(clock, paid_at);
     deal.pay_no = match deal.shop {
         Shop::Tmall => nums.alipay_trade(clock, paid_at),
-        Shop::Pdd | Shop::Douyin => String::new(),
+        Shop::Pdd | Shop::Douyin | Shop::Jd => String::new(),
         Shop::Wechat => nums.wx_txn(clock, paid_at),
     };
     let shipped = paid_at + rng.range(4 * HOUR, 40 * HOUR);
@@ -217,16 +218,25 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
         (Some(_), None) => OrderStatus::Shipped,
         _ => OrderStatus::Paid,
     };
-    deal.release = deal.finished.and_then(|f| {
-        let late = f >= clock.cut_off - 2 * DAY && rng.chance(40);
-        let at = if late {
-            f + rng.range(DAY, 2 * DAY)
-        } else {
-            f + rng.range(5, 5 * MINUTE)
-        };
-        (at < clock.cut_off).then_some(at)
-    });
+    deal.release = deal
+        .finished
+        .map(|f| release_time(deal.shop, f, rng, clock))
+        .filter(|at| *at < clock.cut_off);
     deal.credit_fee = deal.shop == Shop::Tmall && rng.chance(30);
+}
+
+/// When the platform releases the money of an order finished at `finished`: Tmall,
+/// Pinduoduo and Douyin within minutes of 确认收货 (in the month's last two days some a day
+/// or two later); JD in its settlement run early the next morning.
+pub fn release_time(shop: Shop, finished: Secs, rng: &mut Rng, clock: &Clock) -> Secs {
+    if shop == Shop::Jd {
+        return (finished.div_euclid(DAY) + 1) * DAY + rng.range(HOUR, 5 * HOUR);
+    }
+    if finished >= clock.cut_off - 2 * DAY && rng.chance(40) {
+        finished + rng.range(DAY, 2 * DAY)
+    } else {
+        finished + rng.range(5, 5 * MINUTE)
+    }
 }
 
 /// A clean order: random amounts, time and after-sale, nothing any check should report.
@@ -247,6 +257,14 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
     // The Douyin shop is new: no after-sales yet.
     if shop != Shop::Douyin {
         deal.after = after_sale(&deal, rng, nums, clock);
+    }
+    let jd_return = deal
+        .after
+        .as_ref()
+        .filter(|a| shop == Shop::Jd && a.kind == AfterSaleKind::ReturnAndRefund)
+        .map(|a| a.done.filter(|_| a.status == AfterSaleStatus::Completed));
+    if let Some(closed) = jd_return {
+        complete_after_return(&mut deal, closed, rng, clock);
     }
     if let Some(a) = &deal.after {
         if a.on_sale && a.status == AfterSaleStatus::Completed {
@@ -269,8 +287,26 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
     deal
 }
 
+/// A JD order with a refund after delivery completes only once the refund is `closed`, and
+/// JD settles it net of the refund (returns are applied for soon after delivery, before
+/// 确认收货, see `after_sale`); an open one (`None`) holds the order at 等待确认收货.
+pub fn complete_after_return(deal: &mut Deal, closed: Option<Secs>, rng: &mut Rng, clock: &Clock) {
+    deal.finished = closed
+        .map(|t| t + rng.range(2 * HOUR, 2 * DAY))
+        .filter(|f| *f < clock.cut_off);
+    deal.status = if deal.finished.is_some() {
+        OrderStatus::Finished
+    } else {
+        OrderStatus::Shipped
+    };
+    deal.release = deal
+        .finished
+        .map(|f| release_time(deal.shop, f, rng, clock))
+        .filter(|at| *at < clock.cut_off);
+}
+
 /// The number an after-sale of `kind` gets in `shop`: Taobao 退款编号 for Tmall refunds,
-/// the ERP's own number for the rest.
+/// JD's 服务单号, the ERP's own number for the rest.
 pub fn after_number(
     shop: Shop,
     nums: &mut Numbers,
@@ -284,6 +320,7 @@ pub fn after_number(
         }
         (Shop::Tmall, _) => nums.service(clock, at, "SH"),
         (Shop::Pdd, _) => nums.pdd_refund(),
+        (Shop::Jd, _) => nums.jd_service(),
         (Shop::Wechat | Shop::Douyin, _) => nums.service(clock, at, "RF"),
     }
 }
@@ -341,11 +378,17 @@ fn after_sale(deal: &Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Clock) -> 
             }
         }
         AfterSaleKind::ReturnAndRefund | AfterSaleKind::Exchange => {
-            let release = deal.release?;
+            // JD returns come back before the order completes (`complete_after_return`); the
+            // other platforms' after the release.
+            let since = if deal.shop == Shop::Jd && kind == AfterSaleKind::ReturnAndRefund {
+                deal.shipped? + DAY
+            } else {
+                deal.release?
+            };
             let full = kind == AfterSaleKind::ReturnAndRefund && rng.chance(30);
             a.qty = if full { deal.lines[line].qty } else { 1 };
             a.received_qty = a.qty;
-            a.applied = release + rng.range(2 * HOUR, 3 * DAY);
+            a.applied = since + rng.range(2 * HOUR, 3 * DAY);
             let back = a.applied + rng.range(DAY, 3 * DAY);
             if kind == AfterSaleKind::ReturnAndRefund {
                 a.refund = deal.line_refund(line, a.qty);

@@ -20,12 +20,18 @@ pub const DOUYIN_NAME: &str = "禾木家居抖音小店";
 pub const DOUYIN_ERP: &str = "抖音小店";
 /// Douyin's 动账账户 / 结算账户 for the shop's money.
 pub const DOUYIN_ACCOUNT: &str = "聚合账户";
+pub const JD_NAME: &str = "禾木家居京东旗舰店";
+pub const JD_ERP: &str = "京东旗舰店";
+/// The 京东钱包 商户号 the JD shop's money settles into.
+pub const JD_MERCHANT: &str = "111004265001";
 
 /// Rates the seller pays (also written into the settings).
 pub const TMALL_COMMISSION: RatePpm = RatePpm(50_000);
 pub const TMALL_CREDIT_FEE: RatePpm = RatePpm(10_000);
 pub const PDD_SERVICE_FEE: RatePpm = RatePpm(6_000);
 pub const WECHAT_FEE: RatePpm = RatePpm(6_000);
+/// JD's 佣金 (扣点) for the home-goods category, deducted in the 结算单.
+pub const JD_COMMISSION: RatePpm = RatePpm(60_000);
 
 /// Records per file slot, each with the moment that orders it in its file.
 pub struct Out {
@@ -40,7 +46,7 @@ impl Out {
     pub fn new(orders: usize) -> Out {
         // Records per order in each file, from the clean mix (see `super::FILES`).
         const PER_100_ORDERS: [usize; FileSlot::COUNT] = [
-            90, 52, 75, 7, 23, 44, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11,
+            76, 44, 63, 6, 18, 34, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11, 13, 18, 10,
         ];
         let cap = |per: usize| orders / 100 * per + 64;
         Out {
@@ -99,6 +105,7 @@ pub fn erp_shop(shop: Shop) -> &'static str {
         Shop::Pdd => PDD_ERP,
         Shop::Wechat => WECHAT_ERP,
         Shop::Douyin => DOUYIN_ERP,
+        Shop::Jd => JD_ERP,
     }
 }
 
@@ -108,6 +115,7 @@ fn platform(shop: Shop) -> Platform {
         Shop::Pdd => Platform::Pdd,
         Shop::Wechat => Platform::Wechat,
         Shop::Douyin => Platform::Douyin,
+        Shop::Jd => Platform::Jd,
     }
 }
 
@@ -276,7 +284,61 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
             c.out
                 .push(FileSlot::DouyinOrders, d.paid_at, Record::Order(order));
         }
+        Shop::Jd => jd_order(c, d),
         Shop::Wechat => {}
+    }
+}
+
+/// JD's order export: one row per goods line, the order's amounts and times repeated on each.
+fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
+    let (status, status_text) = match d.status {
+        OrderStatus::Finished => (OrderStatus::Finished, "完成"),
+        OrderStatus::Shipped => (OrderStatus::Shipped, "等待确认收货"),
+        // Refunded before shipment: JD cancels the order.
+        OrderStatus::Refunded => (OrderStatus::Cancelled, "已取消"),
+        _ => (OrderStatus::Paid, "等待出库"),
+    };
+    // 结算金额: what JD will settle, net of its commission; nothing for a cancelled order.
+    let receivable = if status == OrderStatus::Cancelled {
+        Fen::ZERO
+    } else {
+        d.income() - JD_COMMISSION.apply(d.income())
+    };
+    for l in &d.lines {
+        let row = Order {
+            platform: Platform::Jd,
+            shop: None,
+            order_no: text(&d.no),
+            status,
+            status_text: fixed(status_text),
+            created_at: Some(c.at(d.paid_at - MINUTE)),
+            paid_at: Some(c.at(d.paid_at)),
+            shipped_at: None,
+            finished_at: d.finished.map(|f| c.at(f)),
+            goods: None,
+            postage: Some(d.postage),
+            seller_discount: None,
+            platform_discount: None,
+            other_discount: None,
+            paid: Some(d.paid),
+            seller_receivable: Some(receivable),
+            refunded: None,
+            payment_no: None,
+            lines: vec![OrderLine {
+                sub_order_no: None,
+                sku: Some(fixed(l.product.sku)),
+                title: Some(fixed(l.product.title)),
+                quantity: l.qty,
+                unit_price: Some(l.product.price),
+                goods: Some(l.goods),
+                discount: None,
+                paid: None,
+                source: here(),
+            }],
+            source: here(),
+        };
+        c.out
+            .push(FileSlot::JdOrders, d.paid_at, Record::Order(row));
     }
 }
 
@@ -845,7 +907,7 @@ pub fn clean(c: &mut Ctx<'_>, d: &Deal) {
     platform_order(c, d);
     erp_order(c, d, None);
     shipments(c, d);
-    money(c, d, d.income(), None);
+    money(c, d, d.income(), None, d.after.as_ref());
     if let Some(a) = &d.after {
         after_sale(c, d, a);
         goods_of_after_sale(c, d, a);
@@ -856,8 +918,15 @@ pub fn clean(c: &mut Ctx<'_>, d: &Deal) {
     }
 }
 
-/// Release or payment rows of the order; `fee_rate` overrides the shop's rate.
-pub fn money(c: &mut Ctx<'_>, d: &Deal, income: Fen, fee_rate: Option<RatePpm>) {
+/// Release or payment rows of the order; `fee_rate` overrides the shop's rate; `after` is the
+/// order's after-sale (JD settles net of refunds made before the settlement).
+pub fn money(
+    c: &mut Ctx<'_>,
+    d: &Deal,
+    income: Fen,
+    fee_rate: Option<RatePpm>,
+    after: Option<&After>,
+) {
     match d.shop {
         Shop::Tmall => {
             if let Some(at) = d.release {
@@ -879,7 +948,99 @@ pub fn money(c: &mut Ctx<'_>, d: &Deal, income: Fen, fee_rate: Option<RatePpm>) 
                 douyin_settlement(c, d, at, income, income);
             }
         }
+        Shop::Jd => {
+            if let Some(at) = d.release {
+                // JD settles the goods net of what was refunded before the order completed.
+                let refunded = after
+                    .filter(|a| a.status == AfterSaleStatus::Completed)
+                    .filter(|a| a.done.is_some_and(|t| t < at))
+                    .map_or(Fen::ZERO, |a| a.refund);
+                let goods = income - refunded;
+                if goods.0 > 0 {
+                    jd_settlement(c, d, at, goods, Fen::ZERO);
+                }
+            }
+        }
     }
+}
+
+/// A JD order's settlement: the 结算单 rows (货款, 佣金) under a new 商户订单号 and the 资金表
+/// row of their net arriving in the wallet, `short` less than stated.
+pub fn jd_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, goods: Fen, short: Fen) {
+    let reference = c.nums.jd_wallet(c.clock, at);
+    let commission = JD_COMMISSION.apply(goods);
+    for (item, kind, amount) in [
+        ("货款", FlowKind::Income, goods),
+        ("佣金", FlowKind::Commission, -commission),
+    ] {
+        let row = SettlementRow {
+            platform: Platform::Jd,
+            order_no: text(&d.no),
+            sub_order_no: None,
+            item: fixed(item),
+            kind,
+            amount,
+            settled_at: Some(c.at(at)),
+            account: None,
+            refund_no: None,
+            payment_ref: Some(text(&reference)),
+            source: here(),
+        };
+        c.out
+            .push(FileSlot::JdWalletBill, at, Record::Settlement(row));
+    }
+    let arrived = at + c.rng.range(1, 30);
+    jd_funds(
+        c,
+        arrived,
+        &reference,
+        FlowKind::Income,
+        goods - commission - short,
+        "货款结算",
+    );
+}
+
+/// A 京东钱包 资金表 row. Its row id is made of 商户订单号 and the line (see `finish`).
+fn jd_funds(
+    c: &mut Ctx<'_>,
+    at: Secs,
+    reference: &str,
+    kind: FlowKind,
+    amount: Fen,
+    memo: &'static str,
+) {
+    let row = FundFlowRow {
+        provider: FundProvider::Jd,
+        account: Some(fixed(JD_MERCHANT)),
+        txn_no: text(reference),
+        business_no: None,
+        order_no: None,
+        merchant_ref: Some(text(reference)),
+        refund_no: None,
+        kind,
+        kind_text: fixed(memo),
+        amount,
+        balance: None,
+        occurred_at: c.at(at),
+        counterparty: None,
+        memo: Some(fixed(memo)),
+        source: here(),
+    };
+    c.out
+        .push(FileSlot::JdWalletFunds, at, Record::FundFlow(row));
+}
+
+/// A withdrawal from the 京东钱包 to the bank; the amount is set from the balance.
+pub fn jd_withdrawal(c: &mut Ctx<'_>, at: Secs) {
+    let reference = c.nums.jd_wallet(c.clock, at);
+    jd_funds(
+        c,
+        at,
+        &reference,
+        FlowKind::Withdrawal,
+        Fen::ZERO,
+        "提现到银行卡",
+    );
 }
 
 /// A Douyin order's settlement: the 结算账单 row (`statement`) and the 资金流水 row of the
@@ -977,7 +1138,8 @@ pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
             let requested = done - c.rng.range(MINUTE, 5 * MINUTE);
             wechat_refund(c, d, a, requested, amount);
         }
-        // The demo's Douyin shop has no after-sales.
-        Shop::Douyin => {}
+        // The demo's Douyin shop has no after-sales; JD's refunds all come before the
+        // settlement, out of the money JD still holds (see `deal::complete_after_return`).
+        Shop::Douyin | Shop::Jd => {}
     }
 }

@@ -8,7 +8,8 @@ use duizhang_core::Record;
 
 use super::{PlannedFile, Scenario};
 use crate::bytes::Encoding;
-use crate::write::{alipay, douyin, erp, pdd, taobao, wechat};
+use crate::write::sheet::Shape;
+use crate::write::{alipay, douyin, erp, jd, pdd, taobao, wechat};
 
 fn pick<T: Clone>(records: &[Record], f: fn(&Record) -> Option<&T>) -> Vec<T> {
     records.iter().filter_map(f).cloned().collect()
@@ -38,6 +39,15 @@ pub fn render(file: &PlannedFile) -> Result<Vec<u8>, String> {
     let sales = || {
         pick(r, |x| {
             if let Record::AfterSale(o) = x {
+                Some(o)
+            } else {
+                None
+            }
+        })
+    };
+    let settlements = || {
+        pick(r, |x| {
+            if let Record::Settlement(o) = x {
                 Some(o)
             } else {
                 None
@@ -121,17 +131,13 @@ pub fn render(file: &PlannedFile) -> Result<Vec<u8>, String> {
         .map_err(xlsx)?,
         "douyin.orders" => douyin::orders(&orders(), false),
         "douyin.fund_flow" => douyin::fund_flow(&flows(), &douyin::FlowOptions::default()),
-        "douyin.settlement" => douyin::settlement(
-            &pick(r, |x| {
-                if let Record::Settlement(o) = x {
-                    Some(o)
-                } else {
-                    None
-                }
-            }),
-            Encoding::Utf8Bom,
-            false,
-        ),
+        "douyin.settlement" => douyin::settlement(&settlements(), Encoding::Utf8Bom, false),
+        "jd.orders" => jd::orders(&orders(), &jd::OrderOptions::default()).map_err(xlsx)?,
+        "jd.wallet_bill" => {
+            jd::wallet_bill(&settlements(), jd::WalletLayout::Buy360, Shape::GBK_CSV)
+                .map_err(xlsx)?
+        }
+        "jd.wallet_funds" => jd::wallet_funds(&flows(), Shape::GBK_CSV).map_err(xlsx)?,
         other => return Err(format!("{}: no writer for format {other}", file.name)),
     })
 }
@@ -147,7 +153,7 @@ pub fn write_scenario(scenario: &Scenario, dir: &Path) -> Result<PathBuf, String
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let settings = toml::to_string(&scenario.settings).map_err(|e| format!("settings: {e}"))?;
-    let header = "# 演示用设置（duizhang demo 生成）：四个店铺及其资金账户、费率。完整说明见 duizhang init。\n\n";
+    let header = "# 演示用设置（duizhang demo 生成）：五个店铺及其资金账户、费率。完整说明见 duizhang init。\n\n";
     std::fs::write(dir.join("duizhang.toml"), format!("{header}{settings}"))
         .map_err(|e| format!("duizhang.toml: {e}"))?;
     let planted = serde_json::to_string_pretty(&scenario.planted)

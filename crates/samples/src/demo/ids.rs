@@ -95,6 +95,9 @@ pub struct Numbers {
     ticket: u64,
     douyin: u64,
     douyin_txn: u64,
+    jd: u64,
+    jd_service: u64,
+    jd_wallet: u64,
 }
 
 impl Numbers {
@@ -143,6 +146,27 @@ impl Numbers {
     pub fn douyin_txn(&mut self, c: &Clock, s: Secs) -> String {
         self.douyin_txn += 1;
         format!("{}{:011}", c.ymd(s), 30_000_000_000 + self.douyin_txn)
+    }
+
+    /// JD 订单号: 12 digits starting with 3.
+    pub fn jd(&mut self) -> String {
+        self.jd += 1;
+        format!("3{:011}", self.salt * 1_000_000 + 137 + self.jd * 3)
+    }
+
+    /// JD 服务单号 (after-sales), as the ERP keeps it: 10 digits.
+    pub fn jd_service(&mut self) -> String {
+        self.jd_service += 1;
+        format!(
+            "{:010}",
+            1_800_000_000 + self.salt * 1_000 + self.jd_service * 7
+        )
+    }
+
+    /// 京东钱包 商户订单号: the date and 19 digits, one per settlement or withdrawal.
+    pub fn jd_wallet(&mut self, c: &Clock, s: Secs) -> String {
+        self.jd_wallet += 1;
+        format!("{}{:019}", c.ymd(s), 11_332_600_000_000 + self.jd_wallet)
     }
 
     pub fn erp(&mut self, c: &Clock, s: Secs) -> String {

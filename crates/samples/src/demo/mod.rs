@@ -1,7 +1,7 @@
 //! `duizhang demo`: a realistic month of one seller, with problems planted in it and a record
 //! of them. The same generator feeds the tests and the benchmarks at any size.
 //!
-//! The seller (禾木家居) runs four shops in 2026-10:
+//! The seller (禾木家居) runs five shops in 2026-10:
 //! - a Tmall shop: orders in Taobao's 订单报表 + 宝贝报表, refunds in the 退款报表, money in
 //!   the Alipay 账务明细 (交易付款 at 确认收货, 交易分账 commission, 收费 for 花呗/credit cards,
 //!   交易退款 for refunds after the release, daily 提现, continuous balances);
@@ -9,11 +9,15 @@
 //!   paid through WeChat Pay (交易账单 with 0.60 % fees rounded to the 分, and 资金账单);
 //! - a Pinduoduo shop: order export and 货款明细 (交易收入, 技术服务费, 交易退款);
 //! - a young Douyin shop (免佣, no after-sales yet): order export, 资金流水 (货款结算入账)
-//!   and 结算账单.
+//!   and 结算账单;
+//! - a JD POP shop: the order export (one row per goods line, the order's 应付金额 repeated on
+//!   each), and the 京东钱包 bill's 结算表 and 资金表 as two CSVs: JD settles an order the
+//!   morning after it completes, 货款 less 6 % 佣金 under a new 商户订单号, and the net arrives
+//!   in the wallet under the same number; weekly withdrawals, continuous balances.
 //!
 //! The ERP holds every shop's orders, shipments (正常/补发/换货), return receipts with quality
-//! results and service tickets, the mini-program's and Pinduoduo's after-sales, and Tmall's
-//! exchanges and reships (Taobao's 退款报表 holds its refunds).
+//! results and service tickets, the mini-program's, Pinduoduo's and JD's after-sales, and
+//! Tmall's exchanges and reships (Taobao's 退款报表 holds its refunds).
 //!
 //! Rules the clean part follows, so that it produces no finding (the planted part breaks
 //! exactly one of them per problem; see `plant.rs`):
@@ -23,6 +27,11 @@
 //!   release (only whole-order refunds before shipment) leaves no row in the account; one
 //!   after the release is paid out of it within a minute (on the last evening, some the next
 //!   day: pending). The mini-program's money moves through WeChat Pay at once.
+//! - JD's refunds are all made before it settles the order: refund-only before shipment (JD
+//!   cancels the order), returns applied for right after delivery, the order completing once
+//!   they close and settling net of them. A refund after the settlement would come back out
+//!   of the wallet as a 资金表 row that names only its 商户订单号, which the engine cannot tie
+//!   to the after-sale yet.
 //! - Refund-only is granted before shipment only; returns, exchanges and reships come after.
 //!   Returned goods are received before the refund, except 极速退款 refunds of the last week,
 //!   whose goods arrive after the cut-off (pending).
@@ -37,8 +46,10 @@
 //! record). The file writers' default shapes follow the same layout; `Scenario::dataset`
 //! cites these lines as evidence.
 //!
-//! An UNCONFIRMED fact chosen here: a WeChat 资金账单 退款 row's 收支金额 is the refund itself
-//! (the returned fee named in its memo), not the refund net of that fee (formats.md §2.3).
+//! UNCONFIRMED facts chosen here: a WeChat 资金账单 退款 row's 收支金额 is the refund itself
+//! (the returned fee named in its memo), not the refund net of that fee (formats.md §2.3); a
+//! 京东钱包 资金表 holds one row per 商户订单号 with the net of that settlement's 结算表 rows,
+//! and JD gives each order's settlement its own 商户订单号 (formats.md §4.2).
 
 mod deal;
 mod emit;
@@ -65,6 +76,7 @@ pub enum Shop {
     Pdd,
     Wechat,
     Douyin,
+    Jd,
 }
 
 impl Shop {
@@ -75,6 +87,7 @@ impl Shop {
             Shop::Pdd => "pdd",
             Shop::Wechat => "wechat",
             Shop::Douyin => "douyin",
+            Shop::Jd => "jd",
         }
     }
 }
@@ -98,10 +111,13 @@ pub(crate) enum FileSlot {
     DouyinOrders,
     DouyinFunds,
     DouyinSettlements,
+    JdOrders,
+    JdWalletBill,
+    JdWalletFunds,
 }
 
 impl FileSlot {
-    pub const COUNT: usize = 16;
+    pub const COUNT: usize = 19;
 
     /// Position in [`FILES`] (and the file id).
     pub fn index(self) -> usize {
@@ -122,6 +138,9 @@ impl FileSlot {
             FileSlot::DouyinOrders => 13,
             FileSlot::DouyinFunds => 14,
             FileSlot::DouyinSettlements => 15,
+            FileSlot::JdOrders => 16,
+            FileSlot::JdWalletBill => 17,
+            FileSlot::JdWalletFunds => 18,
         }
     }
 }
@@ -221,6 +240,23 @@ pub const FILES: [FileKind; FileSlot::COUNT] = [
         format: "douyin.settlement",
         first_line: 3,
     },
+    // One row per goods line; the order's amounts repeat on each of its lines.
+    FileKind {
+        name: "京东订单导出_202610.csv",
+        format: "jd.orders",
+        first_line: 2,
+    },
+    // The 结算表 and 资金表 of the 京东钱包 bill, each downloaded as a CSV.
+    FileKind {
+        name: "京东钱包结算单_202610.csv",
+        format: "jd.wallet_bill",
+        first_line: 2,
+    },
+    FileKind {
+        name: "京东钱包资金表_202610.csv",
+        format: "jd.wallet_funds",
+        first_line: 2,
+    },
 ];
 
 /// A generated period: settings, files (as records) and the problems planted in them.
@@ -287,7 +323,7 @@ pub fn period() -> Period {
     }
 }
 
-/// The seller's settings: four shops with their accounts and rates.
+/// The seller's settings: five shops with their accounts and rates.
 pub fn settings() -> Settings {
     let shop = |id: &str,
                 name: &str,
@@ -346,6 +382,18 @@ pub fn settings() -> Settings {
                     None,
                 )
             },
+            ShopSettings {
+                payment_fee_rate: None,
+                ..shop(
+                    Shop::Jd.id(),
+                    emit::JD_NAME,
+                    duizhang_core::Platform::Jd,
+                    emit::JD_ERP,
+                    Some(emit::JD_MERCHANT),
+                    "",
+                    Some(&emit::JD_COMMISSION.to_string()),
+                )
+            },
         ],
         checks: Default::default(),
     }
@@ -361,14 +409,16 @@ pub fn generate(orders: usize, seed: u64) -> Scenario {
     let mut out = Out::new(orders);
     let plan = plant::schedule(orders);
     let mut planted = Vec::with_capacity(plan.len());
-    let tmall = orders * 45 / 100;
+    let tmall = orders * 38 / 100;
     let pdd = orders / 4;
     let douyin = orders / 10;
+    let jd = orders / 10;
     let shares = [
         (Shop::Tmall, tmall),
         (Shop::Pdd, pdd),
-        (Shop::Wechat, orders - tmall - pdd - douyin),
+        (Shop::Wechat, orders - tmall - pdd - douyin - jd),
         (Shop::Douyin, douyin),
+        (Shop::Jd, jd),
     ];
     for (salt, (shop, n)) in (1u64..).zip(shares) {
         let mut rng = root.fork(salt);
@@ -425,7 +475,7 @@ pub fn generate(orders: usize, seed: u64) -> Scenario {
     }
 }
 
-/// Daily Alipay withdrawals and weekly WeChat Pay ones (amounts follow the balance).
+/// Daily Alipay withdrawals, weekly WeChat Pay and 京东钱包 ones (amounts follow the balance).
 fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
     for day in 1..31 {
         let at = day * DAY + 9 * HOUR + 30 * MINUTE;
@@ -448,6 +498,9 @@ fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
                 Some("提现到银行卡".into()),
             );
         }
+        if day % 7 == 2 {
+            emit::jd_withdrawal(c, day * DAY + 10 * HOUR + 30 * MINUTE);
+        }
     }
 }
 
@@ -463,12 +516,20 @@ fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
         .enumerate()
         .map(|(index, ((rows, times), kind))| {
             let mut records = in_time_order(rows, &times);
-            if kind.format == "alipay.fund_flow" || kind.format == "wechat.fund_bill" {
+            if matches!(
+                kind.format,
+                "alipay.fund_flow" | "wechat.fund_bill" | "jd.wallet_funds"
+            ) {
                 balances(&mut records, opening, &breaks);
             }
             let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
+            let jd_funds = kind.format == "jd.wallet_funds";
             for (r, line) in records.iter_mut().zip(kind.first_line..) {
                 set_source(r, SourceRef { file, line });
+                // The 资金表 has no row id: the importer makes one of 商户订单号 and the line.
+                if let (true, Record::FundFlow(f)) = (jd_funds, &mut *r) {
+                    f.txn_no = format!("{}#{line}", f.merchant_ref.as_deref().unwrap_or("")).into();
+                }
             }
             PlannedFile {
                 name: kind.name.to_string(),

@@ -11,42 +11,45 @@ use super::emit::{self, Ctx};
 use super::ids::{DAY, HOUR, MINUTE, Secs};
 use super::{Planted, Shop};
 
-use Shop::{Douyin, Pdd, Tmall, Wechat};
+use Shop::{Douyin, Jd, Pdd, Tmall, Wechat};
 
-/// Every code planted, with the shops it is planted in (in turn).
+/// Every code planted, with the shops it is planted in (in turn). The JD shop gets the codes
+/// its files can show: its order export states no goods total or discounts (so no order
+/// amount codes), its money arrives through settlements (so no fee or flow-level codes), and
+/// its refunds are all made before settlement (so none paid out of its wallet).
 pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
-    ("PAYMENT_MISSING", &[Tmall, Pdd, Wechat]),
+    ("PAYMENT_MISSING", &[Tmall, Pdd, Wechat, Jd]),
     ("PAYMENT_AMOUNT_MISMATCH", &[Pdd, Tmall]),
     ("PAYMENT_ORPHAN", &[Tmall, Pdd]),
     ("REFUND_UNPAID", &[Wechat, Tmall, Pdd]),
     ("REFUND_ORPHAN", &[Tmall, Pdd]),
     ("REFUND_AMOUNT_MISMATCH", &[Tmall, Pdd]),
-    ("REFUND_EXCEEDS_PAID", &[Tmall]),
+    ("REFUND_EXCEEDS_PAID", &[Jd, Tmall]),
     ("REFUND_DUPLICATE", &[Pdd, Tmall]),
     ("FLOW_DUPLICATE", &[Tmall]),
     ("BALANCE_BREAK", &[Tmall]),
     ("FEE_MISMATCH", &[Wechat, Tmall, Pdd]),
     ("ORDER_AMOUNT_ERROR", &[Wechat]),
     ("DISCOUNT_EXCESSIVE", &[Pdd, Wechat]),
-    ("STATUS_MISMATCH", &[Pdd, Tmall]),
+    ("STATUS_MISMATCH", &[Pdd, Jd, Tmall]),
     ("SHIPPED_AFTER_REFUND", &[Tmall]),
     // Not the mini-program: its orders (in the ERP) have no lines, so no ordered quantity.
-    ("DUPLICATE_SHIPMENT", &[Tmall, Pdd]),
-    ("RESHIP_UNLINKED", &[Tmall, Pdd, Wechat]),
-    ("RETURN_NOT_RECEIVED", &[Tmall, Pdd, Wechat]),
-    ("RECEIVED_NOT_REFUNDED", &[Wechat, Pdd]),
-    ("RETURN_MISMATCH", &[Pdd, Wechat]),
-    ("REFUND_ONLY_SHIPPED", &[Tmall, Pdd, Wechat]),
-    ("AFTERSALE_OVERDUE", &[Pdd, Wechat, Tmall]),
-    ("EXCHANGE_OPEN", &[Wechat, Pdd, Tmall]),
-    ("SETTLEMENT_MISMATCH", &[Douyin]),
+    ("DUPLICATE_SHIPMENT", &[Jd, Tmall, Pdd]),
+    ("RESHIP_UNLINKED", &[Tmall, Pdd, Wechat, Jd]),
+    ("RETURN_NOT_RECEIVED", &[Tmall, Jd, Pdd, Wechat]),
+    ("RECEIVED_NOT_REFUNDED", &[Wechat, Pdd, Jd]),
+    ("RETURN_MISMATCH", &[Pdd, Wechat, Jd]),
+    ("REFUND_ONLY_SHIPPED", &[Tmall, Pdd, Jd, Wechat]),
+    ("AFTERSALE_OVERDUE", &[Pdd, Wechat, Tmall, Jd]),
+    ("EXCHANGE_OPEN", &[Jd, Wechat, Pdd, Tmall]),
+    ("SETTLEMENT_MISMATCH", &[Douyin, Jd]),
 ];
 
 /// Catalog codes the demo does not plant, and why.
 pub const NOT_PLANTED: &[(&str, &str)] = &[
     (
         "DISCOUNT_ALLOCATION_ERROR",
-        "no order file of the demo states a line's discount or 实付 apart from the order's: Taobao's 宝贝报表 and JD's export have neither, and the PDD and Douyin exports are one row per line that the importers sum into the order, so lines and order always agree",
+        "no order file of the demo states a line's discount or 实付 apart from the order's: Taobao's 宝贝报表 and JD's export have neither (JD's rows repeat the order's 应付金额 and give a line only 京东价 × 订购数量), and the PDD and Douyin exports are one row per line that the importers sum into the order, so lines and order always agree",
     ),
     ("REFUND_NOT_BOOKED", "needs vouchers"),
     ("FLOW_NOT_BOOKED", "needs vouchers"),
@@ -91,8 +94,27 @@ fn base(c: &mut Ctx<'_>, shop: Shop, qty: Option<i64>) -> Deal {
     d.shipped = Some(shipped);
     d.finished = Some(finished);
     d.status = OrderStatus::Finished;
-    d.release = Some(finished + c.rng.range(5, 5 * MINUTE));
+    d.release = Some(deal::release_time(shop, finished, c.rng, c.clock));
     d
+}
+
+/// A refund after delivery, `closed` then: JD completes and settles the order only after it
+/// (see [`deal::complete_after_return`]); the others refund after the release, out of the
+/// money released.
+fn refund_after_delivery(c: &mut Ctx<'_>, d: &mut Deal, closed: Secs) {
+    if d.shop == Jd {
+        deal::complete_after_return(d, Some(closed), c.rng, c.clock);
+    }
+}
+
+/// When an after-sale of the delivered goods is applied for: JD's the day after delivery,
+/// before 确认收货; the others' the day after the release.
+fn applied_after_delivery(d: &Deal) -> Secs {
+    if d.shop == Jd {
+        d.shipped.unwrap_or(d.paid_at) + DAY
+    } else {
+        d.release.unwrap_or(d.paid_at) + DAY
+    }
 }
 
 fn after(c: &mut Ctx<'_>, d: &Deal, kind: AfterSaleKind, applied: Secs) -> After {
@@ -114,14 +136,15 @@ fn after(c: &mut Ctx<'_>, d: &Deal, kind: AfterSaleKind, applied: Secs) -> After
 }
 
 /// A return of `qty` refunded in full after the goods came back.
-fn completed_return(c: &mut Ctx<'_>, d: &Deal, qty: i64) -> After {
-    let applied = d.release.unwrap_or(d.paid_at) + DAY;
+fn completed_return(c: &mut Ctx<'_>, d: &mut Deal, qty: i64) -> After {
+    let applied = applied_after_delivery(d);
     let mut a = after(c, d, AfterSaleKind::ReturnAndRefund, applied);
     a.qty = qty;
     a.received_qty = qty;
     a.refund = d.line_refund(0, qty);
     a.received = Some(applied + 2 * DAY);
     a.done = Some(applied + 2 * DAY + 3 * HOUR);
+    refund_after_delivery(c, d, applied + 2 * DAY + 3 * HOUR);
     a
 }
 
@@ -185,7 +208,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
-            emit::money(c, &d, d.income() - short, None);
+            emit::money(c, &d, d.income() - short, None, None);
             p.note = format!(
                 "订单 {} 应收 {} 元，实际到账少 {} 元",
                 d.no,
@@ -194,11 +217,11 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "REFUND_UNPAID" => {
-            let a = completed_return(c, &d, 1);
+            let a = completed_return(c, &mut d, 1);
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
-            emit::money(c, &d, d.income(), None);
+            emit::money(c, &d, d.income(), None, None);
             emit::after_sale(c, &d, &a);
             emit::goods_of_after_sale(c, &d, &a);
             p.refund_no = Some(a.no.clone());
@@ -222,7 +245,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "REFUND_AMOUNT_MISMATCH" => {
-            let a = completed_return(c, &d, 1);
+            let a = completed_return(c, &mut d, 1);
             let short = yuan_part(a.refund, 20)
                 .min(a.refund - Fen(100))
                 .max(Fen(100));
@@ -237,7 +260,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "REFUND_EXCEEDS_PAID" => {
-            let mut a = completed_return(c, &d, 1);
+            let mut a = completed_return(c, &mut d, 1);
             let extra = Fen(c.rng.range(10, 30) * 100);
             a.refund = d.paid + extra;
             emit_with_after(c, &d, &a);
@@ -248,7 +271,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "REFUND_DUPLICATE" => {
-            let a = completed_return(c, &d, 1);
+            let a = completed_return(c, &mut d, 1);
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
             let again = a.done.unwrap_or(release) + DAY + c.rng.range(0, 4 * HOUR);
@@ -268,12 +291,12 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
                 Tmall => (RatePpm(60_000), "天猫佣金按 6% 扣取（约定 5%）"),
                 Pdd => (RatePpm(10_000), "技术服务费按 1% 扣取（约定 0.6%）"),
                 // The mini-program; never planted in the Douyin shop, which pays no fees.
-                Wechat | Douyin => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
+                Wechat | Douyin | Jd => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
             };
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
-            emit::money(c, &d, d.income(), Some(rate));
+            emit::money(c, &d, d.income(), Some(rate), None);
             p.note = format!("订单 {}：{what}", d.no);
         }
         "ORDER_AMOUNT_ERROR" => {
@@ -354,14 +377,14 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             let shipped = d.shipped.unwrap_or(d.paid_at);
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
-            emit::money(c, &d, d.income(), None);
+            emit::money(c, &d, d.income(), None, None);
             emit::shipment(c, &d, sku, 1, shipped, ShipmentKind::Normal, None);
             emit::shipment(c, &d, sku, 1, shipped + 2 * DAY, ShipmentKind::Reship, None);
             p.sku = Some(sku.to_string());
             p.note = format!("订单 {} 漏发 1 件 {}，补发时没有建售后单", d.no, sku);
         }
         "RETURN_NOT_RECEIVED" => {
-            let mut a = completed_return(c, &d, 1);
+            let mut a = completed_return(c, &mut d, 1);
             a.received = None;
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
@@ -369,7 +392,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             p.note = format!("售后单 {} 已退款 {} 元，退货没有入库", a.no, a.refund);
         }
         "RECEIVED_NOT_REFUNDED" => {
-            let mut a = completed_return(c, &d, 1);
+            let mut a = completed_return(c, &mut d, 1);
             a.status = AfterSaleStatus::Closed;
             a.done = a.received.map(|r| r + DAY);
             emit_with_after(c, &d, &a);
@@ -377,7 +400,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             p.note = format!("售后单 {} 的退货已入库，售后单被关闭、没有退款", a.no);
         }
         "RETURN_MISMATCH" => {
-            let mut a = completed_return(c, &d, 2);
+            let mut a = completed_return(c, &mut d, 2);
             a.received_qty = 1;
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
@@ -386,10 +409,11 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             p.note = format!("售后单 {} 退货 2 件 {}，只入库 1 件", a.no, sku);
         }
         "REFUND_ONLY_SHIPPED" => {
-            let applied = release + DAY;
+            let applied = applied_after_delivery(&d);
             let mut a = after(c, &d, AfterSaleKind::RefundOnly, applied);
             a.refund = yuan_part(d.lines[0].paid, 25).min(Fen(2000));
             a.done = Some(applied + 5 * HOUR);
+            refund_after_delivery(c, &mut d, applied + 5 * HOUR);
             a.reason = "商品破损，仅退款补偿";
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
@@ -419,6 +443,23 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             p.refund_no = Some(a.no.clone());
             p.note = format!("换货单 {} 已收到退回的 {}，没有发出换货", a.no, sku);
         }
+        "SETTLEMENT_MISMATCH" if shop == Jd => {
+            // The wallet took off a charge the statement does not list.
+            let short = Fen(c.rng.range(3, 12) * 100);
+            emit::platform_order(c, &d);
+            emit::erp_order(c, &d, None);
+            emit::shipments(c, &d);
+            emit::jd_settlement(c, &d, release, d.income(), short);
+            let net = d.income() - emit::JD_COMMISSION.apply(d.income());
+            p.note = format!(
+                "订单 {} 结算单货款 {} 元扣佣金后净额 {} 元，京东钱包资金表只入账 {} 元，少 {} 元",
+                d.no,
+                d.income(),
+                net,
+                net - short,
+                short
+            );
+        }
         "SETTLEMENT_MISMATCH" => {
             // The statement lists a 5 元 platform subsidy that never arrived.
             let subsidy = Fen(500);
@@ -444,7 +485,7 @@ fn emit_with_after(c: &mut Ctx<'_>, d: &Deal, a: &After) {
     emit::platform_order(c, d);
     emit::erp_order(c, d, None);
     emit::shipments(c, d);
-    emit::money(c, d, d.income(), None);
+    emit::money(c, d, d.income(), None, Some(a));
     emit::after_sale(c, d, a);
     emit::goods_of_after_sale(c, d, a);
 }

@@ -7,7 +7,7 @@
 use duizhang_core::{Fen, FundFlowRow, Order, SettlementRow};
 use rust_xlsxwriter::XlsxError;
 
-use super::sheet::{Cell, Shape, Sheet};
+use super::sheet::{Cell, Shape, Sheet, SheetWriter};
 use super::taobao::Guard;
 
 /// Layout of the order export.
@@ -88,18 +88,22 @@ fn guard_for(shape: Shape) -> Guard {
 }
 
 /// Renders an order export: one row per order line (order amounts repeated on each line).
+/// 商品ID is JD's id of the goods: one per seller SKU, numbered in order of appearance.
 pub fn orders(rows: &[Order], o: &OrderOptions) -> Result<Vec<u8>, XlsxError> {
     let header = match o.layout {
         OrderLayout::Classic => ORDER_HEADER_CLASSIC,
         OrderLayout::Y2026 => ORDER_HEADER_2026,
     };
     let guard = guard_for(o.shape);
-    let mut sheet = Sheet::new("订单");
+    let mut sheet = SheetWriter::new(o.shape, "订单");
     sheet.push(header.iter().copied());
-    let mut ware_id: u64 = 100_000_000_000;
+    let mut ware_ids: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for r in rows {
         for l in &r.lines {
-            ware_id += 1;
+            let next = 100_000_000_001 + u64::try_from(ware_ids.len()).unwrap_or(0);
+            let ware_id = *ware_ids
+                .entry(l.sku.as_deref().unwrap_or(""))
+                .or_insert(next);
             let cells = header.iter().map(|column| match *column {
                 "订单号" => guard.apply(&r.order_no).into(),
                 "商品ID" => guard.apply(&ware_id.to_string()).into(),
@@ -112,6 +116,7 @@ pub fn orders(rows: &[Order], o: &OrderOptions) -> Result<Vec<u8>, XlsxError> {
                 "结算金额" | "商家应收" => Cell::opt_amount(r.seller_receivable),
                 "余额支付" => Cell::Amount(Fen::ZERO),
                 "订单状态" => r.status_text.as_str().into(),
+                "订单类型" => "普通订单".into(),
                 "运费金额" => Cell::opt_amount(r.postage),
                 "付款确认时间" => Cell::opt_time(r.paid_at),
                 "货号" | "商家SKUID" => Cell::opt_text(l.sku.as_deref()),
@@ -121,7 +126,7 @@ pub fn orders(rows: &[Order], o: &OrderOptions) -> Result<Vec<u8>, XlsxError> {
             sheet.push(cells);
         }
     }
-    o.shape.render(&[sheet])
+    sheet.finish()
 }
 
 /// Layout of the 京东钱包 日账单/结算单.
@@ -171,9 +176,8 @@ fn date_of(r: &SettlementRow) -> Cell {
     )
 }
 
-/// The 结算表 sheet (or CSV) of the 京东钱包 日账单/结算单.
-pub fn wallet_bill_sheet(rows: &[SettlementRow], layout: WalletLayout, guard: Guard) -> Sheet {
-    let header: Vec<&str> = WALLET_HEADER_360BUY
+fn wallet_bill_header(layout: WalletLayout) -> Vec<&'static str> {
+    WALLET_HEADER_360BUY
         .iter()
         .copied()
         .filter(|c| layout == WalletLayout::Buy360 || *c != "结算状态")
@@ -181,11 +185,14 @@ pub fn wallet_bill_sheet(rows: &[SettlementRow], layout: WalletLayout, guard: Gu
             (WalletLayout::JdWallet, "对账日期") => "账单日期",
             _ => c,
         })
-        .collect();
-    let mut sheet = Sheet::new("结算表");
-    sheet.push(header.iter().copied());
-    for r in rows {
-        let cells = header.iter().map(|column| match *column {
+        .collect()
+}
+
+/// One 结算表 row under `header`.
+fn wallet_bill_row(r: &SettlementRow, header: &[&str], guard: Guard) -> Vec<Cell> {
+    header
+        .iter()
+        .map(|column| match *column {
             "订单编号" | "单据编号" => guard.apply(&r.order_no).into(),
             "单据类型" => "订单".into(),
             "商户订单号" => guard.apply(r.payment_ref.as_deref().unwrap_or("")).into(),
@@ -200,8 +207,17 @@ pub fn wallet_bill_sheet(rows: &[SettlementRow], layout: WalletLayout, guard: Gu
             "商品数量" => Cell::Int(1),
             "对账日期" | "账单日期" => date_of(r),
             _ => Cell::empty(),
-        });
-        sheet.push(cells);
+        })
+        .collect()
+}
+
+/// The 结算表 sheet of the 京东钱包 日账单/结算单.
+pub fn wallet_bill_sheet(rows: &[SettlementRow], layout: WalletLayout, guard: Guard) -> Sheet {
+    let header = wallet_bill_header(layout);
+    let mut sheet = Sheet::new("结算表");
+    sheet.push(header.iter().copied());
+    for r in rows {
+        sheet.push(wallet_bill_row(r, &header, guard));
     }
     sheet
 }
@@ -224,30 +240,34 @@ pub fn wallet_funds_sheet(rows: &[FundFlowRow]) -> Sheet {
     let mut sheet = Sheet::new("资金表");
     sheet.push(FUNDS_HEADER.iter().copied());
     for r in rows {
-        let (income, expense) = if r.amount.0 < 0 {
-            (Fen::ZERO, r.amount.abs())
-        } else {
-            (r.amount, Fen::ZERO)
-        };
-        sheet.push([
-            Cell::opt_text(r.account.as_deref()),
-            "WALLET_BASIC".into(),
-            "京东钱包基本账户".into(),
-            r.occurred_at.to_string().into(),
-            Cell::opt_text(r.merchant_ref.as_deref()),
-            Cell::opt_amount(r.balance),
-            Cell::Amount(income),
-            Cell::Amount(expense),
-            Cell::opt_text(r.memo.as_deref()),
-            r.occurred_at
-                .to_string()
-                .chars()
-                .take(10)
-                .collect::<String>()
-                .into(),
-        ]);
+        sheet.push(wallet_funds_row(r));
     }
     sheet
+}
+
+fn wallet_funds_row(r: &FundFlowRow) -> [Cell; 10] {
+    let (income, expense) = if r.amount.0 < 0 {
+        (Fen::ZERO, r.amount.abs())
+    } else {
+        (r.amount, Fen::ZERO)
+    };
+    [
+        Cell::opt_text(r.account.as_deref()),
+        "WALLET_BASIC".into(),
+        "京东钱包基本账户".into(),
+        r.occurred_at.to_string().into(),
+        Cell::opt_text(r.merchant_ref.as_deref()),
+        Cell::opt_amount(r.balance),
+        Cell::Amount(income),
+        Cell::Amount(expense),
+        Cell::opt_text(r.memo.as_deref()),
+        r.occurred_at
+            .to_string()
+            .chars()
+            .take(10)
+            .collect::<String>()
+            .into(),
+    ]
 }
 
 /// The downloaded workbook: sheet 1 `结算表` (jdwallet layout), sheet 2 `资金表`.
@@ -267,11 +287,23 @@ pub fn wallet_bill(
     layout: WalletLayout,
     shape: Shape,
 ) -> Result<Vec<u8>, XlsxError> {
-    shape.render(&[wallet_bill_sheet(rows, layout, guard_for(shape))])
+    let header = wallet_bill_header(layout);
+    let guard = guard_for(shape);
+    let mut sheet = SheetWriter::new(shape, "结算表");
+    sheet.push(header.iter().copied());
+    for r in rows {
+        sheet.push(wallet_bill_row(r, &header, guard));
+    }
+    sheet.finish()
 }
 
 pub fn wallet_funds(rows: &[FundFlowRow], shape: Shape) -> Result<Vec<u8>, XlsxError> {
-    shape.render(&[wallet_funds_sheet(rows)])
+    let mut sheet = SheetWriter::new(shape, "资金表");
+    sheet.push(FUNDS_HEADER.iter().copied());
+    for r in rows {
+        sheet.push(wallet_funds_row(r));
+    }
+    sheet.finish()
 }
 
 /// Layout of the 对账表.

@@ -95,16 +95,54 @@ impl Shape {
     /// Renders the sheets: a CSV holds the first sheet only, a workbook holds all of them.
     pub fn render(self, sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         match self {
-            Shape::Csv { encoding, crlf } => {
-                let mut f = TextFile::new(encoding, crlf);
+            Shape::Csv { .. } => {
+                let mut w = SheetWriter::new(self, "");
                 for row in sheets.first().map_or(&[][..], |s| s.rows.as_slice()) {
-                    let cells: Vec<String> =
-                        row.iter().map(Cell::csv_text).map(csv_quote).collect();
-                    f.cells(&cells);
+                    w.push(row.iter().cloned());
                 }
-                Ok(f.into_bytes())
+                w.finish()
             }
             Shape::Xlsx => xlsx(sheets),
+        }
+    }
+}
+
+/// One sheet written row by row: CSV rows go straight into the text, so a large file is
+/// never held twice; workbook rows are kept until [`SheetWriter::finish`].
+pub struct SheetWriter {
+    csv: Option<TextFile>,
+    sheet: Sheet,
+}
+
+impl SheetWriter {
+    pub fn new(shape: Shape, name: &str) -> SheetWriter {
+        let csv = match shape {
+            Shape::Csv { encoding, crlf } => Some(TextFile::new(encoding, crlf)),
+            Shape::Xlsx => None,
+        };
+        SheetWriter {
+            csv,
+            sheet: Sheet::new(name),
+        }
+    }
+
+    pub fn push<C: Into<Cell>>(&mut self, cells: impl IntoIterator<Item = C>) {
+        match &mut self.csv {
+            Some(f) => {
+                let cells: Vec<String> = cells
+                    .into_iter()
+                    .map(|c| csv_quote(c.into().csv_text()))
+                    .collect();
+                f.cells(&cells);
+            }
+            None => self.sheet.push(cells),
+        }
+    }
+
+    pub fn finish(self) -> Result<Vec<u8>, XlsxError> {
+        match self.csv {
+            Some(f) => Ok(f.into_bytes()),
+            None => xlsx(&[self.sheet]),
         }
     }
 }
