@@ -130,7 +130,8 @@ fn write_all(
     data: &Dataset,
     settings: &Settings,
 ) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    let (shops, unassigned) = partition(data, settings);
+    let merged = data.merged_orders();
+    let (shops, unassigned) = partition(data, &merged, settings);
     if unassigned.count > 0 {
         eprintln!(
             "{} records belong to no shop (as in `duizhang reconcile`, they are left out)",
