@@ -278,7 +278,9 @@ fn renumber(data: &mut Dataset, from: usize, to: usize) {
     settlements.iter_mut().for_each(|r| shift(&mut r.source));
     erp_orders.iter_mut().for_each(|r| shift(&mut r.source));
     shipments.iter_mut().for_each(|r| shift(&mut r.source));
-    return_receipts.iter_mut().for_each(|r| shift(&mut r.source));
+    return_receipts
+        .iter_mut()
+        .for_each(|r| shift(&mut r.source));
     complaints.iter_mut().for_each(|r| shift(&mut r.source));
 }
 
@@ -289,7 +291,8 @@ mod tests {
     use super::*;
     use crate::{builtin_importers, import_path};
 
-    const SHIPMENTS: &str = "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
+    const SHIPMENTS: &str =
+        "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
     const ORDERS: &str = "店铺,平台,订单号,ERP单号,订单状态,更新时间,付款时间,商品金额,运费,优惠金额,实付金额,支付方式,支付单号\n";
 
     fn shipments(rows: usize, tag: &str) -> String {
@@ -394,10 +397,12 @@ mod tests {
         assert!(
             data.erp_orders
                 .iter()
-                .all(|o| data.file_name(o.source.file).ends_with(match o.shop.as_str() {
-                    "店b" => "b.zip!1.csv",
-                    _ => "d.csv",
-                }))
+                .all(|o| data
+                    .file_name(o.source.file)
+                    .ends_with(match o.shop.as_str() {
+                        "店b" => "b.zip!1.csv",
+                        _ => "d.csv",
+                    }))
         );
         assert_eq!(data.shipments.len(), 3 + 4 + 2000);
         assert_eq!(data.shipments.first().map(|s| s.shop.as_str()), Some("店a"));
@@ -416,7 +421,14 @@ mod tests {
 
     #[test]
     fn joins_vectors_in_order_around_the_largest() {
-        let parts = vec![vec![1], vec![], vec![2, 3], vec![4, 5, 6, 7], vec![8], vec![]];
+        let parts = vec![
+            vec![1],
+            vec![],
+            vec![2, 3],
+            vec![4, 5, 6, 7],
+            vec![8],
+            vec![],
+        ];
         let joined = concat(parts);
         assert_eq!(joined, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(joined.capacity(), joined.len());
