@@ -82,7 +82,9 @@ pub fn generate(
 
 /// A journal exported from the accounting system: the generic Excel journal (a ZIP container,
 /// by its first bytes) or 用友 凭证引入 text.
-pub fn read_journal(path: &Path) -> anyhow::Result<Vec<Voucher>> {
+/// A journal exported from the accounting system: the generic Excel, or U8 text whose optional
+/// fields follow the 账套's `[u8] fields`.
+pub fn read_journal(path: &Path, books: &Books) -> anyhow::Result<Vec<Voucher>> {
     let bytes =
         std::fs::read(path).with_context(|| format!("无法读取账簿文件 {}", path.display()))?;
     let name = path.file_name().map_or_else(
@@ -92,7 +94,7 @@ pub fn read_journal(path: &Path) -> anyhow::Result<Vec<Voucher>> {
     let read = if bytes.starts_with(b"PK\x03\x04") {
         duizhang_books::import::excel(&bytes, &name)
     } else {
-        duizhang_books::import::u8_text(&bytes, &name)
+        duizhang_books::import::u8_text_with(&bytes, &name, &books.u8)
     };
     read.map_err(|e| anyhow::anyhow!("账簿文件读取失败：{}", e.message))
 }

@@ -97,7 +97,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     let journal = books_args
         .journal
         .as_deref()
-        .map(crate::books::read_journal)
+        .map(|p| crate::books::read_journal(p, &books.books))
         .transpose()?;
     let Some(load::Imported {
         data,
