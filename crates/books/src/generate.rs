@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use foldhash::{HashMap, HashSet};
 
 use duizhang_core::{
-    AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset, Fen, FileId,
-    FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform, QualityResult, Record,
-    RecordKind, ReturnReceipt, Shipment, ShipmentKind, SourceRef,
+    AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
+    ErpOrderStatus, Fen, FileId, FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform,
+    QualityResult, Record, RecordKind, ReturnReceipt, Shipment, ShipmentKind, SourceRef,
 };
 use jiff::civil::Date;
 
@@ -139,6 +139,8 @@ struct Ctx<'a> {
     /// Refund rows per order, in time order.
     refund_rows: HashMap<&'a str, Vec<&'a FundFlowRow>>,
     shipments: HashMap<&'a str, Vec<&'a Shipment>>,
+    /// Orders the ERP holds as not yet shipped (待审核 / 待发货) at its last update.
+    erp_unshipped: HashSet<&'a str>,
     shipments_by_refund: HashMap<&'a str, Vec<&'a Shipment>>,
     receipts_by_refund: HashMap<&'a str, Vec<&'a ReturnReceipt>>,
     issues: Vec<Issue>,
@@ -205,10 +207,22 @@ impl<'a> Ctx<'a> {
                 .or_default()
                 .push(r);
         }
+        let erp_unshipped = data
+            .erp_orders
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.status,
+                    ErpOrderStatus::PendingReview | ErpOrderStatus::WaitingShipment
+                )
+            })
+            .map(|o| o.order_no.as_str())
+            .collect();
         Ctx {
             books,
             period,
             orders,
+            erp_unshipped,
             after_sales,
             after_sales_by_order,
             sale_rows,
@@ -247,7 +261,9 @@ impl<'a> Ctx<'a> {
         };
         let order = self.orders.get(order_no);
         if order.is_none() && !self.shipments.contains_key(order_no) {
-            return false;
+            // A mini-program shop's order lives only in the ERP: money in while it waits to
+            // ship is an advance.
+            return self.erp_unshipped.contains(order_no);
         }
         // A finished trade was delivered, even when the export has no 发货时间.
         let finished = order.is_some_and(|o| {

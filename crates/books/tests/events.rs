@@ -87,6 +87,40 @@ fn j1b_funds_before_delivery_are_an_advance() {
 }
 
 #[test]
+fn j1b_an_order_the_erp_has_not_shipped_is_an_advance_not_a_sale() {
+    for s in BOTH {
+        // A mini-program shop: the order is known only to the ERP, 待发货 at the cut-off.
+        let mut d = direct_payment();
+        d.orders.clear();
+        d.erp_orders.push(erp_order(
+            "小程序商城",
+            Platform::Wechat,
+            "WX20261003001",
+            ErpOrderStatus::WaitingShipment,
+            "2026-10-03 10:02:00",
+        ));
+        // Another order of the month did ship, so the ERP's goods data is in the period.
+        d.shipments.push(shipment(
+            "小程序商城",
+            "WX20261001009",
+            "TS-WHITE-L",
+            1,
+            ShipmentKind::Normal,
+            "2026-10-01 18:00:00",
+        ));
+        let g = run(&books(s, ""), &d, "2026-10");
+        expect(
+            voucher_of(&g, "销售"),
+            &[
+                ("101202", "借", "59.00"),
+                (c(s, "2203", "2204"), "贷", "59.00"),
+            ],
+        );
+        assert!(g.issues.is_empty(), "{:?}", g.issues);
+    }
+}
+
+#[test]
 fn j1b_advance_becomes_revenue_at_delivery_with_j2_and_cost() {
     for s in BOTH {
         let mut d = direct_payment();
