@@ -141,6 +141,11 @@ impl Part {
         let mut files = Vec::new();
         let mut data = Dataset::default();
         import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+        // Merged here, on the worker, the file's orders leave one sorted run each for the
+        // merge of all files, which is then cheap. The result is the same: the records of one
+        // order are combined in source order, files in order, and combining is associative
+        // (the first value set wins, lines are concatenated).
+        data.merge_orders();
         Part {
             first_id,
             files,
