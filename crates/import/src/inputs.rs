@@ -283,7 +283,9 @@ fn renumber(data: &mut Dataset, from: usize, to: usize) {
     settlements.iter_mut().for_each(|r| shift(&mut r.source));
     erp_orders.iter_mut().for_each(|r| shift(&mut r.source));
     shipments.iter_mut().for_each(|r| shift(&mut r.source));
-    return_receipts.iter_mut().for_each(|r| shift(&mut r.source));
+    return_receipts
+        .iter_mut()
+        .for_each(|r| shift(&mut r.source));
     complaints.iter_mut().for_each(|r| shift(&mut r.source));
 }
 
@@ -294,7 +296,8 @@ mod tests {
     use super::*;
     use crate::{builtin_importers, import_path};
 
-    const SHIPMENTS: &str = "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
+    const SHIPMENTS: &str =
+        "店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号\n";
     const ORDERS: &str = "店铺,平台,订单号,ERP单号,订单状态,更新时间,付款时间,商品金额,运费,优惠金额,实付金额,支付方式,支付单号\n";
 
     fn shipments(rows: usize, tag: &str) -> String {
@@ -313,6 +316,15 @@ mod tests {
             text.push_str(&format!(
                 "店{tag},微信,O{tag}{i},X{i},已完成,2026-10-10 08:00:00,2026-10-01 00:00:00,10.00,0.00,0.00,10.00,微信支付,P{i}\n"
             ));
+        }
+        text
+    }
+
+    /// 淘宝宝贝报表 rows: one order per row, merged with the other rows of its number.
+    fn items(rows: &[(&str, &str, &str)]) -> String {
+        let mut text = "订单编号,标题,价格,购买数量,订单状态,商家编码\n".to_string();
+        for (order, status, sku) in rows {
+            text.push_str(&format!("{order},宝贝{sku},1.50,2,{status},{sku}\n"));
         }
         text
     }
@@ -375,6 +387,27 @@ mod tests {
             write("e.csv", b""),
             write("f.csv", shipments(2000, "f").as_bytes()),
             dir.join("missing.csv"),
+            // One order's rows in several files and apart within one; closed rows leave the
+            // status open for a later row to decide.
+            write(
+                "g.csv",
+                items(&[
+                    ("1001", "交易关闭", "A"),
+                    ("1002", "交易成功", "B"),
+                    ("1001", "", "C"),
+                    ("1003", "交易关闭", "D"),
+                ])
+                .as_bytes(),
+            ),
+            write(
+                "h.csv",
+                items(&[
+                    ("1003", "交易关闭", "E"),
+                    ("1001", "交易成功", "F"),
+                    ("1003", "交易成功", "G"),
+                ])
+                .as_bytes(),
+            ),
         ];
         let importers = builtin_importers();
         let steps = std::sync::Mutex::new(Vec::new());
@@ -387,7 +420,15 @@ mod tests {
         assert_eq!(data, want_data);
         assert_eq!(format!("{files:?}"), format!("{want_files:?}"));
         let ids: Vec<u32> = files.iter().map(|f| f.id.0).collect();
-        assert_eq!(ids, (0..8).collect::<Vec<u32>>());
+        assert_eq!(ids, (0..10).collect::<Vec<u32>>());
+        assert_eq!(data.orders.len(), 3);
+        let skus: Vec<&str> = data
+            .orders
+            .iter()
+            .flat_map(|o| o.lines.iter())
+            .filter_map(|l| l.sku.as_deref())
+            .collect();
+        assert_eq!(skus, ["A", "C", "F", "B", "D", "E", "G"]);
         // Every record names the table it came from.
         assert!(data.shipments.iter().all(|s| {
             let name = data.file_name(s.source.file);
@@ -399,10 +440,12 @@ mod tests {
         assert!(
             data.erp_orders
                 .iter()
-                .all(|o| data.file_name(o.source.file).ends_with(match o.shop.as_str() {
-                    "店b" => "b.zip!1.csv",
-                    _ => "d.csv",
-                }))
+                .all(|o| data
+                    .file_name(o.source.file)
+                    .ends_with(match o.shop.as_str() {
+                        "店b" => "b.zip!1.csv",
+                        _ => "d.csv",
+                    }))
         );
         assert_eq!(data.shipments.len(), 3 + 4 + 2000);
         assert_eq!(data.shipments.first().map(|s| s.shop.as_str()), Some("店a"));
@@ -421,7 +464,14 @@ mod tests {
 
     #[test]
     fn joins_vectors_in_order_around_the_largest() {
-        let parts = vec![vec![1], vec![], vec![2, 3], vec![4, 5, 6, 7], vec![8], vec![]];
+        let parts = vec![
+            vec![1],
+            vec![],
+            vec![2, 3],
+            vec![4, 5, 6, 7],
+            vec![8],
+            vec![],
+        ];
         let joined = concat(parts);
         assert_eq!(joined, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(joined.capacity(), joined.len());
