@@ -10,26 +10,30 @@ use std::collections::{BTreeMap, BTreeSet};
 use foldhash::{HashMap, HashSet};
 
 use duizhang_core::{
-    AfterSalePhase, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity,
-    FundProvider, Owner, Period, Platform, Record, RecordKind, SourceRef,
+    AfterSalePhase, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity, FundFlowRow,
+    FundProvider, Order, Owner, Period, Platform, Record, RecordKind, SourceRef,
 };
 
-use crate::generate::provider_platform;
+pub use crate::generate::{RecordRef, ShopOf};
+use crate::generate::{provider_platform, source_key};
 use crate::voucher::{LinkRole, Voucher};
 
-pub type ShopOf<'a> = &'a dyn Fn(&Record) -> Option<String>;
-
-struct Booked<'v> {
+/// What a journal books in one period: built once, read by [`refund_not_booked`] and
+/// [`flow_not_booked`].
+pub struct Booked<'v> {
+    period: Period,
     keys: HashSet<(RecordKind, &'v str)>,
     /// Document numbers written in 摘要 (split at anything that cannot be part of one).
     tokens: HashSet<&'v str>,
 }
 
 impl<'v> Booked<'v> {
-    fn of(journal: &'v [Voucher], period: Period) -> Booked<'v> {
-        let mut keys = HashSet::default();
+    pub fn of(journal: &'v [Voucher], period: Period) -> Booked<'v> {
+        let vouchers = || journal.iter().filter(move |v| v.period == period);
+        let links: usize = vouchers().map(|v| v.links.len()).sum();
+        let mut keys = HashSet::with_capacity_and_hasher(links, Default::default());
         let mut tokens = HashSet::default();
-        for v in journal.iter().filter(|v| v.period == period) {
+        for v in vouchers() {
             for l in &v.links {
                 keys.insert((l.kind, l.key.as_str()));
             }
@@ -41,7 +45,11 @@ impl<'v> Booked<'v> {
                 );
             }
         }
-        Booked { keys, tokens }
+        Booked {
+            period,
+            keys,
+            tokens,
+        }
     }
 
     fn has(&self, kind: RecordKind, key: &str) -> bool {
@@ -56,22 +64,18 @@ fn evidence(data: &Dataset, source: SourceRef, kind: RecordKind) -> Evidence {
 /// REFUND_NOT_BOOKED: an after-sale refunded in the period with no voucher of the period
 /// behind it, neither the after-sale itself nor a refund row of it. Refunds made before the
 /// funds reached the seller (售中, nothing in the fund flow) need no entry (J7) and are skipped.
-pub fn refund_not_booked(
-    data: &Dataset,
-    period: Period,
-    journal: &[Voucher],
-    shop_of: ShopOf<'_>,
-) -> Vec<Finding> {
-    let booked = Booked::of(journal, period);
-    let orders: HashMap<String, duizhang_core::Order> = data
-        .merged_orders()
-        .iter()
-        .cloned()
-        .map(|o| (o.order_no.to_string(), o))
-        .collect();
+pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>) -> Vec<Finding> {
+    let period = booked.period;
+    let merged = data.merged_orders();
+    // The last order of a number stands (as a map collected from them keeps it).
+    let mut orders: HashMap<&str, &Order> =
+        HashMap::with_capacity_and_hasher(merged.len(), Default::default());
+    for o in merged.iter() {
+        orders.insert(o.order_no.as_str(), o);
+    }
     // Refund outflows by refund number, and those naming only an order by order number.
-    let mut by_refund: HashMap<&str, Vec<&duizhang_core::FundFlowRow>> = HashMap::default();
-    let mut by_order: HashMap<&str, Vec<&duizhang_core::FundFlowRow>> = HashMap::default();
+    let mut by_refund: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
+    let mut by_order: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
     // Only refund outflows: commissions and fees of the same order are negative too, and must
     // not stand in for a refund's booking.
     for r in data
@@ -87,6 +91,7 @@ pub fn refund_not_booked(
     }
     let mut out = Vec::new();
     let mut seen = HashSet::default();
+    let mut rows: Vec<&FundFlowRow> = Vec::new();
     for a in &data.after_sales {
         let Some(done) = a.completed_at else { continue };
         if a.status != AfterSaleStatus::Completed || a.refunded.0 <= 0 || !period.contains(done) {
@@ -95,13 +100,15 @@ pub fn refund_not_booked(
         if !seen.insert(a.refund_no.as_str()) {
             continue;
         }
-        let rows: Vec<&duizhang_core::FundFlowRow> = by_refund
-            .get(a.refund_no.as_str())
-            .into_iter()
-            .chain(by_order.get(a.order_no.as_str()))
-            .flatten()
-            .copied()
-            .collect();
+        rows.clear();
+        rows.extend(
+            by_refund
+                .get(a.refund_no.as_str())
+                .into_iter()
+                .chain(by_order.get(a.order_no.as_str()))
+                .flatten()
+                .copied(),
+        );
         if a.phase == Some(AfterSalePhase::OnSale) && rows.is_empty() {
             continue;
         }
@@ -142,7 +149,7 @@ pub fn refund_not_booked(
             severity: FindingSeverity::High,
             owner: Owner::Finance,
             platform: a.platform,
-            shop: shop_of(&Record::AfterSale(a.clone())).unwrap_or_default(),
+            shop: shop_of(RecordRef::AfterSale(a)).unwrap_or_default(),
             order_no: Some(a.order_no.to_string()),
             refund_no: Some(a.refund_no.to_string()),
             txn_no: None,
@@ -159,13 +166,8 @@ pub fn refund_not_booked(
 }
 
 /// FLOW_NOT_BOOKED: a fund-flow row of the period that no voucher of the period covers.
-pub fn flow_not_booked(
-    data: &Dataset,
-    period: Period,
-    journal: &[Voucher],
-    shop_of: ShopOf<'_>,
-) -> Vec<Finding> {
-    let booked = Booked::of(journal, period);
+pub fn flow_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>) -> Vec<Finding> {
+    let period = booked.period;
     let platforms: HashMap<&str, Platform> = data
         .orders
         .iter()
@@ -191,7 +193,7 @@ pub fn flow_not_booked(
                 .as_deref()
                 .and_then(|o| platforms.get(o).copied())
                 .unwrap_or_else(|| provider_platform(r.provider)),
-            shop: shop_of(&Record::FundFlow(r.clone())).unwrap_or_default(),
+            shop: shop_of(RecordRef::FundFlow(r)).unwrap_or_default(),
             order_no: r.order_no.as_ref().map(|o| o.to_string()),
             refund_no: r.refund_no.as_ref().map(|o| o.to_string()),
             txn_no: Some(r.txn_no.to_string()),
@@ -216,23 +218,45 @@ pub fn flow_not_booked(
 
 /// SOURCE_BOOKED_TWICE: one source booked by two vouchers (its primary link twice, or an
 /// after-sale behind two vouchers), across every period of the journal.
-pub fn source_booked_twice(
+pub fn source_booked_twice<'v>(
     data: &Dataset,
-    journal: &[Voucher],
+    journal: &'v [Voucher],
     shop_of: ShopOf<'_>,
 ) -> Vec<Finding> {
-    let mut by_source: BTreeMap<(RecordKind, &str), Vec<&Voucher>> = BTreeMap::new();
-    for v in journal {
-        let mut keys: BTreeSet<(RecordKind, &str)> = BTreeSet::new();
-        for l in &v.links {
-            if l.role == LinkRole::Primary || l.kind == RecordKind::AfterSale {
-                keys.insert((l.kind, l.key.as_str()));
+    // Sources of each voucher (once per voucher): how many vouchers book each, and which for
+    // those booked more than once.
+    let sources = |v: &'v Voucher| {
+        v.links
+            .iter()
+            .filter(|l| l.role == LinkRole::Primary || l.kind == RecordKind::AfterSale)
+            .map(|l| (l.kind, l.key.as_str()))
+    };
+    let mut count: HashMap<(RecordKind, &str), (usize, usize)> = HashMap::default();
+    for (i, v) in journal.iter().enumerate() {
+        for k in sources(v) {
+            let (last, n) = count.entry(k).or_insert((usize::MAX, 0));
+            if *last != i {
+                *last = i;
+                *n += 1;
             }
         }
-        for k in keys {
-            by_source.entry(k).or_default().push(v);
+    }
+    let mut by_source: BTreeMap<(RecordKind, &str), Vec<&Voucher>> = count
+        .into_iter()
+        .filter(|(_, (_, n))| *n > 1)
+        .map(|(k, _)| (k, Vec::new()))
+        .collect();
+    if !by_source.is_empty() {
+        for v in journal {
+            let keys: BTreeSet<(RecordKind, &str)> = sources(v).collect();
+            for k in keys {
+                if let Some(list) = by_source.get_mut(&k) {
+                    list.push(v);
+                }
+            }
         }
     }
+    let records = find(data, by_source.keys().copied());
     let mut out = Vec::new();
     for ((kind, key), vouchers) in by_source {
         if vouchers.len() < 2 {
@@ -242,13 +266,14 @@ pub fn source_booked_twice(
             .iter()
             .map(|v| format!("{} {}", v.period, v.label()))
             .collect();
-        let record = find(data, kind, key);
-        let (platform, shop, order_no, refund_no, txn_no, amount, at, ev) = match &record {
-            Some(r) => {
+        let record = records.get(&(kind, key)).copied();
+        let (platform, shop, order_no, refund_no, txn_no, amount, at, ev) = match record {
+            Some(found) => {
+                let r = &found.to_record();
                 let (platform, order_no, refund_no, txn_no, amount) = facts(r);
                 (
                     platform,
-                    shop_of(r).unwrap_or_default(),
+                    shop_of(found).unwrap_or_default(),
                     order_no,
                     refund_no,
                     txn_no,
@@ -347,23 +372,34 @@ fn facts(r: &Record) -> Facts {
     }
 }
 
-fn find(data: &Dataset, kind: RecordKind, key: &str) -> Option<Record> {
-    let records: Box<dyn Iterator<Item = Record> + '_> = match kind {
-        RecordKind::FundFlow => Box::new(data.fund_flows.iter().cloned().map(Record::FundFlow)),
-        RecordKind::AfterSale => Box::new(data.after_sales.iter().cloned().map(Record::AfterSale)),
-        RecordKind::Order => Box::new(data.orders.iter().cloned().map(Record::Order)),
-        RecordKind::Shipment => Box::new(data.shipments.iter().cloned().map(Record::Shipment)),
-        RecordKind::ReturnReceipt => Box::new(
-            data.return_receipts
-                .iter()
-                .cloned()
-                .map(Record::ReturnReceipt),
-        ),
-        RecordKind::Settlement => {
-            Box::new(data.settlements.iter().cloned().map(Record::Settlement))
+/// The first record of the dataset with each of `wanted`'s kind and key.
+fn find<'d, 'k>(
+    data: &'d Dataset,
+    wanted: impl Iterator<Item = (RecordKind, &'k str)>,
+) -> HashMap<(RecordKind, &'k str), RecordRef<'d>> {
+    let mut keys: BTreeMap<RecordKind, HashSet<&'k str>> = BTreeMap::new();
+    for (kind, key) in wanted {
+        keys.entry(kind).or_default().insert(key);
+    }
+    let mut found = HashMap::default();
+    for (kind, wanted) in keys {
+        let records: Box<dyn Iterator<Item = RecordRef<'d>>> = match kind {
+            RecordKind::FundFlow => Box::new(data.fund_flows.iter().map(RecordRef::FundFlow)),
+            RecordKind::AfterSale => Box::new(data.after_sales.iter().map(RecordRef::AfterSale)),
+            RecordKind::Order => Box::new(data.orders.iter().map(RecordRef::Order)),
+            RecordKind::Shipment => Box::new(data.shipments.iter().map(RecordRef::Shipment)),
+            RecordKind::ReturnReceipt => {
+                Box::new(data.return_receipts.iter().map(RecordRef::ReturnReceipt))
+            }
+            RecordKind::Settlement => Box::new(data.settlements.iter().map(RecordRef::Settlement)),
+            _ => continue,
+        };
+        for r in records {
+            let key = source_key(r);
+            if let Some(k) = wanted.get(key.as_str()) {
+                found.entry((kind, *k)).or_insert(r);
+            }
         }
-        _ => return None,
-    };
-    let mut records = records;
-    records.find(|r| crate::generate::source_key(r) == key)
+    }
+    found
 }

@@ -2,17 +2,24 @@
 //! event, after-sales decide what a refund is, shipments and return receipts carry the goods
 //! movements (cost). Entries are grouped as accountants summarise them, balanced to the 分 and
 //! numbered per 凭证字. Deterministic: the same data and 账套 give the same vouchers.
+//!
+//! Lean on purpose (a big month has millions of rows): entries borrow keys from the dataset,
+//! shops are interned, and when vouchers are per day the entries of one day are assembled
+//! before the next day's are made.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::Hash;
 
 // Lookup-only indexes (never iterated for output) use fast hashing; output order comes from
-// the BTreeMaps and explicit sorts.
-use foldhash::{HashMap, HashSet};
+// explicit sorts.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
     ErpOrderStatus, Fen, FileId, FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform,
-    QualityResult, Record, RecordKind, ReturnReceipt, Shipment, ShipmentKind, SourceRef,
+    QualityResult, Record, RecordKind, ReturnReceipt, SettlementRow, Shipment, ShipmentKind,
+    SourceRef,
 };
 use jiff::civil::Date;
 
@@ -21,6 +28,7 @@ use crate::config::{
     AttachmentCount, Books, CashbackPolicy, CommissionPolicy, GroupKey, PenaltyPolicy,
     RefundOnlyPolicy, ReshipPolicy, RevenueRecognition, SubsidyPolicy, VatRounding,
 };
+use crate::error::BooksError;
 use crate::rules::{Component, EventClass, EventId, FlowClass, Side};
 use crate::voucher::{Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine};
 
@@ -43,38 +51,94 @@ pub struct Generated {
     pub issues: Vec<Issue>,
 }
 
-/// The link key of a record, as vouchers and the books checks name it.
-pub fn source_key(record: &Record) -> String {
-    match record {
-        Record::FundFlow(r) => r.txn_no.to_string(),
-        Record::AfterSale(r) => r.refund_no.to_string(),
-        Record::Order(r) => r.order_no.to_string(),
-        Record::Shipment(r) => shipment_key(r),
-        Record::ReturnReceipt(r) => receipt_key(r),
-        Record::Settlement(r) => format!("{}/{}/{}", r.order_no, r.item, r.amount),
-        Record::Payment(r) => r.txn_no.to_string(),
-        Record::ErpOrder(r) => r.order_no.to_string(),
-        Record::Complaint(r) => r.ticket_no.to_string(),
+/// A record the books ask about, borrowed from the dataset (asking needs no copy of it).
+#[derive(Clone, Copy, Debug)]
+pub enum RecordRef<'a> {
+    Order(&'a Order),
+    AfterSale(&'a AfterSale),
+    FundFlow(&'a FundFlowRow),
+    Settlement(&'a SettlementRow),
+    Shipment(&'a Shipment),
+    ReturnReceipt(&'a ReturnReceipt),
+}
+
+impl RecordRef<'_> {
+    /// A copy of the record, for what only [`Record`] answers.
+    pub fn to_record(self) -> Record {
+        match self {
+            RecordRef::Order(r) => Record::Order(r.clone()),
+            RecordRef::AfterSale(r) => Record::AfterSale(r.clone()),
+            RecordRef::FundFlow(r) => Record::FundFlow(r.clone()),
+            RecordRef::Settlement(r) => Record::Settlement(r.clone()),
+            RecordRef::Shipment(r) => Record::Shipment(r.clone()),
+            RecordRef::ReturnReceipt(r) => Record::ReturnReceipt(r.clone()),
+        }
     }
 }
 
+/// Names the shop of a record (the engine's settings resolve it). `Sync`, so that vouchers can
+/// be generated on another thread.
+pub type ShopOf<'a> = &'a (dyn Fn(RecordRef<'_>) -> Option<String> + Sync);
+
+/// The link key of a record, as vouchers and the books checks name it.
+pub fn source_key(record: RecordRef<'_>) -> String {
+    match record {
+        RecordRef::FundFlow(r) => r.txn_no.to_string(),
+        RecordRef::AfterSale(r) => r.refund_no.to_string(),
+        RecordRef::Order(r) => r.order_no.to_string(),
+        RecordRef::Shipment(r) => shipment_key(r),
+        RecordRef::ReturnReceipt(r) => receipt_key(r),
+        RecordRef::Settlement(r) => format!("{}/{}/{}", r.order_no, r.item, r.amount),
+    }
+}
+
+/// `order/sku/YYYYMMDDhhmmss`, written without the formatting machinery: a big month has
+/// millions of shipments.
 fn shipment_key(s: &Shipment) -> String {
     let t = s.shipped_at.0;
-    format!(
-        "{}/{}/{:04}{:02}{:02}{:02}{:02}{:02}",
-        s.order_no,
-        s.sku,
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut key = String::with_capacity(s.order_no.len() + s.sku.len() + 16);
+    key.push_str(&s.order_no);
+    key.push('/');
+    key.push_str(&s.sku);
+    key.push('/');
+    push_padded(&mut key, i64::from(t.year()), 4);
+    for part in [t.month(), t.day(), t.hour(), t.minute(), t.second()] {
+        push_padded(&mut key, i64::from(part), 2);
+    }
+    key
+}
+
+/// `{:0width$}` of `n`.
+fn push_padded(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        out.push_str(&format!("{n:0width$}"));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for d in digits[..len].iter().rev() {
+        out.push(char::from(*d));
+    }
 }
 
 fn receipt_key(r: &ReturnReceipt) -> String {
-    format!("{}/{}", r.refund_no, r.sku)
+    let mut key = String::with_capacity(r.refund_no.len() + r.sku.len() + 1);
+    key.push_str(&r.refund_no);
+    key.push('/');
+    key.push_str(&r.sku);
+    key
 }
 
 /// The platform a fund provider's rows belong to when no order says otherwise.
@@ -88,50 +152,85 @@ pub fn provider_platform(provider: FundProvider) -> Platform {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Comps {
+/// One entry of a voucher: what a row, shipment or receipt books. Borrows its keys; `date` is
+/// `at`'s; net and VAT amounts follow from `amount` and `subsidy` (see [`Ctx::vat_split`]).
+struct Entry<'a> {
+    at: BeijingTime,
+    key: Cow<'a, str>,
+    source: SourceRef,
+    fund: Option<&'a str>,
     amount: Fen,
-    net: Fen,
-    vat: Fen,
     cost: Fen,
     subsidy: Fen,
-    subsidy_net: Fen,
-    subsidy_vat: Fen,
+    /// The record booked, linked by `key` and `source` (none for entries that book another
+    /// record's consequence: a cost, revenue at delivery).
+    primary: Option<RecordKind>,
+    links: Vec<Link<'a>>,
+    flags: Vec<Flag>,
+    shop: ShopId,
+    platform: Platform,
+    event: EventId,
+    cross: bool,
 }
 
-impl Comps {
-    fn get(&self, c: Component) -> Fen {
-        match c {
-            Component::Amount => self.amount,
-            Component::Net => self.net,
-            Component::Vat => self.vat,
-            Component::Cost => self.cost,
-            Component::Subsidy => self.subsidy,
-            Component::SubsidyNet => self.subsidy_net,
-            Component::SubsidyVat => self.subsidy_vat,
-        }
+/// A source link as the generator holds it; [`SourceLink`] once on a voucher.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Link<'a> {
+    kind: RecordKind,
+    key: Cow<'a, str>,
+    role: LinkRole,
+    source: SourceRef,
+}
+
+fn link<'a>(
+    kind: RecordKind,
+    key: impl Into<Cow<'a, str>>,
+    role: LinkRole,
+    source: SourceRef,
+) -> Link<'a> {
+    Link {
+        kind,
+        key: key.into(),
+        role,
+        source,
     }
 }
 
-struct Entry {
-    date: Date,
-    at: BeijingTime,
-    shop: String,
-    platform: Platform,
-    event: EventId,
-    comps: Comps,
-    fund: Option<String>,
-    links: Vec<SourceLink>,
-    flags: Vec<Flag>,
-    cross: bool,
-    source: SourceRef,
-    key: String,
+type ShopId = u32;
+
+/// The shops records resolve to, each name kept once.
+#[derive(Default)]
+struct Shops {
+    ids: HashMap<String, ShopId>,
+    names: Vec<String>,
+}
+
+impl Shops {
+    fn intern(&mut self, name: String) -> ShopId {
+        if let Some(id) = self.ids.get(name.as_str()) {
+            return *id;
+        }
+        let id = ShopId::try_from(self.names.len()).unwrap_or(ShopId::MAX);
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
+        id
+    }
+
+    fn name(&self, id: ShopId) -> &str {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.names.get(i))
+            .map_or("", String::as_str)
+    }
 }
 
 struct Ctx<'a> {
     books: &'a Books,
-    period: Period,
-    orders: HashMap<String, Order>,
+    start: BeijingTime,
+    end: BeijingTime,
+    shop_of: ShopOf<'a>,
+    shops: Shops,
+    orders: HashMap<&'a str, &'a Order>,
     after_sales: HashMap<&'a str, &'a AfterSale>,
     after_sales_by_order: HashMap<&'a str, Vec<&'a AfterSale>>,
     /// Income rows classified as sales, per order, in time order.
@@ -144,7 +243,14 @@ struct Ctx<'a> {
     shipments_by_refund: HashMap<&'a str, Vec<&'a Shipment>>,
     receipts_by_refund: HashMap<&'a str, Vec<&'a ReturnReceipt>>,
     issues: Vec<Issue>,
-    linked_after_sales: HashSet<String>,
+    linked_after_sales: HashSet<&'a str>,
+    /// Rows, shipments and receipts already booked (an overlapping export repeats them).
+    seen_rows: HashSet<(FundProvider, Option<&'a str>, &'a str)>,
+    seen_shipments: HashSet<String>,
+    seen_receipts: HashSet<String>,
+    /// Orders whose sale cost (settlement policy) or revenue at delivery was considered.
+    cost_done: HashSet<&'a str>,
+    revenue_done: HashSet<&'a str>,
     /// The seller's data carries shipments (ERP): a sale without one is worth a note.
     tracks_goods: bool,
 }
@@ -159,53 +265,55 @@ fn issue(kind: RecordKind, key: &str, source: SourceRef, message: String, detail
     }
 }
 
+/// Appends `item` to the list of `key`.
+fn push_to<'a, T>(map: &mut HashMap<&'a str, Vec<T>>, key: &'a str, item: T) {
+    map.entry(key).or_default().push(item);
+}
+
 impl<'a> Ctx<'a> {
-    fn new(books: &'a Books, data: &'a Dataset, period: Period) -> Ctx<'a> {
-        let mut orders = HashMap::default();
-        for o in data.merged_orders().iter().cloned() {
-            orders.entry(o.order_no.to_string()).or_insert(o);
+    fn new(
+        books: &'a Books,
+        data: &'a Dataset,
+        orders: &'a [Order],
+        rows: &[(&'a FundFlowRow, Option<FlowClass>)],
+        period: Period,
+        shop_of: ShopOf<'a>,
+    ) -> Ctx<'a> {
+        let mut by_no: HashMap<&str, &Order> = HashMap::with_capacity(orders.len());
+        for o in orders {
+            by_no.entry(o.order_no.as_str()).or_insert(o);
         }
-        let mut after_sales = HashMap::default();
-        let mut after_sales_by_order: HashMap<&str, Vec<&AfterSale>> = HashMap::default();
+        let mut after_sales = HashMap::with_capacity(data.after_sales.len());
+        let mut after_sales_by_order = HashMap::with_capacity(data.after_sales.len());
         for a in &data.after_sales {
             after_sales.entry(a.refund_no.as_str()).or_insert(a);
-            after_sales_by_order
-                .entry(a.order_no.as_str())
-                .or_default()
-                .push(a);
+            push_to(&mut after_sales_by_order, a.order_no.as_str(), a);
         }
-        let mut rows: Vec<&FundFlowRow> = data.fund_flows.iter().collect();
-        rows.sort_by(|a, b| {
-            (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
-        });
-        let mut sale_rows: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
-        let mut refund_rows: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
-        for r in rows {
+        let mut sale_rows = HashMap::with_capacity(orders.len());
+        let mut refund_rows = HashMap::new();
+        for (r, class) in rows {
             let Some(order_no) = r.order_no.as_deref() else {
                 continue;
             };
-            match books.rules.classify(r) {
-                Some(FlowClass::Sale) => sale_rows.entry(order_no).or_default().push(r),
-                Some(FlowClass::Refund) => refund_rows.entry(order_no).or_default().push(r),
+            match class {
+                Some(FlowClass::Sale) => push_to(&mut sale_rows, order_no, *r),
+                Some(FlowClass::Refund) => push_to(&mut refund_rows, order_no, *r),
                 _ => {}
             }
         }
-        let mut shipments: HashMap<&str, Vec<&Shipment>> = HashMap::default();
-        let mut shipments_by_refund: HashMap<&str, Vec<&Shipment>> = HashMap::default();
+        let mut shipments = HashMap::with_capacity(orders.len());
+        let mut shipments_by_refund = HashMap::new();
         let mut sorted: Vec<&Shipment> = data.shipments.iter().collect();
-        sorted.sort_by_key(|a| (a.shipped_at, a.source));
+        sorted.sort_unstable_by_key(|a| (a.shipped_at, a.source));
         for s in sorted {
-            shipments.entry(s.order_no.as_str()).or_default().push(s);
+            push_to(&mut shipments, s.order_no.as_str(), s);
             if let Some(r) = s.refund_no.as_deref() {
-                shipments_by_refund.entry(r).or_default().push(s);
+                push_to(&mut shipments_by_refund, r, s);
             }
         }
-        let mut receipts_by_refund: HashMap<&str, Vec<&ReturnReceipt>> = HashMap::default();
+        let mut receipts_by_refund = HashMap::with_capacity(data.return_receipts.len());
         for r in &data.return_receipts {
-            receipts_by_refund
-                .entry(r.refund_no.as_str())
-                .or_default()
-                .push(r);
+            push_to(&mut receipts_by_refund, r.refund_no.as_str(), r);
         }
         let erp_unshipped = data
             .erp_orders
@@ -220,8 +328,11 @@ impl<'a> Ctx<'a> {
             .collect();
         Ctx {
             books,
-            period,
-            orders,
+            start: period.start(),
+            end: period.end(),
+            shop_of,
+            shops: Shops::default(),
+            orders: by_no,
             erp_unshipped,
             after_sales,
             after_sales_by_order,
@@ -231,13 +342,26 @@ impl<'a> Ctx<'a> {
             shipments_by_refund,
             receipts_by_refund,
             issues: Vec::new(),
-            linked_after_sales: HashSet::default(),
+            linked_after_sales: HashSet::new(),
+            seen_rows: HashSet::new(),
+            seen_shipments: HashSet::new(),
+            seen_receipts: HashSet::new(),
+            cost_done: HashSet::new(),
+            revenue_done: HashSet::new(),
             tracks_goods: !data.shipments.is_empty(),
         }
     }
 
-    fn policy(&self) -> &crate::config::Policy {
+    fn in_period(&self, t: BeijingTime) -> bool {
+        t >= self.start && t < self.end
+    }
+
+    fn policy(&self) -> &'a crate::config::Policy {
         &self.books.config.policy
+    }
+
+    fn shop(&mut self, record: RecordRef<'_>) -> Option<ShopId> {
+        (self.shop_of)(record).map(|name| self.shops.intern(name))
     }
 
     /// First delivery of an order: the platform's 发货时间 or the first normal ERP shipment.
@@ -316,7 +440,7 @@ impl<'a> Ctx<'a> {
         let SaleTime::At(sold) = self.sale_time(order_no) else {
             return (false, Vec::new());
         };
-        if sold >= self.period.start() {
+        if sold >= self.start {
             return (false, Vec::new());
         }
         let mut flags = vec![Flag::CrossPeriod {
@@ -333,20 +457,6 @@ impl<'a> Ctx<'a> {
             });
         }
         (true, flags)
-    }
-
-    fn vat_split(&self, amount: Fen) -> (Fen, Fen) {
-        let rate = i128::from(self.books.vat_rate.0);
-        if rate == 0 {
-            return (amount, Fen::ZERO);
-        }
-        let million = 1_000_000i128;
-        let num = i128::from(amount.0) * million;
-        let den = million + rate;
-        let q = (num.abs() * 2 + den) / (den * 2);
-        let net = if num < 0 { -q } else { q };
-        let net = Fen(i64::try_from(net).unwrap_or(i64::MAX));
-        (net, amount - net)
     }
 
     fn cost(
@@ -386,7 +496,7 @@ impl<'a> Ctx<'a> {
         let by_rows = -sum(self.refund_rows.get(order_no));
         let by_after_sales: i64 = self.after_sales_by_order.get(order_no).map_or(0, |v| {
             v.iter()
-                .filter(|a| a.status == duizhang_core::AfterSaleStatus::Completed)
+                .filter(|a| a.status == AfterSaleStatus::Completed)
                 .map(|a| a.refunded.0)
                 .sum()
         });
@@ -399,8 +509,8 @@ impl<'a> Ctx<'a> {
         order_no: &str,
         key: &str,
         source: SourceRef,
-    ) -> Option<(Fen, Vec<SourceLink>)> {
-        let ships: Vec<&Shipment> = self
+    ) -> Option<(Fen, Vec<Link<'a>>)> {
+        let ships: Vec<&'a Shipment> = self
             .shipments
             .get(order_no)
             .map(|v| {
@@ -414,7 +524,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut total = Fen::ZERO;
-        let mut links = Vec::new();
+        let mut links = Vec::with_capacity(ships.len());
         for s in ships {
             total += self.cost(&s.sku, s.quantity, RecordKind::FundFlow, key, source)?;
             links.push(link(
@@ -453,243 +563,277 @@ enum SaleTime {
     At(BeijingTime),
 }
 
-fn link(kind: RecordKind, key: String, role: LinkRole, source: SourceRef) -> SourceLink {
-    SourceLink {
-        kind,
-        key,
-        role,
-        source: Some(source),
+/// Net and VAT of a tax-inclusive amount (价税分离), rounded half away from zero.
+fn vat_split(books: &Books, amount: Fen) -> (Fen, Fen) {
+    let rate = i128::from(books.vat_rate.0);
+    if rate == 0 {
+        return (amount, Fen::ZERO);
     }
+    let million = 1_000_000i128;
+    let num = i128::from(amount.0) * million;
+    let den = million + rate;
+    let q = (num.abs() * 2 + den) / (den * 2);
+    let net = if num < 0 { -q } else { q };
+    let net = Fen(i64::try_from(net).unwrap_or(i64::MAX));
+    (net, amount - net)
 }
 
 /// Generates the period's vouchers. `shop_of` names the shop of a record (the engine's
 /// settings resolve it); a record without a shop is not booked and reported as an issue.
-pub fn generate(
-    books: &Books,
-    data: &Dataset,
-    period: Period,
-    shop_of: &dyn Fn(&Record) -> Option<String>,
-) -> Generated {
-    let mut ctx = Ctx::new(books, data, period);
-    let mut entries: Vec<Entry> = Vec::new();
-    flows(&mut ctx, data, shop_of, &mut entries);
-    shipments(&mut ctx, data, shop_of, &mut entries);
-    receipts(&mut ctx, data, shop_of, &mut entries);
-    let (vouchers, mut more) = assemble(books, period, entries);
-    let mut issues = ctx.issues;
-    issues.append(&mut more);
-    issues.sort_by(|a, b| (a.source, &a.key).cmp(&(b.source, &b.key)));
-    Generated { vouchers, issues }
-}
-
-fn flows(
-    ctx: &mut Ctx<'_>,
-    data: &Dataset,
-    shop_of: &dyn Fn(&Record) -> Option<String>,
-    out: &mut Vec<Entry>,
-) {
-    let mut rows: Vec<&FundFlowRow> = data
+pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'_>) -> Generated {
+    let orders = data.merged_orders();
+    let mut rows: Vec<(&FundFlowRow, Option<FlowClass>)> = data
         .fund_flows
         .iter()
-        .filter(|r| ctx.period.contains(r.occurred_at))
+        .map(|r| (r, books.rules.classify(r)))
         .collect();
-    rows.sort_by(|a, b| {
+    // (time, 流水号, source) is unique (a source is one line), so any sort gives this order.
+    rows.sort_unstable_by(|(a, _), (b, _)| {
         (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
     });
-    let mut seen: HashSet<(FundProvider, Option<&str>, &str)> = HashSet::default();
-    let mut cost_done: HashSet<String> = HashSet::default();
-    for row in rows {
-        // The same row met twice (overlapping exports) is one row.
-        if !seen.insert((row.provider, row.account.as_deref(), row.txn_no.as_str())) {
-            continue;
+    let mut ctx = Ctx::new(books, data, &orders, &rows, period, shop_of);
+    rows.retain(|(r, _)| ctx.in_period(r.occurred_at));
+    let mut ships: Vec<&Shipment> = data
+        .shipments
+        .iter()
+        .filter(|s| ctx.in_period(s.shipped_at))
+        .collect();
+    ships.sort_unstable_by_key(|a| (a.shipped_at, a.source));
+    let mut receipts: Vec<&ReturnReceipt> = data
+        .return_receipts
+        .iter()
+        .filter(|r| ctx.in_period(r.received_at))
+        .collect();
+    receipts.sort_unstable_by_key(|a| (a.received_at, a.source));
+
+    // Vouchers of one day never hold entries of another: then each day is assembled as soon
+    // as its entries are made, and only one day's entries are held at a time.
+    let mut assembler = Assembler::new(books, period);
+    let per_day = assembler.daily;
+    let (mut f, mut s, mut r) = (0, 0, 0);
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    loop {
+        let next = [
+            rows.get(f).map(|(row, _)| row.occurred_at.date()),
+            ships.get(s).map(|x| x.shipped_at.date()),
+            receipts.get(r).map(|x| x.received_at.date()),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let Some(day) = next else { break };
+        let within = |t: BeijingTime| !per_day || t.date() <= day;
+        while let Some((row, class)) = rows.get(f).filter(|(row, _)| within(row.occurred_at)) {
+            flow(&mut ctx, row, *class, &mut entries);
+            f += 1;
         }
-        let key = row.txn_no.as_str();
-        let no_book = |ctx: &mut Ctx<'_>, message: String, detail: String| {
-            ctx.issues.push(issue(
-                RecordKind::FundFlow,
-                key,
-                row.source,
-                message,
-                detail,
-            ));
-        };
-        let Some(shop) = shop_of(&Record::FundFlow(row.clone())) else {
-            no_book(
-                ctx,
-                format!("资金流水 {key} 无法确定所属店铺，未入账"),
-                "no shop".into(),
-            );
-            continue;
-        };
-        let Some(class) = ctx.books.rules.classify(row) else {
-            no_book(
-                ctx,
-                format!(
-                    "资金流水 {key}（{}）没有匹配的凭证规则，未入账",
-                    row.kind_text
-                ),
-                format!(
-                    "no classify rule for kind {:?} text {:?}",
-                    row.kind, row.kind_text
-                ),
-            );
-            continue;
-        };
-        let Some(fund) = ctx
-            .books
+        while let Some(ship) = ships.get(s).filter(|x| within(x.shipped_at)) {
+            shipment(&mut ctx, ship, &mut entries);
+            s += 1;
+        }
+        while let Some(receipt) = receipts.get(r).filter(|x| within(x.received_at)) {
+            return_receipt(&mut ctx, receipt, &mut entries);
+            r += 1;
+        }
+        assembler.add(&ctx.shops, &mut entries);
+    }
+    let mut issues = ctx.issues;
+    issues.append(&mut assembler.issues);
+    issues.sort_by(|a, b| (a.source, &a.key).cmp(&(b.source, &b.key)));
+    Generated {
+        vouchers: assembler.vouchers,
+        issues,
+    }
+}
+
+fn flow<'a>(
+    ctx: &mut Ctx<'a>,
+    row: &'a FundFlowRow,
+    class: Option<FlowClass>,
+    out: &mut Vec<Entry<'a>>,
+) {
+    // The same row met twice (overlapping exports) is one row.
+    if !ctx
+        .seen_rows
+        .insert((row.provider, row.account.as_deref(), row.txn_no.as_str()))
+    {
+        return;
+    }
+    let key = row.txn_no.as_str();
+    let no_book = |ctx: &mut Ctx<'a>, message: String, detail: String| {
+        ctx.issues.push(issue(
+            RecordKind::FundFlow,
+            key,
+            row.source,
+            message,
+            detail,
+        ));
+    };
+    let Some(shop) = ctx.shop(RecordRef::FundFlow(row)) else {
+        no_book(
+            ctx,
+            format!("资金流水 {key} 无法确定所属店铺，未入账"),
+            "no shop".into(),
+        );
+        return;
+    };
+    let Some(class) = class else {
+        no_book(
+            ctx,
+            format!(
+                "资金流水 {key}（{}）没有匹配的凭证规则，未入账",
+                row.kind_text
+            ),
+            format!(
+                "no classify rule for kind {:?} text {:?}",
+                row.kind, row.kind_text
+            ),
+        );
+        return;
+    };
+    let books = ctx.books;
+    let Some(fund) =
+        books
             .chart
-            .fund_code(row.provider, row.account.as_deref(), &shop)
-            .map(str::to_string)
-        else {
-            no_book(
-                ctx,
-                format!(
-                    "{}账户{}未配置资金科目，流水 {key} 未入账",
-                    row.provider.zh(),
-                    row.account.as_deref().unwrap_or("")
-                ),
-                "no fund account code".into(),
-            );
-            continue;
-        };
-        let order = row.order_no.as_deref().and_then(|o| ctx.orders.get(o));
-        let platform = order.map_or_else(|| provider_platform(row.provider), |o| o.platform);
-        let mut entry = Entry {
-            date: row.occurred_at.date(),
-            at: row.occurred_at,
-            shop: shop.clone(),
-            platform,
-            event: EventId::SaleSettled,
-            comps: Comps {
-                amount: row.amount,
-                ..Comps::default()
-            },
-            fund: Some(fund),
-            links: vec![link(
-                RecordKind::FundFlow,
-                key.to_string(),
-                LinkRole::Primary,
-                row.source,
-            )],
-            flags: Vec::new(),
-            cross: false,
-            source: row.source,
-            key: key.to_string(),
-        };
-        let (net, vat) = ctx.vat_split(row.amount);
-        entry.comps.net = net;
-        entry.comps.vat = vat;
-        let policy = ctx.policy().clone();
-        let mut extra: Option<Entry> = None;
-        entry.event = match class {
-            FlowClass::Sale => {
-                let order_no = row.order_no.as_deref().unwrap_or("");
-                if ctx.is_advance(row) {
-                    EventId::AdvanceReceived
-                } else if policy.revenue_recognition == RevenueRecognition::Shipment {
-                    EventId::SaleCollected
-                } else {
-                    let first = ctx
-                        .sale_rows
-                        .get(order_no)
-                        .and_then(|rows| rows.iter().find(|r| !ctx.is_advance(r)))
-                        .is_some_and(|r| r.txn_no == row.txn_no);
-                    if first {
-                        if let Some(o) = order {
-                            entry.links.push(link(
-                                RecordKind::Order,
-                                o.order_no.to_string(),
-                                LinkRole::Supporting,
-                                o.source,
-                            ));
-                            if policy.platform_subsidy == SubsidyPolicy::Receivable {
-                                let subsidy = o.platform_discount.unwrap_or_default();
-                                let (sn, sv) = ctx.vat_split(subsidy);
-                                entry.comps.subsidy = subsidy;
-                                entry.comps.subsidy_net = sn;
-                                entry.comps.subsidy_vat = sv;
-                            }
-                        }
-                        if cost_done.insert(order_no.to_string()) {
-                            let shipped = ctx
-                                .shipments
-                                .get(order_no)
-                                .is_some_and(|v| v.iter().any(|s| s.kind == ShipmentKind::Normal));
-                            if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
-                                extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
-                            } else if !shipped
-                                && ctx.tracks_goods
-                                && !ctx.refunded_in_full(order_no)
-                            {
-                                // The goods went out in a period whose ERP data is not here:
-                                // 发出商品 keeps their cost until someone books it.
-                                ctx.issues.push(issue(
-                                    RecordKind::FundFlow,
-                                    key,
-                                    row.source,
-                                    format!(
-                                        "订单 {order_no} 已回款，但没有找到发货记录，销售成本未结转"
-                                    ),
-                                    format!("no shipment for settled order {order_no}"),
-                                ));
-                            }
+            .fund_code(row.provider, row.account.as_deref(), ctx.shops.name(shop))
+    else {
+        no_book(
+            ctx,
+            format!(
+                "{}账户{}未配置资金科目，流水 {key} 未入账",
+                row.provider.zh(),
+                row.account.as_deref().unwrap_or("")
+            ),
+            "no fund account code".into(),
+        );
+        return;
+    };
+    let order = row
+        .order_no
+        .as_deref()
+        .and_then(|o| ctx.orders.get(o).copied());
+    let platform = order.map_or_else(|| provider_platform(row.provider), |o| o.platform);
+    let mut entry = Entry {
+        at: row.occurred_at,
+        key: Cow::Borrowed(key),
+        source: row.source,
+        fund: Some(fund),
+        amount: row.amount,
+        cost: Fen::ZERO,
+        subsidy: Fen::ZERO,
+        primary: Some(RecordKind::FundFlow),
+        links: Vec::new(),
+        flags: Vec::new(),
+        shop,
+        platform,
+        event: EventId::SaleSettled,
+        cross: false,
+    };
+    let policy = ctx.policy();
+    let mut extra: Option<Entry<'a>> = None;
+    entry.event = match class {
+        FlowClass::Sale => {
+            let order_no = row.order_no.as_deref().unwrap_or("");
+            if ctx.is_advance(row) {
+                EventId::AdvanceReceived
+            } else if policy.revenue_recognition == RevenueRecognition::Shipment {
+                EventId::SaleCollected
+            } else {
+                let first = ctx
+                    .sale_rows
+                    .get(order_no)
+                    .and_then(|rows| rows.iter().find(|r| !ctx.is_advance(r)))
+                    .is_some_and(|r| r.txn_no == row.txn_no);
+                if first {
+                    if let Some(o) = order {
+                        entry.links.push(link(
+                            RecordKind::Order,
+                            o.order_no.as_str(),
+                            LinkRole::Supporting,
+                            o.source,
+                        ));
+                        if policy.platform_subsidy == SubsidyPolicy::Receivable {
+                            entry.subsidy = o.platform_discount.unwrap_or_default();
                         }
                     }
-                    EventId::SaleSettled
+                    if ctx.cost_done.insert(order_no) {
+                        let shipped = ctx
+                            .shipments
+                            .get(order_no)
+                            .is_some_and(|v| v.iter().any(|s| s.kind == ShipmentKind::Normal));
+                        if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
+                            extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
+                        } else if !shipped && ctx.tracks_goods && !ctx.refunded_in_full(order_no) {
+                            // The goods went out in a period whose ERP data is not here:
+                            // 发出商品 keeps their cost until someone books it.
+                            ctx.issues.push(issue(
+                                RecordKind::FundFlow,
+                                key,
+                                row.source,
+                                format!(
+                                    "订单 {order_no} 已回款，但没有找到发货记录，销售成本未结转"
+                                ),
+                                format!("no shipment for settled order {order_no}"),
+                            ));
+                        }
+                    }
                 }
+                EventId::SaleSettled
             }
-            FlowClass::Refund => refund_event(ctx, row, &mut entry),
-            FlowClass::SubsidyReceived => EventId::SubsidyReceived,
-            FlowClass::Commission => match policy.commission {
-                CommissionPolicy::Expense => EventId::Commission,
-                CommissionPolicy::PendingInvoice => EventId::CommissionPending,
-            },
-            FlowClass::PlatformFee => EventId::PlatformFee,
-            FlowClass::Points => EventId::Points,
-            FlowClass::PaymentFee => EventId::PaymentFee,
-            FlowClass::Withdrawal => EventId::Withdrawal,
-            FlowClass::Deposit => EventId::Deposit,
-            FlowClass::Freight => EventId::Freight,
-            FlowClass::FreightInsurance => EventId::FreightInsurance,
-            FlowClass::CashDiscount => EventId::CashDiscount,
-            FlowClass::Cashback => match (policy.cashback, ctx.books.chart.standard) {
-                (CashbackPolicy::Revenue, _)
-                | (CashbackPolicy::ByStandard, Standard::Enterprise) => EventId::CashbackRevenue,
-                _ => EventId::CashbackExpense,
-            },
-            FlowClass::Penalty => match policy.penalty {
-                PenaltyPolicy::NonOperating => EventId::PenaltyNonOperating,
-                PenaltyPolicy::SellingExpense => EventId::PenaltyExpense,
-            },
-        };
-        out.push(entry);
-        if let Some(e) = extra {
-            out.push(e);
         }
+        FlowClass::Refund => refund_event(ctx, row, &mut entry),
+        FlowClass::SubsidyReceived => EventId::SubsidyReceived,
+        FlowClass::Commission => match policy.commission {
+            CommissionPolicy::Expense => EventId::Commission,
+            CommissionPolicy::PendingInvoice => EventId::CommissionPending,
+        },
+        FlowClass::PlatformFee => EventId::PlatformFee,
+        FlowClass::Points => EventId::Points,
+        FlowClass::PaymentFee => EventId::PaymentFee,
+        FlowClass::Withdrawal => EventId::Withdrawal,
+        FlowClass::Deposit => EventId::Deposit,
+        FlowClass::Freight => EventId::Freight,
+        FlowClass::FreightInsurance => EventId::FreightInsurance,
+        FlowClass::CashDiscount => EventId::CashDiscount,
+        FlowClass::Cashback => match (policy.cashback, books.chart.standard) {
+            (CashbackPolicy::Revenue, _) | (CashbackPolicy::ByStandard, Standard::Enterprise) => {
+                EventId::CashbackRevenue
+            }
+            _ => EventId::CashbackExpense,
+        },
+        FlowClass::Penalty => match policy.penalty {
+            PenaltyPolicy::NonOperating => EventId::PenaltyNonOperating,
+            PenaltyPolicy::SellingExpense => EventId::PenaltyExpense,
+        },
+    };
+    out.push(entry);
+    if let Some(e) = extra {
+        out.push(e);
     }
 }
 
-fn cost_entry(base: &Entry, event: EventId, cost: Fen, links: Vec<SourceLink>) -> Entry {
+/// An entry that books a consequence of `base` (its cost, revenue at delivery): same time,
+/// shop and key, linked to `links` only.
+fn cost_entry<'a>(base: &Entry<'a>, event: EventId, cost: Fen, links: Vec<Link<'a>>) -> Entry<'a> {
     Entry {
-        date: base.date,
         at: base.at,
-        shop: base.shop.clone(),
-        platform: base.platform,
-        event,
-        comps: Comps {
-            cost,
-            ..Comps::default()
-        },
+        key: base.key.clone(),
+        source: base.source,
         fund: None,
+        amount: Fen::ZERO,
+        cost,
+        subsidy: Fen::ZERO,
+        primary: None,
         links,
         flags: Vec::new(),
+        shop: base.shop,
+        platform: base.platform,
+        event,
         cross: false,
-        source: base.source,
-        key: base.key.clone(),
     }
 }
 
-fn refund_event(ctx: &mut Ctx<'_>, row: &FundFlowRow, entry: &mut Entry) -> EventId {
+fn refund_event<'a>(ctx: &mut Ctx<'a>, row: &'a FundFlowRow, entry: &mut Entry<'a>) -> EventId {
     let after_sale = ctx.after_sale_for(row);
     let order_no = row
         .order_no
@@ -697,11 +841,11 @@ fn refund_event(ctx: &mut Ctx<'_>, row: &FundFlowRow, entry: &mut Entry) -> Even
         .or(after_sale.map(|a| a.order_no.as_str()))
         .unwrap_or("");
     if let Some(a) = after_sale
-        && ctx.linked_after_sales.insert(a.refund_no.to_string())
+        && ctx.linked_after_sales.insert(a.refund_no.as_str())
     {
         entry.links.push(link(
             RecordKind::AfterSale,
-            a.refund_no.to_string(),
+            a.refund_no.as_str(),
             LinkRole::Supporting,
             a.source,
         ));
@@ -739,123 +883,103 @@ fn refund_event(ctx: &mut Ctx<'_>, row: &FundFlowRow, entry: &mut Entry) -> Even
     }
 }
 
-fn shipments(
-    ctx: &mut Ctx<'_>,
-    data: &Dataset,
-    shop_of: &dyn Fn(&Record) -> Option<String>,
-    out: &mut Vec<Entry>,
-) {
-    let mut ships: Vec<&Shipment> = data
-        .shipments
-        .iter()
-        .filter(|s| ctx.period.contains(s.shipped_at))
-        .collect();
-    ships.sort_by_key(|a| (a.shipped_at, a.source));
-    let mut revenue_done: HashSet<String> = HashSet::default();
-    let mut seen: HashSet<String> = HashSet::default();
-    for s in ships {
-        let key = shipment_key(s);
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        let Some(shop) = shop_of(&Record::Shipment(s.clone())) else {
-            ctx.issues.push(issue(
-                RecordKind::Shipment,
-                &key,
-                s.source,
-                format!("发货单 {key} 无法确定所属店铺，未入账"),
-                "no shop".into(),
-            ));
-            continue;
-        };
-        let order = ctx.orders.get(s.order_no.as_str()).cloned();
-        let platform = order.as_ref().map_or(Platform::Other, |o| o.platform);
-        let after_sale = s
-            .refund_no
-            .as_deref()
-            .and_then(|r| ctx.after_sales.get(r))
-            .copied();
-        let event = match s.kind {
-            ShipmentKind::Normal => match ctx.policy().revenue_recognition {
-                RevenueRecognition::Settlement => EventId::ShipmentDeferred,
-                RevenueRecognition::Shipment => EventId::ShipmentCost,
-            },
-            ShipmentKind::Reship => {
-                let missing = after_sale
-                    .and_then(|a| a.reason.as_deref())
-                    .is_some_and(|r| {
-                        ["漏发", "少发", "缺件", "缺货", "错发"]
-                            .iter()
-                            .any(|w| r.contains(w))
-                    });
-                match ctx.policy().reship_cost {
-                    ReshipPolicy::Cogs => EventId::ReshipMissing,
-                    ReshipPolicy::SellingExpense => EventId::ReshipReplacement,
-                    ReshipPolicy::ByReason if missing => EventId::ReshipMissing,
-                    ReshipPolicy::ByReason => EventId::ReshipReplacement,
-                }
-            }
-            ShipmentKind::Exchange => {
-                // Same SKU back and out: inventory nets to zero, no entry (J12).
-                let same = s.refund_no.as_deref().is_some_and(|r| {
-                    ctx.receipts_by_refund
-                        .get(r)
-                        .is_some_and(|v| v.iter().any(|rr| rr.sku == s.sku))
-                        || after_sale.is_some_and(|a| {
-                            a.lines
-                                .iter()
-                                .any(|l| l.sku.as_deref() == Some(s.sku.as_str()))
-                        })
-                });
-                if same {
-                    continue;
-                }
-                EventId::ExchangeCost
-            }
-        };
-        let Some(cost) = ctx.cost(&s.sku, s.quantity, RecordKind::Shipment, &key, s.source) else {
-            continue;
-        };
-        let base = Entry {
-            date: s.shipped_at.date(),
-            at: s.shipped_at,
-            shop: shop.clone(),
-            platform,
-            event,
-            comps: Comps {
-                cost,
-                ..Comps::default()
-            },
-            fund: None,
-            links: vec![link(
-                RecordKind::Shipment,
-                key.clone(),
-                LinkRole::Primary,
-                s.source,
-            )],
-            flags: Vec::new(),
-            cross: false,
-            source: s.source,
-            key: key.clone(),
-        };
-        // Revenue at delivery: the order's first normal shipment (J1b advance, or J3 under the
-        // shipment policy).
-        if s.kind == ShipmentKind::Normal
-            && revenue_done.insert(s.order_no.to_string())
-            && let Some(o) = order.as_ref()
-        {
-            revenue_at_delivery(ctx, o, s, &base, out);
-        }
-        out.push(base);
+fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
+    let key = shipment_key(s);
+    if ctx.seen_shipments.contains(&key) {
+        return;
     }
+    ctx.seen_shipments.insert(key.clone());
+    let Some(shop) = ctx.shop(RecordRef::Shipment(s)) else {
+        ctx.issues.push(issue(
+            RecordKind::Shipment,
+            &key,
+            s.source,
+            format!("发货单 {key} 无法确定所属店铺，未入账"),
+            "no shop".into(),
+        ));
+        return;
+    };
+    let order = ctx.orders.get(s.order_no.as_str()).copied();
+    let platform = order.map_or(Platform::Other, |o| o.platform);
+    let after_sale = s
+        .refund_no
+        .as_deref()
+        .and_then(|r| ctx.after_sales.get(r))
+        .copied();
+    let event = match s.kind {
+        ShipmentKind::Normal => match ctx.policy().revenue_recognition {
+            RevenueRecognition::Settlement => EventId::ShipmentDeferred,
+            RevenueRecognition::Shipment => EventId::ShipmentCost,
+        },
+        ShipmentKind::Reship => {
+            let missing = after_sale
+                .and_then(|a| a.reason.as_deref())
+                .is_some_and(|r| {
+                    ["漏发", "少发", "缺件", "缺货", "错发"]
+                        .iter()
+                        .any(|w| r.contains(w))
+                });
+            match ctx.policy().reship_cost {
+                ReshipPolicy::Cogs => EventId::ReshipMissing,
+                ReshipPolicy::SellingExpense => EventId::ReshipReplacement,
+                ReshipPolicy::ByReason if missing => EventId::ReshipMissing,
+                ReshipPolicy::ByReason => EventId::ReshipReplacement,
+            }
+        }
+        ShipmentKind::Exchange => {
+            // Same SKU back and out: inventory nets to zero, no entry (J12).
+            let same = s.refund_no.as_deref().is_some_and(|r| {
+                ctx.receipts_by_refund
+                    .get(r)
+                    .is_some_and(|v| v.iter().any(|rr| rr.sku == s.sku))
+                    || after_sale.is_some_and(|a| {
+                        a.lines
+                            .iter()
+                            .any(|l| l.sku.as_deref() == Some(s.sku.as_str()))
+                    })
+            });
+            if same {
+                return;
+            }
+            EventId::ExchangeCost
+        }
+    };
+    let Some(cost) = ctx.cost(&s.sku, s.quantity, RecordKind::Shipment, &key, s.source) else {
+        return;
+    };
+    let base = Entry {
+        at: s.shipped_at,
+        key: Cow::Owned(key),
+        source: s.source,
+        fund: None,
+        amount: Fen::ZERO,
+        cost,
+        subsidy: Fen::ZERO,
+        primary: Some(RecordKind::Shipment),
+        links: Vec::new(),
+        flags: Vec::new(),
+        shop,
+        platform,
+        event,
+        cross: false,
+    };
+    // Revenue at delivery: the order's first normal shipment (J1b advance, or J3 under the
+    // shipment policy).
+    if s.kind == ShipmentKind::Normal
+        && ctx.revenue_done.insert(s.order_no.as_str())
+        && let Some(o) = order
+    {
+        revenue_at_delivery(ctx, o, s, &base, out);
+    }
+    out.push(base);
 }
 
-fn revenue_at_delivery(
-    ctx: &mut Ctx<'_>,
-    o: &Order,
+fn revenue_at_delivery<'a>(
+    ctx: &mut Ctx<'a>,
+    o: &'a Order,
     s: &Shipment,
-    base: &Entry,
-    out: &mut Vec<Entry>,
+    base: &Entry<'a>,
+    out: &mut Vec<Entry<'a>>,
 ) {
     let first = ctx.first_shipment(&o.order_no);
     if first.is_some_and(|t| t < s.shipped_at) {
@@ -863,7 +987,7 @@ fn revenue_at_delivery(
     }
     let order_link = link(
         RecordKind::Order,
-        o.order_no.to_string(),
+        o.order_no.as_str(),
         LinkRole::Primary,
         o.source,
     );
@@ -877,19 +1001,13 @@ fn revenue_at_delivery(
             .filter(|r| r.occurred_at < s.shipped_at)
             .map(|r| r.amount)
             .sum();
-        let (net, vat) = ctx.vat_split(before);
         let mut e = cost_entry(
             base,
             EventId::AdvanceRecognised,
             Fen::ZERO,
             vec![order_link],
         );
-        e.comps = Comps {
-            amount: before,
-            net,
-            vat,
-            ..Comps::default()
-        };
+        e.amount = before;
         out.push(e);
         if ctx.policy().revenue_recognition == RevenueRecognition::Settlement
             && let Some((cost, links)) = ctx.order_cost(&o.order_no, &base.key, base.source)
@@ -909,207 +1027,555 @@ fn revenue_at_delivery(
             ));
             return;
         };
-        let (net, vat) = ctx.vat_split(paid);
-        let mut comps = Comps {
-            amount: paid,
-            net,
-            vat,
-            ..Comps::default()
-        };
-        if ctx.policy().platform_subsidy == SubsidyPolicy::Receivable {
-            let subsidy = o.platform_discount.unwrap_or_default();
-            let (sn, sv) = ctx.vat_split(subsidy);
-            comps.subsidy = subsidy;
-            comps.subsidy_net = sn;
-            comps.subsidy_vat = sv;
-        }
         let mut e = cost_entry(base, EventId::SaleShipped, Fen::ZERO, vec![order_link]);
-        e.comps = comps;
+        e.amount = paid;
+        if ctx.policy().platform_subsidy == SubsidyPolicy::Receivable {
+            e.subsidy = o.platform_discount.unwrap_or_default();
+        }
         out.push(e);
     }
 }
 
-fn receipts(
-    ctx: &mut Ctx<'_>,
-    data: &Dataset,
-    shop_of: &dyn Fn(&Record) -> Option<String>,
-    out: &mut Vec<Entry>,
-) {
-    let mut list: Vec<&ReturnReceipt> = data
-        .return_receipts
-        .iter()
-        .filter(|r| ctx.period.contains(r.received_at))
-        .collect();
-    list.sort_by_key(|a| (a.received_at, a.source));
-    let mut seen: HashSet<String> = HashSet::default();
-    for r in list {
-        let key = receipt_key(r);
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        let Some(shop) = shop_of(&Record::ReturnReceipt(r.clone())) else {
-            ctx.issues.push(issue(
-                RecordKind::ReturnReceipt,
-                &key,
-                r.source,
-                format!("退货入库单 {key} 无法确定所属店铺，未入账"),
-                "no shop".into(),
-            ));
-            continue;
-        };
-        let after_sale = ctx.after_sales.get(r.refund_no.as_str()).copied();
-        let platform = after_sale
-            .map(|a| a.platform)
-            .or_else(|| ctx.orders.get(r.order_no.as_str()).map(|o| o.platform))
-            .unwrap_or(Platform::Other);
-        let defective = r.quality == Some(QualityResult::Defective);
-        let mut cross = false;
-        let mut flags = Vec::new();
-        let event = if after_sale.map(|a| a.kind) == Some(AfterSaleKind::Exchange) {
-            let same_out = ctx
-                .shipments_by_refund
-                .get(r.refund_no.as_str())
-                .is_some_and(|v| {
-                    v.iter()
-                        .any(|s| s.kind == ShipmentKind::Exchange && s.sku == r.sku)
-                });
-            match (same_out, defective) {
-                (true, false) => continue, // the same unit back into stock as one went out (J12)
-                (true, true) => EventId::ExchangeDamaged,
-                (false, true) => EventId::ReturnDamaged,
-                (false, false) => EventId::ReturnCost,
-            }
-        } else {
-            let recognised = match ctx.sale_time(&r.order_no) {
-                SaleTime::Unknown => true,
-                SaleTime::At(t) => t <= r.received_at,
-                SaleTime::NotYet => false,
-            };
-            if !recognised && ctx.policy().revenue_recognition == RevenueRecognition::Settlement {
-                EventId::ReturnBeforeRevenue
-            } else {
-                (cross, flags) = ctx.cross_flags(&r.order_no, &r.refund_no, r.received_at);
-                if defective {
-                    EventId::ReturnDamaged
-                } else {
-                    EventId::ReturnCost
-                }
-            }
-        };
-        let Some(cost) = ctx.cost(
-            &r.sku,
-            r.quantity,
+fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Entry<'a>>) {
+    let key = receipt_key(r);
+    if ctx.seen_receipts.contains(&key) {
+        return;
+    }
+    ctx.seen_receipts.insert(key.clone());
+    let Some(shop) = ctx.shop(RecordRef::ReturnReceipt(r)) else {
+        ctx.issues.push(issue(
             RecordKind::ReturnReceipt,
             &key,
             r.source,
-        ) else {
-            continue;
+            format!("退货入库单 {key} 无法确定所属店铺，未入账"),
+            "no shop".into(),
+        ));
+        return;
+    };
+    let after_sale = ctx.after_sales.get(r.refund_no.as_str()).copied();
+    let platform = after_sale
+        .map(|a| a.platform)
+        .or_else(|| ctx.orders.get(r.order_no.as_str()).map(|o| o.platform))
+        .unwrap_or(Platform::Other);
+    let defective = r.quality == Some(QualityResult::Defective);
+    let mut cross = false;
+    let mut flags = Vec::new();
+    let event = if after_sale.map(|a| a.kind) == Some(AfterSaleKind::Exchange) {
+        let same_out = ctx
+            .shipments_by_refund
+            .get(r.refund_no.as_str())
+            .is_some_and(|v| {
+                v.iter()
+                    .any(|s| s.kind == ShipmentKind::Exchange && s.sku == r.sku)
+            });
+        match (same_out, defective) {
+            (true, false) => return, // the same unit back into stock as one went out (J12)
+            (true, true) => EventId::ExchangeDamaged,
+            (false, true) => EventId::ReturnDamaged,
+            (false, false) => EventId::ReturnCost,
+        }
+    } else {
+        let recognised = match ctx.sale_time(&r.order_no) {
+            SaleTime::Unknown => true,
+            SaleTime::At(t) => t <= r.received_at,
+            SaleTime::NotYet => false,
         };
-        out.push(Entry {
-            date: r.received_at.date(),
-            at: r.received_at,
-            shop,
-            platform,
-            event,
-            comps: Comps {
-                cost,
-                ..Comps::default()
-            },
-            fund: None,
-            links: vec![link(
-                RecordKind::ReturnReceipt,
-                key.clone(),
-                LinkRole::Primary,
-                r.source,
-            )],
-            flags,
-            cross,
-            source: r.source,
-            key,
-        });
-    }
+        if !recognised && ctx.policy().revenue_recognition == RevenueRecognition::Settlement {
+            EventId::ReturnBeforeRevenue
+        } else {
+            (cross, flags) = ctx.cross_flags(&r.order_no, &r.refund_no, r.received_at);
+            if defective {
+                EventId::ReturnDamaged
+            } else {
+                EventId::ReturnCost
+            }
+        }
+    };
+    let Some(cost) = ctx.cost(
+        &r.sku,
+        r.quantity,
+        RecordKind::ReturnReceipt,
+        &key,
+        r.source,
+    ) else {
+        return;
+    };
+    out.push(Entry {
+        at: r.received_at,
+        key: Cow::Owned(key),
+        source: r.source,
+        fund: None,
+        amount: Fen::ZERO,
+        cost,
+        subsidy: Fen::ZERO,
+        primary: Some(RecordKind::ReturnReceipt),
+        links: Vec::new(),
+        flags,
+        shop,
+        platform,
+        event,
+        cross,
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Grouping, balancing, numbering
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupId {
+/// Which voucher an entry goes on; vouchers are made in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupId<'e> {
     date: Date,
     class: Option<EventClass>,
-    shop: Option<String>,
-    source: Option<String>,
+    shop: Option<&'e str>,
+    source: Option<&'e str>,
 }
 
-fn assemble(books: &Books, period: Period, mut entries: Vec<Entry>) -> (Vec<Voucher>, Vec<Issue>) {
-    entries
-        .sort_by(|a, b| (a.at, a.source, &a.key, a.event).cmp(&(b.at, b.source, &b.key, b.event)));
-    let group_by = &books.config.vouchers.group_by;
-    let by = |k: GroupKey| group_by.contains(&k);
-    let last_day = period.end().plus_days(-1).date();
-    let mut groups: BTreeMap<GroupId, Vec<Entry>> = BTreeMap::new();
-    for e in entries {
-        let class = books.rules.event(e.event).map(|r| r.class);
-        let id = GroupId {
-            date: if by(GroupKey::Day) || by(GroupKey::Source) {
-                e.date
-            } else {
-                last_day
-            },
-            class: if by(GroupKey::Class) || by(GroupKey::Source) {
-                class
-            } else {
-                None
-            },
-            shop: (by(GroupKey::Shop) || by(GroupKey::Source)).then(|| e.shop.clone()),
-            source: by(GroupKey::Source).then(|| e.key.clone()),
-        };
-        groups.entry(id).or_default().push(e);
-    }
-    let mut vouchers = Vec::new();
-    let mut issues = Vec::new();
-    let mut numbers: BTreeMap<String, u32> = BTreeMap::new();
-    for (id, group) in groups {
-        match build_voucher(
+/// A leg of an event's rule with its account found in the chart.
+struct Leg<'b> {
+    side: Side,
+    amount: Component,
+    code: &'b str,
+    aux: &'b [AuxDim],
+}
+
+/// Groups entries into vouchers, numbers them per 凭证字, and keeps what every voucher
+/// shares: the accounts each event books and the aux items of each account and shop.
+struct Assembler<'b> {
+    books: &'b Books,
+    period: Period,
+    by_day: bool,
+    by_class: bool,
+    by_shop: bool,
+    by_source: bool,
+    /// Vouchers are dated by their entries (else all on the period's last day).
+    daily: bool,
+    last_day: Date,
+    numbers: BTreeMap<String, u32>,
+    vouchers: Vec<Voucher>,
+    issues: Vec<Issue>,
+    legs: Legs<'b>,
+    auxes: Auxes<'b>,
+}
+
+impl<'b> Assembler<'b> {
+    fn new(books: &'b Books, period: Period) -> Assembler<'b> {
+        let group_by = &books.config.vouchers.group_by;
+        let by = |k: GroupKey| group_by.contains(&k);
+        Assembler {
             books,
             period,
-            &id,
-            &group,
-            by(GroupKey::Day) || by(GroupKey::Source),
-        ) {
-            Ok(mut v) => {
-                let n = numbers.entry(v.word.clone()).or_insert(0);
-                *n += 1;
-                v.number = *n;
-                vouchers.push(v);
-            }
-            Err(e) => {
-                for entry in &group {
-                    issues.push(issue(
-                        RecordKind::FundFlow,
-                        &entry.key,
-                        entry.source,
-                        e.message.clone(),
-                        e.detail.clone(),
-                    ));
+            by_day: by(GroupKey::Day),
+            by_class: by(GroupKey::Class),
+            by_shop: by(GroupKey::Shop),
+            by_source: by(GroupKey::Source),
+            daily: by(GroupKey::Day) || by(GroupKey::Source),
+            last_day: period.end().plus_days(-1).date(),
+            numbers: BTreeMap::new(),
+            vouchers: Vec::new(),
+            issues: Vec::new(),
+            legs: HashMap::new(),
+            auxes: Auxes::default(),
+        }
+    }
+
+    /// Makes the vouchers of `entries` (all of the period, or all of one day when vouchers are
+    /// per day) and empties it.
+    fn add(&mut self, shops: &Shops, entries: &mut Vec<Entry<'b>>) {
+        entries.sort_by(|a, b| {
+            (a.at, a.source, &a.key, a.event).cmp(&(b.at, b.source, &b.key, b.event))
+        });
+        let (by_day, by_class, by_shop, by_source) =
+            (self.by_day, self.by_class, self.by_shop, self.by_source);
+        let mut groups: Vec<(GroupId<'_>, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let id = GroupId {
+                    date: if by_day || by_source {
+                        e.at.date()
+                    } else {
+                        self.last_day
+                    },
+                    class: if by_class || by_source {
+                        self.books.rules.event(e.event).map(|r| r.class)
+                    } else {
+                        None
+                    },
+                    shop: (by_shop || by_source).then(|| shops.name(e.shop)),
+                    source: by_source.then(|| e.key.as_ref()),
+                };
+                (id, i)
+            })
+            .collect();
+        // Within a voucher, entries stay in the order sorted above.
+        groups.sort_unstable();
+        let mut group: Vec<&Entry<'b>> = Vec::new();
+        let mut start = 0;
+        while start < groups.len() {
+            let id = groups[start].0;
+            let len = groups[start..]
+                .iter()
+                .take_while(|(other, _)| *other == id)
+                .count();
+            group.clear();
+            group.extend(groups[start..start + len].iter().map(|(_, i)| &entries[*i]));
+            start += len;
+            match self.voucher(&id, &group, shops) {
+                Ok(mut v) => {
+                    let n = self.numbers.entry(v.word.clone()).or_insert(0);
+                    *n += 1;
+                    v.number = *n;
+                    self.vouchers.push(v);
+                }
+                Err(e) => {
+                    for entry in &group {
+                        self.issues.push(issue(
+                            RecordKind::FundFlow,
+                            &entry.key,
+                            entry.source,
+                            e.message.clone(),
+                            e.detail.clone(),
+                        ));
+                    }
                 }
             }
         }
+        entries.clear();
     }
-    (vouchers, issues)
+
+    fn voucher(
+        &mut self,
+        id: &GroupId<'_>,
+        group: &[&Entry<'b>],
+        shops: &Shops,
+    ) -> Result<Voucher, BooksError> {
+        let books = self.books;
+        let chart = &books.chart;
+        let per_voucher_vat = books.config.vat.rounding == VatRounding::PerVoucher;
+        // {count}: entries of the same event and cross-period state in the voucher.
+        let mut counts: Vec<((EventId, bool), usize)> = Vec::new();
+        for e in group {
+            match counts.iter_mut().find(|(k, _)| *k == (e.event, e.cross)) {
+                Some((_, n)) => *n += 1,
+                None => counts.push(((e.event, e.cross), 1)),
+            }
+        }
+        let date_text = if self.daily {
+            id.date.to_string()
+        } else {
+            self.period.to_string()
+        };
+        let mut summaries: FirstSeen<String> = FirstSeen::default();
+        // 摘要 per (event, cross-period, platform, shop): final, or still to take the entry's
+        // {ref}.
+        let mut texts: Vec<((EventId, bool, Platform, ShopId), Summary)> = Vec::new();
+        let mut lines = Lines::default();
+        let mut vat_keys: FirstSeen<(u32, &'b str, u32)> = FirstSeen::default();
+        let mut vat_nets: Vec<i128> = Vec::new();
+        for e in group {
+            let rule = books.rules.event(e.event).ok_or_else(|| {
+                BooksError::config(
+                    format!("缺少业务事项 {:?} 的规则", e.event),
+                    format!("no rule for {:?}", e.event),
+                )
+            })?;
+            let memo = (e.event, e.cross, e.platform, e.shop);
+            let text = match texts.iter().position(|(k, _)| *k == memo) {
+                Some(i) => &texts[i].1,
+                None => {
+                    let count = counts
+                        .iter()
+                        .find(|(k, _)| *k == (e.event, e.cross))
+                        .map_or(1, |(_, n)| *n);
+                    let text = fill(rule.summary.clone(), "{date}", &date_text);
+                    let text = fill(text, "{shop}", shops.name(e.shop));
+                    let text = fill(text, "{platform}", e.platform.zh());
+                    let text = if text.contains("{count}") {
+                        text.replace("{count}", &count.to_string())
+                    } else {
+                        text
+                    };
+                    let text = fill(text, "{cross}", if e.cross { "（跨期）" } else { "" });
+                    let summary = if text.contains("{ref}") {
+                        Summary::WithRef(text)
+                    } else {
+                        Summary::Done(summaries.id(single_spaced(&text)))
+                    };
+                    texts.push((memo, summary));
+                    &texts[texts.len() - 1].1
+                }
+            };
+            let summary = match text {
+                Summary::Done(id) => *id,
+                Summary::WithRef(text) => {
+                    summaries.id(single_spaced(&text.replace("{ref}", &e.key)))
+                }
+            };
+            let (net, vat) = vat_split(books, e.amount);
+            let (subsidy_net, subsidy_vat) = vat_split(books, e.subsidy);
+            let amount = |c: Component| match c {
+                Component::Amount => e.amount,
+                Component::Net => net,
+                Component::Vat => vat,
+                Component::Cost => e.cost,
+                Component::Subsidy => e.subsidy,
+                Component::SubsidyNet => subsidy_net,
+                Component::SubsidyVat => subsidy_vat,
+            };
+            for leg in legs_of(&mut self.legs, books, e.event, e.fund)? {
+                let (side, component, code) = (leg.side, leg.amount, leg.code);
+                let aux = self
+                    .auxes
+                    .id(books, code, leg.aux, shops, e.shop, e.platform);
+                let sign = |v: Fen| if side == Side::Debit { v } else { -v };
+                let deferred = match component {
+                    Component::Vat if per_voucher_vat => Some(net),
+                    Component::SubsidyVat if per_voucher_vat => Some(subsidy_net),
+                    _ => None,
+                };
+                match deferred {
+                    Some(net) => {
+                        let i = to_index(vat_keys.id((summary, code, aux)));
+                        if i == vat_nets.len() {
+                            vat_nets.push(0);
+                        }
+                        vat_nets[i] += i128::from(sign(net).0);
+                    }
+                    None => lines.add(summary, code, aux, sign(amount(component))),
+                }
+            }
+        }
+        for (&(summary, code, aux), net) in vat_keys.keys.iter().zip(&vat_nets) {
+            let product = net * i128::from(books.vat_rate.0);
+            let million = 1_000_000i128;
+            let rounded = (product.abs() + million / 2) / million;
+            let vat = if product < 0 { -rounded } else { rounded };
+            lines.add(
+                summary,
+                code,
+                aux,
+                Fen(i64::try_from(vat).unwrap_or(i64::MAX)),
+            );
+        }
+        let mut flags: BTreeSet<Flag> =
+            group.iter().flat_map(|e| e.flags.iter().cloned()).collect();
+        let diff: Fen = lines.sums.iter().copied().sum();
+        if !diff.is_zero() {
+            let limit = books
+                .config
+                .vouchers
+                .rounding_max_fen
+                .unwrap_or_else(|| i64::try_from(group.len()).unwrap_or(i64::MAX));
+            if diff.0.abs() > limit {
+                return Err(BooksError::voucher(
+                    format!("凭证借贷差额 {diff} 超过尾差上限 {}，未生成", Fen(limit)),
+                    format!("imbalance {diff} above rounding limit {limit}"),
+                ));
+            }
+            let code = chart.role("rounding").unwrap_or_default();
+            chart.require_leaf(code)?;
+            let summary = summaries.id("尾差".to_string());
+            let aux = self.auxes.values.id(Aux::default());
+            lines.add(summary, code, aux, -diff);
+            flags.insert(Flag::Rounding { fen: diff.0 });
+        }
+        let mut debit_lines = Vec::new();
+        let mut credit_lines = Vec::new();
+        for (&(summary, account, aux, side), amount) in lines.keys.keys.iter().zip(&lines.sums) {
+            if amount.is_zero() {
+                continue;
+            }
+            let line = VoucherLine {
+                summary: summaries.get(summary).to_string(),
+                account: account.to_string(),
+                debit: if side == Side::Debit {
+                    *amount
+                } else {
+                    Fen::ZERO
+                },
+                credit: if side == Side::Credit {
+                    -*amount
+                } else {
+                    Fen::ZERO
+                },
+                aux: self.auxes.values.get(aux).clone(),
+            };
+            if side == Side::Debit {
+                debit_lines.push(line);
+            } else {
+                credit_lines.push(line);
+            }
+        }
+        debit_lines.append(&mut credit_lines);
+        let mut links: Vec<(RecordKind, &str, LinkRole, SourceRef)> =
+            Vec::with_capacity(group.len());
+        for e in group {
+            if let Some(kind) = e.primary {
+                links.push((kind, &e.key, LinkRole::Primary, e.source));
+            }
+            links.extend(
+                e.links
+                    .iter()
+                    .map(|l| (l.kind, l.key.as_ref(), l.role, l.source)),
+            );
+        }
+        // Equal links are indistinguishable, so an unstable sort gives the one order.
+        links.sort_unstable();
+        links.dedup();
+        let attachments = match books.config.vouchers.attachments {
+            AttachmentCount::Rows => {
+                1 + links
+                    .windows(2)
+                    .filter(|w| (w[0].0, w[0].1) != (w[1].0, w[1].1))
+                    .count()
+            }
+            AttachmentCount::Files => links
+                .iter()
+                .map(|l| l.3.file)
+                .collect::<BTreeSet<FileId>>()
+                .len(),
+        };
+        let attachments = if links.is_empty() { 0 } else { attachments };
+        let class = id.class.or_else(|| {
+            let mut classes = group
+                .iter()
+                .filter_map(|e| books.rules.event(e.event).map(|r| r.class));
+            let first = classes.next();
+            classes.all(|c| Some(c) == first).then_some(first).flatten()
+        });
+        let word = books.word(class.unwrap_or(EventClass::Sales)).to_string();
+        let shop = match id.shop {
+            Some(s) => Some(s.to_string()),
+            None => {
+                let first = group.first().map(|e| e.shop);
+                group
+                    .iter()
+                    .all(|e| Some(e.shop) == first)
+                    .then(|| first.map(|s| shops.name(s).to_string()))
+                    .flatten()
+            }
+        };
+        let voucher = Voucher {
+            date: id.date,
+            period: self.period,
+            word,
+            number: 0,
+            attachments: u32::try_from(attachments).unwrap_or(u32::MAX),
+            preparer: books.config.vouchers.preparer.clone(),
+            reviewer: None,
+            rules_version: Some(books.rules_version.clone()),
+            shop,
+            class,
+            lines: debit_lines,
+            links: links
+                .into_iter()
+                .map(|(kind, key, role, source)| SourceLink {
+                    kind,
+                    key: key.to_string(),
+                    role,
+                    source: Some(source),
+                })
+                .collect(),
+            flags: flags.into_iter().collect(),
+        };
+        voucher.check_balanced()?;
+        Ok(voucher)
+    }
+}
+
+/// The accounts of each event's legs, with the row's fund account for `fund` legs.
+type Legs<'b> = HashMap<(EventId, Option<&'b str>), Result<Vec<Leg<'b>>, BooksError>>;
+
+fn legs_of<'l, 'b>(
+    cache: &'l mut Legs<'b>,
+    books: &'b Books,
+    event: EventId,
+    fund: Option<&'b str>,
+) -> Result<&'l [Leg<'b>], BooksError> {
+    let found = cache.entry((event, fund)).or_insert_with(|| {
+        let rule = books.rules.event(event).ok_or_else(|| {
+            BooksError::config(
+                format!("缺少业务事项 {event:?} 的规则"),
+                format!("no rule for {event:?}"),
+            )
+        })?;
+        rule.legs
+            .iter()
+            .map(|leg| {
+                let code = if leg.account == "fund" {
+                    fund
+                } else {
+                    books.chart.role(&leg.account)
+                }
+                .ok_or_else(|| {
+                    BooksError::config(
+                        format!("科目用途“{}”没有对应科目", leg.account),
+                        format!("role {} unmapped", leg.account),
+                    )
+                })?;
+                let account = books.chart.require_leaf(code)?;
+                Ok(Leg {
+                    side: leg.side,
+                    amount: leg.amount,
+                    code,
+                    aux: &account.aux,
+                })
+            })
+            .collect()
+    });
+    match found {
+        Ok(legs) => Ok(legs),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+/// Aux items by value, and which one an account takes for a shop and platform.
+#[derive(Default)]
+struct Auxes<'b> {
+    values: FirstSeen<Aux>,
+    of: HashMap<(&'b str, ShopId, Platform), u32>,
+}
+
+impl<'b> Auxes<'b> {
+    fn id(
+        &mut self,
+        books: &Books,
+        code: &'b str,
+        dims: &[AuxDim],
+        shops: &Shops,
+        shop: ShopId,
+        platform: Platform,
+    ) -> u32 {
+        if let Some(id) = self.of.get(&(code, shop, platform)) {
+            return *id;
+        }
+        let chart = &books.chart;
+        let name = shops.name(shop);
+        let mut aux = Aux::default();
+        for dim in dims {
+            match dim {
+                AuxDim::Shop => aux.shop = Some(name.to_string()),
+                AuxDim::Platform => aux.customer = Some(chart.customer(platform)),
+                AuxDim::Department => aux.department = chart.department(name).map(str::to_string),
+            }
+        }
+        let id = self.values.id(aux);
+        self.of.insert((code, shop, platform), id);
+        id
+    }
 }
 
 /// Voucher lines summed by (摘要, account, aux, side), in the order they first appear.
 #[derive(Default)]
-struct Lines {
-    keys: Vec<(String, String, Aux, Side)>,
-    sums: BTreeMap<(String, String, Aux, Side), Fen>,
+struct Lines<'b> {
+    keys: FirstSeen<(u32, &'b str, u32, Side)>,
+    sums: Vec<Fen>,
 }
 
-impl Lines {
+impl<'b> Lines<'b> {
     /// Adds a signed amount (debit positive); its sign decides the side, so a charge and a
     /// reversal on one account stay two lines instead of netting away.
-    fn push(&mut self, summary: &str, account: &str, aux: &Aux, signed: Fen) {
+    fn add(&mut self, summary: u32, code: &'b str, aux: u32, signed: Fen) {
         if signed.is_zero() {
             return;
         }
@@ -1118,202 +1584,77 @@ impl Lines {
         } else {
             Side::Credit
         };
-        let k = (summary.to_string(), account.to_string(), aux.clone(), side);
-        if !self.sums.contains_key(&k) {
-            self.keys.push(k.clone());
+        let i = to_index(self.keys.id((summary, code, aux, side)));
+        if i == self.sums.len() {
+            self.sums.push(Fen::ZERO);
         }
-        *self.sums.entry(k).or_default() += signed;
+        self.sums[i] += signed;
     }
 }
 
-fn build_voucher(
-    books: &Books,
-    period: Period,
-    id: &GroupId,
-    group: &[Entry],
-    daily: bool,
-) -> Result<Voucher, crate::error::BooksError> {
-    let chart = &books.chart;
-    let per_voucher_vat = books.config.vat.rounding == VatRounding::PerVoucher;
-    // {count}: entries of the same event and cross-period state in the voucher.
-    let mut counts: BTreeMap<(EventId, bool), usize> = BTreeMap::new();
-    for e in group {
-        *counts.entry((e.event, e.cross)).or_default() += 1;
+/// A 摘要 worked out for a voucher: its index, or the text still to take an entry's key.
+enum Summary {
+    Done(u32),
+    WithRef(String),
+}
+
+/// `text` with `pattern` replaced (no copy when it does not occur).
+fn fill(text: String, pattern: &str, with: &str) -> String {
+    if text.contains(pattern) {
+        text.replace(pattern, with)
+    } else {
+        text
     }
-    let mut lines = Lines::default();
-    let mut vat_keys: Vec<(String, String, Aux)> = Vec::new();
-    let mut vat_nets: BTreeMap<(String, String, Aux), i128> = BTreeMap::new();
-    for e in group {
-        let rule = books.rules.event(e.event).ok_or_else(|| {
-            crate::error::BooksError::config(
-                format!("缺少业务事项 {:?} 的规则", e.event),
-                format!("no rule for {:?}", e.event),
-            )
-        })?;
-        let date_text = if daily {
-            e.date.to_string()
+}
+
+fn single_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn to_index(id: u32) -> usize {
+    usize::try_from(id).unwrap_or(usize::MAX)
+}
+
+/// Keys in the order they first appear, each with its index: a scan while there are few (a
+/// voucher has a handful of lines), a hash index beyond that.
+struct FirstSeen<K> {
+    keys: Vec<K>,
+    index: HashMap<K, u32>,
+}
+
+impl<K> Default for FirstSeen<K> {
+    fn default() -> Self {
+        FirstSeen {
+            keys: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+const SCAN: usize = 16;
+
+impl<K: Clone + Eq + Hash> FirstSeen<K> {
+    fn id(&mut self, key: K) -> u32 {
+        let found = if self.keys.len() <= SCAN {
+            self.keys.iter().position(|k| *k == key)
         } else {
-            period.to_string()
+            self.index.get(&key).map(|i| to_index(*i))
         };
-        let count = counts.get(&(e.event, e.cross)).copied().unwrap_or(1);
-        let summary = rule
-            .summary
-            .replace("{date}", &date_text)
-            .replace("{shop}", &e.shop)
-            .replace("{platform}", e.platform.zh())
-            .replace("{count}", &count.to_string())
-            .replace("{cross}", if e.cross { "（跨期）" } else { "" })
-            .replace("{ref}", &e.key);
-        let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-        for leg in &rule.legs {
-            let code = if leg.account == "fund" {
-                e.fund.clone()
-            } else {
-                chart.role(&leg.account).map(str::to_string)
-            }
-            .ok_or_else(|| {
-                crate::error::BooksError::config(
-                    format!("科目用途“{}”没有对应科目", leg.account),
-                    format!("role {} unmapped", leg.account),
-                )
-            })?;
-            let account = chart.require_leaf(&code)?;
-            let mut aux = Aux::default();
-            for dim in &account.aux {
-                match dim {
-                    AuxDim::Shop => aux.shop = Some(e.shop.clone()),
-                    AuxDim::Platform => aux.customer = Some(chart.customer(e.platform)),
-                    AuxDim::Department => {
-                        aux.department = chart.department(&e.shop).map(str::to_string)
-                    }
-                }
-            }
-            let sign = |v: Fen| if leg.side == Side::Debit { v } else { -v };
-            let deferred = match leg.amount {
-                Component::Vat if per_voucher_vat => Some(e.comps.net),
-                Component::SubsidyVat if per_voucher_vat => Some(e.comps.subsidy_net),
-                _ => None,
-            };
-            match deferred {
-                Some(net) => {
-                    let k = (summary.clone(), code.clone(), aux.clone());
-                    if !vat_nets.contains_key(&k) {
-                        vat_keys.push(k.clone());
-                    }
-                    *vat_nets.entry(k).or_default() += i128::from(sign(net).0);
-                }
-                None => lines.push(&summary, &code, &aux, sign(e.comps.get(leg.amount))),
-            }
+        if let Some(i) = found {
+            return u32::try_from(i).unwrap_or(u32::MAX);
         }
-    }
-    for k in vat_keys {
-        let net = vat_nets.get(&k).copied().unwrap_or(0);
-        let product = net * i128::from(books.vat_rate.0);
-        let million = 1_000_000i128;
-        let rounded = (product.abs() + million / 2) / million;
-        let vat = if product < 0 { -rounded } else { rounded };
-        lines.push(
-            &k.0,
-            &k.1,
-            &k.2,
-            Fen(i64::try_from(vat).unwrap_or(i64::MAX)),
-        );
-    }
-    let mut flags: BTreeSet<Flag> = group.iter().flat_map(|e| e.flags.iter().cloned()).collect();
-    let diff: Fen = lines.sums.values().copied().sum();
-    if !diff.is_zero() {
-        let limit = books
-            .config
-            .vouchers
-            .rounding_max_fen
-            .unwrap_or_else(|| i64::try_from(group.len()).unwrap_or(i64::MAX));
-        if diff.0.abs() > limit {
-            return Err(crate::error::BooksError::voucher(
-                format!("凭证借贷差额 {diff} 超过尾差上限 {}，未生成", Fen(limit)),
-                format!("imbalance {diff} above rounding limit {limit}"),
-            ));
+        let id = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+        if self.keys.len() == SCAN {
+            self.index = (0..).zip(&self.keys).map(|(i, k)| (k.clone(), i)).collect();
         }
-        let code = chart.role("rounding").unwrap_or_default().to_string();
-        chart.require_leaf(&code)?;
-        lines.push("尾差", &code, &Aux::default(), -diff);
-        flags.insert(Flag::Rounding { fen: diff.0 });
-    }
-    let mut debit_lines = Vec::new();
-    let mut credit_lines = Vec::new();
-    for k in lines.keys {
-        let amount = lines.sums.get(&k).copied().unwrap_or_default();
-        if amount.is_zero() {
-            continue;
+        if self.keys.len() >= SCAN {
+            self.index.insert(key.clone(), id);
         }
-        let (summary, account, aux, side) = k;
-        let line = VoucherLine {
-            summary,
-            account,
-            debit: if side == Side::Debit {
-                amount
-            } else {
-                Fen::ZERO
-            },
-            credit: if side == Side::Credit {
-                -amount
-            } else {
-                Fen::ZERO
-            },
-            aux,
-        };
-        if side == Side::Debit {
-            debit_lines.push(line);
-        } else {
-            credit_lines.push(line);
-        }
+        self.keys.push(key);
+        id
     }
-    debit_lines.append(&mut credit_lines);
-    let mut links: Vec<SourceLink> = group.iter().flat_map(|e| e.links.iter().cloned()).collect();
-    links.sort();
-    links.dedup();
-    let attachments = match books.config.vouchers.attachments {
-        AttachmentCount::Rows => links
-            .iter()
-            .map(|l| (l.kind, l.key.as_str()))
-            .collect::<BTreeSet<_>>()
-            .len(),
-        AttachmentCount::Files => links
-            .iter()
-            .filter_map(|l| l.source.map(|s| s.file))
-            .collect::<BTreeSet<FileId>>()
-            .len(),
-    };
-    let class = id.class.or_else(|| {
-        let classes: BTreeSet<EventClass> = group
-            .iter()
-            .filter_map(|e| books.rules.event(e.event).map(|r| r.class))
-            .collect();
-        (classes.len() == 1)
-            .then(|| classes.into_iter().next())
-            .flatten()
-    });
-    let word = books.word(class.unwrap_or(EventClass::Sales)).to_string();
-    let shop = id.shop.clone().or_else(|| {
-        let shops: BTreeSet<&str> = group.iter().map(|e| e.shop.as_str()).collect();
-        (shops.len() == 1)
-            .then(|| shops.into_iter().next().map(str::to_string))
-            .flatten()
-    });
-    let voucher = Voucher {
-        date: id.date,
-        period,
-        word,
-        number: 0,
-        attachments: u32::try_from(attachments).unwrap_or(u32::MAX),
-        preparer: books.config.vouchers.preparer.clone(),
-        reviewer: None,
-        rules_version: Some(books.rules_version.clone()),
-        shop,
-        class,
-        lines: debit_lines,
-        links,
-        flags: flags.into_iter().collect(),
-    };
-    voucher.check_balanced()?;
-    Ok(voucher)
+
+    fn get(&self, id: u32) -> &K {
+        &self.keys[to_index(id)]
+    }
 }

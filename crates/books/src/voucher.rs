@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+// Lookup only; never decides an order.
+use foldhash::HashMap;
+
 use duizhang_core::{Fen, Period, RecordKind, SourceRef};
 use jiff::civil::Date;
 
@@ -141,7 +144,7 @@ impl Voucher {
     /// (会计法 第二十五条 separation of duties; 制单人与审核人不能为同一人).
     pub fn approve(&mut self, reviewer: &str) -> Result<(), BooksError> {
         let reviewer = reviewer.trim();
-        let label = format!("{} {}", self.period, self.label());
+        let label = PeriodLabel(self);
         if reviewer.is_empty() {
             return Err(BooksError::voucher(
                 format!("审核凭证 {label} 须填写审核人"),
@@ -166,7 +169,7 @@ impl Voucher {
 
     /// Shape and balance, without a chart: lines exist, one side per line, Σ借 = Σ贷.
     pub fn check_balanced(&self) -> Result<(), BooksError> {
-        let label = format!("{} {}", self.period, self.label());
+        let label = PeriodLabel(self);
         if self.lines.is_empty() {
             return Err(BooksError::voucher(
                 format!("凭证 {label} 没有分录"),
@@ -219,7 +222,7 @@ impl Voucher {
     /// chart and are last-level, the aux items their accounts require.
     pub fn validate(&self, chart: &Chart) -> Result<(), BooksError> {
         self.check_balanced()?;
-        let label = format!("{} {}", self.period, self.label());
+        let label = PeriodLabel(self);
         for (i, line) in self.lines.iter().enumerate() {
             let n = i + 1;
             let account = chart.require_leaf(&line.account).map_err(|e| {
@@ -243,6 +246,15 @@ impl Voucher {
             }
         }
         Ok(())
+    }
+}
+
+/// `2026-10 记-12`, written only when a message needs it (a big month has a million vouchers).
+struct PeriodLabel<'v>(&'v Voucher);
+
+impl std::fmt::Display for PeriodLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}-{}", self.0.period, self.0.word, self.0.number)
     }
 }
 
@@ -302,10 +314,13 @@ pub fn validate_all(vouchers: &[Voucher], chart: &Chart) -> Result<(), BooksErro
         v.validate(chart)?;
     }
     check_numbering(vouchers)?;
-    let mut primary: BTreeMap<(RecordKind, &str), String> = BTreeMap::new();
+    let links = vouchers.iter().map(|v| v.links.len()).sum();
+    let mut primary: HashMap<(RecordKind, &str), &Voucher> =
+        HashMap::with_capacity_and_hasher(links, Default::default());
     for v in vouchers {
         for link in v.links.iter().filter(|l| l.role == LinkRole::Primary) {
-            if let Some(other) = primary.insert((link.kind, link.key.as_str()), v.label()) {
+            if let Some(other) = primary.insert((link.kind, link.key.as_str()), v) {
+                let other = other.label();
                 return Err(BooksError::voucher(
                     format!(
                         "{}“{}”同时入账于凭证 {} 和 {}",

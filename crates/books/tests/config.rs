@@ -5,7 +5,7 @@
 mod support;
 
 use duizhang_books::rules::DEFAULT_RULES;
-use duizhang_books::{AuxDim, Books, BooksConfig, Rules, Standard, generate};
+use duizhang_books::{AuxDim, Books, BooksConfig, RecordRef, Rules, Standard, generate};
 use duizhang_core::*;
 use duizhang_samples::build::*;
 use support::*;
@@ -160,8 +160,8 @@ fn seller_codes_fund_sub_accounts_and_aux_dimensions() {
     );
     other.account = Some("zy@example.com".into());
     d.fund_flows.push(other);
-    let shop_of = |r: &Record| match r {
-        Record::FundFlow(f) if f.account.as_deref() == Some("zy@example.com") => {
+    let shop_of = |r: RecordRef<'_>| match r {
+        RecordRef::FundFlow(f) if f.account.as_deref() == Some("zy@example.com") => {
             Some("专营店".to_string())
         }
         _ => Some("旗舰店".to_string()),
@@ -218,7 +218,7 @@ fn a_shop_without_a_department_fails_validation_at_export() {
         "2026-10-08 10:00:00",
         None,
     ));
-    let shop_of = |_: &Record| Some("旗舰店2".to_string());
+    let shop_of = |_: RecordRef<'_>| Some("旗舰店2".to_string());
     let mut config = BooksConfig::from_toml(SELLER).unwrap();
     config.chart.fund_accounts[0].shop = None;
     let b2 = Books::new(config, Rules::defaults().unwrap()).unwrap();

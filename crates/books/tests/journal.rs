@@ -4,7 +4,7 @@
 
 mod support;
 
-use duizhang_books::checks::{flow_not_booked, refund_not_booked, source_booked_twice};
+use duizhang_books::checks::{Booked, flow_not_booked, refund_not_booked, source_booked_twice};
 use duizhang_books::export::{self, TextEncoding};
 use duizhang_books::{
     Aux, Books, BooksConfig, LinkRole, Rules, Standard, Voucher, generate, import,
@@ -134,8 +134,9 @@ fn october_books() -> (Books, Vec<Voucher>) {
 
 fn checks(data: &Dataset, journal: &[Voucher]) -> Vec<Finding> {
     let p = period("2026-10");
-    let mut all = refund_not_booked(data, p, journal, &one_shop);
-    all.extend(flow_not_booked(data, p, journal, &one_shop));
+    let booked = Booked::of(journal, p);
+    let mut all = refund_not_booked(data, &booked, &one_shop);
+    all.extend(flow_not_booked(data, &booked, &one_shop));
     all.extend(source_booked_twice(data, journal, &one_shop));
     all
 }
@@ -364,7 +365,7 @@ fn refund_not_booked_names_the_refund_and_flags_cross_period() {
         .into_iter()
         .filter(|v| v.date.day() != 12)
         .collect();
-    let found = refund_not_booked(&d, period("2026-10"), &journal, &one_shop);
+    let found = refund_not_booked(&d, &Booked::of(&journal, period("2026-10")), &one_shop);
     assert_eq!(found.len(), 1);
     let f = &found[0];
     assert_eq!(
@@ -395,13 +396,13 @@ fn refund_not_booked_names_the_refund_and_flags_cross_period() {
     );
     // The same refund found again in the next run is the same finding.
     assert_eq!(
-        refund_not_booked(&d, period("2026-10"), &journal, &one_shop),
+        refund_not_booked(&d, &Booked::of(&journal, period("2026-10")), &one_shop),
         found
     );
     // A refund in another period, not completed, or 售中 without money leaving is not this period's.
     let mut d2 = d.clone();
     d2.after_sales[0].status = AfterSaleStatus::Approved;
-    assert!(refund_not_booked(&d2, period("2026-10"), &journal, &one_shop).is_empty());
+    assert!(refund_not_booked(&d2, &Booked::of(&journal, period("2026-10")), &one_shop).is_empty());
     let mut d3 = d.clone();
     d3.after_sales.push({
         let mut a = after_sale(
@@ -415,10 +416,10 @@ fn refund_not_booked_names_the_refund_and_flags_cross_period() {
         a
     });
     assert_eq!(
-        refund_not_booked(&d3, period("2026-10"), &journal, &one_shop).len(),
+        refund_not_booked(&d3, &Booked::of(&journal, period("2026-10")), &one_shop).len(),
         1
     );
-    assert!(refund_not_booked(&d, period("2026-11"), &journal, &one_shop).is_empty());
+    assert!(refund_not_booked(&d, &Booked::of(&journal, period("2026-11")), &one_shop).is_empty());
 }
 
 #[test]
@@ -429,7 +430,7 @@ fn flow_not_booked_lists_each_row_without_a_voucher() {
         .into_iter()
         .filter(|v| !v.lines.iter().any(|l| l.account == "1002"))
         .collect();
-    let found = flow_not_booked(&d, period("2026-10"), &journal, &one_shop);
+    let found = flow_not_booked(&d, &Booked::of(&journal, period("2026-10")), &one_shop);
     assert_eq!(found.len(), 1);
     let f = &found[0];
     assert_eq!(
@@ -450,7 +451,7 @@ fn flow_not_booked_lists_each_row_without_a_voucher() {
         v.period = period("2026-09");
     }
     assert_eq!(
-        flow_not_booked(&d, period("2026-10"), &shifted, &one_shop).len(),
+        flow_not_booked(&d, &Booked::of(&shifted, period("2026-10")), &one_shop).len(),
         5
     );
 }

@@ -7,7 +7,9 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use duizhang_books::{Flag, LinkRole, Standard, check_numbering, generate, validate_all};
+use duizhang_books::{
+    Flag, LinkRole, RecordRef, Standard, check_numbering, generate, validate_all,
+};
 use duizhang_core::*;
 use duizhang_samples::build::*;
 use proptest::prelude::*;
@@ -158,9 +160,9 @@ fn with_goods(mut d: Dataset, goods: &[Goods]) -> Dataset {
     d
 }
 
-fn shop_of(r: &Record) -> Option<String> {
+fn shop_of(r: RecordRef<'_>) -> Option<String> {
     match r {
-        Record::FundFlow(f) if f.account.as_deref() == Some("b@example.com") => {
+        RecordRef::FundFlow(f) if f.account.as_deref() == Some("b@example.com") => {
             Some("专营店".into())
         }
         _ => Some("旗舰店".into()),

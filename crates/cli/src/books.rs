@@ -7,11 +7,11 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use duizhang_books::checks::{flow_not_booked, refund_not_booked, source_booked_twice};
-use duizhang_books::{Books, BooksConfig, Generated, Rules, Standard, Voucher};
-use duizhang_core::{Dataset, Fen, Period, Record};
+use duizhang_books::checks::{Booked, flow_not_booked, refund_not_booked, source_booked_twice};
+use duizhang_books::{Books, BooksConfig, Generated, RecordRef, Rules, Standard, Voucher};
+use duizhang_core::{Dataset, Fen, Period};
 use duizhang_engine::catalog::Data;
-use duizhang_engine::shops::{ShopNames, shop_of};
+use duizhang_engine::shops::{self, ShopNames};
 use duizhang_engine::{NotRun, Outcome, Settings};
 
 /// The books checks of CHECKS.md, in catalog order.
@@ -62,9 +62,22 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
     Ok(LoadedBooks { books, describe })
 }
 
-/// The shop a record belongs to, by the same settings rules the engine splits a period with
-/// (file's shop name, then fund account, then the platform's only shop).
-/// The period's vouchers, checked against every invariant an export enforces.
+/// The shop of a record the books ask about, by the same settings rules the engine splits a
+/// period with (file's shop name, then fund account, then the platform's only shop).
+fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
+    let record = match record {
+        RecordRef::Order(r) => shops::RecordRef::Order(r),
+        RecordRef::AfterSale(r) => shops::RecordRef::AfterSale(r),
+        RecordRef::FundFlow(r) => shops::RecordRef::FundFlow(r),
+        RecordRef::Settlement(r) => shops::RecordRef::Settlement(r),
+        RecordRef::Shipment(r) => shops::RecordRef::Shipment(r),
+        RecordRef::ReturnReceipt(r) => shops::RecordRef::ReturnReceipt(r),
+    };
+    shops::shop_of(settings, names, record)
+}
+
+/// The period's vouchers, checked against every invariant an export enforces. Reads only
+/// shared references, so it may run beside the engine's checks on another thread.
 pub fn generate(
     books: &Books,
     data: &Dataset,
@@ -110,9 +123,10 @@ pub fn check_books(
     journal: &[Voucher],
 ) {
     let names = ShopNames::of(data);
-    let shop = |r: &Record| shop_of(settings, &names, r);
-    let mut found = refund_not_booked(data, period, journal, &shop);
-    found.extend(flow_not_booked(data, period, journal, &shop));
+    let shop = |r: RecordRef<'_>| shop_of(settings, &names, r);
+    let booked = Booked::of(journal, period);
+    let mut found = refund_not_booked(data, &booked, &shop);
+    found.extend(flow_not_booked(data, &booked, &shop));
     found.extend(source_booked_twice(data, journal, &shop));
     for mut f in found {
         match settings.check(&f.shop, &f.code) {
@@ -126,21 +140,35 @@ pub fn check_books(
     outcome
         .not_run
         .retain(|n| !CHECK_CODES.contains(&n.code.as_str()) || n.reason == switched_off);
-    // Shops without the data a check reads: it ran, and could find nothing there.
+    // Shops without the data a check reads: it ran, and could find nothing there. Looking
+    // stops once every shop has both kinds.
     let mut has: BTreeSet<(String, Data)> = BTreeSet::new();
-    for r in &data.after_sales {
-        if let Some(s) = shop(&Record::AfterSale(r.clone())) {
-            has.insert((s, Data::AfterSales));
+    let wanted = 2 * outcome.shops.len();
+    let mut note = |s: Option<String>, need: Data| {
+        if let Some(s) = s
+            && outcome.shops.iter().any(|o| o.id == s)
+        {
+            has.insert((s, need));
         }
-    }
-    for r in &data.fund_flows {
-        if let Some(s) = shop(&Record::FundFlow(r.clone())) {
-            has.insert((s, Data::FundFlow));
-        }
-    }
-    for r in &data.payments {
-        if let Some(s) = shop(&Record::Payment(r.clone())) {
-            has.insert((s, Data::FundFlow));
+        has.len() < wanted
+    };
+    let more = data.after_sales.iter().all(|r| {
+        note(
+            shops::shop_of(settings, &names, shops::RecordRef::AfterSale(r)),
+            Data::AfterSales,
+        )
+    }) && data.fund_flows.iter().all(|r| {
+        note(
+            shops::shop_of(settings, &names, shops::RecordRef::FundFlow(r)),
+            Data::FundFlow,
+        )
+    });
+    if more {
+        for r in &data.payments {
+            let s = shops::shop_of(settings, &names, shops::RecordRef::Payment(r));
+            if !note(s, Data::FundFlow) {
+                break;
+            }
         }
     }
     for s in &outcome.shops {
@@ -246,9 +274,11 @@ pub fn write_vouchers_xlsx(
 ) -> anyhow::Result<Vec<String>> {
     let mut written = Vec::new();
     if !generated.vouchers.is_empty() {
+        let started = std::time::Instant::now();
         let bytes = duizhang_books::export::excel(&generated.vouchers, &books.chart)
             .map_err(|e| anyhow::anyhow!("凭证导出失败：{}", e.message))?;
         write_file(&out.join(VOUCHERS_XLSX), &bytes)?;
+        tracing::info!("{VOUCHERS_XLSX}: {:?}", started.elapsed());
         written.push(VOUCHERS_XLSX.to_string());
     }
     written.extend(write_issues(out, generated, data)?);

@@ -291,21 +291,35 @@ impl ShopNames {
     }
 }
 
+/// A record borrowed from the dataset: asking its shop needs no copy of it.
+#[derive(Clone, Copy, Debug)]
+pub enum RecordRef<'a> {
+    Order(&'a Order),
+    AfterSale(&'a AfterSale),
+    FundFlow(&'a FundFlowRow),
+    Payment(&'a PaymentRow),
+    Settlement(&'a SettlementRow),
+    ErpOrder(&'a ErpOrder),
+    Shipment(&'a Shipment),
+    ReturnReceipt(&'a ReturnReceipt),
+    Complaint(&'a Complaint),
+}
+
 /// The shop any record belongs to: the one rule the engine and the books share.
-pub fn shop_of(settings: &Settings, names: &ShopNames, record: &Record) -> Option<String> {
+pub fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
     match record {
-        Record::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        Record::AfterSale(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        Record::FundFlow(r) => {
+        RecordRef::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        RecordRef::AfterSale(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        RecordRef::FundFlow(r) => {
             settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
         }
-        Record::Payment(r) => {
+        RecordRef::Payment(r) => {
             settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
         }
-        Record::Settlement(r) => settings.resolve_shop(r.platform, None, r.account.as_deref()),
-        Record::ErpOrder(r) => settings.resolve_shop(r.platform, Some(&r.shop), None),
-        Record::Shipment(r) => names.resolve(settings, &r.shop),
-        Record::ReturnReceipt(r) => names.resolve(settings, &r.shop),
-        Record::Complaint(r) => names.resolve(settings, &r.shop),
+        RecordRef::Settlement(r) => settings.resolve_shop(r.platform, None, r.account.as_deref()),
+        RecordRef::ErpOrder(r) => settings.resolve_shop(r.platform, Some(&r.shop), None),
+        RecordRef::Shipment(r) => names.resolve(settings, &r.shop),
+        RecordRef::ReturnReceipt(r) => names.resolve(settings, &r.shop),
+        RecordRef::Complaint(r) => names.resolve(settings, &r.shop),
     }
 }

@@ -290,19 +290,7 @@ fn import_spreadsheet(
         if range.is_empty() {
             continue;
         }
-        let first_row = range.start().map_or(0, |(r, _)| r);
-        let first_col = range.start().map_or(0, |(_, c)| c);
-        let mut rows = Vec::with_capacity(range.height());
-        for (i, cells) in range.rows().enumerate() {
-            let line = u32::try_from(i)
-                .unwrap_or(u32::MAX)
-                .saturating_add(first_row)
-                .saturating_add(1);
-            let mut texts: Vec<String> = (0..first_col).map(|_| String::new()).collect();
-            texts.extend(cells.iter().map(cell_text));
-            rows.push((line, texts));
-        }
-        let table = Table::grid(&full, rows);
+        let table = Table::sheet(&full, range);
         // In a workbook, sheets that are notes or pivots are not errors if another sheet is read.
         let mut part = Vec::new();
         import_table_into(table, importers, files.next_id(), &mut part, sink);
@@ -322,28 +310,36 @@ fn import_spreadsheet(
     }
 }
 
-/// Text of a spreadsheet cell as the formats expect it: numbers in their shortest exact
-/// decimal form (money parsing then rejects binary noise such as `0.30000000000000004`),
-/// date-times as `yyyy-MM-dd HH:mm:ss` in the file's own (Beijing) clock.
-fn cell_text(cell: &calamine::Data) -> String {
+/// Text of a spreadsheet cell as the formats expect it, appended to `out`: numbers in their
+/// shortest exact decimal form (money parsing then rejects binary noise such as
+/// `0.30000000000000004`), date-times as `yyyy-MM-dd HH:mm:ss` in the file's own (Beijing)
+/// clock.
+pub(crate) fn write_cell(cell: &calamine::Data, out: &mut String) {
     use calamine::Data;
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => {
-            if *b {
-                "是".into()
-            } else {
-                "否".into()
-            }
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = match cell {
+        Data::Empty => Ok(()),
+        Data::String(s) | Data::DurationIso(s) => {
+            out.push_str(s);
+            Ok(())
         }
-        Data::DateTime(dt) => excel_serial_to_text(dt.as_f64()),
-        Data::DateTimeIso(s) => s.replacen('T', " ", 1),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
+        Data::Float(f) => write!(out, "{f}"),
+        Data::Int(i) => write!(out, "{i}"),
+        Data::Bool(b) => {
+            out.push_str(if *b { "是" } else { "否" });
+            Ok(())
+        }
+        Data::DateTime(dt) => {
+            out.push_str(&excel_serial_to_text(dt.as_f64()));
+            Ok(())
+        }
+        Data::DateTimeIso(s) => {
+            out.push_str(&s.replacen('T', " ", 1));
+            Ok(())
+        }
+        Data::Error(e) => write!(out, "#{e:?}"),
+    };
 }
 
 /// Excel's serial date (days since 1899-12-30, fraction = time of day) to text.

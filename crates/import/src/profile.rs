@@ -80,6 +80,19 @@ struct ValueMap {
     by_key: BTreeMap<String, &'static str>,
     /// The texts as written in the profile, for error messages.
     texts: Vec<String>,
+    /// The same mapping keyed by the texts as written: most cells are spelled exactly so, and
+    /// are then found without normalising them.
+    exact: BTreeMap<String, &'static str>,
+}
+
+impl ValueMap {
+    /// The target code of a cell text.
+    fn code(&self, text: &str) -> Option<&'static str> {
+        self.exact
+            .get(text)
+            .or_else(|| self.by_key.get(&value_key(text)))
+            .copied()
+    }
 }
 
 /// Normalises a value text for comparison: widths, spaces and list punctuation do not matter
@@ -332,6 +345,12 @@ impl KindCheck<'_> {
                 };
                 map.by_key.insert(value_key(text.get_ref()), code);
                 map.texts.push(text.get_ref().clone());
+            }
+            // After every text is in: a later text of the same key replaced an earlier one.
+            for text in &map.texts {
+                if let Some(&code) = map.by_key.get(&value_key(text)) {
+                    map.exact.insert(text.clone(), code);
+                }
             }
             values.insert(field.name, map);
         }

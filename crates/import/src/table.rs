@@ -37,8 +37,13 @@ impl Row {
     }
 
     fn push(&mut self, cell: &str) {
+        self.push_with(|text| text.push_str(cell));
+    }
+
+    /// Adds a cell written by `write` straight into the row's text.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) {
         let start = self.text.len();
-        self.text.push_str(cell);
+        write(&mut self.text);
         self.bounds.push((start, self.text.len()));
     }
 
@@ -97,8 +102,12 @@ enum Backend {
     Csv {
         reader: CsvLines,
     },
-    Grid {
-        rows: std::vec::IntoIter<(u32, Vec<String>)>,
+    /// A sheet's cells as the workbook gave them; rows are turned into text one at a time, so
+    /// a sheet is never held twice.
+    Sheet {
+        range: calamine::Range<calamine::Data>,
+        /// Index of the next row within the range.
+        next: usize,
     },
 }
 
@@ -132,14 +141,12 @@ impl Table {
         }
     }
 
-    /// A sheet already read into cells; rows are numbered as the spreadsheet numbers them.
-    pub fn grid(name: &str, rows: Vec<(u32, Vec<String>)>) -> Table {
+    /// A workbook's sheet; rows are numbered as the spreadsheet numbers them.
+    pub fn sheet(name: &str, range: calamine::Range<calamine::Data>) -> Table {
         Table {
             name: name.to_string(),
             encoding: TextEncoding::Spreadsheet,
-            backend: Backend::Grid {
-                rows: rows.into_iter(),
-            },
+            backend: Backend::Sheet { range, next: 0 },
             replay: VecDeque::new(),
             current: Row::default(),
             finished: false,
@@ -152,19 +159,28 @@ impl Table {
             return Ok(false);
         }
         match &mut self.backend {
-            Backend::Grid { rows } => match rows.next() {
-                Some((line, cells)) => {
-                    row.clear(line);
-                    for c in &cells {
-                        row.push(c);
-                    }
-                    Ok(true)
-                }
-                None => {
+            Backend::Sheet { range, next } => {
+                let (height, width) = range.get_size();
+                if *next >= height {
                     self.finished = true;
-                    Ok(false)
+                    return Ok(false);
                 }
-            },
+                let (first_row, first_col) = range.start().unwrap_or((0, 0));
+                let line = u32::try_from(*next)
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(first_row)
+                    .saturating_add(1);
+                row.clear(line);
+                // Columns left of the range are empty cells, so indexes match the sheet's.
+                for _ in 0..first_col {
+                    row.push("");
+                }
+                for cell in (0..width).filter_map(|col| range.get((*next, col))) {
+                    row.push_with(|text| crate::container::write_cell(cell, text));
+                }
+                *next += 1;
+                Ok(true)
+            }
             Backend::Csv { reader } => {
                 let more = reader.next_record().map_err(|e| {
                     Problem::new(

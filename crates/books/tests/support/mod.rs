@@ -2,8 +2,10 @@
 //! view of voucher lines to compare with accounting.md's entries.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use duizhang_books::{Books, BooksConfig, Generated, Rules, Standard, Voucher, generate};
-use duizhang_core::{Dataset, Period, Record};
+use duizhang_books::{
+    Books, BooksConfig, Generated, RecordRef, Rules, Standard, Voucher, generate,
+};
+use duizhang_core::{Dataset, Period};
 
 pub const BOTH: [Standard; 2] = [Standard::Small, Standard::Enterprise];
 
@@ -20,7 +22,7 @@ pub fn books(standard: Standard, extra: &str) -> Books {
     Books::new(config, Rules::defaults().unwrap()).unwrap()
 }
 
-pub fn one_shop(_: &Record) -> Option<String> {
+pub fn one_shop(_: RecordRef<'_>) -> Option<String> {
     Some("旗舰店".to_string())
 }
 

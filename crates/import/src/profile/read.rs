@@ -1,6 +1,7 @@
 //! Reading a table through a profile: cells by field name, records built per kind, and the
 //! merging of multi-row after-sales.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use duizhang_core::{
@@ -11,7 +12,7 @@ use duizhang_core::{
 };
 
 use super::fields::{ORDER_LINE_FIELDS, Target};
-use super::{AmountScope, EncodingRule, Profile, value_key};
+use super::{AmountScope, EncodingRule, Profile, ValueMap};
 use crate::formats::add_present;
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Output};
@@ -28,8 +29,9 @@ pub(super) fn read(
     let (_, header) = table.take_header(detection.header_index)?;
     check_encoding(p, table, &header, &file)?;
     let cols = resolve(p, &header, &file)?;
+    let fields = Fields::new(p, &cols);
     if p.record == RecordKind::AfterSale {
-        return read_after_sales(p, table, &header, &cols, out);
+        return read_after_sales(p, table, &header, &fields, out);
     }
     while let Some(row) = table.next_row()? {
         if row.is_blank() {
@@ -37,7 +39,7 @@ pub(super) fn read(
         }
         let ctx = RowCtx {
             c: Cells::new(row, &header, &file),
-            cols: &cols,
+            fields: &fields,
             p,
         };
         let source = out.source(row.line);
@@ -119,16 +121,63 @@ fn resolve(
     Ok(cols)
 }
 
+/// What the profile says of one field, gathered once per file so that a cell costs one look-up.
+#[derive(Clone, Copy, Default)]
+struct Slot<'p> {
+    col: Option<usize>,
+    required: bool,
+    default: Option<&'p str>,
+    values: Option<&'p ValueMap>,
+}
+
+/// Field → its [`Slot`], for every field the profile names. A short list searched in order:
+/// the names asked for are the same static strings as the keys, so most comparisons end at
+/// the length or the address.
+struct Fields<'p> {
+    slots: Vec<(&'static str, Slot<'p>)>,
+}
+
+impl<'p> Fields<'p> {
+    fn new(p: &'p Profile, cols: &BTreeMap<&'static str, usize>) -> Fields<'p> {
+        let mut slots: BTreeMap<&'static str, Slot<'p>> = BTreeMap::new();
+        for (&field, &col) in cols {
+            slots.entry(field).or_default().col = Some(col);
+        }
+        for &field in &p.required {
+            slots.entry(field).or_default().required = true;
+        }
+        for (&field, text) in &p.defaults {
+            slots.entry(field).or_default().default = Some(text.as_str());
+        }
+        for (&field, map) in &p.values {
+            slots.entry(field).or_default().values = Some(map);
+        }
+        Fields {
+            slots: slots.into_iter().collect(),
+        }
+    }
+
+    fn get(&self, field: &str) -> Slot<'p> {
+        self.slots
+            .iter()
+            .find(|(name, _)| {
+                name.len() == field.len()
+                    && (std::ptr::eq(name.as_ptr(), field.as_ptr()) || *name == field)
+            })
+            .map_or_else(Slot::default, |(_, slot)| *slot)
+    }
+}
+
 /// One data row seen through the profile.
 struct RowCtx<'a> {
     c: Cells<'a>,
-    cols: &'a BTreeMap<&'static str, usize>,
+    fields: &'a Fields<'a>,
     p: &'a Profile,
 }
 
-impl RowCtx<'_> {
+impl<'a> RowCtx<'a> {
     fn col(&self, field: &str) -> Option<usize> {
-        self.cols.get(field).copied()
+        self.fields.get(field).col
     }
 
     fn missing(&self, field: &str) -> Problem {
@@ -151,7 +200,7 @@ impl RowCtx<'_> {
 
     /// A blank value of a required field is an error; of an optional one, `None`.
     fn check<T>(&self, field: &str, value: Option<T>) -> Result<Option<T>, Problem> {
-        if value.is_none() && self.p.is_required(field) {
+        if value.is_none() && self.fields.get(field).required {
             return Err(self.missing(field));
         }
         Ok(value)
@@ -162,15 +211,15 @@ impl RowCtx<'_> {
     }
 
     /// The cell text, else the profile's fixed value.
-    fn raw(&self, field: &str) -> Option<String> {
-        self.col(field)
+    fn raw(&self, slot: Slot<'a>) -> Option<Cow<'a, str>> {
+        slot.col
             .and_then(|c| self.c.opt(Some(c)))
-            .map(|s| s.into_owned())
-            .or_else(|| self.p.defaults.get(field).cloned())
+            .or_else(|| slot.default.map(Cow::Borrowed))
     }
 
     fn text(&self, field: &str) -> Result<Option<Text>, Problem> {
-        self.check(field, self.raw(field).map(Text::from))
+        let value = self.raw(self.fields.get(field));
+        self.check(field, value.map(|t| Text::from(t.as_ref())))
     }
 
     fn req_text(&self, field: &str) -> Result<Text, Problem> {
@@ -210,17 +259,16 @@ impl RowCtx<'_> {
 
     /// An enum cell: the profile's `[values.<field>]` first, then the standard texts.
     fn choice<T: Target>(&self, field: &str) -> Result<Option<(T, Text)>, Problem> {
-        let Some(text) = self.raw(field) else {
+        let slot = self.fields.get(field);
+        let Some(text) = self.raw(slot) else {
             return self.check(field, None);
         };
-        let mapped = self
-            .p
+        let mapped = slot
             .values
-            .get(field)
-            .and_then(|m| m.by_key.get(&value_key(&text)))
+            .and_then(|m| m.code(&text))
             .and_then(|code| T::from_code(code));
         if let Some(v) = mapped.or_else(|| T::parse_std(text.trim())) {
-            return Ok(Some((v, Text::from(text))));
+            return Ok(Some((v, Text::from(text.as_ref()))));
         }
         let mut known: Vec<&str> = self
             .p
@@ -254,9 +302,8 @@ impl RowCtx<'_> {
     }
 
     fn order_no(&self, field: &str) -> Result<Option<Text>, Problem> {
-        Ok(self
-            .text(field)?
-            .map(|t| Text::from(normalize_order_no(&t))))
+        let value = self.raw(self.fields.get(field));
+        self.check(field, value.map(|t| Text::from(normalize_order_no(&t))))
     }
 
     fn req_order_no(&self, field: &str) -> Result<Text, Problem> {
@@ -493,7 +540,7 @@ fn read_after_sales(
     p: &Profile,
     table: &mut Table,
     header: &Header,
-    cols: &BTreeMap<&'static str, usize>,
+    fields: &Fields<'_>,
     out: &mut Output<'_>,
 ) -> Result<(), Problem> {
     let scope = p.amount_scope.unwrap_or(AmountScope::PerRow);
@@ -506,7 +553,7 @@ fn read_after_sales(
         }
         let ctx = RowCtx {
             c: Cells::new(row, header, &file),
-            cols,
+            fields,
             p,
         };
         let source = out.source(row.line);
