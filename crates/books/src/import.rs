@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::chart::AuxDim;
 use crate::error::BooksError;
-use crate::export::{EXCEL_LINES_SHEET, RECORD_KINDS, Slot, U8Layout};
+use crate::export::{EXCEL_LINES_SHEET, EXCEL_SOURCES_NOTE_SHEET, RECORD_KINDS, Slot, U8Layout};
 use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, numbering};
 
 fn at(file: &str, line: usize, column: &str, message: String, detail: String) -> BooksError {
@@ -124,14 +124,50 @@ impl Columns {
 }
 
 /// Reads the generic Excel journal written by [`crate::export::excel`] (sheet 凭证, and the
-/// source links of sheet 来源单据 when present).
+/// source links of sheet 来源单据 when present). A workbook whose links were written to a CSV
+/// file beside it is refused here: read it with [`excel_with_sources`].
 pub fn excel(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    excel_with_sources(bytes, file, None)
+}
+
+fn open_xlsx<'b>(bytes: &'b [u8], file: &str) -> Result<Xlsx<Cursor<&'b [u8]>>, BooksError> {
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         BooksError::import(
             format!("{file} 不是有效的 Excel 文件"),
             format!("{file}: {e}"),
         )
-    })?;
+    })
+}
+
+/// The CSV file a generic Excel journal keeps its links in (named in sheet 来源单据说明), when
+/// they were too many for a worksheet. The file sits beside the workbook.
+pub fn excel_sources_file(bytes: &[u8], file: &str) -> Result<Option<String>, BooksError> {
+    let mut book = open_xlsx(bytes, file)?;
+    let Ok(range) = book.worksheet_range(EXCEL_SOURCES_NOTE_SHEET) else {
+        return Ok(None);
+    };
+    let name = range.get((1, 0)).map(cell_text).unwrap_or_default();
+    if name.is_empty() || name.contains(['/', '\\']) {
+        return Err(at(
+            &format!("{file}#{EXCEL_SOURCES_NOTE_SHEET}"),
+            2,
+            "来源单据文件",
+            "应写来源单据 CSV 文件名（与工作簿同目录）".into(),
+            format!("bad sources file name {name:?}"),
+        ));
+    }
+    Ok(Some(name))
+}
+
+/// [`excel`] for a workbook whose links are in a CSV file beside it: `sources` gives that
+/// file's bytes and name (see [`excel_sources_file`]).
+pub fn excel_with_sources(
+    bytes: &[u8],
+    file: &str,
+    sources: Option<(&[u8], &str)>,
+) -> Result<Vec<Voucher>, BooksError> {
+    let sources_file = excel_sources_file(bytes, file)?;
+    let mut book = open_xlsx(bytes, file)?;
     let range = book.worksheet_range(EXCEL_LINES_SHEET).map_err(|_| {
         BooksError::import(
             format!("{file} 缺少工作表“{EXCEL_LINES_SHEET}”"),
@@ -205,68 +241,152 @@ pub fn excel(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
         });
     }
     let mut vouchers = group(&where_, lines)?;
-    // A large month's links continue on 来源单据2, 来源单据3 … (one sheet holds ~1M rows).
-    let source_sheets: Vec<String> = book
-        .sheet_names()
-        .into_iter()
-        .filter(|n| crate::export::is_sources_sheet(n))
-        .collect();
-    for sheet in source_sheets {
-        let Ok(range) = book.worksheet_range(&sheet) else {
-            continue;
-        };
-        let where_ = format!("{file}#{sheet}");
-        let mut rows = range.rows();
-        let cols = Columns::new(rows.next().unwrap_or_default());
-        cols.require(
-            &where_,
-            &["会计期间", "凭证字", "凭证号", "单据类型", "单据号", "关系"],
-        )?;
-        let index: BTreeMap<(String, String, u32), usize> = vouchers
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((v.period.to_string(), v.word.clone(), v.number), i))
-            .collect();
-        for (i, row) in rows.enumerate() {
-            let n = i + 2;
-            let text = |name: &str| cell_text(cols.get(row, name));
-            let fail = |col: &str, m: String| at(&where_, n, col, m.clone(), m);
-            let number: u32 = text("凭证号")
-                .parse()
-                .map_err(|_| fail("凭证号", format!("“{}”不是凭证号", text("凭证号"))))?;
-            let v = index
-                .get(&(text("会计期间"), text("凭证字"), number))
-                .ok_or_else(|| {
-                    fail(
-                        "凭证号",
-                        format!("凭证 {}-{number} 不在“凭证”表中", text("凭证字")),
-                    )
-                })?;
-            let kind_text = text("单据类型");
-            let kind = RECORD_KINDS
-                .iter()
-                .find(|k| k.zh() == kind_text || k.code() == kind_text)
-                .ok_or_else(|| fail("单据类型", format!("未知的单据类型“{kind_text}”")))?;
-            let role = match text("关系").as_str() {
-                "入账" => LinkRole::Primary,
-                "附件" => LinkRole::Supporting,
-                other => return Err(fail("关系", format!("“{other}”应为“入账”或“附件”"))),
-            };
-            let key = text("单据号");
-            if key.is_empty() {
-                return Err(fail("单据号", "单据号为空".into()));
-            }
-            if let Some(voucher) = vouchers.get_mut(*v) {
-                voucher.links.push(SourceLink {
-                    kind: *kind,
-                    key,
-                    role,
-                    source: None,
-                });
+    let mut links = Links::new(&vouchers);
+    match (sources_file, sources) {
+        (Some(name), None) => {
+            return Err(BooksError::import(
+                format!("{file} 的来源单据写在同目录的 {name} 中，请把该文件与工作簿放在一起"),
+                format!("{file}: links are in {name}, not given"),
+            ));
+        }
+        (Some(_), Some((csv, csv_name))) => links.read_csv(&mut vouchers, csv, csv_name)?,
+        (None, _) => {
+            // Journals written before the links moved to CSV continued them on 来源单据2, 来源单据3 ….
+            let source_sheets: Vec<String> = book
+                .sheet_names()
+                .into_iter()
+                .filter(|n| crate::export::is_sources_sheet(n))
+                .collect();
+            for sheet in source_sheets {
+                let Ok(range) = book.worksheet_range(&sheet) else {
+                    continue;
+                };
+                let where_ = format!("{file}#{sheet}");
+                let mut rows = range.rows();
+                let cols = Columns::new(rows.next().unwrap_or_default());
+                cols.require(&where_, &LINK_COLUMNS)?;
+                for (i, row) in rows.enumerate() {
+                    links.add(&mut vouchers, &where_, i + 2, |name| {
+                        cell_text(cols.get(row, name))
+                    })?;
+                }
             }
         }
     }
     Ok(vouchers)
+}
+
+const LINK_COLUMNS: [&str; 6] = ["会计期间", "凭证字", "凭证号", "单据类型", "单据号", "关系"];
+
+/// Attaches link rows (sheet 来源单据 or its CSV file) to the vouchers they name.
+struct Links {
+    index: BTreeMap<(String, String, u32), usize>,
+}
+
+impl Links {
+    fn new(vouchers: &[Voucher]) -> Links {
+        let index = vouchers
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((v.period.to_string(), v.word.clone(), v.number), i))
+            .collect();
+        Links { index }
+    }
+
+    fn read_csv(
+        &mut self,
+        vouchers: &mut [Voucher],
+        bytes: &[u8],
+        file: &str,
+    ) -> Result<(), BooksError> {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+        let bad = |line: u64, e: &dyn std::fmt::Display| {
+            BooksError::import(
+                format!("{file} 第{line}行无法读取：{e}"),
+                format!("{file} line {line}: {e}"),
+            )
+        };
+        let header = reader.headers().map_err(|e| bad(1, &e))?.clone();
+        let columns: BTreeMap<&str, usize> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim(), i))
+            .collect();
+        if let Some(missing) = LINK_COLUMNS.iter().find(|c| !columns.contains_key(*c)) {
+            return Err(BooksError::import(
+                format!("{file} 缺少必需的列“{missing}”"),
+                format!("{file}: missing column {missing}"),
+            ));
+        }
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => return Err(bad(line, &e)),
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let n = usize::try_from(line).unwrap_or(usize::MAX);
+            self.add(vouchers, file, n, |name| {
+                columns
+                    .get(name)
+                    .and_then(|i| record.get(*i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })?;
+        }
+    }
+
+    /// One link row; `text` reads a column by name.
+    fn add(
+        &mut self,
+        vouchers: &mut [Voucher],
+        where_: &str,
+        n: usize,
+        text: impl Fn(&str) -> String,
+    ) -> Result<(), BooksError> {
+        let fail = |col: &str, m: String| at(where_, n, col, m.clone(), m);
+        let number: u32 = text("凭证号")
+            .parse()
+            .map_err(|_| fail("凭证号", format!("“{}”不是凭证号", text("凭证号"))))?;
+        let v = self
+            .index
+            .get(&(text("会计期间"), text("凭证字"), number))
+            .ok_or_else(|| {
+                fail(
+                    "凭证号",
+                    format!("凭证 {}-{number} 不在“凭证”表中", text("凭证字")),
+                )
+            })?;
+        let kind_text = text("单据类型");
+        let kind = RECORD_KINDS
+            .iter()
+            .find(|k| k.zh() == kind_text || k.code() == kind_text)
+            .ok_or_else(|| fail("单据类型", format!("未知的单据类型“{kind_text}”")))?;
+        let role = match text("关系").as_str() {
+            "入账" => LinkRole::Primary,
+            "附件" => LinkRole::Supporting,
+            other => return Err(fail("关系", format!("“{other}”应为“入账”或“附件”"))),
+        };
+        let key = text("单据号");
+        if key.is_empty() {
+            return Err(fail("单据号", "单据号为空".into()));
+        }
+        if let Some(voucher) = vouchers.get_mut(*v) {
+            voucher.links.push(SourceLink {
+                kind: *kind,
+                key,
+                role,
+                source: None,
+            });
+        }
+        Ok(())
+    }
 }
 
 struct RawLine {

@@ -63,7 +63,7 @@ fn the_preparer_never_approves_their_own_voucher() {
     assert!(text.contains("  reviewer: \"王会计\""));
     assert!(text.contains("2026-10-09 ! \"记-2\""));
     // The reviewer survives the Excel journal.
-    let back = import::excel(&export::excel(&v, &b.chart).unwrap(), "j.xlsx").unwrap();
+    let back = import::excel(&export::excel(&v, &b.chart).unwrap().workbook, "j.xlsx").unwrap();
     assert_eq!(back[0].reviewer.as_deref(), Some("王会计"));
     assert_eq!(back[1].reviewer, None);
     assert_eq!(back[0].rules_version, v[0].rules_version);

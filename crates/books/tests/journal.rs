@@ -150,7 +150,7 @@ fn generated_books_leave_nothing_unbooked() {
 #[test]
 fn excel_round_trip_keeps_every_voucher_and_link() {
     let (b, vouchers) = october_books();
-    let bytes = export::excel(&vouchers, &b.chart).unwrap();
+    let bytes = export::excel(&vouchers, &b.chart).unwrap().workbook;
     let back = import::excel(&bytes, "凭证.xlsx").unwrap();
     assert_eq!(back.len(), vouchers.len());
     for (a, b) in vouchers.iter().zip(&back) {
@@ -608,24 +608,75 @@ fn excel_journal_errors_name_sheet_row_and_column() {
     assert!(e.message.contains("缺少必需的列“凭证字”"), "{}", e.message);
 }
 
-/// A month whose links do not fit one sheet continues on 来源单据2, 来源单据3 …, and the
-/// journal import reads them all: nothing is lost and nothing fails at Excel's row limit.
+/// A month whose links do not fit one sheet keeps them in a CSV file beside the workbook (a
+/// sheet 来源单据说明 names it), and the journal import reads them back whole.
 #[test]
-fn links_continue_on_further_sheets_and_import_back_whole() {
+fn links_beyond_one_sheet_go_to_a_csv_and_import_back_whole() {
     let (b, vouchers) = october_books();
-    let whole = import::excel(&export::excel(&vouchers, &b.chart).unwrap(), "一页.xlsx").unwrap();
-    let paged_bytes = export::excel_with_sheet_rows(&vouchers, &b.chart, 3).unwrap();
+    let one = export::excel(&vouchers, &b.chart).unwrap();
+    assert!(one.sources.is_none(), "a small month is one workbook");
+    let whole = import::excel(&one.workbook, "一页.xlsx").unwrap();
     let links: usize = vouchers.iter().map(|v| v.links.len()).sum();
-    assert!(links > 6, "the fixture must need at least three sheets");
+    assert!(links > 3, "the fixture must exceed the sheet");
+
+    let split = export::excel_with_sheet_rows(&vouchers, &b.chart, 3).unwrap();
+    let sources = split.sources.as_ref().expect("links go to the CSV");
+    assert_eq!(sources.rows(), links);
+    let mut csv = Vec::new();
+    sources.write_to(&mut csv).unwrap();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}会计期间,凭证字,凭证号,单据类型,单据号,关系,行号\n"));
+    assert_eq!(text.lines().count(), links + 1);
+
     let book =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(paged_bytes.clone())).unwrap();
-    let names = calamine::Reader::sheet_names(&book);
-    assert_eq!(names[1], "来源单据");
-    assert_eq!(names[2], "来源单据2");
-    assert_eq!(names.len(), 1 + links.div_ceil(3));
-    let paged = import::excel(&paged_bytes, "分页.xlsx").unwrap();
-    assert_eq!(paged.len(), whole.len());
-    for (a, b) in paged.iter().zip(&whole) {
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(split.workbook.clone())).unwrap();
+    assert_eq!(
+        calamine::Reader::sheet_names(&book),
+        ["凭证", "来源单据说明"]
+    );
+    assert_eq!(
+        import::excel_sources_file(&split.workbook, "大.xlsx")
+            .unwrap()
+            .as_deref(),
+        Some(export::EXCEL_SOURCES_CSV)
+    );
+    let e = import::excel(&split.workbook, "大.xlsx").unwrap_err();
+    assert!(e.message.contains("vouchers-sources.csv"), "{}", e.message);
+
+    let back = import::excel_with_sources(
+        &split.workbook,
+        "大.xlsx",
+        Some((&csv, export::EXCEL_SOURCES_CSV)),
+    )
+    .unwrap();
+    assert_eq!(back.len(), whole.len());
+    for (a, b) in back.iter().zip(&whole) {
         assert_eq!(a.links, b.links);
     }
+}
+
+/// A broken links CSV is refused with its file, line and column named.
+#[test]
+fn a_bad_links_csv_names_file_line_and_column() {
+    let (b, vouchers) = october_books();
+    let split = export::excel_with_sheet_rows(&vouchers, &b.chart, 1).unwrap();
+    let mut csv = Vec::new();
+    split.sources.as_ref().unwrap().write_to(&mut csv).unwrap();
+    let mut text = String::from_utf8(csv).unwrap();
+    let bad_row = text.lines().nth(2).unwrap().to_string();
+    let broken = bad_row
+        .replacen(",入账,", ",记账,", 1)
+        .replacen(",附件,", ",记账,", 1);
+    text = text.replacen(&bad_row, &broken, 1);
+    let e = import::excel_with_sources(
+        &split.workbook,
+        "大.xlsx",
+        Some((text.as_bytes(), "vouchers-sources.csv")),
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("vouchers-sources.csv 第3行“关系”列"),
+        "{}",
+        e.message
+    );
 }

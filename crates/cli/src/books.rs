@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use duizhang_books::checks::{Booked, flow_not_booked, refund_not_booked, source_booked_twice};
+use duizhang_books::export::{EXCEL_SOURCES_CSV, ExcelJournal};
 use duizhang_books::{Books, BooksConfig, Generated, RecordRef, Rules, Standard, Voucher};
 use duizhang_core::{Dataset, Fen, Period};
 use duizhang_engine::catalog::Data;
@@ -94,9 +95,8 @@ pub fn generate(
 }
 
 /// A journal exported from the accounting system: the generic Excel journal (a ZIP container,
-/// by its first bytes) or 用友 凭证引入 text.
-/// A journal exported from the accounting system: the generic Excel, or U8 text whose optional
-/// fields follow the 账套's `[u8] fields`.
+/// by its first bytes; its links CSV read from beside it when it names one), or 用友 凭证引入
+/// text whose optional fields follow the 账套's `[u8] fields`.
 pub fn read_journal(path: &Path, books: &Books) -> anyhow::Result<Vec<Voucher>> {
     let bytes =
         std::fs::read(path).with_context(|| format!("无法读取账簿文件 {}", path.display()))?;
@@ -105,7 +105,22 @@ pub fn read_journal(path: &Path, books: &Books) -> anyhow::Result<Vec<Voucher>> 
         |n| n.to_string_lossy().into_owned(),
     );
     let read = if bytes.starts_with(b"PK\x03\x04") {
-        duizhang_books::import::excel(&bytes, &name)
+        use duizhang_books::import;
+        match import::excel_sources_file(&bytes, &name) {
+            Ok(Some(csv_name)) => {
+                let csv_path = path.with_file_name(&csv_name);
+                let csv = std::fs::read(&csv_path).with_context(|| {
+                    format!(
+                        "账簿 {} 的来源单据写在同目录的 {csv_name} 中，但无法读取 {}",
+                        path.display(),
+                        csv_path.display()
+                    )
+                })?;
+                import::excel_with_sources(&bytes, &name, Some((&csv, &csv_name)))
+            }
+            Ok(None) => import::excel(&bytes, &name),
+            Err(e) => Err(e),
+        }
     } else {
         duizhang_books::import::u8_text_with(&bytes, &name, &books.u8)
     };
@@ -275,13 +290,35 @@ pub fn write_vouchers_xlsx(
     let mut written = Vec::new();
     if !generated.vouchers.is_empty() {
         let started = std::time::Instant::now();
-        let bytes = duizhang_books::export::excel(&generated.vouchers, &books.chart)
+        let journal = duizhang_books::export::excel(&generated.vouchers, &books.chart)
             .map_err(|e| anyhow::anyhow!("凭证导出失败：{}", e.message))?;
-        write_file(&out.join(VOUCHERS_XLSX), &bytes)?;
+        written = write_excel_journal(out, &journal)?;
         tracing::info!("{VOUCHERS_XLSX}: {:?}", started.elapsed());
-        written.push(VOUCHERS_XLSX.to_string());
     }
     written.extend(write_issues(out, generated, data)?);
+    Ok(written)
+}
+
+/// Writes the generic Excel journal into `out` as `vouchers.xlsx`, with its links in
+/// `vouchers-sources.csv` beside it when they exceed a worksheet (a stale CSV from an earlier
+/// run is removed otherwise). Returns the files written.
+pub fn write_excel_journal(out: &Path, journal: &ExcelJournal<'_>) -> anyhow::Result<Vec<String>> {
+    let csv_path = out.join(EXCEL_SOURCES_CSV);
+    let mut written = vec![VOUCHERS_XLSX.to_string()];
+    match &journal.sources {
+        Some(sources) => {
+            let file = std::fs::File::create(&csv_path)
+                .with_context(|| format!("无法写入 {}", csv_path.display()))?;
+            sources
+                .write_to(file)
+                .with_context(|| format!("无法写入 {}", csv_path.display()))?;
+            written.push(EXCEL_SOURCES_CSV.to_string());
+        }
+        None if csv_path.exists() => std::fs::remove_file(&csv_path)
+            .with_context(|| format!("无法删除 {}", csv_path.display()))?,
+        None => {}
+    }
+    write_file(&out.join(VOUCHERS_XLSX), &journal.workbook)?;
     Ok(written)
 }
 

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ValueEnum;
 use duizhang_books::export::{
-    CloudSettings, CloudTemplate, ColumnTemplate, TextEncoding, beancount, chanjet, excel,
-    kingdee_cloud, kis, u8_text,
+    CloudSettings, CloudTemplate, ColumnTemplate, ExcelJournal, TextEncoding, beancount, chanjet,
+    excel, kingdee_cloud, kis, u8_text,
 };
 use duizhang_books::{Books, BooksError, Voucher};
 use duizhang_core::Period;
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?;
     } else {
         for f in &formats {
-            let bytes = match exporter.render(*f, &generated.vouchers, &loaded.books) {
+            let rendered = match exporter.render(*f, &generated.vouchers, &loaded.books) {
                 Ok(b) => b,
                 Err(e) => {
                     writeln!(o, "{} 未写出：{}", f.file(), e.message)?;
@@ -120,8 +120,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
             };
-            books::write_file(&args.out.join(f.file()), &bytes)?;
-            written.push(f.file().to_string());
+            match rendered {
+                Rendered::Excel(journal) => {
+                    written.extend(books::write_excel_journal(&args.out, &journal)?);
+                }
+                Rendered::Bytes(bytes) => {
+                    books::write_file(&args.out.join(f.file()), &bytes)?;
+                    written.push(f.file().to_string());
+                }
+            }
         }
     }
     written.extend(books::write_issues(&args.out, &generated, &data)?);
@@ -194,10 +201,15 @@ impl Exporter {
         })
     }
 
-    fn render(&self, f: Format, v: &[Voucher], books: &Books) -> Result<Vec<u8>, BooksError> {
+    fn render<'v>(
+        &self,
+        f: Format,
+        v: &'v [Voucher],
+        books: &Books,
+    ) -> Result<Rendered<'v>, BooksError> {
         let chart = &books.chart;
-        match f {
-            Format::Excel => excel(v, chart),
+        let bytes = match f {
+            Format::Excel => return excel(v, chart).map(Rendered::Excel),
             Format::Beancount => beancount(v, chart),
             Format::U8 => u8_text(v, chart, &books.u8, TextEncoding::Gbk),
             Format::Chanjet => chanjet(
@@ -225,8 +237,15 @@ impl Exporter {
                     .unwrap_or_else(CloudTemplate::default_columns),
                 &self.cloud_settings,
             ),
-        }
+        };
+        bytes.map(Rendered::Bytes)
     }
+}
+
+/// An export ready to write: the generic Excel journal may come with a links CSV.
+enum Rendered<'v> {
+    Excel(ExcelJournal<'v>),
+    Bytes(Vec<u8>),
 }
 
 /// The seller's import template (畅捷通 / 金蝶 KIS "下载模板"): its first sheet's first non-empty

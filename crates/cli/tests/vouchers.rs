@@ -543,7 +543,11 @@ fn reconcile_writes_the_vouchers_and_finds_nothing_unbooked_in_its_own_or_the_ex
 
     // The same vouchers as the accounting system exports them: the generic Excel journal.
     let journal = dir.join("总账凭证.xlsx");
-    std::fs::write(&journal, export::excel(&generated, &books().chart).unwrap()).unwrap();
+    std::fs::write(
+        &journal,
+        export::excel(&generated, &books().chart).unwrap().workbook,
+    )
+    .unwrap();
     let (run, findings) = reconcile(&dir, Some(&journal));
     assert!(books_findings(&findings).is_empty(), "{findings:#?}");
     assert!(
@@ -559,7 +563,36 @@ fn reconcile_with_a_journal_lacking_a_refund_finds_exactly_that_refund() {
     let (_, generated) = generate(&dir, &[]);
     let journal = dir.join("总账凭证.xlsx");
     let lacking = without(&generated, RETURN);
-    std::fs::write(&journal, export::excel(&lacking, &books().chart).unwrap()).unwrap();
+    // Written as a month too large for one links sheet: the links sit in a CSV beside it.
+    let split = export::excel_with_sheet_rows(&lacking, &books().chart, 1).unwrap();
+    std::fs::write(&journal, &split.workbook).unwrap();
+    let csv = dir.join(export::EXCEL_SOURCES_CSV);
+    let _ = std::fs::remove_file(&csv);
+    let (data, out) = (dir.join("data"), dir.join("reconciled"));
+    let (config, books_file) = (dir.join("duizhang.toml"), dir.join("账套.toml"));
+    let args = [
+        "reconcile",
+        s(&data),
+        "--period",
+        "2026-10",
+        "--out",
+        s(&out),
+        "--config",
+        s(&config),
+        "--books",
+        s(&books_file),
+        "--journal",
+        s(&journal),
+    ];
+    let missing = duizhang(&args);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).contains("来源单据写在同目录的 vouchers-sources.csv 中"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let file = std::fs::File::create(&csv).unwrap();
+    split.sources.as_ref().unwrap().write_to(file).unwrap();
     let (run, findings) = reconcile(&dir, Some(&journal));
     assert!(
         text(&run.stdout).contains(&format!("依据导入的账簿（{} 张凭证）", lacking.len())),
@@ -663,8 +696,8 @@ fn reconcile_finds_a_refund_booked_twice_in_the_journal() {
     std::fs::write(
         &journal,
         concat(
-            &export::excel(&generated, &chart).unwrap(),
-            &export::excel(&[again], &chart).unwrap(),
+            &export::excel(&generated, &chart).unwrap().workbook,
+            &export::excel(&[again], &chart).unwrap().workbook,
             u32::try_from(generated.len() + 1).unwrap(),
         ),
     )

@@ -61,48 +61,93 @@ fn opt(s: &Option<String>) -> Cell {
     s.as_ref().map_or(Cell::Empty, |v| text(v.clone()))
 }
 
-/// Rows a worksheet holds below its header (Excel's limit is 1,048,576 rows).
+/// Rows a worksheet holds below its header (Excel's limit is 1,048,575 rows).
 const SHEET_ROWS: usize = 1_048_575;
 
-/// The links sheet, continued on `来源单据2`, `来源单据3` … when one sheet cannot hold them.
-fn source_grids(mut rows: Vec<Vec<Cell>>, per_sheet: usize) -> Vec<Grid> {
-    let mut grids = Vec::new();
-    let mut n = 1;
-    loop {
-        let rest = rows.split_off(rows.len().min(per_sheet.max(1)));
-        grids.push(Grid {
-            name: if n == 1 {
-                EXCEL_SOURCES_SHEET.into()
-            } else {
-                format!("{EXCEL_SOURCES_SHEET}{n}")
-            },
-            headers: vec![SOURCE_HEADERS.iter().map(|s| s.to_string()).collect()],
-            rows,
-        });
-        if rest.is_empty() {
-            return grids;
-        }
-        rows = rest;
-        n += 1;
-    }
-}
+/// The sheet that replaces 来源单据 when the links are written to a CSV file beside the
+/// workbook; its second row names that file, so the journal import can find it.
+pub const EXCEL_SOURCES_NOTE_SHEET: &str = "来源单据说明";
+/// The CSV file holding the links of a workbook whose links exceed one worksheet.
+pub const EXCEL_SOURCES_CSV: &str = "vouchers-sources.csv";
 
-/// `来源单据`, `来源单据2`, `来源单据3` …
+/// `来源单据`, and `来源单据2`, `来源单据3` … of journals written before the links moved to CSV.
 pub fn is_sources_sheet(name: &str) -> bool {
     name.strip_prefix(EXCEL_SOURCES_SHEET)
         .is_some_and(|rest| rest.is_empty() || rest.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub fn excel(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksError> {
+/// The generic Excel journal as written. A month whose source links fit one worksheet is one
+/// self-contained workbook; a larger one (millions of links at a big seller) gets its links in
+/// a CSV file beside the workbook: a list that size is read by programs, not by people, and
+/// Excel opens neither a multi-sheet 来源单据 nor a workbook of hundreds of MB usefully.
+#[derive(Debug)]
+pub struct ExcelJournal<'v> {
+    pub workbook: Vec<u8>,
+    /// The links, when they go to [`EXCEL_SOURCES_CSV`] instead of the workbook.
+    pub sources: Option<SourcesCsv<'v>>,
+}
+
+/// The source links of a set of vouchers as CSV (UTF-8 with BOM, so Excel reads the Chinese
+/// text; the columns of sheet 来源单据). Streamed to a writer: no copy of the list is built.
+#[derive(Debug)]
+pub struct SourcesCsv<'v> {
+    vouchers: &'v [Voucher],
+}
+
+impl SourcesCsv<'_> {
+    pub fn rows(&self) -> usize {
+        link_count(self.vouchers)
+    }
+
+    pub fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(SOURCE_HEADERS)?;
+        let mut line = String::new();
+        for v in self.vouchers {
+            let period = v.period.to_string();
+            let number = v.number.to_string();
+            for link in &v.links {
+                line.clear();
+                if let Some(s) = link.source {
+                    use std::fmt::Write as _;
+                    let _ = write!(line, "{}", s.line);
+                }
+                csv.write_record([
+                    period.as_str(),
+                    v.word.as_str(),
+                    number.as_str(),
+                    link.kind.zh(),
+                    link.key.as_str(),
+                    link.role.zh(),
+                    line.as_str(),
+                ])?;
+            }
+        }
+        csv.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .flush()
+    }
+}
+
+fn link_count(vouchers: &[Voucher]) -> usize {
+    vouchers.iter().map(|v| v.links.len()).sum()
+}
+
+pub fn excel<'v>(vouchers: &'v [Voucher], chart: &Chart) -> Result<ExcelJournal<'v>, BooksError> {
     excel_with_sheet_rows(vouchers, chart, SHEET_ROWS)
 }
 
-/// [`excel`] with a chosen sheet size (tests use a small one to exercise continuation sheets).
-pub fn excel_with_sheet_rows(
-    vouchers: &[Voucher],
+/// [`excel`] with a chosen sheet size (tests use a small one to exercise the CSV links).
+pub fn excel_with_sheet_rows<'v>(
+    vouchers: &'v [Voucher],
     chart: &Chart,
     sheet_rows: usize,
-) -> Result<Vec<u8>, BooksError> {
+) -> Result<ExcelJournal<'v>, BooksError> {
     super::validated(vouchers, chart)?;
     // Checked before anything is built: a month too large for one sheet is said at once.
     let line_rows: usize = vouchers.iter().map(|v| v.lines.len()).sum();
@@ -115,7 +160,6 @@ pub fn excel_with_sheet_rows(
         ));
     }
     let mut lines = Vec::new();
-    let mut sources = Vec::new();
     for v in vouchers {
         let flags: Vec<String> = v.flags.iter().map(|f| f.zh()).collect();
         for (i, l) in (1i64..).zip(&v.lines) {
@@ -144,29 +188,57 @@ pub fn excel_with_sheet_rows(
                 },
             ]);
         }
-        for link in &v.links {
-            sources.push(vec![
-                text(v.period.to_string()),
-                text(v.word.clone()),
-                Cell::Int(i64::from(v.number)),
-                text(link.kind.zh()),
-                text(link.key.clone()),
-                text(link.role.zh()),
-                link.source
-                    .map_or(Cell::Empty, |s| Cell::Int(i64::from(s.line))),
-            ]);
-        }
     }
+    let links = link_count(vouchers);
+    let in_csv = links > sheet_rows;
+    let sources = if in_csv {
+        Grid {
+            name: EXCEL_SOURCES_NOTE_SHEET.into(),
+            headers: vec![vec!["来源单据文件".into(), "行数".into(), "说明".into()]],
+            rows: vec![vec![
+                text(EXCEL_SOURCES_CSV),
+                Cell::Int(i64::try_from(links).unwrap_or(i64::MAX)),
+                text(format!(
+                    "来源单据超过一个工作表的容量（{sheet_rows} 行），写在与本工作簿同一目录的 {EXCEL_SOURCES_CSV} 中；移动本工作簿时请一并移动"
+                )),
+            ]],
+        }
+    } else {
+        let mut rows = Vec::with_capacity(links);
+        for v in vouchers {
+            for link in &v.links {
+                rows.push(vec![
+                    text(v.period.to_string()),
+                    text(v.word.clone()),
+                    Cell::Int(i64::from(v.number)),
+                    text(link.kind.zh()),
+                    text(link.key.clone()),
+                    text(link.role.zh()),
+                    link.source
+                        .map_or(Cell::Empty, |s| Cell::Int(i64::from(s.line))),
+                ]);
+            }
+        }
+        Grid {
+            name: EXCEL_SOURCES_SHEET.into(),
+            headers: vec![SOURCE_HEADERS.iter().map(|s| s.to_string()).collect()],
+            rows,
+        }
+    };
     let created = vouchers.iter().map(|v| v.date).max().unwrap_or_default();
-    render(
-        &[Grid {
-            name: EXCEL_LINES_SHEET.into(),
-            headers: vec![LINE_HEADERS.iter().map(|s| s.to_string()).collect()],
-            rows: lines,
-        }]
-        .into_iter()
-        .chain(source_grids(sources, sheet_rows))
-        .collect::<Vec<_>>(),
+    let workbook = render(
+        &[
+            Grid {
+                name: EXCEL_LINES_SHEET.into(),
+                headers: vec![LINE_HEADERS.iter().map(|s| s.to_string()).collect()],
+                rows: lines,
+            },
+            sources,
+        ],
         created,
-    )
+    )?;
+    Ok(ExcelJournal {
+        workbook,
+        sources: in_csv.then_some(SourcesCsv { vouchers }),
+    })
 }

@@ -11,7 +11,8 @@ mod u8text;
 pub use beancount::beancount;
 pub(crate) use excel::RECORD_KINDS;
 pub use excel::{
-    EXCEL_LINES_SHEET, EXCEL_SOURCES_SHEET, excel, excel_with_sheet_rows, is_sources_sheet,
+    EXCEL_LINES_SHEET, EXCEL_SOURCES_CSV, EXCEL_SOURCES_NOTE_SHEET, EXCEL_SOURCES_SHEET,
+    ExcelJournal, SourcesCsv, excel, excel_with_sheet_rows, is_sources_sheet,
 };
 pub use template::{
     CloudSettings, CloudTemplate, ColumnTemplate, Field, chanjet, kingdee_cloud, kis,
