@@ -114,6 +114,7 @@ pub const ROLES: &[(&str, &str)] = &[
     ("subsidy_receivable", "应收账款—平台补贴"),
     ("deposit", "其他应收款—平台保证金/年费"),
     ("commission_receivable", "其他应收款—平台佣金（待取得发票）"),
+    ("carrier_receivable", "其他应收款—快递公司（丢件/破损索赔）"),
     ("inventory", "库存商品"),
     ("goods_shipped", "发出商品"),
     ("pending_loss", "待处理财产损溢"),
@@ -133,6 +134,7 @@ pub const ROLES: &[(&str, &str)] = &[
     ("fin_fee", "财务费用—手续费"),
     ("fin_discount", "财务费用—现金折扣"),
     ("rounding", "尾差"),
+    ("non_operating_income", "营业外收入"),
     ("non_operating_expense", "营业外支出"),
     ("prior_year_adjustment", "以前年度损益调整"),
 ];
@@ -170,6 +172,7 @@ const COMMON_ASSETS_LIABILITIES: &[Preset] = &[
     ("1221", "其他应收款"),
     ("122101", "平台保证金"),
     ("122102", "平台佣金"),
+    ("122103", "快递公司"),
     ("1405", "库存商品"),
     ("1406", "发出商品"),
     ("1901", "待处理财产损溢"),
@@ -355,11 +358,13 @@ impl Chart {
             ("subsidy_receivable", "112202".into()),
             ("deposit", "122101".into()),
             ("commission_receivable", "122102".into()),
+            ("carrier_receivable", "122103".into()),
             ("inventory", "1405".into()),
             ("goods_shipped", "1406".into()),
             ("pending_loss", "1901".into()),
             ("revenue", code("001")),
             ("cogs", code("401")),
+            ("non_operating_income", code("301")),
             ("non_operating_expense", code("711")),
         ] {
             roles.insert(role.to_string(), c);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::chart::{Chart, ChartConfig, Standard, Taxpayer};
 use crate::error::BooksError;
 use crate::export::{U8Field, U8Layout};
-use crate::rules::{EventClass, Rules};
+use crate::rules::{EventClass, EventId, Rules};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -120,6 +120,40 @@ pub struct Policy {
     /// day is flagged as a candidate 资产负债表日后调整事项 under 企业会计准则 (J11). Default `04-30`.
     #[serde(default = "default_approval")]
     pub report_approval: String,
+    /// Default `flag`: a 仅退款 whose reason names the carrier (快递丢件/破损) is booked as any
+    /// 仅退款, with a note to the reviewer that the 快递公司 may owe compensation; `receivable`
+    /// also books the claim, 其他应收款—快递公司 against 营业外收入 (J10b).
+    #[serde(default)]
+    pub carrier_claim: CarrierClaimPolicy,
+    /// Words of an after-sale's reason (退款原因) that make a 仅退款 a carrier case (J10b); any
+    /// one of them (without surrounding spaces) anywhere in the reason. Default
+    /// [`DEFAULT_CARRIER_KEYWORDS`].
+    #[serde(default = "default_carrier_keywords")]
+    pub carrier_keywords: Vec<String>,
+}
+
+/// Reasons that name the carrier as the cause: 丢件/丢失 in transit, parcels broken on the
+/// way, and 淘宝's 未收到货 reason 货物破损已拒签. A bare 破损 is not among them: 商品破损 is
+/// what buyers pick for goods that arrived broken, whoever broke them, and a claim booked on
+/// it would often not be owed.
+pub const DEFAULT_CARRIER_KEYWORDS: &[&str] = &[
+    "丢件",
+    "丢失",
+    "快递破损",
+    "物流破损",
+    "运输破损",
+    "途中破损",
+    "包裹破损",
+    "破损已拒签",
+    "快递损坏",
+    "物流损坏",
+];
+
+fn default_carrier_keywords() -> Vec<String> {
+    DEFAULT_CARRIER_KEYWORDS
+        .iter()
+        .map(|w| (*w).to_string())
+        .collect()
 }
 
 fn default_approval() -> String {
@@ -137,6 +171,8 @@ impl Default for Policy {
             penalty: PenaltyPolicy::default(),
             platform_subsidy: SubsidyPolicy::default(),
             report_approval: default_approval(),
+            carrier_claim: CarrierClaimPolicy::default(),
+            carrier_keywords: default_carrier_keywords(),
         }
     }
 }
@@ -166,6 +202,17 @@ pub enum RefundOnlyPolicy {
     NonOperating,
 }
 
+impl RefundOnlyPolicy {
+    /// The event a 仅退款 after revenue books (J10).
+    pub fn event(self) -> EventId {
+        match self {
+            RefundOnlyPolicy::SalesAllowance => EventId::RefundOnlyAllowance,
+            RefundOnlyPolicy::SellingExpense => EventId::RefundOnlyCompensation,
+            RefundOnlyPolicy::NonOperating => EventId::RefundOnlyNonOperating,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReshipPolicy {
@@ -190,6 +237,32 @@ pub enum PenaltyPolicy {
     #[default]
     NonOperating,
     SellingExpense,
+}
+
+/// What a 仅退款 that the carrier caused books besides the refund (J10b).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum CarrierClaimPolicy {
+    /// Only a note to the reviewer on the refund's voucher.
+    #[default]
+    Flag,
+    /// The claim as well: 借 其他应收款—快递公司 / 贷 营业外收入.
+    Receivable,
+}
+
+impl TryFrom<String> for CarrierClaimPolicy {
+    type Error = String;
+
+    /// A Chinese message that names the key: serde's own names neither.
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "flag" => Ok(CarrierClaimPolicy::Flag),
+            "receivable" => Ok(CarrierClaimPolicy::Receivable),
+            other => Err(format!(
+                "[policy] carrier_claim（快递丢件/破损的仅退款）不能是“{other}”，应为 \"flag\"（只提示复核）或 \"receivable\"（挂其他应收款—快递公司）"
+            )),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,6 +443,7 @@ impl Books {
             costs.insert(sku.clone(), fen);
         }
         let approval = parse_month_day(&config.policy.report_approval)?;
+        check_carrier_claim(&config.policy, &rules)?;
         let layout = u8_layout(&config.u8)?;
         if config.vouchers.group_by.is_empty() {
             return Err(BooksError::config(
@@ -463,6 +537,35 @@ fn u8_layout(config: &U8Config) -> Result<U8Layout, BooksError> {
         }
     };
     Ok(U8Layout { fields, shop })
+}
+
+/// Carrier keywords must be words (an empty one would match every reason), and the claim must
+/// land on the voucher of the refund it comes from: it has no source link of its own (the
+/// refund row and its after-sale are linked there), so its event must be of the same class.
+fn check_carrier_claim(policy: &Policy, rules: &Rules) -> Result<(), BooksError> {
+    if policy.carrier_keywords.iter().any(|w| w.trim().is_empty()) {
+        return Err(BooksError::config(
+            "[policy] carrier_keywords（快递丢件/破损的退款原因关键词）不能含空字符串",
+            "empty word in carrier_keywords",
+        ));
+    }
+    if policy.carrier_claim != CarrierClaimPolicy::Receivable {
+        return Ok(());
+    }
+    let refund_only = policy.refund_only.event();
+    let class = |id: EventId| rules.event(id).map(|r| r.class);
+    if class(EventId::CarrierClaim) != class(refund_only) {
+        let zh = |id: EventId| class(id).map_or("", EventClass::zh);
+        return Err(BooksError::config(
+            format!(
+                "业务事项“CarrierClaim”（快递索赔）的类别“{}”须与仅退款（{refund_only:?}）的类别“{}”相同：索赔与退款记在同一张凭证上",
+                zh(EventId::CarrierClaim),
+                zh(refund_only)
+            ),
+            format!("carrier_claim class differs from {refund_only:?}"),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_month_day(text: &str) -> Result<(i8, i8), BooksError> {

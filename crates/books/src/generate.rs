@@ -25,8 +25,8 @@ use jiff::civil::Date;
 
 use crate::chart::{AuxDim, Standard};
 use crate::config::{
-    AttachmentCount, Books, CashbackPolicy, CommissionPolicy, GroupKey, PenaltyPolicy,
-    RefundOnlyPolicy, ReshipPolicy, RevenueRecognition, SubsidyPolicy, VatRounding,
+    AttachmentCount, Books, CarrierClaimPolicy, CashbackPolicy, CommissionPolicy, GroupKey,
+    PenaltyPolicy, ReshipPolicy, RevenueRecognition, SubsidyPolicy, VatRounding,
 };
 use crate::error::BooksError;
 use crate::rules::{Component, EventClass, EventId, FlowClass, Side};
@@ -781,7 +781,7 @@ fn flow<'a>(
                 EventId::SaleSettled
             }
         }
-        FlowClass::Refund => refund_event(ctx, row, &mut entry),
+        FlowClass::Refund => refund_event(ctx, row, &mut entry, &mut extra),
         FlowClass::SubsidyReceived => EventId::SubsidyReceived,
         FlowClass::Commission => match policy.commission {
             CommissionPolicy::Expense => EventId::Commission,
@@ -833,7 +833,12 @@ fn cost_entry<'a>(base: &Entry<'a>, event: EventId, cost: Fen, links: Vec<Link<'
     }
 }
 
-fn refund_event<'a>(ctx: &mut Ctx<'a>, row: &'a FundFlowRow, entry: &mut Entry<'a>) -> EventId {
+fn refund_event<'a>(
+    ctx: &mut Ctx<'a>,
+    row: &'a FundFlowRow,
+    entry: &mut Entry<'a>,
+    extra: &mut Option<Entry<'a>>,
+) -> EventId {
     let after_sale = ctx.after_sale_for(row);
     let order_no = row
         .order_no
@@ -864,14 +869,16 @@ fn refund_event<'a>(ctx: &mut Ctx<'a>, row: &'a FundFlowRow, entry: &mut Entry<'
     let (cross, flags) = ctx.cross_flags(order_no, refund_no, row.occurred_at);
     entry.cross = cross;
     entry.flags = flags;
-    let refund_only = match ctx.policy().refund_only {
-        RefundOnlyPolicy::SalesAllowance => EventId::RefundOnlyAllowance,
-        RefundOnlyPolicy::SellingExpense => EventId::RefundOnlyCompensation,
-        RefundOnlyPolicy::NonOperating => EventId::RefundOnlyNonOperating,
-    };
+    let refund_only = ctx.policy().refund_only.event();
     match after_sale.map(|a| a.kind) {
         Some(AfterSaleKind::ReturnAndRefund) => EventId::RefundReturn,
-        Some(AfterSaleKind::RefundOnly) | Some(AfterSaleKind::Reship) => refund_only,
+        Some(AfterSaleKind::RefundOnly) => {
+            if let Some(a) = after_sale {
+                *extra = carrier_claim(ctx.books, a, row, entry);
+            }
+            refund_only
+        }
+        Some(AfterSaleKind::Reship) => refund_only,
         // A price difference refunded on an exchange is a price concession (J12b).
         Some(AfterSaleKind::Exchange) => EventId::RefundOnlyAllowance,
         None => {
@@ -881,6 +888,41 @@ fn refund_event<'a>(ctx: &mut Ctx<'a>, row: &'a FundFlowRow, entry: &mut Entry<'
             refund_only
         }
     }
+}
+
+/// J10b: a 仅退款 after shipment whose reason names the carrier (the first of the policy's
+/// `carrier_keywords` found in it). Always a note to the reviewer on the refund's entry; under
+/// `carrier_claim = "receivable"` also the claim, returned as an entry for the refunded money.
+/// The claim has no links of its own: it goes on the refund's voucher (same time, shop, key
+/// and, as the 账套 checks, class), whose links (the refund row, its after-sale) stand behind
+/// it, so no source is linked from a second voucher.
+fn carrier_claim<'a>(
+    books: &Books,
+    a: &AfterSale,
+    row: &FundFlowRow,
+    entry: &mut Entry<'a>,
+) -> Option<Entry<'a>> {
+    if a.phase == Some(AfterSalePhase::OnSale) {
+        return None; // refunded before shipment: no parcel to lose
+    }
+    let policy = &books.config.policy;
+    let reason = a.reason.as_deref()?;
+    let keyword = policy
+        .carrier_keywords
+        .iter()
+        .map(|w| w.trim())
+        .find(|w| reason.contains(w))?;
+    let booked = policy.carrier_claim == CarrierClaimPolicy::Receivable;
+    entry.flags.push(Flag::CarrierClaim {
+        refund_no: a.refund_no.to_string(),
+        keyword: keyword.to_string(),
+        claim_booked: booked,
+    });
+    booked.then(|| {
+        let mut claim = cost_entry(entry, EventId::CarrierClaim, Fen::ZERO, Vec::new());
+        claim.amount = -row.amount;
+        claim
+    })
 }
 
 fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {

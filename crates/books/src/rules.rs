@@ -65,6 +65,7 @@ pub enum EventId {
     RefundOnlyAllowance,
     RefundOnlyCompensation,
     RefundOnlyNonOperating,
+    CarrierClaim,
     ReturnBeforeRevenue,
     ReturnCost,
     ReturnDamaged,
@@ -75,7 +76,7 @@ pub enum EventId {
 }
 
 impl EventId {
-    pub const ALL: [EventId; 35] = [
+    pub const ALL: [EventId; 36] = [
         EventId::AdvanceReceived,
         EventId::AdvanceRecognised,
         EventId::ShipmentDeferred,
@@ -104,6 +105,7 @@ impl EventId {
         EventId::RefundOnlyAllowance,
         EventId::RefundOnlyCompensation,
         EventId::RefundOnlyNonOperating,
+        EventId::CarrierClaim,
         EventId::ReturnBeforeRevenue,
         EventId::ReturnCost,
         EventId::ReturnDamaged,

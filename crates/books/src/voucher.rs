@@ -80,6 +80,13 @@ pub enum Flag {
     SubsequentEvent { refund_no: String },
     /// A refund outflow with no after-sale behind it, booked by the 仅退款 policy.
     RefundWithoutAfterSale { txn_no: String },
+    /// A 仅退款 whose reason names the carrier (J10b): the 快递公司 may owe compensation.
+    /// `claim_booked` when the claim is on the voucher as 其他应收款—快递公司.
+    CarrierClaim {
+        refund_no: String,
+        keyword: String,
+        claim_booked: bool,
+    },
     /// A 尾差 line was added.
     Rounding { fen: i64 },
 }
@@ -96,6 +103,20 @@ impl Flag {
             Flag::RefundWithoutAfterSale { txn_no } => {
                 format!("退款流水 {txn_no} 无对应售后单，按仅退款政策入账")
             }
+            Flag::CarrierClaim {
+                refund_no,
+                keyword,
+                claim_booked: false,
+            } => format!(
+                "{refund_no} 退款原因含“{keyword}”，属快递丢件/破损：可向快递公司索赔，赔款到账时另行入账"
+            ),
+            Flag::CarrierClaim {
+                refund_no,
+                keyword,
+                claim_booked: true,
+            } => format!(
+                "{refund_no} 退款原因含“{keyword}”，已挂其他应收款—快递公司待索赔；索赔不成时请冲回"
+            ),
             Flag::Rounding { fen } => format!("含尾差 {}", Fen(*fen)),
         }
     }

@@ -262,6 +262,63 @@ fn unknown_keys_and_bad_values_are_errors() {
 }
 
 #[test]
+fn carrier_claim_settings_are_checked_and_errors_name_the_key() {
+    let policy = |body: &str| err(&format!("standard = \"small\"\n[policy]\n{body}"));
+    let e = policy("carrier_claim = \"claim\"");
+    assert!(
+        e.contains("[policy] carrier_claim（快递丢件/破损的仅退款）不能是“claim”")
+            && e.contains("\"flag\"")
+            && e.contains("\"receivable\""),
+        "{e}"
+    );
+    assert!(policy("carrier_keyword = [\"丢件\"]").contains("unknown field"));
+    assert!(
+        policy("carrier_keywords = [\"丢件\", \" \"]")
+            .contains("[policy] carrier_keywords（快递丢件/破损的退款原因关键词）不能含空字符串")
+    );
+    // The claim goes on the refund's voucher, so its event must be of the refunds' class.
+    let rules = Rules::defaults()
+        .unwrap()
+        .with_overrides(
+            r#"
+[events.carrier_claim]
+code = "J10b"
+class = "fees"
+summary = "{date} 快递索赔"
+legs = [
+    { side = "debit", account = "carrier_receivable", amount = "amount" },
+    { side = "credit", account = "non_operating_income", amount = "amount" },
+]
+"#,
+        )
+        .unwrap();
+    let receivable =
+        BooksConfig::from_toml("standard = \"small\"\n[policy]\ncarrier_claim = \"receivable\"")
+            .unwrap();
+    let e = Books::new(receivable, rules.clone()).unwrap_err();
+    assert!(
+        e.message
+            .contains("业务事项“CarrierClaim”（快递索赔）的类别“费用”须与仅退款（RefundOnlyAllowance）的类别“退款”相同"),
+        "{}",
+        e.message
+    );
+    // Under the default `flag` no claim is booked, so the event's class does not matter.
+    assert!(Books::new(BooksConfig::preset(Standard::Small), rules).is_ok());
+    let defaults = Books::new(
+        BooksConfig::preset(Standard::Small),
+        Rules::defaults().unwrap(),
+    )
+    .unwrap()
+    .config
+    .policy;
+    assert_eq!(
+        defaults.carrier_claim,
+        duizhang_books::config::CarrierClaimPolicy::Flag
+    );
+    assert!(defaults.carrier_keywords.iter().any(|w| w == "丢件"));
+}
+
+#[test]
 fn the_u8_field_list_is_checked_and_errors_name_the_key() {
     let u8 = |body: &str| err(&format!("standard = \"small\"\n[u8]\n{body}"));
     let e = u8("fields = [\"部门\", \"往来单位\"]");
@@ -407,4 +464,6 @@ fn the_documented_example_is_a_valid_books_file() {
     assert_eq!(b.costs.len(), 2);
     assert_eq!(b.u8.fields.len(), 11);
     assert_eq!(b.u8.shop, Some(duizhang_books::export::U8Field::Project));
+    // The policies it shows are the defaults, word for word.
+    assert_eq!(b.config.policy, duizhang_books::Policy::default());
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use duizhang_books::{Flag, Standard};
+use duizhang_books::{Flag, LinkRole, Standard};
 use duizhang_core::*;
 use duizhang_samples::build::*;
 use support::*;
@@ -568,6 +568,157 @@ fn j10_refund_only_policies() {
                 ("101201", "贷", "10.00"),
             ],
         );
+    }
+}
+
+/// A 仅退款 of 10.00 on the T-shirt whose buyer gave `reason` (退款原因).
+fn refund_only_because(reason: &str) -> Dataset {
+    let mut d = refund_only("10.00");
+    d.after_sales[0].reason = Some(reason.into());
+    d
+}
+
+fn touches(v: &duizhang_books::Voucher, code: &str) -> bool {
+    v.lines.iter().any(|l| l.account == code)
+}
+
+#[test]
+fn j10b_carrier_refund_is_booked_as_j10_and_flagged_by_default() {
+    for s in BOTH {
+        let g = run(&books(s, ""), &refund_only_because("包裹丢失"), "2026-10");
+        let v = voucher_of(&g, "退款");
+        expect(
+            v,
+            &[
+                (c(s, "5001", "6001"), "借", "8.85"),
+                ("22210105", "借", "1.15"),
+                ("101201", "贷", "10.00"),
+            ],
+        );
+        assert_eq!(
+            v.flags,
+            vec![Flag::CarrierClaim {
+                refund_no: "RF2026101502".into(),
+                keyword: "丢失".into(),
+                claim_booked: false,
+            }]
+        );
+        assert_eq!(
+            v.flags[0].zh(),
+            "RF2026101502 退款原因含“丢失”，属快递丢件/破损：可向快递公司索赔，赔款到账时另行入账"
+        );
+        assert!(!g.vouchers.iter().any(|v| touches(v, "122103")));
+        // The flag follows the refund whatever the 仅退款 policy books it to.
+        let b = books(s, "[policy]\nrefund_only = \"selling_expense\"");
+        let g = run(&b, &refund_only_because("包裹丢失"), "2026-10");
+        let v = voucher_of(&g, "退款");
+        expect(
+            v,
+            &[
+                (c(s, "560107", "660107"), "借", "10.00"),
+                ("101201", "贷", "10.00"),
+            ],
+        );
+        assert!(matches!(v.flags[..], [Flag::CarrierClaim { .. }]));
+    }
+}
+
+#[test]
+fn j10b_receivable_policy_books_the_claim_on_the_refund_voucher() {
+    for s in BOTH {
+        let b = books(s, "[policy]\ncarrier_claim = \"receivable\"");
+        assert_eq!(b.chart.full_name("122103"), "其他应收款—快递公司");
+        // 淘宝's 未收到货 reason: the parcel came back broken and the buyer refused it.
+        let d = refund_only_because("货物破损已拒签");
+        let g = run(&b, &d, "2026-10");
+        let v = voucher_of(&g, "退款");
+        expect(
+            v,
+            &[
+                (c(s, "5001", "6001"), "借", "8.85"),
+                ("22210105", "借", "1.15"),
+                ("122103", "借", "10.00"),
+                ("101201", "贷", "10.00"),
+                (c(s, "5301", "6301"), "贷", "10.00"),
+            ],
+        );
+        assert_eq!(
+            v.lines[2].summary,
+            "2026-10-15 旗舰店 快递丢件/破损应收索赔"
+        );
+        assert_eq!(
+            v.flags,
+            vec![Flag::CarrierClaim {
+                refund_no: "RF2026101502".into(),
+                keyword: "破损已拒签".into(),
+                claim_booked: true,
+            }]
+        );
+        // The claim adds no link: the refund row is booked once, its after-sale supports.
+        let links: Vec<_> = v
+            .links
+            .iter()
+            .map(|l| (l.kind, l.key.as_str(), l.role))
+            .collect();
+        assert_eq!(
+            links,
+            vec![
+                (RecordKind::AfterSale, "RF2026101502", LinkRole::Supporting),
+                (RecordKind::FundFlow, "20261015001", LinkRole::Primary),
+            ]
+        );
+        assert_eq!(v.attachments, 2);
+        duizhang_books::validate_all(&g.vouchers, &b.chart).unwrap();
+        assert!(duizhang_books::checks::source_booked_twice(&d, &g.vouchers, &one_shop).is_empty());
+        // One voucher per source row keeps the claim with its refund.
+        let b = books(
+            s,
+            "[policy]\ncarrier_claim = \"receivable\"\n[vouchers]\ngroup_by = [\"source\"]",
+        );
+        let g = run(&b, &d, "2026-10");
+        let v = voucher_of(&g, "退款");
+        assert!(touches(v, "122103") && touches(v, "101201"));
+    }
+}
+
+#[test]
+fn j10b_other_refund_reasons_get_neither_flag_nor_claim() {
+    for s in BOTH {
+        let b = books(s, "[policy]\ncarrier_claim = \"receivable\"");
+        // 商品破损 is the buyer's word for goods that arrived broken, not a carrier's loss.
+        for reason in ["不想要了", "7天无理由退换货", "商品破损", "少件/漏发"] {
+            let g = run(&b, &refund_only_because(reason), "2026-10");
+            let v = voucher_of(&g, "退款");
+            expect(
+                v,
+                &[
+                    (c(s, "5001", "6001"), "借", "8.85"),
+                    ("22210105", "借", "1.15"),
+                    ("101201", "贷", "10.00"),
+                ],
+            );
+            assert!(v.flags.is_empty(), "{reason}: {:?}", v.flags);
+        }
+        // Refunded before shipment: no parcel was lost, whatever the reason says.
+        let mut d = refund_only_because("快递丢件");
+        d.after_sales[0].phase = Some(AfterSalePhase::OnSale);
+        let g = run(&b, &d, "2026-10");
+        let v = voucher_of(&g, "退款");
+        assert!(v.flags.is_empty() && !touches(v, "122103"));
+        // A return is not a 仅退款: the goods came back.
+        let mut d = refund_only_because("快递丢件");
+        d.after_sales[0].kind = AfterSaleKind::ReturnAndRefund;
+        let g = run(&b, &d, "2026-10");
+        assert!(voucher_of(&g, "退款").flags.is_empty());
+        // The seller's own words replace the defaults (spaces around a word do not count).
+        let own = books(
+            s,
+            "[policy]\ncarrier_claim = \"receivable\"\ncarrier_keywords = [\" 顺丰丢件\"]",
+        );
+        let g = run(&own, &refund_only_because("包裹丢失"), "2026-10");
+        assert!(voucher_of(&g, "退款").flags.is_empty());
+        let g = run(&own, &refund_only_because("顺丰丢件，已报案"), "2026-10");
+        assert!(touches(voucher_of(&g, "退款"), "122103"));
     }
 }
 

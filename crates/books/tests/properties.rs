@@ -1,5 +1,6 @@
 //! Properties of generation over random periods: every voucher balances, the fund accounts move
-//! by exactly the fund-flow rows booked, numbers run without gaps, no source is booked twice,
+//! by exactly the fund-flow rows booked, numbers run without gaps, no source is booked twice
+//! (not even by a carrier claim booked beside its refund),
 //! and the same input gives the same vouchers whatever the order of the records.
 #![allow(clippy::unwrap_used)]
 
@@ -120,6 +121,10 @@ fn with_goods(mut d: Dataset, goods: &[Goods]) -> Dataset {
             yuan("10.00"),
         );
         a.source = src(3000 + u32::try_from(i).unwrap());
+        if *kind >= 4 {
+            // A carrier case when it is a 仅退款 (J10b).
+            a.reason = Some("快递丢件".into());
+        }
         d.after_sales.push(a);
         if *receipt {
             let mut r = return_receipt(
@@ -180,6 +185,7 @@ proptest! {
         enterprise in any::<bool>(),
         per_voucher in any::<bool>(),
         monthly in any::<bool>(),
+        carrier_receivable in any::<bool>(),
     ) {
         let standard = if enterprise { Standard::Enterprise } else { Standard::Small };
         let mut extra = String::new();
@@ -189,8 +195,12 @@ proptest! {
         if monthly {
             extra.push_str("[vouchers]\ngroup_by = [\"shop\", \"class\"]\nwords = { refunds = \"付\", withdrawals = \"转\" }\n");
         }
+        extra.push_str("[policy]\n");
         if shipment_policy {
-            extra.push_str("[policy]\nrevenue_recognition = \"shipment\"\n");
+            extra.push_str("revenue_recognition = \"shipment\"\n");
+        }
+        if carrier_receivable {
+            extra.push_str("carrier_claim = \"receivable\"\n");
         }
         let b = books(standard, &extra);
         let d = with_goods(build(&rows), &goods);
@@ -200,6 +210,8 @@ proptest! {
         prop_assert!(g.issues.iter().all(|i| i.message.contains("没有找到发货记录")), "{:?}", g.issues);
         validate_all(&g.vouchers, &b.chart).unwrap();
         check_numbering(&g.vouchers).unwrap();
+        let twice = duizhang_books::checks::source_booked_twice(&d, &g.vouchers, &shop_of);
+        prop_assert!(twice.is_empty(), "{:?}", twice);
 
         // Σ fund-flow rows of the period = net movement on the fund accounts.
         let in_period: Fen = d.fund_flows.iter().filter(|r| p.contains(r.occurred_at)).map(|r| r.amount).sum();
