@@ -80,22 +80,26 @@ impl Dataset {
         Cow::Owned(out)
     }
 
-    /// Merges the orders in place (see [`Dataset::merged_orders`]) without copying them.
+    /// Merges the orders in place (see [`Dataset::merged_orders`]) without copying them, and
+    /// trims each order's lines to their length: readers grow them a row at a time, and the
+    /// doubling's spare room (up to four lines' worth per order) adds up at millions of orders.
     pub fn merge_orders(&mut self) {
-        if self.orders_are_merged() {
-            return;
-        }
-        let mut orders = std::mem::take(&mut self.orders);
-        orders.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-        let mut out: Vec<Order> = Vec::with_capacity(orders.len());
-        for order in orders {
-            match out.last_mut() {
-                Some(last) if same_order(last, &order) => last.absorb(&order),
-                _ => out.push(order),
+        if !self.orders_are_merged() {
+            let mut orders = std::mem::take(&mut self.orders);
+            orders.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+            let mut out: Vec<Order> = Vec::with_capacity(orders.len());
+            for order in orders {
+                match out.last_mut() {
+                    Some(last) if same_order(last, &order) => last.absorb(&order),
+                    _ => out.push(order),
+                }
             }
+            out.shrink_to_fit();
+            self.orders = out;
         }
-        out.shrink_to_fit();
-        self.orders = out;
+        for order in &mut self.orders {
+            order.lines.shrink_to_fit();
+        }
     }
 
     /// True when the orders are sorted by (platform, order number) with no number twice.
