@@ -1513,7 +1513,7 @@ impl<'b> Assembler<'b> {
                 .into_iter()
                 .map(|(kind, key, role, source)| SourceLink {
                     kind,
-                    key: key.to_string(),
+                    key: key.into(),
                     role,
                     source: Some(source),
                 })

@@ -380,7 +380,7 @@ impl Links {
         if let Some(voucher) = vouchers.get_mut(*v) {
             voucher.links.push(SourceLink {
                 kind: *kind,
-                key,
+                key: key.into(),
                 role,
                 source: None,
             });

@@ -65,7 +65,7 @@ impl LinkRole {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceLink {
     pub kind: RecordKind,
-    pub key: String,
+    pub key: duizhang_core::Text,
     pub role: LinkRole,
     pub source: Option<SourceRef>,
 }

@@ -229,7 +229,7 @@ proptest! {
         for v in &g.vouchers {
             for l in v.links.iter().filter(|l| l.role == LinkRole::Primary) {
                 if l.kind == RecordKind::FundFlow {
-                    prop_assert!(primary.insert(l.key.clone()), "{} twice", l.key);
+                    prop_assert!(primary.insert(l.key.to_string()), "{} twice", l.key);
                 } else {
                     prop_assert!(goods_primary.insert((l.kind, l.key.clone())), "{} twice", l.key);
                 }
