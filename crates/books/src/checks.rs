@@ -14,8 +14,8 @@ use duizhang_core::{
     FundProvider, Order, Owner, Period, Platform, Record, RecordKind, SourceRef,
 };
 
+use crate::generate::{Clawbacks, provider_platform, source_key};
 pub use crate::generate::{RecordRef, ShopOf};
-use crate::generate::{provider_platform, source_key};
 use crate::voucher::{LinkRole, Voucher};
 
 /// What a journal books in one period: built once, read by [`refund_not_booked`] and
@@ -73,17 +73,21 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
     for o in merged.iter() {
         orders.insert(o.order_no.as_str(), o);
     }
-    // Refund outflows by refund number, and those naming only an order by order number.
+    // Refund outflows by refund number, and those naming only an order by order number; an
+    // outflow that names neither (京东钱包 资金表) by the order of the statement that clawed
+    // the refund back.
+    let clawbacks = Clawbacks::of(data);
     let mut by_refund: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
     let mut by_order: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
-    // Only refund outflows: commissions and fees of the same order are negative too, and must
-    // not stand in for a refund's booking.
-    for r in data
-        .fund_flows
-        .iter()
-        .filter(|r| r.amount.0 < 0 && r.kind == duizhang_core::FlowKind::Refund)
-    {
-        match (r.refund_no.as_deref(), r.order_no.as_deref()) {
+    for r in data.fund_flows.iter().filter(|r| r.amount.0 < 0) {
+        let clawed = clawbacks.behind(r);
+        // Only refund outflows: commissions and fees of the same order are negative too, and
+        // must not stand in for a refund's booking.
+        if r.kind != duizhang_core::FlowKind::Refund && clawed.is_empty() {
+            continue;
+        }
+        let order = r.order_no.as_deref().or_else(|| clawbacks.order_of(r));
+        match (r.refund_no.as_deref(), order) {
             (Some(refund), _) => by_refund.entry(refund).or_default().push(r),
             (None, Some(order)) => by_order.entry(order).or_default().push(r),
             (None, None) => {}

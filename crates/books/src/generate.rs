@@ -17,9 +17,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
-    ErpOrderStatus, Fen, FileId, FundFlowRow, FundProvider, Order, OrderStatus, Period, Platform,
-    QualityResult, Record, RecordKind, ReturnReceipt, SettlementRow, Shipment, ShipmentKind,
-    SourceRef,
+    ErpOrderStatus, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderStatus, Period,
+    Platform, QualityResult, Record, RecordKind, ReturnReceipt, SettlementRow, Shipment,
+    ShipmentKind, SourceRef,
 };
 use jiff::civil::Date;
 
@@ -152,6 +152,63 @@ pub fn provider_platform(provider: FundProvider) -> Platform {
     }
 }
 
+/// 结算单 rows that claw a refund back after the settlement (京东钱包 `货款` 支出), by the
+/// reference (商户订单号) their money moved under. The fund-flow rows of that reference (the
+/// 资金表's) name no order of their own: the statement tells their order, and the after-sale
+/// through it.
+pub(crate) struct Clawbacks<'a> {
+    by_ref: HashMap<&'a str, Vec<&'a SettlementRow>>,
+}
+
+impl<'a> Clawbacks<'a> {
+    pub(crate) fn of(data: &'a Dataset) -> Clawbacks<'a> {
+        let mut by_ref: HashMap<&'a str, Vec<&'a SettlementRow>> = HashMap::new();
+        for s in &data.settlements {
+            if s.kind != FlowKind::Refund || s.amount.0 >= 0 {
+                continue;
+            }
+            if let Some(r) = s
+                .payment_ref
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+            {
+                push_to(&mut by_ref, r, s);
+            }
+        }
+        Clawbacks { by_ref }
+    }
+
+    /// The clawback rows behind an outflow that names no order itself (empty for the rest).
+    pub(crate) fn behind(&self, row: &FundFlowRow) -> &[&'a SettlementRow] {
+        if row.amount.0 >= 0 || row.order_no.is_some() || self.by_ref.is_empty() {
+            return &[];
+        }
+        row.merchant_ref
+            .as_deref()
+            .map(str::trim)
+            .and_then(|r| self.by_ref.get(r))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The order the clawback of `row` is for.
+    pub(crate) fn order_of(&self, row: &FundFlowRow) -> Option<&'a str> {
+        self.behind(row).first().map(|s| s.order_no.as_str())
+    }
+
+    /// The class of a fund-flow row: by the rules; an outflow that no rule classifies and that
+    /// a statement claws back as a refund (its 交易备注 saying only 货款, say) is a refund.
+    pub(crate) fn classify(&self, books: &Books, row: &FundFlowRow) -> Option<FlowClass> {
+        books.rules.classify(row).or_else(|| {
+            if self.behind(row).is_empty() {
+                None
+            } else {
+                books.rules.classify_as(row, FlowKind::Refund)
+            }
+        })
+    }
+}
+
 /// One entry of a voucher: what a row, shipment or receipt books. Borrows its keys; `date` is
 /// `at`'s; net and VAT amounts follow from `amount` and `subsidy` (see [`Ctx::vat_split`]).
 struct Entry<'a> {
@@ -242,6 +299,7 @@ struct Ctx<'a> {
     erp_unshipped: HashSet<&'a str>,
     shipments_by_refund: HashMap<&'a str, Vec<&'a Shipment>>,
     receipts_by_refund: HashMap<&'a str, Vec<&'a ReturnReceipt>>,
+    clawbacks: Clawbacks<'a>,
     issues: Vec<Issue>,
     linked_after_sales: HashSet<&'a str>,
     /// Rows, shipments and receipts already booked (an overlapping export repeats them).
@@ -276,6 +334,7 @@ impl<'a> Ctx<'a> {
         data: &'a Dataset,
         orders: &'a [Order],
         rows: &[(&'a FundFlowRow, Option<FlowClass>)],
+        clawbacks: Clawbacks<'a>,
         period: Period,
         shop_of: ShopOf<'a>,
     ) -> Ctx<'a> {
@@ -341,6 +400,7 @@ impl<'a> Ctx<'a> {
             shipments,
             shipments_by_refund,
             receipts_by_refund,
+            clawbacks,
             issues: Vec::new(),
             linked_after_sales: HashSet::new(),
             seen_rows: HashSet::new(),
@@ -537,20 +597,46 @@ impl<'a> Ctx<'a> {
         Some((total, links))
     }
 
+    /// The after-sale a refund outflow pays: the one it names, else one of its order's
+    /// (same amount, or the only refunded one). An outflow that names no order reaches it
+    /// through the statement that clawed the refund back, at the statement's 货款 (the
+    /// outflow itself is the statement's net, commission given back included).
     fn after_sale_for(&self, row: &FundFlowRow) -> Option<&'a AfterSale> {
         if let Some(r) = row.refund_no.as_deref()
             && let Some(a) = self.after_sales.get(r)
         {
             return Some(a);
         }
-        let candidates = self.after_sales_by_order.get(row.order_no.as_deref()?)?;
+        if let Some(order_no) = row.order_no.as_deref() {
+            return self.refunded_of(order_no, -row.amount);
+        }
+        let clawed = self.clawbacks.behind(row);
+        if let Some(a) = clawed
+            .iter()
+            .filter_map(|s| s.refund_no.as_deref())
+            .find_map(|r| self.after_sales.get(r))
+        {
+            return Some(a);
+        }
+        let order_no = clawed.first()?.order_no.as_str();
+        let goods: Fen = clawed
+            .iter()
+            .filter(|s| s.order_no == order_no)
+            .map(|s| -s.amount)
+            .sum();
+        self.refunded_of(order_no, goods)
+    }
+
+    /// A refunded after-sale of the order: the one of `amount`, else the only one.
+    fn refunded_of(&self, order_no: &str, amount: Fen) -> Option<&'a AfterSale> {
+        let candidates = self.after_sales_by_order.get(order_no)?;
         let refunded: Vec<&&AfterSale> = candidates
             .iter()
             .filter(|a| a.refunded.0 > 0 && a.status != AfterSaleStatus::Closed)
             .collect();
         refunded
             .iter()
-            .find(|a| a.refunded == -row.amount)
+            .find(|a| a.refunded == amount)
             .copied()
             .or_else(|| (refunded.len() == 1).then(|| refunded[0]))
             .copied()
@@ -582,16 +668,17 @@ fn vat_split(books: &Books, amount: Fen) -> (Fen, Fen) {
 /// settings resolve it); a record without a shop is not booked and reported as an issue.
 pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'_>) -> Generated {
     let orders = data.merged_orders();
+    let clawbacks = Clawbacks::of(data);
     let mut rows: Vec<(&FundFlowRow, Option<FlowClass>)> = data
         .fund_flows
         .iter()
-        .map(|r| (r, books.rules.classify(r)))
+        .map(|r| (r, clawbacks.classify(books, r)))
         .collect();
     // (time, 流水号, source) is unique (a source is one line), so any sort gives this order.
     rows.sort_unstable_by(|(a, _), (b, _)| {
         (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
     });
-    let mut ctx = Ctx::new(books, data, &orders, &rows, period, shop_of);
+    let mut ctx = Ctx::new(books, data, &orders, &rows, clawbacks, period, shop_of);
     rows.retain(|(r, _)| ctx.in_period(r.occurred_at));
     let mut ships: Vec<&Shipment> = data
         .shipments
@@ -844,6 +931,7 @@ fn refund_event<'a>(
         .order_no
         .as_deref()
         .or(after_sale.map(|a| a.order_no.as_str()))
+        .or_else(|| ctx.clawbacks.order_of(row))
         .unwrap_or("");
     if let Some(a) = after_sale
         && ctx.linked_after_sales.insert(a.refund_no.as_str())

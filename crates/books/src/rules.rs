@@ -192,8 +192,9 @@ pub struct ClassifyRule {
 }
 
 impl ClassifyRule {
-    fn matches(&self, row: &FundFlowRow) -> bool {
-        (self.kinds.is_empty() || self.kinds.contains(&row.kind))
+    /// Whether the rule applies to `row` taken as a row of `kind`.
+    fn matches(&self, row: &FundFlowRow, kind: FlowKind) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
             && (self.text_any.is_empty()
                 || self.text_any.iter().any(|w| {
                     row.kind_text.contains(w.as_str())
@@ -324,9 +325,15 @@ impl Rules {
     }
 
     pub fn classify(&self, row: &FundFlowRow) -> Option<FlowClass> {
+        self.classify_as(row, row.kind)
+    }
+
+    /// The class of `row` had its kind been `kind` (a row whose kind other records tell
+    /// better than its own text: a 资金表 outflow that a 结算单 says is a refund).
+    pub fn classify_as(&self, row: &FundFlowRow, kind: FlowKind) -> Option<FlowClass> {
         self.classify
             .iter()
-            .find(|r| r.matches(row))
+            .find(|r| r.matches(row, kind))
             .map(|r| r.class)
     }
 

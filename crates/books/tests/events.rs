@@ -1233,3 +1233,88 @@ fn a_settled_order_without_its_shipment_in_the_data_is_noted() {
         g.issues[0].message
     );
 }
+
+/// J9 / J10 for a JD refund after the settlement: the 资金表 outflow names only its 商户订单号;
+/// the 结算单 that clawed the refund back ties it to the order and its after-sale, so it is
+/// booked once, as the after-sale's kind says, whatever the outflow's 交易备注 says.
+#[test]
+fn jd_refund_after_settlement_is_booked_once_by_its_after_sale() {
+    let memos = [(FlowKind::Refund, "售后退款"), (FlowKind::Other, "货款")];
+    for s in BOTH {
+        for memo in memos {
+            for (kind, summary) in [
+                (AfterSaleKind::ReturnAndRefund, "退货退款"),
+                (AfterSaleKind::RefundOnly, "仅退款（销售折让）"),
+            ] {
+                let d = jd_refund_after_settlement(kind, memo);
+                let g = run(&books(s, ""), &d, "2026-10");
+                assert!(g.issues.is_empty(), "{memo:?} {kind:?}: {:?}", g.issues);
+                let refund = voucher_of(&g, "退款");
+                // The wallet's net (82.72, commission given back) leaves 京东钱包:
+                // 82.72 / 1.13 = 73.203… → 73.20 net, 9.52 VAT.
+                expect(
+                    refund,
+                    &[
+                        (c(s, "5001", "6001"), "借", "73.20"),
+                        ("22210105", "借", "9.52"),
+                        ("101204", "贷", "82.72"),
+                    ],
+                );
+                assert!(
+                    refund.lines[0].summary.contains(summary),
+                    "{memo:?} {kind:?}: {}",
+                    refund.lines[0].summary
+                );
+                assert!(refund.flags.is_empty(), "{:?}", refund.flags);
+                assert!(
+                    refund
+                        .links
+                        .iter()
+                        .any(|l| l.kind == RecordKind::AfterSale && l.key == JD_SERVICE_NO),
+                    "{:?}",
+                    refund.links
+                );
+                // The outflow stands behind one voucher only.
+                let behind: Vec<_> = g
+                    .vouchers
+                    .iter()
+                    .filter(|v| {
+                        v.links
+                            .iter()
+                            .any(|l| l.kind == RecordKind::FundFlow && l.key == "J2")
+                    })
+                    .collect();
+                assert_eq!(behind.len(), 1);
+                assert!(
+                    duizhang_books::checks::source_booked_twice(&d, &g.vouchers, &one_shop)
+                        .is_empty()
+                );
+            }
+        }
+    }
+}
+
+/// Without the 结算单 the outflow is what it says: a 退款 row booked as a refund without an
+/// after-sale (flagged), a 货款 row that no rule books left to the accountant.
+#[test]
+fn a_jd_outflow_without_its_statement_is_not_guessed() {
+    let mut d = jd_refund_after_settlement(
+        AfterSaleKind::ReturnAndRefund,
+        (FlowKind::Refund, "售后退款"),
+    );
+    d.settlements
+        .retain(|s| s.payment_ref.as_deref() != Some("S2"));
+    let g = run(&books(Standard::Small, ""), &d, "2026-10");
+    let refund = voucher_of(&g, "退款");
+    assert!(matches!(
+        refund.flags[..],
+        [Flag::RefundWithoutAfterSale { .. }]
+    ));
+    let mut d =
+        jd_refund_after_settlement(AfterSaleKind::ReturnAndRefund, (FlowKind::Other, "货款"));
+    d.settlements
+        .retain(|s| s.payment_ref.as_deref() != Some("S2"));
+    let g = run(&books(Standard::Small, ""), &d, "2026-10");
+    let keys: Vec<&str> = g.issues.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, vec!["J2"]);
+}

@@ -680,3 +680,41 @@ fn a_bad_links_csv_names_file_line_and_column() {
         e.message
     );
 }
+
+/// A JD refund after the settlement: the journal books it through the 资金表 row that names
+/// only its 商户订单号; the 结算单 that clawed it back tells whose refund it was.
+#[test]
+fn refund_not_booked_follows_a_jd_refund_through_its_statement() {
+    let d = jd_refund_after_settlement(
+        AfterSaleKind::ReturnAndRefund,
+        (FlowKind::Refund, "售后退款"),
+    );
+    let b = books(Standard::Small, "");
+    let g = run(&b, &d, "2026-10");
+    assert!(
+        checks(&d, &g.vouchers).is_empty(),
+        "{:#?}",
+        checks(&d, &g.vouchers)
+    );
+    // A journal without the refund's voucher: the refund and its outflow are both unbooked.
+    let journal: Vec<Voucher> = g
+        .vouchers
+        .into_iter()
+        .filter(|v| v.date.day() != 15)
+        .collect();
+    let found = refund_not_booked(&d, &Booked::of(&journal, period("2026-10")), &one_shop);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].refund_no.as_deref(), Some(JD_SERVICE_NO));
+    assert_eq!(found[0].platform, Platform::Jd);
+    let kinds: Vec<RecordKind> = found[0].evidence.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![RecordKind::AfterSale, RecordKind::FundFlow]);
+    // Refunded before the settlement (no clawback, nothing left the wallet): nothing to book.
+    let mut before = d.clone();
+    before
+        .settlements
+        .retain(|s| s.payment_ref.as_deref() != Some("S2"));
+    before.fund_flows.retain(|r| r.txn_no != "J2");
+    assert!(
+        refund_not_booked(&before, &Booked::of(&journal, period("2026-10")), &one_shop).is_empty()
+    );
+}

@@ -1,6 +1,7 @@
 //! Properties of generation over random periods: every voucher balances, the fund accounts move
 //! by exactly the fund-flow rows booked, numbers run without gaps, no source is booked twice
-//! (not even by a carrier claim booked beside its refund),
+//! (not even by a carrier claim booked beside its refund, nor a JD refund reached through its
+//! 结算单),
 //! and the same input gives the same vouchers whatever the order of the records.
 #![allow(clippy::unwrap_used)]
 
@@ -38,7 +39,7 @@ fn row_strategy() -> impl Strategy<Value = (usize, i64, u8, u8, u8, bool, usize)
         0u8..24,
         0u8..4,
         any::<bool>(),
-        0usize..2,
+        0usize..3,
     )
 }
 
@@ -66,11 +67,33 @@ fn build(rows: &[(usize, i64, u8, u8, u8, bool, usize)]) -> Dataset {
             Some(&order_no),
         );
         r.memo = memo.map(Into::into);
-        if *provider == 1 {
-            r.provider = FundProvider::Wechat;
-        }
-        if *shop_b {
-            r.account = Some("b@example.com".into());
+        if *provider == 2 && kind == FlowKind::Refund {
+            // A JD refund after the settlement: the 资金表 row names only its 商户订单号, whose
+            // 结算单 claws the refund back for the order; its 交易备注 a refund's, or only 货款.
+            let reference = format!("S{i:05}");
+            let mut s = settlement(Platform::Jd, &order_no, FlowKind::Refund, signed, &when);
+            s.item = "货款".into();
+            s.payment_ref = Some(reference.clone().into());
+            s.source = src(6000 + u32::try_from(i).unwrap());
+            d.settlements.push(s);
+            r.provider = FundProvider::Jd;
+            r.account = Some("111004265001".into());
+            r.business_no = None;
+            r.order_no = None;
+            r.merchant_ref = Some(reference.into());
+            if *shop_b {
+                r.kind = FlowKind::Other;
+                r.kind_text = "货款".into();
+            } else {
+                r.kind_text = "售后退款".into();
+            }
+        } else {
+            if *provider >= 1 {
+                r.provider = FundProvider::Wechat;
+            }
+            if *shop_b {
+                r.account = Some("b@example.com".into());
+            }
         }
         r.source = src(u32::try_from(i).unwrap() + 2);
         d.fund_flows.push(r);
@@ -251,6 +274,7 @@ proptest! {
         reversed.shipments.reverse();
         reversed.after_sales.reverse();
         reversed.return_receipts.reverse();
+        reversed.settlements.reverse();
         prop_assert_eq!(&generate(&b, &reversed, p, &shop_of), &g);
     }
 }

@@ -1122,6 +1122,346 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// JD: refunds after the settlement, through the 京东钱包 bill
+
+const JD_NO: &str = "300000000000001";
+/// The 商户订单号 of the order's settlement and of a refund clawed back after it.
+const JD_SALE_REF: &str = "202610090000011332600000001";
+const JD_REFUND_REF: &str = "202610150000011332600000002";
+
+/// A 结算单 row as the wallet-bill importer gives it: fee item, kind, signed amount, the
+/// statement's 商户订单号 and no refund number.
+fn jd_bill(item: &str, kind: FlowKind, amount: &str, reference: &str, at: &str) -> Record {
+    let mut s = settlement(Platform::Jd, JD_NO, kind, yuan(amount), at);
+    s.item = item.into();
+    s.payment_ref = Some(reference.into());
+    Record::Settlement(s)
+}
+
+/// A 资金表 row: it names only the 商户订单号; its kind comes from the 交易备注.
+fn jd_funds(
+    txn: &str,
+    reference: &str,
+    kind: FlowKind,
+    memo: &str,
+    amount: &str,
+    at: &str,
+) -> Record {
+    let mut r = flow(FundProvider::Jd, txn, kind, yuan(amount), at);
+    r.account = Some("111004265001".into());
+    r.merchant_ref = Some(reference.into());
+    r.kind_text = memo.into();
+    r.memo = Some(memo.into());
+    Record::FundFlow(r)
+}
+
+/// A JD order of 88.00 received on 10-08 and settled in the next morning's run: 货款 less
+/// 6 % 佣金 under its own 商户订单号, the net arriving in the wallet.
+fn jd_settled_order() -> Vec<Record> {
+    let mut o = order(Platform::Jd, JD_NO, yuan("88.00"));
+    o.status_text = "完成".into();
+    vec![
+        Record::Order(o),
+        jd_bill(
+            "货款",
+            FlowKind::Income,
+            "88.00",
+            JD_SALE_REF,
+            "2026-10-09 03:12:00",
+        ),
+        jd_bill(
+            "佣金",
+            FlowKind::Commission,
+            "-5.28",
+            JD_SALE_REF,
+            "2026-10-09 03:12:00",
+        ),
+        jd_funds(
+            "J1",
+            JD_SALE_REF,
+            FlowKind::Income,
+            "货款结算",
+            "82.72",
+            "2026-10-09 03:12:20",
+        ),
+    ]
+}
+
+/// The buyer's return, refunded on 10-15, as the ERP keeps it: JD's 服务单号, no 售中/售后
+/// phase (when the refund was made against the money JD released decides).
+fn jd_return(refund_no: &str, refunded: &str) -> Record {
+    let mut a = after_sale(
+        Platform::Jd,
+        JD_NO,
+        refund_no,
+        AfterSaleKind::ReturnAndRefund,
+        yuan(refunded),
+    );
+    a.phase = None;
+    a.applied_at = Some(at("2026-10-12 09:00:00"));
+    a.completed_at = Some(at("2026-10-15 10:00:00"));
+    Record::AfterSale(a)
+}
+
+/// The clawback statement of a refund after the settlement: 货款 支出 (negative) and the
+/// commission given back, under a new 商户订单号.
+fn jd_clawback(reference: &str, goods: &str, commission: &str) -> Vec<Record> {
+    vec![
+        jd_bill(
+            "货款",
+            FlowKind::Refund,
+            goods,
+            reference,
+            "2026-10-15 10:00:30",
+        ),
+        jd_bill(
+            "佣金",
+            FlowKind::Commission,
+            commission,
+            reference,
+            "2026-10-15 10:00:30",
+        ),
+    ]
+}
+
+#[test]
+fn a_jd_refund_after_settlement_is_paid_through_the_statement() {
+    // The 资金表 row's 交易备注 decides its kind: a refund, or (货款 written negative)
+    // other; either way the statement ties it to the order.
+    for (kind, memo) in [(FlowKind::Refund, "售后退款"), (FlowKind::Other, "货款")] {
+        let mut records = jd_settled_order();
+        records.push(jd_return("1800000007", "88.00"));
+        records.extend(jd_clawback(JD_REFUND_REF, "-88.00", "5.28"));
+        records.push(jd_funds(
+            "J2",
+            JD_REFUND_REF,
+            kind,
+            memo,
+            "-82.72",
+            "2026-10-15 10:00:41",
+        ));
+        let o = run(records);
+        assert!(money_codes(&o).is_empty(), "{memo}: {:#?}", o.findings);
+        // The refund is matched at the after-sale's amount (the 结算单's 货款), not at the
+        // wallet's net of the commission given back.
+        let t = &o.tallies[&("jd".to_string(), "REFUND_UNPAID".to_string())];
+        assert_eq!((t.matched, t.matched_fen), (1, 8800), "{memo}");
+        let t = &o.tallies[&("jd".to_string(), "REFUND_AMOUNT_MISMATCH".to_string())];
+        assert_eq!((t.matched, t.matched_fen), (1, 8800), "{memo}");
+    }
+}
+
+#[test]
+fn a_jd_clawback_whose_money_never_left_the_wallet_is_unpaid() {
+    // The statement claws the refund back, the 资金表 shows no outflow: the refund is unpaid,
+    // and the statement's net did not move (SETTLEMENT_MISMATCH); no orphan.
+    let mut records = jd_settled_order();
+    records.push(jd_return("1800000007", "88.00"));
+    records.extend(jd_clawback(JD_REFUND_REF, "-88.00", "5.28"));
+    let o = run(records);
+    let mut codes = money_codes(&o);
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        vec!["REFUND_UNPAID", "SETTLEMENT_MISMATCH"],
+        "{:#?}",
+        o.findings
+    );
+    let m = found(&o, "REFUND_UNPAID");
+    assert_eq!(m[0].refund_no.as_deref(), Some("1800000007"));
+    assert_eq!(m[0].order_no.as_deref(), Some(JD_NO));
+    let m = found(&o, "SETTLEMENT_MISMATCH");
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(-8272), Some(0)));
+}
+
+#[test]
+fn a_jd_refund_without_any_clawback_is_unpaid() {
+    let mut records = jd_settled_order();
+    records.push(jd_return("1800000007", "88.00"));
+    let o = run(records);
+    assert_eq!(money_codes(&o), vec!["REFUND_UNPAID"], "{:#?}", o.findings);
+    assert_eq!(
+        found(&o, "REFUND_UNPAID")[0].refund_no.as_deref(),
+        Some("1800000007")
+    );
+}
+
+#[test]
+fn a_jd_outflow_that_no_statement_names_is_an_orphan() {
+    let mut records = jd_settled_order();
+    records.push(jd_return("1800000007", "88.00"));
+    records.extend(jd_clawback(JD_REFUND_REF, "-88.00", "5.28"));
+    records.push(jd_funds(
+        "J2",
+        JD_REFUND_REF,
+        FlowKind::Refund,
+        "售后退款",
+        "-82.72",
+        "2026-10-15 10:00:41",
+    ));
+    // A refund out of the wallet under a 商户订单号 that no 结算单 row has.
+    records.push(jd_funds(
+        "J3",
+        "202610160000011332600000009",
+        FlowKind::Refund,
+        "售后退款",
+        "-30.00",
+        "2026-10-16 11:00:00",
+    ));
+    let o = run(records);
+    assert_eq!(money_codes(&o), vec!["REFUND_ORPHAN"], "{:#?}", o.findings);
+    let m = found(&o, "REFUND_ORPHAN");
+    assert_eq!(m[0].txn_no.as_deref(), Some("J3"));
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(0), Some(3000)));
+}
+
+#[test]
+fn a_jd_clawback_without_after_sale_is_an_orphan() {
+    // Money clawed back for a refund that no after-sale stands behind: a refund made outside
+    // the after-sales process.
+    let mut records = jd_settled_order();
+    // The buyer's request was rejected; nothing was refunded through the after-sales.
+    let mut rejected = after_sale(
+        Platform::Jd,
+        JD_NO,
+        "1800000007",
+        AfterSaleKind::RefundOnly,
+        Fen::ZERO,
+    );
+    rejected.phase = None;
+    rejected.status = AfterSaleStatus::Closed;
+    rejected.completed_at = None;
+    records.push(Record::AfterSale(rejected));
+    records.extend(jd_clawback(JD_REFUND_REF, "-88.00", "5.28"));
+    records.push(jd_funds(
+        "J2",
+        JD_REFUND_REF,
+        FlowKind::Refund,
+        "售后退款",
+        "-82.72",
+        "2026-10-15 10:00:41",
+    ));
+    let o = run(records);
+    assert_eq!(money_codes(&o), vec!["REFUND_ORPHAN"], "{:#?}", o.findings);
+    let m = found(&o, "REFUND_ORPHAN");
+    assert_eq!(m[0].order_no.as_deref(), Some(JD_NO));
+    assert_eq!(m[0].txn_no.as_deref(), Some("J2"));
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(0), Some(8800)));
+    // The statement row and the wallet row are the evidence.
+    let kinds: Vec<RecordKind> = m[0].evidence.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![RecordKind::Settlement, RecordKind::FundFlow]);
+}
+
+#[test]
+fn a_jd_refund_clawed_back_twice_is_a_duplicate() {
+    let second = "202610160000011332600000003";
+    let mut records = jd_settled_order();
+    records.push(jd_return("1800000007", "88.00"));
+    records.extend(jd_clawback(JD_REFUND_REF, "-88.00", "5.28"));
+    records.push(jd_funds(
+        "J2",
+        JD_REFUND_REF,
+        FlowKind::Refund,
+        "售后退款",
+        "-82.72",
+        "2026-10-15 10:00:41",
+    ));
+    records.extend(jd_clawback(second, "-88.00", "5.28"));
+    records.push(jd_funds(
+        "J3",
+        second,
+        FlowKind::Refund,
+        "售后退款",
+        "-82.72",
+        "2026-10-16 10:00:41",
+    ));
+    let o = run(records);
+    assert_eq!(
+        money_codes(&o),
+        vec!["REFUND_DUPLICATE"],
+        "{:#?}",
+        o.findings
+    );
+    let m = found(&o, "REFUND_DUPLICATE");
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen),
+        (Some(8800), Some(17600))
+    );
+}
+
+#[test]
+fn a_jd_refund_clawed_back_short_is_an_amount_mismatch() {
+    let mut records = jd_settled_order();
+    records.push(jd_return("1800000007", "88.00"));
+    records.extend(jd_clawback(JD_REFUND_REF, "-80.00", "4.80"));
+    records.push(jd_funds(
+        "J2",
+        JD_REFUND_REF,
+        FlowKind::Refund,
+        "售后退款",
+        "-75.20",
+        "2026-10-15 10:00:41",
+    ));
+    let o = run(records);
+    assert_eq!(
+        money_codes(&o),
+        vec!["REFUND_AMOUNT_MISMATCH"],
+        "{:#?}",
+        o.findings
+    );
+    let m = found(&o, "REFUND_AMOUNT_MISMATCH");
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen),
+        (Some(8800), Some(8000))
+    );
+}
+
+#[test]
+fn a_jd_refund_before_the_settlement_run_is_settled_net_and_needs_no_outflow() {
+    // Received on 10-08 10:00, refunded that evening, settled the next morning net of the
+    // refund: the money JD released never held the refunded part.
+    let mut o = order(Platform::Jd, JD_NO, yuan("88.00"));
+    o.status_text = "完成".into();
+    let mut a = after_sale(
+        Platform::Jd,
+        JD_NO,
+        "1800000007",
+        AfterSaleKind::ReturnAndRefund,
+        yuan("30.00"),
+    );
+    a.phase = None;
+    a.applied_at = Some(at("2026-10-08 12:00:00"));
+    a.completed_at = Some(at("2026-10-08 20:00:00"));
+    let o = run(vec![
+        Record::Order(o),
+        Record::AfterSale(a),
+        jd_bill(
+            "货款",
+            FlowKind::Income,
+            "58.00",
+            JD_SALE_REF,
+            "2026-10-09 03:12:00",
+        ),
+        jd_bill(
+            "佣金",
+            FlowKind::Commission,
+            "-3.48",
+            JD_SALE_REF,
+            "2026-10-09 03:12:00",
+        ),
+        jd_funds(
+            "J1",
+            JD_SALE_REF,
+            FlowKind::Income,
+            "货款结算",
+            "54.52",
+            "2026-10-09 03:12:20",
+        ),
+    ]);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Shops, settings, determinism
 
 #[test]

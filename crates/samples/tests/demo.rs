@@ -315,9 +315,11 @@ fn every_shop_gets_its_codes_at_ten_thousand_orders() {
     }
 }
 
-/// JD's money: the 结算单 rows of each 商户订单号 (货款 less 佣金) arrive as one 资金表 row of
-/// their net, except where a short arrival is planted; every 资金表 income row belongs to a
-/// statement. The order export repeats an order's amounts on each of its lines.
+/// JD's money: the 结算单 rows of each 商户订单号 (货款 less 佣金, or a refund after the
+/// settlement clawed back: 货款 支出 with the commission on it given back) move as one 资金表
+/// row of their net, except where a short arrival is planted; every 资金表 row but the
+/// withdrawals belongs to a statement. Each clawback pays a completed after-sale of its order
+/// in full. The order export repeats an order's amounts on each of its lines.
 #[test]
 fn jd_statements_arrive_in_the_wallet_and_orders_repeat_their_amounts() {
     let s = generate(10_000, 8);
@@ -345,7 +347,7 @@ fn jd_statements_arrive_in_the_wallet_and_orders_repeat_their_amounts() {
     for f in data
         .fund_flows
         .iter()
-        .filter(|f| f.provider == FundProvider::Jd && f.kind == FlowKind::Income)
+        .filter(|f| f.provider == FundProvider::Jd && f.kind != FlowKind::Withdrawal)
     {
         *arrived
             .entry(f.merchant_ref.as_deref().unwrap())
@@ -367,6 +369,27 @@ fn jd_statements_arrive_in_the_wallet_and_orders_repeat_their_amounts() {
         }
     }
     assert_eq!(seen_short, short);
+    let refunded: BTreeSet<(&str, Fen)> = data
+        .after_sales
+        .iter()
+        .filter(|a| a.platform == Platform::Jd && a.status == AfterSaleStatus::Completed)
+        .map(|a| (a.order_no.as_str(), a.refunded))
+        .collect();
+    let clawbacks: Vec<&SettlementRow> = data
+        .settlements
+        .iter()
+        .filter(|r| r.platform == Platform::Jd && r.kind == FlowKind::Refund)
+        .collect();
+    assert!(clawbacks.len() > 20, "{} clawbacks", clawbacks.len());
+    for r in clawbacks {
+        assert_eq!(r.item.as_str(), "货款");
+        assert!(
+            refunded.contains(&(r.order_no.as_str(), -r.amount)),
+            "clawback of {} for {} without its after-sale",
+            r.amount,
+            r.order_no
+        );
+    }
     let mut lines: BTreeMap<&str, Vec<&Order>> = BTreeMap::new();
     for o in data.orders.iter().filter(|o| o.platform == Platform::Jd) {
         assert_eq!(o.lines.len(), 1, "one row per line");

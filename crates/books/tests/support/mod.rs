@@ -94,3 +94,109 @@ pub fn voucher_of<'a>(g: &'a Generated, class: &str) -> &'a Voucher {
     );
     found[0]
 }
+
+pub const JD_NO: &str = "300000000000001";
+pub const JD_SERVICE_NO: &str = "1800000007";
+
+/// A JD order of one mug (MUG-01) for 88.00, shipped 10-03, received 10-08 and settled the
+/// next morning through the 京东钱包: the 结算单's 货款 less 6 % 佣金 under 商户订单号 S1, the
+/// net arriving in the 资金表 under S1 (J1). On 10-15 the buyer is refunded 88.00 by an
+/// after-sale of `kind` kept in the ERP, and JD claws it back: 货款 支出 −88.00 with the
+/// commission given back under S2, the net −82.72 leaving the wallet under S2 (J2) with
+/// `memo` (a refund's, or one that says only 货款).
+pub fn jd_refund_after_settlement(
+    kind: duizhang_core::AfterSaleKind,
+    memo: (duizhang_core::FlowKind, &str),
+) -> Dataset {
+    use duizhang_core::*;
+    use duizhang_samples::build::*;
+    let mut d = dataset();
+    let mut o = order(Platform::Jd, JD_NO, yuan("88.00"));
+    o.status_text = "完成".into();
+    o.lines.push(order_line("MUG-01", 1, yuan("88.00")));
+    d.orders.push(o);
+    d.shipments.push(shipment(
+        "旗舰店",
+        JD_NO,
+        "MUG-01",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-03 18:00:00",
+    ));
+    let bill = |item: &str, kind: FlowKind, amount: &str, reference: &str, at: &str| {
+        let mut s = settlement(Platform::Jd, JD_NO, kind, yuan(amount), at);
+        s.item = item.into();
+        s.payment_ref = Some(reference.into());
+        s
+    };
+    let funds = |txn: &str, reference: &str, kind: FlowKind, memo: &str, amount: &str, at: &str| {
+        let mut r = flow(FundProvider::Jd, txn, kind, yuan(amount), at);
+        r.account = Some("111004265001".into());
+        r.merchant_ref = Some(reference.into());
+        r.kind_text = memo.into();
+        r.memo = Some(memo.into());
+        r
+    };
+    d.settlements.extend([
+        bill(
+            "货款",
+            FlowKind::Income,
+            "88.00",
+            "S1",
+            "2026-10-09 03:12:00",
+        ),
+        bill(
+            "佣金",
+            FlowKind::Commission,
+            "-5.28",
+            "S1",
+            "2026-10-09 03:12:00",
+        ),
+        bill(
+            "货款",
+            FlowKind::Refund,
+            "-88.00",
+            "S2",
+            "2026-10-15 10:00:30",
+        ),
+        bill(
+            "佣金",
+            FlowKind::Commission,
+            "5.28",
+            "S2",
+            "2026-10-15 10:00:30",
+        ),
+    ]);
+    d.fund_flows.push(funds(
+        "J1",
+        "S1",
+        FlowKind::Income,
+        "货款结算",
+        "82.72",
+        "2026-10-09 03:12:20",
+    ));
+    d.fund_flows.push(funds(
+        "J2",
+        "S2",
+        memo.0,
+        memo.1,
+        "-82.72",
+        "2026-10-15 10:00:41",
+    ));
+    let mut a = after_sale(Platform::Jd, JD_NO, JD_SERVICE_NO, kind, yuan("88.00"));
+    a.phase = None;
+    a.applied_at = Some(at("2026-10-11 09:00:00"));
+    a.completed_at = Some(at("2026-10-15 10:00:00"));
+    d.after_sales.push(a);
+    if kind == AfterSaleKind::ReturnAndRefund {
+        d.return_receipts.push(return_receipt(
+            "旗舰店",
+            JD_NO,
+            JD_SERVICE_NO,
+            "MUG-01",
+            1,
+            "2026-10-14 15:00:00",
+        ));
+    }
+    d
+}

@@ -13,7 +13,7 @@ use super::CheckFn;
 use crate::matching::{
     self, Claim, Groups, NONE, OrderIndex, OrderKey, Payout, RefundMatching, SettlementMatching,
 };
-use crate::{Ctx, Effective, Sink};
+use crate::{Ctx, Draft, Effective, Sink};
 
 /// The money checks, in CHECKS.md order.
 pub const CODES: [&str; 12] = [
@@ -157,12 +157,19 @@ fn order_ref(s: Option<&str>) -> Option<&str> {
 // ---------------------------------------------------------------------------------------------
 // Views
 
-/// A row that moves money for an order: a fund-flow row, or a payment-bill row of a provider
-/// whose fund flow the shop did not provide.
+/// A row that moves money for an order: a fund-flow row, a payment-bill row of a provider
+/// whose fund flow the shop did not provide, or a settlement statement's refund row whose
+/// money moved under the statement's reference only (see [`Money::prepare`]).
 #[derive(Clone, Copy, Debug)]
 pub enum MoneyRow<'a> {
     Flow(&'a FundFlowRow),
     Pay(&'a PaymentRow),
+    /// A refund clawed back by a settlement statement (京东钱包 结算单 `货款` 支出), with the
+    /// fund-flow row that moved the statement's money: the first (in time) of its group.
+    Settle {
+        row: &'a SettlementRow,
+        paid_by: &'a FundFlowRow,
+    },
 }
 
 impl<'a> MoneyRow<'a> {
@@ -175,6 +182,7 @@ impl<'a> MoneyRow<'a> {
                 // A reversed payment-code payment: money never stayed with the seller.
                 PaymentKind::Revoked => FlowKind::Other,
             },
+            MoneyRow::Settle { row, .. } => row.kind,
         }
     }
 
@@ -187,6 +195,7 @@ impl<'a> MoneyRow<'a> {
                 PaymentKind::Refund => -r.refund.abs(),
                 PaymentKind::Revoked => Fen::ZERO,
             },
+            MoneyRow::Settle { row, .. } => row.amount,
         }
     }
 
@@ -197,6 +206,7 @@ impl<'a> MoneyRow<'a> {
                 order_ref(r.order_no.as_deref()).or_else(|| order_ref(r.merchant_ref.as_deref()))
             }
             MoneyRow::Pay(r) => order_ref(r.out_trade_no.as_deref()),
+            MoneyRow::Settle { row, .. } => order_ref(Some(&row.order_no)),
         }
     }
 
@@ -207,13 +217,17 @@ impl<'a> MoneyRow<'a> {
         match self {
             MoneyRow::Flow(r) => non_empty(r.refund_no.as_deref()),
             MoneyRow::Pay(r) => non_empty(r.out_refund_no.as_deref()),
+            // The 对账表's 售后服务单号.
+            MoneyRow::Settle { row, .. } => non_empty(row.refund_no.as_deref()),
         }
     }
 
+    /// When the money moved (a statement's refund: when its fund-flow row did).
     pub fn at(self) -> BeijingTime {
         match self {
             MoneyRow::Flow(r) => r.occurred_at,
             MoneyRow::Pay(r) => r.refund_succeeded_at.unwrap_or(r.occurred_at),
+            MoneyRow::Settle { paid_by, .. } => paid_by.occurred_at,
         }
     }
 
@@ -221,6 +235,7 @@ impl<'a> MoneyRow<'a> {
         match self {
             MoneyRow::Flow(r) => r.source,
             MoneyRow::Pay(r) => r.source,
+            MoneyRow::Settle { row, .. } => row.source,
         }
     }
 
@@ -228,13 +243,26 @@ impl<'a> MoneyRow<'a> {
         match self {
             MoneyRow::Flow(_) => RecordKind::FundFlow,
             MoneyRow::Pay(_) => RecordKind::Payment,
+            MoneyRow::Settle { .. } => RecordKind::Settlement,
         }
     }
 
+    /// The row id: a statement's refund goes by the fund-flow row that moved its money.
     pub fn txn(self) -> &'a str {
         match self {
             MoneyRow::Flow(r) => &r.txn_no,
             MoneyRow::Pay(r) => &r.txn_no,
+            MoneyRow::Settle { paid_by, .. } => &paid_by.txn_no,
+        }
+    }
+
+    /// Adds the rows a finding about this money rests on: the row itself and, for a
+    /// statement's refund, the fund-flow row that moved its money.
+    fn cite(self, d: Draft) -> Draft {
+        let d = d.evidence(self.source(), self.record_kind());
+        match self {
+            MoneyRow::Settle { paid_by, .. } => d.evidence(paid_by.source, RecordKind::FundFlow),
+            _ => d,
         }
     }
 }
@@ -333,6 +361,53 @@ enum Settled {
     Paid,
 }
 
+/// Per settlement group (see [`matching::match_settlements`]): the fund-flow row that moved
+/// its money first, and whether any of its fund-flow rows names an order of its own.
+struct Bridge {
+    paid_by: Vec<u32>,
+    names_order: Vec<bool>,
+}
+
+impl Bridge {
+    /// `row_order`: the order of each money row; fund-flow rows come first, at the positions
+    /// of `flows`.
+    fn build(settle: &SettlementMatching, flows: &[&FundFlowRow], row_order: &[u32]) -> Bridge {
+        let mut paid_by = vec![NONE; settle.groups];
+        let mut names_order = vec![false; settle.groups];
+        for (f, &g) in settle.flow_group.iter().enumerate() {
+            if g == NONE {
+                continue;
+            }
+            let first = &mut paid_by[ix(g)];
+            // Earliest in time; among equal times the first by source (flows are in source
+            // order).
+            if *first == NONE || flows[f].occurred_at < flows[ix(*first)].occurred_at {
+                *first = u32::try_from(f).unwrap_or(NONE);
+            }
+            if row_order.get(f).is_some_and(|&o| o != NONE) {
+                names_order[ix(g)] = true;
+            }
+        }
+        Bridge {
+            paid_by,
+            names_order,
+        }
+    }
+
+    /// The position (in `flows`) of the row that paid group `g`, if any did.
+    fn paid_by(&self, g: u32) -> Option<usize> {
+        self.paid_by
+            .get(ix(g))
+            .copied()
+            .filter(|&f| f != NONE)
+            .map(ix)
+    }
+
+    fn names_order(&self, g: u32) -> bool {
+        self.names_order.get(ix(g)).copied().unwrap_or(false)
+    }
+}
+
 /// One shop's money, prepared for the checks.
 pub struct Money<'a> {
     /// Fund-flow rows, deduplicated, in source order.
@@ -414,7 +489,70 @@ impl<'a> Money<'a> {
         let index = OrderIndex::build(&keys);
 
         let refs: Vec<Option<&str>> = rows.iter().map(|r| r.order_ref()).collect();
-        let row_order = matching::match_rows_to_orders(&index, &refs);
+        let mut row_order = matching::match_rows_to_orders(&index, &refs);
+
+        // Settlement statements and the fund-flow rows that paid them.
+        let mut settlements: Vec<&SettlementRow> = shop.settlements.clone();
+        settlements.sort_by_key(|s| s.source);
+        let keys: Vec<(Option<&str>, &str)> = settlements
+            .iter()
+            .map(|s| {
+                (
+                    non_empty(s.payment_ref.as_deref()),
+                    normalize_order_no(&s.order_no),
+                )
+            })
+            .collect();
+        let flow_keys: Vec<(Option<&str>, Option<&str>)> = flows
+            .iter()
+            .map(|r| {
+                (
+                    non_empty(r.merchant_ref.as_deref()),
+                    MoneyRow::Flow(r).order_ref(),
+                )
+            })
+            .collect();
+        let settle = matching::match_settlements(&keys, &flow_keys);
+        let settlement_order: Vec<u32> = settlements
+            .iter()
+            .map(|s| index.get(normalize_order_no(&s.order_no)).unwrap_or(NONE))
+            .collect();
+        let bridge = Bridge::build(&settle, &flows, &row_order);
+        let mut settled = vec![Settled::No; orders.len()];
+        for (i, &o) in settlement_order.iter().enumerate() {
+            if o == NONE {
+                continue;
+            }
+            let paid = bridge.paid_by(settle.settlement_group[i]).is_some();
+            let slot = &mut settled[ix(o)];
+            *slot = match (*slot, paid) {
+                (Settled::Paid, _) | (_, true) => Settled::Paid,
+                _ => Settled::Unpaid,
+            };
+        }
+
+        // The statement is the bridge for fund-flow rows that name no order of their own
+        // (the 京东钱包 资金表 names only the statement's 商户订单号): a refund the statement
+        // claws back (货款 支出) is a refund payment of its order once the statement's money
+        // moved, at the time it moved; the fund-flow rows of that statement are then not
+        // refund payments themselves (their amount is the statement's net, commission given
+        // back included). A clawback whose money did not move pays nothing (REFUND_UNPAID).
+        let mut bridged_refund = vec![false; settle.groups];
+        for (i, srow) in settlements.iter().enumerate() {
+            let g = settle.settlement_group[i];
+            if srow.kind != FlowKind::Refund || srow.amount.0 >= 0 || bridge.names_order(g) {
+                continue;
+            }
+            let Some(paid_by) = bridge.paid_by(g) else {
+                continue;
+            };
+            bridged_refund[ix(g)] = true;
+            rows.push(MoneyRow::Settle {
+                row: srow,
+                paid_by: flows[paid_by],
+            });
+            row_order.push(settlement_order[i]);
+        }
         let rows_of_order = Groups::build(&row_order, orders.len());
 
         let mut after_sales: Vec<&AfterSale> = shop.after_sales.clone();
@@ -430,14 +568,26 @@ impl<'a> Money<'a> {
         let sales_of_order = Groups::build(&sale_order, orders.len());
 
         let mut released: Vec<Option<BeijingTime>> = vec![None; orders.len()];
+        let mut release = |o: u32, t: BeijingTime| {
+            let slot = &mut released[ix(o)];
+            if slot.is_none_or(|s| t < s) {
+                *slot = Some(t);
+            }
+        };
         for (r, &o) in row_order.iter().enumerate() {
             let row = rows[r];
             if o != NONE && row.kind() == FlowKind::Income && row.amount().0 > 0 {
-                let slot = &mut released[ix(o)];
-                let t = row.at();
-                if slot.is_none_or(|s| t < s) {
-                    *slot = Some(t);
-                }
+                release(o, row.at());
+            }
+        }
+        // An order paid through a statement was released when the statement's money arrived.
+        for (i, srow) in settlements.iter().enumerate() {
+            let o = settlement_order[i];
+            if o == NONE || srow.kind != FlowKind::Income || srow.amount.0 <= 0 {
+                continue;
+            }
+            if let Some(f) = bridge.paid_by(settle.settlement_group[i]) {
+                release(o, flows[f].occurred_at);
             }
         }
 
@@ -468,58 +618,25 @@ impl<'a> Money<'a> {
         let mut payouts = Vec::new();
         let mut payout_row = Vec::new();
         for (r, row) in rows.iter().enumerate() {
-            if row.kind() == FlowKind::Refund && row.amount().0 < 0 {
-                payouts.push(Payout {
-                    refund_no: row.refund_ref(),
-                    order: canonical(row_order[r], row.order_ref()),
-                    amount: -row.amount().0,
-                    at: row.at().local_seconds(),
-                });
-                payout_row.push(u32::try_from(r).unwrap_or(NONE));
+            if row.kind() != FlowKind::Refund || row.amount().0 >= 0 {
+                continue;
             }
-        }
-        // Settlement statements and the fund-flow rows that paid them.
-        let mut settlements: Vec<&SettlementRow> = shop.settlements.clone();
-        settlements.sort_by_key(|s| s.source);
-        let keys: Vec<(Option<&str>, &str)> = settlements
-            .iter()
-            .map(|s| {
-                (
-                    non_empty(s.payment_ref.as_deref()),
-                    normalize_order_no(&s.order_no),
-                )
-            })
-            .collect();
-        let flow_keys: Vec<(Option<&str>, Option<&str>)> = flows
-            .iter()
-            .map(|r| {
-                (
-                    non_empty(r.merchant_ref.as_deref()),
-                    MoneyRow::Flow(r).order_ref(),
-                )
-            })
-            .collect();
-        let settle = matching::match_settlements(&keys, &flow_keys);
-        let mut settled = vec![Settled::No; orders.len()];
-        if !settlements.is_empty() {
-            let mut group_paid = vec![false; settle.groups];
-            for &g in &settle.flow_group {
-                if g != NONE {
-                    group_paid[ix(g)] = true;
-                }
+            // The statement's refund rows stand for the fund-flow rows that paid it.
+            let stood_for = matches!(row, MoneyRow::Flow(_))
+                && settle
+                    .flow_group
+                    .get(r)
+                    .is_some_and(|&g| g != NONE && bridged_refund[ix(g)]);
+            if stood_for {
+                continue;
             }
-            for (i, srow) in settlements.iter().enumerate() {
-                let Some(o) = index.get(normalize_order_no(&srow.order_no)) else {
-                    continue;
-                };
-                let g = settle.settlement_group[i];
-                let paid = g != NONE && group_paid[ix(g)];
-                let slot = &mut settled[ix(o)];
-                *slot = match (*slot, paid) {
-                    (Settled::Paid, _) | (_, true) => Settled::Paid,
-                    _ => Settled::Unpaid,
-                };
-            }
+            payouts.push(Payout {
+                refund_no: row.refund_ref(),
+                order: canonical(row_order[r], row.order_ref()),
+                amount: -row.amount().0,
+                at: row.at().local_seconds(),
+            });
+            payout_row.push(u32::try_from(r).unwrap_or(NONE));
         }
 
         let tolerance = ctx
@@ -802,7 +919,6 @@ impl<'a> Money<'a> {
                 .txn(row.txn())
                 .amounts(Fen::ZERO, amount)
                 .at(row.at())
-                .evidence(row.source(), row.record_kind())
                 .message(format!(
                     "资金流水 {} 退款支出 {} 元{}，找不到对应的售后单（应退 0.00 元，差额 {} 元），可能是线下或手工退款。",
                     row.txn(),
@@ -810,6 +926,7 @@ impl<'a> Money<'a> {
                     order.map_or_else(String::new, |o| format!("（订单 {o}）")),
                     amount
                 ));
+            d = row.cite(d);
             if let Some(o) = order {
                 d = d.order(o);
             }
@@ -902,7 +1019,7 @@ impl<'a> Money<'a> {
                 d = d.evidence(a.source, RecordKind::AfterSale);
             }
             for r in &payouts {
-                d = d.evidence(r.source(), r.record_kind());
+                d = r.cite(d);
             }
             sink.found(ctx, d);
         }

@@ -43,6 +43,9 @@ pub struct After {
     /// Replacement / reship shipment time.
     pub ship: Option<Secs>,
     pub reason: &'static str,
+    /// JD: applied for after JD settled the order, so its refund is clawed back from the
+    /// wallet (`emit::jd_clawback`) instead of holding the order's completion.
+    pub after_settlement: bool,
 }
 
 pub struct Deal {
@@ -262,6 +265,7 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
         .after
         .as_ref()
         .filter(|a| shop == Shop::Jd && a.kind == AfterSaleKind::ReturnAndRefund)
+        .filter(|a| !a.after_settlement)
         .map(|a| a.done.filter(|_| a.status == AfterSaleStatus::Completed));
     if let Some(closed) = jd_return {
         complete_after_return(&mut deal, closed, rng, clock);
@@ -288,8 +292,9 @@ pub fn clean(rng: &mut Rng, nums: &mut Numbers, clock: &Clock, shop: Shop) -> De
 }
 
 /// A JD order with a refund after delivery completes only once the refund is `closed`, and
-/// JD settles it net of the refund (returns are applied for soon after delivery, before
-/// 确认收货, see `after_sale`); an open one (`None`) holds the order at 等待确认收货.
+/// JD settles it net of the refund (returns applied for soon after delivery, before 确认收货,
+/// see `after_sale`); an open one (`None`) holds the order at 等待确认收货. Returns applied for
+/// after the settlement leave the order as it was (`After::after_settlement`).
 pub fn complete_after_return(deal: &mut Deal, closed: Option<Secs>, rng: &mut Rng, clock: &Clock) {
     deal.finished = closed
         .map(|t| t + rng.range(2 * HOUR, 2 * DAY))
@@ -354,6 +359,7 @@ fn after_sale(deal: &Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Clock) -> 
         status: AfterSaleStatus::Completed,
         ship: None,
         reason: "",
+        after_settlement: false,
     };
     match kind {
         AfterSaleKind::RefundOnly => {
@@ -378,9 +384,12 @@ fn after_sale(deal: &Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Clock) -> 
             }
         }
         AfterSaleKind::ReturnAndRefund | AfterSaleKind::Exchange => {
-            // JD returns come back before the order completes (`complete_after_return`); the
-            // other platforms' after the release.
-            let since = if deal.shop == Shop::Jd && kind == AfterSaleKind::ReturnAndRefund {
+            // JD returns mostly come back before the order completes
+            // (`complete_after_return`); some are applied for after JD settled the order and
+            // clawed back from the wallet. The other platforms' come after the release.
+            let jd_return = deal.shop == Shop::Jd && kind == AfterSaleKind::ReturnAndRefund;
+            a.after_settlement = jd_return && deal.release.is_some() && rng.chance(35);
+            let since = if jd_return && !a.after_settlement {
                 deal.shipped? + DAY
             } else {
                 deal.release?

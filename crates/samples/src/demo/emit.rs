@@ -967,12 +967,61 @@ pub fn money(
 /// A JD order's settlement: the 结算单 rows (货款, 佣金) under a new 商户订单号 and the 资金表
 /// row of their net arriving in the wallet, `short` less than stated.
 pub fn jd_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, goods: Fen, short: Fen) {
-    let reference = c.nums.jd_wallet(c.clock, at);
     let commission = JD_COMMISSION.apply(goods);
-    for (item, kind, amount) in [
-        ("货款", FlowKind::Income, goods),
-        ("佣金", FlowKind::Commission, -commission),
-    ] {
+    let reference = jd_statement(
+        c,
+        d,
+        at,
+        [
+            ("货款", FlowKind::Income, goods),
+            ("佣金", FlowKind::Commission, -commission),
+        ],
+    );
+    let arrived = at + c.rng.range(1, 30);
+    jd_funds(
+        c,
+        arrived,
+        &reference,
+        FlowKind::Income,
+        goods - commission - short,
+        "货款结算",
+    );
+}
+
+/// A JD refund after the settlement, clawed back from the wallet: the 结算单's 货款 支出
+/// (negative) and the commission on it given back, under a new 商户订单号, and the 资金表 row
+/// of their net leaving the wallet under that number.
+pub fn jd_clawback(c: &mut Ctx<'_>, d: &Deal, at: Secs, refund: Fen) {
+    let commission = JD_COMMISSION.apply(refund);
+    let reference = jd_statement(
+        c,
+        d,
+        at,
+        [
+            ("货款", FlowKind::Refund, -refund),
+            ("佣金", FlowKind::Commission, commission),
+        ],
+    );
+    let left = at + c.rng.range(1, 30);
+    jd_funds(
+        c,
+        left,
+        &reference,
+        FlowKind::Refund,
+        commission - refund,
+        "售后退款",
+    );
+}
+
+/// 结算单 rows of the order under a new 商户订单号, which it returns.
+fn jd_statement<const N: usize>(
+    c: &mut Ctx<'_>,
+    d: &Deal,
+    at: Secs,
+    rows: [(&'static str, FlowKind, Fen); N],
+) -> String {
+    let reference = c.nums.jd_wallet(c.clock, at);
+    for (item, kind, amount) in rows {
         let row = SettlementRow {
             platform: Platform::Jd,
             order_no: text(&d.no),
@@ -989,15 +1038,7 @@ pub fn jd_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, goods: Fen, short: Fen
         c.out
             .push(FileSlot::JdWalletBill, at, Record::Settlement(row));
     }
-    let arrived = at + c.rng.range(1, 30);
-    jd_funds(
-        c,
-        arrived,
-        &reference,
-        FlowKind::Income,
-        goods - commission - short,
-        "货款结算",
-    );
+    reference
 }
 
 /// A 京东钱包 资金表 row. Its row id is made of 商户订单号 and the line (see `finish`).
@@ -1138,8 +1179,14 @@ pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
             let requested = done - c.rng.range(MINUTE, 5 * MINUTE);
             wechat_refund(c, d, a, requested, amount);
         }
-        // The demo's Douyin shop has no after-sales; JD's refunds all come before the
-        // settlement, out of the money JD still holds (see `deal::complete_after_return`).
-        Shop::Douyin | Shop::Jd => {}
+        // JD's refunds before the settlement come out of the money JD still holds (see
+        // `deal::complete_after_return`); those after it are clawed back from the wallet.
+        Shop::Jd => {
+            if d.release.is_some_and(|r| r <= done) {
+                jd_clawback(c, d, at, amount);
+            }
+        }
+        // The demo's Douyin shop has no after-sales.
+        Shop::Douyin => {}
     }
 }

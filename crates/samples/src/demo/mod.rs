@@ -27,11 +27,12 @@
 //!   release (only whole-order refunds before shipment) leaves no row in the account; one
 //!   after the release is paid out of it within a minute (on the last evening, some the next
 //!   day: pending). The mini-program's money moves through WeChat Pay at once.
-//! - JD's refunds are all made before it settles the order: refund-only before shipment (JD
-//!   cancels the order), returns applied for right after delivery, the order completing once
-//!   they close and settling net of them. A refund after the settlement would come back out
-//!   of the wallet as a 资金表 row that names only its 商户订单号, which the engine cannot tie
-//!   to the after-sale yet.
+//! - Most of JD's refunds are made before it settles the order: refund-only before shipment
+//!   (JD cancels the order), returns applied for right after delivery, the order completing
+//!   once they close and settling net of them. Some returns are applied for after the
+//!   settlement: JD claws the refund back under a new 商户订单号 (结算单 货款 支出 and the
+//!   commission on it given back) within a minute of the refund, and the net leaves the wallet
+//!   as a 资金表 row naming only that 商户订单号; the statement ties it to the order.
 //! - Refund-only is granted before shipment only; returns, exchanges and reships come after.
 //!   Returned goods are received before the refund, except 极速退款 refunds of the last week,
 //!   whose goods arrive after the cut-off (pending).

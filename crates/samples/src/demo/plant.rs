@@ -16,7 +16,8 @@ use Shop::{Douyin, Jd, Pdd, Tmall, Wechat};
 /// Every code planted, with the shops it is planted in (in turn). The JD shop gets the codes
 /// its files can show: its order export states no goods total or discounts (so no order
 /// amount codes), its money arrives through settlements (so no fee or flow-level codes), and
-/// its refunds are all made before settlement (so none paid out of its wallet).
+/// its planted refunds are all made before settlement (its clean data also has refunds
+/// clawed back after the settlement, which must produce no finding).
 pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
     ("PAYMENT_MISSING", &[Tmall, Pdd, Wechat, Jd]),
     ("PAYMENT_AMOUNT_MISMATCH", &[Pdd, Tmall]),
@@ -132,6 +133,7 @@ fn after(c: &mut Ctx<'_>, d: &Deal, kind: AfterSaleKind, applied: Secs) -> After
         status: AfterSaleStatus::Completed,
         ship: None,
         reason: "7天无理由退换货",
+        after_settlement: false,
     }
 }
 
