@@ -25,6 +25,7 @@ pub struct Booked<'v> {
     keys: HashSet<(RecordKind, &'v str)>,
     /// Document numbers written in 摘要 (split at anything that cannot be part of one).
     tokens: HashSet<&'v str>,
+    vouchers: usize,
 }
 
 impl<'v> Booked<'v> {
@@ -49,7 +50,31 @@ impl<'v> Booked<'v> {
             period,
             keys,
             tokens,
+            vouchers: vouchers().count(),
         }
+    }
+
+    /// Whether the journal can say which rows it books: some voucher of the period links a
+    /// source, or names in its 摘要 a 流水号, 退款单号 or 订单号 of the data. A journal of
+    /// summarised entries ("10月天猫销售回款", as accountants often write) cannot: checking it
+    /// row by row would call every row unbooked.
+    pub fn traces_any(&self, data: &Dataset) -> bool {
+        !self.keys.is_empty()
+            || data.fund_flows.iter().any(|r| {
+                self.tokens.contains(r.txn_no.as_str())
+                    || r.order_no
+                        .as_deref()
+                        .is_some_and(|o| self.tokens.contains(o))
+            })
+            || data
+                .after_sales
+                .iter()
+                .any(|a| self.tokens.contains(a.refund_no.as_str()))
+    }
+
+    /// Whether the journal holds any voucher of the period.
+    pub fn is_empty(&self) -> bool {
+        self.vouchers == 0
     }
 
     fn has(&self, kind: RecordKind, key: &str) -> bool {

@@ -15,6 +15,9 @@ use duizhang_engine::catalog::Data;
 use duizhang_engine::shops::{self, ShopNames};
 use duizhang_engine::{NotRun, Outcome, Settings};
 
+/// Why the row-by-row books checks did not run against an imported journal.
+pub const UNTRACEABLE_JOURNAL: &str = "导入的账簿既没有来源单据，摘要里也没有任何流水号、退款单号或订单号，无法逐条核对是否入账：请导出通用 Excel 凭证表（含来源单据），或在凭证规则的摘要中加入 {ref} 后再导出用友文本";
+
 /// The books checks of CHECKS.md, in catalog order.
 pub const CHECK_CODES: [&str; 3] = [
     "REFUND_NOT_BOOKED",
@@ -140,8 +143,14 @@ pub fn check_books(
     let names = ShopNames::of(data);
     let shop = |r: RecordRef<'_>| shop_of(settings, &names, r);
     let booked = Booked::of(journal, period);
-    let mut found = refund_not_booked(data, &booked, &shop);
-    found.extend(flow_not_booked(data, &booked, &shop));
+    // A journal that names no source row cannot be checked row by row: every row would look
+    // unbooked. The two checks are then "not run, and why" instead of a flood of false findings.
+    let traceable = booked.is_empty() || booked.traces_any(data);
+    let mut found = Vec::new();
+    if traceable {
+        found.extend(refund_not_booked(data, &booked, &shop));
+        found.extend(flow_not_booked(data, &booked, &shop));
+    }
     found.extend(source_booked_twice(data, journal, &shop));
     for mut f in found {
         match settings.check(&f.shop, &f.code) {
@@ -192,7 +201,13 @@ pub fn check_books(
             ("FLOW_NOT_BOOKED", Data::FundFlow),
         ] {
             let off = settings.check(&s.id, code).is_some_and(|e| !e.enabled);
-            if !off && !has.contains(&(s.id.clone(), need)) {
+            if !off && !traceable {
+                outcome.not_run.push(NotRun {
+                    shop: s.id.clone(),
+                    code: code.into(),
+                    reason: UNTRACEABLE_JOURNAL.into(),
+                });
+            } else if !off && !has.contains(&(s.id.clone(), need)) {
                 outcome.not_run.push(NotRun {
                     shop: s.id.clone(),
                     code: code.into(),

@@ -172,6 +172,16 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         journal.as_deref(),
         &voucher_files,
     )?;
+    if outcome
+        .not_run
+        .iter()
+        .any(|n| n.reason == crate::books::UNTRACEABLE_JOURNAL)
+    {
+        println!(
+            "注意：退款未入账、资金流水未入账两项检查未运行。{}。",
+            crate::books::UNTRACEABLE_JOURNAL
+        );
+    }
     let fail = args
         .fail_on
         .is_some_and(|level| outcome.findings.iter().any(|f| f.severity >= level));
