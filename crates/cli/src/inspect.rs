@@ -131,6 +131,10 @@ pub fn formats() -> anyhow::Result<ExitCode> {
         writeln!(out, "  {:<28} {}", imp.id(), imp.name_zh())?;
         writeln!(out, "  {:<28}   识别列：{}", "", imp.signature().join("、"))?;
     }
+    for (id, name, identified) in duizhang_import::json::FORMATS {
+        writeln!(out, "  {id:<28} {name}")?;
+        writeln!(out, "  {:<28}   识别：{identified}", "")?;
+    }
     writeln!(
         out,
         "\n其他系统导出的 CSV/XLSX 可用映射配置读取，见 docs/mapping-profiles.md。"

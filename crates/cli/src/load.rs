@@ -26,7 +26,7 @@ pub fn import_inputs(
 ) -> anyhow::Result<Option<Imported>> {
     let paths = expand_inputs(inputs)?;
     if paths.is_empty() {
-        anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip）");
+        anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip .json .jsonl）");
     }
     let importers = crate::importers(profiles)?;
     let progress = crate::progress::Files::new(&paths);

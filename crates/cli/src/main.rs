@@ -46,7 +46,7 @@ enum Command {
     },
     /// 对账：导入文件或文件夹，核对差异，写出 findings.jsonl、summary.json、findings.xlsx、vouchers.xlsx
     Reconcile {
-        /// 文件或文件夹（文件夹内的 .csv .txt .xlsx .xls .zip 会全部导入）
+        /// 文件或文件夹（文件夹内的 .csv .txt .xlsx .xls .zip .json .jsonl 会全部导入）
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// 对账期间，如 2026-10

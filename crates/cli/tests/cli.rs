@@ -151,6 +151,7 @@ fn formats_lists_every_family() {
         "erp.return_receipt",
         "erp.complaint",
         "pdd.after_sale",
+        "taobao.trades_api",
     ] {
         assert!(stdout.contains(id), "{id} missing from:\n{stdout}");
     }
@@ -247,5 +248,150 @@ fn without_settings_each_platform_is_one_shop() {
     assert_eq!(
         codes(bare.join("findings.jsonl")),
         codes(dir.join("results/findings.jsonl"))
+    );
+}
+
+/// One trade of `taobao.trades.sold.get` (standard shape), two lines sharing a 满减 of 25.00:
+/// `second_line_paid` is the second line's `divide_order_fee` (111.80 when the allocation adds
+/// up to the trade's payment 235.00 less postage 8.00).
+fn api_trade(tid: &str, second_line_paid: &str) -> String {
+    format!(
+        r#"        {{
+          "tid": {tid},
+          "status": "WAIT_BUYER_CONFIRM_GOODS",
+          "seller_nick": "棉语旗舰店",
+          "created": "2026-10-01 09:10:00",
+          "pay_time": "2026-10-01 09:12:30",
+          "consign_time": "2026-10-02 10:00:00",
+          "total_fee": "267.00",
+          "post_fee": "8.00",
+          "discount_fee": "25.00",
+          "adjust_fee": "0.00",
+          "payment": "235.00",
+          "alipay_no": "2026100122001123450000000001",
+          "orders": {{
+            "order": [
+              {{
+                "oid": {tid}1,
+                "outer_sku_id": "TS-WHITE-L",
+                "title": "纯棉T恤 白色 L",
+                "price": "69.00",
+                "num": 2,
+                "discount_fee": "10.00",
+                "adjust_fee": "0.00",
+                "part_mjz_discount": "12.80",
+                "divide_order_fee": "115.20"
+              }},
+              {{
+                "oid": {tid}2,
+                "outer_sku_id": "PANTS-KHAKI-M",
+                "title": "亚麻长裤 卡其 M",
+                "price": "129.00",
+                "num": 1,
+                "discount_fee": "0.00",
+                "adjust_fee": "-5.00",
+                "part_mjz_discount": "12.20",
+                "divide_order_fee": "{second_line_paid}"
+              }}
+            ]
+          }}
+        }}"#
+    )
+}
+
+/// The trade API's per-line allocated amounts reach the engine: a trade whose lines'
+/// `divide_order_fee` do not add up to its payment is one DISCOUNT_ALLOCATION_ERROR, with the
+/// JSON lines of the trade and its sub-orders as evidence; a consistent trade is none.
+#[test]
+fn trade_api_json_allocation_is_checked_end_to_end() {
+    let dir = scratch("trade_api_json");
+    let good = api_trade("4012345678901234567", "111.80");
+    let bad = api_trade("4012345678901299999", "106.80");
+    let json = format!(
+        "{{\n  \"trades_sold_get_response\": {{\n    \"total_results\": 2,\n    \"trades\": {{\n      \"trade\": [\n{good},\n{bad}\n      ]\n    }}\n  }}\n}}\n"
+    );
+    let file = dir.join("trades_sold_get_202610.json");
+    std::fs::write(&file, json).unwrap();
+
+    let inspect = duizhang(&["inspect", file.to_str().unwrap()]);
+    let stdout = text(&inspect.stdout);
+    assert!(inspect.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("格式：淘宝/天猫交易接口数据（taobao.trades_api，标准格式）"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("订单 2 条"), "{stdout}");
+
+    let results = dir.join("results");
+    let out = duizhang(&[
+        "reconcile",
+        dir.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let findings: Vec<serde_json::Value> = std::fs::read_to_string(results.join("findings.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let allocation: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "DISCOUNT_ALLOCATION_ERROR")
+        .collect();
+    assert_eq!(allocation.len(), 1, "{findings:#?}");
+    let f = allocation[0];
+    assert_eq!(f["order_no"], "4012345678901299999");
+    assert_eq!(f["platform"], "taobao");
+    assert_eq!(
+        (&f["expected_fen"], &f["actual_fen"], &f["diff_fen"]),
+        (
+            &serde_json::json!(22700),
+            &serde_json::json!(22200),
+            &serde_json::json!(-500)
+        )
+    );
+    // The bad trade's `{` is on line 46 of the file, its sub-orders' on 61 and 72.
+    let lines: Vec<u64> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [46, 61, 72]);
+    assert!(
+        f["evidence"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("trades_sold_get_202610.json")
+    );
+}
+
+/// A JSON file that is not the trade API's stops the run with the file named, instead of being
+/// skipped (a folder's .json files are inputs).
+#[test]
+fn a_foreign_json_in_a_folder_stops_the_run_naming_it() {
+    let dir = scratch("foreign_json");
+    std::fs::write(
+        dir.join("拼多多订单.json"),
+        "{\"order_list_get_response\":{\"total_count\":0,\"order_list\":[]}}\n",
+    )
+    .unwrap();
+    let out = duizhang(&[
+        "reconcile",
+        dir.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--out",
+        dir.join("results").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("拼多多订单.json"), "{stderr}");
+    assert!(
+        stderr.contains("不是淘宝/天猫交易接口（taobao.trades.sold.get、taobao.trade.fullinfo.get）的返回（这里的对象含有 order_list_get_response"),
+        "{stderr}"
     );
 }

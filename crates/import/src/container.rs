@@ -1,4 +1,5 @@
-//! Opening inputs: plain CSV streams, ZIP archives (GBK member names) and spreadsheets.
+//! Opening inputs: plain CSV streams, ZIP archives (GBK member names), spreadsheets, and JSON
+//! (the trade API's responses, [`crate::json`]).
 
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -60,7 +61,11 @@ pub(crate) fn import_path_numbered(
             return;
         }
     };
-    if is_zip(&sample) || is_ole(&sample) {
+    if crate::json::looks_like_json(&sample) {
+        let id = file_id(files.next_id());
+        let reader = Cursor::new(sample).chain(file);
+        files.push(crate::json::import_json(&name, id, reader, sink));
+    } else if is_zip(&sample) || is_ole(&sample) {
         let mut bytes = sample;
         if let Err(e) = file.read_to_end(&mut bytes) {
             io_failure(
@@ -125,6 +130,9 @@ fn read_bytes(
         }
     } else if is_ole(&bytes) {
         import_spreadsheet(name, bytes, importers, files, sink);
+    } else if crate::json::looks_like_json(&bytes) {
+        let id = file_id(files.next_id());
+        files.push(crate::json::import_json(name, id, Cursor::new(bytes), sink));
     } else {
         let split = bytes.len().min(SNIFF_BYTES);
         let mut sample = bytes;

@@ -14,7 +14,7 @@ use crate::container::{file_id, import_path_numbered};
 use crate::{ImportedFile, Importer};
 
 /// Extensions that are data files; anything else inside a folder (notes, outputs) is ignored.
-const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip"];
+const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip", "json", "jsonl"];
 
 /// Expands folders (recursively, in name order) into data files; files named explicitly are
 /// always read.

@@ -1,7 +1,8 @@
 //! The import layer: every file a seller downloads, read by content into normalised records.
 //!
 //! Entry point: [`import_path`] / [`import_bytes`] detect what a file is (CSV in any encoding,
-//! XLSX/XLS, ZIP of either), pick the importer whose header matches, and stream its rows as
+//! XLSX/XLS, ZIP of either, or JSON of the Taobao trade API: [`json`]), pick the importer whose
+//! header matches, and stream its rows as
 //! [`duizhang_core::Record`]s into a sink, returning what was learnt about the file
 //! ([`ImportedFile`]): format, encoding, counts, totals, control totals and problems.
 
@@ -10,6 +11,7 @@ pub mod control;
 pub mod csv_lines;
 pub mod formats;
 pub mod inputs;
+pub mod json;
 pub mod problem;
 pub mod profile;
 pub mod registry;

@@ -30,6 +30,11 @@ pub enum ProblemCode {
     Io,
     /// A mapping profile is malformed.
     Profile,
+    /// A JSON file that does not parse (broken or cut off): line and column of the fault.
+    Syntax,
+    /// The same record twice in one file (overlapping pages of an API download); the second
+    /// is not read.
+    Duplicate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -10,6 +10,7 @@ pub mod jd;
 pub mod pdd;
 mod rows;
 pub mod taobao;
+pub mod taobao_api;
 pub mod wechat;
 
 use duizhang_core::{Fen, Record, Text, normalize_order_no};

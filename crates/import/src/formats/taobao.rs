@@ -264,9 +264,10 @@ const ORDER_OPTIONAL: &[Column] = &[
     &["总金额"],
 ];
 
-/// 订单状态 texts (UNCONFIRMED export strings, formats.md §3.2) and the TOP trade statuses.
-/// `交易关闭` is not here: it means refunded or cancelled depending on payment.
-const ORDER_STATUSES: &[(&str, OrderStatus)] = &[
+/// 订单状态 texts (UNCONFIRMED export strings, formats.md §3.2) and the TOP trade statuses
+/// (formats.md §3.4; the JSON of the trade API reads them too). `交易关闭` is not here: it
+/// means refunded or cancelled depending on payment.
+pub(crate) const ORDER_STATUSES: &[(&str, OrderStatus)] = &[
     ("交易成功", OrderStatus::Finished),
     ("等待买家付款", OrderStatus::Unpaid),
     ("买家已付款，等待卖家发货", OrderStatus::Paid),
@@ -279,6 +280,13 @@ const ORDER_STATUSES: &[(&str, OrderStatus)] = &[
     ("WAIT_BUYER_CONFIRM_GOODS", OrderStatus::Shipped),
     ("TRADE_CLOSED", OrderStatus::Refunded),
     ("TRADE_CLOSED_BY_TAOBAO", OrderStatus::Cancelled),
+    // 卖家部分发货: goods have left, as far as the ERP's shipments are concerned.
+    ("SELLER_CONSIGNED_PART", OrderStatus::Shipped),
+    // 付款确认中 (foreign cards) and 0元购合约中: no money has reached the platform yet.
+    ("PAY_PENDING", OrderStatus::Unpaid),
+    ("WAIT_PRE_AUTH_CONFIRM", OrderStatus::Unpaid),
+    // 已付款但禁止发货 (拼团中, 发货强管控): paid, waiting.
+    ("PAID_FORBID_CONSIGN", OrderStatus::Paid),
 ];
 const CLOSED: &str = "交易关闭";
 
