@@ -317,8 +317,11 @@ UNION ALL
 SELECT 'PAYMENT_ORPHAN', m.shop, m.order_ref, NULL, m.txn_no, NULL, 0, m.amount
 FROM money_m m
 WHERE m.kind = 'income' AND m.amount > 0 AND m.order_ref IS NOT NULL AND m.order_key IS NULL
-  AND NOT EXISTS (SELECT 1 FROM settlements s WHERE s.shop = m.shop
-                  AND (s.payment_ref = m.merchant_ref OR s.order_no = m.order_ref))
+  -- Two anti-joins rather than one with OR: an OR condition cannot be a hash join.
+  AND NOT EXISTS (SELECT 1 FROM settlements s
+                  WHERE s.shop = m.shop AND s.payment_ref = m.merchant_ref)
+  AND NOT EXISTS (SELECT 1 FROM settlements s
+                  WHERE s.shop = m.shop AND s.order_no = m.order_ref)
 
 -- REFUND_UNPAID: a completed refund with no outflow where one is due (after the release,
 -- or any refund of a direct-payment order), once the window has passed.
