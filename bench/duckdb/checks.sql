@@ -51,6 +51,22 @@ FROM fund_flows
 QUALIFY row_number() OVER (
     PARTITION BY shop, provider, coalesce(account, ''), txn_no ORDER BY file, line) = 1;
 
+-- JD wallet: a refund after the settlement is clawed back in the 结算单 (a negative 货款 row)
+-- and leaves the wallet under that statement's 商户订单号, in a row naming no order. Once the
+-- money has left, the clawback is the refund payment of its order, at the 货款 amount; the
+-- wallet row itself is then no refund payment of its own.
+CREATE OR REPLACE TEMP TABLE clawback AS
+SELECT s.shop, w.provider, w.txn_no, s.amount_fen, s.order_no, s.payment_ref, s.refund_no,
+       w.ts, s.file, s.line
+FROM settlements s
+JOIN (SELECT shop, merchant_ref, min(provider) AS provider, min(txn_no) AS txn_no,
+             min(occurred_at) AS ts
+      FROM flow
+      WHERE order_no IS NULL AND merchant_ref IS NOT NULL AND amount_fen < 0
+      GROUP BY shop, merchant_ref) w
+  ON w.shop = s.shop AND w.merchant_ref = s.payment_ref
+WHERE s.item = '货款' AND s.amount_fen < 0;
+
 CREATE OR REPLACE TEMP TABLE money AS
 SELECT row_number() OVER () AS rid, *
 FROM (
@@ -58,7 +74,13 @@ FROM (
            coalesce(order_no, merchant_ref) AS order_ref, merchant_ref,
            coalesce(refund_no, CASE WHEN kind = 'refund' THEN merchant_ref END) AS refund_ref,
            occurred_at AS ts, file, line
-    FROM flow
+    FROM flow f
+    WHERE NOT (f.order_no IS NULL AND f.amount_fen < 0 AND EXISTS (
+        SELECT 1 FROM clawback c WHERE c.shop = f.shop AND c.payment_ref = f.merchant_ref))
+    UNION ALL
+    SELECT shop, provider, txn_no, 'refund', amount_fen, order_no, payment_ref, refund_no,
+           ts, file, line
+    FROM clawback
     UNION ALL
     SELECT p.shop, p.provider, p.txn_no,
            CASE p.kind WHEN 'payment' THEN 'income' WHEN 'refund' THEN 'refund' ELSE 'other' END,
