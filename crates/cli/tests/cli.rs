@@ -251,6 +251,60 @@ fn without_settings_each_platform_is_one_shop() {
     );
 }
 
+/// A seller who downloads the Taobao reports twice over the same days (an overlapping export)
+/// gets the same findings: an order's lines are not counted twice, so a duplicate shipment is
+/// still more than was ordered.
+#[test]
+fn an_overlapping_second_download_of_the_taobao_reports_changes_no_finding() {
+    let dir = scratch("overlap");
+    let demo = duizhang(&[
+        "demo",
+        "--out",
+        dir.to_str().unwrap(),
+        "--orders",
+        "20000",
+        "--seed",
+        "11",
+    ]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let files = dir.join("files");
+    std::fs::copy(
+        files.join("ExportOrderDetailList202611010930.csv"),
+        files.join("ExportOrderDetailList202611020815.csv"),
+    )
+    .unwrap();
+    let again = dir.join("again");
+    let out = duizhang(&[
+        "reconcile",
+        files.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--config",
+        dir.join("duizhang.toml").to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let found = |path: PathBuf| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let f: serde_json::Value = serde_json::from_str(l).unwrap();
+                (f["code"].to_string(), f["order_no"].to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = found(dir.join("results/findings.jsonl"));
+    assert!(
+        before.iter().any(|(c, _)| c == "\"DUPLICATE_SHIPMENT\""),
+        "the month must hold a duplicate shipment"
+    );
+    assert_eq!(found(again.join("findings.jsonl")), before);
+}
+
 /// One trade of `taobao.trades.sold.get` (standard shape), two lines sharing a 满减 of 25.00:
 /// `second_line_paid` is the second line's `divide_order_fee` (111.80 when the allocation adds
 /// up to the trade's payment 235.00 less postage 8.00).

@@ -144,6 +144,39 @@ impl Order {
         fill(&mut self.seller_receivable, &other.seller_receivable);
         fill(&mut self.refunded, &other.refunded);
         fill(&mut self.payment_no, &other.payment_no);
-        self.lines.extend(other.lines.iter().cloned());
+        // An overlapping export (two downloads of the same days, or the trade API beside the
+        // 宝贝报表) repeats an order's lines: a line another file already gave is not added
+        // twice, or the order would seem to hold twice the goods. Lines within one file are
+        // all kept (the same SKU may stand twice in an order).
+        for line in &other.lines {
+            let repeated = self
+                .lines
+                .iter()
+                .any(|l| l.source.file != line.source.file && l.same_line(line));
+            if !repeated {
+                self.lines.push(line.clone());
+            }
+        }
+    }
+}
+
+impl OrderLine {
+    /// The same goods line of an order as another file reports it: the same sub-order when
+    /// both name one; otherwise the same SKU and quantity, with the amounts both give equal.
+    fn same_line(&self, other: &OrderLine) -> bool {
+        fn agree<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        }
+        if let (Some(a), Some(b)) = (&self.sub_order_no, &other.sub_order_no) {
+            return a == b;
+        }
+        self.sku.is_some()
+            && self.sku == other.sku
+            && self.quantity == other.quantity
+            && agree(&self.unit_price, &other.unit_price)
+            && agree(&self.goods, &other.goods)
     }
 }

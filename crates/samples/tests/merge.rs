@@ -64,3 +64,71 @@ fn merged_orders_are_borrowed_once_merged() {
     data.merge_orders();
     assert!(matches!(data.merged_orders(), Cow::Borrowed(_)));
 }
+
+/// One order's line as a file reports it, at `file`.
+fn line_in(file: u32, sku: &str, sub_order: Option<&str>) -> Order {
+    let mut o = part("4012345678901234999", file, 2);
+    let mut l = order_line(sku, 1, Fen(9_900));
+    l.sub_order_no = sub_order.map(Into::into);
+    l.source = SourceRef {
+        file: FileId(file),
+        line: 2,
+    };
+    o.lines.push(l);
+    o
+}
+
+fn merged_skus(orders: Vec<Order>) -> Vec<String> {
+    let mut data = Dataset {
+        orders,
+        ..Dataset::default()
+    };
+    data.merge_orders();
+    data.orders[0]
+        .lines
+        .iter()
+        .map(|l| l.sku.as_deref().unwrap().to_string())
+        .collect()
+}
+
+/// A second download over the same days repeats an order's lines: they are counted once. The
+/// same SKU twice within one file is two lines, and two sub-orders are two lines wherever
+/// they come from.
+#[test]
+fn a_line_another_file_already_gave_is_not_added_twice() {
+    assert_eq!(
+        merged_skus(vec![
+            line_in(1, "HM-TS-001", None),
+            line_in(2, "HM-TS-001", None)
+        ]),
+        ["HM-TS-001"]
+    );
+    assert_eq!(
+        merged_skus(vec![
+            line_in(1, "HM-TS-001", None),
+            line_in(1, "HM-TS-001", None)
+        ]),
+        ["HM-TS-001", "HM-TS-001"]
+    );
+    assert_eq!(
+        merged_skus(vec![
+            line_in(1, "HM-TS-001", Some("4012345678901234001")),
+            line_in(2, "HM-TS-001", Some("4012345678901234002")),
+        ]),
+        ["HM-TS-001", "HM-TS-001"]
+    );
+    assert_eq!(
+        merged_skus(vec![
+            line_in(1, "HM-TS-001", Some("4012345678901234001")),
+            line_in(2, "HM-TS-001", Some("4012345678901234001")),
+        ]),
+        ["HM-TS-001"]
+    );
+    assert_eq!(
+        merged_skus(vec![
+            line_in(1, "HM-TS-001", None),
+            line_in(2, "HM-TS-002", None)
+        ]),
+        ["HM-TS-001", "HM-TS-002"]
+    );
+}
