@@ -51,6 +51,17 @@ pub fn import_inputs(
         }
         return Ok(None);
     }
+    // Records counted once because another file already gave them: said, so a seller who
+    // loaded the same days twice knows it did not double anything.
+    for f in &files {
+        for p in f
+            .problems
+            .iter()
+            .filter(|p| p.code == duizhang_import::ProblemCode::Duplicate && !p.is_error())
+        {
+            eprintln!("注意：{}：{}", f.name, p.message);
+        }
+    }
     Ok(Some(Imported {
         data,
         files,

@@ -251,11 +251,11 @@ fn without_settings_each_platform_is_one_shop() {
     );
 }
 
-/// A seller who downloads the Taobao reports twice over the same days (an overlapping export)
-/// gets the same findings: an order's lines are not counted twice, so a duplicate shipment is
-/// still more than was ordered.
+/// A seller who downloads the same days twice (the Taobao 宝贝报表, the ERP 发货单, the refund
+/// report) gets the same findings: an order's lines, shipments and after-sales are not counted
+/// twice, so a duplicate shipment is still more than was ordered and no refund is paid twice.
 #[test]
-fn an_overlapping_second_download_of_the_taobao_reports_changes_no_finding() {
+fn overlapping_second_downloads_change_no_finding() {
     let dir = scratch("overlap");
     let demo = duizhang(&[
         "demo",
@@ -268,11 +268,16 @@ fn an_overlapping_second_download_of_the_taobao_reports_changes_no_finding() {
     ]);
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let files = dir.join("files");
-    std::fs::copy(
-        files.join("ExportOrderDetailList202611010930.csv"),
-        files.join("ExportOrderDetailList202611020815.csv"),
-    )
-    .unwrap();
+    for (from, to) in [
+        (
+            "ExportOrderDetailList202611010930.csv",
+            "ExportOrderDetailList202611020815.csv",
+        ),
+        ("ERP发货单_202610.csv", "ERP发货单_202610（补）.csv"),
+        ("退款报表_202610.xlsx", "退款报表_202610 (1).xlsx"),
+    ] {
+        std::fs::copy(files.join(from), files.join(to)).unwrap();
+    }
     let again = dir.join("again");
     let out = duizhang(&[
         "reconcile",
@@ -303,6 +308,15 @@ fn an_overlapping_second_download_of_the_taobao_reports_changes_no_finding() {
         "the month must hold a duplicate shipment"
     );
     assert_eq!(found(again.join("findings.jsonl")), before);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("ERP发货单_202610（补）.csv：本文件有"),
+        "{said}"
+    );
+    assert!(
+        said.contains("完全相同（如时间范围重叠的重复下载），已按一条计"),
+        "{said}"
+    );
 }
 
 /// One trade of `taobao.trades.sold.get` (standard shape), two lines sharing a 满减 of 25.00:

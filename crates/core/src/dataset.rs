@@ -180,3 +180,269 @@ impl OrderLine {
             && agree(&self.goods, &other.goods)
     }
 }
+
+/// A record another file already gave, dropped by [`Dataset::drop_repeated_across_files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    pub kind: RecordKind,
+    /// The line dropped.
+    pub source: SourceRef,
+    /// The line of the same record in the file read first.
+    pub first: SourceRef,
+}
+
+impl Dataset {
+    /// Drops records another file already gave, identical in every field but their source
+    /// line: a second download over the same days, or the same file saved twice. Counting them
+    /// twice would report every shipment as sent twice and every refund as paid twice. Within
+    /// one file nothing is dropped (a repeated row there is what the duplicate checks look
+    /// for). Orders are merged instead ([`Dataset::merge_orders`]); fund-flow rows carry their
+    /// own 流水号, which the engine deduplicates with a finding.
+    pub fn drop_repeated_across_files(&mut self) -> Vec<Repeat> {
+        let mut repeats = Vec::new();
+        let flags = repeated(
+            &self.after_sales,
+            RecordKind::AfterSale,
+            &mut repeats,
+            |a| a.source,
+            |a| {
+                let AfterSale {
+                    platform,
+                    shop,
+                    order_no,
+                    refund_no,
+                    kind,
+                    phase,
+                    status,
+                    status_text,
+                    paid,
+                    requested,
+                    refunded,
+                    applied_at,
+                    completed_at,
+                    reason,
+                    payment_no,
+                    lines,
+                    source: _,
+                } = a;
+                let lines: Vec<_> = lines
+                    .iter()
+                    .map(|l| (&l.sku, &l.sub_order_no, l.quantity, l.refund))
+                    .collect();
+                (
+                    (platform, shop, order_no, refund_no, kind, phase, status),
+                    (
+                        status_text,
+                        paid,
+                        requested,
+                        refunded,
+                        applied_at,
+                        completed_at,
+                    ),
+                    (reason, payment_no, lines),
+                )
+            },
+        );
+        retain_unflagged(&mut self.after_sales, &flags);
+        let flags = repeated(
+            &self.payments,
+            RecordKind::Payment,
+            &mut repeats,
+            |p| p.source,
+            |p| {
+                let PaymentRow {
+                    provider,
+                    account,
+                    kind,
+                    txn_no,
+                    out_trade_no,
+                    refund_id,
+                    out_refund_no,
+                    order_amount,
+                    settled,
+                    refund,
+                    fee,
+                    rate,
+                    status_text,
+                    occurred_at,
+                    refund_succeeded_at,
+                    title,
+                    source: _,
+                } = p;
+                (
+                    (provider, account, kind, txn_no, out_trade_no, refund_id),
+                    (out_refund_no, order_amount, settled, refund, fee, rate),
+                    (status_text, occurred_at, refund_succeeded_at, title),
+                )
+            },
+        );
+        retain_unflagged(&mut self.payments, &flags);
+        let flags = repeated(
+            &self.settlements,
+            RecordKind::Settlement,
+            &mut repeats,
+            |s| s.source,
+            |s| {
+                let SettlementRow {
+                    platform,
+                    order_no,
+                    sub_order_no,
+                    item,
+                    kind,
+                    amount,
+                    settled_at,
+                    account,
+                    refund_no,
+                    payment_ref,
+                    source: _,
+                } = s;
+                (
+                    (platform, order_no, sub_order_no, item, kind, amount),
+                    (settled_at, account, refund_no, payment_ref),
+                )
+            },
+        );
+        retain_unflagged(&mut self.settlements, &flags);
+        let flags = repeated(
+            &self.erp_orders,
+            RecordKind::ErpOrder,
+            &mut repeats,
+            |e| e.source,
+            |e| {
+                let ErpOrder {
+                    shop,
+                    platform,
+                    order_no,
+                    erp_no,
+                    status,
+                    updated_at,
+                    paid_at,
+                    goods,
+                    postage,
+                    discount,
+                    paid,
+                    payment_method,
+                    payment_no,
+                    source: _,
+                } = e;
+                (
+                    (
+                        shop, platform, order_no, erp_no, status, updated_at, paid_at,
+                    ),
+                    (goods, postage, discount, paid, payment_method, payment_no),
+                )
+            },
+        );
+        retain_unflagged(&mut self.erp_orders, &flags);
+        let flags = repeated(
+            &self.shipments,
+            RecordKind::Shipment,
+            &mut repeats,
+            |s| s.source,
+            |s| {
+                let Shipment {
+                    shop,
+                    order_no,
+                    sub_order_no,
+                    sku,
+                    quantity,
+                    shipped_at,
+                    carrier,
+                    waybill,
+                    kind,
+                    refund_no,
+                    source: _,
+                } = s;
+                (
+                    (shop, order_no, sub_order_no, sku, quantity, shipped_at),
+                    (carrier, waybill, kind, refund_no),
+                )
+            },
+        );
+        retain_unflagged(&mut self.shipments, &flags);
+        let flags = repeated(
+            &self.return_receipts,
+            RecordKind::ReturnReceipt,
+            &mut repeats,
+            |r| r.source,
+            |r| {
+                let ReturnReceipt {
+                    shop,
+                    order_no,
+                    refund_no,
+                    sku,
+                    quantity,
+                    received_at,
+                    quality,
+                    source: _,
+                } = r;
+                (
+                    shop,
+                    order_no,
+                    refund_no,
+                    sku,
+                    quantity,
+                    received_at,
+                    quality,
+                )
+            },
+        );
+        retain_unflagged(&mut self.return_receipts, &flags);
+        let flags = repeated(
+            &self.complaints,
+            RecordKind::Complaint,
+            &mut repeats,
+            |c| c.source,
+            |c| {
+                let Complaint {
+                    shop,
+                    order_no,
+                    ticket_no,
+                    kind,
+                    created_at,
+                    reason,
+                    source: _,
+                } = c;
+                (shop, order_no, ticket_no, kind, created_at, reason)
+            },
+        );
+        retain_unflagged(&mut self.complaints, &flags);
+        repeats
+    }
+}
+
+/// For each record, whether a record of an earlier-read, different file has its `key` (each
+/// such record is also noted in `repeats`).
+fn repeated<'a, T, K: std::hash::Hash + Eq>(
+    records: &'a [T],
+    kind: RecordKind,
+    repeats: &mut Vec<Repeat>,
+    source: impl Fn(&T) -> SourceRef,
+    key: impl Fn(&'a T) -> K,
+) -> Vec<bool> {
+    let mut first: std::collections::HashMap<K, SourceRef> =
+        std::collections::HashMap::with_capacity(records.len());
+    records
+        .iter()
+        .map(|r| {
+            let at = source(r);
+            let first_at = *first.entry(key(r)).or_insert(at);
+            let repeated = first_at.file != at.file;
+            if repeated {
+                repeats.push(Repeat {
+                    kind,
+                    source: at,
+                    first: first_at,
+                });
+            }
+            repeated
+        })
+        .collect()
+}
+
+fn retain_unflagged<T>(records: &mut Vec<T>, flags: &[bool]) {
+    if flags.iter().any(|f| *f) {
+        let mut flags = flags.iter();
+        records.retain(|_| !flags.next().copied().unwrap_or(false));
+    }
+}

@@ -8,7 +8,7 @@ pub mod model;
 pub mod money;
 pub mod time;
 
-pub use dataset::{Dataset, SourceFile};
+pub use dataset::{Dataset, Repeat, SourceFile};
 pub use finding::{Evidence, Finding, FindingSeverity, Owner};
 pub use model::*;
 pub use money::{Fen, MoneyError, RatePpm};

@@ -115,7 +115,9 @@ pub fn load(
             *slot = Some(part);
         }
     }
-    let (mut data, files) = merge(slots.into_iter().flatten());
+    let (mut data, mut files) = merge(slots.into_iter().flatten());
+    let repeats = data.drop_repeated_across_files();
+    note_repeats(&mut files, &repeats);
     data.files = files
         .iter()
         .map(|f| SourceFile {
@@ -127,6 +129,39 @@ pub fn load(
     // Once here, so every consumer borrows the one merged copy (`Dataset::merged_orders`).
     data.merge_orders();
     (data, files)
+}
+
+/// One warning on each file that repeated records of a file read before it (an overlapping
+/// download): how many, which file has them, the first line dropped.
+fn note_repeats(files: &mut [ImportedFile], repeats: &[duizhang_core::Repeat]) {
+    let mut per_file: std::collections::BTreeMap<u32, (usize, &duizhang_core::Repeat)> =
+        std::collections::BTreeMap::new();
+    for r in repeats {
+        per_file.entry(r.source.file.0).or_insert((0, r)).0 += 1;
+    }
+    for (file, (count, first)) in per_file {
+        let earlier = files
+            .get(usize::try_from(first.first.file.0).unwrap_or(usize::MAX))
+            .map_or_else(|| "?".to_string(), |f| f.name.clone());
+        let Some(f) = files.get_mut(usize::try_from(file).unwrap_or(usize::MAX)) else {
+            continue;
+        };
+        let problem = crate::Problem::new(
+            crate::ProblemCode::Duplicate,
+            &f.name,
+            format!(
+                "本文件有 {count} 条记录与先读入的 {earlier} 中的完全相同（如时间范围重叠的重复下载），已按一条计；第一条在第 {} 行，与 {earlier} 第 {} 行相同",
+                first.source.line, first.first.line
+            ),
+            format!(
+                "{count} records repeat {earlier} (first at line {}, same as line {}); counted once",
+                first.source.line, first.first.line
+            ),
+        )
+        .at_line(first.source.line)
+        .warning();
+        f.problems.push(problem);
+    }
 }
 
 /// What one input file gave: its tables' reports and records, numbered from `first_id`.

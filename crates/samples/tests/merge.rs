@@ -132,3 +132,46 @@ fn a_line_another_file_already_gave_is_not_added_twice() {
         ["HM-TS-001", "HM-TS-002"]
     );
 }
+
+/// A shipment at `file:line`.
+fn shipped(file: u32, line: u32, waybill: &str) -> duizhang_core::Shipment {
+    let mut s = duizhang_samples::build::shipment(
+        "tmall",
+        "4012345678901234567",
+        "HM-TS-001",
+        1,
+        duizhang_core::ShipmentKind::Normal,
+        "2026-10-02 10:00:00",
+    );
+    s.waybill = Some(waybill.into());
+    s.source = SourceRef {
+        file: FileId(file),
+        line,
+    };
+    s
+}
+
+/// The same shipment in a second file (an overlapping download) is dropped and said; a row
+/// repeated within one file is kept, since that is what DUPLICATE_SHIPMENT looks for.
+#[test]
+fn records_another_file_already_gave_are_counted_once() {
+    let mut data = Dataset {
+        shipments: vec![
+            shipped(0, 2, "7300000000001"),
+            shipped(0, 3, "7300000000001"),
+            shipped(1, 5, "7300000000001"),
+            shipped(1, 6, "7300000000002"),
+        ],
+        ..Dataset::default()
+    };
+    let repeats = data.drop_repeated_across_files();
+    let lines: Vec<(u32, u32)> = data
+        .shipments
+        .iter()
+        .map(|s| (s.source.file.0, s.source.line))
+        .collect();
+    assert_eq!(lines, [(0, 2), (0, 3), (1, 6)]);
+    assert_eq!(repeats.len(), 1);
+    assert_eq!(repeats[0].source.line, 5);
+    assert_eq!(repeats[0].first.line, 2);
+}
