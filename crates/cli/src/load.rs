@@ -2,11 +2,11 @@
 //! tools, so it lives in the import crate).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use duizhang_core::{Dataset, FileId, FundProvider};
 use duizhang_engine::file_totals::BrokenTotal;
-pub use duizhang_import::inputs::{expand_inputs, load};
+pub use duizhang_import::inputs::{expand_inputs_skipping, load};
 use duizhang_import::{ImportedFile, ProblemCode};
 
 /// A run's inputs, imported: the dataset, the per-file reports and the file totals that did
@@ -23,8 +23,11 @@ pub fn import_inputs(
     inputs: &[PathBuf],
     profiles: &[PathBuf],
     task: &str,
+    out: &Path,
 ) -> anyhow::Result<Option<Imported>> {
-    let paths = expand_inputs(inputs)?;
+    // The output folder may sit inside an input folder (`reconcile 十月 --out 十月/结果`): a
+    // second run must not read the first one's findings and vouchers as input.
+    let paths = expand_inputs_skipping(inputs, &[out.to_path_buf()])?;
     if paths.is_empty() {
         anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip .json .jsonl）");
     }

@@ -103,7 +103,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         data,
         files,
         broken,
-    }) = load::import_inputs(&args.inputs, &args.profiles, "对账")?
+    }) = load::import_inputs(&args.inputs, &args.profiles, "对账", &args.out)?
     else {
         return Ok(ExitCode::from(2));
     };

@@ -80,7 +80,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     formats.sort();
     formats.dedup();
     let exporter = Exporter::new(&args, &formats)?;
-    let Some(imported) = load::import_inputs(&args.inputs, &args.profiles, "生成凭证")? else {
+    let Some(imported) = load::import_inputs(&args.inputs, &args.profiles, "生成凭证", &args.out)?
+    else {
         return Ok(ExitCode::from(2));
     };
     let data = imported.data;

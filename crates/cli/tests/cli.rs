@@ -251,6 +251,46 @@ fn without_settings_each_platform_is_one_shop() {
     );
 }
 
+/// The results folder may sit inside the folder of downloads: the second run does not read the
+/// first one's findings, summary and vouchers as input.
+#[test]
+fn a_results_folder_inside_the_input_folder_is_not_read_back() {
+    let dir = scratch("out_inside");
+    let demo = duizhang(&[
+        "demo",
+        "--out",
+        dir.to_str().unwrap(),
+        "--orders",
+        "400",
+        "--seed",
+        "2",
+    ]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let files = dir.join("files");
+    let results = files.join("结果");
+    let run = || {
+        duizhang(&[
+            "reconcile",
+            files.to_str().unwrap(),
+            "--period",
+            "2026-10",
+            "--config",
+            dir.join("duizhang.toml").to_str().unwrap(),
+            "--out",
+            results.to_str().unwrap(),
+        ])
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let findings = std::fs::read_to_string(results.join("findings.jsonl")).unwrap();
+    let again = run();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        std::fs::read_to_string(results.join("findings.jsonl")).unwrap(),
+        findings
+    );
+}
+
 /// A seller who downloads the same days twice (the Taobao 宝贝报表, the ERP 发货单, the refund
 /// report) gets the same findings: an order's lines, shipments and after-sales are not counted
 /// twice, so a duplicate shipment is still more than was ordered and no refund is paid twice.

@@ -19,10 +19,20 @@ const DATA_EXTENSIONS: &[&str] = &["csv", "txt", "xlsx", "xlsm", "xls", "zip", "
 /// Expands folders (recursively, in name order) into data files; files named explicitly are
 /// always read.
 pub fn expand_inputs(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    expand_inputs_skipping(inputs, &[])
+}
+
+/// [`expand_inputs`], leaving out the folders `skip` (a run's own output folder inside its
+/// input folder: its findings and vouchers are not input).
+pub fn expand_inputs_skipping(
+    inputs: &[PathBuf],
+    skip: &[PathBuf],
+) -> std::io::Result<Vec<PathBuf>> {
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut out)?;
+            walk(input, &skip, &mut out)?;
         } else if input.exists() {
             out.push(input.clone());
         } else {
@@ -35,14 +45,17 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(dir: &Path, skip: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !skip.is_empty() && dir.canonicalize().is_ok_and(|d| skip.contains(&d)) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            walk(&path, out)?;
+            walk(&path, skip, out)?;
         } else if path
             .extension()
             .and_then(|e| e.to_str())
