@@ -304,8 +304,9 @@ struct Ctx<'a> {
     linked_after_sales: HashSet<&'a str>,
     /// Rows, shipments and receipts already booked (an overlapping export repeats them).
     seen_rows: HashSet<(FundProvider, Option<&'a str>, &'a str)>,
-    seen_shipments: HashSet<String>,
-    seen_receipts: HashSet<String>,
+    /// By (order, SKU, time shipped) and (退款单号, SKU): the fields their link keys are made of.
+    seen_shipments: HashSet<(&'a str, &'a str, BeijingTime)>,
+    seen_receipts: HashSet<(&'a str, &'a str)>,
     /// Orders whose sale cost (settlement policy) or revenue at delivery was considered.
     cost_done: HashSet<&'a str>,
     revenue_done: HashSet<&'a str>,
@@ -1014,11 +1015,13 @@ fn carrier_claim<'a>(
 }
 
 fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
-    let key = shipment_key(s);
-    if ctx.seen_shipments.contains(&key) {
+    if !ctx
+        .seen_shipments
+        .insert((s.order_no.as_str(), s.sku.as_str(), s.shipped_at))
+    {
         return;
     }
-    ctx.seen_shipments.insert(key.clone());
+    let key = shipment_key(s);
     let Some(shop) = ctx.shop(RecordRef::Shipment(s)) else {
         ctx.issues.push(issue(
             RecordKind::Shipment,
@@ -1167,11 +1170,13 @@ fn revenue_at_delivery<'a>(
 }
 
 fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Entry<'a>>) {
-    let key = receipt_key(r);
-    if ctx.seen_receipts.contains(&key) {
+    if !ctx
+        .seen_receipts
+        .insert((r.refund_no.as_str(), r.sku.as_str()))
+    {
         return;
     }
-    ctx.seen_receipts.insert(key.clone());
+    let key = receipt_key(r);
     let Some(shop) = ctx.shop(RecordRef::ReturnReceipt(r)) else {
         ctx.issues.push(issue(
             RecordKind::ReturnReceipt,
