@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duizhang_core::{Dataset, Fen, Finding, FindingSeverity, Period};
+use duizhang_core::{BeijingTime, Dataset, Fen, Finding, FindingSeverity, Period};
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::file_totals::broken_total_findings;
 use duizhang_engine::summary::Summary;
@@ -107,6 +107,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     else {
         return Ok(ExitCode::from(2));
     };
+    warn_if_period_misses(&data, period);
     eprintln!("正在匹配与检查……");
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
@@ -263,6 +264,34 @@ fn print_books(
         writeln!(o, "凭证文件：{}", written.join("、"))?;
     }
     Ok(())
+}
+
+/// Says so when most of the money rows lie outside `--period` (a month typed wrong): the
+/// checks would then judge another month's records against this one's cut-off.
+fn warn_if_period_misses(data: &Dataset, period: Period) {
+    let times = data
+        .fund_flows
+        .iter()
+        .map(|r| r.occurred_at)
+        .chain(data.payments.iter().map(|r| r.occurred_at));
+    let (mut inside, mut all) = (0usize, 0usize);
+    let mut range: Option<(BeijingTime, BeijingTime)> = None;
+    for t in times {
+        all += 1;
+        if period.contains(t) {
+            inside += 1;
+        }
+        range = Some(range.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+    }
+    if let Some((first, last)) = range
+        && inside * 2 < all
+    {
+        eprintln!(
+            "注意：资金流水只有 {inside} / {all} 条在所选期间 {period} 内（流水日期 {} 至 {}），请确认 --period 是否选对。",
+            first.date(),
+            last.date()
+        );
+    }
 }
 
 /// Pads to a terminal width: Chinese characters take two columns.

@@ -289,6 +289,28 @@ fn a_results_folder_inside_the_input_folder_is_not_read_back() {
         std::fs::read_to_string(results.join("findings.jsonl")).unwrap(),
         findings
     );
+    assert!(
+        !text(&again.stderr).contains("请确认 --period"),
+        "{}",
+        text(&again.stderr)
+    );
+    // The month typed wrong: the money rows all lie outside it, and the run says so.
+    let wrong = duizhang(&[
+        "reconcile",
+        files.to_str().unwrap(),
+        "--period",
+        "2026-09",
+        "--config",
+        dir.join("duizhang.toml").to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    assert!(wrong.status.success(), "{}", text(&wrong.stderr));
+    assert!(
+        text(&wrong.stderr).contains("条在所选期间 2026-09 内（流水日期 2026-10-01 至"),
+        "{}",
+        text(&wrong.stderr)
+    );
 }
 
 /// A seller who downloads the same days twice (the Taobao 宝贝报表, the ERP 发货单, the refund
