@@ -142,7 +142,13 @@ fn open_xlsx<'b>(bytes: &'b [u8], file: &str) -> Result<Xlsx<Cursor<&'b [u8]>>, 
 /// The CSV file a generic Excel journal keeps its links in (named in sheet 来源单据说明), when
 /// they were too many for a worksheet. The file sits beside the workbook.
 pub fn excel_sources_file(bytes: &[u8], file: &str) -> Result<Option<String>, BooksError> {
-    let mut book = open_xlsx(bytes, file)?;
+    sources_file_of(&mut open_xlsx(bytes, file)?, file)
+}
+
+fn sources_file_of(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    file: &str,
+) -> Result<Option<String>, BooksError> {
     let Ok(range) = book.worksheet_range(EXCEL_SOURCES_NOTE_SHEET) else {
         return Ok(None);
     };
@@ -166,8 +172,8 @@ pub fn excel_with_sources(
     file: &str,
     sources: Option<(&[u8], &str)>,
 ) -> Result<Vec<Voucher>, BooksError> {
-    let sources_file = excel_sources_file(bytes, file)?;
     let mut book = open_xlsx(bytes, file)?;
+    let sources_file = sources_file_of(&mut book, file)?;
     let range = book.worksheet_range(EXCEL_LINES_SHEET).map_err(|_| {
         BooksError::import(
             format!("{file} 缺少工作表“{EXCEL_LINES_SHEET}”"),

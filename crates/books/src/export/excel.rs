@@ -99,22 +99,17 @@ impl SourcesCsv<'_> {
         link_count(self.vouchers)
     }
 
-    pub fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
-        use std::io::Write as _;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    pub fn write_to(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
         out.write_all("\u{feff}".as_bytes())?;
-        let mut csv = csv::Writer::from_writer(out);
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 20)
+            .from_writer(out);
         csv.write_record(SOURCE_HEADERS)?;
-        let mut line = String::new();
         for v in self.vouchers {
             let period = v.period.to_string();
             let number = v.number.to_string();
             for link in &v.links {
-                line.clear();
-                if let Some(s) = link.source {
-                    use std::fmt::Write as _;
-                    let _ = write!(line, "{}", s.line);
-                }
+                let line = link.source.map(|s| s.line.to_string()).unwrap_or_default();
                 csv.write_record([
                     period.as_str(),
                     v.word.as_str(),
@@ -126,11 +121,7 @@ impl SourcesCsv<'_> {
                 ])?;
             }
         }
-        csv.into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .flush()
+        csv.flush()
     }
 }
 
