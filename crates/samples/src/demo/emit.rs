@@ -2,7 +2,7 @@
 
 use duizhang_core::*;
 
-use super::deal::{After, Deal};
+use super::deal::{After, Deal, Line};
 use super::ids::{Clock, HOUR, MINUTE, Numbers, Secs};
 use super::rng::Rng;
 use super::{FileSlot, Shop};
@@ -69,6 +69,22 @@ impl Out {
 }
 
 /// A placeholder source; the real file and line are set once each file is sorted.
+/// A goods line as an export that lists only the price gives it (Taobao 宝贝报表, JD 订单导出):
+/// no discount or paid amount of its own.
+fn listed_line(l: &Line) -> OrderLine {
+    OrderLine {
+        sub_order_no: None,
+        sku: Some(fixed(l.product.sku)),
+        title: Some(fixed(l.product.title)),
+        quantity: l.qty,
+        unit_price: Some(l.product.price),
+        goods: Some(l.goods),
+        discount: None,
+        paid: None,
+        source: here(),
+    }
+}
+
 pub fn here() -> SourceRef {
     SourceRef {
         file: FileId(0),
@@ -180,17 +196,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                     seller_receivable: None,
                     refunded: None,
                     payment_no: None,
-                    lines: vec![OrderLine {
-                        sub_order_no: None,
-                        sku: Some(fixed(l.product.sku)),
-                        title: Some(fixed(l.product.title)),
-                        quantity: l.qty,
-                        unit_price: Some(l.product.price),
-                        goods: Some(l.goods),
-                        discount: None,
-                        paid: None,
-                        source: here(),
-                    }],
+                    lines: vec![listed_line(l)],
                     source: here(),
                 };
                 c.out
@@ -324,17 +330,7 @@ fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
             seller_receivable: Some(receivable),
             refunded: None,
             payment_no: None,
-            lines: vec![OrderLine {
-                sub_order_no: None,
-                sku: Some(fixed(l.product.sku)),
-                title: Some(fixed(l.product.title)),
-                quantity: l.qty,
-                unit_price: Some(l.product.price),
-                goods: Some(l.goods),
-                discount: None,
-                paid: None,
-                source: here(),
-            }],
+            lines: vec![listed_line(l)],
             source: here(),
         };
         c.out
