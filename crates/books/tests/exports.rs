@@ -211,38 +211,20 @@ fn u8_text_golden_in_gbk_with_crlf() {
     assert_eq!(String::from_utf8(utf8).unwrap(), text);
 }
 
-/// A seller whose books use 辅助核算: revenue by customer (platform), commission by
-/// department, the Alipay account by shop; their U8 version's optional fields in its order.
-const AUX_BOOKS: &str = r#"
-[[chart.accounts]]
-code = "5001"
-aux = ["platform"]
-
-[[chart.accounts]]
-code = "560101"
-aux = ["department"]
-
-[[chart.accounts]]
-code = "101201"
-aux = ["shop"]
-
-[chart.departments]
-"旗舰店" = "0301"
-
-[chart.customers]
-"淘宝" = "C001"
-
-[vouchers]
-preparer = "王芳"
-
+/// The 辅助核算 账套 of the support module, with its U8 version's optional fields in order.
+fn aux_books() -> String {
+    format!(
+        r#"{AUX_CHART}
 [u8]
 fields = ["数量", "外币", "结算方式", "票号", "部门", "个人", "客户", "供应商", "业务员", "项目", "制单人"]
 shop_field = "项目"
-"#;
+"#
+    )
+}
 
 #[test]
 fn u8_text_with_aux_columns_golden_bytes_in_gbk() {
-    let b = books(Standard::Small, AUX_BOOKS);
+    let b = books(Standard::Small, &aux_books());
     let bytes =
         export::u8_text(&generated(&b).vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/small-aux.u8.gbk.txt");
@@ -278,7 +260,7 @@ fn u8_text_with_aux_columns_golden_bytes_in_gbk() {
 fn u8_text_omits_trailing_empty_fields_and_follows_the_listed_order() {
     let b = books(
         Standard::Small,
-        &AUX_BOOKS.replace(
+        &aux_books().replace(
             r#"fields = ["数量", "外币", "结算方式", "票号", "部门", "个人", "客户", "供应商", "业务员", "项目", "制单人"]"#,
             r#"fields = ["项目", "客户", "票号", "部门", "数量"]"#,
         ),
@@ -302,7 +284,7 @@ fn u8_text_omits_trailing_empty_fields_and_follows_the_listed_order() {
 fn u8_text_says_which_setting_is_missing_for_an_aux_item() {
     let no_shop = books(
         Standard::Small,
-        &AUX_BOOKS.replace("shop_field = \"项目\"", ""),
+        &aux_books().replace("shop_field = \"项目\"", ""),
     );
     let v = generated(&no_shop).vouchers;
     let e = export::u8_text(&v, &no_shop.chart, &no_shop.u8, TextEncoding::Gbk).unwrap_err();
@@ -312,7 +294,7 @@ fn u8_text_says_which_setting_is_missing_for_an_aux_item() {
         "{}",
         e.message
     );
-    let no_department = books(Standard::Small, &AUX_BOOKS.replace("\"部门\", ", ""));
+    let no_department = books(Standard::Small, &aux_books().replace("\"部门\", ", ""));
     let v = generated(&no_department).vouchers;
     let e = export::u8_text(
         &v,
@@ -330,7 +312,7 @@ fn u8_text_says_which_setting_is_missing_for_an_aux_item() {
     // An aux value is a code of U8's 档案: a comma in it is refused, never altered.
     let comma = books(
         Standard::Small,
-        &AUX_BOOKS.replace("\"C001\"", "\"C001,华东\""),
+        &aux_books().replace("\"C001\"", "\"C001,华东\""),
     );
     let v = generated(&comma).vouchers;
     let e = export::u8_text(&v, &comma.chart, &comma.u8, TextEncoding::Gbk).unwrap_err();

@@ -270,29 +270,14 @@ fn u8_round_trip_keeps_the_entries_and_summaries_carry_the_documents() {
 #[test]
 fn u8_round_trip_with_aux_columns_keeps_aux_items_and_preparer() {
     // A seller with 辅助核算 whose U8 version carries these optional fields in this order.
-    let config = BooksConfig::from_toml(
-        r#"
-standard = "small"
-[[chart.accounts]]
-code = "5001"
-aux = ["platform"]
-[[chart.accounts]]
-code = "560101"
-aux = ["department"]
-[[chart.accounts]]
-code = "101201"
-aux = ["shop"]
-[chart.departments]
-"旗舰店" = "0301"
-[chart.customers]
-"淘宝" = "C001"
-[vouchers]
-preparer = "王芳"
+    let config = BooksConfig::from_toml(&format!(
+        r#"standard = "small"
+{AUX_CHART}
 [u8]
 fields = ["票号", "制单人", "客户", "项目", "部门"]
 shop_field = "项目"
-"#,
-    )
+"#
+    ))
     .unwrap()
     .with_costs();
     let b = Books::new(config, rules_with_refs()).unwrap();

@@ -28,6 +28,19 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// `duizhang demo --out DIR --orders N --seed S`.
+fn demo(dir: &Path, orders: &str, seed: &str) -> Output {
+    duizhang(&[
+        "demo",
+        "--out",
+        dir.to_str().unwrap(),
+        "--orders",
+        orders,
+        "--seed",
+        seed,
+    ])
+}
+
 fn alipay_file(dir: &Path) -> PathBuf {
     let mut income = flow(
         FundProvider::Alipay,
@@ -171,15 +184,7 @@ fn init_writes_settings_that_reconcile_accepts_and_refuses_to_overwrite() {
 fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
     let dir = scratch("demo");
     for seed in ["1", "77"] {
-        let out = duizhang(&[
-            "demo",
-            "--out",
-            dir.to_str().unwrap(),
-            "--orders",
-            "400",
-            "--seed",
-            seed,
-        ]);
+        let out = demo(&dir, "400", seed);
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
         assert!(stdout.contains("漏报 0 个，多报 0 个"), "{stdout}");
@@ -211,15 +216,7 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
 #[test]
 fn without_settings_each_platform_is_one_shop() {
     let dir = scratch("no_settings");
-    let demo = duizhang(&[
-        "demo",
-        "--out",
-        dir.to_str().unwrap(),
-        "--orders",
-        "400",
-        "--seed",
-        "3",
-    ]);
+    let demo = demo(&dir, "400", "3");
     assert!(demo.status.success());
     let bare = dir.join("bare");
     let out = duizhang(&[
@@ -256,15 +253,7 @@ fn without_settings_each_platform_is_one_shop() {
 #[test]
 fn a_results_folder_inside_the_input_folder_is_not_read_back() {
     let dir = scratch("out_inside");
-    let demo = duizhang(&[
-        "demo",
-        "--out",
-        dir.to_str().unwrap(),
-        "--orders",
-        "400",
-        "--seed",
-        "2",
-    ]);
+    let demo = demo(&dir, "400", "2");
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let files = dir.join("files");
     let results = files.join("结果");
@@ -319,15 +308,7 @@ fn a_results_folder_inside_the_input_folder_is_not_read_back() {
 #[test]
 fn overlapping_second_downloads_change_no_finding() {
     let dir = scratch("overlap");
-    let demo = duizhang(&[
-        "demo",
-        "--out",
-        dir.to_str().unwrap(),
-        "--orders",
-        "20000",
-        "--seed",
-        "11",
-    ]);
+    let demo = demo(&dir, "20000", "11");
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let files = dir.join("files");
     for (from, to) in [

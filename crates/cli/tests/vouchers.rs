@@ -450,7 +450,8 @@ fn a_bad_period_or_books_file_is_an_error_in_chinese() {
     assert!(stderr.contains("坏账套.toml：账套配置格式错误"), "{stderr}");
 }
 
-fn reconcile(dir: &Path, journal: Option<&Path>) -> (Output, Vec<serde_json::Value>) {
+/// `duizhang reconcile` of the scratch folder's data, with its settings and 账套.
+fn run_reconcile(dir: &Path, journal: Option<&Path>) -> Output {
     let data = dir.join("data");
     let out = dir.join("reconciled");
     let config = dir.join("duizhang.toml");
@@ -470,7 +471,12 @@ fn reconcile(dir: &Path, journal: Option<&Path>) -> (Output, Vec<serde_json::Val
     if let Some(j) = journal {
         args.extend(["--journal", s(j)]);
     }
-    let run = duizhang(&args);
+    duizhang(&args)
+}
+
+fn reconcile(dir: &Path, journal: Option<&Path>) -> (Output, Vec<serde_json::Value>) {
+    let run = run_reconcile(dir, journal);
+    let out = dir.join("reconciled");
     assert!(
         run.status.success(),
         "{}\n{}",
@@ -568,23 +574,7 @@ fn reconcile_with_a_journal_lacking_a_refund_finds_exactly_that_refund() {
     std::fs::write(&journal, &split.workbook).unwrap();
     let csv = dir.join(export::EXCEL_SOURCES_CSV);
     let _ = std::fs::remove_file(&csv);
-    let (data, out) = (dir.join("data"), dir.join("reconciled"));
-    let (config, books_file) = (dir.join("duizhang.toml"), dir.join("账套.toml"));
-    let args = [
-        "reconcile",
-        s(&data),
-        "--period",
-        "2026-10",
-        "--out",
-        s(&out),
-        "--config",
-        s(&config),
-        "--books",
-        s(&books_file),
-        "--journal",
-        s(&journal),
-    ];
-    let missing = duizhang(&args);
+    let missing = run_reconcile(&dir, Some(&journal));
     assert!(!missing.status.success());
     assert!(
         text(&missing.stderr).contains("来源单据写在同目录的 vouchers-sources.csv 中"),

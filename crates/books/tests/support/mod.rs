@@ -9,6 +9,32 @@ use duizhang_core::{Dataset, Period};
 
 pub const BOTH: [Standard; 2] = [Standard::Small, Standard::Enterprise];
 
+/// A seller whose books use 辅助核算: revenue by customer (platform), commission by
+/// department, the Alipay account by shop; vouchers prepared by 王芳. Tests add the `[u8]`
+/// fields of their U8 version.
+pub const AUX_CHART: &str = r#"
+[[chart.accounts]]
+code = "5001"
+aux = ["platform"]
+
+[[chart.accounts]]
+code = "560101"
+aux = ["department"]
+
+[[chart.accounts]]
+code = "101201"
+aux = ["shop"]
+
+[chart.departments]
+"旗舰店" = "0301"
+
+[chart.customers]
+"淘宝" = "C001"
+
+[vouchers]
+preparer = "王芳"
+"#;
+
 /// A seller's 账套: the preset plus unit costs of the test SKUs and `extra` TOML.
 pub fn books(standard: Standard, extra: &str) -> Books {
     let std = match standard {
