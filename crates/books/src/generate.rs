@@ -18,8 +18,8 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
     ErpOrderStatus, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderStatus, Period,
-    Platform, QualityResult, Record, RecordKind, ReturnReceipt, SettlementRow, Shipment,
-    ShipmentKind, SourceRef,
+    Platform, QualityResult, RecordKind, ReturnReceipt, SettlementRow, Shipment, ShipmentKind,
+    SourceRef,
 };
 use jiff::civil::Date;
 
@@ -51,30 +51,7 @@ pub struct Generated {
     pub issues: Vec<Issue>,
 }
 
-/// A record the books ask about, borrowed from the dataset (asking needs no copy of it).
-#[derive(Clone, Copy, Debug)]
-pub enum RecordRef<'a> {
-    Order(&'a Order),
-    AfterSale(&'a AfterSale),
-    FundFlow(&'a FundFlowRow),
-    Settlement(&'a SettlementRow),
-    Shipment(&'a Shipment),
-    ReturnReceipt(&'a ReturnReceipt),
-}
-
-impl RecordRef<'_> {
-    /// A copy of the record, for what only [`Record`] answers.
-    pub fn to_record(self) -> Record {
-        match self {
-            RecordRef::Order(r) => Record::Order(r.clone()),
-            RecordRef::AfterSale(r) => Record::AfterSale(r.clone()),
-            RecordRef::FundFlow(r) => Record::FundFlow(r.clone()),
-            RecordRef::Settlement(r) => Record::Settlement(r.clone()),
-            RecordRef::Shipment(r) => Record::Shipment(r.clone()),
-            RecordRef::ReturnReceipt(r) => Record::ReturnReceipt(r.clone()),
-        }
-    }
-}
+pub use duizhang_core::RecordRef;
 
 /// Names the shop of a record (the engine's settings resolve it). `Sync`, so that vouchers can
 /// be generated on another thread.
@@ -89,6 +66,9 @@ pub fn source_key(record: RecordRef<'_>) -> String {
         RecordRef::Shipment(r) => shipment_key(r),
         RecordRef::ReturnReceipt(r) => receipt_key(r),
         RecordRef::Settlement(r) => format!("{}/{}/{}", r.order_no, r.item, r.amount),
+        RecordRef::Payment(r) => r.txn_no.to_string(),
+        RecordRef::ErpOrder(r) => r.order_no.to_string(),
+        RecordRef::Complaint(r) => r.ticket_no.to_string(),
     }
 }
 

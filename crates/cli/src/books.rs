@@ -66,20 +66,6 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
     Ok(LoadedBooks { books, describe })
 }
 
-/// The shop of a record the books ask about, by the same settings rules the engine splits a
-/// period with (file's shop name, then fund account, then the platform's only shop).
-fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
-    let record = match record {
-        RecordRef::Order(r) => shops::RecordRef::Order(r),
-        RecordRef::AfterSale(r) => shops::RecordRef::AfterSale(r),
-        RecordRef::FundFlow(r) => shops::RecordRef::FundFlow(r),
-        RecordRef::Settlement(r) => shops::RecordRef::Settlement(r),
-        RecordRef::Shipment(r) => shops::RecordRef::Shipment(r),
-        RecordRef::ReturnReceipt(r) => shops::RecordRef::ReturnReceipt(r),
-    };
-    shops::shop_of(settings, names, record)
-}
-
 /// The period's vouchers, checked against every invariant an export enforces. Reads only
 /// shared references, so it may run beside the engine's checks on another thread.
 pub fn generate(
@@ -89,8 +75,9 @@ pub fn generate(
     settings: &Settings,
 ) -> Result<Generated, duizhang_books::BooksError> {
     let names = ShopNames::of(data);
-    let generated =
-        duizhang_books::generate(books, data, period, &|r| shop_of(settings, &names, r));
+    let generated = duizhang_books::generate(books, data, period, &|r| {
+        shops::shop_of(settings, &names, r)
+    });
     if !generated.vouchers.is_empty() {
         duizhang_books::validate_all(&generated.vouchers, &books.chart)?;
     }
@@ -141,7 +128,7 @@ pub fn check_books(
     journal: &[Voucher],
 ) {
     let names = ShopNames::of(data);
-    let shop = |r: RecordRef<'_>| shop_of(settings, &names, r);
+    let shop = |r: RecordRef<'_>| shops::shop_of(settings, &names, r);
     let booked = Booked::of(journal, period);
     // A journal that names no source row cannot be checked row by row: every row would look
     // unbooked. The two checks are then "not run, and why" instead of a flood of false findings.
@@ -178,18 +165,18 @@ pub fn check_books(
     };
     let more = data.after_sales.iter().all(|r| {
         note(
-            shops::shop_of(settings, &names, shops::RecordRef::AfterSale(r)),
+            shops::shop_of(settings, &names, RecordRef::AfterSale(r)),
             Data::AfterSales,
         )
     }) && data.fund_flows.iter().all(|r| {
         note(
-            shops::shop_of(settings, &names, shops::RecordRef::FundFlow(r)),
+            shops::shop_of(settings, &names, RecordRef::FundFlow(r)),
             Data::FundFlow,
         )
     });
     if more {
         for r in &data.payments {
-            let s = shops::shop_of(settings, &names, shops::RecordRef::Payment(r));
+            let s = shops::shop_of(settings, &names, RecordRef::Payment(r));
             if !note(s, Data::FundFlow) {
                 break;
             }

@@ -665,6 +665,37 @@ pub enum Record {
     Complaint(Complaint),
 }
 
+/// A record borrowed from the dataset: asking about it (its shop, its link key) needs no copy.
+#[derive(Clone, Copy, Debug)]
+pub enum RecordRef<'a> {
+    Order(&'a Order),
+    AfterSale(&'a AfterSale),
+    FundFlow(&'a FundFlowRow),
+    Payment(&'a PaymentRow),
+    Settlement(&'a SettlementRow),
+    ErpOrder(&'a ErpOrder),
+    Shipment(&'a Shipment),
+    ReturnReceipt(&'a ReturnReceipt),
+    Complaint(&'a Complaint),
+}
+
+impl RecordRef<'_> {
+    /// A copy of the record, for what only [`Record`] answers.
+    pub fn to_record(self) -> Record {
+        match self {
+            RecordRef::Order(r) => Record::Order(r.clone()),
+            RecordRef::AfterSale(r) => Record::AfterSale(r.clone()),
+            RecordRef::FundFlow(r) => Record::FundFlow(r.clone()),
+            RecordRef::Payment(r) => Record::Payment(r.clone()),
+            RecordRef::Settlement(r) => Record::Settlement(r.clone()),
+            RecordRef::ErpOrder(r) => Record::ErpOrder(r.clone()),
+            RecordRef::Shipment(r) => Record::Shipment(r.clone()),
+            RecordRef::ReturnReceipt(r) => Record::ReturnReceipt(r.clone()),
+            RecordRef::Complaint(r) => Record::Complaint(r.clone()),
+        }
+    }
+}
+
 /// The kind of a record, for counts and evidence (`kind` in findings' evidence).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

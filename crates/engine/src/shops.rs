@@ -291,20 +291,6 @@ impl ShopNames {
     }
 }
 
-/// A record borrowed from the dataset: asking its shop needs no copy of it.
-#[derive(Clone, Copy, Debug)]
-pub enum RecordRef<'a> {
-    Order(&'a Order),
-    AfterSale(&'a AfterSale),
-    FundFlow(&'a FundFlowRow),
-    Payment(&'a PaymentRow),
-    Settlement(&'a SettlementRow),
-    ErpOrder(&'a ErpOrder),
-    Shipment(&'a Shipment),
-    ReturnReceipt(&'a ReturnReceipt),
-    Complaint(&'a Complaint),
-}
-
 /// The shop any record belongs to: the one rule the engine and the books share.
 pub fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
     match record {
