@@ -41,6 +41,20 @@ fn demo(dir: &Path, orders: &str, seed: &str) -> Output {
     ])
 }
 
+/// `duizhang reconcile FILES --period P` with the demo's settings in `dir`, into `out`.
+fn reconcile_demo(dir: &Path, files: &Path, period: &str, out: &Path) -> Output {
+    duizhang(&[
+        "reconcile",
+        files.to_str().unwrap(),
+        "--period",
+        period,
+        "--config",
+        dir.join("duizhang.toml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 fn alipay_file(dir: &Path) -> PathBuf {
     let mut income = flow(
         FundProvider::Alipay,
@@ -257,18 +271,7 @@ fn a_results_folder_inside_the_input_folder_is_not_read_back() {
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let files = dir.join("files");
     let results = files.join("结果");
-    let run = || {
-        duizhang(&[
-            "reconcile",
-            files.to_str().unwrap(),
-            "--period",
-            "2026-10",
-            "--config",
-            dir.join("duizhang.toml").to_str().unwrap(),
-            "--out",
-            results.to_str().unwrap(),
-        ])
-    };
+    let run = || reconcile_demo(&dir, &files, "2026-10", &results);
     let first = run();
     assert!(first.status.success(), "{}", text(&first.stderr));
     let findings = std::fs::read_to_string(results.join("findings.jsonl")).unwrap();
@@ -284,16 +287,7 @@ fn a_results_folder_inside_the_input_folder_is_not_read_back() {
         text(&again.stderr)
     );
     // The month typed wrong: the money rows all lie outside it, and the run says so.
-    let wrong = duizhang(&[
-        "reconcile",
-        files.to_str().unwrap(),
-        "--period",
-        "2026-09",
-        "--config",
-        dir.join("duizhang.toml").to_str().unwrap(),
-        "--out",
-        results.to_str().unwrap(),
-    ]);
+    let wrong = reconcile_demo(&dir, &files, "2026-09", &results);
     assert!(wrong.status.success(), "{}", text(&wrong.stderr));
     assert!(
         text(&wrong.stderr).contains("条在所选期间 2026-09 内（流水日期 2026-10-01 至"),
@@ -322,16 +316,7 @@ fn overlapping_second_downloads_change_no_finding() {
         std::fs::copy(files.join(from), files.join(to)).unwrap();
     }
     let again = dir.join("again");
-    let out = duizhang(&[
-        "reconcile",
-        files.to_str().unwrap(),
-        "--period",
-        "2026-10",
-        "--config",
-        dir.join("duizhang.toml").to_str().unwrap(),
-        "--out",
-        again.to_str().unwrap(),
-    ]);
+    let out = reconcile_demo(&dir, &files, "2026-10", &again);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let found = |path: PathBuf| -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = std::fs::read_to_string(path)
