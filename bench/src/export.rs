@@ -88,7 +88,7 @@ impl Sheet {
 }
 
 fn fen(v: Option<Fen>) -> String {
-    v.map(|f| f.0.to_string()).unwrap_or_default()
+    v.map(|f| f.get().to_string()).unwrap_or_default()
 }
 
 fn time(v: Option<BeijingTime>) -> String {
@@ -393,7 +393,7 @@ fn write_all(
                     a.status_text.to_string(),
                     fen(a.paid),
                     fen(a.requested),
-                    a.refunded.0.to_string(),
+                    a.refunded.get().to_string(),
                     time(a.applied_at),
                     time(a.completed_at),
                     order_no(a.payment_no.as_deref()),
@@ -430,7 +430,7 @@ fn write_all(
                     text(r.refund_no.as_deref()),
                     code(&r.kind),
                     r.kind_text.to_string(),
-                    r.amount.0.to_string(),
+                    r.amount.get().to_string(),
                     fen(r.balance),
                     r.occurred_at.to_string(),
                 ],
@@ -450,9 +450,9 @@ fn write_all(
                     text(r.refund_id.as_deref()),
                     text(r.out_refund_no.as_deref()),
                     fen(r.order_amount),
-                    r.settled.0.to_string(),
-                    r.refund.0.to_string(),
-                    r.fee.0.to_string(),
+                    r.settled.get().to_string(),
+                    r.refund.get().to_string(),
+                    r.fee.get().to_string(),
                     r.occurred_at.to_string(),
                     time(r.refund_succeeded_at),
                 ],
@@ -469,7 +469,7 @@ fn write_all(
                     text(r.sub_order_no.as_deref()),
                     r.item.to_string(),
                     code(&r.kind),
-                    r.amount.0.to_string(),
+                    r.amount.get().to_string(),
                     time(r.settled_at),
                     text(r.account.as_deref()),
                     text(r.refund_no.as_deref()),

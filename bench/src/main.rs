@@ -91,7 +91,7 @@ fn gen_alipay(path: &str, size_mb: u64) -> anyhow::Result<()> {
     let head = "#支付宝账务明细查询\r\n#账号：[20880000000000000156]\r\n#起始日期：[2026年10月01日 00:00:00]   终止日期：[2026年11月01日 00:00:00]\r\n#-----------------------------------------账务明细列表----------------------------------------\r\n账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注\r\n";
     written += write(&mut out, head)?;
     let mut rng = Xorshift(0x9E37_79B9_7F4A_7C15);
-    let mut balance = Fen(100_000_000);
+    let mut balance = Fen::new(100_000_000);
     let (mut income_n, mut income_sum, mut expense_n, mut expense_sum) =
         (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     let mut i = 0u64;
@@ -105,18 +105,18 @@ fn gen_alipay(path: &str, size_mb: u64) -> anyhow::Result<()> {
             let (income, expense, kind, memo) = match rng.below(10) {
                 0 => (
                     Fen::ZERO,
-                    Fen(-i64::try_from(rng.below(20_000)).unwrap_or(0) - 1),
+                    Fen::new(-i64::try_from(rng.below(20_000)).unwrap_or(0) - 1),
                     "交易退款",
                     format!("售后退款-{tid}"),
                 ),
                 1 => (
                     Fen::ZERO,
-                    Fen(-i64::try_from(rng.below(500)).unwrap_or(0) - 1),
+                    Fen::new(-i64::try_from(rng.below(500)).unwrap_or(0) - 1),
                     "交易分账",
                     format!("天猫佣金（类目：女装）{{{tid}}}扣款"),
                 ),
                 _ => (
-                    Fen(i64::try_from(rng.below(50_000)).unwrap_or(0) + 100),
+                    Fen::new(i64::try_from(rng.below(50_000)).unwrap_or(0) + 100),
                     Fen::ZERO,
                     "交易付款",
                     String::new(),
@@ -162,7 +162,7 @@ fn gen_wechat(path: &str, size_mb: u64) -> anyhow::Result<()> {
         chunk.clear();
         for _ in 0..2000 {
             count += 1;
-            let amount = Fen(i64::try_from(rng.below(50_000)).unwrap_or(0) + 100);
+            let amount = Fen::new(i64::try_from(rng.below(50_000)).unwrap_or(0) + 100);
             let fee = duizhang_core::RatePpm(6000).apply(amount);
             let when = time_text(count * 2_678_400 / (target / 300).max(1));
             let title = TITLES[usize::try_from(rng.below(6)).unwrap_or(0)];

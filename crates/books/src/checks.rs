@@ -104,7 +104,7 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
     let clawbacks = Clawbacks::of(data);
     let mut by_refund: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
     let mut by_order: HashMap<&str, Vec<&FundFlowRow>> = HashMap::default();
-    for r in data.fund_flows.iter().filter(|r| r.amount.0 < 0) {
+    for r in data.fund_flows.iter().filter(|r| r.amount.get() < 0) {
         let clawed = clawbacks.behind(r);
         // Only refund outflows: commissions and fees of the same order are negative too, and
         // must not stand in for a refund's booking.
@@ -123,7 +123,8 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
     let mut rows: Vec<&FundFlowRow> = Vec::new();
     for a in &data.after_sales {
         let Some(done) = a.completed_at else { continue };
-        if a.status != AfterSaleStatus::Completed || a.refunded.0 <= 0 || !period.contains(done) {
+        if a.status != AfterSaleStatus::Completed || a.refunded.get() <= 0 || !period.contains(done)
+        {
             continue;
         }
         if !seen.insert(a.refund_no.as_str()) {
@@ -183,9 +184,9 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
             refund_no: Some(a.refund_no.to_string()),
             txn_no: None,
             sku: None,
-            expected_fen: Some(a.refunded.0),
+            expected_fen: Some(a.refunded.get()),
             actual_fen: Some(0),
-            diff_fen: Some(-a.refunded.0),
+            diff_fen: Some(-a.refunded.get()),
             occurred_at: done.iso(),
             message,
             evidence: ev,
@@ -227,9 +228,9 @@ pub fn flow_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>)
             refund_no: r.refund_no.as_ref().map(|o| o.to_string()),
             txn_no: Some(r.txn_no.to_string()),
             sku: None,
-            expected_fen: Some(r.amount.0),
+            expected_fen: Some(r.amount.get()),
             actual_fen: Some(0),
-            diff_fen: Some(-r.amount.0),
+            diff_fen: Some(-r.amount.get()),
             occurred_at: r.occurred_at.iso(),
             message: format!(
                 "{}流水 {}（{}，{} 元，{}）没有被任何凭证入账",
@@ -339,11 +340,12 @@ pub fn source_booked_twice<'v>(
             refund_no,
             txn_no,
             sku: None,
-            expected_fen: amount.map(|a| a.0),
-            actual_fen: amount.map(|a| a.0 * i64::try_from(vouchers.len()).unwrap_or(i64::MAX)),
-            diff_fen: amount.map(|a| a.0 * i64::try_from(vouchers.len() - 1).unwrap_or(i64::MAX)),
+            expected_fen: amount.map(|a| a.get()),
+            actual_fen: amount.map(|a| a.get() * i64::try_from(vouchers.len()).unwrap_or(i64::MAX)),
+            diff_fen: amount
+                .map(|a| a.get() * i64::try_from(vouchers.len() - 1).unwrap_or(i64::MAX)),
             occurred_at: at
-                .unwrap_or_else(|| duizhang_core::BeijingTime(first.date.at(0, 0, 0, 0)).iso()),
+                .unwrap_or_else(|| duizhang_core::BeijingTime::start_of(first.date).iso()),
             message: format!("{}“{key}”重复入账于凭证 {}", kind.zh(), labels.join("、")),
             evidence: ev,
         });

@@ -434,7 +434,7 @@ impl Books {
                     format!("cost of {sku}: {e}"),
                 )
             })?;
-            if fen.0 < 0 {
+            if fen.get() < 0 {
                 return Err(BooksError::config(
                     format!("商品“{sku}”的单位成本不能为负"),
                     format!("negative cost of {sku}"),

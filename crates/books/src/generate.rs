@@ -75,7 +75,7 @@ pub fn source_key(record: RecordRef<'_>) -> String {
 /// `order/sku/YYYYMMDDhhmmss`, written without the formatting machinery: a big month has
 /// millions of shipments.
 fn shipment_key(s: &Shipment) -> String {
-    let t = s.shipped_at.0;
+    let t = s.shipped_at.datetime();
     let mut key = String::with_capacity(s.order_no.len() + s.sku.len() + 16);
     key.push_str(&s.order_no);
     key.push('/');
@@ -144,7 +144,7 @@ impl<'a> Clawbacks<'a> {
     pub(crate) fn of(data: &'a Dataset) -> Clawbacks<'a> {
         let mut by_ref: HashMap<&'a str, Vec<&'a SettlementRow>> = HashMap::new();
         for s in &data.settlements {
-            if s.kind != FlowKind::Refund || s.amount.0 >= 0 {
+            if s.kind != FlowKind::Refund || s.amount.get() >= 0 {
                 continue;
             }
             if let Some(r) = s
@@ -161,7 +161,7 @@ impl<'a> Clawbacks<'a> {
 
     /// The clawback rows behind an outflow that names no order itself (empty for the rest).
     pub(crate) fn behind(&self, row: &FundFlowRow) -> &[&'a SettlementRow] {
-        if row.amount.0 >= 0 || row.order_no.is_some() || self.by_ref.is_empty() {
+        if row.amount.get() >= 0 || row.order_no.is_some() || self.by_ref.is_empty() {
             return &[];
         }
         row.merchant_ref
@@ -509,7 +509,7 @@ impl<'a> Ctx<'a> {
         source: SourceRef,
     ) -> Option<Fen> {
         match self.books.costs.get(sku) {
-            Some(unit) => Some(Fen(unit.0 * qty)),
+            Some(unit) => Some(Fen::new(unit.get() * qty)),
             // No cost table at all: cost entries are off for the whole run, which the summary
             // says once; a note per row would bury the real issues.
             None if self.books.costs.is_empty() => None,
@@ -531,14 +531,14 @@ impl<'a> Ctx<'a> {
     /// order's completed after-sales count too.
     fn refunded_in_full(&self, order_no: &str) -> bool {
         let sum = |rows: Option<&Vec<&FundFlowRow>>| -> i64 {
-            rows.map_or(0, |v| v.iter().map(|r| r.amount.0).sum())
+            rows.map_or(0, |v| v.iter().map(|r| r.amount.get()).sum())
         };
         let income = sum(self.sale_rows.get(order_no));
         let by_rows = -sum(self.refund_rows.get(order_no));
         let by_after_sales: i64 = self.after_sales_by_order.get(order_no).map_or(0, |v| {
             v.iter()
                 .filter(|a| a.status == AfterSaleStatus::Completed)
-                .map(|a| a.refunded.0)
+                .map(|a| a.refunded.get())
                 .sum()
         });
         income > 0 && by_rows.max(by_after_sales) >= income
@@ -613,7 +613,7 @@ impl<'a> Ctx<'a> {
         let candidates = self.after_sales_by_order.get(order_no)?;
         let refunded: Vec<&&AfterSale> = candidates
             .iter()
-            .filter(|a| a.refunded.0 > 0 && a.status != AfterSaleStatus::Closed)
+            .filter(|a| a.refunded.get() > 0 && a.status != AfterSaleStatus::Closed)
             .collect();
         refunded
             .iter()
@@ -637,11 +637,11 @@ fn vat_split(books: &Books, amount: Fen) -> (Fen, Fen) {
         return (amount, Fen::ZERO);
     }
     let million = 1_000_000i128;
-    let num = i128::from(amount.0) * million;
+    let num = i128::from(amount.get()) * million;
     let den = million + rate;
     let q = (num.abs() * 2 + den) / (den * 2);
     let net = if num < 0 { -q } else { q };
-    let net = Fen(i64::try_from(net).unwrap_or(i64::MAX));
+    let net = Fen::new(i64::try_from(net).unwrap_or(i64::MAX));
     (net, amount - net)
 }
 
@@ -1454,7 +1454,7 @@ impl<'b> Assembler<'b> {
                         if i == vat_nets.len() {
                             vat_nets.push(0);
                         }
-                        vat_nets[i] += i128::from(sign(net).0);
+                        vat_nets[i] += i128::from(sign(net).get());
                     }
                     None => lines.add(summary, code, aux, sign(amount(component))),
                 }
@@ -1469,7 +1469,7 @@ impl<'b> Assembler<'b> {
                 summary,
                 code,
                 aux,
-                Fen(i64::try_from(vat).unwrap_or(i64::MAX)),
+                Fen::new(i64::try_from(vat).unwrap_or(i64::MAX)),
             );
         }
         let mut flags: BTreeSet<Flag> =
@@ -1481,9 +1481,12 @@ impl<'b> Assembler<'b> {
                 .vouchers
                 .rounding_max_fen
                 .unwrap_or_else(|| i64::try_from(group.len()).unwrap_or(i64::MAX));
-            if diff.0.abs() > limit {
+            if diff.get().abs() > limit {
                 return Err(BooksError::voucher(
-                    format!("凭证借贷差额 {diff} 超过尾差上限 {}，未生成", Fen(limit)),
+                    format!(
+                        "凭证借贷差额 {diff} 超过尾差上限 {}，未生成",
+                        Fen::new(limit)
+                    ),
                     format!("imbalance {diff} above rounding limit {limit}"),
                 ));
             }
@@ -1492,7 +1495,7 @@ impl<'b> Assembler<'b> {
             let summary = summaries.id("尾差".to_string());
             let aux = self.auxes.values.id(Aux::default());
             lines.add(summary, code, aux, -diff);
-            flags.insert(Flag::Rounding { fen: diff.0 });
+            flags.insert(Flag::Rounding { fen: diff.get() });
         }
         let mut debit_lines = Vec::new();
         let mut credit_lines = Vec::new();
@@ -1694,7 +1697,7 @@ impl<'b> Lines<'b> {
         if signed.is_zero() {
             return;
         }
-        let side = if signed.0 > 0 {
+        let side = if signed.get() > 0 {
             Side::Debit
         } else {
             Side::Credit

@@ -37,7 +37,7 @@ fn cell_text(d: &Data) -> String {
 fn money(d: &Data) -> Result<Fen, (String, String)> {
     match d {
         Data::Empty => Ok(Fen::ZERO),
-        Data::Int(i) => Ok(Fen(i * 100)),
+        Data::Int(i) => Ok(Fen::new(i * 100)),
         Data::Float(f) => {
             let text = format!("{f:.2}");
             let fen = Fen::parse_yuan(&text).map_err(|e| (e.zh(), e.to_string()))?;
@@ -82,7 +82,7 @@ fn date_of(d: &Data) -> Result<Date, (String, String)> {
 
 fn period_of(text: &str, date: Date) -> Option<Period> {
     if text.trim().is_empty() {
-        Some(Period::of(BeijingTime(date.at(0, 0, 0, 0))))
+        Some(Period::of(BeijingTime::start_of(date)))
     } else {
         Period::parse(text)
     }
@@ -568,7 +568,7 @@ pub fn u8_text_with(
         lines.push(RawLine {
             at: n,
             date,
-            period: Period::of(BeijingTime(date.at(0, 0, 0, 0))),
+            period: Period::of(BeijingTime::start_of(date)),
             word: fields[1].to_string(),
             number,
             attachments,

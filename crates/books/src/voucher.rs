@@ -117,7 +117,7 @@ impl Flag {
             } => format!(
                 "{refund_no} 退款原因含“{keyword}”，已挂其他应收款—快递公司待索赔；索赔不成时请冲回"
             ),
-            Flag::Rounding { fen } => format!("含尾差 {}", Fen(*fen)),
+            Flag::Rounding { fen } => format!("含尾差 {}", Fen::new(*fen)),
         }
     }
 }
@@ -199,8 +199,8 @@ impl Voucher {
         }
         for (i, line) in self.lines.iter().enumerate() {
             let n = i + 1;
-            let one_side = (line.debit.0 > 0 && line.credit.0 == 0)
-                || (line.credit.0 > 0 && line.debit.0 == 0);
+            let one_side = (line.debit.get() > 0 && line.credit.get() == 0)
+                || (line.credit.get() > 0 && line.debit.get() == 0);
             if !one_side {
                 return Err(BooksError::voucher(
                     format!(
@@ -227,7 +227,7 @@ impl Voucher {
                 format!("voucher {label} unbalanced: debit {d} credit {c}"),
             ));
         }
-        if !Period::of(duizhang_core::BeijingTime(self.date.at(0, 0, 0, 0))).eq(&self.period) {
+        if !Period::of(duizhang_core::BeijingTime::start_of(self.date)).eq(&self.period) {
             return Err(BooksError::voucher(
                 format!(
                     "凭证 {label} 的日期 {} 不在会计期间 {} 内",

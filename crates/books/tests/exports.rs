@@ -446,7 +446,7 @@ fn exports_refuse_what_would_not_import() {
     let good = generated(&b).vouchers;
 
     let mut unbalanced = good.clone();
-    unbalanced[0].lines[0].debit += Fen(1);
+    unbalanced[0].lines[0].debit += Fen::new(1);
     let e = export::beancount(&unbalanced, &b.chart).unwrap_err();
     assert!(e.message.contains("借贷不平"), "{}", e.message);
 

@@ -49,9 +49,9 @@ fn build(rows: &[(usize, i64, u8, u8, u8, bool, usize)]) -> Dataset {
         let (kind, text, memo) = KINDS[*k];
         let signed =
             if matches!(kind, FlowKind::Income) || (*shop_b && kind == FlowKind::Commission) {
-                Fen(*fen)
+                Fen::new(*fen)
             } else {
-                Fen(-*fen)
+                Fen::new(-*fen)
             };
         // Day 31 falls on 10-31; a few rows land in September or November.
         let month = if *day == 31 && *hour > 20 { 11 } else { 10 };

@@ -22,7 +22,7 @@ pub fn write_findings_jsonl(path: &Path, findings: &[Finding]) -> anyhow::Result
 
 /// 元 as an Excel number (Excel keeps numbers as doubles; the text form is exact).
 fn yuan_number(fen: i64) -> f64 {
-    Fen(fen).to_string().parse().unwrap_or(0.0)
+    Fen::new(fen).to_string().parse().unwrap_or(0.0)
 }
 
 const HEADERS: &[(&str, f64)] = &[

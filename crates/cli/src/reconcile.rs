@@ -336,7 +336,7 @@ fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
             let amount = if *amount == 0 {
                 "-".to_string()
             } else {
-                Fen(*amount).to_string()
+                Fen::new(*amount).to_string()
             };
             writeln!(
                 o,

@@ -2,16 +2,21 @@
 
 use std::fmt;
 use std::iter::Sum;
+use std::num::NonZeroU64;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in 分 (1/100 元). Signed: negative is money going out.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(transparent)]
-pub struct Fen(pub i64);
+///
+/// Stored with its sign bit flipped in a non-zero word: the order of the stored words is the
+/// order of the amounts, and `Option<Fen>` stays 8 bytes (records carry many optional
+/// amounts). The one value given up, `i64::MIN` 分, is no amount of money; [`Fen::new`] maps
+/// it to the next one.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fen(NonZeroU64);
+
+const SIGN_BIT: u64 = 1 << 63;
 
 /// Why a money text could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -39,22 +44,37 @@ impl MoneyError {
 }
 
 impl Fen {
-    pub const ZERO: Fen = Fen(0);
+    pub const ZERO: Fen = Fen::new(0);
+
+    /// `fen` 分. `i64::MIN`, which no amount reaches, becomes `i64::MIN + 1`.
+    pub const fn new(fen: i64) -> Fen {
+        let fen = if fen == i64::MIN { i64::MIN + 1 } else { fen };
+        // Flipping the sign bit maps every i64 but i64::MIN to a non-zero word, in order.
+        match NonZeroU64::new(fen.cast_unsigned() ^ SIGN_BIT) {
+            Some(word) => Fen(word),
+            None => Fen(NonZeroU64::MIN),
+        }
+    }
+
+    /// The amount in 分.
+    pub const fn get(self) -> i64 {
+        (self.0.get() ^ SIGN_BIT).cast_signed()
+    }
 
     pub fn from_yuan(yuan: i64) -> Fen {
-        Fen(yuan * 100)
+        Fen::new(yuan * 100)
     }
 
     pub fn abs(self) -> Fen {
-        Fen(self.0.abs())
+        Fen::new(self.get().abs())
     }
 
     pub fn is_zero(self) -> bool {
-        self.0 == 0
+        self.get() == 0
     }
 
     pub fn checked_add(self, other: Fen) -> Option<Fen> {
-        self.0.checked_add(other.0).map(Fen)
+        self.get().checked_add(other.get()).map(Fen::new)
     }
 
     /// Parses an amount in 元 as sellers' files write it: `59.00`, `-12.6`, `1,234.56`,
@@ -139,7 +159,7 @@ impl Fen {
             .checked_mul(100)
             .and_then(|v| v.checked_add(fen_part))
             .ok_or_else(|| MoneyError::Overflow(text.to_string()))?;
-        Ok(Fen(if negative { -total } else { total }))
+        Ok(Fen::new(if negative { -total } else { total }))
     }
 
     /// `12.30`, `-0.05`: the canonical 元 text with two decimals.
@@ -148,10 +168,35 @@ impl Fen {
     }
 }
 
+impl Default for Fen {
+    fn default() -> Fen {
+        Fen::ZERO
+    }
+}
+
+impl fmt::Debug for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fen({})", self.get())
+    }
+}
+
+/// Serialized as the plain integer of 分.
+impl Serialize for Fen {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.get())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fen {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Fen::new)
+    }
+}
+
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
+        let sign = if self.get() < 0 { "-" } else { "" };
+        let abs = self.get().unsigned_abs();
         write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
@@ -166,39 +211,39 @@ impl std::str::FromStr for Fen {
 impl Add for Fen {
     type Output = Fen;
     fn add(self, rhs: Fen) -> Fen {
-        Fen(self.0 + rhs.0)
+        Fen::new(self.get() + rhs.get())
     }
 }
 impl Sub for Fen {
     type Output = Fen;
     fn sub(self, rhs: Fen) -> Fen {
-        Fen(self.0 - rhs.0)
+        Fen::new(self.get() - rhs.get())
     }
 }
 impl Neg for Fen {
     type Output = Fen;
     fn neg(self) -> Fen {
-        Fen(-self.0)
+        Fen::new(-self.get())
     }
 }
 impl AddAssign for Fen {
     fn add_assign(&mut self, rhs: Fen) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 impl SubAssign for Fen {
     fn sub_assign(&mut self, rhs: Fen) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 impl Sum for Fen {
     fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
-        Fen(iter.map(|f| f.0).sum())
+        Fen::new(iter.map(|f| f.get()).sum())
     }
 }
 impl<'a> Sum<&'a Fen> for Fen {
     fn sum<I: Iterator<Item = &'a Fen>>(iter: I) -> Fen {
-        Fen(iter.map(|f| f.0).sum())
+        Fen::new(iter.map(|f| f.get()).sum())
     }
 }
 
@@ -261,11 +306,11 @@ impl RatePpm {
 
     /// rate × base, rounded half away from zero to the 分 (四舍五入), as payment providers do.
     pub fn apply(self, base: Fen) -> Fen {
-        let product = i128::from(base.0) * i128::from(self.0);
+        let product = i128::from(base.get()) * i128::from(self.0);
         let million = 1_000_000i128;
         let rounded = (product.abs() + million / 2) / million;
         let signed = if product < 0 { -rounded } else { rounded };
-        Fen(i64::try_from(signed).unwrap_or(i64::MAX))
+        Fen::new(i64::try_from(signed).unwrap_or(i64::MAX))
     }
 }
 
@@ -306,7 +351,7 @@ mod tests {
             (" 88.00 ", 8800),
         ];
         for (text, fen) in cases {
-            assert_eq!(Fen::parse_yuan(text), Ok(Fen(fen)), "{text}");
+            assert_eq!(Fen::parse_yuan(text), Ok(Fen::new(fen)), "{text}");
         }
     }
 
@@ -329,9 +374,9 @@ mod tests {
 
     #[test]
     fn formats_with_two_decimals() {
-        assert_eq!(Fen(-5).to_string(), "-0.05");
-        assert_eq!(Fen(123456).to_string(), "1234.56");
-        assert_eq!(Fen(0).to_string(), "0.00");
+        assert_eq!(Fen::new(-5).to_string(), "-0.05");
+        assert_eq!(Fen::new(123456).to_string(), "1234.56");
+        assert_eq!(Fen::new(0).to_string(), "0.00");
     }
 
     #[test]
@@ -341,15 +386,33 @@ mod tests {
         assert_eq!(RatePpm::parse("0.05"), Ok(RatePpm(50000)));
         assert_eq!(RatePpm(6000).to_string(), "0.60%");
         // 59.00 × 0.60% = 0.354 → 0.35; 0.355 rounds half up.
-        assert_eq!(RatePpm(6000).apply(Fen(5900)), Fen(35));
-        assert_eq!(RatePpm(5000).apply(Fen(7100)), Fen(36));
-        assert_eq!(RatePpm(5000).apply(Fen(-7100)), Fen(-36));
+        assert_eq!(RatePpm(6000).apply(Fen::new(5900)), Fen::new(35));
+        assert_eq!(RatePpm(5000).apply(Fen::new(7100)), Fen::new(36));
+        assert_eq!(RatePpm(5000).apply(Fen::new(-7100)), Fen::new(-36));
+    }
+
+    #[test]
+    fn optional_amounts_take_no_more_room_than_amounts() {
+        assert_eq!(std::mem::size_of::<Option<Fen>>(), 8);
+        assert_eq!(Fen::new(i64::MIN), Fen::new(i64::MIN + 1));
+        assert_eq!(Fen::default(), Fen::ZERO);
+        assert_eq!(format!("{:?}", Fen::new(-5900)), "Fen(-5900)");
+        let json = serde_json::to_string(&[Fen::new(-12), Fen::new(0)]).unwrap_or_default();
+        assert_eq!(json, "[-12,0]");
+        let back: Vec<Fen> = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, vec![Fen::new(-12), Fen::ZERO]);
     }
 
     proptest! {
         #[test]
         fn format_then_parse_round_trips(v in -10_000_000_000_000i64..10_000_000_000_000i64) {
-            prop_assert_eq!(Fen::parse_yuan(&Fen(v).to_string()), Ok(Fen(v)));
+            prop_assert_eq!(Fen::parse_yuan(&Fen::new(v).to_string()), Ok(Fen::new(v)));
+        }
+
+        #[test]
+        fn amounts_keep_their_value_and_order(a in (i64::MIN + 1).., b in (i64::MIN + 1)..) {
+            prop_assert_eq!(Fen::new(a).get(), a);
+            prop_assert_eq!(Fen::new(a).cmp(&Fen::new(b)), a.cmp(&b));
         }
 
         #[test]
@@ -365,14 +428,14 @@ mod tests {
 
         #[test]
         fn thousands_separated_text_parses_to_the_same_amount(v in 0i64..1_000_000_000_000i64) {
-            let plain = Fen(v).to_string();
+            let plain = Fen::new(v).to_string();
             let (int, frac) = plain.split_once('.').unwrap_or((&plain, "00"));
             let mut grouped = String::new();
             for (i, c) in int.chars().enumerate() {
                 if i > 0 && (int.len() - i) % 3 == 0 { grouped.push(','); }
                 grouped.push(c);
             }
-            prop_assert_eq!(Fen::parse_yuan(&format!("{grouped}.{frac}")), Ok(Fen(v)));
+            prop_assert_eq!(Fen::parse_yuan(&format!("{grouped}.{frac}")), Ok(Fen::new(v)));
         }
     }
 }

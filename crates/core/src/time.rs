@@ -2,14 +2,23 @@
 //! 1991), so the domain keeps civil date-times and never converts through UTC.
 
 use std::fmt;
+use std::num::NonZeroU64;
 
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
 /// A moment in Beijing time, to the second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct BeijingTime(pub DateTime);
+///
+/// Packed into one word (a month holds millions of records, most with several times): the
+/// fields from year down to second, most significant first, so the integer order is the
+/// chronological order; the top bit is always set, which leaves `Option<BeijingTime>` the
+/// same 8 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BeijingTime(NonZeroU64);
+
+const PACKED_TAG: u64 = 1 << 63;
+/// Years are stored offset so that every year jiff accepts (-9999..=9999) is positive.
+const YEAR_OFFSET: i32 = 10_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("not a date-time: {0:?}")]
@@ -23,11 +32,54 @@ impl TimeError {
 
 impl BeijingTime {
     pub fn new(y: i16, mo: i8, d: i8, h: i8, mi: i8, s: i8) -> Option<BeijingTime> {
-        DateTime::new(y, mo, d, h, mi, s, 0).ok().map(BeijingTime)
+        DateTime::new(y, mo, d, h, mi, s, 0)
+            .ok()
+            .map(BeijingTime::from_datetime)
+    }
+
+    /// The moment `t`, sub-second digits dropped (bills are to the second).
+    pub fn from_datetime(t: DateTime) -> BeijingTime {
+        let field = |v: i8| u64::from(v.unsigned_abs());
+        let year = u64::try_from(i32::from(t.year()) + YEAR_OFFSET).unwrap_or(0);
+        let packed = PACKED_TAG
+            | year << 26
+            | field(t.month()) << 22
+            | field(t.day()) << 17
+            | field(t.hour()) << 12
+            | field(t.minute()) << 6
+            | field(t.second());
+        BeijingTime(NonZeroU64::new(packed).unwrap_or(NonZeroU64::MIN))
+    }
+
+    /// Midnight at the start of `date`.
+    pub fn start_of(date: Date) -> BeijingTime {
+        BeijingTime::from_datetime(date.at(0, 0, 0, 0))
+    }
+
+    /// The packed fields back, every one within its range by construction.
+    fn fields(self) -> (i16, i8, i8, i8, i8, i8) {
+        let packed = self.0.get();
+        let bits = |shift: u32, width: u32| (packed >> shift) & ((1 << width) - 1);
+        let narrow = |v: u64| i8::try_from(v).unwrap_or(0);
+        let year = i32::try_from(bits(26, 15)).unwrap_or(YEAR_OFFSET) - YEAR_OFFSET;
+        (
+            i16::try_from(year).unwrap_or(0),
+            narrow(bits(22, 4)),
+            narrow(bits(17, 5)),
+            narrow(bits(12, 5)),
+            narrow(bits(6, 6)),
+            narrow(bits(0, 6)),
+        )
+    }
+
+    pub fn datetime(self) -> DateTime {
+        let (y, mo, d, h, mi, s) = self.fields();
+        DateTime::new(y, mo, d, h, mi, s, 0).unwrap_or_default()
     }
 
     pub fn date(self) -> Date {
-        self.0.date()
+        let (y, mo, d, ..) = self.fields();
+        Date::new(y, mo, d).unwrap_or_default()
     }
 
     /// Parses the shapes sellers' files use: `2026-10-01 09:12:33`, `2026/10/1 9:12`,
@@ -126,26 +178,15 @@ impl BeijingTime {
 
     /// Days later (negative: earlier), same clock time.
     pub fn plus_days(self, days: i64) -> BeijingTime {
-        BeijingTime(
-            self.0
-                .checked_add(jiff::Span::new().days(days))
-                .unwrap_or(self.0),
-        )
+        let t = self.datetime();
+        BeijingTime::from_datetime(t.checked_add(jiff::Span::new().days(days)).unwrap_or(t))
     }
 
     /// Seconds since 1970-01-01 00:00:00 Beijing time (a local epoch, for arithmetic only).
     pub fn local_seconds(self) -> i64 {
-        let date = self.0.date();
-        let days = days_from_civil(
-            i64::from(date.year()),
-            i64::from(date.month()),
-            i64::from(date.day()),
-        );
-        let t = self.0.time();
-        days * 86_400
-            + i64::from(t.hour()) * 3600
-            + i64::from(t.minute()) * 60
-            + i64::from(t.second())
+        let (y, mo, d, h, mi, s) = self.fields();
+        let days = days_from_civil(i64::from(y), i64::from(mo), i64::from(d));
+        days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
     }
 
     /// Whole-or-partial seconds from `self` to `later`.
@@ -168,18 +209,27 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 impl fmt::Display for BeijingTime {
     /// `2026-10-01 09:12:33`, the way the files and accountants write it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0.date();
-        let t = self.0.time();
-        write!(
-            f,
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            d.year(),
-            d.month(),
-            d.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        let (y, mo, d, h, mi, s) = self.fields();
+        write!(f, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+    }
+}
+
+impl fmt::Debug for BeijingTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BeijingTime({self})")
+    }
+}
+
+/// Serialized as jiff's civil date-time (`2026-10-01T09:12:33`), as before packing.
+impl Serialize for BeijingTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.datetime().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for BeijingTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        DateTime::deserialize(deserializer).map(BeijingTime::from_datetime)
     }
 }
 
@@ -211,7 +261,9 @@ impl Period {
     }
 
     pub fn start(self) -> BeijingTime {
-        BeijingTime(DateTime::new(self.year, self.month, 1, 0, 0, 0, 0).unwrap_or_default())
+        BeijingTime::from_datetime(
+            DateTime::new(self.year, self.month, 1, 0, 0, 0, 0).unwrap_or_default(),
+        )
     }
 
     pub fn next(self) -> Period {
@@ -307,6 +359,28 @@ mod tests {
     }
 
     #[test]
+    fn a_time_takes_one_word_and_keeps_its_fields() {
+        assert_eq!(std::mem::size_of::<BeijingTime>(), 8);
+        assert_eq!(std::mem::size_of::<Option<BeijingTime>>(), 8);
+        let t = BeijingTime::parse("2026-10-31 23:59:58.731").unwrap_or_else(|_| unreachable!());
+        assert_eq!(t.to_string(), "2026-10-31 23:59:58");
+        assert_eq!(t.date(), jiff::civil::date(2026, 10, 31));
+        assert_eq!(
+            t.datetime(),
+            jiff::civil::date(2026, 10, 31).at(23, 59, 58, 0)
+        );
+        assert_eq!(format!("{t:?}"), "BeijingTime(2026-10-31 23:59:58)");
+        let json = serde_json::to_string(&t).unwrap_or_default();
+        assert_eq!(json, "\"2026-10-31T23:59:58\"");
+        let back: Option<BeijingTime> = serde_json::from_str(&json).ok();
+        assert_eq!(back, Some(t));
+        assert_eq!(
+            BeijingTime::from_datetime(jiff::civil::date(-9999, 1, 1).at(0, 0, 0, 0)).date(),
+            jiff::civil::date(-9999, 1, 1)
+        );
+    }
+
+    #[test]
     fn periods() {
         let p = Period::parse("2026-12").unwrap_or(Period { year: 0, month: 1 });
         assert_eq!(p.next().to_string(), "2027-01");
@@ -321,6 +395,17 @@ mod tests {
         fn display_then_parse_round_trips(y in 1990i16..2100, mo in 1i8..=12, d in 1i8..=28, h in 0i8..24, mi in 0i8..60, s in 0i8..60) {
             let t = BeijingTime::new(y, mo, d, h, mi, s).unwrap_or_else(|| unreachable!());
             prop_assert_eq!(BeijingTime::parse(&t.to_string()), Ok(t));
+        }
+
+        #[test]
+        fn packed_order_is_chronological(a in 0i64..4_000_000_000, b in 0i64..4_000_000_000) {
+            let start = BeijingTime::new(1990, 1, 1, 0, 0, 0).unwrap_or_else(|| unreachable!());
+            let at = |s: i64| {
+                let t = start.datetime().checked_add(jiff::Span::new().seconds(s)).unwrap_or_default();
+                BeijingTime::from_datetime(t)
+            };
+            prop_assert_eq!(at(a).cmp(&at(b)), a.cmp(&b));
+            prop_assert_eq!(start.seconds_until(at(a)), a);
         }
 
         #[test]

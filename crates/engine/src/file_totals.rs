@@ -59,9 +59,9 @@ pub fn broken_total_findings(
             refund_no: None,
             txn_no: None,
             sku: None,
-            expected_fen: amounts.map(|(s, _)| s.0),
-            actual_fen: amounts.map(|(_, a)| a.0),
-            diff_fen: amounts.map(|(s, a)| a.0 - s.0),
+            expected_fen: amounts.map(|(s, _)| s.get()),
+            actual_fen: amounts.map(|(_, a)| a.get()),
+            diff_fen: amounts.map(|(s, a)| a.get() - s.get()),
             occurred_at: period.end().iso(),
             message: format!(
                 "{} 的“{}”与明细不符{count_text}{amount_text}：文件可能不完整或被改动。",

@@ -168,7 +168,7 @@ impl Sink {
             return;
         }
         let diff = match (d.expected, d.actual) {
-            (Some(x), Some(a)) => Some(a.0 - x.0),
+            (Some(x), Some(a)) => Some(a.get() - x.get()),
             _ => None,
         };
         let mut evidence: Vec<Evidence> = d
@@ -191,8 +191,8 @@ impl Sink {
             refund_no: d.refund_no,
             txn_no: d.txn_no,
             sku: d.sku,
-            expected_fen: d.expected.map(|f| f.0),
-            actual_fen: d.actual.map(|f| f.0),
+            expected_fen: d.expected.map(|f| f.get()),
+            actual_fen: d.actual.map(|f| f.get()),
             diff_fen: diff,
             occurred_at: d
                 .occurred_at
@@ -209,7 +209,7 @@ impl Sink {
         }
         let tally = self.tallies.entry(d.code).or_default();
         tally.pending += 1;
-        tally.pending_fen += d.expected.map_or(0, |f| f.0.abs());
+        tally.pending_fen += d.expected.map_or(0, |f| f.get().abs());
         let mut evidence: Vec<Evidence> = d
             .evidence
             .iter()
@@ -223,7 +223,7 @@ impl Sink {
             order_no: d.order_no,
             refund_no: d.refund_no,
             txn_no: d.txn_no,
-            amount_fen: d.expected.map(|f| f.0),
+            amount_fen: d.expected.map(|f| f.get()),
             due: due.iso(),
             message: d.message,
             evidence,
@@ -232,7 +232,7 @@ impl Sink {
 
     /// Counts an item the check found in agreement.
     pub fn matched(&mut self, code: &'static str, amount: Fen) {
-        self.matched_many(code, 1, amount.0.abs());
+        self.matched_many(code, 1, amount.get().abs());
     }
 
     /// Counts `count` items found in agreement, `amount_fen` (absolute) in total.

@@ -1562,20 +1562,20 @@ fn mixed_month() -> Vec<Record> {
     for i in 0..40u32 {
         let no = format!("40123456789012{i:05}");
         let paid = 1000 + i64::from(i) * 37;
-        records.push(Record::Order(order(TB, &no, Fen(paid))));
+        records.push(Record::Order(order(TB, &no, Fen::new(paid))));
         let mut inc = income(&format!("T{i}"), &no, "0.01", "2026-10-08 10:00:01");
-        inc.amount = Fen(if i % 7 == 0 { paid - 100 } else { paid });
+        inc.amount = Fen::new(if i % 7 == 0 { paid - 100 } else { paid });
         if i % 11 != 0 {
             records.push(Record::FundFlow(inc));
         }
         if i % 3 == 0 {
             let mut a = sale(&no, &format!("R{i}"), "0.01", "2026-10-20 10:00:00");
-            a.refunded = Fen(paid / 2);
+            a.refunded = Fen::new(paid / 2);
             records.push(Record::AfterSale(a));
             if i % 2 == 0 {
                 let mut out =
                     refund_out(&format!("X{i}"), &no, None, "0.01", "2026-10-20 11:00:00");
-                out.amount = Fen(-(paid / 2) + i64::from(i % 5));
+                out.amount = Fen::new(-(paid / 2) + i64::from(i % 5));
                 records.push(Record::FundFlow(out));
             }
         }

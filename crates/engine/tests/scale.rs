@@ -22,12 +22,12 @@ fn month(divisor: u32) -> Dataset {
         line += 1;
         src(line)
     };
-    let base = order(Platform::Taobao, "0", Fen(100));
+    let base = order(Platform::Taobao, "0", Fen::new(100));
     let income_row = flow(
         FundProvider::Alipay,
         "0",
         FlowKind::Income,
-        Fen(0),
+        Fen::new(0),
         "2026-10-08 10:00:01",
     );
     let sale_row = after_sale(
@@ -35,7 +35,7 @@ fn month(divisor: u32) -> Dataset {
         "0",
         "0",
         AfterSaleKind::ReturnAndRefund,
-        Fen(0),
+        Fen::new(0),
     );
     let mut balance = 1_000_000i64;
     for i in 0..orders {
@@ -43,17 +43,17 @@ fn month(divisor: u32) -> Dataset {
         let paid = 1_000 + i64::from(i % 9_000);
         let mut o = base.clone();
         o.order_no = no.as_str().into();
-        o.paid = Some(Fen(paid));
-        o.goods = Some(Fen(paid));
+        o.paid = Some(Fen::new(paid));
+        o.goods = Some(Fen::new(paid));
         o.source = next();
         d.orders.push(o);
         let mut inc = income_row.clone();
         inc.txn_no = format!("2026{:014}", u64::from(i) * 3).into();
         inc.business_no = Some(format!("B{i}").into());
         inc.order_no = Some(no.as_str().into());
-        inc.amount = Fen(if i % 1000 == 0 { paid - 1 - 1 } else { paid });
-        balance += inc.amount.0;
-        inc.balance = Some(Fen(balance));
+        inc.amount = Fen::new(if i % 1000 == 0 { paid - 1 - 1 } else { paid });
+        balance += inc.amount.get();
+        inc.balance = Some(Fen::new(balance));
         inc.source = next();
         d.fund_flows.push(inc);
         let mut fee = income_row.clone();
@@ -61,9 +61,9 @@ fn month(divisor: u32) -> Dataset {
         fee.txn_no = format!("2026{:014}", u64::from(i) * 3 + 1).into();
         fee.business_no = Some(format!("B{i}").into());
         fee.order_no = Some(no.as_str().into());
-        fee.amount = Fen(-(paid / 20));
-        balance += fee.amount.0;
-        fee.balance = Some(Fen(balance));
+        fee.amount = Fen::new(-(paid / 20));
+        balance += fee.amount.get();
+        fee.balance = Some(Fen::new(balance));
         fee.source = next();
         d.fund_flows.push(fee);
         if i % 5 == 0 {
@@ -71,7 +71,7 @@ fn month(divisor: u32) -> Dataset {
             let mut a = sale_row.clone();
             a.order_no = no.as_str().into();
             a.refund_no = refund_no.as_str().into();
-            a.refunded = Fen(paid / 2);
+            a.refunded = Fen::new(paid / 2);
             a.source = next();
             d.after_sales.push(a);
             if i % 15 != 0 {
@@ -82,9 +82,9 @@ fn month(divisor: u32) -> Dataset {
                 if i % 2 == 0 {
                     out.refund_no = Some(refund_no.as_str().into());
                 }
-                out.amount = Fen(-(paid / 2));
-                balance += out.amount.0;
-                out.balance = Some(Fen(balance));
+                out.amount = Fen::new(-(paid / 2));
+                balance += out.amount.get();
+                out.balance = Some(Fen::new(balance));
                 out.source = next();
                 d.fund_flows.push(out);
             }
@@ -93,9 +93,9 @@ fn month(divisor: u32) -> Dataset {
             let mut t = income_row.clone();
             t.kind = FlowKind::Fee;
             t.txn_no = format!("F{i}").into();
-            t.amount = Fen(-1);
+            t.amount = Fen::new(-1);
             balance -= 1;
-            t.balance = Some(Fen(balance));
+            t.balance = Some(Fen::new(balance));
             t.source = next();
             d.fund_flows.push(t);
         }

@@ -93,23 +93,23 @@ mod tests {
     fn reads_footer_shapes() {
         assert_eq!(
             parse_count_and_amount("#支出合计：2笔，共-12.60元"),
-            Some((2, Fen(-1260)))
+            Some((2, Fen::new(-1260)))
         );
         assert_eq!(
             parse_count_and_amount("#支出合计：3485笔-59276.09元"),
-            Some((3485, Fen(-5927609)))
+            Some((3485, Fen::new(-5927609)))
         );
         assert_eq!(
             parse_count_and_amount("#收入合计：3笔，共307.80元,,,,"),
-            Some((3, Fen(30780)))
+            Some((3, Fen::new(30780)))
         );
         assert_eq!(
             parse_count_and_amount("#交易合计：6笔，商家实收共0.06元，商家优惠共0.00元"),
-            Some((6, Fen(6)))
+            Some((6, Fen::new(6)))
         );
         assert_eq!(
             parse_count_and_amount("#总计:3笔33.93元"),
-            Some((3, Fen(3393)))
+            Some((3, Fen::new(3393)))
         );
         assert_eq!(
             parse_count_and_amount("#导出时间：[2019年09月17日 05:46:49]"),

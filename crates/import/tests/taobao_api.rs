@@ -264,14 +264,14 @@ fn a_byte_order_mark_is_allowed() {
 fn amounts_are_exact_to_the_fen() {
     let (_, data) = import_clean("x.json", STANDARD);
     let socks = &data.orders[2];
-    assert_eq!(socks.paid, Some(Fen(20007)));
-    assert_eq!(socks.lines[0].unit_price, Some(Fen(6669)));
-    assert_eq!(socks.lines[0].goods, Some(Fen(20007)));
+    assert_eq!(socks.paid, Some(Fen::new(20007)));
+    assert_eq!(socks.lines[0].unit_price, Some(Fen::new(6669)));
+    assert_eq!(socks.lines[0].goods, Some(Fen::new(20007)));
     // Amounts written as JSON numbers are read from their digits, never through a double
     // (0.1 + 0.2 style noise cannot appear).
     let text = STANDARD.replace("\"payment\": \"200.07\",", "\"payment\": 200.07,");
     let (_, data) = import_clean("x.json", &text);
-    assert_eq!(data.orders[2].paid, Some(Fen(20007)));
+    assert_eq!(data.orders[2].paid, Some(Fen::new(20007)));
     // Below the fen is an error, not a rounding.
     let text = STANDARD.replace("\"payment\": \"200.07\",", "\"payment\": \"200.071\",");
     let (files, data) = import("x.json", text.into_bytes());
@@ -608,7 +608,7 @@ fn a_large_file_on_disk_streams_past_the_sample() {
     assert_eq!(data.orders[599].source.line, 601);
     assert_eq!(
         files[0].stats.amounts.get("订单/实付"),
-        Some(&Fen(20007 * 600))
+        Some(&Fen::new(20007 * 600))
     );
     // A folder's .json files are inputs.
     let found = duizhang_import::inputs::expand_inputs(&[dir]).unwrap();

@@ -39,8 +39,8 @@ fn reads_the_formats_md_example_exactly() {
     assert_eq!(rows[0].txn_no, "202610010000123456");
     assert_eq!(rows[0].order_no.as_deref(), Some("4012345678901234567"));
     assert_eq!(rows[0].kind, FlowKind::Income);
-    assert_eq!(rows[0].amount, Fen(5900));
-    assert_eq!(rows[0].balance, Some(Fen(105900)));
+    assert_eq!(rows[0].amount, Fen::new(5900));
+    assert_eq!(rows[0].balance, Some(Fen::new(105900)));
     assert_eq!(
         rows[0].source,
         SourceRef {
@@ -49,9 +49,9 @@ fn reads_the_formats_md_example_exactly() {
         }
     );
     assert_eq!(rows[1].kind, FlowKind::Commission);
-    assert_eq!(rows[1].amount, Fen(-295));
+    assert_eq!(rows[1].amount, Fen::new(-295));
     assert_eq!(rows[2].kind, FlowKind::Refund);
-    assert_eq!(rows[2].amount, Fen(-965));
+    assert_eq!(rows[2].amount, Fen::new(-965));
     assert_eq!(rows[2].order_no.as_deref(), Some("4012345678901234999"));
     assert_eq!(rows[2].occurred_at.to_string(), "2026-10-01 15:40:02");
 }
@@ -120,7 +120,7 @@ fn sample_rows() -> Vec<FundFlowRow> {
         refund_no: None,
         kind,
         kind_text: text.into(),
-        amount: Fen(amount),
+        amount: Fen::new(amount),
         balance: None,
         occurred_at: t(i8::try_from(i % 24).unwrap_or(0)),
         counterparty: Some("*明(138****0000)".into()),
@@ -257,8 +257,8 @@ fn reads_the_trade_bill_example_exactly() {
         out_trade_no: Some("ORD202610030001".into()),
         refund_id: None,
         out_refund_no: None,
-        order_amount: Some(Fen(5900)),
-        settled: Fen(5900),
+        order_amount: Some(Fen::new(5900)),
+        settled: Fen::new(5900),
         refund: Fen::ZERO,
         fee: Fen::ZERO,
         rate: None,
@@ -273,9 +273,9 @@ fn reads_the_trade_bill_example_exactly() {
     let refund = PaymentRow {
         kind: PaymentKind::Refund,
         out_refund_no: Some("RF202610030001".into()),
-        order_amount: Some(Fen(-5900)),
-        settled: Fen(-5900),
-        refund: Fen(5900),
+        order_amount: Some(Fen::new(-5900)),
+        settled: Fen::new(-5900),
+        refund: Fen::new(5900),
         status_text: "退款".into(),
         occurred_at: t("2026-10-03 18:40:11"),
         refund_succeeded_at: Some(t("2026-10-03 18:40:11")),
@@ -286,8 +286,8 @@ fn reads_the_trade_bill_example_exactly() {
     let with_red_packet = PaymentRow {
         txn_no: "2026100322001412340500000002".into(),
         out_trade_no: Some("ORD202610030002".into()),
-        order_amount: Some(Fen(8800)),
-        settled: Fen(8500),
+        order_amount: Some(Fen::new(8800)),
+        settled: Fen::new(8500),
         occurred_at: t("2026-10-03 11:02:50"),
         title: Some("保温杯 500ml".into()),
         source: at(8),
@@ -310,8 +310,8 @@ fn reads_the_trade_bill_example_exactly() {
     assert_eq!(
         checks,
         vec![
-            ("交易合计", Some(10), Some(2), Some(Fen(14400)), true),
-            ("退款合计", Some(11), Some(1), Some(Fen(-5900)), true),
+            ("交易合计", Some(10), Some(2), Some(Fen::new(14400)), true),
+            ("退款合计", Some(11), Some(1), Some(Fen::new(-5900)), true),
         ]
     );
 }
@@ -347,7 +347,7 @@ fn the_service_fee_is_read_as_charged_or_returned_by_the_row() {
         );
     let (_, data) = import_clean("x.csv", gbk(&text), "alipay.trade_bill");
     let fees: Vec<Fen> = data.payments.iter().map(|p| p.fee).collect();
-    assert_eq!(fees, vec![Fen(12), Fen(-12), Fen(30)]);
+    assert_eq!(fees, vec![Fen::new(12), Fen::new(-12), Fen::new(30)]);
 }
 
 #[test]
@@ -447,10 +447,10 @@ fn sample_payments() -> Vec<PaymentRow> {
         out_trade_no: Some("ORD202610030001".into()),
         refund_id: None,
         out_refund_no: None,
-        order_amount: Some(Fen(5900)),
-        settled: Fen(5900),
+        order_amount: Some(Fen::new(5900)),
+        settled: Fen::new(5900),
         refund: Fen::ZERO,
-        fee: Fen(35),
+        fee: Fen::new(35),
         rate: None,
         status_text: "交易".into(),
         occurred_at: t("2026-10-03 10:15:09"),
@@ -461,9 +461,9 @@ fn sample_payments() -> Vec<PaymentRow> {
     let red_packet = PaymentRow {
         txn_no: "2026100322001412340500000002".into(),
         out_trade_no: Some("ORD202610030002".into()),
-        order_amount: Some(Fen(8800)),
-        settled: Fen(8500),
-        fee: Fen(51),
+        order_amount: Some(Fen::new(8800)),
+        settled: Fen::new(8500),
+        fee: Fen::new(51),
         occurred_at: t("2026-10-03 11:02:50"),
         title: Some("保温杯 500ml".into()),
         ..paid.clone()
@@ -471,10 +471,10 @@ fn sample_payments() -> Vec<PaymentRow> {
     let refund = |of: &PaymentRow, amount: i64, fee: i64, no: &str, when: &str| PaymentRow {
         kind: PaymentKind::Refund,
         out_refund_no: Some(no.into()),
-        order_amount: Some(Fen(-amount)),
-        settled: Fen(-amount),
-        refund: Fen(amount),
-        fee: Fen(-fee),
+        order_amount: Some(Fen::new(-amount)),
+        settled: Fen::new(-amount),
+        refund: Fen::new(amount),
+        fee: Fen::new(-fee),
         status_text: "退款".into(),
         occurred_at: t(when),
         refund_succeeded_at: Some(t(when)),
@@ -524,7 +524,10 @@ fn the_trade_bill_and_its_summary_round_trip() {
             .collect();
         assert_eq!(
             stated,
-            vec![(Some(2), Some(Fen(14400))), (Some(2), Some(Fen(-6900)))]
+            vec![
+                (Some(2), Some(Fen::new(14400))),
+                (Some(2), Some(Fen::new(-6900)))
+            ]
         );
         assert!(file.control.iter().all(|c| c.holds()));
 
@@ -556,8 +559,20 @@ fn the_trade_summary_example_checks_its_total_row() {
         vec![
             ("交易订单总笔数", Some(2), None, 2, Fen::ZERO),
             ("退款订单总笔数", Some(1), None, 1, Fen::ZERO),
-            ("订单金额合计", None, Some(Fen(8800)), 2, Fen(8800)),
-            ("商家实收合计", None, Some(Fen(8500)), 2, Fen(8500)),
+            (
+                "订单金额合计",
+                None,
+                Some(Fen::new(8800)),
+                2,
+                Fen::new(8800)
+            ),
+            (
+                "商家实收合计",
+                None,
+                Some(Fen::new(8500)),
+                2,
+                Fen::new(8500)
+            ),
         ]
     );
     assert!(file.control.iter().all(|c| c.line == Some(8)));
@@ -595,8 +610,8 @@ fn the_fund_summary_example_checks_its_total_row() {
     assert_eq!(
         checks,
         vec![
-            ("收入合计", Some(3), Some(Fen(30780)), true),
-            ("支出合计", Some(2), Some(Fen(-1260)), true),
+            ("收入合计", Some(3), Some(Fen::new(30780)), true),
+            ("支出合计", Some(2), Some(Fen::new(-1260)), true),
         ]
     );
     let wrong = FUND_SUMMARY_EXAMPLE.replace("合计,3,307.80,2,-12.60", "合计,3,307.80,3,-12.60");
@@ -614,7 +629,10 @@ fn the_fund_summary_example_checks_its_total_row() {
         "{:#?}",
         file.control
     );
-    assert_eq!(file.control[1].stated_amount, Some(Fen(-295 - 965 - 35)));
+    assert_eq!(
+        file.control[1].stated_amount,
+        Some(Fen::new(-295 - 965 - 35))
+    );
 }
 
 /// The general-purpose flags of every local file header in a ZIP, with the entry's raw name.

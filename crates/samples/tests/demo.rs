@@ -202,7 +202,7 @@ fn balances_are_continuous_except_where_planted() {
                 panic!("not a fund row")
             };
             let Some(balance) = row.balance else { continue };
-            assert!(balance.0 >= 0, "negative balance at {}", row.txn_no);
+            assert!(balance.get() >= 0, "negative balance at {}", row.txn_no);
             if previous.is_some_and(|p| p + row.amount != balance) {
                 breaks.insert(row.txn_no.to_string());
             }

@@ -44,11 +44,11 @@ fn reads_the_formats_md_order_example_exactly() {
     assert_eq!(o.order_no, "6900000000000000001", "TAB guard removed");
     // 已完成 stays finished although a line's after-sale refunded: the order went through.
     assert_eq!(o.status, OrderStatus::Finished);
-    assert_eq!(o.paid, Some(Fen(2890)));
-    assert_eq!(o.postage, Some(Fen(0)));
-    assert_eq!(o.platform_discount, Some(Fen(200)));
-    assert_eq!(o.seller_discount, Some(Fen(300)));
-    assert_eq!(o.other_discount, Some(Fen(0)));
+    assert_eq!(o.paid, Some(Fen::new(2890)));
+    assert_eq!(o.postage, Some(Fen::new(0)));
+    assert_eq!(o.platform_discount, Some(Fen::new(200)));
+    assert_eq!(o.seller_discount, Some(Fen::new(300)));
+    assert_eq!(o.other_discount, Some(Fen::new(0)));
     assert_eq!(o.created_at, Some(t(2, 0, 54, 10)));
     assert_eq!(o.shipped_at, Some(t(2, 8, 53, 45)));
     assert_eq!(o.finished_at, Some(t(4, 13, 18, 29)));
@@ -59,8 +59,8 @@ fn reads_the_formats_md_order_example_exactly() {
     assert_eq!(l.title.as_deref(), Some("辣条礼包"));
     assert_eq!(l.quantity, 1);
     // Hand-checked: 2.00 + 3.00 + 0.00 of discounts on the line.
-    assert_eq!(l.discount, Some(Fen(500)));
-    assert_eq!(l.paid, Some(Fen(2890)));
+    assert_eq!(l.discount, Some(Fen::new(500)));
+    assert_eq!(l.paid, Some(Fen::new(2890)));
     assert_eq!(l.source, at(2));
 }
 
@@ -91,14 +91,14 @@ fn sub_orders_of_one_order_become_its_lines() {
     assert_eq!(data.orders.len(), 2);
     let o = &data.orders[0];
     // Hand-checked sums over the two rows.
-    assert_eq!(o.paid, Some(Fen(2890 + 3980)));
-    assert_eq!(o.postage, Some(Fen(500)));
-    assert_eq!(o.platform_discount, Some(Fen(200)));
-    assert_eq!(o.seller_discount, Some(Fen(400)));
-    assert_eq!(o.other_discount, Some(Fen(400)));
+    assert_eq!(o.paid, Some(Fen::new(2890 + 3980)));
+    assert_eq!(o.postage, Some(Fen::new(500)));
+    assert_eq!(o.platform_discount, Some(Fen::new(200)));
+    assert_eq!(o.seller_discount, Some(Fen::new(400)));
+    assert_eq!(o.other_discount, Some(Fen::new(400)));
     assert_eq!(o.lines.len(), 2);
     assert_eq!(o.lines[1].quantity, 2);
-    assert_eq!(o.lines[1].discount, Some(Fen(500)));
+    assert_eq!(o.lines[1].discount, Some(Fen::new(500)));
     assert_eq!(o.lines[1].source, at(3));
     let p = &data.orders[1];
     assert_eq!(p.status, OrderStatus::Paid);
@@ -174,8 +174,8 @@ fn sample_orders() -> Vec<Order> {
         quantity: qty,
         unit_price: None,
         goods: None,
-        discount: Some(Fen(discount)),
-        paid: Some(Fen(paid)),
+        discount: Some(Fen::new(discount)),
+        paid: Some(Fen::new(paid)),
         source: at(0),
     };
     let order = |no: &str, status, text: &str, lines: Vec<OrderLine>| Order {
@@ -189,10 +189,10 @@ fn sample_orders() -> Vec<Order> {
         shipped_at: (status != OrderStatus::Paid).then(|| t(2, 8, 53, 45)),
         finished_at: (status == OrderStatus::Finished).then(|| t(4, 13, 18, 29)),
         goods: None,
-        postage: Some(Fen(500)),
-        seller_discount: Some(Fen(300)),
-        platform_discount: Some(Fen(200)),
-        other_discount: Some(Fen(100)),
+        postage: Some(Fen::new(500)),
+        seller_discount: Some(Fen::new(300)),
+        platform_discount: Some(Fen::new(200)),
+        other_discount: Some(Fen::new(100)),
         paid: Some(lines.iter().filter_map(|l| l.paid).sum()),
         seller_receivable: None,
         refunded: None,
@@ -268,11 +268,11 @@ fn signed(rows: &str) -> String {
 #[test]
 fn reads_fund_flow_with_absolute_and_signed_amounts_alike() {
     let want = [
-        (FlowKind::Income, Fen(2537)),
-        (FlowKind::Refund, Fen(-817)),
-        (FlowKind::Withdrawal, Fen(-50000)),
-        (FlowKind::Transfer, Fen(-200000)),
-        (FlowKind::Other, Fen(-1200)),
+        (FlowKind::Income, Fen::new(2537)),
+        (FlowKind::Refund, Fen::new(-817)),
+        (FlowKind::Withdrawal, Fen::new(-50000)),
+        (FlowKind::Transfer, Fen::new(-200000)),
+        (FlowKind::Other, Fen::new(-1200)),
     ];
     for (name, rows) in [
         ("absolute", FLOW_ROWS.to_string()),
@@ -394,7 +394,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             refund_no: refund.map(Into::into),
             kind,
             kind_text: text.into(),
-            amount: Fen(amount),
+            amount: Fen::new(amount),
             balance: None,
             occurred_at: t(8, 6, 0, i8::try_from(i).unwrap()),
             counterparty: None,
@@ -478,7 +478,7 @@ fn reads_the_formats_md_settlement_example_exactly() {
                 sub_order_no: Some("6900000000000000001".into()),
                 item: "已结算".into(),
                 kind: FlowKind::Income,
-                amount: Fen(2537),
+                amount: Fen::new(2537),
                 settled_at: Some(t(8, 5, 59, 20)),
                 account: Some("聚合账户".into()),
                 refund_no: None,
@@ -487,10 +487,10 @@ fn reads_the_formats_md_settlement_example_exactly() {
             }
         );
         assert_eq!(rows[1].kind, FlowKind::Refund);
-        assert_eq!(rows[1].amount, Fen(-800));
+        assert_eq!(rows[1].amount, Fen::new(-800));
         assert_eq!(rows[1].item, "结算后退款-非原路退回");
         assert_eq!(rows[1].source, at(4));
-        assert_eq!(file.stats.amounts.get("结算单/收入"), Some(&Fen(2537)));
+        assert_eq!(file.stats.amounts.get("结算单/收入"), Some(&Fen::new(2537)));
     }
 }
 
@@ -546,7 +546,7 @@ fn settlement_round_trips_through_the_writer() {
         sub_order_no: Some(format!("69000000000000001{i:02}").into()),
         item: item.into(),
         kind,
-        amount: Fen(amount),
+        amount: Fen::new(amount),
         settled_at: Some(t(10, 5, 0, i8::try_from(i).unwrap())),
         account: Some("聚合账户".into()),
         refund_no: None,

@@ -39,7 +39,7 @@ fn reads_the_formats_md_statement_example_exactly() {
                     sub_order_no: None,
                     item: item.into(),
                     kind,
-                    amount: Fen(amount),
+                    amount: Fen::new(amount),
                     settled_at: Some(t("2026-10-13 12:08:53")),
                     account: None,
                     refund_no: refund.map(Into::into),
@@ -85,7 +85,7 @@ fn reads_the_formats_md_statement_example_exactly() {
             )
         );
         // 88.00 − 4.40 − 39.00 = 44.60 net.
-        assert_eq!(s.iter().map(|r| r.amount).sum::<Fen>(), Fen(4460));
+        assert_eq!(s.iter().map(|r| r.amount).sum::<Fen>(), Fen::new(4460));
     }
 }
 
@@ -93,7 +93,7 @@ fn reads_the_formats_md_statement_example_exactly() {
 fn an_unsigned_outflow_is_made_negative() {
     let text = STATEMENT_EXAMPLE.replace(",佣金,-4.40,CNY,支出,", ",佣金,4.40,CNY,支出,");
     let (_, data) = import_clean("x.csv", gbk(&text), "jd.statement");
-    assert_eq!(data.settlements[1].amount, Fen(-440));
+    assert_eq!(data.settlements[1].amount, Fen::new(-440));
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn sample_settlements() -> Vec<SettlementRow> {
         sub_order_no: None,
         item: item.into(),
         kind,
-        amount: Fen(amount),
+        amount: Fen::new(amount),
         settled_at: Some(t("2026-10-13 12:08:53")),
         account: None,
         refund_no: refund.map(Into::into),
@@ -271,8 +271,8 @@ fn sample_funds() -> Vec<FundFlowRow> {
         refund_no: None,
         kind,
         kind_text: memo.into(),
-        amount: Fen(amount),
-        balance: Some(Fen(balance)),
+        amount: Fen::new(amount),
+        balance: Some(Fen::new(balance)),
         occurred_at: t(&format!("2026-10-13 12:0{i}:00")),
         counterparty: None,
         memo: Some(memo.into()),
@@ -340,7 +340,7 @@ fn the_downloaded_workbook_imports_both_sheets() {
         .filter(|s| s.order_no == "300000000000001")
         .map(|s| s.amount)
         .sum();
-    assert_eq!(net, Fen(8800 - 440 - 88 - 50));
+    assert_eq!(net, Fen::new(8800 - 440 - 88 - 50));
 }
 
 #[test]
@@ -409,8 +409,8 @@ fn reads_an_order_export_with_formula_guards() {
     assert_eq!(first.platform, Platform::Jd);
     assert_eq!(first.status, OrderStatus::Finished);
     // 应付金额 repeats on each line of the order and is read once: 88.00 + 39.00 = 127.00.
-    assert_eq!(first.paid, Some(Fen(12700)));
-    assert_eq!(first.seller_receivable, Some(Fen(12065)));
+    assert_eq!(first.paid, Some(Fen::new(12700)));
+    assert_eq!(first.seller_receivable, Some(Fen::new(12065)));
     assert_eq!(first.finished_at, Some(t("2026-10-05 09:00:00")));
     let skus: Vec<_> = first
         .lines
@@ -419,12 +419,15 @@ fn reads_an_order_export_with_formula_guards() {
         .collect();
     assert_eq!(
         skus,
-        vec![("CUP-500", 1, Fen(8800)), ("CUP-350", 1, Fen(3900))]
+        vec![
+            ("CUP-500", 1, Fen::new(8800)),
+            ("CUP-350", 1, Fen::new(3900))
+        ]
     );
     assert_eq!(first.lines[1].source, at(3));
     assert_eq!(merged[1].status, OrderStatus::Paid);
-    assert_eq!(merged[1].postage, Some(Fen(600)));
-    assert_eq!(merged[1].lines[0].goods, Some(Fen(7800)));
+    assert_eq!(merged[1].postage, Some(Fen::new(600)));
+    assert_eq!(merged[1].lines[0].goods, Some(Fen::new(7800)));
     assert_eq!(merged[2].status, OrderStatus::Cancelled);
     assert_eq!(merged[2].paid_at, None);
 }
@@ -477,8 +480,8 @@ fn sample_jd_orders() -> Vec<Order> {
         seller_discount: None,
         platform_discount: None,
         other_discount: None,
-        paid: paid.map(Fen),
-        seller_receivable: Some(Fen(receivable)),
+        paid: paid.map(Fen::new),
+        seller_receivable: Some(Fen::new(receivable)),
         refunded: None,
         payment_no: None,
         lines: lines
@@ -488,8 +491,8 @@ fn sample_jd_orders() -> Vec<Order> {
                 sku: Some(sku.into()),
                 title: Some(format!("商品 {sku}").into()),
                 quantity: qty,
-                unit_price: paid.map(|_| Fen(price)),
-                goods: paid.map(|_| Fen(price * qty)),
+                unit_price: paid.map(|_| Fen::new(price)),
+                goods: paid.map(|_| Fen::new(price * qty)),
                 discount: None,
                 paid: None,
                 source: at(0),

@@ -8,7 +8,7 @@ use duizhang_core::{Dataset, Fen, FileId, Order, Platform, SourceRef};
 use duizhang_samples::build::{order, order_line};
 
 fn part(order_no: &str, file: u32, line: u32) -> Order {
-    let mut o = order(Platform::Tmall, order_no, Fen(19_900));
+    let mut o = order(Platform::Tmall, order_no, Fen::new(19_900));
     o.source = SourceRef {
         file: FileId(file),
         line,
@@ -23,11 +23,11 @@ fn split_month() -> Dataset {
     first_line.paid = None;
     first_line
         .lines
-        .push(order_line("HM-TS-001", 1, Fen(9_900)));
+        .push(order_line("HM-TS-001", 1, Fen::new(9_900)));
     let mut second_line = part("4012345678901234567", 1, 3);
     second_line
         .lines
-        .push(order_line("HM-TS-002", 1, Fen(10_000)));
+        .push(order_line("HM-TS-002", 1, Fen::new(10_000)));
     let other = part("4012345678901234000", 0, 2);
     Dataset {
         orders: vec![first_line, amounts, other, second_line],
@@ -48,7 +48,7 @@ fn merging_in_place_gives_the_same_orders_as_a_merged_copy() {
     // The 订单报表 row (file 0) comes first, so its shop and amounts win; the lines of the
     // 宝贝报表 follow in file order.
     assert_eq!(whole.shop.as_deref(), Some("禾木家居旗舰店"));
-    assert_eq!(whole.paid, Some(Fen(19_900)));
+    assert_eq!(whole.paid, Some(Fen::new(19_900)));
     let skus: Vec<_> = whole
         .lines
         .iter()
@@ -68,7 +68,7 @@ fn merged_orders_are_borrowed_once_merged() {
 /// One order's line as a file reports it, at `file`.
 fn line_in(file: u32, sku: &str, sub_order: Option<&str>) -> Order {
     let mut o = part("4012345678901234999", file, 2);
-    let mut l = order_line(sku, 1, Fen(9_900));
+    let mut l = order_line(sku, 1, Fen::new(9_900));
     l.sub_order_no = sub_order.map(Into::into);
     l.source = SourceRef {
         file: FileId(file),

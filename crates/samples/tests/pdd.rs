@@ -41,9 +41,15 @@ fn reads_the_formats_md_fund_flow_example_exactly() {
     assert_eq!(
         controls(&file),
         vec![
-            ("支出合计", Some(2), Some(Fen(-2787)), 2, Fen(-2787)),
-            ("收入合计", Some(1), Some(Fen(6180)), 1, Fen(6180)),
-            ("总计", Some(3), Some(Fen(3393)), 3, Fen(3393)),
+            (
+                "支出合计",
+                Some(2),
+                Some(Fen::new(-2787)),
+                2,
+                Fen::new(-2787)
+            ),
+            ("收入合计", Some(1), Some(Fen::new(6180)), 1, Fen::new(6180)),
+            ("总计", Some(3), Some(Fen::new(3393)), 3, Fen::new(3393)),
         ]
     );
     let rows = &data.fund_flows;
@@ -66,21 +72,21 @@ fn reads_the_formats_md_fund_flow_example_exactly() {
             (
                 "交易收入",
                 FlowKind::Income,
-                Fen(6180),
+                Fen::new(6180),
                 Some("261003-123456789012345"),
                 6
             ),
             (
                 "技术服务费",
                 FlowKind::Fee,
-                Fen(-37),
+                Fen::new(-37),
                 Some("261003-123456789012345"),
                 7
             ),
             (
                 "交易退款",
                 FlowKind::Refund,
-                Fen(-2750),
+                Fen::new(-2750),
                 Some("261002-123456789012346"),
                 8
             ),
@@ -132,7 +138,11 @@ fn preamble_header_and_encoding_variants_read_the_same() {
         assert_eq!(file.control.len(), 3, "{name}");
         assert!(file.control.iter().all(|c| c.holds()), "{name}");
         let amounts: Vec<Fen> = data.fund_flows.iter().map(|r| r.amount).collect();
-        assert_eq!(amounts, vec![Fen(6180), Fen(-37), Fen(-2750)], "{name}");
+        assert_eq!(
+            amounts,
+            vec![Fen::new(6180), Fen::new(-37), Fen::new(-2750)],
+            "{name}"
+        );
         assert_eq!(file.meta.period_to, Some(t(31, 23, 59, 59)), "{name}");
     }
 }
@@ -169,9 +179,9 @@ fn every_footer_spelling_is_read() {
         assert_eq!(
             stated,
             vec![
-                (Some(2), Some(Fen(-2787))),
-                (Some(1), Some(Fen(6180))),
-                (Some(3), Some(Fen(3393)))
+                (Some(2), Some(Fen::new(-2787))),
+                (Some(1), Some(Fen::new(6180))),
+                (Some(3), Some(Fen::new(3393)))
             ],
             "{expense} {income} {total}"
         );
@@ -294,7 +304,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             refund_no: None,
             kind,
             kind_text: text.into(),
-            amount: Fen(amount),
+            amount: Fen::new(amount),
             balance: None,
             occurred_at: t(5, h, 10, 0),
             counterparty: None,
@@ -438,13 +448,13 @@ fn reads_an_order_row_with_every_amount() {
     assert_eq!(o.platform, Platform::Pdd);
     assert_eq!(o.order_no, "261003-123456789012345");
     assert_eq!(o.status, OrderStatus::Finished);
-    assert_eq!(o.goods, Some(Fen(6900)));
-    assert_eq!(o.postage, Some(Fen(0)));
-    assert_eq!(o.seller_discount, Some(Fen(500)));
-    assert_eq!(o.platform_discount, Some(Fen(220)));
+    assert_eq!(o.goods, Some(Fen::new(6900)));
+    assert_eq!(o.postage, Some(Fen::new(0)));
+    assert_eq!(o.seller_discount, Some(Fen::new(500)));
+    assert_eq!(o.platform_discount, Some(Fen::new(220)));
     assert_eq!(o.other_discount, None);
-    assert_eq!(o.paid, Some(Fen(6180)));
-    assert_eq!(o.seller_receivable, Some(Fen(6680)));
+    assert_eq!(o.paid, Some(Fen::new(6180)));
+    assert_eq!(o.seller_receivable, Some(Fen::new(6680)));
     assert_eq!(o.paid_at, Some(t(3, 9, 12, 33)));
     assert_eq!(o.shipped_at, Some(t(3, 18, 0, 0)));
     assert_eq!(o.finished_at, Some(t(8, 10, 11, 12)));
@@ -452,8 +462,8 @@ fn reads_an_order_row_with_every_amount() {
     let l = &o.lines[0];
     assert_eq!(l.sku.as_deref(), Some("TS-WHITE-L"));
     assert_eq!(l.quantity, 1);
-    assert_eq!(l.discount, Some(Fen(720)));
-    assert_eq!(l.paid, Some(Fen(6180)));
+    assert_eq!(l.discount, Some(Fen::new(720)));
+    assert_eq!(l.paid, Some(Fen::new(6180)));
     assert_eq!(l.source.line, 2);
 }
 
@@ -558,13 +568,13 @@ fn orders_round_trip_through_the_writer() {
             paid_at: Some(t(3, 9, 0, 0)),
             shipped_at: Some(t(3, 19, 0, 0)),
             finished_at: (status == OrderStatus::Finished).then(|| t(9, 8, 0, 0)),
-            goods: Some(Fen(goods)),
-            postage: Some(Fen(600)),
-            seller_discount: Some(Fen(sd)),
-            platform_discount: Some(Fen(pd)),
+            goods: Some(Fen::new(goods)),
+            postage: Some(Fen::new(600)),
+            seller_discount: Some(Fen::new(sd)),
+            platform_discount: Some(Fen::new(pd)),
             other_discount: None,
-            paid: Some(Fen(paid)),
-            seller_receivable: Some(Fen(paid + pd)),
+            paid: Some(Fen::new(paid)),
+            seller_receivable: Some(Fen::new(paid + pd)),
             refunded: None,
             payment_no: None,
             lines: vec![OrderLine {
@@ -573,9 +583,9 @@ fn orders_round_trip_through_the_writer() {
                 title: Some("保温杯 500ml, 蓝色".into()),
                 quantity: 2,
                 unit_price: None,
-                goods: Some(Fen(goods)),
-                discount: Some(Fen(sd + pd)),
-                paid: Some(Fen(paid)),
+                goods: Some(Fen::new(goods)),
+                discount: Some(Fen::new(sd + pd)),
+                paid: Some(Fen::new(paid)),
                 source: at(0),
             }],
             source: at(0),

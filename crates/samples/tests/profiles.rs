@@ -96,9 +96,9 @@ fn the_guide_example_reads_a_repeated_total_once() {
                 status: AfterSaleStatus::Completed,
                 status_text: "已完成".into(),
                 paid: None,
-                requested: Some(Fen(15900)),
+                requested: Some(Fen::new(15900)),
                 // 159.00 on each of the two rows is the after-sale's total, taken once.
-                refunded: Fen(15900),
+                refunded: Fen::new(15900),
                 applied_at: Some(t("2026-10-03 10:00:00")),
                 completed_at: Some(t("2026-10-06 16:20:00")),
                 reason: Some("尺码不合适".into()),
@@ -131,8 +131,8 @@ fn the_guide_example_reads_a_repeated_total_once() {
                 status: AfterSaleStatus::PendingReview,
                 status_text: "待确认".into(),
                 paid: None,
-                requested: Some(Fen(2750)),
-                refunded: Fen(0),
+                requested: Some(Fen::new(2750)),
+                refunded: Fen::new(0),
                 applied_at: Some(t("2026-10-04 08:00:00")),
                 completed_at: None,
                 reason: Some("少件".into()),
@@ -148,7 +148,10 @@ fn the_guide_example_reads_a_repeated_total_once() {
             },
         ]
     );
-    assert_eq!(file.stats.amounts.get("售后单/退款金额"), Some(&Fen(15900)));
+    assert_eq!(
+        file.stats.amounts.get("售后单/退款金额"),
+        Some(&Fen::new(15900))
+    );
 }
 
 #[test]
@@ -158,9 +161,9 @@ fn the_same_export_read_per_row_sums_the_rows() {
     let (file, records) = import_with(&importers, "售后单导出.csv", guide_export());
     assert!(file.problems.is_empty(), "{:#?}", file.problems);
     let data = dataset(records);
-    assert_eq!(data.after_sales[0].refunded, Fen(31800));
-    assert_eq!(data.after_sales[0].requested, Some(Fen(31800)));
-    assert_eq!(data.after_sales[0].lines[1].refund, Some(Fen(15900)));
+    assert_eq!(data.after_sales[0].refunded, Fen::new(31800));
+    assert_eq!(data.after_sales[0].requested, Some(Fen::new(31800)));
+    assert_eq!(data.after_sales[0].lines[1].refund, Some(Fen::new(15900)));
 }
 
 #[test]
@@ -214,8 +217,8 @@ fn two_line_return() -> AfterSale {
         status: AfterSaleStatus::Completed,
         status_text: "已完成".into(),
         paid: None,
-        requested: Some(Fen(20000)),
-        refunded: Fen(19880),
+        requested: Some(Fen::new(20000)),
+        refunded: Fen::new(19880),
         applied_at: Some(t("2026-10-10 09:00:00")),
         completed_at: Some(t("2026-10-12 10:00:00")),
         reason: None,
@@ -252,7 +255,7 @@ fn a_user_profile_wins_a_tie_with_the_built_in() {
     // Built-in generic format: each row's amount is its line's, so the repeated 198.80 sums.
     let (file, records) = import_with(&builtin_importers(), "a.csv", bytes.clone());
     assert_eq!(file.format.as_deref(), Some("erp.after_sale"));
-    assert_eq!(dataset(records).after_sales[0].refunded, Fen(39760));
+    assert_eq!(dataset(records).after_sales[0].refunded, Fen::new(39760));
     // The user's profile maps the same columns (same score) and is given explicitly: it wins.
     let importers = with_user_profiles(vec![profile(REPEATED_GENERIC)]);
     let (file, records) = import_with(&importers, "a.csv", bytes);
@@ -292,19 +295,22 @@ fn rows_of_one_after_sale_merge_even_when_not_consecutive() {
     assert_eq!(sales.len(), 2);
     assert_eq!(sales[0].refund_no, "RF1");
     // Hand-checked: 59.00 + 100.00.
-    assert_eq!(sales[0].refunded, Fen(15900));
+    assert_eq!(sales[0].refunded, Fen::new(15900));
     assert_eq!(sales[0].source, at(2));
     let lines: Vec<(u32, Option<Fen>)> = sales[0]
         .lines
         .iter()
         .map(|l| (l.source.line, l.refund))
         .collect();
-    assert_eq!(lines, vec![(2, Some(Fen(5900))), (4, Some(Fen(10000)))]);
+    assert_eq!(
+        lines,
+        vec![(2, Some(Fen::new(5900))), (4, Some(Fen::new(10000)))]
+    );
     // Earliest application, latest completion.
     assert_eq!(sales[0].applied_at, Some(t("2026-10-02 09:00:00")));
     assert_eq!(sales[0].completed_at, Some(t("2026-10-07 08:00:00")));
     assert_eq!(sales[1].refund_no, "RF2");
-    assert_eq!(sales[1].refunded, Fen(1230));
+    assert_eq!(sales[1].refunded, Fen::new(1230));
 }
 
 #[test]
@@ -587,8 +593,8 @@ provider = "alipay"
     assert_eq!(
         got,
         vec![
-            ("B001", FlowKind::Income, Fen(10000)),
-            ("B002", FlowKind::Refund, Fen(-3050))
+            ("B001", FlowKind::Income, Fen::new(10000)),
+            ("B002", FlowKind::Refund, Fen::new(-3050))
         ]
     );
     assert_eq!(flows[1].provider, FundProvider::Alipay);
@@ -638,7 +644,7 @@ line_paid = "商品实付"
     assert_eq!(o.shop.as_deref(), Some("棉语小程序商城"));
     assert_eq!(o.status, OrderStatus::Finished);
     // The order's 实付 is repeated on its rows and taken once; the lines carry their own.
-    assert_eq!(o.paid, Some(Fen(8800)));
+    assert_eq!(o.paid, Some(Fen::new(8800)));
     let lines: Vec<(Option<&str>, i64, Option<Fen>)> = o
         .lines
         .iter()
@@ -647,8 +653,8 @@ line_paid = "商品实付"
     assert_eq!(
         lines,
         vec![
-            (Some("A-1"), 1, Some(Fen(5000))),
-            (Some("B-2"), 2, Some(Fen(3800)))
+            (Some("A-1"), 1, Some(Fen::new(5000))),
+            (Some("B-2"), 2, Some(Fen::new(3800)))
         ]
     );
 }
@@ -668,8 +674,8 @@ fn the_pdd_after_sale_profile() {
     assert_eq!(sales[0].platform, Platform::Pdd);
     assert_eq!(sales[0].status, AfterSaleStatus::PendingReview);
     assert_eq!(sales[0].status_text, "买家申请退款，待商家处理");
-    assert_eq!(sales[0].paid, Some(Fen(6180)));
-    assert_eq!(sales[0].refunded, Fen(2750));
+    assert_eq!(sales[0].paid, Some(Fen::new(6180)));
+    assert_eq!(sales[0].refunded, Fen::new(2750));
     assert_eq!(sales[1].kind, AfterSaleKind::ReturnAndRefund);
     assert_eq!(sales[1].status, AfterSaleStatus::Completed);
 }
@@ -684,7 +690,7 @@ fn the_jd_after_sale_profile_defaults_the_kind() {
     let sales = dataset(records).after_sales;
     assert_eq!(sales[0].kind, AfterSaleKind::ReturnAndRefund);
     assert_eq!(sales[0].status, AfterSaleStatus::Completed);
-    assert_eq!(sales[0].refunded, Fen(3900));
+    assert_eq!(sales[0].refunded, Fen::new(3900));
     // No 商家编码 column: JD's own 商品编号 stands in.
     assert_eq!(sales[0].lines[0].sku.as_deref(), Some("100000000002"));
     assert_eq!(sales[1].status, AfterSaleStatus::PendingReview);

@@ -35,9 +35,9 @@ fn reads_the_formats_md_refund_example_exactly() {
             phase: Some(AfterSalePhase::AfterSale),
             status: AfterSaleStatus::Completed,
             status_text: "退款成功".into(),
-            paid: Some(Fen(5900)),
-            requested: Some(Fen(5900)),
-            refunded: Fen(5900),
+            paid: Some(Fen::new(5900)),
+            requested: Some(Fen::new(5900)),
+            refunded: Fen::new(5900),
             applied_at: Some(t("2026-10-02 08:00:00")),
             completed_at: Some(t("2026-10-04 11:20:05")),
             reason: Some("7天无理由退换货".into()),
@@ -52,7 +52,10 @@ fn reads_the_formats_md_refund_example_exactly() {
             source: at(2),
         };
         assert_eq!(data.after_sales[0], want);
-        assert_eq!(file.stats.amounts.get("售后单/退款金额"), Some(&Fen(5900)));
+        assert_eq!(
+            file.stats.amounts.get("售后单/退款金额"),
+            Some(&Fen::new(5900))
+        );
     }
 }
 
@@ -65,7 +68,7 @@ fn a_refund_not_yet_successful_has_refunded_nothing() {
     let (_, data) = import_clean("x.csv", gbk(&text), "taobao.refunds");
     let r = &data.after_sales[0];
     assert_eq!(r.status, AfterSaleStatus::PendingReview);
-    assert_eq!((r.requested, r.refunded), (Some(Fen(5900)), Fen::ZERO));
+    assert_eq!((r.requested, r.refunded), (Some(Fen::new(5900)), Fen::ZERO));
 }
 
 #[test]
@@ -158,10 +161,10 @@ fn sample_refunds() -> Vec<AfterSale> {
             phase,
             status,
             status_text: text.into(),
-            paid: Some(Fen(paid)),
-            requested: Some(Fen(requested)),
+            paid: Some(Fen::new(paid)),
+            requested: Some(Fen::new(requested)),
             refunded: if status == AfterSaleStatus::Completed {
-                Fen(requested)
+                Fen::new(requested)
             } else {
                 Fen::ZERO
             },
@@ -279,7 +282,10 @@ fn every_refund_variant_round_trips_as_csv_and_xlsx() {
             assert_eq!(file.variant.as_deref(), Some(label.as_str()));
             assert_eq!(data.after_sales, want, "{variant:?} {shape:?}");
             // Hand-checked: only the two 退款成功 rows refunded money, 59.00 + 16.50.
-            assert_eq!(file.stats.amounts.get("售后单/退款金额"), Some(&Fen(7550)));
+            assert_eq!(
+                file.stats.amounts.get("售后单/退款金额"),
+                Some(&Fen::new(7550))
+            );
         }
     }
 }
@@ -344,11 +350,15 @@ fn reads_an_order_report_with_guards_and_closed_orders() {
     assert_eq!(o[0].status, OrderStatus::Finished);
     assert_eq!(
         (o[0].goods, o[0].postage, o[0].paid),
-        (Some(Fen(6900)), Some(Fen(0)), Some(Fen(5900)))
+        (
+            Some(Fen::new(6900)),
+            Some(Fen::new(0)),
+            Some(Fen::new(5900))
+        )
     );
     assert_eq!(
         (o[0].refunded, o[0].seller_receivable),
-        (Some(Fen(0)), Some(Fen(5900)))
+        (Some(Fen::new(0)), Some(Fen::new(5900)))
     );
     assert_eq!(o[0].shop.as_deref(), Some("某某服饰旗舰店"));
     assert_eq!(
@@ -361,12 +371,12 @@ fn reads_an_order_report_with_guards_and_closed_orders() {
     assert!(o[0].lines.is_empty());
     assert_eq!(o[1].order_no, "4012345678901234999", "=\"…\" guard removed");
     assert_eq!(o[1].status, OrderStatus::Refunded);
-    assert_eq!(o[1].refunded, Some(Fen(4100)));
+    assert_eq!(o[1].refunded, Some(Fen::new(4100)));
     assert_eq!(o[2].status, OrderStatus::Cancelled);
     assert_eq!(o[2].status_text, "交易关闭");
     assert_eq!(o[2].payment_no, None);
     // 59.00 + 41.00 + 0.00
-    assert_eq!(file.stats.amounts.get("订单/实付"), Some(&Fen(10000)));
+    assert_eq!(file.stats.amounts.get("订单/实付"), Some(&Fen::new(10000)));
 }
 
 #[test]
@@ -389,13 +399,13 @@ fn item_report_lines_merge_into_the_order_report() {
     assert_eq!(merged.len(), 3);
     let first = &merged[0];
     assert_eq!(first.order_no, "4012345678901234567");
-    assert_eq!(first.paid, Some(Fen(5900)));
+    assert_eq!(first.paid, Some(Fen::new(5900)));
     assert_eq!(first.lines.len(), 1);
     let line = &first.lines[0];
     assert_eq!(line.sku.as_deref(), Some("TS-WHITE-L"));
     assert_eq!(
         (line.quantity, line.unit_price, line.goods),
-        (2, Some(Fen(3450)), Some(Fen(6900)))
+        (2, Some(Fen::new(3450)), Some(Fen::new(6900)))
     );
     // 交易关闭 in the item file cannot say refunded or cancelled: the order report decides.
     assert_eq!(merged[1].status, OrderStatus::Refunded);
@@ -482,18 +492,18 @@ fn sample_orders() -> Vec<Order> {
                 paid_at: (paid > 0).then(|| t(&format!("2026-10-{i:02} 09:01:00"))),
                 shipped_at: None,
                 finished_at: (status == OrderStatus::Finished).then(|| t("2026-10-20 10:00:00")),
-                goods: Some(Fen(goods)),
-                postage: Some(Fen(600)),
+                goods: Some(Fen::new(goods)),
+                postage: Some(Fen::new(600)),
                 seller_discount: None,
                 platform_discount: None,
                 other_discount: None,
-                paid: Some(Fen(paid)),
-                seller_receivable: Some(Fen(if status == OrderStatus::Refunded {
+                paid: Some(Fen::new(paid)),
+                seller_receivable: Some(Fen::new(if status == OrderStatus::Refunded {
                     0
                 } else {
                     paid
                 })),
-                refunded: Some(Fen(if status == OrderStatus::Refunded {
+                refunded: Some(Fen::new(if status == OrderStatus::Refunded {
                     paid
                 } else {
                     0
@@ -506,8 +516,8 @@ fn sample_orders() -> Vec<Order> {
                         sku: Some((*sku).into()),
                         title: Some(format!("商品 {sku}").into()),
                         quantity: *qty,
-                        unit_price: Some(Fen(*price)),
-                        goods: Some(Fen(price * qty)),
+                        unit_price: Some(Fen::new(*price)),
+                        goods: Some(Fen::new(price * qty)),
                         discount: None,
                         paid: None,
                         source: at(0),
@@ -673,7 +683,7 @@ fn the_example_reads_from_a_workbook_and_errors_name_row_and_column() {
     let duizhang_core::Record::AfterSale(r) = &records[0] else {
         panic!("{records:?}")
     };
-    assert_eq!((r.refunded, r.source), (Fen(5900), at(2)));
+    assert_eq!((r.refunded, r.source), (Fen::new(5900), at(2)));
     let p = only_problem(&files[0]);
     assert_eq!(
         (p.code, p.line, p.column),

@@ -46,10 +46,10 @@ fn reads_the_formats_md_all_bill_exactly() {
             out_trade_no: Some("ORD202610030001".into()),
             refund_id: None,
             out_refund_no: None,
-            order_amount: Some(Fen(5900)),
-            settled: Fen(5900),
+            order_amount: Some(Fen::new(5900)),
+            settled: Fen::new(5900),
             refund: Fen::ZERO,
-            fee: Fen(35),
+            fee: Fen::new(35),
             rate: Some(RatePpm(6000)),
             status_text: "SUCCESS".into(),
             occurred_at: t("2026-10-03 10:00:12"),
@@ -63,9 +63,9 @@ fn reads_the_formats_md_all_bill_exactly() {
             out_refund_no: Some("RF202610030001".into()),
             order_amount: Some(Fen::ZERO),
             settled: Fen::ZERO,
-            refund: Fen(5900),
+            refund: Fen::new(5900),
             // The fee returned with the refund is negative.
-            fee: Fen(-35),
+            fee: Fen::new(-35),
             status_text: "REFUND/SUCCESS".into(),
             occurred_at: t("2026-10-03 18:40:11"),
             source: at(3),
@@ -82,10 +82,10 @@ fn reads_the_formats_md_all_bill_exactly() {
             stated,
             vec![
                 ("总交易单数", Some(2), None),
-                ("应结订单总金额", None, Some(Fen(5900))),
-                ("退款总金额", None, Some(Fen(5900))),
+                ("应结订单总金额", None, Some(Fen::new(5900))),
+                ("退款总金额", None, Some(Fen::new(5900))),
                 ("手续费总金额", None, Some(Fen::ZERO)),
-                ("订单总金额", None, Some(Fen(5900))),
+                ("订单总金额", None, Some(Fen::new(5900))),
             ]
         );
         assert!(file.control.iter().all(|c| c.holds()));
@@ -107,8 +107,8 @@ fn reads_the_formats_md_fund_bill_exactly() {
             refund_no: None,
             kind: FlowKind::Income,
             kind_text: "交易".into(),
-            amount: Fen(5900),
-            balance: Some(Fen(105900)),
+            amount: Fen::new(5900),
+            balance: Some(Fen::new(105900)),
             occurred_at: t("2026-10-03 10:00:13"),
             counterparty: None,
             memo: None,
@@ -118,8 +118,8 @@ fn reads_the_formats_md_fund_bill_exactly() {
             txn_no: "1900000109202610030000000002".into(),
             kind: FlowKind::Fee,
             kind_text: "扣除交易手续费".into(),
-            amount: Fen(-35),
-            balance: Some(Fen(105865)),
+            amount: Fen::new(-35),
+            balance: Some(Fen::new(105865)),
             source: at(3),
             ..income.clone()
         };
@@ -132,8 +132,8 @@ fn reads_the_formats_md_fund_bill_exactly() {
             refund_no: Some("RF202610030001".into()),
             kind: FlowKind::Refund,
             kind_text: "退款".into(),
-            amount: Fen(-5865),
-            balance: Some(Fen(100000)),
+            amount: Fen::new(-5865),
+            balance: Some(Fen::new(100000)),
             occurred_at: t("2026-10-03 18:40:12"),
             memo: Some("退款总金额59.00元;含手续费0.35元".into()),
             source: at(4),
@@ -151,16 +151,16 @@ fn reads_the_formats_md_fund_bill_exactly() {
             vec![
                 ("资金流水总笔数", Some(3), None, true),
                 ("收入笔数", Some(1), None, true),
-                ("收入金额", None, Some(Fen(5900)), true),
+                ("收入金额", None, Some(Fen::new(5900)), true),
                 ("支出笔数", Some(2), None, true),
-                ("支出金额", None, Some(Fen(5900)), true),
+                ("支出金额", None, Some(Fen::new(5900)), true),
             ]
         );
     }
 }
 
 fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
-    let order = |a: i64| (!legacy).then_some(Fen(a));
+    let order = |a: i64| (!legacy).then_some(Fen::new(a));
     let paid = PaymentRow {
         provider: FundProvider::Wechat,
         account: Some("1900000109".into()),
@@ -170,9 +170,9 @@ fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
         refund_id: None,
         out_refund_no: None,
         order_amount: order(5900),
-        settled: Fen(5900),
+        settled: Fen::new(5900),
         refund: Fen::ZERO,
-        fee: Fen(35),
+        fee: Fen::new(35),
         rate: Some(RatePpm(6000)),
         status_text: "SUCCESS".into(),
         occurred_at: t("2026-10-03 10:00:12"),
@@ -185,8 +185,8 @@ fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
         txn_no: "4200002026202610031234567891".into(),
         out_trade_no: Some("ORD202610030002".into()),
         order_amount: order(8800),
-        settled: Fen(8500),
-        fee: Fen(51),
+        settled: Fen::new(8500),
+        fee: Fen::new(51),
         occurred_at: t("2026-10-03 11:02:44"),
         title: Some("保温杯 500ml".into()),
         ..paid.clone()
@@ -197,8 +197,8 @@ fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
         out_refund_no: Some("RF202610030001".into()),
         order_amount: order(0),
         settled: Fen::ZERO,
-        refund: Fen(5900),
-        fee: Fen(-35),
+        refund: Fen::new(5900),
+        fee: Fen::new(-35),
         status_text: "REFUND/SUCCESS".into(),
         occurred_at: t("2026-10-03 18:40:11"),
         refund_succeeded_at: (layout == TradeLayout::Refund).then(|| t("2026-10-03 18:40:15")),
@@ -207,8 +207,8 @@ fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
     let processing = PaymentRow {
         refund_id: Some("50300002026202610031234567891".into()),
         out_refund_no: Some("RF202610030002".into()),
-        refund: Fen(1000),
-        fee: Fen(-6),
+        refund: Fen::new(1000),
+        fee: Fen::new(-6),
         status_text: "REFUND/PROCESSING".into(),
         refund_succeeded_at: None,
         txn_no: with_coupon.txn_no.clone(),
@@ -220,8 +220,8 @@ fn sample_payments(layout: TradeLayout, legacy: bool) -> Vec<PaymentRow> {
         txn_no: "4200002026202610031234567892".into(),
         out_trade_no: Some("ORD202610030003".into()),
         order_amount: order(1200),
-        settled: Fen(1200),
-        fee: Fen(7),
+        settled: Fen::new(1200),
+        fee: Fen::new(7),
         status_text: "REVOKED".into(),
         occurred_at: t("2026-10-03 12:00:00"),
         ..paid.clone()
@@ -309,7 +309,7 @@ fn a_comma_in_the_goods_name_does_not_shift_later_columns() {
     assert_eq!(p.title.as_deref(), Some("纯棉T恤,白色 L"));
     assert_eq!(
         (p.fee, p.rate, p.order_amount),
-        (Fen(35), Some(RatePpm(6000)), Some(Fen(5900)))
+        (Fen::new(35), Some(RatePpm(6000)), Some(Fen::new(5900)))
     );
 }
 
@@ -416,8 +416,8 @@ fn sample_flows() -> Vec<FundFlowRow> {
         refund_no: None,
         kind: FlowKind::Income,
         kind_text: "交易".into(),
-        amount: Fen(5900),
-        balance: Some(Fen(105900)),
+        amount: Fen::new(5900),
+        balance: Some(Fen::new(105900)),
         occurred_at: t("2026-10-03 10:00:13"),
         counterparty: None,
         memo: None,
@@ -430,8 +430,8 @@ fn sample_flows() -> Vec<FundFlowRow> {
         merchant_ref: None,
         kind,
         kind_text: text.into(),
-        amount: Fen(amount),
-        balance: Some(Fen(balance)),
+        amount: Fen::new(amount),
+        balance: Some(Fen::new(balance)),
         memo: Some("资金变动".into()),
         ..income.clone()
     };
@@ -441,8 +441,8 @@ fn sample_flows() -> Vec<FundFlowRow> {
             txn_no: "1900000109202610030000000002".into(),
             kind: FlowKind::Fee,
             kind_text: "扣除交易手续费".into(),
-            amount: Fen(-35),
-            balance: Some(Fen(105865)),
+            amount: Fen::new(-35),
+            balance: Some(Fen::new(105865)),
             ..income.clone()
         },
         FundFlowRow {
@@ -491,9 +491,9 @@ fn the_fund_bill_round_trips_in_every_shape() {
         );
         // 10 000 收入 + 59.00 收入; 0.35 + 58.65 + 500.00 + 10.00 + 2.00 支出.
         let income = file.control.iter().find(|c| c.label == "收入金额").unwrap();
-        assert_eq!(income.stated_amount, Some(Fen(15900)));
+        assert_eq!(income.stated_amount, Some(Fen::new(15900)));
         let expense = file.control.iter().find(|c| c.label == "支出金额").unwrap();
-        assert_eq!(expense.stated_amount, Some(Fen(57100)));
+        assert_eq!(expense.stated_amount, Some(Fen::new(57100)));
     }
 }
 
@@ -574,25 +574,25 @@ fn reads_a_shop_fund_flow() {
             (
                 "SF0001",
                 FlowKind::Income,
-                Fen(5900),
+                Fen::new(5900),
                 Some("3701234567890123"),
                 None
             ),
             (
                 "SF0002",
                 FlowKind::Refund,
-                Fen(-5900),
+                Fen::new(-5900),
                 Some("3701234567890123"),
                 Some("AS0001")
             ),
             (
                 "SF0003",
                 FlowKind::Fee,
-                Fen(-35),
+                Fen::new(-35),
                 Some("3701234567890123"),
                 None
             ),
-            ("SF0004", FlowKind::Withdrawal, Fen(-99965), None, None),
+            ("SF0004", FlowKind::Withdrawal, Fen::new(-99965), None, None),
         ]
     );
     assert_eq!(data.fund_flows[3].balance, Some(Fen::ZERO));
@@ -608,7 +608,15 @@ fn a_shop_fund_flow_with_signed_amounts_and_no_direction_column() {
         .replace(",支出,", ",-");
     let (_, data) = import_clean("shop.csv", text.into_bytes(), "wechat.shop_fund_flow");
     let amounts: Vec<Fen> = data.fund_flows.iter().map(|r| r.amount).collect();
-    assert_eq!(amounts, vec![Fen(5900), Fen(-5900), Fen(-35), Fen(-99965)]);
+    assert_eq!(
+        amounts,
+        vec![
+            Fen::new(5900),
+            Fen::new(-5900),
+            Fen::new(-35),
+            Fen::new(-99965)
+        ]
+    );
 }
 
 #[test]

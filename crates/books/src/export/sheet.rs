@@ -77,7 +77,7 @@ pub fn render(grids: &[Grid], created: jiff::civil::Date) -> Result<Vec<u8>, Boo
                     }
                     Cell::Int(n) => {
                         sheet
-                            .write_number(r, c, to_number(Fen(n * 100))?)
+                            .write_number(r, c, to_number(Fen::new(n * 100))?)
                             .map_err(xlsx_error)?;
                     }
                 }

@@ -69,7 +69,7 @@ pub fn lines(v: &Voucher) -> Vec<(String, &'static str, String)> {
     v.lines
         .iter()
         .map(|l| {
-            if l.debit.0 > 0 {
+            if l.debit.get() > 0 {
                 (l.account.clone(), "借", l.debit.to_string())
             } else {
                 (l.account.clone(), "贷", l.credit.to_string())

@@ -55,7 +55,7 @@ fn per_line_tolerance(e: &Effective, base: Fen, lines: usize) -> i64 {
     let n = i64::try_from(lines.max(1)).unwrap_or(i64::MAX);
     e.tolerance_fen
         .saturating_mul(n)
-        .max(e.tolerance_for(base.0))
+        .max(e.tolerance_for(base.get()))
 }
 
 /// `+3` / `-1`: a signed difference for messages.
@@ -69,7 +69,7 @@ fn signed(n: i64) -> String {
 
 /// `+1.20` / `-0.05`: a signed money difference for messages.
 fn signed_fen(f: Fen) -> String {
-    if f.0 > 0 {
+    if f.get() > 0 {
         format!("+{f}")
     } else {
         f.to_string()

@@ -112,7 +112,7 @@ pub struct Agreed {
 impl Agreed {
     fn add(&mut self, amount: Fen) {
         self.count += 1;
-        self.fen += amount.0.abs();
+        self.fen += amount.get().abs();
     }
 }
 
@@ -540,7 +540,7 @@ impl<'a> Money<'a> {
         let mut bridged_refund = vec![false; settle.groups];
         for (i, srow) in settlements.iter().enumerate() {
             let g = settle.settlement_group[i];
-            if srow.kind != FlowKind::Refund || srow.amount.0 >= 0 || bridge.names_order(g) {
+            if srow.kind != FlowKind::Refund || srow.amount.get() >= 0 || bridge.names_order(g) {
                 continue;
             }
             let Some(paid_by) = bridge.paid_by(g) else {
@@ -576,14 +576,14 @@ impl<'a> Money<'a> {
         };
         for (r, &o) in row_order.iter().enumerate() {
             let row = rows[r];
-            if o != NONE && row.kind() == FlowKind::Income && row.amount().0 > 0 {
+            if o != NONE && row.kind() == FlowKind::Income && row.amount().get() > 0 {
                 release(o, row.at());
             }
         }
         // An order paid through a statement was released when the statement's money arrived.
         for (i, srow) in settlements.iter().enumerate() {
             let o = settlement_order[i];
-            if o == NONE || srow.kind != FlowKind::Income || srow.amount.0 <= 0 {
+            if o == NONE || srow.kind != FlowKind::Income || srow.amount.get() <= 0 {
                 continue;
             }
             if let Some(f) = bridge.paid_by(settle.settlement_group[i]) {
@@ -602,11 +602,11 @@ impl<'a> Money<'a> {
         let mut claims = Vec::new();
         let mut claim_sale = Vec::new();
         for (i, a) in after_sales.iter().enumerate() {
-            if a.refunded.0 > 0 {
+            if a.refunded.get() > 0 {
                 claims.push(Claim {
                     refund_no: a.refund_no.trim(),
                     order: canonical(sale_order[i], order_ref(Some(&a.order_no))).unwrap_or(""),
-                    amount: a.refunded.0,
+                    amount: a.refunded.get(),
                     at: a
                         .completed_at
                         .or(a.applied_at)
@@ -618,7 +618,7 @@ impl<'a> Money<'a> {
         let mut payouts = Vec::new();
         let mut payout_row = Vec::new();
         for (r, row) in rows.iter().enumerate() {
-            if row.kind() != FlowKind::Refund || row.amount().0 >= 0 {
+            if row.kind() != FlowKind::Refund || row.amount().get() >= 0 {
                 continue;
             }
             // The statement's refund rows stand for the fund-flow rows that paid it.
@@ -633,7 +633,7 @@ impl<'a> Money<'a> {
             payouts.push(Payout {
                 refund_no: row.refund_ref(),
                 order: canonical(row_order[r], row.order_ref()),
-                amount: -row.amount().0,
+                amount: -row.amount().get(),
                 at: row.at().local_seconds(),
             });
             payout_row.push(u32::try_from(r).unwrap_or(NONE));
@@ -689,7 +689,7 @@ impl<'a> Money<'a> {
             .members(o)
             .iter()
             .map(|&s| self.after_sales[ix(s)])
-            .filter(|a| a.refunded.0 > 0 && a.completed_at.is_some_and(|c| c < release))
+            .filter(|a| a.refunded.get() > 0 && a.completed_at.is_some_and(|c| c < release))
             .collect();
         (sales.iter().map(|a| a.refunded).sum(), sales)
     }
@@ -705,7 +705,7 @@ impl<'a> Money<'a> {
             };
             let (before, sales) = self.refunds_before(oi, Some(due_from));
             let expected = paid - before + order.subsidy();
-            if expected.0 <= 0 {
+            if expected.get() <= 0 {
                 continue;
             }
             match self.settled[o] {
@@ -767,7 +767,7 @@ impl<'a> Money<'a> {
             let subsidy = order.subsidy();
             let expected = paid - before + subsidy;
             let actual: Fen = self.income_rows(oi).map(MoneyRow::amount).sum();
-            if (actual - expected).0.abs() <= e.tolerance_for(expected.0) {
+            if (actual - expected).get().abs() <= e.tolerance_for(expected.get()) {
                 ok.add(actual);
                 continue;
             }
@@ -801,7 +801,7 @@ impl<'a> Money<'a> {
 
     fn payment_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
         for (r, row) in self.rows.iter().enumerate() {
-            if row.kind() != FlowKind::Income || row.amount().0 <= 0 {
+            if row.kind() != FlowKind::Income || row.amount().get() <= 0 {
                 continue;
             }
             // Only rows that name an order can be said to name an unknown one.
@@ -940,7 +940,7 @@ impl<'a> Money<'a> {
     /// REFUND_AMOUNT_MISMATCH and REFUND_DUPLICATE, per refund group.
     fn refund_amounts(&self, ctx: &Ctx<'_>, code: &str, sink: &mut Sink, ok: &mut Agreed) {
         let Some(e) = ctx.check(code) else { return };
-        let tolerance_of = |x: Fen| e.tolerance_for(x.0);
+        let tolerance_of = |x: Fen| e.tolerance_for(x.get());
         for g in 0..self.refunds.groups.len() {
             let g = u32::try_from(g).unwrap_or(NONE);
             let sales: Vec<&AfterSale> = self
@@ -958,9 +958,9 @@ impl<'a> Money<'a> {
             payouts.sort_by_key(|r| (r.at(), r.source()));
             let claimed: Fen = sales.iter().map(|a| a.refunded).sum();
             let paid_out: Fen = payouts.iter().map(|r| -r.amount()).sum();
-            let amounts: Vec<i64> = payouts.iter().map(|r| -r.amount().0).collect();
+            let amounts: Vec<i64> = payouts.iter().map(|r| -r.amount().get()).collect();
             let repeated = if sales.len() == 1 {
-                matching::repeated_after(claimed.0, &amounts, tolerance_of(claimed)).is_some()
+                matching::repeated_after(claimed.get(), &amounts, tolerance_of(claimed)).is_some()
             } else {
                 self.payouts_of
                     .members(g)
@@ -975,7 +975,7 @@ impl<'a> Money<'a> {
                 let nos: Vec<&str> = sales.iter().map(|a| a.refund_no.as_str()).collect();
                 format!("订单 {} 的售后单 {}", order_no, nos.join("、"))
             };
-            let mismatch = (paid_out - claimed).0.abs() > tolerance_of(claimed);
+            let mismatch = (paid_out - claimed).get().abs() > tolerance_of(claimed);
             let (fires, message) = match code {
                 "REFUND_DUPLICATE" => (
                     repeated,
@@ -1033,14 +1033,14 @@ impl<'a> Money<'a> {
                 .members(oi)
                 .iter()
                 .map(|&s| self.after_sales[ix(s)])
-                .filter(|a| a.refunded.0 > 0)
+                .filter(|a| a.refunded.get() > 0)
                 .collect();
             if sales.is_empty() {
                 continue;
             }
             let Some(paid) = order.paid() else { continue };
             let refunded: Fen = sales.iter().map(|a| a.refunded).sum();
-            if refunded.0 - paid.0 > e.tolerance_for(paid.0) {
+            if refunded.get() - paid.get() > e.tolerance_for(paid.get()) {
                 let mut d = ctx
                     .finding("REFUND_EXCEEDS_PAID")
                     .order(order.order_no())
@@ -1123,7 +1123,7 @@ impl<'a> Money<'a> {
             else {
                 continue;
             };
-            if line_refunded.0 - line_paid.0 <= e.tolerance_for(line_paid.0) {
+            if line_refunded.get() - line_paid.get() <= e.tolerance_for(line_paid.get()) {
                 continue;
             }
             any = true;
@@ -1163,7 +1163,11 @@ impl<'a> Money<'a> {
             .collect();
         let first = matching::first_occurrence(with_id.len(), |k| {
             let r = self.flows[ix(with_id[k])];
-            (r.business_no.as_deref().unwrap_or(""), r.kind, r.amount.0)
+            (
+                r.business_no.as_deref().unwrap_or(""),
+                r.kind,
+                r.amount.get(),
+            )
         });
         let mut slot_of = vec![NONE; self.flows.len()];
         let mut dense = vec![NONE; with_id.len()];
@@ -1221,14 +1225,20 @@ impl<'a> Money<'a> {
             if n <= explained {
                 if let Some(amount) = i64::try_from(n)
                     .ok()
-                    .and_then(|k| first.amount.0.checked_mul(k))
+                    .and_then(|k| first.amount.get().checked_mul(k))
                 {
-                    ok.add(Fen(amount));
+                    ok.add(Fen::new(amount));
                 }
                 continue;
             }
-            let times =
-                |k: usize| Fen(first.amount.0.saturating_mul(i64::try_from(k).unwrap_or(0)));
+            let times = |k: usize| {
+                Fen::new(
+                    first
+                        .amount
+                        .get()
+                        .saturating_mul(i64::try_from(k).unwrap_or(0)),
+                )
+            };
             let extra = self.flows[ix(members[explained])];
             let business = first.business_no.as_deref().unwrap_or("");
             let order = MoneyRow::Flow(first).order_ref();
@@ -1263,7 +1273,7 @@ impl<'a> Money<'a> {
                 let r = self.flows[ix(i)];
                 if let (Some((before, p)), Some(balance)) = (prev, r.balance) {
                     let expected = before + r.amount;
-                    if (balance - expected).0.abs() > e.tolerance_for(expected.0) {
+                    if (balance - expected).get().abs() > e.tolerance_for(expected.get()) {
                         let d = ctx
                             .finding("BALANCE_BREAK")
                             .txn(&r.txn_no)
@@ -1337,7 +1347,7 @@ impl<'a> Money<'a> {
                     base,
                     expected,
                     actual: p.fee,
-                    tolerance: e.tolerance_for(base.0),
+                    tolerance: e.tolerance_for(base.get()),
                     at: p.occurred_at,
                     evidence: vec![(p.source, RecordKind::Payment)],
                 },
@@ -1352,7 +1362,7 @@ impl<'a> Money<'a> {
                 continue;
             }
             let base: Fen = self.income_rows(oi).map(MoneyRow::amount).sum();
-            if base.0 <= 0 {
+            if base.get() <= 0 {
                 continue;
             }
             for (kind, rate, what) in [
@@ -1389,7 +1399,7 @@ impl<'a> Money<'a> {
                         expected: rate.apply(base),
                         actual,
                         // Each row is rounded on its own: up to 1 分 per row.
-                        tolerance: e.tolerance_for(base.0).max(n),
+                        tolerance: e.tolerance_for(base.get()).max(n),
                         at: rows.last().map_or(ctx.cut_off, |r| r.at()),
                         evidence,
                     },
@@ -1399,7 +1409,7 @@ impl<'a> Money<'a> {
     }
 
     fn fee_finding(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed, c: FeeCase<'_>) {
-        if (c.actual - c.expected).0.abs() <= c.tolerance {
+        if (c.actual - c.expected).get().abs() <= c.tolerance {
             ok.add(c.actual);
             return;
         }
@@ -1453,7 +1463,7 @@ impl<'a> Money<'a> {
             let Some(first) = srows.first() else { continue };
             let expected: Fen = srows.iter().map(|s| s.amount).sum();
             let actual: Fen = frows.iter().map(|r| r.amount).sum();
-            if (actual - expected).0.abs() <= e.tolerance_for(expected.0) {
+            if (actual - expected).get().abs() <= e.tolerance_for(expected.get()) {
                 ok.add(expected);
                 continue;
             }
@@ -1574,12 +1584,12 @@ pub fn roll_forward(shop: &str, flows: &[&FundFlowRow]) -> Vec<AccountRollForwar
             let mut total = 0i64;
             for r in &rows {
                 let k = FlowKind::ALL.iter().position(|k| *k == r.kind).unwrap_or(0);
-                if r.amount.0 >= 0 {
-                    sums[k].0 += r.amount.0;
+                if r.amount.get() >= 0 {
+                    sums[k].0 += r.amount.get();
                 } else {
-                    sums[k].1 += r.amount.0;
+                    sums[k].1 += r.amount.get();
                 }
-                total += r.amount.0;
+                total += r.amount.get();
             }
             let side = |pick: fn(&(i64, i64)) -> i64| {
                 FlowKind::ALL
@@ -1593,8 +1603,8 @@ pub fn roll_forward(shop: &str, flows: &[&FundFlowRow]) -> Vec<AccountRollForwar
             let outflows = side(|s| s.1);
             let opening = rows
                 .first()
-                .and_then(|r| r.balance.map(|b| b.0 - r.amount.0));
-            let closing = rows.last().and_then(|r| r.balance.map(|b| b.0));
+                .and_then(|r| r.balance.map(|b| b.get() - r.amount.get()));
+            let closing = rows.last().and_then(|r| r.balance.map(|b| b.get()));
             AccountRollForward {
                 shop: shop.to_string(),
                 provider: run.provider,

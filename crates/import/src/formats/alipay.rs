@@ -174,7 +174,7 @@ impl HeaderFormat for AlipayFundFlow {
             &FUND_FOOTER,
             |c, account, out| read_fund_row(c, &cols, account, out),
             |record| match record {
-                Record::FundFlow(r) => Some((r.amount.0 < 0, r.amount)),
+                Record::FundFlow(r) => Some((r.amount.get() < 0, r.amount)),
                 _ => None,
             },
         )

@@ -165,16 +165,16 @@ fn read_order_row(
     let goods = match c.fen(cols.goods)? {
         Some(g) => Some(g),
         None => match unit_price {
-            Some(p) => Some(duizhang_core::Fen(p.0.checked_mul(quantity).ok_or_else(
-                || {
+            Some(p) => Some(duizhang_core::Fen::new(
+                p.get().checked_mul(quantity).ok_or_else(|| {
                     c.problem(
                         cols.quantity,
                         ProblemCode::BadValue,
                         "商品单价 × 数量 超出范围",
                         "price × quantity overflows",
                     )
-                },
-            )?)),
+                })?,
+            )),
             None => None,
         },
     };
@@ -330,8 +330,8 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
     // 动账金额 is absolute in some exports and signed in others (PARTIAL): the direction
     // decides the sign; a sign that contradicts it is an error, not a guess.
     let amount = match direction.trim() {
-        "入账" | "收入" if written.0 >= 0 => written,
-        "出账" | "支出" if written.0 <= 0 => written,
+        "入账" | "收入" if written.get() >= 0 => written,
+        "出账" | "支出" if written.get() <= 0 => written,
         "出账" | "支出" => -written,
         "入账" | "收入" => {
             return Err(c.problem(

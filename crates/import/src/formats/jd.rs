@@ -211,7 +211,7 @@ const CURRENCIES: &[&str] = &["CNY", "RMB", "人民币"];
 /// sale, not negative revenue (formats.md §4.2).
 pub fn jd_fee_kind(item: &str, amount: Fen, outgoing: bool) -> FlowKind {
     match item.trim() {
-        "货款" if outgoing && amount.0 < 0 => FlowKind::Refund,
+        "货款" if outgoing && amount.get() < 0 => FlowKind::Refund,
         "货款" => FlowKind::Income,
         "交易服务费" => FlowKind::Commission,
         i if i.contains("佣金") => FlowKind::Commission,
@@ -265,7 +265,7 @@ fn read_settlement_row(
     };
     // 金额 is signed in the files seen; a positive amount marked 支出 is an outflow written
     // unsigned, accepted defensively. Without any direction, the sign decides.
-    let outgoing = direction.unwrap_or(stated.0 < 0);
+    let outgoing = direction.unwrap_or(stated.get() < 0);
     let amount = if outgoing { -stated.abs() } else { stated };
     Ok(Record::Settlement(SettlementRow {
         platform: Platform::Jd,
@@ -435,7 +435,7 @@ fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
         FlowKind::Commission
     } else if memo.contains("费") {
         FlowKind::Fee
-    } else if (memo.contains("货款") || memo.contains("结算")) && amount.0 >= 0 {
+    } else if (memo.contains("货款") || memo.contains("结算")) && amount.get() >= 0 {
         FlowKind::Income
     } else {
         FlowKind::Other
@@ -482,7 +482,7 @@ impl HeaderFormat for JdWalletFunds {
                 format!("{}#{}", reference.as_deref().unwrap_or(""), c.line()).into();
             let kind_text: Text = match &memo_text {
                 Some(m) => m.clone(),
-                None if amount.0 < 0 => "支出".into(),
+                None if amount.get() < 0 => "支出".into(),
                 None => "收入".into(),
             };
             Ok(Record::FundFlow(FundFlowRow {

@@ -235,14 +235,18 @@ pub fn line_goods(
     unit_price: Fen,
     quantity: i64,
 ) -> Result<Fen, Problem> {
-    unit_price.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
-        c.problem(
-            col,
-            ProblemCode::BadAmount,
-            format!("{price_zh} × 数量 超出可表示的范围"),
-            "price × quantity overflows",
-        )
-    })
+    unit_price
+        .get()
+        .checked_mul(quantity)
+        .map(Fen::new)
+        .ok_or_else(|| {
+            c.problem(
+                col,
+                ProblemCode::BadAmount,
+                format!("{price_zh} × 数量 超出可表示的范围"),
+                "price × quantity overflows",
+            )
+        })
 }
 
 /// The signed amount of a row with separate 收入 and 支出 columns: at most one may be non-zero,
@@ -274,7 +278,7 @@ pub fn reject_negative_income(
     income_col: usize,
     income: Fen,
 ) -> Result<(), Problem> {
-    if income.0 < 0 {
+    if income.get() < 0 {
         return Err(c.problem(
             income_col,
             ProblemCode::BadAmount,

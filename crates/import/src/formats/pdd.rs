@@ -78,7 +78,7 @@ fn counts_as_income(kind: FlowKind, kind_text: &str, amount: Fen) -> bool {
     if amount.is_zero() {
         kind == FlowKind::Income || kind_text.contains("收入")
     } else {
-        amount.0 > 0
+        amount.get() > 0
     }
 }
 

@@ -421,7 +421,7 @@ fn read_order_row(
     let (status, status_text) = order_status(
         c,
         Some(cols.status),
-        Some(paid_at.is_some() || paid.0 > 0),
+        Some(paid_at.is_some() || paid.get() > 0),
         out,
     );
     Ok(Record::Order(Order {

@@ -1004,7 +1004,7 @@ fn read_orders(
         let quantity = ocx.quantity("num", f.num)?;
         let unit_price = ocx.money("price", f.price)?;
         let goods = match unit_price {
-            Some(p) => Some(p.0.checked_mul(quantity).map(Fen).ok_or_else(|| {
+            Some(p) => Some(p.get().checked_mul(quantity).map(Fen::new).ok_or_else(|| {
                 ocx.problem(
                     ProblemCode::BadAmount,
                     "price",

@@ -350,7 +350,7 @@ fn signed_amount(
 ) -> Result<Fen, Problem> {
     let direction = c.req(direction_col)?;
     match direction.as_ref() {
-        "收入" if amount.0 >= 0 => Ok(amount),
+        "收入" if amount.get() >= 0 => Ok(amount),
         "收入" => Err(c.problem(
             amount_col,
             ProblemCode::BadAmount,
@@ -437,7 +437,7 @@ impl HeaderFormat for WechatFundBill {
             if let Ok(Record::FundFlow(r)) = &result {
                 all.add(r.amount);
                 // The summary states 支出金额 unsigned.
-                if r.amount.0 < 0 {
+                if r.amount.get() < 0 {
                     expense.add(r.amount.abs());
                 } else {
                     income.add(r.amount);

@@ -97,7 +97,7 @@ pub fn amounts(rng: &mut Rng, shop: Shop, lines: usize, qty: Option<i64>) -> Dea
         picked.push(Line {
             product,
             qty: q,
-            goods: Fen(product.price.0 * q),
+            goods: Fen::new(product.price.get() * q),
             discount: Fen::ZERO,
             paid: Fen::ZERO,
         });
@@ -107,23 +107,23 @@ pub fn amounts(rng: &mut Rng, shop: Shop, lines: usize, qty: Option<i64>) -> Dea
     let mut seller = match roll {
         0..=39 => Fen::ZERO,
         // 满减 where the goods reach the threshold, else a 5 元 shop coupon.
-        40..=69 if goods.0 >= 19_900 => Fen(2000),
-        40..=69 if goods.0 >= 9_900 => Fen(1000),
-        40..=84 => Fen(500),
+        40..=69 if goods.get() >= 19_900 => Fen::new(2000),
+        40..=69 if goods.get() >= 9_900 => Fen::new(1000),
+        40..=84 => Fen::new(500),
         // 9折
-        _ => Fen((goods.0 + 5) / 10),
+        _ => Fen::new((goods.get() + 5) / 10),
     };
-    let cap = Fen(goods.0 * CLEAN_DISCOUNT_CAP_PERCENT / 100);
+    let cap = Fen::new(goods.get() * CLEAN_DISCOUNT_CAP_PERCENT / 100);
     seller = seller.min(cap);
     let subsidised = matches!(shop, Shop::Pdd | Shop::Douyin);
     let platform = if subsidised && rng.chance(30) {
-        Fen(rng.range(2, 10) * 100).min(Fen(goods.0 * 15 / 100))
+        Fen::new(rng.range(2, 10) * 100).min(Fen::new(goods.get() * 15 / 100))
     } else {
         Fen::ZERO
     };
     let seller = seller.min(cap - platform);
-    let postage = if shop == Shop::Wechat && (goods - seller).0 < 9_900 {
-        Fen(800)
+    let postage = if shop == Shop::Wechat && (goods - seller).get() < 9_900 {
+        Fen::new(800)
     } else {
         Fen::ZERO
     };
@@ -162,7 +162,7 @@ impl Deal {
             line.discount = if i + 1 == n {
                 left
             } else {
-                Fen(discount.0 * line.goods.0 / self.goods.0.max(1))
+                Fen::new(discount.get() * line.goods.get() / self.goods.get().max(1))
             };
             left -= line.discount;
             line.paid = line.goods - line.discount;
@@ -173,7 +173,7 @@ impl Deal {
     /// Refund of `qty` of line `line`: its allocated 实付, pro rata.
     pub fn line_refund(&self, line: usize, qty: i64) -> Fen {
         let l = &self.lines[line];
-        Fen(l.paid.0 * qty / l.qty.max(1))
+        Fen::new(l.paid.get() * qty / l.qty.max(1))
     }
 }
 

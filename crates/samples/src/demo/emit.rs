@@ -952,7 +952,7 @@ pub fn money(
                     .filter(|a| a.done.is_some_and(|t| t < at))
                     .map_or(Fen::ZERO, |a| a.refund);
                 let goods = income - refunded;
-                if goods.0 > 0 {
+                if goods.get() > 0 {
                     jd_settlement(c, d, at, goods, Fen::ZERO);
                 }
             }

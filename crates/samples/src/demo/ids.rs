@@ -267,7 +267,7 @@ const fn p(sku: &'static str, title: &'static str, fen: i64) -> Product {
     Product {
         sku,
         title,
-        price: Fen(fen),
+        price: Fen::new(fen),
     }
 }
 

@@ -507,7 +507,7 @@ fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
 
 /// Sorts each file by time, sets balances and withdrawal amounts, and numbers the lines.
 fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
-    let opening = Fen(i64::try_from(orders).unwrap_or(0) * 1_500 + 8_000_000);
+    let opening = Fen::new(i64::try_from(orders).unwrap_or(0) * 1_500 + 8_000_000);
     let breaks = std::mem::take(&mut out.breaks);
     let times = std::mem::take(&mut out.times);
     out.files
@@ -580,7 +580,7 @@ fn balances(rows: &mut [Record], opening: Fen, breaks: &[(String, Fen)]) {
                 .filter(|(biz, _)| Some(biz) == f.business_no.as_ref());
             f.amount = match same {
                 Some((_, amount)) => *amount,
-                None => -Fen(balance.0 * 40 / 100 / 10_000 * 10_000),
+                None => -Fen::new(balance.get() * 40 / 100 / 10_000 * 10_000),
             };
             last = f.business_no.clone().map(|b| (b, f.amount));
             if let Some((_, gap)) = breaks.iter().find(|(t, _)| *t == f.txn_no) {

@@ -167,7 +167,7 @@ fn pre_shipment_refund(c: &mut Ctx<'_>, d: &mut Deal) -> After {
 }
 
 fn yuan_part(amount: Fen, percent: i64) -> Fen {
-    Fen((amount.0 * percent / 100 / 100).max(1) * 100)
+    Fen::new((amount.get() * percent / 100 / 100).max(1) * 100)
 }
 
 /// Builds and emits one planted problem, returning what a reconciliation must find.
@@ -249,8 +249,8 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         "REFUND_AMOUNT_MISMATCH" => {
             let a = completed_return(c, &mut d, 1);
             let short = yuan_part(a.refund, 20)
-                .min(a.refund - Fen(100))
-                .max(Fen(100));
+                .min(a.refund - Fen::new(100))
+                .max(Fen::new(100));
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund - short);
             p.refund_no = Some(a.no.clone());
@@ -263,7 +263,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         }
         "REFUND_EXCEEDS_PAID" => {
             let mut a = completed_return(c, &mut d, 1);
-            let extra = Fen(c.rng.range(10, 30) * 100);
+            let extra = Fen::new(c.rng.range(10, 30) * 100);
             a.refund = d.paid + extra;
             emit_with_after(c, &d, &a);
             emit::refund_money(c, &d, &a, a.refund);
@@ -303,7 +303,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         }
         "ORDER_AMOUNT_ERROR" => {
             // The coupon was taken off twice at checkout; the ERP records it once.
-            let coupon = Fen(1000);
+            let coupon = Fen::new(1000);
             d.seller_discount = coupon;
             d.postage = Fen::ZERO;
             d.allocate();
@@ -315,11 +315,15 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "DISCOUNT_EXCESSIVE" => {
-            let total = Fen(d.goods.0 * 60 / 100 / 100 * 100);
-            d.platform_discount = if shop == Pdd { Fen(300) } else { Fen::ZERO };
+            let total = Fen::new(d.goods.get() * 60 / 100 / 100 * 100);
+            d.platform_discount = if shop == Pdd {
+                Fen::new(300)
+            } else {
+                Fen::ZERO
+            };
             d.seller_discount = total - d.platform_discount;
-            d.postage = if shop == Wechat && (d.goods - d.seller_discount).0 < 9_900 {
-                Fen(800)
+            d.postage = if shop == Wechat && (d.goods - d.seller_discount).get() < 9_900 {
+                Fen::new(800)
             } else {
                 Fen::ZERO
             };
@@ -413,7 +417,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         "REFUND_ONLY_SHIPPED" => {
             let applied = applied_after_delivery(&d);
             let mut a = after(c, &d, AfterSaleKind::RefundOnly, applied);
-            a.refund = yuan_part(d.lines[0].paid, 25).min(Fen(2000));
+            a.refund = yuan_part(d.lines[0].paid, 25).min(Fen::new(2000));
             a.done = Some(applied + 5 * HOUR);
             refund_after_delivery(c, &mut d, applied + 5 * HOUR);
             a.reason = "商品破损，仅退款补偿";
@@ -447,7 +451,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         }
         "SETTLEMENT_MISMATCH" if shop == Jd => {
             // The wallet took off a charge the statement does not list.
-            let short = Fen(c.rng.range(3, 12) * 100);
+            let short = Fen::new(c.rng.range(3, 12) * 100);
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
@@ -464,7 +468,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         }
         "SETTLEMENT_MISMATCH" => {
             // The statement lists a 5 元 platform subsidy that never arrived.
-            let subsidy = Fen(500);
+            let subsidy = Fen::new(500);
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
@@ -509,7 +513,7 @@ fn account_plant(c: &mut Ctx<'_>, p: &mut Planted, shop: Shop, serial: usize) {
             let at = (3 + 3 * k) * DAY + 9 * HOUR + 30 * MINUTE;
             let biz = c.nums.alipay_biz(c.clock, at);
             let txn = emit::alipay_withdrawal(c, at, &biz);
-            let gap = Fen(c.rng.range(100, 500) * 100);
+            let gap = Fen::new(c.rng.range(100, 500) * 100);
             c.out.breaks.push((txn.clone(), -gap));
             p.txn_no = Some(txn);
             p.note = format!("账户余额在这笔提现处少了 {gap} 元，与上一行余额不连续");
@@ -517,7 +521,7 @@ fn account_plant(c: &mut Ctx<'_>, p: &mut Planted, shop: Shop, serial: usize) {
         _ => {
             // PAYMENT_ORPHAN: money for an order that is in no order file.
             let at = c.rng.range(3 * DAY, 25 * DAY);
-            let amount = Fen(c.rng.range(59, 199) * 100);
+            let amount = Fen::new(c.rng.range(59, 199) * 100);
             let (no, txn) = match shop {
                 Pdd => {
                     let no = c.nums.pdd(c.clock, at - 8 * DAY);

@@ -114,7 +114,7 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     let (mut income_n, mut income_sum, mut expense_n, mut expense_sum) =
         (0u64, Fen::ZERO, 0u64, Fen::ZERO);
     for r in rows {
-        let (income, expense) = if r.amount.0 < 0 {
+        let (income, expense) = if r.amount.get() < 0 {
             expense_n += 1;
             expense_sum += r.amount;
             (Fen::ZERO, r.amount)
@@ -214,7 +214,7 @@ pub fn fund_summary(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
             }
         };
         if let Some(g) = groups.get_mut(index) {
-            if r.amount.0 < 0 {
+            if r.amount.get() < 0 {
                 g.3 += 1;
                 g.4 += r.amount;
             } else {

@@ -104,7 +104,11 @@ pub fn fund_flow(rows: &[FundFlowRow], o: &FlowOptions) -> Vec<u8> {
         None => "-".to_string(),
     };
     for r in rows {
-        let direction = if r.amount.0 < 0 { "出账" } else { "入账" };
+        let direction = if r.amount.get() < 0 {
+            "出账"
+        } else {
+            "入账"
+        };
         let amount = if o.signed { r.amount } else { r.amount.abs() };
         // The breakdown columns carry the row's amount under its kind, 0 elsewhere.
         let part = |k: FlowKind| {
@@ -147,7 +151,7 @@ pub fn settlement(rows: &[SettlementRow], encoding: Encoding, crlf: bool) -> Vec
     f.line("结算时间,订单号,子订单号,结算金额,结算账户,结算单类型,有结算前退款,下单时间,收入合计,支出合计,平台服务费,达人佣金");
     f.line(" , , ,收入+支出, , , , , , , , ");
     for r in rows {
-        let (income, expense) = if r.amount.0 < 0 {
+        let (income, expense) = if r.amount.get() < 0 {
             (Fen::ZERO, r.amount.abs())
         } else {
             (r.amount, Fen::ZERO)

@@ -165,7 +165,7 @@ pub const WALLET_HEADER_360BUY: &[&str] = &[
 ];
 
 fn direction(amount: Fen) -> &'static str {
-    if amount.0 < 0 { "支出" } else { "收入" }
+    if amount.get() < 0 { "支出" } else { "收入" }
 }
 
 fn date_of(r: &SettlementRow) -> Cell {
@@ -246,7 +246,7 @@ pub fn wallet_funds_sheet(rows: &[FundFlowRow]) -> Sheet {
 }
 
 fn wallet_funds_row(r: &FundFlowRow) -> [Cell; 10] {
-    let (income, expense) = if r.amount.0 < 0 {
+    let (income, expense) = if r.amount.get() < 0 {
         (Fen::ZERO, r.amount.abs())
     } else {
         (r.amount, Fen::ZERO)

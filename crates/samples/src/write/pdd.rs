@@ -56,7 +56,7 @@ fn is_income_side(r: &FundFlowRow) -> bool {
     if r.amount.is_zero() {
         r.kind == FlowKind::Income || r.kind_text.contains("收入")
     } else {
-        r.amount.0 > 0
+        r.amount.get() > 0
     }
 }
 

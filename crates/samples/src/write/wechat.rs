@@ -368,7 +368,12 @@ pub fn fund_bill(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
                 r.txn_no.to_string(),
                 business_name(r).to_string(),
                 r.kind_text.to_string(),
-                if r.amount.0 < 0 { "支出" } else { "收入" }.to_string(),
+                if r.amount.get() < 0 {
+                    "支出"
+                } else {
+                    "收入"
+                }
+                .to_string(),
                 r.amount.abs().to_string(),
                 r.balance.map(|b| b.to_string()).unwrap_or_default(),
                 applicant,
@@ -379,7 +384,7 @@ pub fn fund_bill(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
     }
     if o.summary {
         let (income, expense): (Vec<&FundFlowRow>, Vec<&FundFlowRow>) =
-            rows.iter().partition(|r| r.amount.0 >= 0);
+            rows.iter().partition(|r| r.amount.get() >= 0);
         f.cells(&[
             "资金流水总笔数",
             "收入笔数",
@@ -427,7 +432,12 @@ pub fn shop_fund_flow(rows: &[FundFlowRow], bom: bool, crlf: bool) -> Vec<u8> {
             r.txn_no.to_string(),
             r.occurred_at.to_string(),
             r.kind_text.to_string(),
-            if r.amount.0 < 0 { "支出" } else { "收入" }.to_string(),
+            if r.amount.get() < 0 {
+                "支出"
+            } else {
+                "收入"
+            }
+            .to_string(),
             r.amount.abs().to_string(),
             r.balance.map(|b| b.to_string()).unwrap_or_default(),
             r.order_no.as_deref().unwrap_or("").to_string(),

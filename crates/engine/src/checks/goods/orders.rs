@@ -106,7 +106,7 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
             compared = true;
             let expected = goods + postage - discount;
             let diff = paid - expected;
-            if diff.0.abs() > per_line_tolerance(&e, paid, lines.len()) {
+            if diff.get().abs() > per_line_tolerance(&e, paid, lines.len()) {
                 agrees = false;
                 let mut d = ctx
                     .finding(CODE)
@@ -131,7 +131,7 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
             compared = true;
             let expected = goods - discount;
             let diff = paid - expected;
-            if diff.0.abs() > e.tolerance_for(paid.0) {
+            if diff.get().abs() > e.tolerance_for(paid.get()) {
                 agrees = false;
                 let sku = sku_label(l.sku.as_deref());
                 let mut d = ctx
@@ -193,7 +193,7 @@ pub fn discount_allocation_error(ctx: &Ctx<'_>, sink: &mut Sink) {
         let tolerance = per_line_tolerance(&e, base, n);
         let wrong: Vec<&(&str, Fen, Fen)> = parts
             .iter()
-            .filter(|(_, order, lines)| (lines.0 - order.0).abs() > tolerance)
+            .filter(|(_, order, lines)| (lines.get() - order.get()).abs() > tolerance)
             .collect();
         let Some((_, first_order, first_lines)) = wrong.first().copied() else {
             sink.matched(CODE, base);
@@ -239,15 +239,16 @@ pub fn discount_excessive(ctx: &Ctx<'_>, sink: &mut Sink) {
         let (Some(goods), Some(discount)) = (m.goods, m.discount) else {
             continue;
         };
-        if goods.0 <= 0 {
+        if goods.get() <= 0 {
             continue;
         }
-        if i128::from(discount.0) * 100 <= limit * i128::from(goods.0) {
+        if i128::from(discount.get()) * 100 <= limit * i128::from(goods.get()) {
             sink.matched(CODE, discount);
             continue;
         }
-        let allowed = Fen(i64::try_from(i128::from(goods.0) * limit / 100).unwrap_or(i64::MAX));
-        let basis_points = i128::from(discount.0) * 10_000 / i128::from(goods.0);
+        let allowed =
+            Fen::new(i64::try_from(i128::from(goods.get()) * limit / 100).unwrap_or(i64::MAX));
+        let basis_points = i128::from(discount.get()) * 10_000 / i128::from(goods.get());
         let mut d = ctx
             .finding(CODE)
             .order(m.order_no)

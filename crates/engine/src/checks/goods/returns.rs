@@ -57,7 +57,7 @@ pub fn return_not_received(ctx: &Ctx<'_>, sink: &mut Sink) {
         let a = v.rec;
         if a.kind != AfterSaleKind::ReturnAndRefund
             || a.status != AfterSaleStatus::Completed
-            || a.refunded.0 <= 0
+            || a.refunded.get() <= 0
         {
             continue;
         }

@@ -95,7 +95,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
             // Without goods lines only a refund of the whole order says which goods it covers.
             let whole = order.is_some_and(|o| {
                 o.status == OrderStatus::Refunded
-                    || o.paid.is_some_and(|p| p.0 > 0 && a.refunded >= p)
+                    || o.paid.is_some_and(|p| p.get() > 0 && a.refunded >= p)
             });
             if !whole {
                 continue;
@@ -399,7 +399,7 @@ pub fn refund_only_shipped(ctx: &Ctx<'_>, sink: &mut Sink) {
         let a = v.rec;
         if a.kind != AfterSaleKind::RefundOnly
             || a.status != AfterSaleStatus::Completed
-            || a.refunded.0 <= 0
+            || a.refunded.get() <= 0
         {
             continue;
         }
