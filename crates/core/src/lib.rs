@@ -4,12 +4,14 @@
 
 pub mod dataset;
 pub mod finding;
+pub mod label;
 pub mod model;
 pub mod money;
 pub mod time;
 
 pub use dataset::{Dataset, Repeat, SourceFile};
 pub use finding::{Evidence, Finding, FindingSeverity, Owner};
+pub use label::Label;
 pub use model::*;
 pub use money::{Fen, MoneyError, RatePpm};
 pub use time::{BeijingTime, Period, TimeError};

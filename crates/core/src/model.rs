@@ -7,6 +7,7 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+use crate::label::Label;
 use crate::money::{Fen, RatePpm};
 use crate::time::BeijingTime;
 
@@ -146,8 +147,8 @@ pub struct OrderLine {
     /// 子订单号 where the platform has one.
     pub sub_order_no: Option<Text>,
     /// 商家编码 (the seller's SKU code).
-    pub sku: Option<Text>,
-    pub title: Option<Text>,
+    pub sku: Option<Label>,
+    pub title: Option<Label>,
     pub quantity: i64,
     pub unit_price: Option<Fen>,
     /// Goods amount of the line before discounts (price × quantity).
@@ -164,11 +165,11 @@ pub struct OrderLine {
 pub struct Order {
     pub platform: Platform,
     /// Shop named by the file, if it names one; otherwise settings assign it.
-    pub shop: Option<Text>,
+    pub shop: Option<Label>,
     /// Order number without Excel guards or prefixes.
     pub order_no: Text,
     pub status: OrderStatus,
-    pub status_text: Text,
+    pub status_text: Label,
     pub created_at: Option<BeijingTime>,
     pub paid_at: Option<BeijingTime>,
     pub shipped_at: Option<BeijingTime>,
@@ -304,7 +305,7 @@ impl AfterSaleStatus {
 /// A goods line of an after-sale.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AfterSaleLine {
-    pub sku: Option<Text>,
+    pub sku: Option<Label>,
     pub sub_order_no: Option<Text>,
     pub quantity: Option<i64>,
     /// Refund amount of this line, when the file states it per line.
@@ -316,13 +317,13 @@ pub struct AfterSaleLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AfterSale {
     pub platform: Platform,
-    pub shop: Option<Text>,
+    pub shop: Option<Label>,
     pub order_no: Text,
     pub refund_no: Text,
     pub kind: AfterSaleKind,
     pub phase: Option<AfterSalePhase>,
     pub status: AfterSaleStatus,
-    pub status_text: Text,
+    pub status_text: Label,
     /// What the buyer paid for what the after-sale covers, when stated.
     pub paid: Option<Fen>,
     pub requested: Option<Fen>,
@@ -331,7 +332,7 @@ pub struct AfterSale {
     pub applied_at: Option<BeijingTime>,
     /// 退款完结时间 / 完成时间.
     pub completed_at: Option<BeijingTime>,
-    pub reason: Option<Text>,
+    pub reason: Option<Label>,
     /// The payment provider's refund reference when stated (支付宝交易号 …).
     pub payment_no: Option<Text>,
     pub lines: Vec<AfterSaleLine>,
@@ -402,7 +403,7 @@ impl FlowKind {
 pub struct FundFlowRow {
     pub provider: FundProvider,
     /// The account (Alipay 账号, WeChat 商户号 …), when the file says it.
-    pub account: Option<Text>,
+    pub account: Option<Label>,
     /// The row's own id (账务流水号, 资金流水单号 …). Unique within an account.
     pub txn_no: Text,
     /// Business id shared by the rows of one business event (业务流水号, 微信支付业务单号).
@@ -415,7 +416,7 @@ pub struct FundFlowRow {
     pub refund_no: Option<Text>,
     pub kind: FlowKind,
     /// The provider's own type text (业务类型, 账务类型, 动账场景 …).
-    pub kind_text: Text,
+    pub kind_text: Label,
     /// Signed: income positive, outflow negative.
     pub amount: Fen,
     pub balance: Option<Fen>,
@@ -429,7 +430,7 @@ pub struct FundFlowRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
     pub provider: FundProvider,
-    pub account: Option<Text>,
+    pub account: Option<Label>,
     pub kind: PaymentKind,
     /// Provider's transaction id (微信订单号, 支付宝交易号).
     pub txn_no: Text,
@@ -447,10 +448,10 @@ pub struct PaymentRow {
     /// Fee: positive = charged, negative = returned.
     pub fee: Fen,
     pub rate: Option<RatePpm>,
-    pub status_text: Text,
+    pub status_text: Label,
     pub occurred_at: BeijingTime,
     pub refund_succeeded_at: Option<BeijingTime>,
-    pub title: Option<Text>,
+    pub title: Option<Label>,
     pub source: SourceRef,
 }
 
@@ -470,12 +471,12 @@ pub struct SettlementRow {
     pub order_no: Text,
     pub sub_order_no: Option<Text>,
     /// Fee item or statement type (货款, 佣金, 已结算, 结算后退款 …).
-    pub item: Text,
+    pub item: Label,
     pub kind: FlowKind,
     /// Signed net amount of the row.
     pub amount: Fen,
     pub settled_at: Option<BeijingTime>,
-    pub account: Option<Text>,
+    pub account: Option<Label>,
     pub refund_no: Option<Text>,
     /// The payment/fund reference the settlement was paid under (商户订单号 …).
     pub payment_ref: Option<Text>,
@@ -524,7 +525,7 @@ impl ErpOrderStatus {
 /// An order as the ERP sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErpOrder {
-    pub shop: Text,
+    pub shop: Label,
     pub platform: Platform,
     pub order_no: Text,
     pub erp_no: Option<Text>,
@@ -535,7 +536,7 @@ pub struct ErpOrder {
     pub postage: Option<Fen>,
     pub discount: Option<Fen>,
     pub paid: Option<Fen>,
-    pub payment_method: Option<Text>,
+    pub payment_method: Option<Label>,
     /// The payment provider's 商户订单号, for shops whose orders live only in the ERP.
     pub payment_no: Option<Text>,
     pub source: SourceRef,
@@ -574,13 +575,13 @@ impl ShipmentKind {
 /// A shipment line from the ERP / warehouse.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {
-    pub shop: Text,
+    pub shop: Label,
     pub order_no: Text,
     pub sub_order_no: Option<Text>,
-    pub sku: Text,
+    pub sku: Label,
     pub quantity: i64,
     pub shipped_at: BeijingTime,
-    pub carrier: Option<Text>,
+    pub carrier: Option<Label>,
     pub waybill: Option<Text>,
     pub kind: ShipmentKind,
     pub refund_no: Option<Text>,
@@ -609,10 +610,10 @@ impl QualityResult {
 /// A return receipt (退货入库单) line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnReceipt {
-    pub shop: Text,
+    pub shop: Label,
     pub order_no: Text,
     pub refund_no: Text,
-    pub sku: Text,
+    pub sku: Label,
     pub quantity: i64,
     pub received_at: BeijingTime,
     pub quality: Option<QualityResult>,
@@ -641,12 +642,12 @@ impl ComplaintKind {
 /// A customer-service ticket (客服工单).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
-    pub shop: Text,
+    pub shop: Label,
     pub order_no: Option<Text>,
     pub ticket_no: Text,
     pub kind: ComplaintKind,
     pub created_at: BeijingTime,
-    pub reason: Option<Text>,
+    pub reason: Option<Label>,
     pub source: SourceRef,
 }
 

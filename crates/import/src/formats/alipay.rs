@@ -285,7 +285,7 @@ fn read_fund_row(
     };
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Alipay,
-        account,
+        account: account.map(Into::into),
         txn_no: c.req(cols.txn_no)?.as_ref().into(),
         business_no: opt_text(c, Some(cols.business_no)),
         order_no: order_no.map(Into::into),
@@ -578,7 +578,7 @@ fn read_trade_row(
     let finished = c.time(cols.finished)?;
     Ok(Record::Payment(PaymentRow {
         provider: FundProvider::Alipay,
-        account,
+        account: account.map(Into::into),
         kind,
         txn_no: c.req(cols.txn)?.as_ref().into(),
         out_trade_no: opt_text(c, cols.merchant_order),
@@ -599,7 +599,7 @@ fn read_trade_row(
             PaymentKind::Refund => finished,
             _ => None,
         },
-        title: opt_text(c, cols.title),
+        title: opt_text(c, cols.title).map(Into::into),
         source: out.source(c.line()),
     }))
 }

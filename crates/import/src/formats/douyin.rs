@@ -180,8 +180,8 @@ fn read_order_row(
     };
     let line = OrderLine {
         sub_order_no: opt_text(c, Some(cols.sub_order)),
-        sku: opt_text(c, cols.sku),
-        title: opt_text(c, cols.title),
+        sku: opt_text(c, cols.sku).map(Into::into),
+        title: opt_text(c, cols.title).map(Into::into),
         quantity,
         unit_price,
         goods,
@@ -351,7 +351,7 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
     let sub_order = c.opt(cols.sub_order);
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Douyin,
-        account: opt_text(c, cols.account),
+        account: opt_text(c, cols.account).map(Into::into),
         txn_no: c.req(cols.txn)?.as_ref().into(),
         business_no: None,
         order_no: order.as_deref().or(sub_order.as_deref()).map(Into::into),
@@ -445,7 +445,7 @@ impl HeaderFormat for DouyinSettlement {
                 item: item.as_ref().into(),
                 amount: c.req_fen(amount)?,
                 settled_at: Some(c.req_time(time)?),
-                account: opt_text(c, account),
+                account: opt_text(c, account).map(Into::into),
                 refund_no: None,
                 payment_ref: None,
                 source: out.source(c.line()),

@@ -171,8 +171,8 @@ fn read_order_row(
         payment_no: None,
         lines: vec![OrderLine {
             sub_order_no: None,
-            sku: opt_text(c, cols.sku),
-            title: opt_text(c, cols.title),
+            sku: opt_text(c, cols.sku).map(Into::into),
+            title: opt_text(c, cols.title).map(Into::into),
             quantity,
             unit_price,
             goods,
@@ -487,14 +487,14 @@ impl HeaderFormat for JdWalletFunds {
             };
             Ok(Record::FundFlow(FundFlowRow {
                 provider: FundProvider::Jd,
-                account: opt_text(c, Some(merchant_no)),
+                account: opt_text(c, Some(merchant_no)).map(Into::into),
                 txn_no,
                 business_no: None,
                 order_no: None,
                 merchant_ref: reference,
                 refund_no: None,
                 kind: wallet_flow_kind(memo_text.as_deref().unwrap_or(""), amount),
-                kind_text,
+                kind_text: kind_text.into(),
                 amount,
                 balance: c.fen(balance)?,
                 occurred_at: c.req_time(date)?,

@@ -426,7 +426,7 @@ fn read_order_row(
     let line = OrderLine {
         sub_order_no: None,
         sku: sku.as_deref().map(Into::into),
-        title: opt_text(c, cols.title),
+        title: opt_text(c, cols.title).map(Into::into),
         quantity: c.req_int(cols.quantity)?,
         unit_price: None,
         goods: Some(goods),

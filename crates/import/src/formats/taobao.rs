@@ -221,10 +221,10 @@ fn read_refund_row(
         refunded,
         applied_at: c.time(cols.applied)?,
         completed_at: c.time(cols.completed)?,
-        reason: opt_text(c, cols.reason),
+        reason: opt_text(c, cols.reason).map(Into::into),
         payment_no: opt_text(c, cols.payment_no),
         lines: vec![AfterSaleLine {
-            sku: opt_text(c, cols.sku),
+            sku: opt_text(c, cols.sku).map(Into::into),
             sub_order_no: None,
             quantity: None,
             refund: None,
@@ -397,10 +397,10 @@ fn read_order_row(
     let paid_at = c.time(cols.paid_at)?;
     let record = Order {
         platform: Platform::Taobao,
-        shop: opt_text(c, cols.shop),
+        shop: opt_text(c, cols.shop).map(Into::into),
         order_no,
         status: OrderStatus::Unknown,
-        status_text: Text::default(),
+        status_text: Text::default().into(),
         created_at: c.time(cols.created)?,
         paid_at,
         shipped_at: None,
@@ -426,7 +426,7 @@ fn read_order_row(
     );
     Ok(Record::Order(Order {
         status,
-        status_text,
+        status_text: status_text.into(),
         ..record
     }))
 }
@@ -491,7 +491,7 @@ impl HeaderFormat for TaobaoOrderItems {
                 shop: None,
                 order_no,
                 status,
-                status_text,
+                status_text: status_text.into(),
                 created_at: None,
                 paid_at: None,
                 shipped_at: None,
@@ -507,8 +507,8 @@ impl HeaderFormat for TaobaoOrderItems {
                 payment_no: None,
                 lines: vec![OrderLine {
                     sub_order_no: None,
-                    sku: opt_text(c, sku),
-                    title: opt_text(c, Some(title)),
+                    sku: opt_text(c, sku).map(Into::into),
+                    title: opt_text(c, Some(title)).map(Into::into),
                     quantity: qty,
                     unit_price: Some(unit_price),
                     goods: Some(goods),

@@ -31,7 +31,9 @@ use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use duizhang_core::{BeijingTime, Fen, Order, OrderLine, OrderStatus, Platform, Record, Text};
+use duizhang_core::{
+    BeijingTime, Fen, Label, Order, OrderLine, OrderStatus, Platform, Record, Text,
+};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -97,7 +99,7 @@ pub struct State<'s> {
     /// Pages that are the API's error responses.
     error_pages: u32,
     /// The seller every trade names, while there is one.
-    seller: Option<Option<Text>>,
+    seller: Option<Option<Label>>,
     paging: Paging,
 }
 
@@ -928,7 +930,7 @@ fn read_trade(text: &str, line: u32, out: &mut Output<'_>) -> Result<Order, Prob
     };
     Ok(Order {
         platform: Platform::Taobao,
-        shop,
+        shop: shop.map(Into::into),
         order_no,
         status,
         status_text: status_text.as_ref().into(),
@@ -1026,8 +1028,8 @@ fn read_orders(
         subs.push(Sub {
             line: OrderLine {
                 sub_order_no: oid,
-                sku: sku.map(|s| Text::from(s.as_ref())),
-                title: title.map(|s| Text::from(s.as_ref())),
+                sku: sku.map(|s| Text::from(s.as_ref())).map(Into::into),
+                title: title.map(|s| Text::from(s.as_ref())).map(Into::into),
                 quantity,
                 unit_price,
                 goods,

@@ -309,10 +309,10 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         // 手续费 as written: positive charged, negative returned on refund rows.
         fee: c.req_fen(cols.fee)?,
         rate,
-        status_text,
+        status_text: status_text.into(),
         occurred_at: c.req_time(cols.time)?,
         refund_succeeded_at: c.time(cols.refund_succeeded)?,
-        title: opt_text(c, cols.goods),
+        title: opt_text(c, cols.goods).map(Into::into),
         source: out.source(c.line()),
     }))
 }

@@ -343,8 +343,8 @@ fn order(r: &RowCtx<'_>, source: SourceRef) -> Result<Order, Problem> {
     let lines = if has_line {
         vec![OrderLine {
             sub_order_no: r.text("sub_order_no")?,
-            sku: r.text("sku")?,
-            title: r.text("title")?,
+            sku: r.text("sku")?.map(Into::into),
+            title: r.text("title")?.map(Into::into),
             quantity: r.req_int("quantity")?,
             unit_price: r.money("unit_price")?,
             goods: r.money("line_goods")?,
@@ -357,10 +357,10 @@ fn order(r: &RowCtx<'_>, source: SourceRef) -> Result<Order, Problem> {
     };
     Ok(Order {
         platform: r.req_choice::<Platform>("platform")?.0,
-        shop: r.text("shop")?,
+        shop: r.text("shop")?.map(Into::into),
         order_no: r.req_order_no("order_no")?,
         status,
-        status_text,
+        status_text: status_text.into(),
         created_at: r.time("created_at")?,
         paid_at: r.time("paid_at")?,
         shipped_at: r.time("shipped_at")?,
@@ -381,7 +381,7 @@ fn order(r: &RowCtx<'_>, source: SourceRef) -> Result<Order, Problem> {
 
 fn erp_order(r: &RowCtx<'_>, source: SourceRef) -> Result<ErpOrder, Problem> {
     Ok(ErpOrder {
-        shop: r.req_text("shop")?,
+        shop: r.req_text("shop")?.into(),
         platform: r.req_choice::<Platform>("platform")?.0,
         order_no: r.req_order_no("order_no")?,
         erp_no: r.text("erp_no")?,
@@ -392,7 +392,7 @@ fn erp_order(r: &RowCtx<'_>, source: SourceRef) -> Result<ErpOrder, Problem> {
         postage: r.money("postage")?,
         discount: r.money("discount")?,
         paid: r.money("paid")?,
-        payment_method: r.text("payment_method")?,
+        payment_method: r.text("payment_method")?.map(Into::into),
         payment_no: r.text("payment_no")?,
         source,
     })
@@ -400,13 +400,13 @@ fn erp_order(r: &RowCtx<'_>, source: SourceRef) -> Result<ErpOrder, Problem> {
 
 fn shipment(r: &RowCtx<'_>, source: SourceRef) -> Result<Shipment, Problem> {
     Ok(Shipment {
-        shop: r.req_text("shop")?,
+        shop: r.req_text("shop")?.into(),
         order_no: r.req_order_no("order_no")?,
         sub_order_no: r.text("sub_order_no")?,
-        sku: r.req_text("sku")?,
+        sku: r.req_text("sku")?.into(),
         quantity: r.req_int("quantity")?,
         shipped_at: r.req_time("shipped_at")?,
-        carrier: r.text("carrier")?,
+        carrier: r.text("carrier")?.map(Into::into),
         waybill: r.text("waybill")?,
         kind: r.req_choice::<ShipmentKind>("kind")?.0,
         refund_no: r.text("refund_no")?,
@@ -416,10 +416,10 @@ fn shipment(r: &RowCtx<'_>, source: SourceRef) -> Result<Shipment, Problem> {
 
 fn return_receipt(r: &RowCtx<'_>, source: SourceRef) -> Result<ReturnReceipt, Problem> {
     Ok(ReturnReceipt {
-        shop: r.req_text("shop")?,
+        shop: r.req_text("shop")?.into(),
         order_no: r.req_order_no("order_no")?,
         refund_no: r.req_text("refund_no")?,
-        sku: r.req_text("sku")?,
+        sku: r.req_text("sku")?.into(),
         quantity: r.req_int("quantity")?,
         received_at: r.req_time("received_at")?,
         quality: r.choice::<QualityResult>("quality")?.map(|q| q.0),
@@ -429,12 +429,12 @@ fn return_receipt(r: &RowCtx<'_>, source: SourceRef) -> Result<ReturnReceipt, Pr
 
 fn complaint(r: &RowCtx<'_>, source: SourceRef) -> Result<Complaint, Problem> {
     Ok(Complaint {
-        shop: r.req_text("shop")?,
+        shop: r.req_text("shop")?.into(),
         order_no: r.order_no("order_no")?,
         ticket_no: r.req_text("ticket_no")?,
         kind: r.req_choice::<ComplaintKind>("kind")?.0,
         created_at: r.req_time("created_at")?,
-        reason: r.text("reason")?,
+        reason: r.text("reason")?.map(Into::into),
         source,
     })
 }
@@ -466,14 +466,14 @@ fn fund_flow(r: &RowCtx<'_>, source: SourceRef) -> Result<FundFlowRow, Problem> 
     let (kind, kind_text) = r.req_choice::<FlowKind>("kind")?;
     Ok(FundFlowRow {
         provider: r.req_choice::<FundProvider>("provider")?.0,
-        account: r.text("account")?,
+        account: r.text("account")?.map(Into::into),
         txn_no: r.req_text("txn_no")?,
         business_no: r.text("business_no")?,
         order_no: r.order_no("order_no")?,
         merchant_ref: r.text("merchant_ref")?,
         refund_no: r.text("refund_no")?,
         kind,
-        kind_text,
+        kind_text: kind_text.into(),
         amount,
         balance: r.money("balance")?,
         occurred_at: r.req_time("occurred_at")?,
@@ -496,7 +496,7 @@ fn after_sale_row(
     let quantity = r.int("quantity")?;
     let lines = if sku.is_some() || sub_order_no.is_some() || quantity.is_some() {
         vec![AfterSaleLine {
-            sku,
+            sku: sku.map(Into::into),
             sub_order_no,
             quantity,
             refund: (scope == AmountScope::PerRow).then_some(refunded),
@@ -507,19 +507,19 @@ fn after_sale_row(
     };
     Ok(AfterSale {
         platform: r.req_choice::<Platform>("platform")?.0,
-        shop: r.text("shop")?,
+        shop: r.text("shop")?.map(Into::into),
         order_no: r.req_order_no("order_no")?,
         refund_no: r.req_text("refund_no")?,
         kind: r.req_choice::<AfterSaleKind>("kind")?.0,
         phase: r.choice::<AfterSalePhase>("phase")?.map(|p| p.0),
         status,
-        status_text,
+        status_text: status_text.into(),
         paid: r.money("paid")?,
         requested: r.money("requested")?,
         refunded,
         applied_at: r.time("applied_at")?,
         completed_at: r.time("completed_at")?,
-        reason: r.text("reason")?,
+        reason: r.text("reason")?.map(Into::into),
         payment_no: r.text("payment_no")?,
         lines,
         source,

@@ -74,8 +74,8 @@ impl Out {
 fn listed_line(l: &Line) -> OrderLine {
     OrderLine {
         sub_order_no: None,
-        sku: Some(fixed(l.product.sku)),
-        title: Some(fixed(l.product.title)),
+        sku: Some(fixed(l.product.sku).into()),
+        title: Some(fixed(l.product.title).into()),
         quantity: l.qty,
         unit_price: Some(l.product.price),
         goods: Some(l.goods),
@@ -148,10 +148,10 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
             };
             let order = Order {
                 platform: Platform::Taobao,
-                shop: Some(fixed(TMALL_NAME)),
+                shop: Some(fixed(TMALL_NAME).into()),
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text),
+                status_text: fixed(status_text).into(),
                 created_at: Some(c.at(d.paid_at - 2 * MINUTE)),
                 paid_at: Some(paid_at),
                 shipped_at: None,
@@ -182,7 +182,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                     shop: None,
                     order_no: text(&d.no),
                     status: item_status,
-                    status_text: fixed(status_text),
+                    status_text: fixed(status_text).into(),
                     created_at: None,
                     paid_at: None,
                     shipped_at: None,
@@ -216,7 +216,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 shop: None,
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text),
+                status_text: fixed(status_text).into(),
                 created_at: None,
                 paid_at: Some(paid_at),
                 shipped_at: d.shipped.map(|s| c.at(s)),
@@ -232,8 +232,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 payment_no: None,
                 lines: vec![OrderLine {
                     sub_order_no: None,
-                    sku: Some(fixed(l.product.sku)),
-                    title: Some(fixed(l.product.title)),
+                    sku: Some(fixed(l.product.sku).into()),
+                    title: Some(fixed(l.product.title).into()),
                     quantity: l.qty,
                     unit_price: None,
                     goods: Some(l.goods),
@@ -258,7 +258,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 shop: None,
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text),
+                status_text: fixed(status_text).into(),
                 // The export's columns (formats.md §6.1) have neither 支付完成时间 nor 商品金额.
                 created_at: Some(c.at(d.paid_at - MINUTE)),
                 paid_at: None,
@@ -276,8 +276,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 lines: vec![OrderLine {
                     // One goods line: the 子订单编号 is the order's own number.
                     sub_order_no: Some(text(&d.no)),
-                    sku: Some(fixed(l.product.sku)),
-                    title: Some(fixed(l.product.title)),
+                    sku: Some(fixed(l.product.sku).into()),
+                    title: Some(fixed(l.product.title).into()),
                     quantity: l.qty,
                     unit_price: None,
                     goods: None,
@@ -316,7 +316,7 @@ fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
             shop: None,
             order_no: text(&d.no),
             status,
-            status_text: fixed(status_text),
+            status_text: fixed(status_text).into(),
             created_at: Some(c.at(d.paid_at - MINUTE)),
             paid_at: Some(c.at(d.paid_at)),
             shipped_at: None,
@@ -352,7 +352,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
     let wechat = d.shop == Shop::Wechat;
     let money = |v: duizhang_core::Fen| wechat.then_some(v);
     let order = ErpOrder {
-        shop: fixed(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)).into(),
         platform: platform(d.shop),
         order_no: text(&d.no),
         erp_no: Some(text(&d.erp_no)),
@@ -363,7 +363,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
         postage: money(d.postage),
         discount: money(d.seller_discount + d.platform_discount),
         paid: money(d.paid),
-        payment_method: wechat.then(|| fixed("微信支付")),
+        payment_method: wechat.then(|| fixed("微信支付")).map(Into::into),
         payment_no: wechat.then(|| text(&d.no)),
         source: here(),
     };
@@ -384,13 +384,13 @@ pub fn shipment(
     let pick = c.rng.below(4);
     let (carrier, waybill) = c.nums.waybill(pick);
     let s = Shipment {
-        shop: fixed(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)).into(),
         order_no: text(&d.no),
         sub_order_no: None,
-        sku: fixed(sku),
+        sku: fixed(sku).into(),
         quantity: qty,
         shipped_at: c.at(at),
-        carrier: Some(fixed(carrier)),
+        carrier: Some(fixed(carrier).into()),
         waybill: Some(text(&waybill)),
         kind,
         refund_no: refund_no.map(text),
@@ -445,7 +445,7 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
                 AfterSalePhase::AfterSale
             }),
             status,
-            status_text: fixed(status_text),
+            status_text: fixed(status_text).into(),
             paid: Some(if a.on_sale {
                 d.paid
             } else {
@@ -457,11 +457,11 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
             completed_at: (status == AfterSaleStatus::Completed)
                 .then(|| a.done.map(|t| c.at(t)))
                 .flatten(),
-            reason: Some(fixed(a.reason)),
+            reason: Some(fixed(a.reason).into()),
             payment_no: Some(text(&d.pay_no)),
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(fixed(sku)),
+                sku: Some(fixed(sku).into()),
                 quantity: None,
                 refund: None,
                 source: here(),
@@ -476,23 +476,23 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
         };
         AfterSale {
             platform: platform(d.shop),
-            shop: Some(fixed(erp_shop(d.shop))),
+            shop: Some(fixed(erp_shop(d.shop)).into()),
             order_no: text(&d.no),
             refund_no: text(&a.no),
             kind: a.kind,
             phase: None,
             status,
-            status_text: fixed(status.zh()),
+            status_text: fixed(status.zh()).into(),
             paid: None,
             requested: Some(a.refund),
             refunded,
             applied_at: Some(c.at(a.applied)),
             completed_at: a.done.map(|t| c.at(t)),
-            reason: Some(fixed(a.reason)),
+            reason: Some(fixed(a.reason).into()),
             payment_no: None,
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(fixed(sku)),
+                sku: Some(fixed(sku).into()),
                 quantity: Some(a.qty),
                 // The generic ERP format states amounts per row.
                 refund: Some(refunded),
@@ -516,10 +516,10 @@ pub fn receipt(c: &mut Ctx<'_>, d: &Deal, a: &After, sku: &'static str, qty: i64
         QualityResult::Good
     };
     let r = ReturnReceipt {
-        shop: fixed(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)).into(),
         order_no: text(&d.no),
         refund_no: text(&a.no),
-        sku: fixed(sku),
+        sku: fixed(sku).into(),
         quantity: qty,
         received_at: c.at(at),
         quality: Some(quality),
@@ -539,12 +539,12 @@ pub fn complaint(c: &mut Ctx<'_>, d: &Deal, at: Secs) {
     ]);
     let ticket = c.nums.ticket(c.clock, at);
     let r = Complaint {
-        shop: fixed(erp_shop(d.shop)),
+        shop: fixed(erp_shop(d.shop)).into(),
         order_no: Some(text(&d.no)),
         ticket_no: text(&ticket),
         kind,
         created_at: c.at(at),
-        reason: Some(fixed(reason)),
+        reason: Some(fixed(reason).into()),
         source: here(),
     };
     c.out
@@ -570,14 +570,14 @@ pub fn alipay_row(
     let txn = c.nums.alipay_txn(c.clock, at);
     let row = FundFlowRow {
         provider: FundProvider::Alipay,
-        account: Some(fixed(ALIPAY_ACCOUNT)),
+        account: Some(fixed(ALIPAY_ACCOUNT).into()),
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),
         merchant_ref: order.map(|o| Text::from(format!("T200P{o}"))),
         refund_no: None,
         kind,
-        kind_text: fixed(kind_text),
+        kind_text: fixed(kind_text).into(),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -716,7 +716,7 @@ pub fn pdd_row(
         merchant_ref: Some(text(order)),
         refund_no: None,
         kind,
-        kind_text: fixed(kind_text),
+        kind_text: fixed(kind_text).into(),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -780,7 +780,7 @@ pub fn pdd_refund(c: &mut Ctx<'_>, order: &str, at: Secs, amount: Fen) -> String
 pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
     let pay = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(fixed(WECHAT_MCH)),
+        account: Some(fixed(WECHAT_MCH).into()),
         kind: PaymentKind::Payment,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -791,10 +791,10 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         refund: Fen::ZERO,
         fee,
         rate: Some(WECHAT_FEE),
-        status_text: fixed("SUCCESS"),
+        status_text: fixed("SUCCESS").into(),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(fixed(d.lines[0].product.title)),
+        title: Some(fixed(d.lines[0].product.title).into()),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(pay));
@@ -831,7 +831,7 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     let fee = WECHAT_FEE.apply(amount);
     let row = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(fixed(WECHAT_MCH)),
+        account: Some(fixed(WECHAT_MCH).into()),
         kind: PaymentKind::Refund,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -843,10 +843,10 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         fee: -fee,
         rate: Some(WECHAT_FEE),
         // 交易状态 / 退款状态, as the importer keeps them.
-        status_text: fixed("REFUND/SUCCESS"),
+        status_text: fixed("REFUND/SUCCESS").into(),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(fixed(d.lines[0].product.title)),
+        title: Some(fixed(d.lines[0].product.title).into()),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
@@ -886,7 +886,7 @@ pub fn wechat_flow(
         merchant_ref: order.or(refund).map(text),
         refund_no: refund.map(text),
         kind,
-        kind_text: fixed(kind_text),
+        kind_text: fixed(kind_text).into(),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -1022,7 +1022,7 @@ fn jd_statement<const N: usize>(
             platform: Platform::Jd,
             order_no: text(&d.no),
             sub_order_no: None,
-            item: fixed(item),
+            item: fixed(item).into(),
             kind,
             amount,
             settled_at: Some(c.at(at)),
@@ -1048,14 +1048,14 @@ fn jd_funds(
 ) {
     let row = FundFlowRow {
         provider: FundProvider::Jd,
-        account: Some(fixed(JD_MERCHANT)),
+        account: Some(fixed(JD_MERCHANT).into()),
         txn_no: text(reference),
         business_no: None,
         order_no: None,
         merchant_ref: Some(text(reference)),
         refund_no: None,
         kind,
-        kind_text: fixed(memo),
+        kind_text: fixed(memo).into(),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -1088,11 +1088,11 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
         platform: Platform::Douyin,
         order_no: text(&d.no),
         sub_order_no: Some(text(&d.no)),
-        item: fixed("已结算"),
+        item: fixed("已结算").into(),
         kind: FlowKind::Income,
         amount: statement,
         settled_at: Some(c.at(at)),
-        account: Some(fixed(DOUYIN_ACCOUNT)),
+        account: Some(fixed(DOUYIN_ACCOUNT).into()),
         refund_no: None,
         payment_ref: None,
         source: here(),
@@ -1105,14 +1105,14 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
     let txn = c.nums.douyin_txn(c.clock, at);
     let row = FundFlowRow {
         provider: FundProvider::Douyin,
-        account: Some(fixed(DOUYIN_ACCOUNT)),
+        account: Some(fixed(DOUYIN_ACCOUNT).into()),
         txn_no: text(&txn),
         business_no: None,
         order_no: Some(text(&d.no)),
         merchant_ref: Some(text(&d.no)),
         refund_no: None,
         kind: FlowKind::Income,
-        kind_text: fixed("货款结算入账"),
+        kind_text: fixed("货款结算入账").into(),
         amount: arrived,
         balance: None,
         occurred_at: c.at(at),
