@@ -74,8 +74,8 @@ impl Out {
 fn listed_line(l: &Line) -> OrderLine {
     OrderLine {
         sub_order_no: None,
-        sku: Some(fixed(l.product.sku).into()),
-        title: Some(fixed(l.product.title).into()),
+        sku: Some(label(l.product.sku)),
+        title: Some(label(l.product.title)),
         quantity: l.qty,
         unit_price: Some(l.product.price),
         goods: Some(l.goods),
@@ -96,9 +96,14 @@ fn text(s: &str) -> Text {
     Text::from(s)
 }
 
-/// Text that needs no allocation (titles, statuses, fixed labels).
+/// Text that needs no allocation (fixed identifiers and notes).
 fn fixed(s: &'static str) -> Text {
     Text::const_new(s)
+}
+
+/// A shop, status, SKU, title …: shared by every record of the scenario that carries it.
+fn label(s: &str) -> Label {
+    Label::from(s)
 }
 
 /// Everything the emitters need besides the deal.
@@ -148,10 +153,10 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
             };
             let order = Order {
                 platform: Platform::Taobao,
-                shop: Some(fixed(TMALL_NAME).into()),
+                shop: Some(label(TMALL_NAME)),
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text).into(),
+                status_text: label(status_text),
                 created_at: Some(c.at(d.paid_at - 2 * MINUTE)),
                 paid_at: Some(paid_at),
                 shipped_at: None,
@@ -182,7 +187,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                     shop: None,
                     order_no: text(&d.no),
                     status: item_status,
-                    status_text: fixed(status_text).into(),
+                    status_text: label(status_text),
                     created_at: None,
                     paid_at: None,
                     shipped_at: None,
@@ -216,7 +221,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 shop: None,
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text).into(),
+                status_text: label(status_text),
                 created_at: None,
                 paid_at: Some(paid_at),
                 shipped_at: d.shipped.map(|s| c.at(s)),
@@ -232,8 +237,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 payment_no: None,
                 lines: vec![OrderLine {
                     sub_order_no: None,
-                    sku: Some(fixed(l.product.sku).into()),
-                    title: Some(fixed(l.product.title).into()),
+                    sku: Some(label(l.product.sku)),
+                    title: Some(label(l.product.title)),
                     quantity: l.qty,
                     unit_price: None,
                     goods: Some(l.goods),
@@ -258,7 +263,7 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 shop: None,
                 order_no: text(&d.no),
                 status,
-                status_text: fixed(status_text).into(),
+                status_text: label(status_text),
                 // The export's columns (formats.md §6.1) have neither 支付完成时间 nor 商品金额.
                 created_at: Some(c.at(d.paid_at - MINUTE)),
                 paid_at: None,
@@ -276,8 +281,8 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 lines: vec![OrderLine {
                     // One goods line: the 子订单编号 is the order's own number.
                     sub_order_no: Some(text(&d.no)),
-                    sku: Some(fixed(l.product.sku).into()),
-                    title: Some(fixed(l.product.title).into()),
+                    sku: Some(label(l.product.sku)),
+                    title: Some(label(l.product.title)),
                     quantity: l.qty,
                     unit_price: None,
                     goods: None,
@@ -316,7 +321,7 @@ fn jd_order(c: &mut Ctx<'_>, d: &Deal) {
             shop: None,
             order_no: text(&d.no),
             status,
-            status_text: fixed(status_text).into(),
+            status_text: label(status_text),
             created_at: Some(c.at(d.paid_at - MINUTE)),
             paid_at: Some(c.at(d.paid_at)),
             shipped_at: None,
@@ -352,7 +357,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
     let wechat = d.shop == Shop::Wechat;
     let money = |v: duizhang_core::Fen| wechat.then_some(v);
     let order = ErpOrder {
-        shop: fixed(erp_shop(d.shop)).into(),
+        shop: label(erp_shop(d.shop)),
         platform: platform(d.shop),
         order_no: text(&d.no),
         erp_no: Some(text(&d.erp_no)),
@@ -363,7 +368,7 @@ pub fn erp_order(c: &mut Ctx<'_>, d: &Deal, status: Option<(ErpOrderStatus, Secs
         postage: money(d.postage),
         discount: money(d.seller_discount + d.platform_discount),
         paid: money(d.paid),
-        payment_method: wechat.then(|| fixed("微信支付")).map(Into::into),
+        payment_method: wechat.then(|| label("微信支付")),
         payment_no: wechat.then(|| text(&d.no)),
         source: here(),
     };
@@ -384,13 +389,13 @@ pub fn shipment(
     let pick = c.rng.below(4);
     let (carrier, waybill) = c.nums.waybill(pick);
     let s = Shipment {
-        shop: fixed(erp_shop(d.shop)).into(),
+        shop: label(erp_shop(d.shop)),
         order_no: text(&d.no),
         sub_order_no: None,
-        sku: fixed(sku).into(),
+        sku: label(sku),
         quantity: qty,
         shipped_at: c.at(at),
-        carrier: Some(fixed(carrier).into()),
+        carrier: Some(label(carrier)),
         waybill: Some(text(&waybill)),
         kind,
         refund_no: refund_no.map(text),
@@ -445,7 +450,7 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
                 AfterSalePhase::AfterSale
             }),
             status,
-            status_text: fixed(status_text).into(),
+            status_text: label(status_text),
             paid: Some(if a.on_sale {
                 d.paid
             } else {
@@ -457,11 +462,11 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
             completed_at: (status == AfterSaleStatus::Completed)
                 .then(|| a.done.map(|t| c.at(t)))
                 .flatten(),
-            reason: Some(fixed(a.reason).into()),
+            reason: Some(label(a.reason)),
             payment_no: Some(text(&d.pay_no)),
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(fixed(sku).into()),
+                sku: Some(label(sku)),
                 quantity: None,
                 refund: None,
                 source: here(),
@@ -476,23 +481,23 @@ pub fn after_sale(c: &mut Ctx<'_>, d: &Deal, a: &After) {
         };
         AfterSale {
             platform: platform(d.shop),
-            shop: Some(fixed(erp_shop(d.shop)).into()),
+            shop: Some(label(erp_shop(d.shop))),
             order_no: text(&d.no),
             refund_no: text(&a.no),
             kind: a.kind,
             phase: None,
             status,
-            status_text: fixed(status.zh()).into(),
+            status_text: label(status.zh()),
             paid: None,
             requested: Some(a.refund),
             refunded,
             applied_at: Some(c.at(a.applied)),
             completed_at: a.done.map(|t| c.at(t)),
-            reason: Some(fixed(a.reason).into()),
+            reason: Some(label(a.reason)),
             payment_no: None,
             lines: vec![AfterSaleLine {
                 sub_order_no: None,
-                sku: Some(fixed(sku).into()),
+                sku: Some(label(sku)),
                 quantity: Some(a.qty),
                 // The generic ERP format states amounts per row.
                 refund: Some(refunded),
@@ -516,10 +521,10 @@ pub fn receipt(c: &mut Ctx<'_>, d: &Deal, a: &After, sku: &'static str, qty: i64
         QualityResult::Good
     };
     let r = ReturnReceipt {
-        shop: fixed(erp_shop(d.shop)).into(),
+        shop: label(erp_shop(d.shop)),
         order_no: text(&d.no),
         refund_no: text(&a.no),
-        sku: fixed(sku).into(),
+        sku: label(sku),
         quantity: qty,
         received_at: c.at(at),
         quality: Some(quality),
@@ -539,12 +544,12 @@ pub fn complaint(c: &mut Ctx<'_>, d: &Deal, at: Secs) {
     ]);
     let ticket = c.nums.ticket(c.clock, at);
     let r = Complaint {
-        shop: fixed(erp_shop(d.shop)).into(),
+        shop: label(erp_shop(d.shop)),
         order_no: Some(text(&d.no)),
         ticket_no: text(&ticket),
         kind,
         created_at: c.at(at),
-        reason: Some(fixed(reason).into()),
+        reason: Some(label(reason)),
         source: here(),
     };
     c.out
@@ -570,14 +575,14 @@ pub fn alipay_row(
     let txn = c.nums.alipay_txn(c.clock, at);
     let row = FundFlowRow {
         provider: FundProvider::Alipay,
-        account: Some(fixed(ALIPAY_ACCOUNT).into()),
+        account: Some(label(ALIPAY_ACCOUNT)),
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),
         merchant_ref: order.map(|o| Text::from(format!("T200P{o}"))),
         refund_no: None,
         kind,
-        kind_text: fixed(kind_text).into(),
+        kind_text: label(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -716,7 +721,7 @@ pub fn pdd_row(
         merchant_ref: Some(text(order)),
         refund_no: None,
         kind,
-        kind_text: fixed(kind_text).into(),
+        kind_text: label(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -780,7 +785,7 @@ pub fn pdd_refund(c: &mut Ctx<'_>, order: &str, at: Secs, amount: Fen) -> String
 pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
     let pay = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(fixed(WECHAT_MCH).into()),
+        account: Some(label(WECHAT_MCH)),
         kind: PaymentKind::Payment,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -791,10 +796,10 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         refund: Fen::ZERO,
         fee,
         rate: Some(WECHAT_FEE),
-        status_text: fixed("SUCCESS").into(),
+        status_text: label("SUCCESS"),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(fixed(d.lines[0].product.title).into()),
+        title: Some(label(d.lines[0].product.title)),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(pay));
@@ -831,7 +836,7 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     let fee = WECHAT_FEE.apply(amount);
     let row = PaymentRow {
         provider: FundProvider::Wechat,
-        account: Some(fixed(WECHAT_MCH).into()),
+        account: Some(label(WECHAT_MCH)),
         kind: PaymentKind::Refund,
         txn_no: text(&d.pay_no),
         out_trade_no: Some(text(&d.no)),
@@ -843,10 +848,10 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         fee: -fee,
         rate: Some(WECHAT_FEE),
         // 交易状态 / 退款状态, as the importer keeps them.
-        status_text: fixed("REFUND/SUCCESS").into(),
+        status_text: label("REFUND/SUCCESS"),
         occurred_at: c.at(at),
         refund_succeeded_at: None,
-        title: Some(fixed(d.lines[0].product.title).into()),
+        title: Some(label(d.lines[0].product.title)),
         source: here(),
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
@@ -886,7 +891,7 @@ pub fn wechat_flow(
         merchant_ref: order.or(refund).map(text),
         refund_no: refund.map(text),
         kind,
-        kind_text: fixed(kind_text).into(),
+        kind_text: label(kind_text),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -1022,7 +1027,7 @@ fn jd_statement<const N: usize>(
             platform: Platform::Jd,
             order_no: text(&d.no),
             sub_order_no: None,
-            item: fixed(item).into(),
+            item: label(item),
             kind,
             amount,
             settled_at: Some(c.at(at)),
@@ -1048,14 +1053,14 @@ fn jd_funds(
 ) {
     let row = FundFlowRow {
         provider: FundProvider::Jd,
-        account: Some(fixed(JD_MERCHANT).into()),
+        account: Some(label(JD_MERCHANT)),
         txn_no: text(reference),
         business_no: None,
         order_no: None,
         merchant_ref: Some(text(reference)),
         refund_no: None,
         kind,
-        kind_text: fixed(memo).into(),
+        kind_text: label(memo),
         amount,
         balance: None,
         occurred_at: c.at(at),
@@ -1088,11 +1093,11 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
         platform: Platform::Douyin,
         order_no: text(&d.no),
         sub_order_no: Some(text(&d.no)),
-        item: fixed("已结算").into(),
+        item: label("已结算"),
         kind: FlowKind::Income,
         amount: statement,
         settled_at: Some(c.at(at)),
-        account: Some(fixed(DOUYIN_ACCOUNT).into()),
+        account: Some(label(DOUYIN_ACCOUNT)),
         refund_no: None,
         payment_ref: None,
         source: here(),
@@ -1105,14 +1110,14 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
     let txn = c.nums.douyin_txn(c.clock, at);
     let row = FundFlowRow {
         provider: FundProvider::Douyin,
-        account: Some(fixed(DOUYIN_ACCOUNT).into()),
+        account: Some(label(DOUYIN_ACCOUNT)),
         txn_no: text(&txn),
         business_no: None,
         order_no: Some(text(&d.no)),
         merchant_ref: Some(text(&d.no)),
         refund_no: None,
         kind: FlowKind::Income,
-        kind_text: fixed("货款结算入账").into(),
+        kind_text: label("货款结算入账"),
         amount: arrived,
         balance: None,
         occurred_at: c.at(at),

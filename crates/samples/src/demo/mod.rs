@@ -59,7 +59,7 @@ mod ids;
 mod plant;
 mod rng;
 
-use duizhang_core::{Dataset, Fen, FileId, FlowKind, Period, Record, SourceFile, SourceRef};
+use duizhang_core::{Dataset, Fen, FileId, FlowKind, Label, Period, Record, SourceFile, SourceRef};
 use duizhang_engine::Settings;
 use duizhang_engine::settings::ShopSettings;
 
@@ -403,6 +403,11 @@ pub fn settings() -> Settings {
 /// Generates the period for about `orders` orders (clamped to
 /// [`MIN_ORDERS`]..=[`MAX_ORDERS`]); the same seed always gives the same scenario.
 pub fn generate(orders: usize, seed: u64) -> Scenario {
+    // Labels (shops, statuses, titles …) are shared across the scenario's records.
+    Label::interning(|| generate_shared(orders, seed))
+}
+
+fn generate_shared(orders: usize, seed: u64) -> Scenario {
     let orders = orders.clamp(MIN_ORDERS, MAX_ORDERS);
     let clock = Clock::new(period());
     let mut root = Rng::new(seed);
