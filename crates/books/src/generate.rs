@@ -346,7 +346,7 @@ impl<'a> Ctx<'a> {
             .map(|a| (order_ids.add(a.order_no.as_str()), a))
             .collect();
         let after_sales_by_order = Lists::new(order_ids.len(), pairs);
-        let (mut sales, mut refunds) = (Vec::with_capacity(rows.len()), Vec::new());
+        let (mut sales, mut refunds) = (Vec::new(), Vec::new());
         for (r, class) in rows {
             let Some(order_no) = r.order_no.as_deref() else {
                 continue;
