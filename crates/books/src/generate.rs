@@ -13,7 +13,7 @@ use std::hash::Hash;
 
 // Lookup-only indexes (never iterated for output) use fast hashing; output order comes from
 // explicit sorts.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
@@ -31,6 +31,9 @@ use crate::config::{
 use crate::error::BooksError;
 use crate::rules::{Component, EventClass, EventId, FlowClass, Side};
 use crate::voucher::{Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine};
+
+mod index;
+use index::{Flags, KeyIds, Lists, repeats};
 
 /// Why a record of the period was not booked (or booked only in part). Not a finding: the
 /// books checks report what is missing from the journal; this says why.
@@ -261,35 +264,43 @@ impl Shops {
     }
 }
 
+/// What generation looks up while it walks the period. Per-order and per-refund lists and
+/// flags are flat arrays by dense ids ([`index`]), not a map entry (and a `Vec`) per key: at
+/// millions of orders those cost more than the records' own keys. Methods take an order as
+/// its id, `None` for a number the data does not hold.
 struct Ctx<'a> {
     books: &'a Books,
     start: BeijingTime,
     end: BeijingTime,
     shop_of: ShopOf<'a>,
     shops: Shops,
-    orders: HashMap<&'a str, &'a Order>,
-    after_sales: HashMap<&'a str, &'a AfterSale>,
-    after_sales_by_order: HashMap<&'a str, Vec<&'a AfterSale>>,
+    /// Every order number of the orders, classified rows, shipments, after-sales and
+    /// not-yet-shipped ERP orders. The fields below up to `refund_ids` are by its ids.
+    order_ids: KeyIds<'a>,
+    /// The first order of each number.
+    orders: Vec<Option<&'a Order>>,
+    after_sales_by_order: Lists<&'a AfterSale>,
     /// Income rows classified as sales, per order, in time order.
-    sale_rows: HashMap<&'a str, Vec<&'a FundFlowRow>>,
+    sale_rows: Lists<&'a FundFlowRow>,
     /// Refund rows per order, in time order.
-    refund_rows: HashMap<&'a str, Vec<&'a FundFlowRow>>,
-    shipments: HashMap<&'a str, Vec<&'a Shipment>>,
+    refund_rows: Lists<&'a FundFlowRow>,
+    /// Per order, by (time shipped, source).
+    shipments: Lists<&'a Shipment>,
     /// Orders the ERP holds as not yet shipped (待审核 / 待发货) at its last update.
-    erp_unshipped: HashSet<&'a str>,
-    shipments_by_refund: HashMap<&'a str, Vec<&'a Shipment>>,
-    receipts_by_refund: HashMap<&'a str, Vec<&'a ReturnReceipt>>,
+    erp_unshipped: Flags,
+    /// Orders whose sale cost (settlement policy) or revenue at delivery was considered.
+    cost_done: Flags,
+    revenue_done: Flags,
+    /// Every 退款单号 of the after-sales, shipments and return receipts. The fields below up
+    /// to `clawbacks` are by its ids.
+    refund_ids: KeyIds<'a>,
+    /// The first after-sale of each refund number.
+    after_sales: Vec<Option<&'a AfterSale>>,
+    shipments_by_refund: Lists<&'a Shipment>,
+    receipts_by_refund: Lists<&'a ReturnReceipt>,
+    linked_after_sales: Flags,
     clawbacks: Clawbacks<'a>,
     issues: Vec<Issue>,
-    linked_after_sales: HashSet<&'a str>,
-    /// Rows, shipments and receipts already booked (an overlapping export repeats them).
-    seen_rows: HashSet<(FundProvider, Option<&'a str>, &'a str)>,
-    /// By (order, SKU, time shipped) and (退款单号, SKU): the fields their link keys are made of.
-    seen_shipments: HashSet<(&'a str, &'a str, BeijingTime)>,
-    seen_receipts: HashSet<(&'a str, &'a str)>,
-    /// Orders whose sale cost (settlement policy) or revenue at delivery was considered.
-    cost_done: HashSet<&'a str>,
-    revenue_done: HashSet<&'a str>,
     /// The seller's data carries shipments (ERP): a sale without one is worth a note.
     tracks_goods: bool,
 }
@@ -319,43 +330,43 @@ impl<'a> Ctx<'a> {
         period: Period,
         shop_of: ShopOf<'a>,
     ) -> Ctx<'a> {
-        let mut by_no: HashMap<&str, &Order> = HashMap::with_capacity(orders.len());
+        // Each list is made as soon as its keys have ids, so only one list's (id, item)
+        // pairs are held at a time.
+        let mut order_ids = KeyIds::with_capacity(orders.len());
+        let mut by_no: Vec<Option<&Order>> = Vec::with_capacity(orders.len());
         for o in orders {
-            by_no.entry(o.order_no.as_str()).or_insert(o);
+            let id = order_ids.add(o.order_no.as_str());
+            if id == by_no.len() {
+                by_no.push(Some(o));
+            }
         }
-        let mut after_sales = HashMap::with_capacity(data.after_sales.len());
-        let mut after_sales_by_order = HashMap::with_capacity(data.after_sales.len());
-        for a in &data.after_sales {
-            after_sales.entry(a.refund_no.as_str()).or_insert(a);
-            push_to(&mut after_sales_by_order, a.order_no.as_str(), a);
-        }
-        let mut sale_rows = HashMap::with_capacity(orders.len());
-        let mut refund_rows = HashMap::new();
+        let pairs = data
+            .after_sales
+            .iter()
+            .map(|a| (order_ids.add(a.order_no.as_str()), a))
+            .collect();
+        let after_sales_by_order = Lists::new(order_ids.len(), pairs);
+        let (mut sales, mut refunds) = (Vec::new(), Vec::new());
         for (r, class) in rows {
             let Some(order_no) = r.order_no.as_deref() else {
                 continue;
             };
             match class {
-                Some(FlowClass::Sale) => push_to(&mut sale_rows, order_no, *r),
-                Some(FlowClass::Refund) => push_to(&mut refund_rows, order_no, *r),
+                Some(FlowClass::Sale) => sales.push((order_ids.add(order_no), *r)),
+                Some(FlowClass::Refund) => refunds.push((order_ids.add(order_no), *r)),
                 _ => {}
             }
         }
-        let mut shipments = HashMap::with_capacity(orders.len());
-        let mut shipments_by_refund = HashMap::new();
+        let sale_rows = Lists::new(order_ids.len(), sales);
+        let refund_rows = Lists::new(order_ids.len(), refunds);
         let mut sorted: Vec<&Shipment> = data.shipments.iter().collect();
         sorted.sort_unstable_by_key(|a| (a.shipped_at, a.source));
-        for s in sorted {
-            push_to(&mut shipments, s.order_no.as_str(), s);
-            if let Some(r) = s.refund_no.as_deref() {
-                push_to(&mut shipments_by_refund, r, s);
-            }
-        }
-        let mut receipts_by_refund = HashMap::with_capacity(data.return_receipts.len());
-        for r in &data.return_receipts {
-            push_to(&mut receipts_by_refund, r.refund_no.as_str(), r);
-        }
-        let erp_unshipped = data
+        let pairs = sorted
+            .iter()
+            .map(|s| (order_ids.add(s.order_no.as_str()), *s))
+            .collect();
+        let shipments = Lists::new(order_ids.len(), pairs);
+        let unshipped: Vec<usize> = data
             .erp_orders
             .iter()
             .filter(|o| {
@@ -364,8 +375,33 @@ impl<'a> Ctx<'a> {
                     ErpOrderStatus::PendingReview | ErpOrderStatus::WaitingShipment
                 )
             })
-            .map(|o| o.order_no.as_str())
+            .map(|o| order_ids.add(o.order_no.as_str()))
             .collect();
+        let mut erp_unshipped = Flags::new(order_ids.len());
+        for id in unshipped {
+            erp_unshipped.insert(id);
+        }
+
+        let mut refund_ids = KeyIds::with_capacity(data.after_sales.len());
+        let mut after_sales = Vec::with_capacity(data.after_sales.len());
+        for a in &data.after_sales {
+            let id = refund_ids.add(a.refund_no.as_str());
+            if id == after_sales.len() {
+                after_sales.push(Some(a));
+            }
+        }
+        let pairs = sorted
+            .iter()
+            .filter_map(|s| Some((refund_ids.add(s.refund_no.as_deref()?), *s)))
+            .collect();
+        drop(sorted);
+        let shipments_by_refund = Lists::new(refund_ids.len(), pairs);
+        let pairs = data
+            .return_receipts
+            .iter()
+            .map(|r| (refund_ids.add(r.refund_no.as_str()), r))
+            .collect();
+        let receipts_by_refund = Lists::new(refund_ids.len(), pairs);
         Ctx {
             books,
             start: period.start(),
@@ -373,24 +409,39 @@ impl<'a> Ctx<'a> {
             shop_of,
             shops: Shops::default(),
             orders: by_no,
-            erp_unshipped,
-            after_sales,
             after_sales_by_order,
             sale_rows,
             refund_rows,
             shipments,
+            erp_unshipped,
+            cost_done: Flags::new(order_ids.len()),
+            revenue_done: Flags::new(order_ids.len()),
+            order_ids,
+            after_sales,
             shipments_by_refund,
             receipts_by_refund,
+            linked_after_sales: Flags::new(refund_ids.len()),
+            refund_ids,
             clawbacks,
             issues: Vec::new(),
-            linked_after_sales: HashSet::new(),
-            seen_rows: HashSet::new(),
-            seen_shipments: HashSet::new(),
-            seen_receipts: HashSet::new(),
-            cost_done: HashSet::new(),
-            revenue_done: HashSet::new(),
             tracks_goods: !data.shipments.is_empty(),
         }
+    }
+
+    /// The id of an order number met in the data (none for others: they have no rows,
+    /// shipments or after-sales).
+    fn order_id(&self, order_no: &str) -> Option<usize> {
+        self.order_ids.get(order_no)
+    }
+
+    fn order(&self, id: Option<usize>) -> Option<&'a Order> {
+        id.and_then(|i| self.orders.get(i).copied().flatten())
+    }
+
+    /// The after-sale of a refund number (the first one of the data).
+    fn after_sale(&self, refund_no: &str) -> Option<&'a AfterSale> {
+        let id = self.refund_ids.get(refund_no)?;
+        self.after_sales.get(id).copied().flatten()
     }
 
     fn in_period(&self, t: BeijingTime) -> bool {
@@ -406,13 +457,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// First delivery of an order: the platform's 发货时间 or the first normal ERP shipment.
-    fn first_shipment(&self, order_no: &str) -> Option<BeijingTime> {
+    fn first_shipment(&self, order: Option<usize>) -> Option<BeijingTime> {
         let erp = self
             .shipments
-            .get(order_no)
-            .and_then(|v| v.iter().find(|s| s.kind == ShipmentKind::Normal))
+            .of(order)
+            .iter()
+            .find(|s| s.kind == ShipmentKind::Normal)
             .map(|s| s.shipped_at);
-        let platform = self.orders.get(order_no).and_then(|o| o.shipped_at);
+        let platform = self.order(order).and_then(|o| o.shipped_at);
         match (erp, platform) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -421,52 +473,59 @@ impl<'a> Ctx<'a> {
 
     /// Income rows of the order that arrived before delivery (J1b).
     fn is_advance(&self, row: &FundFlowRow) -> bool {
-        let Some(order_no) = row.order_no.as_deref() else {
-            return false;
-        };
-        let order = self.orders.get(order_no);
-        if order.is_none() && !self.shipments.contains_key(order_no) {
+        match row.order_no.as_deref() {
+            Some(order_no) => self.is_advance_of(self.order_id(order_no), row),
+            None => false,
+        }
+    }
+
+    /// [`Ctx::is_advance`] of a row of the order of id `order`.
+    fn is_advance_of(&self, order: Option<usize>, row: &FundFlowRow) -> bool {
+        let found = self.order(order);
+        if found.is_none() && self.shipments.of(order).is_empty() {
             // A mini-program shop's order lives only in the ERP: money in while it waits to
             // ship is an advance.
-            return self.erp_unshipped.contains(order_no);
+            return order.is_some_and(|i| self.erp_unshipped.get(i));
         }
         // A finished trade was delivered, even when the export has no 发货时间.
-        let finished = order.is_some_and(|o| {
+        let finished = found.is_some_and(|o| {
             o.finished_at.is_some_and(|t| t <= row.occurred_at)
                 || (o.finished_at.is_none() && o.status == OrderStatus::Finished)
         });
         !finished
             && self
-                .first_shipment(order_no)
+                .first_shipment(order)
                 .is_none_or(|shipped| shipped > row.occurred_at)
     }
 
-    fn has_advance(&self, order_no: &str) -> bool {
+    fn has_advance(&self, order: Option<usize>) -> bool {
         self.sale_rows
-            .get(order_no)
-            .is_some_and(|rows| rows.iter().any(|r| self.is_advance(r)))
+            .of(order)
+            .iter()
+            .any(|r| self.is_advance_of(order, r))
     }
 
     /// When revenue of the order was recognised; none when nothing says so yet. `unknown`
     /// when the data knows nothing of the order (then a refund is taken as after revenue).
-    fn sale_time(&self, order_no: &str) -> SaleTime {
-        let known = self.orders.contains_key(order_no)
-            || self.sale_rows.contains_key(order_no)
-            || self.shipments.contains_key(order_no);
+    fn sale_time(&self, order: Option<usize>) -> SaleTime {
+        let known = self.order(order).is_some()
+            || !self.sale_rows.of(order).is_empty()
+            || !self.shipments.of(order).is_empty();
         if !known {
             return SaleTime::Unknown;
         }
-        let shipped = self.first_shipment(order_no);
+        let shipped = self.first_shipment(order);
         let time = match self.policy().revenue_recognition {
             RevenueRecognition::Shipment => shipped,
             RevenueRecognition::Settlement => {
-                let settled = self.sale_rows.get(order_no).and_then(|rows| {
-                    rows.iter()
-                        .find(|r| !self.is_advance(r))
-                        .map(|r| r.occurred_at)
-                });
-                let finished = self.orders.get(order_no).and_then(|o| o.finished_at);
-                let advance = if self.has_advance(order_no) {
+                let settled = self
+                    .sale_rows
+                    .of(order)
+                    .iter()
+                    .find(|r| !self.is_advance_of(order, r))
+                    .map(|r| r.occurred_at);
+                let finished = self.order(order).and_then(|o| o.finished_at);
+                let advance = if self.has_advance(order) {
                     shipped
                 } else {
                     None
@@ -477,8 +536,13 @@ impl<'a> Ctx<'a> {
         time.map_or(SaleTime::NotYet, SaleTime::At)
     }
 
-    fn cross_flags(&self, order_no: &str, refund_no: &str, at: BeijingTime) -> (bool, Vec<Flag>) {
-        let SaleTime::At(sold) = self.sale_time(order_no) else {
+    fn cross_flags(
+        &self,
+        order: Option<usize>,
+        refund_no: &str,
+        at: BeijingTime,
+    ) -> (bool, Vec<Flag>) {
+        let SaleTime::At(sold) = self.sale_time(order) else {
             return (false, Vec::new());
         };
         if sold >= self.start {
@@ -529,38 +593,34 @@ impl<'a> Ctx<'a> {
     /// The order's money went back to the buyer in full (refunded before shipment, say): no
     /// goods left, so no cost is owed. Refund rows may name only the refund number, so the
     /// order's completed after-sales count too.
-    fn refunded_in_full(&self, order_no: &str) -> bool {
-        let sum = |rows: Option<&Vec<&FundFlowRow>>| -> i64 {
-            rows.map_or(0, |v| v.iter().map(|r| r.amount.get()).sum())
-        };
-        let income = sum(self.sale_rows.get(order_no));
-        let by_rows = -sum(self.refund_rows.get(order_no));
-        let by_after_sales: i64 = self.after_sales_by_order.get(order_no).map_or(0, |v| {
-            v.iter()
-                .filter(|a| a.status == AfterSaleStatus::Completed)
-                .map(|a| a.refunded.get())
-                .sum()
-        });
+    fn refunded_in_full(&self, order: Option<usize>) -> bool {
+        let sum = |rows: &[&FundFlowRow]| -> i64 { rows.iter().map(|r| r.amount.get()).sum() };
+        let income = sum(self.sale_rows.of(order));
+        let by_rows = -sum(self.refund_rows.of(order));
+        let by_after_sales: i64 = self
+            .after_sales_by_order
+            .of(order)
+            .iter()
+            .filter(|a| a.status == AfterSaleStatus::Completed)
+            .map(|a| a.refunded.get())
+            .sum();
         income > 0 && by_rows.max(by_after_sales) >= income
     }
 
     /// Cost of an order's normal shipments (J2 basis), with the shipments as links.
     fn order_cost(
         &mut self,
-        order_no: &str,
+        order: Option<usize>,
         key: &str,
         source: SourceRef,
     ) -> Option<(Fen, Vec<Link<'a>>)> {
         let ships: Vec<&'a Shipment> = self
             .shipments
-            .get(order_no)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|s| s.kind == ShipmentKind::Normal)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .of(order)
+            .iter()
+            .copied()
+            .filter(|s| s.kind == ShipmentKind::Normal)
+            .collect();
         if ships.is_empty() {
             return None;
         }
@@ -583,9 +643,7 @@ impl<'a> Ctx<'a> {
     /// through the statement that clawed the refund back, at the statement's 货款 (the
     /// outflow itself is the statement's net, commission given back included).
     fn after_sale_for(&self, row: &FundFlowRow) -> Option<&'a AfterSale> {
-        if let Some(r) = row.refund_no.as_deref()
-            && let Some(a) = self.after_sales.get(r)
-        {
+        if let Some(a) = row.refund_no.as_deref().and_then(|r| self.after_sale(r)) {
             return Some(a);
         }
         if let Some(order_no) = row.order_no.as_deref() {
@@ -595,7 +653,7 @@ impl<'a> Ctx<'a> {
         if let Some(a) = clawed
             .iter()
             .filter_map(|s| s.refund_no.as_deref())
-            .find_map(|r| self.after_sales.get(r))
+            .find_map(|r| self.after_sale(r))
         {
             return Some(a);
         }
@@ -610,7 +668,7 @@ impl<'a> Ctx<'a> {
 
     /// A refunded after-sale of the order: the one of `amount`, else the only one.
     fn refunded_of(&self, order_no: &str, amount: Fen) -> Option<&'a AfterSale> {
-        let candidates = self.after_sales_by_order.get(order_no)?;
+        let candidates = self.after_sales_by_order.of(self.order_id(order_no));
         let refunded: Vec<&&AfterSale> = candidates
             .iter()
             .filter(|a| a.refunded.get() > 0 && a.status != AfterSaleStatus::Closed)
@@ -673,6 +731,16 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
         .filter(|r| ctx.in_period(r.received_at))
         .collect();
     receipts.sort_unstable_by_key(|a| (a.received_at, a.source));
+    // The same row, shipment or receipt met twice (overlapping exports) is booked once: the
+    // first met in the order they are booked in. Receipts and shipments by the fields their
+    // link keys are made of.
+    let repeated_rows = repeats(&rows, |(r, _)| {
+        (r.provider, r.account.as_deref(), r.txn_no.as_str())
+    });
+    let repeated_ships = repeats(&ships, |s| {
+        (s.order_no.as_str(), s.sku.as_str(), s.shipped_at)
+    });
+    let repeated_receipts = repeats(&receipts, |r| (r.refund_no.as_str(), r.sku.as_str()));
 
     // Vouchers of one day never hold entries of another: then each day is assembled as soon
     // as its entries are made, and only one day's entries are held at a time.
@@ -692,15 +760,21 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
         let Some(day) = next else { break };
         let within = |t: BeijingTime| !per_day || t.date() <= day;
         while let Some((row, class)) = rows.get(f).filter(|(row, _)| within(row.occurred_at)) {
-            flow(&mut ctx, row, *class, &mut entries);
+            if !repeated_rows.get(f) {
+                flow(&mut ctx, row, *class, &mut entries);
+            }
             f += 1;
         }
         while let Some(ship) = ships.get(s).filter(|x| within(x.shipped_at)) {
-            shipment(&mut ctx, ship, &mut entries);
+            if !repeated_ships.get(s) {
+                shipment(&mut ctx, ship, &mut entries);
+            }
             s += 1;
         }
         while let Some(receipt) = receipts.get(r).filter(|x| within(x.received_at)) {
-            return_receipt(&mut ctx, receipt, &mut entries);
+            if !repeated_receipts.get(r) {
+                return_receipt(&mut ctx, receipt, &mut entries);
+            }
             r += 1;
         }
         assembler.add(&ctx.shops, &mut entries);
@@ -720,13 +794,6 @@ fn flow<'a>(
     class: Option<FlowClass>,
     out: &mut Vec<Entry<'a>>,
 ) {
-    // The same row met twice (overlapping exports) is one row.
-    if !ctx
-        .seen_rows
-        .insert((row.provider, row.account.as_deref(), row.txn_no.as_str()))
-    {
-        return;
-    }
     let key = row.txn_no.as_str();
     let no_book = |ctx: &mut Ctx<'a>, message: String, detail: String| {
         ctx.issues.push(issue(
@@ -776,10 +843,7 @@ fn flow<'a>(
         );
         return;
     };
-    let order = row
-        .order_no
-        .as_deref()
-        .and_then(|o| ctx.orders.get(o).copied());
+    let order = ctx.order(row.order_no.as_deref().and_then(|o| ctx.order_id(o)));
     let platform = order.map_or_else(|| provider_platform(row.provider), |o| o.platform);
     let mut entry = Entry {
         at: row.occurred_at,
@@ -802,6 +866,7 @@ fn flow<'a>(
     entry.event = match class {
         FlowClass::Sale => {
             let order_no = row.order_no.as_deref().unwrap_or("");
+            let order_id = ctx.order_id(order_no);
             if ctx.is_advance(row) {
                 EventId::AdvanceReceived
             } else if policy.revenue_recognition == RevenueRecognition::Shipment {
@@ -809,8 +874,9 @@ fn flow<'a>(
             } else {
                 let first = ctx
                     .sale_rows
-                    .get(order_no)
-                    .and_then(|rows| rows.iter().find(|r| !ctx.is_advance(r)))
+                    .of(order_id)
+                    .iter()
+                    .find(|r| !ctx.is_advance_of(order_id, r))
                     .is_some_and(|r| r.txn_no == row.txn_no);
                 if first {
                     if let Some(o) = order {
@@ -824,14 +890,16 @@ fn flow<'a>(
                             entry.subsidy = o.platform_discount.unwrap_or_default();
                         }
                     }
-                    if ctx.cost_done.insert(order_no) {
+                    // `first`: the order has sale rows, so an id.
+                    if order_id.is_some_and(|id| ctx.cost_done.insert(id)) {
                         let shipped = ctx
                             .shipments
-                            .get(order_no)
-                            .is_some_and(|v| v.iter().any(|s| s.kind == ShipmentKind::Normal));
-                        if let Some((cost, links)) = ctx.order_cost(order_no, key, row.source) {
+                            .of(order_id)
+                            .iter()
+                            .any(|s| s.kind == ShipmentKind::Normal);
+                        if let Some((cost, links)) = ctx.order_cost(order_id, key, row.source) {
                             extra = Some(cost_entry(&entry, EventId::SaleCost, cost, links));
-                        } else if !shipped && ctx.tracks_goods && !ctx.refunded_in_full(order_no) {
+                        } else if !shipped && ctx.tracks_goods && !ctx.refunded_in_full(order_id) {
                             // The goods went out in a period whose ERP data is not here:
                             // 发出商品 keeps their cost until someone books it.
                             ctx.issues.push(issue(
@@ -914,8 +982,13 @@ fn refund_event<'a>(
         .or(after_sale.map(|a| a.order_no.as_str()))
         .or_else(|| ctx.clawbacks.order_of(row))
         .unwrap_or("");
+    let order = ctx.order_id(order_no);
+    // Every after-sale's refund number has an id.
     if let Some(a) = after_sale
-        && ctx.linked_after_sales.insert(a.refund_no.as_str())
+        && ctx
+            .refund_ids
+            .get(a.refund_no.as_str())
+            .is_some_and(|id| ctx.linked_after_sales.insert(id))
     {
         entry.links.push(link(
             RecordKind::AfterSale,
@@ -924,18 +997,18 @@ fn refund_event<'a>(
             a.source,
         ));
     }
-    let recognised = match ctx.sale_time(order_no) {
+    let recognised = match ctx.sale_time(order) {
         SaleTime::Unknown => true,
         SaleTime::At(t) => t <= row.occurred_at,
         SaleTime::NotYet => false,
     };
     let before_revenue =
         after_sale.is_some_and(|a| a.phase == Some(AfterSalePhase::OnSale)) || !recognised;
-    if before_revenue && ctx.has_advance(order_no) {
+    if before_revenue && ctx.has_advance(order) {
         return EventId::RefundBeforeRevenue;
     }
     let refund_no = after_sale.map_or(row.txn_no.as_str(), |a| a.refund_no.as_str());
-    let (cross, flags) = ctx.cross_flags(order_no, refund_no, row.occurred_at);
+    let (cross, flags) = ctx.cross_flags(order, refund_no, row.occurred_at);
     entry.cross = cross;
     entry.flags = flags;
     let refund_only = ctx.policy().refund_only.event();
@@ -995,12 +1068,6 @@ fn carrier_claim<'a>(
 }
 
 fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
-    if !ctx
-        .seen_shipments
-        .insert((s.order_no.as_str(), s.sku.as_str(), s.shipped_at))
-    {
-        return;
-    }
     let key = shipment_key(s);
     let Some(shop) = ctx.shop(RecordRef::Shipment(s)) else {
         ctx.issues.push(issue(
@@ -1012,13 +1079,10 @@ fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
         ));
         return;
     };
-    let order = ctx.orders.get(s.order_no.as_str()).copied();
+    let order_id = ctx.order_id(s.order_no.as_str());
+    let order = ctx.order(order_id);
     let platform = order.map_or(Platform::Other, |o| o.platform);
-    let after_sale = s
-        .refund_no
-        .as_deref()
-        .and_then(|r| ctx.after_sales.get(r))
-        .copied();
+    let after_sale = s.refund_no.as_deref().and_then(|r| ctx.after_sale(r));
     let event = match s.kind {
         ShipmentKind::Normal => match ctx.policy().revenue_recognition {
             RevenueRecognition::Settlement => EventId::ShipmentDeferred,
@@ -1043,8 +1107,9 @@ fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
             // Same SKU back and out: inventory nets to zero, no entry (J12).
             let same = s.refund_no.as_deref().is_some_and(|r| {
                 ctx.receipts_by_refund
-                    .get(r)
-                    .is_some_and(|v| v.iter().any(|rr| rr.sku == s.sku))
+                    .of(ctx.refund_ids.get(r))
+                    .iter()
+                    .any(|rr| rr.sku == s.sku)
                     || after_sale.is_some_and(|a| {
                         a.lines
                             .iter()
@@ -1078,23 +1143,26 @@ fn shipment<'a>(ctx: &mut Ctx<'a>, s: &'a Shipment, out: &mut Vec<Entry<'a>>) {
     };
     // Revenue at delivery: the order's first normal shipment (J1b advance, or J3 under the
     // shipment policy).
+    // Every shipment's order number has an id.
     if s.kind == ShipmentKind::Normal
-        && ctx.revenue_done.insert(s.order_no.as_str())
+        && order_id.is_some_and(|id| ctx.revenue_done.insert(id))
         && let Some(o) = order
     {
-        revenue_at_delivery(ctx, o, s, &base, out);
+        revenue_at_delivery(ctx, order_id, o, s, &base, out);
     }
     out.push(base);
 }
 
+/// `order_id` is the id of `o`'s number.
 fn revenue_at_delivery<'a>(
     ctx: &mut Ctx<'a>,
+    order_id: Option<usize>,
     o: &'a Order,
     s: &Shipment,
     base: &Entry<'a>,
     out: &mut Vec<Entry<'a>>,
 ) {
-    let first = ctx.first_shipment(&o.order_no);
+    let first = ctx.first_shipment(order_id);
     if first.is_some_and(|t| t < s.shipped_at) {
         return; // delivered before (the platform's 发货时间 is earlier than this ERP row)
     }
@@ -1104,13 +1172,12 @@ fn revenue_at_delivery<'a>(
         LinkRole::Primary,
         o.source,
     );
-    if ctx.has_advance(&o.order_no) {
+    if ctx.has_advance(order_id) {
         let before: Fen = ctx
             .sale_rows
-            .get(o.order_no.as_str())
-            .into_iter()
-            .chain(ctx.refund_rows.get(o.order_no.as_str()))
-            .flatten()
+            .of(order_id)
+            .iter()
+            .chain(ctx.refund_rows.of(order_id))
             .filter(|r| r.occurred_at < s.shipped_at)
             .map(|r| r.amount)
             .sum();
@@ -1123,7 +1190,7 @@ fn revenue_at_delivery<'a>(
         e.amount = before;
         out.push(e);
         if ctx.policy().revenue_recognition == RevenueRecognition::Settlement
-            && let Some((cost, links)) = ctx.order_cost(&o.order_no, &base.key, base.source)
+            && let Some((cost, links)) = ctx.order_cost(order_id, &base.key, base.source)
         {
             out.push(cost_entry(base, EventId::SaleCost, cost, links));
         }
@@ -1150,12 +1217,6 @@ fn revenue_at_delivery<'a>(
 }
 
 fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Entry<'a>>) {
-    if !ctx
-        .seen_receipts
-        .insert((r.refund_no.as_str(), r.sku.as_str()))
-    {
-        return;
-    }
     let key = receipt_key(r);
     let Some(shop) = ctx.shop(RecordRef::ReturnReceipt(r)) else {
         ctx.issues.push(issue(
@@ -1167,10 +1228,11 @@ fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Ent
         ));
         return;
     };
-    let after_sale = ctx.after_sales.get(r.refund_no.as_str()).copied();
+    let after_sale = ctx.after_sale(r.refund_no.as_str());
+    let order = ctx.order_id(r.order_no.as_str());
     let platform = after_sale
         .map(|a| a.platform)
-        .or_else(|| ctx.orders.get(r.order_no.as_str()).map(|o| o.platform))
+        .or_else(|| ctx.order(order).map(|o| o.platform))
         .unwrap_or(Platform::Other);
     let defective = r.quality == Some(QualityResult::Defective);
     let mut cross = false;
@@ -1178,11 +1240,9 @@ fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Ent
     let event = if after_sale.map(|a| a.kind) == Some(AfterSaleKind::Exchange) {
         let same_out = ctx
             .shipments_by_refund
-            .get(r.refund_no.as_str())
-            .is_some_and(|v| {
-                v.iter()
-                    .any(|s| s.kind == ShipmentKind::Exchange && s.sku == r.sku)
-            });
+            .of(ctx.refund_ids.get(r.refund_no.as_str()))
+            .iter()
+            .any(|s| s.kind == ShipmentKind::Exchange && s.sku == r.sku);
         match (same_out, defective) {
             (true, false) => return, // the same unit back into stock as one went out (J12)
             (true, true) => EventId::ExchangeDamaged,
@@ -1190,7 +1250,7 @@ fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Ent
             (false, false) => EventId::ReturnCost,
         }
     } else {
-        let recognised = match ctx.sale_time(&r.order_no) {
+        let recognised = match ctx.sale_time(order) {
             SaleTime::Unknown => true,
             SaleTime::At(t) => t <= r.received_at,
             SaleTime::NotYet => false,
@@ -1198,7 +1258,7 @@ fn return_receipt<'a>(ctx: &mut Ctx<'a>, r: &'a ReturnReceipt, out: &mut Vec<Ent
         if !recognised && ctx.policy().revenue_recognition == RevenueRecognition::Settlement {
             EventId::ReturnBeforeRevenue
         } else {
-            (cross, flags) = ctx.cross_flags(&r.order_no, &r.refund_no, r.received_at);
+            (cross, flags) = ctx.cross_flags(order, &r.refund_no, r.received_at);
             if defective {
                 EventId::ReturnDamaged
             } else {
