@@ -420,8 +420,9 @@ fn repeated<'a, T, K: std::hash::Hash + Eq>(
     source: impl Fn(&T) -> SourceRef,
     key: impl Fn(&'a T) -> K,
 ) -> Vec<bool> {
-    let mut first: std::collections::HashMap<K, SourceRef> =
-        std::collections::HashMap::with_capacity(records.len());
+    // Lookup only (never iterated), so the fast hasher's random seed changes no output.
+    let mut first: foldhash::HashMap<K, SourceRef> =
+        foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
     records
         .iter()
         .map(|r| {

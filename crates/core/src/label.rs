@@ -9,7 +9,6 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 
@@ -21,7 +20,7 @@ pub struct Label(ArcStr);
 
 thread_local! {
     /// The labels met so far by the [`Label::interning`] scope running on this thread.
-    static SHARED: RefCell<Option<HashSet<ArcStr>>> = const { RefCell::new(None) };
+    static SHARED: RefCell<Option<foldhash::HashSet<ArcStr>>> = const { RefCell::new(None) };
 }
 
 impl Label {
@@ -38,7 +37,7 @@ impl Label {
         if outer {
             return work();
         }
-        SHARED.with(|s| *s.borrow_mut() = Some(HashSet::new()));
+        SHARED.with(|s| *s.borrow_mut() = Some(foldhash::HashSet::default()));
         // Cleared even if `work` panics, so a thread reused afterwards does not keep the table.
         struct Reset;
         impl Drop for Reset {

@@ -1,7 +1,6 @@
 //! Pinduoduo exports (formats.md §5): 店铺账务明细 / 货款明细 (fund flow of the 货款 account)
 //! and the order export.
 
-use std::collections::HashMap;
 
 use duizhang_core::{
     BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
@@ -135,7 +134,7 @@ impl HeaderFormat for PddFundFlow {
         let file = out.name.clone();
         let cols = FlowColumns::resolve(&header, &file)?;
         let mut totals = FlowTotals::default();
-        let mut occurrences: HashMap<String, u32> = HashMap::new();
+        let mut occurrences: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
         let mut footer_seen = false;
         while let Some(row) = table.next_row()? {
             if row.is_comment() {
@@ -215,7 +214,7 @@ fn txn_no(
     kind_text: &str,
     desc: Option<&str>,
     occurred: BeijingTime,
-    occurrences: &mut HashMap<String, u32>,
+    occurrences: &mut foldhash::HashMap<String, u32>,
 ) -> String {
     let code = desc
         .and_then(|d| d.split_once('|'))
@@ -236,7 +235,7 @@ fn txn_no(
 fn read_flow_row(
     c: &Cells<'_>,
     cols: &FlowColumns,
-    occurrences: &mut HashMap<String, u32>,
+    occurrences: &mut foldhash::HashMap<String, u32>,
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;

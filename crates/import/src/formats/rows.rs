@@ -47,8 +47,7 @@ pub fn read_grouped_orders(
     let mut group = OrderGroup::default();
     // Orders already emitted from this file: a later row of one of them would have to be added
     // to an order already handed on, so it is reported instead of silently losing its amounts.
-    let mut emitted: std::collections::HashSet<duizhang_core::Text> =
-        std::collections::HashSet::new();
+    let mut emitted: foldhash::HashSet<duizhang_core::Text> = foldhash::HashSet::default();
     read_rows(table, header, out, |c, out| {
         let order = read(c, out)?;
         let continues = group

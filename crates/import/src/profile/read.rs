@@ -2,7 +2,7 @@
 //! merging of multi-row after-sales.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSaleLine, AfterSalePhase, AfterSaleStatus, BeijingTime,
@@ -546,7 +546,7 @@ fn read_after_sales(
     let scope = p.amount_scope.unwrap_or(AmountScope::PerRow);
     let file = out.name.clone();
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: HashMap<Text, usize> = HashMap::new();
+    let mut index: foldhash::HashMap<Text, usize> = foldhash::HashMap::default();
     while let Some(row) = table.next_row()? {
         if row.is_blank() {
             continue;
