@@ -198,22 +198,25 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
 /// FLOW_NOT_BOOKED: a fund-flow row of the period that no voucher of the period covers.
 pub fn flow_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>) -> Vec<Finding> {
     let period = booked.period;
-    let platforms: HashMap<&str, Platform> = data
-        .orders
-        .iter()
-        .map(|o| (o.order_no.as_str(), o.platform))
-        .collect();
+    // Built at the first unbooked row: a journal that books everything needs neither.
+    let platforms: std::cell::OnceCell<HashMap<&str, Platform>> = std::cell::OnceCell::new();
+    // Unbooked rows already reported (the same row met twice is one row). A repeat of a
+    // booked row is booked too, so only unbooked rows need remembering.
     let mut seen: HashSet<(FundProvider, Option<&str>, &str)> = HashSet::default();
     let mut out = Vec::new();
     for r in &data.fund_flows {
         if !period.contains(r.occurred_at)
+            || booked.has(RecordKind::FundFlow, &r.txn_no)
             || !seen.insert((r.provider, r.account.as_deref(), r.txn_no.as_str()))
         {
             continue;
         }
-        if booked.has(RecordKind::FundFlow, &r.txn_no) {
-            continue;
-        }
+        let platforms = platforms.get_or_init(|| {
+            data.orders
+                .iter()
+                .map(|o| (o.order_no.as_str(), o.platform))
+                .collect()
+        });
         out.push(Finding {
             code: "FLOW_NOT_BOOKED".into(),
             severity: FindingSeverity::Medium,
