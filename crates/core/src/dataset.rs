@@ -420,6 +420,15 @@ fn repeated<'a, T, K: std::hash::Hash + Eq>(
     source: impl Fn(&T) -> SourceRef,
     key: impl Fn(&'a T) -> K,
 ) -> Vec<bool> {
+    // Records of one file never repeat another's: no need to key them (the ERP's exports are
+    // one file per kind, millions of rows).
+    let one_file = records
+        .first()
+        .map(|r| source(r).file)
+        .is_none_or(|file| records.iter().all(|r| source(r).file == file));
+    if one_file {
+        return vec![false; records.len()];
+    }
     // Lookup only (never iterated), so the fast hasher's random seed changes no output.
     let mut first: foldhash::HashMap<K, SourceRef> =
         foldhash::HashMap::with_capacity_and_hasher(records.len(), Default::default());
