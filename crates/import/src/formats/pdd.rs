@@ -1,7 +1,6 @@
 //! Pinduoduo exports (formats.md §5): 店铺账务明细 / 货款明细 (fund flow of the 货款 account)
 //! and the order export.
 
-
 use duizhang_core::{
     BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
     Record,
