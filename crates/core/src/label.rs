@@ -2,9 +2,9 @@
 //! titles, carriers, accounts), shared by every record that carries it.
 //!
 //! A big month repeats the same few hundred labels tens of millions of times. Each label is
-//! one pointer to a reference-counted string; inside [`Label::interning`] (an import reads
-//! each file in one) equal labels share one string, so a label costs 8 bytes whatever its
-//! length. Identifiers (order numbers, 流水号) stay [`crate::Text`]: they are unique, and an
+//! one pointer to a reference-counted string; inside [`Label::interning`] (loading a period's
+//! inputs reads each file in one) equal labels share one string, so a label costs 8 bytes
+//! whatever its length. Identifiers (order numbers, 流水号) stay [`crate::Text`]: they are unique, and an
 //! inline string is cheaper for them.
 
 use std::borrow::Borrow;

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use duizhang_core::{FileId, Label, Record};
+use duizhang_core::{FileId, Record};
 
 use crate::ImportedFile;
 use crate::problem::{Problem, ProblemCode};
@@ -31,17 +31,6 @@ pub fn import_path(
 /// Like [`import_path`], with ids assigned from `first_id + files.len()` on: a file read apart
 /// from the ones before it (on another thread) numbers its tables where they will end up.
 pub(crate) fn import_path_numbered(
-    path: &Path,
-    importers: &[Box<dyn Importer>],
-    first_id: usize,
-    files: &mut Vec<ImportedFile>,
-    sink: &mut dyn FnMut(Record),
-) {
-    // The labels of one file (shops, statuses, SKUs, titles) share their text.
-    Label::interning(|| read_path(path, importers, first_id, files, sink));
-}
-
-fn read_path(
     path: &Path,
     importers: &[Box<dyn Importer>],
     first_id: usize,
@@ -107,7 +96,7 @@ pub fn import_bytes(
         first_id: 0,
         list: files,
     };
-    Label::interning(|| read_bytes(name, bytes, importers, &mut files, sink));
+    read_bytes(name, bytes, importers, &mut files, sink);
 }
 
 /// The reports of the tables read so far; the next table's id is `first_id + list.len()`.

@@ -188,7 +188,11 @@ impl Part {
     fn read(path: &Path, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
         let mut files = Vec::new();
         let mut data = Dataset::default();
-        import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+        // The labels of one file (shops, statuses, SKUs, titles) share their text: the records
+        // are kept. (A caller that only counts them, as `inspect` does, needs no sharing.)
+        duizhang_core::Label::interning(|| {
+            import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+        });
         // Merged here, on the worker, the file's orders leave one sorted run each for the
         // merge of all files, which is then cheap. The result is the same: the records of one
         // order are combined in source order, files in order, and combining is associative
