@@ -7,7 +7,6 @@
 //! whatever its length. Identifiers (order numbers, 流水号) stay [`crate::Text`]: they are unique, and an
 //! inline string is cheaper for them.
 
-use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::Deref;
@@ -74,26 +73,8 @@ impl Deref for Label {
     }
 }
 
-impl AsRef<str> for Label {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Label {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<&str> for Label {
     fn from(text: &str) -> Label {
-        Label::make(text)
-    }
-}
-
-impl From<&String> for Label {
-    fn from(text: &String) -> Label {
         Label::make(text)
     }
 }
@@ -116,45 +97,9 @@ impl From<crate::Text> for Label {
     }
 }
 
-impl From<&crate::Text> for Label {
-    fn from(text: &crate::Text) -> Label {
-        Label::make(text)
-    }
-}
-
-impl From<&Label> for Label {
-    fn from(label: &Label) -> Label {
-        label.clone()
-    }
-}
-
-impl PartialEq<str> for Label {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
 impl PartialEq<&str> for Label {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for Label {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl PartialEq<Label> for &str {
-    fn eq(&self, other: &Label) -> bool {
-        *self == other.as_str()
-    }
-}
-
-impl PartialEq<Label> for str {
-    fn eq(&self, other: &Label) -> bool {
-        self == other.as_str()
     }
 }
 
