@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use duizhang_core::*;
 
 use crate::catalog::Data;
-use crate::settings::{Settings, provider_platform};
+use crate::settings::{Settings, platform_family, provider_platform};
 
 /// One shop's records for the period (references into the dataset; orders merged).
 #[derive(Debug, Default)]
@@ -81,20 +81,20 @@ enum Naming<'a> {
 
 /// The shops met so far. A month has millions of records but a handful of distinct shop
 /// namings, so each naming is resolved once and records are placed by shop position.
-struct Placer<'s, 'a> {
+struct Placer<'s, 'n, 'a> {
     settings: &'s Settings,
-    names: ShopNames,
+    names: &'n ShopNames,
     shops: Vec<ShopData<'a>>,
-    resolved: HashMap<Naming<'a>, Option<usize>>,
+    resolved: HashMap<Naming<'n>, Option<usize>>,
     unassigned: Unassigned,
 }
 
-impl<'a> Placer<'_, 'a> {
+impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
     /// The position of the record's shop (created on first sight, with the platform of the
     /// first record placed in it), or `None` when no shop can be told (counted).
     fn place(
         &mut self,
-        naming: Naming<'a>,
+        naming: Naming<'n>,
         platform: Platform,
         source: SourceRef,
     ) -> Option<usize> {
@@ -138,7 +138,7 @@ impl<'a> Placer<'_, 'a> {
     fn place_all<T>(
         &mut self,
         records: &'a [T],
-        naming: impl Fn(&'a T) -> (Naming<'a>, Platform, SourceRef),
+        naming: impl Fn(&'a T) -> (Naming<'n>, Platform, SourceRef),
         list: for<'s> fn(&'s mut ShopData<'a>) -> &'s mut Vec<&'a T>,
     ) {
         for r in records {
@@ -159,9 +159,10 @@ pub fn partition<'a>(
     orders: &'a [Order],
     settings: &Settings,
 ) -> (Vec<ShopData<'a>>, Unassigned) {
+    let names = ShopNames::of(data);
     let mut p = Placer {
         settings,
-        names: ShopNames::of(data),
+        names: &names,
         shops: Vec::new(),
         resolved: HashMap::default(),
         unassigned: Unassigned::default(),
@@ -177,7 +178,7 @@ pub fn partition<'a>(
     p.place_all(
         &data.after_sales,
         |r| {
-            let n = Naming::Resolve(r.platform, r.shop.as_deref(), None);
+            let n = Naming::Resolve(r.platform, names.of_after_sale(r), None);
             (n, r.platform, r.source)
         },
         |s| &mut s.after_sales,
@@ -239,8 +240,17 @@ pub fn partition<'a>(
 /// Shop names as files write them, with the platform the dataset's own records give each
 /// (ERP orders, platform orders and after-sales name both). Shipments, return receipts and
 /// tickets name only a shop; this lets them land in the same shop as its orders.
+///
+/// It also keeps the shop each order names, for the after-sales that name none: Taobao's
+/// 退款报表 has no shop column, so a seller with a Tmall and a Taobao shop (both paid through
+/// Alipay) tells their refunds apart only by the order they refund.
 #[derive(Debug, Default)]
-pub struct ShopNames(BTreeMap<String, Platform>);
+pub struct ShopNames {
+    names: BTreeMap<String, Platform>,
+    /// (platform family, order number) → the shop name its order (or ERP order) gives, for
+    /// the order numbers of after-sales without a shop.
+    order_shops: HashMap<(Platform, Text), Label>,
+}
 
 impl ShopNames {
     pub fn of(data: &Dataset) -> ShopNames {
@@ -269,7 +279,19 @@ impl ShopNames {
                 add(name, platform);
             }
         }
-        ShopNames(map)
+        ShopNames {
+            names: map,
+            order_shops: order_shops(data),
+        }
+    }
+
+    /// The shop an after-sale names, or else the one its order names.
+    pub fn of_after_sale<'s>(&'s self, a: &'s AfterSale) -> Option<&'s str> {
+        a.shop.as_deref().or_else(|| {
+            self.order_shops
+                .get(&(platform_family(a.platform), a.order_no.clone()))
+                .map(|l| &**l)
+        })
     }
 
     /// The shop of a record that names only its shop: a configured shop by id, name or alias;
@@ -278,10 +300,11 @@ impl ShopNames {
     pub fn resolve(&self, settings: &Settings, name: &str) -> Option<String> {
         let t = name.trim();
         if settings.shops.is_empty() {
-            return Some(self.0.get(t).map_or_else(
-                || t.to_string(),
-                |p| crate::settings::platform_family(*p).code().to_string(),
-            ));
+            return Some(
+                self.names
+                    .get(t)
+                    .map_or_else(|| t.to_string(), |p| platform_family(*p).code().to_string()),
+            );
         }
         settings
             .shops
@@ -291,11 +314,43 @@ impl ShopNames {
     }
 }
 
+/// The shop names of the orders that after-sales without a shop refund (empty, and no
+/// order looked at, when every after-sale names its shop).
+fn order_shops(data: &Dataset) -> HashMap<(Platform, Text), Label> {
+    let wanted: HashSet<(Platform, &str)> = data
+        .after_sales
+        .iter()
+        .filter(|a| a.shop.is_none())
+        .map(|a| (platform_family(a.platform), a.order_no.as_str()))
+        .collect();
+    let mut found = HashMap::default();
+    if wanted.is_empty() {
+        return found;
+    }
+    let platform_orders = data
+        .orders
+        .iter()
+        .filter_map(|o| Some((o.platform, &o.order_no, o.shop.as_ref()?)));
+    let erp_orders = data
+        .erp_orders
+        .iter()
+        .map(|o| (o.platform, &o.order_no, &o.shop));
+    for (platform, order_no, shop) in platform_orders.chain(erp_orders) {
+        let family = platform_family(platform);
+        if wanted.contains(&(family, order_no.as_str())) {
+            found
+                .entry((family, order_no.clone()))
+                .or_insert_with(|| shop.clone());
+        }
+    }
+    found
+}
+
 /// The shop any record belongs to: the one rule the engine and the books share.
 pub fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
     match record {
         RecordRef::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        RecordRef::AfterSale(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        RecordRef::AfterSale(r) => settings.resolve_shop(r.platform, names.of_after_sale(r), None),
         RecordRef::FundFlow(r) => {
             settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
         }

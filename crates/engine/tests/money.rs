@@ -1520,6 +1520,80 @@ fund_accounts = ["acct-b"]
     );
 }
 
+/// Taobao's 退款报表 names no shop: with a Tmall and a Taobao shop, each refund goes to the
+/// shop of the order it refunds (its order in the order export or in the ERP); a refund of an
+/// order neither names stays unassigned rather than guessed.
+#[test]
+fn a_refund_without_a_shop_belongs_to_the_shop_of_its_order() {
+    let settings = r#"
+[[shops]]
+id = "tmall"
+platform = "tmall"
+name = "禾木家居天猫旗舰店"
+aliases = ["天猫旗舰店"]
+fund_accounts = ["acct-tmall"]
+
+[[shops]]
+id = "taobao"
+platform = "taobao"
+name = "禾木家居淘宝店"
+aliases = ["淘宝店"]
+fund_accounts = ["acct-taobao"]
+"#;
+    const TID3: &str = "4012345678901230003";
+    let mut tmall_order = order(Platform::Tmall, TID, yuan("59.00"));
+    tmall_order.shop = Some("禾木家居天猫旗舰店".into());
+    let mut taobao_order = order(TB, TID2, yuan("10.00"));
+    taobao_order.shop = Some("禾木家居淘宝店".into());
+    let mut inc = income("T1", TID, "59.00", "2026-10-08 10:00:01");
+    inc.account = Some("acct-tmall".into());
+    let mut inc2 = income("T2", TID2, "10.00", "2026-10-08 10:00:01");
+    inc2.account = Some("acct-taobao".into());
+    // Refunds from the 退款报表: no shop. The Tmall one is paid from the Tmall account; the
+    // Taobao one (its order only in the ERP) is not paid at all.
+    let mut out = refund_out("T3", TID, Some("R1"), "59.00", "2026-10-11 10:00:05");
+    out.account = Some("acct-tmall".into());
+    let erp = Record::ErpOrder(erp_order(
+        "淘宝店",
+        TB,
+        TID3,
+        ErpOrderStatus::Completed,
+        "2026-10-06 10:00:00",
+    ));
+    let o = run_with(
+        settings,
+        vec![
+            Record::Order(tmall_order),
+            Record::Order(taobao_order),
+            erp,
+            f(inc),
+            f(inc2),
+            f(out),
+            s(sale(TID, "R1", "59.00", "2026-10-11 10:00:00")),
+            s(sale(TID3, "R2", "8.00", "2026-10-11 10:00:00")),
+            s(sale(
+                "4012345678909999999",
+                "R3",
+                "5.00",
+                "2026-10-11 10:00:00",
+            )),
+        ],
+    );
+    let shops: Vec<(&str, &str, Option<&str>)> = o
+        .findings
+        .iter()
+        .filter(|f| f.code.starts_with("REFUND"))
+        .map(|f| (f.shop.as_str(), f.code.as_str(), f.refund_no.as_deref()))
+        .collect();
+    assert_eq!(
+        shops,
+        vec![("taobao", "REFUND_UNPAID", Some("R2"))],
+        "{:#?}",
+        o.findings
+    );
+    assert_eq!(o.unassigned, 1);
+}
+
 #[test]
 fn a_check_switched_off_for_a_shop_stays_quiet_and_says_so() {
     let o = run_with(
