@@ -212,9 +212,11 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
         ] {
             assert!(dir.join(f).exists(), "{f} missing");
         }
-        assert_eq!(std::fs::read_dir(dir.join("files")).unwrap().count(), 19);
+        assert_eq!(std::fs::read_dir(dir.join("files")).unwrap().count(), 21);
         for f in [
             "20880000000000000156_202610_账务明细.csv",
+            "20880000000000000271_202610_账务明细.csv",
+            "淘宝店交易_trade_fullinfo_202610.jsonl",
             "京东订单导出_202610.csv",
             "京东钱包结算单_202610.csv",
             "京东钱包资金表_202610.csv",
@@ -290,7 +292,7 @@ fn a_results_folder_inside_the_input_folder_is_not_read_back() {
     let wrong = reconcile_demo(&dir, &files, "2026-09", &results);
     assert!(wrong.status.success(), "{}", text(&wrong.stderr));
     assert!(
-        text(&wrong.stderr).contains("条在所选期间 2026-09 内（流水日期 2026-10-01 至"),
+        text(&wrong.stderr).contains("条在所选期间 2026-09 内（流水日期 2026-10-0"),
         "{}",
         text(&wrong.stderr)
     );

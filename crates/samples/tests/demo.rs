@@ -36,13 +36,9 @@ fn every_catalog_code_but_the_books_is_planted() {
     let s = generate(50, 1);
     let planted: BTreeSet<&str> = s.planted.iter().map(|p| p.code).collect();
     let explained: Vec<&str> = NOT_PLANTED.iter().map(|(c, _)| *c).collect();
-    // The only exceptions: the books codes (they need vouchers) and DISCOUNT_ALLOCATION_ERROR,
-    // which no order file of the demo can carry: none states a line's discount or 实付 apart
-    // from the order's (JD's export included: its rows repeat the order's 应付金额 and give a
-    // line only 京东价 × 订购数量). The engine's own tests cover it. The list must not grow
-    // silently.
+    // The only exceptions: the books codes (they need vouchers: the demo books everything it
+    // generates). The list must not grow silently.
     let mut allowed: Vec<&str> = BOOKS.to_vec();
-    allowed.push("DISCOUNT_ALLOCATION_ERROR");
     allowed.sort_unstable();
     let mut explained_sorted = explained.clone();
     explained_sorted.sort_unstable();

@@ -52,7 +52,7 @@ pub struct Deal {
     pub shop: Shop,
     pub no: String,
     pub erp_no: String,
-    /// Alipay 交易号 (Tmall) or 微信订单号 (mini-program); empty for Pinduoduo.
+    /// Alipay 交易号 (Tmall, Taobao) or 微信订单号 (mini-program); empty for the others.
     pub pay_no: String,
     pub lines: Vec<Line>,
     pub goods: Fen,
@@ -67,7 +67,7 @@ pub struct Deal {
     /// When the platform releases the order's money to the seller's account (Tmall, PDD);
     /// `None` when that is after the cut-off (pending) or never.
     pub release: Option<Secs>,
-    /// The buyer paid with 花呗 / credit card: the 1 % 收费 applies (Tmall).
+    /// The buyer paid with 花呗 / credit card: the 1 % 收费 applies (Tmall, Taobao).
     pub credit_fee: bool,
     pub after: Option<After>,
     pub complaint: Option<Secs>,
@@ -200,7 +200,7 @@ fn time_of_day(rng: &mut Rng) -> Secs {
 pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Clock, paid_at: Secs) {
     deal.paid_at = paid_at;
     deal.no = match deal.shop {
-        Shop::Tmall => nums.tid(),
+        Shop::Tmall | Shop::Taobao => nums.tid(),
         Shop::Pdd => nums.pdd(clock, paid_at),
         Shop::Wechat => nums.wechat(clock, paid_at),
         Shop::Douyin => nums.douyin(),
@@ -208,7 +208,7 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
     };
     deal.erp_no = nums.erp(clock, paid_at);
     deal.pay_no = match deal.shop {
-        Shop::Tmall => nums.alipay_trade(clock, paid_at),
+        Shop::Tmall | Shop::Taobao => nums.alipay_trade(clock, paid_at),
         Shop::Pdd | Shop::Douyin | Shop::Jd => String::new(),
         Shop::Wechat => nums.wx_txn(clock, paid_at),
     };
@@ -225,7 +225,7 @@ pub fn timeline(deal: &mut Deal, rng: &mut Rng, nums: &mut Numbers, clock: &Cloc
         .finished
         .map(|f| release_time(deal.shop, f, rng, clock))
         .filter(|at| *at < clock.cut_off);
-    deal.credit_fee = deal.shop == Shop::Tmall && rng.chance(30);
+    deal.credit_fee = matches!(deal.shop, Shop::Tmall | Shop::Taobao) && rng.chance(30);
 }
 
 /// When the platform releases the money of an order finished at `finished`: Tmall,
@@ -310,7 +310,7 @@ pub fn complete_after_return(deal: &mut Deal, closed: Option<Secs>, rng: &mut Rn
         .filter(|at| *at < clock.cut_off);
 }
 
-/// The number an after-sale of `kind` gets in `shop`: Taobao 退款编号 for Tmall refunds,
+/// The number an after-sale of `kind` gets in `shop`: Taobao 退款编号 for Taobao-family refunds,
 /// JD's 服务单号, the ERP's own number for the rest.
 pub fn after_number(
     shop: Shop,
@@ -320,10 +320,11 @@ pub fn after_number(
     kind: AfterSaleKind,
 ) -> String {
     match (shop, kind) {
-        (Shop::Tmall, AfterSaleKind::RefundOnly | AfterSaleKind::ReturnAndRefund) => {
-            nums.taobao_refund()
-        }
-        (Shop::Tmall, _) => nums.service(clock, at, "SH"),
+        (
+            Shop::Tmall | Shop::Taobao,
+            AfterSaleKind::RefundOnly | AfterSaleKind::ReturnAndRefund,
+        ) => nums.taobao_refund(),
+        (Shop::Tmall | Shop::Taobao, _) => nums.service(clock, at, "SH"),
         (Shop::Pdd, _) => nums.pdd_refund(),
         (Shop::Jd, _) => nums.jd_service(),
         (Shop::Wechat | Shop::Douyin, _) => nums.service(clock, at, "RF"),

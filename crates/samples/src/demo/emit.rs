@@ -12,6 +12,10 @@ pub const ALIPAY_ACCOUNT: &str = "20880000000000000156";
 pub const WECHAT_MCH: &str = "1900000109";
 pub const TMALL_NAME: &str = "禾木家居天猫旗舰店";
 pub const TMALL_ERP: &str = "天猫旗舰店";
+/// The Taobao shop (C店): its own Alipay account; its trades come through the Open Platform.
+pub const TAOBAO_NAME: &str = "禾木家居淘宝店";
+pub const TAOBAO_ERP: &str = "淘宝店";
+pub const TAOBAO_ALIPAY: &str = "20880000000000000271";
 pub const PDD_NAME: &str = "禾木家居拼多多店";
 pub const PDD_ERP: &str = "拼多多店";
 pub const WECHAT_NAME: &str = "禾木家居微信小程序商城";
@@ -46,7 +50,7 @@ impl Out {
     pub fn new(orders: usize) -> Out {
         // Records per order in each file, from the clean mix (see `super::FILES`).
         const PER_100_ORDERS: [usize; FileSlot::COUNT] = [
-            76, 44, 63, 6, 18, 34, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11, 13, 18, 10,
+            76, 44, 63, 6, 18, 34, 46, 31, 100, 11, 128, 9, 3, 11, 11, 11, 13, 18, 10, 8, 12,
         ];
         let cap = |per: usize| orders / 100 * per + 64;
         Out {
@@ -123,6 +127,7 @@ impl Ctx<'_> {
 pub fn erp_shop(shop: Shop) -> &'static str {
     match shop {
         Shop::Tmall => TMALL_ERP,
+        Shop::Taobao => TAOBAO_ERP,
         Shop::Pdd => PDD_ERP,
         Shop::Wechat => WECHAT_ERP,
         Shop::Douyin => DOUYIN_ERP,
@@ -133,6 +138,7 @@ pub fn erp_shop(shop: Shop) -> &'static str {
 fn platform(shop: Shop) -> Platform {
     match shop {
         Shop::Tmall => Platform::Tmall,
+        Shop::Taobao => Platform::Taobao,
         Shop::Pdd => Platform::Pdd,
         Shop::Wechat => Platform::Wechat,
         Shop::Douyin => Platform::Douyin,
@@ -296,8 +302,64 @@ pub fn platform_order(c: &mut Ctx<'_>, d: &Deal) {
                 .push(FileSlot::DouyinOrders, d.paid_at, Record::Order(order));
         }
         Shop::Jd => jd_order(c, d),
+        Shop::Taobao => taobao_trade(c, d),
         Shop::Wechat => {}
     }
+}
+
+/// A Taobao trade as the Open Platform returns it: API status codes, the order's discount as
+/// the trade's 店铺优惠 (`discount_fee`) and each line's share of it (`part_mjz_discount`), the
+/// line's 实付 after allocation (`divide_order_fee`). One-line trades use the trade's number
+/// for the sub-order.
+fn taobao_trade(c: &mut Ctx<'_>, d: &Deal) {
+    let status_text = match d.status {
+        OrderStatus::Finished => "TRADE_FINISHED",
+        OrderStatus::Shipped => "WAIT_BUYER_CONFIRM_GOODS",
+        OrderStatus::Refunded => "TRADE_CLOSED",
+        _ => "WAIT_SELLER_SEND_GOODS",
+    };
+    let status = match d.status {
+        OrderStatus::Finished | OrderStatus::Shipped | OrderStatus::Refunded => d.status,
+        _ => OrderStatus::Paid,
+    };
+    let single = d.lines.len() == 1;
+    let lines = d
+        .lines
+        .iter()
+        .map(|l| OrderLine {
+            sub_order_no: Some(text(&if single { d.no.clone() } else { c.nums.tid() })),
+            discount: Some(l.discount),
+            paid: Some(l.paid),
+            ..listed_line(l)
+        })
+        .collect();
+    let order = Order {
+        platform: Platform::Taobao,
+        shop: Some(label(TAOBAO_NAME)),
+        order_no: text(&d.no),
+        status,
+        status_text: label(status_text),
+        created_at: Some(c.at(d.paid_at - 2 * MINUTE)),
+        paid_at: Some(c.at(d.paid_at)),
+        shipped_at: d.shipped.map(|s| c.at(s)),
+        finished_at: d
+            .finished
+            .filter(|_| status == OrderStatus::Finished)
+            .map(|f| c.at(f)),
+        goods: Some(d.goods),
+        postage: Some(d.postage),
+        seller_discount: Some(Fen::ZERO),
+        platform_discount: None,
+        other_discount: Some(d.seller_discount),
+        paid: Some(d.paid),
+        seller_receivable: None,
+        refunded: None,
+        payment_no: Some(text(&d.pay_no)),
+        lines,
+        source: here(),
+    };
+    c.out
+        .push(FileSlot::TaobaoTrades, d.paid_at, Record::Order(order));
 }
 
 /// JD's order export: one row per goods line, the order's amounts and times repeated on each.
@@ -563,6 +625,7 @@ pub fn complaint(c: &mut Ctx<'_>, d: &Deal, at: Secs) {
 #[allow(clippy::too_many_arguments)]
 pub fn alipay_row(
     c: &mut Ctx<'_>,
+    shop: Shop,
     at: Secs,
     biz: &str,
     order: Option<&str>,
@@ -573,9 +636,10 @@ pub fn alipay_row(
     memo: Option<String>,
 ) -> String {
     let txn = c.nums.alipay_txn(c.clock, at);
+    let (account, slot) = alipay_account(shop);
     let row = FundFlowRow {
         provider: FundProvider::Alipay,
-        account: Some(label(ALIPAY_ACCOUNT)),
+        account: Some(label(account)),
         txn_no: text(&txn),
         business_no: Some(text(biz)),
         order_no: order.map(text),
@@ -590,8 +654,16 @@ pub fn alipay_row(
         memo: memo.map(Text::from),
         source: here(),
     };
-    c.out.push(FileSlot::AlipayFunds, at, Record::FundFlow(row));
+    c.out.push(slot, at, Record::FundFlow(row));
     txn
+}
+
+/// The Alipay account a Taobao-family shop's money moves through, and its 账务明细 file.
+fn alipay_account(shop: Shop) -> (&'static str, FileSlot) {
+    match shop {
+        Shop::Taobao => (TAOBAO_ALIPAY, FileSlot::TaobaoAlipayFunds),
+        _ => (ALIPAY_ACCOUNT, FileSlot::AlipayFunds),
+    }
 }
 
 /// A buyer's masked Alipay name, as 对方账号 shows it.
@@ -604,19 +676,22 @@ fn buyer(rng: &mut Rng) -> String {
     )
 }
 
-/// The settlement rows of a Tmall order at its release: 交易付款, 交易分账 (commission) and,
-/// for 花呗 / credit-card payments, 收费. Returns the income row's 账务流水号.
-pub fn tmall_release(
+/// The rows of a Taobao-family order at its release: 交易付款, 交易分账 (Tmall's commission;
+/// a Taobao C店 pays none) and, for 花呗 / credit-card payments, 收费 at `credit_fee`.
+/// Returns the income row's 账务流水号.
+pub fn alipay_release(
     c: &mut Ctx<'_>,
     d: &Deal,
     at: Secs,
     income: Fen,
-    commission: RatePpm,
+    commission: Option<RatePpm>,
+    credit_fee: RatePpm,
 ) -> String {
     let biz = c.nums.alipay_biz(c.clock, at);
     let who = buyer(c.rng);
     let txn = alipay_row(
         c,
+        d.shop,
         at,
         &biz,
         Some(&d.no),
@@ -626,28 +701,30 @@ pub fn tmall_release(
         &who,
         None,
     );
-    let fee = commission.apply(income);
-    alipay_row(
-        c,
-        at + 1,
-        &biz,
-        Some(&d.no),
-        FlowKind::Commission,
-        "交易分账",
-        -fee,
-        "天猫技术有限公司",
-        Some(format!("天猫佣金（类目：家居日用）{{{}}}扣款", d.no)),
-    );
-    if d.credit_fee {
-        let fee = TMALL_CREDIT_FEE.apply(income);
+    if let Some(rate) = commission {
         alipay_row(
             c,
+            d.shop,
+            at + 1,
+            &biz,
+            Some(&d.no),
+            FlowKind::Commission,
+            "交易分账",
+            -rate.apply(income),
+            "天猫技术有限公司",
+            Some(format!("天猫佣金（类目：家居日用）{{{}}}扣款", d.no)),
+        );
+    }
+    if d.credit_fee {
+        alipay_row(
+            c,
+            d.shop,
             at + 2,
             &biz,
             Some(&d.no),
             FlowKind::Fee,
             "收费",
-            -fee,
+            -credit_fee.apply(income),
             "支付宝（中国）网络技术有限公司",
             Some(format!("花呗支付服务费[{}]", d.no)),
         );
@@ -655,12 +732,14 @@ pub fn tmall_release(
     txn
 }
 
-/// A Tmall refund paid out of the Alipay balance (after the release). Returns its 账务流水号.
-pub fn tmall_refund(c: &mut Ctx<'_>, d: &Deal, at: Secs, amount: Fen) -> String {
+/// A Taobao-family refund paid out of the shop's Alipay balance (after the release).
+/// Returns its 账务流水号.
+pub fn alipay_refund(c: &mut Ctx<'_>, d: &Deal, at: Secs, amount: Fen) -> String {
     let biz = c.nums.alipay_biz(c.clock, at);
     let who = buyer(c.rng);
     alipay_row(
         c,
+        d.shop,
         at,
         &biz,
         Some(&d.no),
@@ -672,10 +751,12 @@ pub fn tmall_refund(c: &mut Ctx<'_>, d: &Deal, at: Secs, amount: Fen) -> String 
     )
 }
 
-/// A withdrawal to the bank; the amount is set from the balance when the file is sorted.
-pub fn alipay_withdrawal(c: &mut Ctx<'_>, at: Secs, biz: &str) -> String {
+/// A withdrawal from the shop's Alipay account to the bank; the amount is set from the
+/// balance when the file is sorted.
+pub fn alipay_withdrawal(c: &mut Ctx<'_>, shop: Shop, at: Secs, biz: &str) -> String {
     alipay_row(
         c,
+        shop,
         at,
         biz,
         None,
@@ -931,7 +1012,15 @@ pub fn money(
     match d.shop {
         Shop::Tmall => {
             if let Some(at) = d.release {
-                tmall_release(c, d, at, income, fee_rate.unwrap_or(TMALL_COMMISSION));
+                let commission = fee_rate.unwrap_or(TMALL_COMMISSION);
+                alipay_release(c, d, at, income, Some(commission), TMALL_CREDIT_FEE);
+            }
+        }
+        // A C店 pays no commission: a planted fee rate is the 花呗 charge's.
+        Shop::Taobao => {
+            if let Some(at) = d.release {
+                let credit_fee = fee_rate.unwrap_or(TMALL_CREDIT_FEE);
+                alipay_release(c, d, at, income, None, credit_fee);
             }
         }
         Shop::Pdd => {
@@ -1166,9 +1255,9 @@ pub fn refund_money(c: &mut Ctx<'_>, d: &Deal, a: &After, amount: Fen) {
         return;
     }
     match d.shop {
-        Shop::Tmall => {
+        Shop::Tmall | Shop::Taobao => {
             if d.release.is_some_and(|r| r <= done) {
-                tmall_refund(c, d, at, amount);
+                alipay_refund(c, d, at, amount);
             }
         }
         Shop::Pdd => {

@@ -9,7 +9,7 @@ use duizhang_core::Record;
 use super::{PlannedFile, Scenario};
 use crate::bytes::Encoding;
 use crate::write::sheet::Shape;
-use crate::write::{alipay, douyin, erp, jd, pdd, taobao, wechat};
+use crate::write::{alipay, douyin, erp, jd, pdd, taobao, taobao_api, wechat};
 
 fn pick<T: Clone>(records: &[Record], f: fn(&Record) -> Option<&T>) -> Vec<T> {
     records.iter().filter_map(f).cloned().collect()
@@ -56,7 +56,16 @@ pub fn render(file: &PlannedFile) -> Result<Vec<u8>, String> {
     };
     let xlsx = |e: rust_xlsxwriter::XlsxError| format!("{}: {e}", file.name);
     Ok(match file.format {
-        "alipay.fund_flow" => alipay::fund_flow(&flows(), &alipay::FundOptions::default()),
+        "alipay.fund_flow" => {
+            let flows = flows();
+            let mut options = alipay::FundOptions::default();
+            // Each shop's Alipay account has its own bill.
+            if let Some(account) = flows.first().and_then(|f| f.account.as_deref()) {
+                options.account = account.to_string();
+            }
+            alipay::fund_flow(&flows, &options)
+        }
+        "taobao.trades_api" => taobao_api::trades(&orders(), &taobao_api::TradeOptions::default()),
         "taobao.orders" => {
             taobao::orders(&orders(), &taobao::OrderOptions::default()).map_err(xlsx)?
         }
@@ -153,7 +162,7 @@ pub fn write_scenario(scenario: &Scenario, dir: &Path) -> Result<PathBuf, String
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let settings = toml::to_string(&scenario.settings).map_err(|e| format!("settings: {e}"))?;
-    let header = "# 演示用设置（duizhang demo 生成）：五个店铺及其资金账户、费率。完整说明见 duizhang init。\n\n";
+    let header = "# 演示用设置（duizhang demo 生成）：六个店铺及其资金账户、费率。完整说明见 duizhang init。\n\n";
     std::fs::write(dir.join("duizhang.toml"), format!("{header}{settings}"))
         .map_err(|e| format!("duizhang.toml: {e}"))?;
     let planted = serde_json::to_string_pretty(&scenario.planted)

@@ -1,10 +1,15 @@
 //! `duizhang demo`: a realistic month of one seller, with problems planted in it and a record
 //! of them. The same generator feeds the tests and the benchmarks at any size.
 //!
-//! The seller (禾木家居) runs five shops in 2026-10:
+//! The seller (禾木家居) runs six shops in 2026-10:
 //! - a Tmall shop: orders in Taobao's 订单报表 + 宝贝报表, refunds in the 退款报表, money in
 //!   the Alipay 账务明细 (交易付款 at 确认收货, 交易分账 commission, 收费 for 花呗/credit cards,
 //!   交易退款 for refunds after the release, daily 提现, continuous balances);
+//! - a Taobao shop (C店) whose trades a tool pulls from the Open Platform
+//!   (`taobao.trade.fullinfo.get`, one response per line): each sub-order states its share of
+//!   the trade's 店铺优惠 and its 实付 after allocation. Its money moves through its own Alipay
+//!   account (no commission; 花呗 收费; weekly 提现); its after-sales are in the ERP. The
+//!   退款报表 names no shop: the Tmall shop's refunds are told from this shop's by their order;
 //! - a WeChat mini-program shop whose orders live only in the ERP (with money and 支付单号),
 //!   paid through WeChat Pay (交易账单 with 0.60 % fees rounded to the 分, and 资金账单);
 //! - a Pinduoduo shop: order export and 货款明细 (交易收入, 技术服务费, 交易退款);
@@ -74,6 +79,7 @@ pub use plant::{NOT_PLANTED, PLANTED_CODES};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shop {
     Tmall,
+    Taobao,
     Pdd,
     Wechat,
     Douyin,
@@ -85,6 +91,7 @@ impl Shop {
     pub fn id(self) -> &'static str {
         match self {
             Shop::Tmall => "tmall",
+            Shop::Taobao => "taobao",
             Shop::Pdd => "pdd",
             Shop::Wechat => "wechat",
             Shop::Douyin => "douyin",
@@ -115,10 +122,12 @@ pub(crate) enum FileSlot {
     JdOrders,
     JdWalletBill,
     JdWalletFunds,
+    TaobaoTrades,
+    TaobaoAlipayFunds,
 }
 
 impl FileSlot {
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 21;
 
     /// Position in [`FILES`] (and the file id).
     pub fn index(self) -> usize {
@@ -142,6 +151,8 @@ impl FileSlot {
             FileSlot::JdOrders => 16,
             FileSlot::JdWalletBill => 17,
             FileSlot::JdWalletFunds => 18,
+            FileSlot::TaobaoTrades => 19,
+            FileSlot::TaobaoAlipayFunds => 20,
         }
     }
 }
@@ -258,6 +269,17 @@ pub const FILES: [FileKind; FileSlot::COUNT] = [
         format: "jd.wallet_funds",
         first_line: 2,
     },
+    // JSON Lines: one `taobao.trade.fullinfo.get` response per line.
+    FileKind {
+        name: "淘宝店交易_trade_fullinfo_202610.jsonl",
+        format: "taobao.trades_api",
+        first_line: 1,
+    },
+    FileKind {
+        name: "20880000000000000271_202610_账务明细.csv",
+        format: "alipay.fund_flow",
+        first_line: 6,
+    },
 ];
 
 /// A generated period: settings, files (as records) and the problems planted in them.
@@ -324,7 +346,7 @@ pub fn period() -> Period {
     }
 }
 
-/// The seller's settings: five shops with their accounts and rates.
+/// The seller's settings: six shops with their accounts and rates.
 pub fn settings() -> Settings {
     let shop = |id: &str,
                 name: &str,
@@ -369,6 +391,15 @@ pub fn settings() -> Settings {
                 emit::WECHAT_ERP,
                 Some(emit::WECHAT_MCH),
                 &emit::WECHAT_FEE.to_string(),
+                None,
+            ),
+            shop(
+                Shop::Taobao.id(),
+                emit::TAOBAO_NAME,
+                duizhang_core::Platform::Taobao,
+                emit::TAOBAO_ERP,
+                Some(emit::TAOBAO_ALIPAY),
+                &emit::TMALL_CREDIT_FEE.to_string(),
                 None,
             ),
             ShopSettings {
@@ -419,12 +450,14 @@ fn generate_shared(orders: usize, seed: u64) -> Scenario {
     let pdd = orders / 4;
     let douyin = orders / 10;
     let jd = orders / 10;
+    let taobao = orders * 8 / 100;
     let shares = [
         (Shop::Tmall, tmall),
         (Shop::Pdd, pdd),
-        (Shop::Wechat, orders - tmall - pdd - douyin - jd),
+        (Shop::Wechat, orders - tmall - pdd - douyin - jd - taobao),
         (Shop::Douyin, douyin),
         (Shop::Jd, jd),
+        (Shop::Taobao, taobao),
     ];
     for (salt, (shop, n)) in (1u64..).zip(shares) {
         let mut rng = root.fork(salt);
@@ -481,13 +514,14 @@ fn generate_shared(orders: usize, seed: u64) -> Scenario {
     }
 }
 
-/// Daily Alipay withdrawals, weekly WeChat Pay and 京东钱包 ones (amounts follow the balance).
+/// Daily withdrawals from the Tmall shop's Alipay account, weekly ones from the Taobao shop's,
+/// WeChat Pay and the 京东钱包 (amounts follow the balance).
 fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
     for day in 1..31 {
         let at = day * DAY + 9 * HOUR + 30 * MINUTE;
         if !plant::planted_withdrawal_day(day, plan) {
             let biz = c.nums.alipay_biz(c.clock, at);
-            emit::alipay_withdrawal(c, at, &biz);
+            emit::alipay_withdrawal(c, Shop::Tmall, at, &biz);
         }
         if day % 7 == 4 {
             let at = day * DAY + 10 * HOUR;
@@ -506,6 +540,11 @@ fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
         }
         if day % 7 == 2 {
             emit::jd_withdrawal(c, day * DAY + 10 * HOUR + 30 * MINUTE);
+        }
+        if day % 7 == 5 {
+            let at = day * DAY + 9 * HOUR + 40 * MINUTE;
+            let biz = c.nums.alipay_biz(c.clock, at);
+            emit::alipay_withdrawal(c, Shop::Taobao, at, &biz);
         }
     }
 }

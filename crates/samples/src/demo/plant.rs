@@ -11,7 +11,7 @@ use super::emit::{self, Ctx};
 use super::ids::{DAY, HOUR, MINUTE, Secs};
 use super::{Planted, Shop};
 
-use Shop::{Douyin, Jd, Pdd, Tmall, Wechat};
+use Shop::{Douyin, Jd, Pdd, Taobao, Tmall, Wechat};
 
 /// Every code planted, with the shops it is planted in (in turn). The JD shop gets the codes
 /// its files can show: its order export states no goods total or discounts (so no order
@@ -20,19 +20,21 @@ use Shop::{Douyin, Jd, Pdd, Tmall, Wechat};
 /// clawed back after the settlement, which must produce no finding).
 pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
     ("PAYMENT_MISSING", &[Tmall, Pdd, Wechat, Jd]),
-    ("PAYMENT_AMOUNT_MISMATCH", &[Pdd, Tmall]),
+    ("PAYMENT_AMOUNT_MISMATCH", &[Pdd, Tmall, Taobao]),
     ("PAYMENT_ORPHAN", &[Tmall, Pdd]),
-    ("REFUND_UNPAID", &[Wechat, Tmall, Pdd]),
+    ("REFUND_UNPAID", &[Wechat, Tmall, Pdd, Taobao]),
     ("REFUND_ORPHAN", &[Tmall, Pdd]),
-    ("REFUND_AMOUNT_MISMATCH", &[Tmall, Pdd]),
+    ("REFUND_AMOUNT_MISMATCH", &[Tmall, Pdd, Taobao]),
     ("REFUND_EXCEEDS_PAID", &[Jd, Tmall]),
     ("REFUND_DUPLICATE", &[Pdd, Tmall]),
     ("FLOW_DUPLICATE", &[Tmall]),
     ("BALANCE_BREAK", &[Tmall]),
-    ("FEE_MISMATCH", &[Wechat, Tmall, Pdd]),
+    ("FEE_MISMATCH", &[Wechat, Tmall, Pdd, Taobao]),
     ("ORDER_AMOUNT_ERROR", &[Wechat]),
+    // Only the Taobao shop's trades (through the Open Platform) state each line's allocation.
+    ("DISCOUNT_ALLOCATION_ERROR", &[Taobao]),
     ("DISCOUNT_EXCESSIVE", &[Pdd, Wechat]),
-    ("STATUS_MISMATCH", &[Pdd, Jd, Tmall]),
+    ("STATUS_MISMATCH", &[Pdd, Jd, Tmall, Taobao]),
     ("SHIPPED_AFTER_REFUND", &[Tmall]),
     // Not the mini-program: its orders (in the ERP) have no lines, so no ordered quantity.
     ("DUPLICATE_SHIPMENT", &[Jd, Tmall, Pdd]),
@@ -48,10 +50,6 @@ pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
 
 /// Catalog codes the demo does not plant, and why.
 pub const NOT_PLANTED: &[(&str, &str)] = &[
-    (
-        "DISCOUNT_ALLOCATION_ERROR",
-        "no order file of the demo states a line's discount or 实付 apart from the order's: Taobao's 宝贝报表 and JD's export have neither (JD's rows repeat the order's 应付金额 and give a line only 京东价 × 订购数量), and the PDD and Douyin exports are one row per line that the importers sum into the order, so lines and order always agree",
-    ),
     ("REFUND_NOT_BOOKED", "needs vouchers"),
     ("FLOW_NOT_BOOKED", "needs vouchers"),
     ("SOURCE_BOOKED_TWICE", "needs vouchers"),
@@ -238,7 +236,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             let at = release + 2 * DAY + c.rng.range(0, 6 * HOUR);
             let txn = match shop {
                 Pdd => emit::pdd_refund(c, &d.no, at, amount),
-                _ => emit::tmall_refund(c, &d, at, amount),
+                _ => emit::alipay_refund(c, &d, at, amount),
             };
             p.txn_no = Some(txn);
             p.note = format!(
@@ -282,7 +280,7 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
                     emit::pdd_refund(c, &d.no, again, a.refund);
                 }
                 _ => {
-                    emit::tmall_refund(c, &d, again, a.refund);
+                    emit::alipay_refund(c, &d, again, a.refund);
                 }
             }
             p.refund_no = Some(a.no.clone());
@@ -291,10 +289,13 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
         "FEE_MISMATCH" => {
             let (rate, what) = match shop {
                 Tmall => (RatePpm(60_000), "天猫佣金按 6% 扣取（约定 5%）"),
+                Taobao => (RatePpm(15_000), "花呗服务费按 1.5% 扣取（约定 1%）"),
                 Pdd => (RatePpm(10_000), "技术服务费按 1% 扣取（约定 0.6%）"),
                 // The mini-program; never planted in the Douyin shop, which pays no fees.
                 Wechat | Douyin | Jd => (RatePpm(10_000), "微信支付手续费按 1% 扣取（约定 0.6%）"),
             };
+            // The C店's only charge is the 花呗 one.
+            d.credit_fee |= shop == Taobao;
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
@@ -312,6 +313,24 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             p.note = format!(
                 "订单 {}：商品 {} 元 − 优惠 {} 元 ≠ 实付 {} 元（优惠券重复抵扣）",
                 d.no, d.goods, coupon, d.paid
+            );
+        }
+        "DISCOUNT_ALLOCATION_ERROR" => {
+            // A 店铺满减 whose share on the sub-order is short: the lines carry less discount
+            // (and more 实付) than the trade.
+            let discount = yuan_part(d.goods, 20);
+            d.seller_discount = discount;
+            d.allocate();
+            let gap = yuan_part(discount, 50);
+            d.lines[0].discount -= gap;
+            d.lines[0].paid += gap;
+            emit::clean(c, &d);
+            p.note = format!(
+                "订单 {} 店铺优惠 {} 元，子订单分摊合计只有 {} 元（子订单实付合计多出 {} 元）",
+                d.no,
+                discount,
+                discount - gap,
+                gap
             );
         }
         "DISCOUNT_EXCESSIVE" => {
@@ -504,15 +523,15 @@ fn account_plant(c: &mut Ctx<'_>, p: &mut Planted, shop: Shop, serial: usize) {
         "FLOW_DUPLICATE" => {
             let at = (2 + 3 * k) * DAY + 9 * HOUR + 30 * MINUTE;
             let biz = c.nums.alipay_biz(c.clock, at);
-            emit::alipay_withdrawal(c, at, &biz);
-            let again = emit::alipay_withdrawal(c, at + 2 * MINUTE, &biz);
+            emit::alipay_withdrawal(c, shop, at, &biz);
+            let again = emit::alipay_withdrawal(c, shop, at + 2 * MINUTE, &biz);
             p.txn_no = Some(again);
             p.note = format!("提现（业务流水号 {biz}）被扣了两次");
         }
         "BALANCE_BREAK" => {
             let at = (3 + 3 * k) * DAY + 9 * HOUR + 30 * MINUTE;
             let biz = c.nums.alipay_biz(c.clock, at);
-            let txn = emit::alipay_withdrawal(c, at, &biz);
+            let txn = emit::alipay_withdrawal(c, shop, at, &biz);
             let gap = Fen::new(c.rng.range(100, 500) * 100);
             c.out.breaks.push((txn.clone(), -gap));
             p.txn_no = Some(txn);
@@ -543,6 +562,7 @@ fn account_plant(c: &mut Ctx<'_>, p: &mut Planted, shop: Shop, serial: usize) {
                     let biz = c.nums.alipay_biz(c.clock, at);
                     let txn = emit::alipay_row(
                         c,
+                        shop,
                         at,
                         &biz,
                         Some(&no),

@@ -7,4 +7,5 @@ pub mod jd;
 pub mod pdd;
 pub mod sheet;
 pub mod taobao;
+pub mod taobao_api;
 pub mod wechat;
