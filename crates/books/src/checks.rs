@@ -195,7 +195,8 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
     out
 }
 
-/// FLOW_NOT_BOOKED: a fund-flow row of the period that no voucher of the period covers.
+/// FLOW_NOT_BOOKED: a fund-flow row of the period that no voucher of the period covers (rows
+/// of 0.00 need none).
 pub fn flow_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>) -> Vec<Finding> {
     let period = booked.period;
     // Built at the first unbooked row: a journal that books everything needs neither.
@@ -205,7 +206,9 @@ pub fn flow_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>)
     let mut seen: HashSet<(FundProvider, Option<&str>, &str)> = HashSet::default();
     let mut out = Vec::new();
     for r in &data.fund_flows {
-        if !period.contains(r.occurred_at)
+        // A row of 0.00 moves no money: there is no line to book it with.
+        if r.amount.is_zero()
+            || !period.contains(r.occurred_at)
             || booked.has(RecordKind::FundFlow, &r.txn_no)
             || !seen.insert((r.provider, r.account.as_deref(), r.txn_no.as_str()))
         {

@@ -21,5 +21,5 @@ pub use generate::{Generated, Issue, RecordRef, ShopOf, generate, source_key};
 pub use rules::{EventClass, EventId, Rules};
 pub use voucher::{
     Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering, check_open,
-    validate_all,
+    validate_all, validate_as_booked,
 };

@@ -441,6 +441,36 @@ fn flow_not_booked_lists_each_row_without_a_voucher() {
     );
 }
 
+/// A row of 0.00 (a withdrawal request Alipay lists at nothing, say) moves no money: the
+/// generated books have no line for it, and it is not reported unbooked; a row of one 分 is.
+#[test]
+fn a_row_of_zero_needs_no_booking() {
+    let with_row = |amount: &str| {
+        let mut d = october();
+        let mut r = alipay_row(
+            "20261020001",
+            FlowKind::Withdrawal,
+            "提现",
+            yuan(amount),
+            "2026-10-20 09:00:00",
+            None,
+        );
+        r.source = SourceRef {
+            file: FileId(1),
+            line: 11,
+        };
+        d.fund_flows.push(r);
+        d
+    };
+    let (_, vouchers) = october_books();
+    let zero = with_row("0.00");
+    let b = books(Standard::Small, "");
+    assert_eq!(checks(&zero, &run(&b, &zero, "2026-10").vouchers), vec![]);
+    let found = checks(&with_row("-0.01"), &vouchers);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].txn_no.as_deref(), Some("20261020001"));
+}
+
 #[test]
 fn source_booked_twice_across_vouchers_and_periods() {
     let (_, vouchers) = october_books();

@@ -82,11 +82,6 @@ struct InputSummary<'a> {
     control_totals_hold: bool,
 }
 
-/// Reconciles with the preset 账套 and the generated vouchers as the journal.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    run_with_books(args, BooksArgs::default())
-}
-
 pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitCode> {
     let period = Period::parse(&args.period).ok_or_else(|| {
         anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)

@@ -42,6 +42,7 @@ fn demo(dir: &Path, orders: &str, seed: &str) -> Output {
 }
 
 /// `duizhang reconcile FILES --period P` with the demo's settings in `dir`, into `out`.
+/// `reconcile` on a demo's files with its settings and the journal it wrote, as the demo runs.
 fn reconcile_demo(dir: &Path, files: &Path, period: &str, out: &Path) -> Output {
     duizhang(&[
         "reconcile",
@@ -50,6 +51,8 @@ fn reconcile_demo(dir: &Path, files: &Path, period: &str, out: &Path) -> Output 
         period,
         "--config",
         dir.join("duizhang.toml").to_str().unwrap(),
+        "--journal",
+        dir.join("账簿/vouchers.xlsx").to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ])
@@ -197,8 +200,9 @@ fn init_writes_settings_that_reconcile_accepts_and_refuses_to_overwrite() {
 #[test]
 fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
     let dir = scratch("demo");
-    for seed in ["1", "77"] {
-        let out = demo(&dir, "400", seed);
+    // The smallest month too: few vouchers to plant the journal's slips in.
+    for (orders, seed) in [("400", "1"), ("400", "77"), ("50", "3")] {
+        let out = demo(&dir, orders, seed);
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
         assert!(stdout.contains("漏报 0 个，多报 0 个"), "{stdout}");
@@ -207,11 +211,30 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
             "results/findings.xlsx",
             "results/summary.json",
             "results/carry.json",
+            "results/vouchers.xlsx",
+            "账簿/vouchers.xlsx",
             "planted.json",
             "duizhang.toml",
         ] {
             assert!(dir.join(f).exists(), "{f} missing");
         }
+        // Every code of the catalog is planted and found, the books codes through the journal.
+        let found: std::collections::BTreeSet<String> =
+            std::fs::read_to_string(dir.join("results/findings.jsonl"))
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+        let catalog: std::collections::BTreeSet<String> = duizhang_engine::catalog::CATALOG
+            .iter()
+            .map(|c| c.code.to_string())
+            .collect();
+        assert_eq!(found, catalog, "orders={orders} seed={seed}");
         assert_eq!(std::fs::read_dir(dir.join("files")).unwrap().count(), 21);
         for f in [
             "20880000000000000156_202610_账务明细.csv",
@@ -240,6 +263,8 @@ fn without_settings_each_platform_is_one_shop() {
         dir.join("files").to_str().unwrap(),
         "--period",
         "2026-10",
+        "--journal",
+        dir.join("账簿/vouchers.xlsx").to_str().unwrap(),
         "--out",
         bare.to_str().unwrap(),
     ]);

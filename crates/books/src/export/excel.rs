@@ -140,6 +140,27 @@ pub fn excel_with_sheet_rows<'v>(
     sheet_rows: usize,
 ) -> Result<ExcelJournal<'v>, BooksError> {
     super::validated(vouchers, chart)?;
+    render_journal(vouchers, chart, sheet_rows)
+}
+
+/// The generic Excel journal of vouchers as an accounting system holds them, checked only as
+/// it checks them ([`crate::voucher::validate_as_booked`]): a source may stand behind two
+/// vouchers. It is the journal `--journal` reads back, with whatever slips it has (the demo
+/// writes one); generated vouchers are exported through [`excel`].
+pub fn excel_as_booked<'v>(
+    vouchers: &'v [Voucher],
+    chart: &Chart,
+) -> Result<ExcelJournal<'v>, BooksError> {
+    super::not_empty(vouchers)?;
+    super::validate_as_booked(vouchers, chart)?;
+    render_journal(vouchers, chart, SHEET_ROWS)
+}
+
+fn render_journal<'v>(
+    vouchers: &'v [Voucher],
+    chart: &Chart,
+    sheet_rows: usize,
+) -> Result<ExcelJournal<'v>, BooksError> {
     // Checked before anything is built: a month too large for one sheet is said at once.
     let line_rows: usize = vouchers.iter().map(|v| v.lines.len()).sum();
     if line_rows > SHEET_ROWS {

@@ -12,7 +12,7 @@ pub use beancount::beancount;
 pub(crate) use excel::RECORD_KINDS;
 pub use excel::{
     EXCEL_LINES_SHEET, EXCEL_SOURCES_CSV, EXCEL_SOURCES_NOTE_SHEET, EXCEL_SOURCES_SHEET,
-    ExcelJournal, SourcesCsv, excel, excel_with_sheet_rows, is_sources_sheet,
+    ExcelJournal, SourcesCsv, excel, excel_as_booked, excel_with_sheet_rows, is_sources_sheet,
 };
 pub use template::{
     CloudSettings, CloudTemplate, ColumnTemplate, Field, chanjet, kingdee_cloud, kis,
@@ -22,14 +22,20 @@ pub use u8text::{TextEncoding, U8Field, U8Layout, u8_text};
 
 use crate::chart::Chart;
 use crate::error::BooksError;
+pub(crate) use crate::voucher::validate_as_booked;
 use crate::voucher::{Voucher, validate_all};
 
 fn validated(vouchers: &[Voucher], chart: &Chart) -> Result<(), BooksError> {
+    not_empty(vouchers)?;
+    validate_all(vouchers, chart)
+}
+
+fn not_empty(vouchers: &[Voucher]) -> Result<(), BooksError> {
     if vouchers.is_empty() {
         return Err(BooksError::export(
             "没有可导出的凭证",
             "no vouchers to export",
         ));
     }
-    validate_all(vouchers, chart)
+    Ok(())
 }

@@ -165,9 +165,12 @@ pub fn write_scenario(scenario: &Scenario, dir: &Path) -> Result<PathBuf, String
     let header = "# 演示用设置（duizhang demo 生成）：六个店铺及其资金账户、费率。完整说明见 duizhang init。\n\n";
     std::fs::write(dir.join("duizhang.toml"), format!("{header}{settings}"))
         .map_err(|e| format!("duizhang.toml: {e}"))?;
-    let planted = serde_json::to_string_pretty(&scenario.planted)
-        .map_err(|e| format!("planted.json: {e}"))?;
-    std::fs::write(dir.join("planted.json"), planted + "\n")
-        .map_err(|e| format!("planted.json: {e}"))?;
+    write_planted(dir, &scenario.planted)?;
     Ok(files_dir)
+}
+
+/// Writes the record of planted problems to `dir/planted.json`.
+pub fn write_planted(dir: &Path, planted: &[super::Planted]) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(planted).map_err(|e| format!("planted.json: {e}"))?;
+    std::fs::write(dir.join("planted.json"), text + "\n").map_err(|e| format!("planted.json: {e}"))
 }

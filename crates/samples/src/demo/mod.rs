@@ -69,7 +69,7 @@ use duizhang_engine::Settings;
 use duizhang_engine::settings::ShopSettings;
 
 use emit::{Ctx, Out};
-pub use files::{render, write_scenario};
+pub use files::{render, write_planted, write_scenario};
 use ids::{Clock, DAY, HOUR, MINUTE, Numbers};
 use rng::Rng;
 
@@ -566,6 +566,10 @@ fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
                 "alipay.fund_flow" | "wechat.fund_bill" | "jd.wallet_funds"
             ) {
                 balances(&mut records, opening, &breaks);
+                // A balance too small to withdraw a hundred 元 from leaves no 提现 row.
+                records.retain(|r| {
+                    !matches!(r, Record::FundFlow(f) if f.kind == FlowKind::Withdrawal && f.amount.is_zero())
+                });
             }
             let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
             let jd_funds = kind.format == "jd.wallet_funds";

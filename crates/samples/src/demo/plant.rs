@@ -50,9 +50,18 @@ pub const PLANTED_CODES: &[(&str, &[Shop])] = &[
 
 /// Catalog codes the demo does not plant, and why.
 pub const NOT_PLANTED: &[(&str, &str)] = &[
-    ("REFUND_NOT_BOOKED", "needs vouchers"),
-    ("FLOW_NOT_BOOKED", "needs vouchers"),
-    ("SOURCE_BOOKED_TWICE", "needs vouchers"),
+    (
+        "REFUND_NOT_BOOKED",
+        "needs a journal: `duizhang demo` plants it in the journal it writes beside the files",
+    ),
+    (
+        "FLOW_NOT_BOOKED",
+        "needs a journal: `duizhang demo` plants it in the journal it writes beside the files",
+    ),
+    (
+        "SOURCE_BOOKED_TWICE",
+        "needs a journal: `duizhang demo` plants it in the journal it writes beside the files",
+    ),
 ];
 
 /// Codes about the account rather than an order; planted on withdrawals.
