@@ -4,8 +4,9 @@
 //! numbered per 凭证字. Deterministic: the same data and 账套 give the same vouchers.
 //!
 //! Lean on purpose (a big month has millions of rows): entries borrow keys from the dataset,
-//! shops are interned, and when vouchers are per day the entries of one day are assembled
-//! before the next day's are made.
+//! shops are interned, and when vouchers are per day each day's entries are assembled into
+//! vouchers (on a second thread, in day order) while the next day's are made, so only a couple
+//! of days' entries are held at a time.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -239,7 +240,7 @@ fn link<'a>(
 type ShopId = u32;
 
 /// The shops records resolve to, each name kept once.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Shops {
     ids: HashMap<String, ShopId>,
     names: Vec<String>,
@@ -734,20 +735,67 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
     // The same row, shipment or receipt met twice (overlapping exports) is booked once: the
     // first met in the order they are booked in. Receipts and shipments by the fields their
     // link keys are made of.
-    let repeated_rows = repeats(&rows, |(r, _)| {
-        (r.provider, r.account.as_deref(), r.txn_no.as_str())
-    });
-    let repeated_ships = repeats(&ships, |s| {
-        (s.order_no.as_str(), s.sku.as_str(), s.shipped_at)
-    });
-    let repeated_receipts = repeats(&receipts, |r| (r.refund_no.as_str(), r.sku.as_str()));
+    let repeated = Repeated {
+        rows: repeats(&rows, |(r, _)| {
+            (r.provider, r.account.as_deref(), r.txn_no.as_str())
+        }),
+        ships: repeats(&ships, |s| {
+            (s.order_no.as_str(), s.sku.as_str(), s.shipped_at)
+        }),
+        receipts: repeats(&receipts, |r| (r.refund_no.as_str(), r.sku.as_str())),
+    };
 
     // Vouchers of one day never hold entries of another: then each day is assembled as soon
-    // as its entries are made, and only one day's entries are held at a time.
-    let mut assembler = Assembler::new(books, period);
-    let per_day = assembler.daily;
+    // as its entries are made, on a thread of its own while the next day's are made. The
+    // assembler sees the days in order, so the vouchers and their numbers are those of
+    // assembling them one after another.
+    let per_day = Assembler::new(books, period).daily;
+    std::thread::scope(|scope| {
+        let (days, made) = std::sync::mpsc::sync_channel::<(Shops, Vec<Entry<'_>>)>(1);
+        let assembling = scope.spawn(move || {
+            let mut assembler = Assembler::new(books, period);
+            for (shops, mut entries) in made {
+                assembler.add(&shops, &mut entries);
+            }
+            assembler
+        });
+        make_entries(
+            &mut ctx, per_day, &rows, &ships, &receipts, &repeated, &days,
+        );
+        drop(days);
+        let assembler = assembling
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut issues = std::mem::take(&mut ctx.issues);
+        issues.extend(assembler.issues);
+        issues.sort_by(|a, b| (a.source, &a.key).cmp(&(b.source, &b.key)));
+        Generated {
+            vouchers: assembler.vouchers,
+            issues,
+        }
+    })
+}
+
+/// Which of the period's rows, shipments and receipts repeat one met before (booked once).
+struct Repeated {
+    rows: Flags,
+    ships: Flags,
+    receipts: Flags,
+}
+
+/// Walks the period day by day (or whole, when vouchers are not per day) and sends each
+/// day's entries, with the shops known by then, to the assembler.
+fn make_entries<'a>(
+    ctx: &mut Ctx<'a>,
+    per_day: bool,
+    rows: &[(&'a FundFlowRow, Option<FlowClass>)],
+    ships: &[&'a Shipment],
+    receipts: &[&'a ReturnReceipt],
+    repeated: &Repeated,
+    days: &std::sync::mpsc::SyncSender<(Shops, Vec<Entry<'a>>)>,
+) {
     let (mut f, mut s, mut r) = (0, 0, 0);
-    let mut entries: Vec<Entry<'_>> = Vec::new();
+    let mut entries: Vec<Entry<'a>> = Vec::new();
     loop {
         let next = [
             rows.get(f).map(|(row, _)| row.occurred_at.date()),
@@ -760,31 +808,30 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
         let Some(day) = next else { break };
         let within = |t: BeijingTime| !per_day || t.date() <= day;
         while let Some((row, class)) = rows.get(f).filter(|(row, _)| within(row.occurred_at)) {
-            if !repeated_rows.get(f) {
-                flow(&mut ctx, row, *class, &mut entries);
+            if !repeated.rows.get(f) {
+                flow(ctx, row, *class, &mut entries);
             }
             f += 1;
         }
         while let Some(ship) = ships.get(s).filter(|x| within(x.shipped_at)) {
-            if !repeated_ships.get(s) {
-                shipment(&mut ctx, ship, &mut entries);
+            if !repeated.ships.get(s) {
+                shipment(ctx, ship, &mut entries);
             }
             s += 1;
         }
         while let Some(receipt) = receipts.get(r).filter(|x| within(x.received_at)) {
-            if !repeated_receipts.get(r) {
-                return_receipt(&mut ctx, receipt, &mut entries);
+            if !repeated.receipts.get(r) {
+                return_receipt(ctx, receipt, &mut entries);
             }
             r += 1;
         }
-        assembler.add(&ctx.shops, &mut entries);
-    }
-    let mut issues = ctx.issues;
-    issues.append(&mut assembler.issues);
-    issues.sort_by(|a, b| (a.source, &a.key).cmp(&(b.source, &b.key)));
-    Generated {
-        vouchers: assembler.vouchers,
-        issues,
+        // The assembler stops only by panicking, which the caller passes on.
+        if days
+            .send((ctx.shops.clone(), std::mem::take(&mut entries)))
+            .is_err()
+        {
+            return;
+        }
     }
 }
 

@@ -73,11 +73,10 @@ pub fn generate(
     data: &Dataset,
     period: Period,
     settings: &Settings,
+    names: &ShopNames,
 ) -> Result<Generated, duizhang_books::BooksError> {
-    let names = ShopNames::of(data);
-    let generated = duizhang_books::generate(books, data, period, &|r| {
-        shops::shop_of(settings, &names, r)
-    });
+    let generated =
+        duizhang_books::generate(books, data, period, &|r| shops::shop_of(settings, names, r));
     if !generated.vouchers.is_empty() {
         duizhang_books::validate_all(&generated.vouchers, &books.chart)?;
     }
@@ -126,9 +125,9 @@ pub fn check_books(
     settings: &Settings,
     period: Period,
     journal: &[Voucher],
+    names: &ShopNames,
 ) {
-    let names = ShopNames::of(data);
-    let shop = |r: RecordRef<'_>| shops::shop_of(settings, &names, r);
+    let shop = |r: RecordRef<'_>| shops::shop_of(settings, names, r);
     let booked = Booked::of(journal, period);
     // A journal that names no source row cannot be checked row by row: every row would look
     // unbooked. The two checks are then "not run, and why" instead of a flood of false findings.
@@ -165,18 +164,18 @@ pub fn check_books(
     };
     let more = data.after_sales.iter().all(|r| {
         note(
-            shops::shop_of(settings, &names, RecordRef::AfterSale(r)),
+            shops::shop_of(settings, names, RecordRef::AfterSale(r)),
             Data::AfterSales,
         )
     }) && data.fund_flows.iter().all(|r| {
         note(
-            shops::shop_of(settings, &names, RecordRef::FundFlow(r)),
+            shops::shop_of(settings, names, RecordRef::FundFlow(r)),
             Data::FundFlow,
         )
     });
     if more {
         for r in &data.payments {
-            let s = shops::shop_of(settings, &names, RecordRef::Payment(r));
+            let s = shops::shop_of(settings, names, RecordRef::Payment(r));
             if !note(s, Data::FundFlow) {
                 break;
             }

@@ -11,6 +11,7 @@ use anyhow::Context;
 use duizhang_core::{BeijingTime, Dataset, Fen, Finding, FindingSeverity, Period};
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::file_totals::broken_total_findings;
+use duizhang_engine::shops::ShopNames;
 use duizhang_engine::summary::Summary;
 use duizhang_engine::{Outcome, PendingItem, Settings};
 use duizhang_import::ImportedFile;
@@ -106,12 +107,15 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     eprintln!("正在匹配与检查……");
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
+    // Which shop each record belongs to, as the books see it (the engine partitions by the
+    // same rule).
+    let names = ShopNames::of(&data);
     // The engine's checks and the voucher generation read the same records and nothing of each
     // other: they run side by side.
     let (mut outcome, generated) = std::thread::scope(|scope| {
         let vouchers = scope.spawn(|| {
             let started = std::time::Instant::now();
-            let generated = crate::books::generate(&books.books, &data, period, &settings);
+            let generated = crate::books::generate(&books.books, &data, period, &settings, &names);
             tracing::info!("vouchers: {:?}", started.elapsed());
             generated
         });
@@ -140,6 +144,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             &settings,
             period,
             journal.as_deref().unwrap_or(&generated.vouchers),
+            &names,
         );
         tracing::info!("books checks: {:?}", started.elapsed());
         duizhang_engine::sort_findings(&mut outcome.findings);

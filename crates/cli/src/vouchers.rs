@@ -94,7 +94,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     writeln!(o, "{}", loaded.describe)?;
-    let generated = match books::generate(&loaded.books, &data, period, &settings) {
+    let names = duizhang_engine::shops::ShopNames::of(&data);
+    let generated = match books::generate(&loaded.books, &data, period, &settings, &names) {
         Ok(g) => g,
         Err(e) => {
             writeln!(o, "凭证校验未通过，未写出任何凭证文件：{}", e.message)?;

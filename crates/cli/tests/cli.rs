@@ -42,6 +42,22 @@ fn demo(dir: &Path, orders: &str, seed: &str) -> Output {
 }
 
 /// `duizhang reconcile FILES --period P` with the demo's settings in `dir`, into `out`.
+/// The codes of a findings.jsonl, sorted (one per finding).
+fn finding_codes(path: &Path) -> Vec<String> {
+    let mut codes: Vec<String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    codes.sort();
+    codes
+}
+
 /// `reconcile` on a demo's files with its settings and the journal it wrote, as the demo runs.
 fn reconcile_demo(dir: &Path, files: &Path, period: &str, out: &Path) -> Output {
     duizhang(&[
@@ -220,15 +236,8 @@ fn demo_writes_real_files_and_reconciliation_finds_exactly_what_was_planted() {
         }
         // Every code of the catalog is planted and found, the books codes through the journal.
         let found: std::collections::BTreeSet<String> =
-            std::fs::read_to_string(dir.join("results/findings.jsonl"))
-                .unwrap()
-                .lines()
-                .map(|l| {
-                    serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
+            finding_codes(&dir.join("results/findings.jsonl"))
+                .into_iter()
                 .collect();
         let catalog: std::collections::BTreeSet<String> = duizhang_engine::catalog::CATALOG
             .iter()
@@ -269,23 +278,9 @@ fn without_settings_each_platform_is_one_shop() {
         bare.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let codes = |path: PathBuf| -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-        v.sort();
-        v
-    };
     assert_eq!(
-        codes(bare.join("findings.jsonl")),
-        codes(dir.join("results/findings.jsonl"))
+        finding_codes(&bare.join("findings.jsonl")),
+        finding_codes(&dir.join("results/findings.jsonl"))
     );
 }
 

@@ -35,7 +35,8 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
     // needed after that.
     let data = scenario.into_dataset();
     let books = crate::books::read_books(None, None)?;
-    let generated = crate::books::generate(&books.books, &data, period, &settings)
+    let names = duizhang_engine::shops::ShopNames::of(&data);
+    let generated = crate::books::generate(&books.books, &data, period, &settings, &names)
         .map_err(|e| anyhow::anyhow!("演示凭证校验未通过：{}", e.message))?;
     let slips = journal::plant(&generated.vouchers, &data);
     drop(generated);
