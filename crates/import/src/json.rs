@@ -46,18 +46,30 @@ pub fn looks_like_json(sample: &[u8]) -> bool {
     )
 }
 
-/// Hands bytes to the parser and counts the newlines among them.
+/// Hands bytes to the parser from a buffer and counts the newlines among them. The parser
+/// asks for one byte at a time, so that case is served without a general copy or search.
 struct CountingReader<'c, R> {
     inner: R,
     newlines: &'c Cell<u64>,
 }
 
-impl<R: Read> Read for CountingReader<'_, R> {
+impl<R: BufRead> Read for CountingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let seen = buf
-            .get(..n)
-            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        let available = self.inner.fill_buf()?;
+        let (n, seen) = match (buf, available) {
+            (_, []) | ([], _) => return Ok(0),
+            ([to], [from, ..]) => {
+                *to = *from;
+                (1, usize::from(*from == b'\n'))
+            }
+            (to, from) => {
+                let n = to.len().min(from.len());
+                let (to, from) = (&mut to[..n], &from[..n]);
+                to.copy_from_slice(from);
+                (n, memchr::memchr_iter(b'\n', from).count())
+            }
+        };
+        self.inner.consume(n);
         self.newlines
             .set(self.newlines.get() + u64::try_from(seen).unwrap_or(0));
         Ok(n)
