@@ -472,15 +472,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Income rows of the order that arrived before delivery (J1b).
-    fn is_advance(&self, row: &FundFlowRow) -> bool {
-        match row.order_no.as_deref() {
-            Some(order_no) => self.is_advance_of(self.order_id(order_no), row),
-            None => false,
-        }
-    }
-
-    /// [`Ctx::is_advance`] of a row of the order of id `order`.
+    /// Whether an income row of the order of id `order` arrived before delivery (J1b).
     fn is_advance_of(&self, order: Option<usize>, row: &FundFlowRow) -> bool {
         let found = self.order(order);
         if found.is_none() && self.shipments.of(order).is_empty() {
@@ -890,7 +882,9 @@ fn flow<'a>(
         );
         return;
     };
-    let order = ctx.order(row.order_no.as_deref().and_then(|o| ctx.order_id(o)));
+    // One lookup of the order number serves the whole row.
+    let order_id = row.order_no.as_deref().and_then(|o| ctx.order_id(o));
+    let order = ctx.order(order_id);
     let platform = order.map_or_else(|| provider_platform(row.provider), |o| o.platform);
     let mut entry = Entry {
         at: row.occurred_at,
@@ -913,8 +907,7 @@ fn flow<'a>(
     entry.event = match class {
         FlowClass::Sale => {
             let order_no = row.order_no.as_deref().unwrap_or("");
-            let order_id = ctx.order_id(order_no);
-            if ctx.is_advance(row) {
+            if ctx.is_advance_of(order_id, row) {
                 EventId::AdvanceReceived
             } else if policy.revenue_recognition == RevenueRecognition::Shipment {
                 EventId::SaleCollected

@@ -86,7 +86,7 @@ impl Dataset {
     pub fn merge_orders(&mut self) {
         if !self.orders_are_merged() {
             let mut orders = std::mem::take(&mut self.orders);
-            orders.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+            sort_by_order_key(&mut orders);
             let mut out: Vec<Order> = Vec::with_capacity(orders.len());
             for order in orders {
                 match out.last_mut() {
@@ -112,6 +112,62 @@ impl Dataset {
 
 fn order_key(o: &Order) -> (Platform, &Text, SourceRef) {
     (o.platform, &o.order_no, o.source)
+}
+
+/// Bytes of an order number compared in place: numbers up to this long (every platform's)
+/// need no look at the order itself.
+const PREFIX: usize = 24;
+
+/// Sorts orders by [`order_key`] (a total order: a source is one record) through small keys
+/// holding the platform and the number's first [`PREFIX`] bytes, then moves each order once.
+/// Sorting the orders themselves would move each ~200-byte record many times, and comparing
+/// through indexes alone would miss the cache on every comparison.
+fn sort_by_order_key(orders: &mut [Order]) {
+    let mut keys: Vec<(Platform, [u8; PREFIX], usize)> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut prefix = [0u8; PREFIX];
+            let bytes = o.order_no.as_bytes();
+            let n = bytes.len().min(PREFIX);
+            if let (Some(to), Some(from)) = (prefix.get_mut(..n), bytes.get(..n)) {
+                to.copy_from_slice(from);
+            }
+            (o.platform, prefix, i)
+        })
+        .collect();
+    // Zero padding keeps the order of the numbers: a number that is a proper prefix of another
+    // sorts first, or ties and is decided in full.
+    keys.sort_unstable_by(|a, b| {
+        (a.0, &a.1)
+            .cmp(&(b.0, &b.1))
+            .then_with(|| match (orders.get(a.2), orders.get(b.2)) {
+                (Some(x), Some(y)) => order_key(x).cmp(&order_key(y)),
+                _ => a.2.cmp(&b.2),
+            })
+    });
+    let from: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
+    permute(orders, &from);
+}
+
+/// Rearranges `items` so that position `i` holds what was at `from[i]` (`from` is a
+/// permutation of the positions), moving each item once along the permutation's cycles.
+pub fn permute<T>(items: &mut [T], from: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !placed.get(at).copied().unwrap_or(true) {
+            if let Some(p) = placed.get_mut(at) {
+                *p = true;
+            }
+            let Some(&next) = from.get(at) else { break };
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
 }
 
 fn same_order(a: &Order, b: &Order) -> bool {

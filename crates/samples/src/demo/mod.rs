@@ -599,19 +599,7 @@ fn in_time_order(mut rows: Vec<Record>, times: &[ids::Secs]) -> Vec<Record> {
         .map(|(_, i)| usize::try_from(*i).unwrap_or(usize::MAX))
         .collect();
     drop(order);
-    let mut placed = vec![false; rows.len()];
-    for start in 0..rows.len() {
-        let mut at = start;
-        while !placed[at] {
-            placed[at] = true;
-            let next = from[at];
-            if next == start {
-                break;
-            }
-            rows.swap(at, next);
-            at = next;
-        }
-    }
+    duizhang_core::dataset::permute(&mut rows, &from);
     rows
 }
 

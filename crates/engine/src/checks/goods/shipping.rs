@@ -191,13 +191,26 @@ pub fn duplicate_shipment(ctx: &Ctx<'_>, sink: &mut Sink) {
         let Some(order) = orders.get(k).copied() else {
             continue;
         };
-        let Some(ordered) = ordered_quantities(order) else {
+        if order.lines.is_empty() || order.lines.iter().any(|l| l.sku.is_none()) {
             continue;
-        };
+        }
         let extra: Vec<&AfterSaleView<'_>> = views
             .of_order(k)
             .filter(|v| is_reship_sale(v.rec.kind) && approved(v.rec.status))
             .collect();
+        // The common case, without building lists: no 补发/换货 approved, and no SKU shipped
+        // beyond its ordered quantity. One match per SKU shipped, as below.
+        if extra.is_empty() && within_ordered(order, ships) {
+            for (i, s) in ships.iter().enumerate() {
+                if !ships[..i].iter().any(|t| t.sku == s.sku) {
+                    sink.matched(CODE, Fen::ZERO);
+                }
+            }
+            continue;
+        }
+        let Some(ordered) = ordered_quantities(order) else {
+            continue;
+        };
         let mut linked: Vec<Vec<&Shipment>> = vec![Vec::new(); extra.len()];
         let mut rest: Vec<&Shipment> = Vec::new();
         for &s in ships {
@@ -305,6 +318,24 @@ pub fn duplicate_shipment(ctx: &Ctx<'_>, sink: &mut Sink) {
             sink.found(ctx, d);
         }
     }
+}
+
+/// Whether every SKU of `ships` was shipped at most as many times as the order's lines hold.
+fn within_ordered(order: &Order, ships: &[&Shipment]) -> bool {
+    ships.iter().all(|s| {
+        let shipped: i64 = ships
+            .iter()
+            .filter(|t| t.sku == s.sku)
+            .map(|t| t.quantity)
+            .sum();
+        let ordered: i64 = order
+            .lines
+            .iter()
+            .filter(|l| l.sku.as_deref() == Some(s.sku.as_str()))
+            .map(|l| l.quantity)
+            .sum();
+        shipped <= ordered
+    })
 }
 
 /// A 补发/换货 shipment with no after-sale behind it: its 售后单号 matches none of the shop's
