@@ -12,9 +12,11 @@
 # Environment: WORK (scratch folder, default a new temp dir), BUILD=0 to skip the release
 # build, PYTHON (default python3; needs `pip install duckdb`).
 #
-# Reported per side: median wall time and median peak RSS (from /usr/bin/time -v). The
-# DuckDB side's time includes reading the CSVs; the one-off conversion to clean CSV
-# (`duizhang-bench export-clean`) is timed and shown apart, not added to either side.
+# Reported per side: median wall time, median CPU time (user + system) and median peak RSS
+# (from /usr/bin/time -v). The two sides run in turns (engine, DuckDB, engine, …) so that a
+# shared machine's changing load falls on both alike. The DuckDB side's time includes reading
+# the CSVs; the one-off conversion to clean CSV (`duizhang-bench export-clean`) is timed and
+# shown apart, not added to either side.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -43,7 +45,7 @@ fi
 DUIZHANG=$ROOT/target/release/duizhang
 BENCH=$ROOT/target/release/duizhang-bench
 
-# Runs a command under /usr/bin/time -v; appends "wall_seconds peak_kib" to $1.
+# Runs a command under /usr/bin/time -v; appends "wall_seconds peak_kib cpu_seconds" to $1.
 measure() {
     local into=$1
     shift
@@ -60,7 +62,8 @@ measure() {
             wall = s
         }
         /Maximum resident set size/ { rss = $2 }
-        END { printf "%.3f %d\n", wall, rss }' "$log" >>"$into"
+        /User time \(seconds\)|System time \(seconds\)/ { cpu += $2 }
+        END { printf "%.3f %d %.2f\n", wall, rss, cpu }' "$log" >>"$into"
 }
 
 median() { # column of a measurement file -> median
@@ -71,25 +74,22 @@ median() { # column of a measurement file -> median
 size=$(du -sh "$INPUT" | cut -f1)
 echo "inputs: $INPUT ($size), period $PERIOD, $RUNS runs each, scratch $WORK"
 
-: >"$WORK/engine.txt"
-for i in $(seq "$RUNS"); do
-    rm -rf "$WORK/out"
-    measure "$WORK/engine.txt" "$DUIZHANG" reconcile "$INPUT" --period "$PERIOD" \
-        --config "$SETTINGS" --out "$WORK/out"
-    echo "  duizhang reconcile run $i: $(tail -1 "$WORK/engine.txt" | awk '{ printf "%s s, %.0f MiB", $1, $2 / 1024 }')"
-done
-head -1 "$WORK/last.stdout" | sed 's/^/  /'
-
 : >"$WORK/export.txt"
 rm -rf "$WORK/clean"
 measure "$WORK/export.txt" "$BENCH" export-clean "$WORK/clean" --settings "$SETTINGS" "$INPUT"
 echo "  export-clean (once, not counted): $(awk '{ printf "%s s", $1 }' "$WORK/export.txt"), $(du -sh "$WORK/clean" | cut -f1) of CSV"
 
+: >"$WORK/engine.txt"
 : >"$WORK/duckdb.txt"
 for i in $(seq "$RUNS"); do
+    rm -rf "$WORK/out"
+    measure "$WORK/engine.txt" "$DUIZHANG" reconcile "$INPUT" --period "$PERIOD" \
+        --config "$SETTINGS" --out "$WORK/out"
+    echo "  duizhang reconcile run $i: $(tail -1 "$WORK/engine.txt" | awk '{ printf "%s s (CPU %s s), %.0f MiB", $1, $3, $2 / 1024 }')"
+    if [[ $i == 1 ]]; then head -1 "$WORK/last.stdout" | sed 's/^/  /'; fi
     measure "$WORK/duckdb.txt" "$PYTHON" "$ROOT/bench/duckdb/run.py" "$WORK/clean" \
         --period "$PERIOD" --out "$WORK/sql-findings.csv"
-    echo "  duckdb run.py run $i: $(tail -1 "$WORK/duckdb.txt" | awk '{ printf "%s s, %.0f MiB", $1, $2 / 1024 }') ($(head -1 "$WORK/last.stdout"))"
+    echo "  duckdb run.py run $i: $(tail -1 "$WORK/duckdb.txt" | awk '{ printf "%s s (CPU %s s), %.0f MiB", $1, $3, $2 / 1024 }') ($(head -1 "$WORK/last.stdout"))"
 done
 
 echo
@@ -101,8 +101,10 @@ model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 duck=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
 echo
 echo "machine: $(nproc) cores, ${model:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %12s %14s\n' "median of $RUNS runs" "wall (s)" "peak RSS (MiB)"
-printf '%-34s %12s %14.0f\n' "duizhang reconcile (files in)" \
-    "$(median "$WORK/engine.txt" 1)" "$(median "$WORK/engine.txt" 2 | awk '{ print $1 / 1024 }')"
-printf '%-34s %12s %14.0f\n' "DuckDB $duck (clean CSV in)" \
-    "$(median "$WORK/duckdb.txt" 1)" "$(median "$WORK/duckdb.txt" 2 | awk '{ print $1 / 1024 }')"
+printf '%-34s %12s %12s %14s\n' "median of $RUNS runs, in turns" "wall (s)" "CPU (s)" "peak RSS (MiB)"
+printf '%-34s %12s %12s %14.0f\n' "duizhang reconcile (files in)" \
+    "$(median "$WORK/engine.txt" 1)" "$(median "$WORK/engine.txt" 3)" \
+    "$(median "$WORK/engine.txt" 2 | awk '{ print $1 / 1024 }')"
+printf '%-34s %12s %12s %14.0f\n' "DuckDB $duck (clean CSV in)" \
+    "$(median "$WORK/duckdb.txt" 1)" "$(median "$WORK/duckdb.txt" 3)" \
+    "$(median "$WORK/duckdb.txt" 2 | awk '{ print $1 / 1024 }')"
