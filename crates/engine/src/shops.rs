@@ -178,7 +178,11 @@ pub fn partition<'a>(
     p.place_all(
         &data.after_sales,
         |r| {
-            let n = Naming::Resolve(r.platform, names.of_after_sale(r), None);
+            let n = Naming::Resolve(
+                r.platform,
+                names.of_after_sale(r),
+                names.account_of_after_sale(r),
+            );
             (n, r.platform, r.source)
         },
         |s| &mut s.after_sales,
@@ -243,13 +247,18 @@ pub fn partition<'a>(
 ///
 /// It also keeps the shop each order names, for the after-sales that name none: Taobao's
 /// 退款报表 has no shop column, so a seller with a Tmall and a Taobao shop (both paid through
-/// Alipay) tells their refunds apart only by the order they refund.
+/// Alipay) tells their refunds apart only by the order they refund. An order the period's
+/// order files do not hold (a refund of last month's sale) is told by the account its money
+/// moved through: each shop has its own Alipay account.
 #[derive(Debug, Default)]
 pub struct ShopNames {
     names: BTreeMap<String, Platform>,
     /// (platform family, order number) → the shop name its order (or ERP order) gives, for
     /// the order numbers of after-sales without a shop.
     order_shops: HashMap<(Platform, Text), Label>,
+    /// (platform family, order number) → the fund account of a row naming the order, for
+    /// those of them no order record names a shop of.
+    order_accounts: HashMap<(Platform, Text), Label>,
 }
 
 impl ShopNames {
@@ -279,10 +288,23 @@ impl ShopNames {
                 add(name, platform);
             }
         }
+        let (order_shops, order_accounts) = order_shops(data);
         ShopNames {
             names: map,
-            order_shops: order_shops(data),
+            order_shops,
+            order_accounts,
         }
+    }
+
+    /// For an after-sale that names no shop and whose order names none either: the fund
+    /// account its order's money moved through.
+    pub fn account_of_after_sale<'s>(&'s self, a: &'s AfterSale) -> Option<&'s str> {
+        if a.shop.is_some() {
+            return None;
+        }
+        self.order_accounts
+            .get(&(platform_family(a.platform), a.order_no.clone()))
+            .map(|l| &**l)
     }
 
     /// The shop an after-sale names, or else the one its order names.
@@ -316,16 +338,19 @@ impl ShopNames {
 
 /// The shop names of the orders that after-sales without a shop refund (empty, and no
 /// order looked at, when every after-sale names its shop).
-fn order_shops(data: &Dataset) -> HashMap<(Platform, Text), Label> {
-    let wanted: HashSet<(Platform, &str)> = data
+type ByOrder = HashMap<(Platform, Text), Label>;
+
+fn order_shops(data: &Dataset) -> (ByOrder, ByOrder) {
+    let mut wanted: HashSet<(Platform, &str)> = data
         .after_sales
         .iter()
         .filter(|a| a.shop.is_none())
         .map(|a| (platform_family(a.platform), a.order_no.as_str()))
         .collect();
     let mut found = HashMap::default();
+    let mut accounts = HashMap::default();
     if wanted.is_empty() {
-        return found;
+        return (found, accounts);
     }
     let platform_orders = data
         .orders
@@ -343,14 +368,40 @@ fn order_shops(data: &Dataset) -> HashMap<(Platform, Text), Label> {
                 .or_insert_with(|| shop.clone());
         }
     }
-    found
+    wanted.retain(|(family, order_no)| !found.contains_key(&(*family, Text::from(*order_no))));
+    if !wanted.is_empty() {
+        let flows = data
+            .fund_flows
+            .iter()
+            .map(|r| (r.provider, &r.order_no, &r.account));
+        let payments = data
+            .payments
+            .iter()
+            .map(|r| (r.provider, &r.out_trade_no, &r.account));
+        for (provider, order_no, account) in flows.chain(payments) {
+            let (Some(order_no), Some(account)) = (order_no, account) else {
+                continue;
+            };
+            let family = platform_family(provider_platform(provider));
+            if wanted.contains(&(family, order_no.as_str())) {
+                accounts
+                    .entry((family, order_no.clone()))
+                    .or_insert_with(|| account.clone());
+            }
+        }
+    }
+    (found, accounts)
 }
 
 /// The shop any record belongs to: the one rule the engine and the books share.
 pub fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
     match record {
         RecordRef::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
-        RecordRef::AfterSale(r) => settings.resolve_shop(r.platform, names.of_after_sale(r), None),
+        RecordRef::AfterSale(r) => settings.resolve_shop(
+            r.platform,
+            names.of_after_sale(r),
+            names.account_of_after_sale(r),
+        ),
         RecordRef::FundFlow(r) => {
             settings.resolve_shop(provider_platform(r.provider), None, r.account.as_deref())
         }

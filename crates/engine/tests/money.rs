@@ -1521,8 +1521,9 @@ fund_accounts = ["acct-b"]
 }
 
 /// Taobao's 退款报表 names no shop: with a Tmall and a Taobao shop, each refund goes to the
-/// shop of the order it refunds (its order in the order export or in the ERP); a refund of an
-/// order neither names stays unassigned rather than guessed.
+/// shop of the order it refunds (its order in the order export or in the ERP, else the account
+/// that paid the refund out, for last month's orders); a refund nothing ties to a shop stays
+/// unassigned rather than guessed.
 #[test]
 fn a_refund_without_a_shop_belongs_to_the_shop_of_its_order() {
     let settings = r#"
@@ -1541,6 +1542,9 @@ aliases = ["淘宝店"]
 fund_accounts = ["acct-taobao"]
 "#;
     const TID3: &str = "4012345678901230003";
+    const TID4: &str = "4012345678901230004";
+    let mut last_month = refund_out("T4", TID4, None, "25.00", "2026-10-12 10:00:07");
+    last_month.account = Some("acct-taobao".into());
     let mut tmall_order = order(Platform::Tmall, TID, yuan("59.00"));
     tmall_order.shop = Some("禾木家居天猫旗舰店".into());
     let mut taobao_order = order(TB, TID2, yuan("10.00"));
@@ -1577,6 +1581,10 @@ fund_accounts = ["acct-taobao"]
                 "5.00",
                 "2026-10-11 10:00:00",
             )),
+            // Last month's order, in no order file: its refund, paid short from the Taobao
+            // shop's account, is that shop's.
+            s(sale(TID4, "R4", "30.00", "2026-10-12 10:00:00")),
+            f(last_month),
         ],
     );
     let shops: Vec<(&str, &str, Option<&str>)> = o
@@ -1587,7 +1595,10 @@ fund_accounts = ["acct-taobao"]
         .collect();
     assert_eq!(
         shops,
-        vec![("taobao", "REFUND_UNPAID", Some("R2"))],
+        vec![
+            ("taobao", "REFUND_AMOUNT_MISMATCH", Some("R4")),
+            ("taobao", "REFUND_UNPAID", Some("R2")),
+        ],
         "{:#?}",
         o.findings
     );
