@@ -7,7 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 // Lookup-only indexes use fast hashing; findings are ordered by the BTreeMaps and sorts.
+use foldhash::fast::FixedState;
 use foldhash::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use duizhang_core::{
     AfterSalePhase, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity, FundFlowRow,
@@ -259,36 +261,38 @@ pub fn source_booked_twice<'v>(
     journal: &'v [Voucher],
     shop_of: ShopOf<'_>,
 ) -> Vec<Finding> {
-    // Sources of each voucher (once per voucher): how many vouchers book each, and which for
-    // those booked more than once.
+    // Sources of each voucher (once per voucher).
     let sources = |v: &'v Voucher| {
         v.links
             .iter()
             .filter(|l| l.role == LinkRole::Primary || l.kind == RecordKind::AfterSale)
             .map(|l| (l.kind, l.key.as_str()))
     };
-    let mut count: HashMap<(RecordKind, &str), (usize, usize)> = HashMap::default();
-    for (i, v) in journal.iter().enumerate() {
-        for k in sources(v) {
-            let (last, n) = count.entry(k).or_insert((usize::MAX, 0));
-            if *last != i {
-                *last = i;
-                *n += 1;
-            }
-        }
-    }
-    let mut by_source: BTreeMap<(RecordKind, &str), Vec<&Voucher>> = count
-        .into_iter()
-        .filter(|(_, (_, n))| *n > 1)
-        .map(|(k, _)| (k, Vec::new()))
+    // Candidates first, from (hash of a source, voucher) pairs sorted: a hash behind two
+    // vouchers may be a source booked twice (or two sources that collide, told apart below).
+    // A few bytes per link, where a map entry per source would take tens.
+    let hasher = &FixedState::default();
+    let mut pairs: Vec<(u64, usize)> = journal
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| sources(v).map(move |k| (hasher.hash_one(k), i)))
         .collect();
-    if !by_source.is_empty() {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let candidates: HashSet<u64> = pairs
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[0].0)
+        .collect();
+    drop(pairs);
+    let mut by_source: BTreeMap<(RecordKind, &str), Vec<&Voucher>> = BTreeMap::new();
+    if !candidates.is_empty() {
         for v in journal {
-            let keys: BTreeSet<(RecordKind, &str)> = sources(v).collect();
+            let keys: BTreeSet<(RecordKind, &str)> = sources(v)
+                .filter(|k| candidates.contains(&hasher.hash_one(k)))
+                .collect();
             for k in keys {
-                if let Some(list) = by_source.get_mut(&k) {
-                    list.push(v);
-                }
+                by_source.entry(k).or_default().push(v);
             }
         }
     }

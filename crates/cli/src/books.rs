@@ -137,6 +137,7 @@ pub fn check_books(
         found.extend(refund_not_booked(data, &booked, &shop));
         found.extend(flow_not_booked(data, &booked, &shop));
     }
+    drop(booked);
     found.extend(source_booked_twice(data, journal, &shop));
     for mut f in found {
         match settings.check(&f.shop, &f.code) {
