@@ -109,7 +109,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
     // Which shop each record belongs to, as the books see it (the engine partitions by the
     // same rule).
-    let names = ShopNames::of(&data);
+    let names = ShopNames::of(&data, &settings);
     // The engine's checks and the voucher generation read the same records and nothing of each
     // other: they run side by side.
     let (mut outcome, generated) = std::thread::scope(|scope| {

@@ -94,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     writeln!(o, "{}", loaded.describe)?;
-    let names = duizhang_engine::shops::ShopNames::of(&data);
+    let names = duizhang_engine::shops::ShopNames::of(&data, &settings);
     let generated = match books::generate(&loaded.books, &data, period, &settings, &names) {
         Ok(g) => g,
         Err(e) => {

@@ -159,7 +159,7 @@ pub fn partition<'a>(
     orders: &'a [Order],
     settings: &Settings,
 ) -> (Vec<ShopData<'a>>, Unassigned) {
-    let names = ShopNames::of(data);
+    let names = ShopNames::of(data, settings);
     let mut p = Placer {
         settings,
         names: &names,
@@ -245,9 +245,10 @@ pub fn partition<'a>(
 /// (ERP orders, platform orders and after-sales name both). Shipments, return receipts and
 /// tickets name only a shop; this lets them land in the same shop as its orders.
 ///
-/// It also keeps the shop each order names, for the after-sales that name none: Taobao's
-/// 退款报表 has no shop column, so a seller with a Tmall and a Taobao shop (both paid through
-/// Alipay) tells their refunds apart only by the order they refund. An order the period's
+/// It also keeps the shop each order names, for the after-sales that name none where two
+/// configured shops share their platform family: Taobao's 退款报表 has no shop column, so a
+/// seller with a Tmall and a Taobao shop (both paid through Alipay) tells their refunds apart
+/// only by the order they refund. An order the period's
 /// order files do not hold (a refund of last month's sale) is told by the account its money
 /// moved through: each shop has its own Alipay account.
 #[derive(Debug, Default)]
@@ -262,7 +263,7 @@ pub struct ShopNames {
 }
 
 impl ShopNames {
-    pub fn of(data: &Dataset) -> ShopNames {
+    pub fn of(data: &Dataset, settings: &Settings) -> ShopNames {
         let mut map = BTreeMap::new();
         // A month names a handful of shops: allocate a key only for a name not seen yet.
         let mut add = |name: &str, platform: Platform| {
@@ -288,7 +289,7 @@ impl ShopNames {
                 add(name, platform);
             }
         }
-        let (order_shops, order_accounts) = order_shops(data);
+        let (order_shops, order_accounts) = order_shops(data, settings);
         ShopNames {
             names: map,
             order_shops,
@@ -340,11 +341,20 @@ impl ShopNames {
 /// order looked at, when every after-sale names its shop).
 type ByOrder = HashMap<(Platform, Text), Label>;
 
-fn order_shops(data: &Dataset) -> (ByOrder, ByOrder) {
+fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
+    // Only where the platform alone cannot tell: two configured shops of one family.
+    let shared = |family: Platform| {
+        settings
+            .shops
+            .iter()
+            .filter(|s| platform_family(s.platform) == family)
+            .nth(1)
+            .is_some()
+    };
     let mut wanted: HashSet<(Platform, &str)> = data
         .after_sales
         .iter()
-        .filter(|a| a.shop.is_none())
+        .filter(|a| a.shop.is_none() && shared(platform_family(a.platform)))
         .map(|a| (platform_family(a.platform), a.order_no.as_str()))
         .collect();
     let mut found = HashMap::default();

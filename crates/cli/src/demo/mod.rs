@@ -35,7 +35,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
     // needed after that.
     let data = scenario.into_dataset();
     let books = crate::books::read_books(None, None)?;
-    let names = duizhang_engine::shops::ShopNames::of(&data);
+    let names = duizhang_engine::shops::ShopNames::of(&data, &settings);
     let generated = crate::books::generate(&books.books, &data, period, &settings, &names)
         .map_err(|e| anyhow::anyhow!("演示凭证校验未通过：{}", e.message))?;
     let slips = journal::plant(&generated.vouchers, &data);
