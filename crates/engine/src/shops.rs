@@ -370,15 +370,13 @@ fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
         .erp_orders
         .iter()
         .map(|o| (o.platform, &o.order_no, &o.shop));
+    // The first record to name an order decides; what is left wanted has no shop named.
     for (platform, order_no, shop) in platform_orders.chain(erp_orders) {
         let family = platform_family(platform);
-        if wanted.contains(&(family, order_no.as_str())) {
-            found
-                .entry((family, order_no.clone()))
-                .or_insert_with(|| shop.clone());
+        if wanted.remove(&(family, order_no.as_str())) {
+            found.insert((family, order_no.clone()), shop.clone());
         }
     }
-    wanted.retain(|(family, order_no)| !found.contains_key(&(*family, Text::from(*order_no))));
     if !wanted.is_empty() {
         let flows = data
             .fund_flows
@@ -393,10 +391,8 @@ fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
                 continue;
             };
             let family = platform_family(provider_platform(provider));
-            if wanted.contains(&(family, order_no.as_str())) {
-                accounts
-                    .entry((family, order_no.clone()))
-                    .or_insert_with(|| account.clone());
+            if wanted.remove(&(family, order_no.as_str())) {
+                accounts.insert((family, order_no.clone()), account.clone());
             }
         }
     }
