@@ -55,7 +55,10 @@ fn every_check_of_the_catalog_is_in_the_docs_table_with_its_defaults() {
 #[test]
 fn the_docs_table_names_no_check_the_catalog_lacks_and_keeps_its_order() {
     let page = checks_page();
-    let documented: Vec<String> = table_rows(&page).into_iter().map(|(code, _)| code).collect();
+    let documented: Vec<String> = table_rows(&page)
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
     let catalog: Vec<String> = CATALOG.iter().map(|c| c.code.to_string()).collect();
     assert_eq!(documented, catalog);
 }

@@ -1,0 +1,282 @@
+//! The story every backend must tell the same way: a company, three people, an import, two
+//! runs, cases worked to resolution and approval, refusals, and an audit chain that verifies.
+//! Kept apart from the backend crates so that each of them is tested through the same story.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use duizhang_core::{Finding, FindingSeverity, Owner, Platform};
+use duizhang_store::{Backend, CaseFilter, NewFile, NewRun, Workspace};
+use duizhang_workflow::{Action, CaseState, ErrorCode, Resolution, Role};
+
+/// A clock that moves one minute per reading, from 2026-11-02 09:00:00.
+pub fn test_clock() -> Box<dyn Fn() -> String + Send> {
+    let minutes = Arc::new(AtomicU64::new(0));
+    Box::new(move || {
+        let m = minutes.fetch_add(1, Ordering::SeqCst);
+        format!("2026-11-02 {:02}:{:02}:00", 9 + m / 60, m % 60)
+    })
+}
+
+pub fn finding(code: &str, refund_no: &str, diff: i64) -> Finding {
+    let (severity, owner) = match code {
+        "RETURN_NOT_RECEIVED" => (FindingSeverity::High, Owner::Warehouse),
+        "AFTERSALE_OVERDUE" => (FindingSeverity::Medium, Owner::Service),
+        _ => (FindingSeverity::High, Owner::Finance),
+    };
+    Finding {
+        code: code.into(),
+        severity,
+        owner,
+        platform: Platform::Tmall,
+        shop: "禾木家居天猫旗舰店".into(),
+        order_no: Some(format!("40123456789{refund_no}")),
+        refund_no: Some(refund_no.into()),
+        txn_no: None,
+        sku: None,
+        expected_fen: Some(diff),
+        actual_fen: Some(0),
+        diff_fen: Some(-diff),
+        occurred_at: "2026-10-20T10:00:00".into(),
+        message: format!("售后单 {refund_no} 退款成功但资金流水中没有退款"),
+        evidence: Vec::new(),
+    }
+}
+
+fn run(findings: Vec<Finding>) -> NewRun {
+    let ran: BTreeSet<(String, String)> =
+        ["REFUND_UNPAID", "RETURN_NOT_RECEIVED", "AFTERSALE_OVERDUE"]
+            .iter()
+            .map(|code| ("禾木家居天猫旗舰店".to_string(), code.to_string()))
+            .collect();
+    NewRun {
+        period: "2026-10".into(),
+        inputs: vec!["ab".repeat(32)],
+        settings: "[[shops]]\nname = \"禾木家居天猫旗舰店\"\n".into(),
+        program_version: "0.1.0".into(),
+        summary: "{}".into(),
+        findings,
+        pending: "[]".into(),
+        ran,
+    }
+}
+
+/// The story. Panics at the first step a backend gets wrong.
+pub fn story<B: Backend>(backend: B) {
+    let mut ws = Workspace::new(backend, test_clock());
+    const CO: &str = "禾木家居";
+
+    // People and the company.
+    ws.add_user("admin", "管理员", "s3cret-admin", None)
+        .unwrap();
+    ws.add_user("li", "李会计", "pw-li", Some("admin")).unwrap();
+    ws.add_user("wang", "王主管", "pw-wang", Some("admin"))
+        .unwrap();
+    ws.add_user("zhao", "赵客服", "pw-zhao", Some("admin"))
+        .unwrap();
+    assert_eq!(
+        ws.add_user("li", "重复", "x", Some("admin"))
+            .unwrap_err()
+            .code(),
+        "user_exists"
+    );
+    ws.create_company(CO, "admin").unwrap();
+    ws.grant(CO, "li", &[Role::Accountant], "admin").unwrap();
+    ws.grant(CO, "wang", &[Role::Reviewer], "admin").unwrap();
+    ws.grant(CO, "zhao", &[Role::Service], "admin").unwrap();
+    assert_eq!(
+        ws.grant(CO, "zhao", &[Role::Admin], "li")
+            .unwrap_err()
+            .code(),
+        "not_permitted"
+    );
+    assert_eq!(
+        ws.authenticate("li", "pw-li").unwrap().display_name,
+        "李会计"
+    );
+    assert_eq!(
+        ws.authenticate("li", "wrong").unwrap_err().code(),
+        "wrong_password"
+    );
+    assert_eq!(ws.members(CO).unwrap().len(), 4);
+
+    // A second company sees nothing of the first.
+    ws.create_company("另一家店", "admin").unwrap();
+
+    // Import: the same file twice counts once; 客服 may not import.
+    let bill = NewFile {
+        name: "20880000000000000156_202610_账务明细.csv".into(),
+        bytes: "#支付宝账务明细查询\n账务流水号,业务流水号\n"
+            .as_bytes()
+            .to_vec(),
+        inspect: r#"{"format":"alipay_fund_flow"}"#.into(),
+    };
+    let first = ws.import(CO, std::slice::from_ref(&bill), "li").unwrap();
+    assert_eq!(first.added.len(), 1);
+    let again = ws.import(CO, &[bill.clone(), bill.clone()], "li").unwrap();
+    assert!(again.added.is_empty());
+    assert_eq!(again.known.len(), 2);
+    assert_eq!(ws.files(CO).unwrap().len(), 1);
+    assert_eq!(
+        ws.file_bytes(CO, &first.added[0].sha256).unwrap(),
+        bill.bytes
+    );
+    assert!(ws.files("另一家店").unwrap().is_empty());
+    assert_eq!(
+        ws.import(CO, std::slice::from_ref(&bill), "zhao")
+            .unwrap_err()
+            .code(),
+        "not_permitted"
+    );
+
+    // First run: three findings become three cases.
+    let findings = vec![
+        finding("REFUND_UNPAID", "RF1", 5900),
+        finding("REFUND_UNPAID", "RF2", 1200),
+        finding("AFTERSALE_OVERDUE", "RF3", 0),
+    ];
+    let (_, changes) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
+    assert_eq!((changes.opened, changes.closed), (3, 0));
+    let open = ws
+        .cases(
+            CO,
+            &CaseFilter {
+                states: vec![CaseState::Open],
+                ..CaseFilter::default()
+            },
+            "wang",
+        )
+        .unwrap();
+    assert_eq!(open.len(), 3);
+    assert!(
+        ws.cases("另一家店", &CaseFilter::default(), "admin")
+            .unwrap()
+            .is_empty()
+    );
+
+    // Running the same again duplicates nothing.
+    let (_, changes) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
+    assert_eq!((changes.opened, changes.refreshed), (0, 3));
+
+    // 客服 works the overdue after-sale; 财务 the refund; 主管 approves.
+    let overdue = ws
+        .cases(
+            CO,
+            &CaseFilter {
+                code: Some("AFTERSALE_OVERDUE".into()),
+                ..CaseFilter::default()
+            },
+            "zhao",
+        )
+        .unwrap()
+        .remove(0);
+    ws.act(CO, overdue.id, &Action::Start, "", "zhao").unwrap();
+    ws.act(
+        CO,
+        overdue.id,
+        &Action::Comment,
+        "已联系买家，约定周三寄回",
+        "zhao",
+    )
+    .unwrap();
+    let submit = Action::Submit {
+        resolution: Resolution {
+            reason: "客服已追回".into(),
+            note: "买家已寄回".into(),
+            write_off: None,
+        },
+    };
+    ws.act(CO, overdue.id, &submit, "", "zhao").unwrap();
+    let own = ws
+        .act(CO, overdue.id, &Action::Approve, "", "zhao")
+        .unwrap_err();
+    assert_eq!(own.code(), ErrorCode::NotPermitted.as_str());
+    let done = ws
+        .act(CO, overdue.id, &Action::Approve, "", "wang")
+        .unwrap();
+    assert_eq!(done.facts.state, CaseState::Resolved);
+    let (_, history) = ws.case(CO, overdue.id, "wang").unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["open", "start", "comment", "submit", "approve"]);
+
+    // A write-off prepared by the accountant; the admin approves it; the accountant cannot.
+    let small = open.iter().find(|c| c.key == "RF2").unwrap().id;
+    let write_off = Action::Submit {
+        resolution: Resolution {
+            reason: "核销：小额差异".into(),
+            note: "差额 12 元，确认损失".into(),
+            write_off: Some(duizhang_core::Fen::new(1200)),
+        },
+    };
+    ws.act(CO, small, &write_off, "", "li").unwrap();
+    assert_eq!(
+        ws.act(CO, small, &Action::Approve, "", "li")
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotPermitted.as_str()
+    );
+    // An admin who prepared it may not approve it either.
+    let big = open.iter().find(|c| c.key == "RF1").unwrap().id;
+    ws.act(CO, big, &write_off, "", "admin").unwrap();
+    assert_eq!(
+        ws.act(CO, big, &Action::Approve, "", "admin")
+            .unwrap_err()
+            .code(),
+        ErrorCode::OwnWorkNotApprovable.as_str()
+    );
+    ws.act(CO, big, &Action::Withdraw, "", "admin").unwrap();
+    assert_eq!(
+        ws.act(CO, small, &Action::Approve, "", "admin")
+            .unwrap()
+            .facts
+            .state,
+        CaseState::WrittenOff
+    );
+
+    // Third run: RF1's refund arrived (gone → closed by the run); RF3 resolved and unchanged.
+    let later = vec![
+        finding("REFUND_UNPAID", "RF2", 1200),
+        finding("AFTERSALE_OVERDUE", "RF3", 0),
+    ];
+    let (_, changes) = ws.record_run(CO, &run(later), "li").unwrap();
+    assert_eq!((changes.closed, changes.reopened), (1, 0));
+    let (closed, history) = ws.case(CO, big, "li").unwrap();
+    assert_eq!(closed.facts.state, CaseState::Closed);
+    assert!(history.last().unwrap().note.contains("不再发现"));
+
+    // Fourth run: RF1 is found again: the same case reopens with its history.
+    let (_, changes) = ws.record_run(CO, &run(findings), "li").unwrap();
+    assert_eq!((changes.opened, changes.reopened), (0, 1));
+    let (reopened, history) = ws.case(CO, big, "li").unwrap();
+    assert_eq!(reopened.facts.state, CaseState::Open);
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["open", "submit", "withdraw", "run close", "run reopen"]
+    );
+
+    // Unknown cases and outsiders are refused by name.
+    assert_eq!(
+        ws.case(CO, 999_999, "li").unwrap_err().code(),
+        "unknown_case"
+    );
+    assert_eq!(
+        ws.cases("另一家店", &CaseFilter::default(), "li")
+            .unwrap_err()
+            .code(),
+        "not_member"
+    );
+
+    // The audit chains verify, and record who did what.
+    let head = ws.verify_audit(CO, None).unwrap().unwrap();
+    assert!(head.seq >= 15);
+    assert!(ws.verify_audit("", None).unwrap().is_ok());
+    let log = ws.audit_log(CO).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.entry.action == "case.approve" && e.entry.actor == "wang")
+    );
+}

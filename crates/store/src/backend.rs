@@ -1,0 +1,106 @@
+//! The one trait a database implements. Plain records in and out; each method one statement
+//! or a few, always scoped by company; the rules live in [`crate::Workspace`], not here.
+
+use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
+
+use crate::error::StoreError;
+use crate::records::{
+    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, RunRecord, User,
+};
+
+/// A database: hands out transactions. Everything the workspace does happens inside one, so
+/// a kill at any moment leaves all of an operation or none of it.
+pub trait Backend {
+    /// Begins a transaction that takes the write lock at once (SQLite `BEGIN IMMEDIATE`,
+    /// PostgreSQL an advisory lock per company where the operation names one), so two
+    /// processes working on one company queue instead of interleaving.
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, StoreError>;
+}
+
+/// The row operations of one transaction. Dropping it without [`Tx::commit`] rolls back.
+pub trait Tx {
+    fn commit(self: Box<Self>) -> Result<(), StoreError>;
+
+    /// Serialises writers of one company across processes (PostgreSQL); a no-op where the
+    /// transaction already holds the database's write lock (SQLite).
+    fn lock_company(&mut self, company: i64) -> Result<(), StoreError>;
+
+    fn insert_company(&mut self, name: &str, at: &str) -> Result<Company, StoreError>;
+    fn company_by_name(&mut self, name: &str) -> Result<Option<Company>, StoreError>;
+    fn companies(&mut self) -> Result<Vec<Company>, StoreError>;
+
+    fn insert_user(
+        &mut self,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+        at: &str,
+    ) -> Result<User, StoreError>;
+    /// The user and their password hash.
+    fn user_by_login(&mut self, login: &str) -> Result<Option<(User, String)>, StoreError>;
+    fn set_roles(&mut self, company: i64, user: i64, roles: &[Role]) -> Result<(), StoreError>;
+    fn roles(&mut self, company: i64, user: i64) -> Result<Vec<Role>, StoreError>;
+    fn members(&mut self, company: i64) -> Result<Vec<Member>, StoreError>;
+
+    fn file_exists(&mut self, company: i64, sha256: &str) -> Result<bool, StoreError>;
+    fn insert_file(
+        &mut self,
+        company: i64,
+        file: &FileInfo,
+        bytes: &[u8],
+    ) -> Result<(), StoreError>;
+    fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
+    fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    fn insert_import(
+        &mut self,
+        company: i64,
+        at: &str,
+        actor: &str,
+        files: &[String],
+    ) -> Result<i64, StoreError>;
+
+    fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError>;
+    fn runs(&mut self, company: i64) -> Result<Vec<RunRecord>, StoreError>;
+
+    /// Every case of a period, as sync needs them.
+    fn known_cases(&mut self, company: i64, period: &str) -> Result<Vec<KnownCase>, StoreError>;
+    /// Inserts a case (its `id` is ignored) and returns its id.
+    fn insert_case(&mut self, company: i64, case: &CaseRecord) -> Result<u64, StoreError>;
+    /// Writes the case's facts, finding and times (by id, within the company).
+    fn update_case(&mut self, company: i64, case: &CaseRecord) -> Result<(), StoreError>;
+    fn case(&mut self, company: i64, id: u64) -> Result<Option<CaseRecord>, StoreError>;
+    fn list_cases(
+        &mut self,
+        company: i64,
+        filter: &CaseFilter,
+    ) -> Result<Vec<CaseRecord>, StoreError>;
+    fn insert_case_event(
+        &mut self,
+        company: i64,
+        case: u64,
+        event: &CaseEvent,
+    ) -> Result<(), StoreError>;
+    fn case_events(&mut self, company: i64, case: u64) -> Result<Vec<CaseEvent>, StoreError>;
+
+    /// The head of a company's audit chain (company 0: the workspace's own events — users).
+    fn audit_head(&mut self, company: i64) -> Result<ChainHead, StoreError>;
+    fn insert_audit(&mut self, company: i64, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// The company's audit log in seq order.
+    fn audit_log(&mut self, company: i64) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// A run as stored (the rules fill it from a [`crate::NewRun`]).
+#[derive(Clone, Debug)]
+pub struct RunRow<'a> {
+    pub period: &'a str,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub inputs: &'a [String],
+    pub settings: &'a str,
+    pub program_version: &'a str,
+    pub summary: &'a str,
+    /// findings.jsonl
+    pub findings: &'a str,
+    pub finding_count: i64,
+    pub pending: &'a str,
+}

@@ -1,0 +1,285 @@
+//! Runs and cases: a run's findings become cases (opened, refreshed, closed, reopened by the
+//! run itself, see `duizhang_workflow::sync`); people move cases by the workflow's rules.
+
+use duizhang_core::Finding;
+use duizhang_workflow::due::Sla;
+use duizhang_workflow::sync::{CaseKey, Step, plan};
+use duizhang_workflow::{Action, Actor, CaseFacts, CaseState, ResolutionReasons, Role, transition};
+
+use crate::backend::{Backend, RunRow, Tx};
+use crate::error::StoreError;
+use crate::imports::{PREPARERS, require};
+use crate::records::{CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunRecord};
+use crate::workspace::{Workspace, actor_in, audit, company_in};
+
+impl<B: Backend> Workspace<B> {
+    /// Stores a run's results and brings the company's cases in line with its findings, in one
+    /// transaction.
+    pub fn record_run(
+        &mut self,
+        company: &str,
+        run: &NewRun,
+        by: &str,
+    ) -> Result<(i64, CaseChanges), StoreError> {
+        let at = (self.clock)();
+        let reasons = self.reasons.clone();
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.lock_company(company.id)?;
+        let actor = actor_in(tx.as_mut(), &company, by)?;
+        require(&actor, PREPARERS, "run")?;
+        let findings_jsonl = findings_jsonl(&run.findings)?;
+        let run_id = tx.insert_run(
+            company.id,
+            &RunRow {
+                period: &run.period,
+                at: &at,
+                actor: by,
+                inputs: &run.inputs,
+                settings: &run.settings,
+                program_version: &run.program_version,
+                summary: &run.summary,
+                findings: &findings_jsonl,
+                finding_count: i64::try_from(run.findings.len()).unwrap_or(i64::MAX),
+                pending: &run.pending,
+            },
+        )?;
+        let known = tx.known_cases(company.id, &run.period)?;
+        let steps = plan(&run.period, &run.findings, &run.ran, &known);
+        let mut changes = CaseChanges::default();
+        let sla = Sla::default();
+        for step in steps {
+            match step {
+                Step::Open { finding } => {
+                    let finding = &run.findings[finding];
+                    let key = CaseKey::of(&run.period, finding);
+                    let created = duizhang_core::BeijingTime::parse(&at)
+                        .map_err(|e| StoreError::Database(e.to_string()))?;
+                    let record = CaseRecord {
+                        id: 0,
+                        period: key.period,
+                        code: key.code,
+                        shop: key.shop,
+                        key: key.key,
+                        sku: key.sku,
+                        severity: finding.severity,
+                        owner: finding.owner,
+                        facts: CaseFacts::new(Role::working(finding.owner), None),
+                        finding: finding.clone(),
+                        due_at: sla.due(finding.severity, created).to_string(),
+                        created_at: at.clone(),
+                        updated_at: at.clone(),
+                    };
+                    let id = tx.insert_case(company.id, &record)?;
+                    tx.insert_case_event(
+                        company.id,
+                        id,
+                        &CaseEvent {
+                            at: at.clone(),
+                            actor: "system".into(),
+                            action: "open".into(),
+                            from: None,
+                            to: CaseState::Open,
+                            note: format!("对账运行 {run_id} 发现：{}", finding.message),
+                        },
+                    )?;
+                    changes.opened += 1;
+                }
+                Step::Refresh { case, finding } => {
+                    let mut record = case_in(tx.as_mut(), company.id, case)?;
+                    record.finding = run.findings[finding].clone();
+                    record.updated_at = at.clone();
+                    tx.update_case(company.id, &record)?;
+                    changes.refreshed += 1;
+                }
+                Step::Close { case } => {
+                    let note = format!("对账运行 {run_id} 不再发现此问题，自动关闭");
+                    system_move(
+                        tx.as_mut(),
+                        company.id,
+                        case,
+                        &Action::RunClose,
+                        &at,
+                        &note,
+                        &reasons,
+                    )?;
+                    changes.closed += 1;
+                }
+                Step::Reopen { case, finding } => {
+                    let note = format!(
+                        "对账运行 {run_id} 再次发现此问题，重新打开：{}",
+                        run.findings[finding].message
+                    );
+                    let mut record = system_move(
+                        tx.as_mut(),
+                        company.id,
+                        case,
+                        &Action::RunReopen,
+                        &at,
+                        &note,
+                        &reasons,
+                    )?;
+                    record.finding = run.findings[finding].clone();
+                    tx.update_case(company.id, &record)?;
+                    changes.reopened += 1;
+                }
+            }
+        }
+        audit(
+            tx.as_mut(),
+            company.id,
+            &at,
+            by,
+            "run",
+            &format!("run:{run_id}"),
+            None,
+            Some(
+                serde_json::json!({
+                    "period": run.period,
+                    "inputs": run.inputs,
+                    "findings": run.findings.len(),
+                    "cases": changes,
+                })
+                .to_string(),
+            ),
+        )?;
+        tx.commit()?;
+        Ok((run_id, changes))
+    }
+
+    pub fn runs(&mut self, company: &str) -> Result<Vec<RunRecord>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.runs(company.id)
+    }
+
+    /// Lists cases; any member of the company may.
+    pub fn cases(
+        &mut self,
+        company: &str,
+        filter: &CaseFilter,
+        by: &str,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        tx.list_cases(company.id, filter)
+    }
+
+    /// A case with its whole history.
+    pub fn case(
+        &mut self,
+        company: &str,
+        id: u64,
+        by: &str,
+    ) -> Result<(CaseRecord, Vec<CaseEvent>), StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        let record = case_in(tx.as_mut(), company.id, id)?;
+        let events = tx.case_events(company.id, id)?;
+        Ok((record, events))
+    }
+
+    /// A person moves a case (assign, start, comment, submit, approve, reject, reopen, ...).
+    /// The workflow's rules decide, with the roles the person holds in this company.
+    pub fn act(
+        &mut self,
+        company: &str,
+        id: u64,
+        action: &Action,
+        note: &str,
+        by: &str,
+    ) -> Result<CaseRecord, StoreError> {
+        let at = (self.clock)();
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.lock_company(company.id)?;
+        let actor = actor_in(tx.as_mut(), &company, by)?;
+        let mut record = case_in(tx.as_mut(), company.id, id)?;
+        let moved = transition(&record.facts, action, &actor, &self.reasons)?;
+        let before = serde_json::to_string(&record.facts).unwrap_or_default();
+        record.facts = moved.after;
+        record.updated_at = at.clone();
+        tx.update_case(company.id, &record)?;
+        let note = match action {
+            Action::Reject { reason } | Action::Reopen { reason } if note.is_empty() => {
+                reason.clone()
+            }
+            Action::Submit { resolution } if note.is_empty() => resolution.note.clone(),
+            _ => note.to_string(),
+        };
+        tx.insert_case_event(
+            company.id,
+            id,
+            &CaseEvent {
+                at: at.clone(),
+                actor: by.to_string(),
+                action: action.name().to_string(),
+                from: Some(moved.from),
+                to: record.facts.state,
+                note: note.clone(),
+            },
+        )?;
+        audit(
+            tx.as_mut(),
+            company.id,
+            &at,
+            by,
+            &format!("case.{}", action.name().replace(' ', "_")),
+            &format!("case:{id}"),
+            Some(before),
+            Some(
+                serde_json::json!({"facts": record.facts, "note": note, "action": action})
+                    .to_string(),
+            ),
+        )?;
+        tx.commit()?;
+        Ok(record)
+    }
+}
+
+fn case_in(tx: &mut dyn Tx, company: i64, id: u64) -> Result<CaseRecord, StoreError> {
+    tx.case(company, id)?.ok_or(StoreError::UnknownCase(id))
+}
+
+/// A move the run makes by itself, recorded in the case's history.
+fn system_move(
+    tx: &mut dyn Tx,
+    company: i64,
+    id: u64,
+    action: &Action,
+    at: &str,
+    note: &str,
+    reasons: &ResolutionReasons,
+) -> Result<CaseRecord, StoreError> {
+    let mut record = case_in(tx, company, id)?;
+    let moved = transition(&record.facts, action, &Actor::System, reasons)?;
+    record.facts = moved.after;
+    record.updated_at = at.to_string();
+    tx.update_case(company, &record)?;
+    tx.insert_case_event(
+        company,
+        id,
+        &CaseEvent {
+            at: at.to_string(),
+            actor: "system".into(),
+            action: action.name().to_string(),
+            from: Some(moved.from),
+            to: record.facts.state,
+            note: note.to_string(),
+        },
+    )?;
+    Ok(record)
+}
+
+fn findings_jsonl(findings: &[Finding]) -> Result<String, StoreError> {
+    let mut out = String::new();
+    for finding in findings {
+        out.push_str(
+            &serde_json::to_string(finding).map_err(|e| StoreError::Database(e.to_string()))?,
+        );
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -1,0 +1,80 @@
+//! What the store refuses or fails with. Each has a stable code and a Chinese message naming
+//! the thing (company, user, case, file); workflow refusals pass through with their own codes.
+
+use duizhang_workflow::WorkflowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("company {0:?} not found")]
+    UnknownCompany(String),
+    #[error("company {0:?} exists already")]
+    CompanyExists(String),
+    #[error("user {0:?} not found")]
+    UnknownUser(String),
+    #[error("user {0:?} exists already")]
+    UserExists(String),
+    #[error("user {login:?} is not a member of company {company:?}")]
+    NotMember { login: String, company: String },
+    #[error("wrong password for {0:?}")]
+    WrongPassword(String),
+    #[error("case {0} not found in this company")]
+    UnknownCase(u64),
+    #[error("file {0} not found in this company")]
+    UnknownFile(String),
+    #[error("period {0} is closed")]
+    PeriodClosed(String),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    #[error("not a duizhang database: {0}")]
+    ForeignDatabase(String),
+    #[error("database schema version {found} is newer than this program's {supported}")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl StoreError {
+    /// A stable code for scripts and the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::UnknownCompany(_) => "unknown_company",
+            StoreError::CompanyExists(_) => "company_exists",
+            StoreError::UnknownUser(_) => "unknown_user",
+            StoreError::UserExists(_) => "user_exists",
+            StoreError::NotMember { .. } => "not_member",
+            StoreError::WrongPassword(_) => "wrong_password",
+            StoreError::UnknownCase(_) => "unknown_case",
+            StoreError::UnknownFile(_) => "unknown_file",
+            StoreError::PeriodClosed(_) => "period_closed",
+            StoreError::Workflow(e) => e.code().as_str(),
+            StoreError::ForeignDatabase(_) => "foreign_database",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Database(_) => "database",
+        }
+    }
+
+    /// What a user reads.
+    pub fn zh(&self) -> String {
+        match self {
+            StoreError::UnknownCompany(name) => format!("没有名为“{name}”的账套"),
+            StoreError::CompanyExists(name) => format!("账套“{name}”已存在"),
+            StoreError::UnknownUser(login) => format!("没有用户“{login}”"),
+            StoreError::UserExists(login) => format!("用户“{login}”已存在"),
+            StoreError::NotMember { login, company } => {
+                format!("用户“{login}”不是账套“{company}”的成员")
+            }
+            StoreError::WrongPassword(login) => format!("用户“{login}”的密码不正确"),
+            StoreError::UnknownCase(id) => format!("本账套没有编号为 {id} 的案件"),
+            StoreError::UnknownFile(sha) => format!("本账套没有文件 {sha}"),
+            StoreError::PeriodClosed(period) => format!("{period} 期间已结账，不能再修改"),
+            StoreError::Workflow(e) => e.zh(),
+            StoreError::ForeignDatabase(detail) => {
+                format!("这不是 duizhang 的数据库，或文件已损坏，未做任何修改（{detail}）")
+            }
+            StoreError::NewerSchema { found, supported } => format!(
+                "数据库由更新版本的 duizhang 创建（结构版本 {found}，本程序支持到 {supported}），请升级程序"
+            ),
+            StoreError::Database(detail) => format!("数据库出错：{detail}"),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Imports: files kept by the SHA-256 of their bytes, per company. The same file imported
+//! again changes nothing; a batch is stored whole or not at all.
+
+use duizhang_workflow::Role;
+use sha2::{Digest, Sha256};
+
+use crate::backend::Backend;
+use crate::error::StoreError;
+use crate::records::{FileInfo, ImportOutcome, NewFile};
+use crate::workspace::{Workspace, actor_in, audit, company_in};
+
+/// Who may import and run: the finance staff.
+pub(crate) const PREPARERS: &[Role] = &[Role::Accountant, Role::Admin];
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl<B: Backend> Workspace<B> {
+    /// Stores a batch of files for `company`.
+    pub fn import(
+        &mut self,
+        company: &str,
+        files: &[NewFile],
+        by: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let at = (self.clock)();
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.lock_company(company.id)?;
+        let actor = actor_in(tx.as_mut(), &company, by)?;
+        require(&actor, PREPARERS, "import")?;
+        let mut added = Vec::new();
+        let mut known = Vec::new();
+        let mut hashes = Vec::new();
+        for file in files {
+            let sha256 = sha256_hex(&file.bytes);
+            hashes.push(sha256.clone());
+            let seen_in_batch = added.iter().any(|f: &FileInfo| f.sha256 == sha256);
+            if seen_in_batch || tx.file_exists(company.id, &sha256)? {
+                known.push(sha256);
+                continue;
+            }
+            let info = FileInfo {
+                sha256,
+                name: file.name.clone(),
+                size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+                inspect: file.inspect.clone(),
+                imported_at: at.clone(),
+            };
+            tx.insert_file(company.id, &info, &file.bytes)?;
+            added.push(info);
+        }
+        hashes.sort();
+        hashes.dedup();
+        let batch = tx.insert_import(company.id, &at, by, &hashes)?;
+        let names: Vec<(&str, &str)> = added
+            .iter()
+            .map(|f| (f.name.as_str(), f.sha256.as_str()))
+            .collect();
+        audit(
+            tx.as_mut(),
+            company.id,
+            &at,
+            by,
+            "import",
+            &format!("import:{batch}"),
+            None,
+            Some(serde_json::json!({"added": names, "known": known}).to_string()),
+        )?;
+        tx.commit()?;
+        Ok(ImportOutcome {
+            batch,
+            added,
+            known,
+        })
+    }
+
+    pub fn files(&mut self, company: &str) -> Result<Vec<FileInfo>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.files(company.id)
+    }
+
+    /// The bytes of a kept file, as imported.
+    pub fn file_bytes(&mut self, company: &str, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.file_bytes(company.id, sha256)?
+            .ok_or_else(|| StoreError::UnknownFile(sha256.to_string()))
+    }
+}
+
+pub(crate) fn require(
+    actor: &duizhang_workflow::Actor,
+    roles: &[Role],
+    action: &'static str,
+) -> Result<(), StoreError> {
+    if actor.has_any(roles) {
+        Ok(())
+    } else {
+        Err(duizhang_workflow::WorkflowError::NotPermitted {
+            actor: actor.id().to_string(),
+            action,
+            needed: roles.to_vec(),
+        }
+        .into())
+    }
+}

@@ -1,0 +1,25 @@
+//! The workspace store. [`Backend`] is the one trait a database implements (SQLite by default,
+//! PostgreSQL for teams: one crate each, with their own migrations); [`Workspace`] holds the
+//! operations people and runs perform, each one transaction, with the rules of
+//! `duizhang-workflow` applied inside it — so maker ≠ checker, case states and the audit chain
+//! hold whatever backend is underneath, and no backend repeats them.
+//!
+//! Every row belongs to a company (账套) and every read and write names one: the backends scope
+//! each statement by company, so nothing crosses companies.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+pub mod codec;
+pub mod error;
+pub mod password;
+pub mod records;
+pub mod workspace;
+
+mod cases;
+mod imports;
+
+pub use backend::{Backend, Tx};
+pub use error::StoreError;
+pub use records::*;
+pub use workspace::Workspace;

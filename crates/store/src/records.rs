@@ -1,0 +1,141 @@
+//! The plain records the store keeps. Money in 分 (`i64`), times as Beijing civil time text
+//! `YYYY-MM-DD HH:MM:SS` (it sorts as time does, on every backend).
+
+use duizhang_core::{Finding, FindingSeverity, Owner};
+use duizhang_workflow::{CaseFacts, CaseState, Role};
+use serde::{Deserialize, Serialize};
+
+/// A company (账套): every other record belongs to one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// A person who can sign in (to any company they are a member of).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub created_at: String,
+}
+
+/// A user's roles in one company.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user: User,
+    pub roles: Vec<Role>,
+}
+
+/// A file as handed to an import: its name and bytes, and what `inspect` said of it (JSON).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub inspect: String,
+}
+
+/// A file kept by the store, addressed by the SHA-256 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub sha256: String,
+    pub name: String,
+    pub size: i64,
+    /// What `inspect` said: format, variant, rows, control totals (JSON).
+    pub inspect: String,
+    pub imported_at: String,
+}
+
+/// What an import did: files new to the company, and files it had already (unchanged).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    pub batch: i64,
+    pub added: Vec<FileInfo>,
+    pub known: Vec<String>,
+}
+
+/// A run's inputs and results, as the pipeline produced them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRun {
+    /// `2026-10`, `2026-W42` or `2026-10-15`.
+    pub period: String,
+    /// SHA-256 of each input file, sorted.
+    pub inputs: Vec<String>,
+    /// The settings as used (TOML text).
+    pub settings: String,
+    pub program_version: String,
+    pub summary: String,
+    pub findings: Vec<Finding>,
+    /// Pending items carried forward (the carry's JSON).
+    pub pending: String,
+    /// The (shop, code) pairs whose check ran: only there may absence close a case.
+    pub ran: std::collections::BTreeSet<(String, String)>,
+}
+
+/// A stored run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub period: String,
+    pub at: String,
+    pub actor: String,
+    pub inputs: Vec<String>,
+    pub program_version: String,
+    pub finding_count: i64,
+    pub summary: String,
+}
+
+/// What a run did to the cases.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChanges {
+    pub opened: u64,
+    pub refreshed: u64,
+    pub closed: u64,
+    pub reopened: u64,
+}
+
+/// A case with its finding as last seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub id: u64,
+    pub period: String,
+    pub code: String,
+    pub shop: String,
+    /// The most specific of refund / order / txn number.
+    pub key: String,
+    pub sku: String,
+    pub severity: FindingSeverity,
+    pub owner: Owner,
+    pub facts: CaseFacts,
+    pub finding: Finding,
+    pub due_at: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a case's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    /// A comment, a reason, or the resolution's note.
+    pub note: String,
+}
+
+/// Which cases to list. Every condition is optional; `limit` defaults to 100.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    pub states: Vec<CaseState>,
+    pub period: Option<String>,
+    pub code: Option<String>,
+    pub shop: Option<String>,
+    pub assignee: Option<String>,
+    pub severity: Option<FindingSeverity>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
