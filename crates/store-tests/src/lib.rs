@@ -280,3 +280,82 @@ pub fn story<B: Backend>(backend: B) {
             .any(|e| e.entry.action == "case.approve" && e.entry.actor == "wang")
     );
 }
+
+/// Ways a person with database access might alter the audit log, as SQL on the `audit` table
+/// of company 1 (the first company made). Each must be found by `verify_audit`.
+pub const TAMPERINGS: &[(&str, &str)] = &[
+    (
+        "an entry edited",
+        "UPDATE audit SET actor = 'mallory' WHERE chain_id = 1 AND seq = 3",
+    ),
+    (
+        "an entry deleted",
+        "DELETE FROM audit WHERE chain_id = 1 AND seq = 3",
+    ),
+    (
+        "the last entry deleted",
+        "DELETE FROM audit WHERE chain_id = 1 AND seq = (SELECT max(seq) FROM audit WHERE chain_id = 1)",
+    ),
+    (
+        "an entry inserted in the middle",
+        "UPDATE audit SET seq = seq + 1000 WHERE chain_id = 1 AND seq >= 3; \
+         UPDATE audit SET seq = seq - 999 WHERE chain_id = 1 AND seq >= 1003; \
+         INSERT INTO audit (chain_id, seq, at, company, actor, action, subject, before, after, prev_hash, hash) \
+         SELECT chain_id, 3, at, company, 'admin', 'case.approve', subject, before, after, prev_hash, hash \
+         FROM audit WHERE chain_id = 1 AND seq = 2",
+    ),
+    (
+        "an entry appended with a made-up hash",
+        "INSERT INTO audit (chain_id, seq, at, company, actor, action, subject, before, after, prev_hash, hash) \
+         SELECT chain_id, seq + 1, at, company, 'admin', 'case.approve', subject, before, after, hash, hash \
+         FROM audit WHERE chain_id = 1 AND seq = (SELECT max(seq) FROM audit WHERE chain_id = 1)",
+    ),
+    (
+        "two entries reordered",
+        "UPDATE audit SET seq = -1 WHERE chain_id = 1 AND seq = 2; \
+         UPDATE audit SET seq = 2 WHERE chain_id = 1 AND seq = 3; \
+         UPDATE audit SET seq = 3 WHERE chain_id = 1 AND seq = -1",
+    ),
+];
+
+/// Builds a small log in a fresh workspace and returns its head (what an archive records).
+pub fn small_log<B: Backend>(backend: B) -> (Workspace<B>, duizhang_workflow::ChainHead) {
+    let mut ws = Workspace::new(backend, test_clock());
+    ws.add_user("admin", "管理员", "pw", None).unwrap();
+    ws.add_user("li", "李会计", "pw", Some("admin")).unwrap();
+    ws.add_user("wang", "王主管", "pw", Some("admin")).unwrap();
+    ws.create_company("禾木家居", "admin").unwrap();
+    ws.grant("禾木家居", "li", &[Role::Accountant], "admin")
+        .unwrap();
+    ws.grant("禾木家居", "wang", &[Role::Reviewer], "admin")
+        .unwrap();
+    let findings = vec![
+        finding("REFUND_UNPAID", "RF1", 5900),
+        finding("REFUND_UNPAID", "RF2", 100),
+    ];
+    ws.record_run("禾木家居", &run(findings), "li").unwrap();
+    let head = ws.verify_audit("禾木家居", None).unwrap().unwrap();
+    assert!(head.seq >= 4, "the log has entries to tamper with");
+    (ws, head)
+}
+
+/// Runs every tampering on a fresh workspace made by `fresh`, altering it through `raw` (SQL
+/// straight to the database), and asserts that verification finds each one.
+pub fn tampering_is_found<B: Backend>(
+    mut fresh: impl FnMut(usize) -> B,
+    mut raw: impl FnMut(usize, &str),
+) {
+    for (index, (what, sql)) in TAMPERINGS.iter().enumerate() {
+        let (ws, head) = small_log(fresh(index));
+        drop(ws);
+        raw(index, sql);
+        let mut ws = Workspace::new(fresh(index), test_clock());
+        let verdict = ws.verify_audit("禾木家居", Some(&head)).unwrap();
+        let broken = verdict.expect_err(what);
+        assert!(
+            broken.zh().contains("审计日志在"),
+            "{what}: {}",
+            broken.zh()
+        );
+    }
+}

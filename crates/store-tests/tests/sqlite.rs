@@ -1,13 +1,81 @@
-//! The story on SQLite: a file in a temporary folder, as `duizhang` uses by default.
+//! The story on SQLite: a file in a temporary folder, as `duizhang` uses by default; and the
+//! audit chain tampered with underneath, through SQLite itself.
+
+use std::path::PathBuf;
 
 use duizhang_store_sqlite::SqliteBackend;
 
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("duizhang-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
 #[test]
 fn the_workspace_story_holds_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("duizhang-story-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("story");
     let path = dir.join("duizhang.db");
     let _ = std::fs::remove_file(&path);
     duizhang_store_tests::story(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn every_tampering_of_the_audit_log_in_sqlite_is_found() {
+    let dir = scratch("tamper");
+    let path = |i: usize| dir.join(format!("t{i}.db"));
+    let mut made = std::collections::BTreeSet::new();
+    duizhang_store_tests::tampering_is_found(
+        |i| {
+            if made.insert(i) {
+                let _ = std::fs::remove_file(path(i));
+            }
+            SqliteBackend::open(&path(i)).expect("open")
+        },
+        |i, sql| {
+            let conn = rusqlite::Connection::open(path(i)).expect("open raw");
+            conn.execute_batch(sql).expect("tamper");
+        },
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_file_that_is_not_a_workspace_is_refused_and_left_as_it_was() {
+    let dir = scratch("foreign");
+    let path = dir.join("notes.db");
+    std::fs::write(&path, "这是一份笔记，不是数据库。".repeat(200)).expect("write");
+    let before = std::fs::read(&path).expect("read");
+    let err = SqliteBackend::open(&path).err().expect("refused");
+    assert_eq!(err.code(), "foreign_database");
+    assert!(err.zh().contains("不是 duizhang 的数据库"), "{}", err.zh());
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+
+    let other = dir.join("other.db");
+    let _ = std::fs::remove_file(&other);
+    rusqlite::Connection::open(&other)
+        .expect("open")
+        .execute_batch("CREATE TABLE orders (id INTEGER);")
+        .expect("create");
+    assert_eq!(
+        SqliteBackend::open(&other).err().expect("refused").code(),
+        "foreign_database"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_workspace_written_by_a_newer_program_is_refused() {
+    let dir = scratch("newer");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    drop(SqliteBackend::open(&path).expect("create"));
+    rusqlite::Connection::open(&path)
+        .expect("open")
+        .execute_batch("UPDATE meta SET value = '99' WHERE key = 'schema_version';")
+        .expect("bump");
+    let err = SqliteBackend::open(&path).err().expect("refused");
+    assert_eq!(err.code(), "newer_schema");
+    assert!(err.zh().contains("请升级程序"));
     std::fs::remove_dir_all(&dir).ok();
 }

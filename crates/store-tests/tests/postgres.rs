@@ -1,0 +1,109 @@
+//! The story on PostgreSQL, in databases made for this run and dropped after it; and the audit
+//! chain tampered with underneath, through PostgreSQL itself. The server is
+//! `DUIZHANG_TEST_POSTGRES_URL` (a key=value connection string; default: 127.0.0.1:5432, user
+//! postgres, database test); CI starts it. Set `DUIZHANG_TEST_POSTGRES=skip` to skip on a
+//! machine without one — the test says so instead of passing silently.
+
+use duizhang_store_postgres::PostgresBackend;
+
+fn server_url() -> String {
+    std::env::var("DUIZHANG_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=test".to_string())
+}
+
+fn skipped() -> bool {
+    let skip = std::env::var("DUIZHANG_TEST_POSTGRES").as_deref() == Ok("skip");
+    if skip {
+        eprintln!("PostgreSQL test skipped: DUIZHANG_TEST_POSTGRES=skip");
+    }
+    skip
+}
+
+/// A database for one test, dropped when the test ends (also when it fails).
+struct Scratch {
+    admin: postgres::Client,
+    names: Vec<String>,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let admin = postgres::Client::connect(&server_url(), postgres::NoTls)
+            .expect("PostgreSQL must be reachable (DUIZHANG_TEST_POSTGRES_URL) for this test");
+        Scratch {
+            admin,
+            names: Vec::new(),
+        }
+    }
+
+    /// The connection string of a new empty database.
+    fn database(&mut self, label: &str) -> String {
+        let name = format!(
+            "duizhang_{label}_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros())
+                .unwrap_or_default()
+        );
+        self.admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create a scratch database");
+        self.names.push(name.clone());
+        format!("{} dbname={name}", server_url())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for name in &self.names {
+            let _ = self
+                .admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+#[test]
+fn the_workspace_story_holds_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("story");
+    duizhang_store_tests::story(PostgresBackend::connect(&url).expect("connect"));
+}
+
+#[test]
+fn every_tampering_of_the_audit_log_in_postgresql_is_found() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let urls: Vec<String> = (0..duizhang_store_tests::TAMPERINGS.len())
+        .map(|_| scratch.database("tamper"))
+        .collect();
+    duizhang_store_tests::tampering_is_found(
+        |i| PostgresBackend::connect(&urls[i]).expect("connect"),
+        |i, sql| {
+            postgres::Client::connect(&urls[i], postgres::NoTls)
+                .expect("connect raw")
+                .batch_execute(sql)
+                .expect("tamper");
+        },
+    );
+}
+
+#[test]
+fn a_database_holding_other_tables_is_refused() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("foreign");
+    postgres::Client::connect(&url, postgres::NoTls)
+        .expect("connect raw")
+        .batch_execute("CREATE TABLE orders (id BIGINT)")
+        .expect("create");
+    let err = PostgresBackend::connect(&url).err().expect("refused");
+    assert_eq!(err.code(), "foreign_database");
+}
