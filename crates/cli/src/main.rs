@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod reconcile;
 mod vouchers;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -139,6 +140,8 @@ enum Command {
     },
     /// 列出支持的文件格式
     Formats,
+    #[command(flatten)]
+    Workspace(workspace::Command),
 }
 
 fn parse_severity(text: &str) -> Result<FindingSeverity, String> {
@@ -236,6 +239,7 @@ fn main() -> ExitCode {
         Command::Init { path, force } => init(&path, force),
         Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),
         Command::Formats => inspect::formats(),
+        Command::Workspace(command) => workspace::run(command),
     };
     match result {
         Ok(code) => code,

@@ -39,8 +39,10 @@ CREATE TABLE imports (
     company_id  BIGINT NOT NULL REFERENCES companies(id),
     at          TEXT NOT NULL,
     actor       TEXT NOT NULL,
+    period      TEXT NOT NULL,
     files       TEXT NOT NULL
 );
+CREATE INDEX imports_by_period ON imports (company_id, period);
 
 CREATE TABLE runs (
     id               BIGSERIAL PRIMARY KEY,

@@ -224,6 +224,14 @@ impl Tx for PgTx<'_> {
         Ok(user_of(&row))
     }
 
+    fn user_count(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .tx
+            .query_one("SELECT count(*) FROM users", &[])
+            .map_err(db)?
+            .get(0))
+    }
+
     fn user_by_login(&mut self, login: &str) -> Result<Option<(User, String)>, StoreError> {
         let row = self
             .tx
@@ -358,16 +366,35 @@ impl Tx for PgTx<'_> {
         company: i64,
         at: &str,
         actor: &str,
+        period: &str,
         files: &[String],
     ) -> Result<i64, StoreError> {
         let row = self
             .tx
             .query_one(
-                "INSERT INTO imports (company_id, at, actor, files) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[&company, &at, &actor, &codec::strings_text(files)],
+                "INSERT INTO imports (company_id, at, actor, period, files) VALUES ($1, $2, $3, $4, $5) \
+                 RETURNING id",
+                &[&company, &at, &actor, &period, &codec::strings_text(files)],
             )
             .map_err(db)?;
         Ok(row.get(0))
+    }
+
+    fn files_for_period(&mut self, company: i64, period: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT files FROM imports WHERE company_id = $1 AND period = $2",
+                &[&company, &period],
+            )
+            .map_err(db)?;
+        let mut all = Vec::new();
+        for row in rows {
+            all.extend(codec::strings_parse(&row.get::<_, String>(0))?);
+        }
+        all.sort();
+        all.dedup();
+        Ok(all)
     }
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {

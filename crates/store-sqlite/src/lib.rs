@@ -253,6 +253,12 @@ impl Tx for SqliteTx<'_> {
         })
     }
 
+    fn user_count(&mut self) -> Result<i64, StoreError> {
+        self.tx
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .map_err(db)
+    }
+
     fn user_by_login(&mut self, login: &str) -> Result<Option<(User, String)>, StoreError> {
         self.tx
             .query_row(
@@ -405,15 +411,33 @@ impl Tx for SqliteTx<'_> {
         company: i64,
         at: &str,
         actor: &str,
+        period: &str,
         files: &[String],
     ) -> Result<i64, StoreError> {
         self.tx
             .execute(
-                "INSERT INTO imports (company_id, at, actor, files) VALUES (?1, ?2, ?3, ?4)",
-                params![company, at, actor, codec::strings_text(files)],
+                "INSERT INTO imports (company_id, at, actor, period, files) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![company, at, actor, period, codec::strings_text(files)],
             )
             .map_err(db)?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    fn files_for_period(&mut self, company: i64, period: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT files FROM imports WHERE company_id = ?1 AND period = ?2")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company, period], |r| r.get::<_, String>(0))
+            .map_err(db)?;
+        let mut all = Vec::new();
+        for row in rows {
+            all.extend(codec::strings_parse(&row.map_err(db)?)?);
+        }
+        all.sort();
+        all.dedup();
+        Ok(all)
     }
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {

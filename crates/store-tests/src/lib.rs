@@ -114,19 +114,25 @@ pub fn story<B: Backend>(backend: B) {
             .to_vec(),
         inspect: r#"{"format":"alipay_fund_flow"}"#.into(),
     };
-    let first = ws.import(CO, std::slice::from_ref(&bill), "li").unwrap();
+    let first = ws
+        .import(CO, "2026-10", std::slice::from_ref(&bill), "li")
+        .unwrap();
     assert_eq!(first.added.len(), 1);
-    let again = ws.import(CO, &[bill.clone(), bill.clone()], "li").unwrap();
+    let again = ws
+        .import(CO, "2026-10", &[bill.clone(), bill.clone()], "li")
+        .unwrap();
     assert!(again.added.is_empty());
     assert_eq!(again.known.len(), 2);
     assert_eq!(ws.files(CO).unwrap().len(), 1);
+    assert_eq!(ws.files_for_period(CO, "2026-10").unwrap().len(), 1);
+    assert!(ws.files_for_period(CO, "2026-11").unwrap().is_empty());
     assert_eq!(
         ws.file_bytes(CO, &first.added[0].sha256).unwrap(),
         bill.bytes
     );
     assert!(ws.files("另一家店").unwrap().is_empty());
     assert_eq!(
-        ws.import(CO, std::slice::from_ref(&bill), "zhao")
+        ws.import(CO, "2026-10", std::slice::from_ref(&bill), "zhao")
             .unwrap_err()
             .code(),
         "not_permitted"

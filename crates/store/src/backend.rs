@@ -36,6 +36,7 @@ pub trait Tx {
         password_hash: &str,
         at: &str,
     ) -> Result<User, StoreError>;
+    fn user_count(&mut self) -> Result<i64, StoreError>;
     /// The user and their password hash.
     fn user_by_login(&mut self, login: &str) -> Result<Option<(User, String)>, StoreError>;
     fn set_roles(&mut self, company: i64, user: i64, roles: &[Role]) -> Result<(), StoreError>;
@@ -51,13 +52,17 @@ pub trait Tx {
     ) -> Result<(), StoreError>;
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Records an import of `files` (their SHA-256) for a period.
     fn insert_import(
         &mut self,
         company: i64,
         at: &str,
         actor: &str,
+        period: &str,
         files: &[String],
     ) -> Result<i64, StoreError>;
+    /// The SHA-256 of every file imported for `period`, sorted.
+    fn files_for_period(&mut self, company: i64, period: &str) -> Result<Vec<String>, StoreError>;
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError>;
     fn runs(&mut self, company: i64) -> Result<Vec<RunRecord>, StoreError>;

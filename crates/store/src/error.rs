@@ -13,6 +13,8 @@ pub enum StoreError {
     UnknownUser(String),
     #[error("user {0:?} exists already")]
     UserExists(String),
+    #[error("the workspace has users already: an admin adds people")]
+    NotFirstUser,
     #[error("user {login:?} is not a member of company {company:?}")]
     NotMember { login: String, company: String },
     #[error("wrong password for {0:?}")]
@@ -41,6 +43,7 @@ impl StoreError {
             StoreError::CompanyExists(_) => "company_exists",
             StoreError::UnknownUser(_) => "unknown_user",
             StoreError::UserExists(_) => "user_exists",
+            StoreError::NotFirstUser => "not_first_user",
             StoreError::NotMember { .. } => "not_member",
             StoreError::WrongPassword(_) => "wrong_password",
             StoreError::UnknownCase(_) => "unknown_case",
@@ -60,6 +63,9 @@ impl StoreError {
             StoreError::CompanyExists(name) => format!("账套“{name}”已存在"),
             StoreError::UnknownUser(login) => format!("没有用户“{login}”"),
             StoreError::UserExists(login) => format!("用户“{login}”已存在"),
+            StoreError::NotFirstUser => {
+                "工作区已有用户：请由账套管理员用 --as 登录后添加用户".to_string()
+            }
             StoreError::NotMember { login, company } => {
                 format!("用户“{login}”不是账套“{company}”的成员")
             }

@@ -20,10 +20,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl<B: Backend> Workspace<B> {
-    /// Stores a batch of files for `company`.
+    /// Stores a batch of files for `company`, as inputs of `period`.
     pub fn import(
         &mut self,
         company: &str,
+        period: &str,
         files: &[NewFile],
         by: &str,
     ) -> Result<ImportOutcome, StoreError> {
@@ -56,7 +57,7 @@ impl<B: Backend> Workspace<B> {
         }
         hashes.sort();
         hashes.dedup();
-        let batch = tx.insert_import(company.id, &at, by, &hashes)?;
+        let batch = tx.insert_import(company.id, &at, by, period, &hashes)?;
         let names: Vec<(&str, &str)> = added
             .iter()
             .map(|f| (f.name.as_str(), f.sha256.as_str()))
@@ -69,7 +70,7 @@ impl<B: Backend> Workspace<B> {
             "import",
             &format!("import:{batch}"),
             None,
-            Some(serde_json::json!({"added": names, "known": known}).to_string()),
+            Some(serde_json::json!({"period": period, "added": names, "known": known}).to_string()),
         )?;
         tx.commit()?;
         Ok(ImportOutcome {
@@ -77,6 +78,22 @@ impl<B: Backend> Workspace<B> {
             added,
             known,
         })
+    }
+
+    /// The files imported for a period: a run's inputs.
+    pub fn files_for_period(
+        &mut self,
+        company: &str,
+        period: &str,
+    ) -> Result<Vec<FileInfo>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        let wanted = tx.files_for_period(company.id, period)?;
+        Ok(tx
+            .files(company.id)?
+            .into_iter()
+            .filter(|f| wanted.binary_search(&f.sha256).is_ok())
+            .collect())
     }
 
     pub fn files(&mut self, company: &str) -> Result<Vec<FileInfo>, StoreError> {

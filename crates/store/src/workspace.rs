@@ -70,7 +70,18 @@ impl<B: Backend> Workspace<B> {
             .ok_or_else(|| StoreError::UnknownCompany(name.to_string()))
     }
 
-    /// Adds a person who can sign in. `by` is `None` only for the very first user.
+    /// Adds the first person of an empty workspace (who then creates companies). Refused once
+    /// anyone exists: later people are added by an admin.
+    pub fn add_first_user(
+        &mut self,
+        login: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<User, StoreError> {
+        self.insert_user(login, display_name, password, None, true)
+    }
+
+    /// Adds a person who can sign in (`by`: who added them, for the audit log).
     pub fn add_user(
         &mut self,
         login: &str,
@@ -78,9 +89,23 @@ impl<B: Backend> Workspace<B> {
         password: &str,
         by: Option<&str>,
     ) -> Result<User, StoreError> {
+        self.insert_user(login, display_name, password, by, false)
+    }
+
+    fn insert_user(
+        &mut self,
+        login: &str,
+        display_name: &str,
+        password: &str,
+        by: Option<&str>,
+        only_into_empty: bool,
+    ) -> Result<User, StoreError> {
         let hash = password::hash(password)?;
         let at = (self.clock)();
         let mut tx = self.backend.begin()?;
+        if only_into_empty && tx.user_count()? > 0 {
+            return Err(StoreError::NotFirstUser);
+        }
         if tx.user_by_login(login)?.is_some() {
             return Err(StoreError::UserExists(login.to_string()));
         }
@@ -98,6 +123,55 @@ impl<B: Backend> Workspace<B> {
                 json(login),
                 json(display_name)
             )),
+        )?;
+        tx.commit()?;
+        Ok(user)
+    }
+
+    /// An admin of `company` adds a new person with these roles there, in one transaction.
+    pub fn add_member(
+        &mut self,
+        company: &str,
+        login: &str,
+        display_name: &str,
+        password: &str,
+        roles: &[Role],
+        by: &str,
+    ) -> Result<User, StoreError> {
+        let hash = password::hash(password)?;
+        let at = (self.clock)();
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.lock_company(company.id)?;
+        require_admin(tx.as_mut(), &company, by)?;
+        if tx.user_by_login(login)?.is_some() {
+            return Err(StoreError::UserExists(login.to_string()));
+        }
+        let user = tx.insert_user(login, display_name, &hash, &at)?;
+        tx.set_roles(company.id, user.id, roles)?;
+        audit(
+            tx.as_mut(),
+            WORKSPACE_CHAIN,
+            &at,
+            by,
+            "user.create",
+            &format!("user:{login}"),
+            None,
+            Some(format!(
+                r#"{{"login":{},"display_name":{}}}"#,
+                json(login),
+                json(display_name)
+            )),
+        )?;
+        audit(
+            tx.as_mut(),
+            company.id,
+            &at,
+            by,
+            "member.roles",
+            &format!("user:{login}"),
+            Some(roles_json(&[])),
+            Some(roles_json(roles)),
         )?;
         tx.commit()?;
         Ok(user)
@@ -130,15 +204,7 @@ impl<B: Backend> Workspace<B> {
         let mut tx = self.backend.begin()?;
         let company = company_in(tx.as_mut(), company)?;
         tx.lock_company(company.id)?;
-        let actor = actor_in(tx.as_mut(), &company, by)?;
-        if !actor.has(Role::Admin) {
-            return Err(duizhang_workflow::WorkflowError::NotPermitted {
-                actor: by.to_string(),
-                action: "grant",
-                needed: vec![Role::Admin],
-            }
-            .into());
-        }
+        require_admin(tx.as_mut(), &company, by)?;
         let (user, _) = tx
             .user_by_login(login)?
             .ok_or_else(|| StoreError::UnknownUser(login.to_string()))?;
@@ -215,6 +281,20 @@ pub(crate) fn actor_in(
         id: login.to_string(),
         roles,
     })
+}
+
+fn require_admin(tx: &mut dyn Tx, company: &Company, login: &str) -> Result<(), StoreError> {
+    let actor = actor_in(tx, company, login)?;
+    if actor.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(duizhang_workflow::WorkflowError::NotPermitted {
+            actor: login.to_string(),
+            action: "grant",
+            needed: vec![Role::Admin],
+        }
+        .into())
+    }
 }
 
 /// Appends one entry to a chain, inside the operation's transaction.

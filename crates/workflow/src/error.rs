@@ -185,6 +185,9 @@ fn action_zh(action: &str) -> &'static str {
         "approve adjustment" => "审核调整凭证",
         "approve voucher batch" => "审核凭证",
         "approve period close" => "审核结账",
+        "grant" => "设置账套成员与角色",
+        "import" => "导入文件",
+        "run" => "运行对账",
         _ => "执行此操作",
     }
 }

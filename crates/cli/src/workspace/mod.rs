@@ -1,0 +1,154 @@
+//! The workspace commands: people and companies, imports kept in the store, runs whose
+//! findings become cases, the cases' workflow, and the audit log. Every command names who acts
+//! (`--as`, with the password from `DUIZHANG_PASSWORD` or asked on the terminal): the store
+//! decides what that person may do.
+
+mod audit;
+mod cases;
+mod db;
+mod files;
+mod people;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+/// Where the workspace is and who acts; shared by every workspace command.
+#[derive(Args, Clone, Debug)]
+pub struct Who {
+    /// 工作区数据库：SQLite 文件路径（默认 ./duizhang.db）或 PostgreSQL 地址（postgres://…）
+    #[arg(
+        long,
+        env = "DUIZHANG_DATABASE_URL",
+        default_value = "duizhang.db",
+        global = true
+    )]
+    pub db: String,
+    /// 操作人（登录名）；密码取自环境变量 DUIZHANG_PASSWORD，未设置时在终端输入
+    #[arg(long = "as", env = "DUIZHANG_USER", global = true)]
+    pub user: Option<String>,
+    /// 输出 JSON（供程序读取）
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 用户：添加用户、设置角色、列出账套成员
+    Users {
+        #[command(subcommand)]
+        command: people::UsersCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 账套：新建、列出（一个工作区可有多个账套，代账公司每个客户一个）
+    Companies {
+        #[command(subcommand)]
+        command: people::CompaniesCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 把文件导入工作区（按内容去重保存，同一文件再导入不变），作为某期间的对账数据
+    Import {
+        /// 账套名称
+        #[arg(long)]
+        company: String,
+        /// 这些文件属于的期间，如 2026-10
+        #[arg(long)]
+        period: String,
+        /// 文件或文件夹
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// 映射配置（TOML），可多次指定
+        #[arg(long = "profile")]
+        profiles: Vec<PathBuf>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 对账：用工作区里该期间的文件对账，保存结果，并把问题变成案件（新开、刷新、自动关闭、重新打开）
+    Run {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        period: String,
+        /// 设置文件（TOML，见 duizhang init）
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 映射配置（TOML），可多次指定
+        #[arg(long = "profile")]
+        profiles: Vec<PathBuf>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 案件：列出、查看、分派、处理、提交、审核、退回、重新打开
+    Cases {
+        #[command(subcommand)]
+        command: cases::CasesCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 审计日志：校验哈希链、导出
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Users { command, who } => people::users(command, &who),
+        Command::Companies { command, who } => people::companies(command, &who),
+        Command::Import {
+            company,
+            period,
+            inputs,
+            profiles,
+            who,
+        } => files::import(&company, &period, &inputs, &profiles, &who),
+        Command::Run {
+            company,
+            period,
+            config,
+            profiles,
+            who,
+        } => run::run(&company, &period, config.as_deref(), &profiles, &who),
+        Command::Cases { command, who } => cases::run(command, &who),
+        Command::Audit { command, who } => audit::run(command, &who),
+    }
+}
+
+/// Opens the workspace and signs the acting person in; returns their login.
+fn signed_in(who: &Who) -> anyhow::Result<(duizhang_store::Workspace<db::AnyBackend>, String)> {
+    let mut ws = db::open(&who.db)?;
+    let login = who
+        .user
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("请用 --as 登录名（或环境变量 DUIZHANG_USER）指明操作人"))?;
+    let password = password_of(&login)?;
+    ws.authenticate(&login, &password)
+        .map_err(|e| anyhow::anyhow!("{}", e.zh()))?;
+    Ok((ws, login))
+}
+
+/// `DUIZHANG_PASSWORD`, else asked on the terminal without echo.
+fn password_of(login: &str) -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("DUIZHANG_PASSWORD") {
+        return Ok(password);
+    }
+    rpassword::prompt_password(format!("{login} 的密码："))
+        .map_err(|e| anyhow::anyhow!("无法读取密码（可设置环境变量 DUIZHANG_PASSWORD）：{e}"))
+}
+
+/// A store refusal as the user reads it.
+fn refused(e: duizhang_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.zh())
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

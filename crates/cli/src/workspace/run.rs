@@ -1,0 +1,137 @@
+//! `duizhang run`: reconciles a company's period from the files kept in the workspace, stores
+//! the run (inputs, settings, program version, findings, pending items, summary) and brings the
+//! cases in line with the findings, all in one transaction.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use duizhang_engine::catalog::CATALOG;
+use duizhang_engine::file_totals::broken_total_findings;
+use duizhang_engine::summary::Summary;
+use duizhang_store::NewRun;
+
+use super::{Who, print_json, refused, signed_in};
+
+pub fn run(
+    company: &str,
+    period_text: &str,
+    config: Option<&Path>,
+    profiles: &[PathBuf],
+    who: &Who,
+) -> anyhow::Result<ExitCode> {
+    let period = duizhang_core::Period::parse(period_text).ok_or_else(|| {
+        anyhow::anyhow!("期间“{period_text}”格式不对，应为 YYYY-MM（如 2026-10）")
+    })?;
+    let settings_text = match config {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| anyhow::anyhow!("无法读取设置文件 {}：{e}", p.display()))?,
+        None => String::new(),
+    };
+    let settings = crate::reconcile::read_settings(config)?;
+    let (mut ws, by) = signed_in(who)?;
+    let files = ws
+        .files_for_period(company, &period.to_string())
+        .map_err(refused)?;
+    if files.is_empty() {
+        anyhow::bail!(
+            "账套“{company}”{period} 期间还没有导入文件：先用 duizhang import --period {period} 导入"
+        );
+    }
+    // The kept bytes are laid out under their own names (one folder each, so two files of one
+    // name stay apart) and read by the same import path as `reconcile`.
+    let staging = Staging::new()?;
+    let mut paths = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let folder = staging.dir.join(index.to_string());
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(&file.name);
+        std::fs::write(
+            &path,
+            ws.file_bytes(company, &file.sha256).map_err(refused)?,
+        )?;
+        paths.push(path);
+    }
+    let Some(imported) =
+        crate::load::import_inputs(&paths, profiles, "对账", &staging.dir.join("out"))?
+    else {
+        return Ok(ExitCode::from(2));
+    };
+    let mut outcome = duizhang_engine::reconcile(&imported.data, &settings, period);
+    outcome
+        .findings
+        .extend(broken_total_findings(&settings, period, &imported.broken));
+    duizhang_engine::sort_findings(&mut outcome.findings);
+    let summary = Summary::build(&outcome, period);
+    let mut ran = BTreeSet::new();
+    for shop in &outcome.shops {
+        for check in CATALOG {
+            let not_run = outcome
+                .not_run
+                .iter()
+                .any(|n| n.shop == shop.id && n.code == check.code);
+            if !not_run {
+                ran.insert((shop.id.clone(), check.code.to_string()));
+            }
+        }
+    }
+    let mut inputs: Vec<String> = files.iter().map(|f| f.sha256.clone()).collect();
+    inputs.sort();
+    let new_run = NewRun {
+        period: period.to_string(),
+        inputs,
+        settings: settings_text,
+        program_version: env!("CARGO_PKG_VERSION").to_string(),
+        summary: serde_json::to_string(&summary)?,
+        findings: outcome.findings.clone(),
+        pending: serde_json::to_string(&outcome.carry_out)?,
+        ran,
+    };
+    let (run_id, changes) = ws.record_run(company, &new_run, &by).map_err(refused)?;
+    if who.json {
+        print_json(&serde_json::json!({
+            "run": run_id,
+            "findings": outcome.findings.len(),
+            "pending": outcome.pending.len(),
+            "cases": changes,
+        }))?;
+    } else {
+        println!(
+            "对账运行 {run_id}：{} 个文件，发现 {} 个问题，在途 {} 项",
+            files.len(),
+            outcome.findings.len(),
+            outcome.pending.len()
+        );
+        println!(
+            "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
+            changes.opened, changes.refreshed, changes.closed, changes.reopened
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A private folder for one run's inputs, removed when the run ends.
+struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn new() -> anyhow::Result<Staging> {
+        let dir = std::env::temp_dir().join(format!(
+            "duizhang-run-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging { dir })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

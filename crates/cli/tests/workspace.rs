@@ -1,0 +1,280 @@
+//! The workspace as three people use it from the command line: the first user and a company,
+//! an accountant, a reviewer and a customer-service agent; a month imported and run; cases
+//! assigned, worked, resolved and approved; maker–checker refusals; the audit log verified.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `duizhang ARGS` in `dir` as `user` (password `pw-<user>-2026`), no terminal.
+fn as_user(dir: &Path, user: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_duizhang"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_remove("DUIZHANG_DATABASE_URL")
+        .env_remove("DUIZHANG_USER")
+        .env_remove("DUIZHANG_NEW_PASSWORD");
+    if let Some(user) = user {
+        command
+            .arg("--as")
+            .arg(user)
+            .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"));
+    }
+    command.output().unwrap()
+}
+
+fn add_user(dir: &Path, login: &str, name: &str, role: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(dir)
+        .args([
+            "users",
+            "add",
+            login,
+            "--name",
+            name,
+            "--company",
+            "禾木家居",
+            "--role",
+            role,
+            "--as",
+            "admin",
+        ])
+        .env("DUIZHANG_PASSWORD", "pw-admin-2026")
+        .env("DUIZHANG_NEW_PASSWORD", format!("pw-{login}-2026"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn cases_json(dir: &Path, user: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["cases", "list", "--company", "禾木家居", "--json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str::<serde_json::Value>(&ok(as_user(dir, Some(user), &args)))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
+    let dir = scratch("workspace-story");
+    let demo = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["demo", "--out", "demo", "--orders", "120", "--seed", "5"])
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+
+    // The first user needs no sign-in; a second "first" user is refused.
+    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["users", "add", "admin", "--name", "管理员"])
+        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
+        .output()
+        .unwrap();
+    assert!(ok(first).contains("已添加第一位用户"));
+    let second = as_user(&dir, None, &["users", "add", "eve", "--name", "某人"]);
+    assert!(!second.status.success());
+    ok(as_user(
+        &dir,
+        Some("admin"),
+        &["companies", "add", "禾木家居"],
+    ));
+    add_user(&dir, "li", "李会计", "会计");
+    add_user(&dir, "wang", "王主管", "财务主管");
+    add_user(&dir, "zhao", "赵客服", "客服");
+    let wrong = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["cases", "list", "--company", "禾木家居", "--as", "li"])
+        .env("DUIZHANG_PASSWORD", "guess")
+        .output()
+        .unwrap();
+    assert!(text(&wrong.stderr).contains("密码不正确"));
+
+    // 客服 may not import; the accountant imports and runs.
+    let refused = as_user(
+        &dir,
+        Some("zhao"),
+        &[
+            "import",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "demo/files",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("无权导入文件"),
+        "{}",
+        text(&refused.stderr)
+    );
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &[
+            "import",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "demo/files",
+        ],
+    ));
+    let again = ok(as_user(
+        &dir,
+        Some("li"),
+        &[
+            "import",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "demo/files",
+        ],
+    ));
+    assert!(again.contains("此前已导入过"), "{again}");
+    let run = |dir: &Path| {
+        ok(as_user(
+            dir,
+            Some("li"),
+            &[
+                "run",
+                "--company",
+                "禾木家居",
+                "--period",
+                "2026-10",
+                "--config",
+                "demo/duizhang.toml",
+            ],
+        ))
+    };
+    let first_run = run(&dir);
+    assert!(first_run.contains("新开"), "{first_run}");
+    let open = cases_json(&dir, "wang", &[]);
+    assert!(!open.is_empty());
+    // The same run again opens nothing new.
+    let second_run = run(&dir);
+    assert!(second_run.contains("新开 0"), "{second_run}");
+    assert_eq!(cases_json(&dir, "wang", &[]).len(), open.len());
+
+    // A finance case: assigned to the accountant, resolved, refused to its preparer, approved.
+    let finance: Vec<&serde_json::Value> =
+        open.iter().filter(|c| c["owner"] == "finance").collect();
+    let id = finance[0]["id"].as_u64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &[
+            "cases",
+            "assign",
+            &id,
+            "--company",
+            "禾木家居",
+            "--to",
+            "li",
+        ],
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &["cases", "start", &id, "--company", "禾木家居"],
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &[
+            "cases",
+            "resolve",
+            &id,
+            "--company",
+            "禾木家居",
+            "--reason",
+            "平台延迟到账",
+            "--note",
+            "11 月 2 日已到账",
+        ],
+    ));
+    let own = as_user(
+        &dir,
+        Some("li"),
+        &["cases", "approve", &id, "--company", "禾木家居"],
+    );
+    assert!(!own.status.success());
+    let approved = ok(as_user(
+        &dir,
+        Some("wang"),
+        &["cases", "approve", &id, "--company", "禾木家居"],
+    ));
+    assert!(approved.contains("已解决"), "{approved}");
+    let shown = ok(as_user(
+        &dir,
+        Some("zhao"),
+        &["cases", "show", &id, "--company", "禾木家居"],
+    ));
+    for step in ["assign", "start", "submit", "approve", "11 月 2 日已到账"] {
+        assert!(shown.contains(step), "{step} missing from:\n{shown}");
+    }
+
+    // A service case resolved in bulk by 客服, approved by the reviewer.
+    let service: Vec<String> = open
+        .iter()
+        .filter(|c| c["owner"] == "service")
+        .map(|c| c["id"].as_u64().unwrap().to_string())
+        .collect();
+    if !service.is_empty() {
+        let mut args = vec!["cases", "resolve"];
+        args.extend(service.iter().map(String::as_str));
+        args.extend(["--company", "禾木家居", "--reason", "客服已追回"]);
+        ok(as_user(&dir, Some("zhao"), &args));
+        let pending = cases_json(&dir, "wang", &["--state", "待审核"]);
+        assert_eq!(pending.len(), service.len());
+    }
+
+    // The audit log verifies and names who approved.
+    let verified = ok(as_user(
+        &dir,
+        Some("wang"),
+        &["audit", "verify", "--company", "禾木家居"],
+    ));
+    assert!(verified.contains("审计日志完整"), "{verified}");
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &[
+            "audit",
+            "export",
+            "--company",
+            "禾木家居",
+            "--out",
+            "audit.jsonl",
+        ],
+    ));
+    let exported = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
+    assert!(exported.contains("\"case.approve\"") && exported.contains("\"wang\""));
+}
