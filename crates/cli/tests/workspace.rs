@@ -256,6 +256,88 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         assert_eq!(pending.len(), service.len());
     }
 
+    // The month is closed by two people, locked, archived, and the archive verifies alone.
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &[
+            "close",
+            "request",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+        ],
+    ));
+    let own_close = as_user(
+        &dir,
+        Some("li"),
+        &[
+            "close",
+            "approve",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+        ],
+    );
+    assert!(!own_close.status.success());
+    let closed = ok(as_user(
+        &dir,
+        Some("wang"),
+        &[
+            "close",
+            "approve",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+        ],
+    ));
+    assert!(closed.contains("已结账"), "{closed}");
+    let late = as_user(
+        &dir,
+        Some("li"),
+        &[
+            "run",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "--config",
+            "demo/duizhang.toml",
+        ],
+    );
+    assert!(
+        text(&late.stderr).contains("已结账"),
+        "{}",
+        text(&late.stderr)
+    );
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &[
+            "archive",
+            "export",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "--out",
+            "2026-10.zip",
+        ],
+    ));
+    let verified = ok(as_user(&dir, None, &["archive", "verify", "2026-10.zip"]));
+    assert!(verified.contains("归档完整"), "{verified}");
+    tamper_zip(&dir.join("2026-10.zip"), &dir.join("altered.zip"));
+    let altered = as_user(&dir, None, &["archive", "verify", "altered.zip"]);
+    assert_eq!(altered.status.code(), Some(1));
+    assert!(
+        text(&altered.stdout).contains("cases.jsonl"),
+        "{}",
+        text(&altered.stdout)
+    );
+
     // The audit log verifies and names who approved.
     let verified = ok(as_user(
         &dir,
@@ -277,4 +359,28 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     ));
     let exported = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
     assert!(exported.contains("\"case.approve\"") && exported.contains("\"wang\""));
+}
+
+/// Copies an archive with one case line changed, as someone editing it by hand would.
+fn tamper_zip(from: &Path, to: &Path) {
+    use std::io::{Read, Write};
+    let mut source = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut target = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for index in 0..source.len() {
+        let mut member = source.by_index(index).unwrap();
+        let name = member.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        member.read_to_end(&mut bytes).unwrap();
+        if name == "cases.jsonl" {
+            bytes = String::from_utf8(bytes)
+                .unwrap()
+                .replacen("平台延迟到账", "线下已退款", 1)
+                .into_bytes();
+        }
+        target
+            .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        target.write_all(&bytes).unwrap();
+    }
+    target.finish().unwrap();
 }

@@ -7,7 +7,8 @@
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, RunRecord, StoreError, User,
+    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
+    RunRecord, StoreError, User,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -15,7 +16,10 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
 
 /// The migrations, in order; migration `n` brings the schema to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_workspace.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_workspace.sql"),
+    include_str!("../migrations/0002_periods.sql"),
+];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
 const LOCK_SPACE: i32 = 0x0064_7a68; // "dzh"
@@ -445,6 +449,76 @@ impl Tx for PgTx<'_> {
                 })
             })
             .collect()
+    }
+
+    fn run_payload(&mut self, company: i64, run: i64) -> Result<Option<RunPayload>, StoreError> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT settings, summary, findings, pending FROM runs WHERE company_id = $1 AND id = $2",
+                &[&company, &run],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| RunPayload {
+            settings: r.get(0),
+            summary: r.get(1),
+            findings: r.get(2),
+            pending: r.get(3),
+        }))
+    }
+
+    fn period_close(
+        &mut self,
+        company: i64,
+        period: &str,
+    ) -> Result<Option<PeriodClose>, StoreError> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT period, state, prepared_by, prepared_at, approved_by, approved_at, \
+                 audit_head_seq, audit_head_hash FROM periods WHERE company_id = $1 AND period = $2",
+                &[&company, &period],
+            )
+            .map_err(db)?;
+        row.map(|r| {
+            codec::period_close_from(
+                r.get(0),
+                &r.get::<_, String>(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+            )
+        })
+        .transpose()
+    }
+
+    fn put_period_close(&mut self, company: i64, close: &PeriodClose) -> Result<(), StoreError> {
+        let (seq, hash) = codec::head_columns(close.audit_head.as_ref());
+        self.tx
+            .execute(
+                "INSERT INTO periods (company_id, period, state, prepared_by, prepared_at, approved_by, \
+                 approved_at, audit_head_seq, audit_head_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (company_id, period) DO UPDATE SET state = excluded.state, \
+                 prepared_by = excluded.prepared_by, prepared_at = excluded.prepared_at, \
+                 approved_by = excluded.approved_by, approved_at = excluded.approved_at, \
+                 audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash",
+                &[
+                    &company,
+                    &close.period,
+                    &close.state.code(),
+                    &close.prepared_by,
+                    &close.prepared_at,
+                    &close.approved_by,
+                    &close.approved_at,
+                    &seq,
+                    &hash,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn known_cases(&mut self, company: i64, period: &str) -> Result<Vec<KnownCase>, StoreError> {

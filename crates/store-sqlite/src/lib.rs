@@ -11,14 +11,18 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, RunRecord, StoreError, User,
+    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
+    RunRecord, StoreError, User,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 /// The migrations, in order; migration `n` brings the schema to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_workspace.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_workspace.sql"),
+    include_str!("../migrations/0002_periods.sql"),
+];
 
 pub struct SqliteBackend {
     conn: Connection,
@@ -502,6 +506,93 @@ impl Tx for SqliteTx<'_> {
             });
         }
         Ok(out)
+    }
+
+    fn run_payload(&mut self, company: i64, run: i64) -> Result<Option<RunPayload>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT settings, summary, findings, pending FROM runs WHERE company_id = ?1 AND id = ?2",
+                params![company, run],
+                |r| {
+                    Ok(RunPayload {
+                        settings: r.get(0)?,
+                        summary: r.get(1)?,
+                        findings: r.get(2)?,
+                        pending: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn period_close(
+        &mut self,
+        company: i64,
+        period: &str,
+    ) -> Result<Option<PeriodClose>, StoreError> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT period, state, prepared_by, prepared_at, approved_by, approved_at, \
+                 audit_head_seq, audit_head_hash FROM periods WHERE company_id = ?1 AND period = ?2",
+                params![company, period],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db)?;
+        row.map(
+            |(period, state, prepared_by, prepared_at, approved_by, approved_at, seq, hash)| {
+                codec::period_close_from(
+                    period,
+                    &state,
+                    prepared_by,
+                    prepared_at,
+                    approved_by,
+                    approved_at,
+                    seq,
+                    hash,
+                )
+            },
+        )
+        .transpose()
+    }
+
+    fn put_period_close(&mut self, company: i64, close: &PeriodClose) -> Result<(), StoreError> {
+        let (seq, hash) = codec::head_columns(close.audit_head.as_ref());
+        self.tx
+            .execute(
+                "INSERT INTO periods (company_id, period, state, prepared_by, prepared_at, approved_by, \
+                 approved_at, audit_head_seq, audit_head_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (company_id, period) DO UPDATE SET state = excluded.state, \
+                 prepared_by = excluded.prepared_by, prepared_at = excluded.prepared_at, \
+                 approved_by = excluded.approved_by, approved_at = excluded.approved_at, \
+                 audit_head_seq = excluded.audit_head_seq, audit_head_hash = excluded.audit_head_hash",
+                params![
+                    company,
+                    close.period,
+                    close.state.code(),
+                    close.prepared_by,
+                    close.prepared_at,
+                    close.approved_by,
+                    close.approved_at,
+                    seq,
+                    hash
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn known_cases(&mut self, company: i64, period: &str) -> Result<Vec<KnownCase>, StoreError> {

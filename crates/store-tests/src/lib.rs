@@ -276,6 +276,77 @@ pub fn story<B: Backend>(backend: B) {
         "not_member"
     );
 
+    // The period is closed by two people; afterwards nothing in it changes.
+    assert_eq!(
+        ws.archive(CO, "2026-10", "wang").err().unwrap().code(),
+        "period_not_closed"
+    );
+    ws.request_close(CO, "2026-10", "li").unwrap();
+    assert_eq!(
+        ws.approve_close(CO, "2026-10", "li").unwrap_err().code(),
+        ErrorCode::NotPermitted.as_str()
+    );
+    ws.grant(CO, "wang", &[Role::Reviewer, Role::Accountant], "admin")
+        .unwrap();
+    let closed = ws.approve_close(CO, "2026-10", "wang").unwrap();
+    assert!(closed.audit_head.is_some());
+    assert_eq!(
+        ws.record_run(CO, &run(Vec::new()), "li")
+            .unwrap_err()
+            .code(),
+        "period_closed"
+    );
+    assert_eq!(
+        ws.import(CO, "2026-10", std::slice::from_ref(&bill), "li")
+            .unwrap_err()
+            .code(),
+        "period_closed"
+    );
+    assert_eq!(
+        ws.act(CO, big, &Action::Comment, "补充说明", "li")
+            .unwrap_err()
+            .code(),
+        "period_closed"
+    );
+    // A close prepared by a reviewer is approved by someone else still.
+    ws.request_close(CO, "2026-11", "wang").unwrap();
+    assert_eq!(
+        ws.approve_close(CO, "2026-11", "wang").unwrap_err().code(),
+        ErrorCode::OwnWorkNotApprovable.as_str()
+    );
+
+    // The archive holds the files, runs, cases and audit log, and verifies on its own.
+    let archive = ws.archive(CO, "2026-10", "wang").unwrap();
+    let paths: Vec<&str> = archive.members.iter().map(|(p, _)| p.as_str()).collect();
+    for wanted in [
+        "period.json",
+        "files.json",
+        "runs.json",
+        "cases.jsonl",
+        "audit.jsonl",
+        "manifest.json",
+    ] {
+        assert!(paths.contains(&wanted), "{wanted} in {paths:?}");
+    }
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("files/") && p.ends_with("账务明细.csv"))
+    );
+    assert!(paths.iter().any(|p| p.ends_with("/findings.jsonl")));
+    let check = duizhang_store::archive::verify_archive(&archive.members).unwrap();
+    assert_eq!(check.period, "2026-10");
+    let mut altered = archive.members.clone();
+    let cases = altered
+        .iter_mut()
+        .find(|(p, _)| p == "cases.jsonl")
+        .unwrap();
+    cases.1.extend_from_slice(b"{}\n");
+    assert_eq!(
+        duizhang_store::archive::verify_archive(&altered).unwrap_err(),
+        duizhang_store::archive::ArchiveProblem::Changed("cases.jsonl".into())
+    );
+
     // The audit chains verify, and record who did what.
     let head = ws.verify_audit(CO, None).unwrap().unwrap();
     assert!(head.seq >= 15);

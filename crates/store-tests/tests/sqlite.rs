@@ -79,3 +79,48 @@ fn a_workspace_written_by_a_newer_program_is_refused() {
     assert!(err.zh().contains("请升级程序"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
+    let dir = scratch("migrate");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('app', 'duizhang-workspace'), ('schema_version', '1');",
+        )
+        .expect("meta");
+        conn.execute_batch(include_str!(
+            "../../store-sqlite/migrations/0001_workspace.sql"
+        ))
+        .expect("first schema");
+        conn.execute_batch(
+            "INSERT INTO companies (name, created_at) VALUES ('禾木家居', '2026-09-30 18:00:00');",
+        )
+        .expect("data");
+    }
+    let mut ws = duizhang_store::Workspace::new(
+        SqliteBackend::open(&path).expect("migrated"),
+        duizhang_store_tests::test_clock(),
+    );
+    assert_eq!(
+        ws.company("禾木家居").expect("kept").created_at,
+        "2026-09-30 18:00:00"
+    );
+    assert_eq!(
+        ws.period_close("禾木家居", "2026-10").expect("new table"),
+        None
+    );
+    let version: String = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("version");
+    assert_eq!(version, "2");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -5,7 +5,8 @@ use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
 use crate::error::StoreError;
 use crate::records::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, RunRecord, User,
+    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
+    RunRecord, User,
 };
 
 /// A database: hands out transactions. Everything the workspace does happens inside one, so
@@ -66,6 +67,15 @@ pub trait Tx {
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError>;
     fn runs(&mut self, company: i64) -> Result<Vec<RunRecord>, StoreError>;
+    fn run_payload(&mut self, company: i64, run: i64) -> Result<Option<RunPayload>, StoreError>;
+
+    fn period_close(
+        &mut self,
+        company: i64,
+        period: &str,
+    ) -> Result<Option<PeriodClose>, StoreError>;
+    /// Inserts or replaces a period's close.
+    fn put_period_close(&mut self, company: i64, close: &PeriodClose) -> Result<(), StoreError>;
 
     /// Every case of a period, as sync needs them.
     fn known_cases(&mut self, company: i64, period: &str) -> Result<Vec<KnownCase>, StoreError>;

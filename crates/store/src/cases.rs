@@ -28,6 +28,7 @@ impl<B: Backend> Workspace<B> {
         tx.lock_company(company.id)?;
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "run")?;
+        crate::periods::ensure_open(tx.as_mut(), company.id, &run.period)?;
         let findings_jsonl = findings_jsonl(&run.findings)?;
         let run_id = tx.insert_run(
             company.id,
@@ -197,6 +198,7 @@ impl<B: Backend> Workspace<B> {
         tx.lock_company(company.id)?;
         let actor = actor_in(tx.as_mut(), &company, by)?;
         let mut record = case_in(tx.as_mut(), company.id, id)?;
+        crate::periods::ensure_open(tx.as_mut(), company.id, &record.period)?;
         let moved = transition(&record.facts, action, &actor, &self.reasons)?;
         let before = serde_json::to_string(&record.facts).unwrap_or_default();
         record.facts = moved.after;

@@ -99,7 +99,7 @@ fn corrupt(what: &str, text: &str) -> StoreError {
 pub const CASE_ORDER: &str = "severity_rank DESC, due_at, id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// Marks a database as the workspace's (the `meta` table's `app` row).
 pub const APP_MARK: &str = "duizhang-workspace";
 
@@ -196,4 +196,44 @@ pub fn case_conditions(
         }
     }
     (sql, values)
+}
+
+/// A period's close from its columns (both backends).
+#[allow(clippy::too_many_arguments)]
+pub fn period_close_from(
+    period: String,
+    state: &str,
+    prepared_by: String,
+    prepared_at: String,
+    approved_by: Option<String>,
+    approved_at: Option<String>,
+    head_seq: Option<i64>,
+    head_hash: Option<String>,
+) -> Result<crate::records::PeriodClose, StoreError> {
+    let state =
+        crate::records::PeriodState::parse(state).ok_or_else(|| corrupt("period state", state))?;
+    let audit_head = match (head_seq, head_hash) {
+        (Some(seq), Some(hash)) => Some(duizhang_workflow::ChainHead {
+            seq: u64::try_from(seq).map_err(|_| corrupt("audit head", &seq.to_string()))?,
+            hash,
+        }),
+        _ => None,
+    };
+    Ok(crate::records::PeriodClose {
+        period,
+        state,
+        prepared_by,
+        prepared_at,
+        approved_by,
+        approved_at,
+        audit_head,
+    })
+}
+
+/// A chain head as its two nullable columns.
+pub fn head_columns(head: Option<&duizhang_workflow::ChainHead>) -> (Option<i64>, Option<String>) {
+    match head {
+        Some(h) => (i64::try_from(h.seq).ok(), Some(h.hash.clone())),
+        None => (None, None),
+    }
 }

@@ -25,6 +25,10 @@ pub enum StoreError {
     UnknownFile(String),
     #[error("period {0} is closed")]
     PeriodClosed(String),
+    #[error("period {0} has no close requested")]
+    CloseNotRequested(String),
+    #[error("period {0} is not closed")]
+    PeriodNotClosed(String),
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
     #[error("not a duizhang database: {0}")]
@@ -49,6 +53,8 @@ impl StoreError {
             StoreError::UnknownCase(_) => "unknown_case",
             StoreError::UnknownFile(_) => "unknown_file",
             StoreError::PeriodClosed(_) => "period_closed",
+            StoreError::CloseNotRequested(_) => "close_not_requested",
+            StoreError::PeriodNotClosed(_) => "period_not_closed",
             StoreError::Workflow(e) => e.code().as_str(),
             StoreError::ForeignDatabase(_) => "foreign_database",
             StoreError::NewerSchema { .. } => "newer_schema",
@@ -73,6 +79,12 @@ impl StoreError {
             StoreError::UnknownCase(id) => format!("本账套没有编号为 {id} 的案件"),
             StoreError::UnknownFile(sha) => format!("本账套没有文件 {sha}"),
             StoreError::PeriodClosed(period) => format!("{period} 期间已结账，不能再修改"),
+            StoreError::PeriodNotClosed(period) => {
+                format!("{period} 期间尚未结账：结账（经审核）后才能归档")
+            }
+            StoreError::CloseNotRequested(period) => {
+                format!("{period} 期间还没有人提交结账，无可审核")
+            }
             StoreError::Workflow(e) => e.zh(),
             StoreError::ForeignDatabase(detail) => {
                 format!("这不是 duizhang 的数据库，或文件已损坏，未做任何修改（{detail}）")

@@ -34,6 +34,7 @@ impl<B: Backend> Workspace<B> {
         tx.lock_company(company.id)?;
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "import")?;
+        crate::periods::ensure_open(tx.as_mut(), company.id, period)?;
         let mut added = Vec::new();
         let mut known = Vec::new();
         let mut hashes = Vec::new();

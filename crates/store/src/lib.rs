@@ -16,8 +16,10 @@ pub mod password;
 pub mod records;
 pub mod workspace;
 
+pub mod archive;
 mod cases;
 mod imports;
+mod periods;
 
 pub use backend::{Backend, Tx};
 pub use error::StoreError;

@@ -139,3 +139,60 @@ pub struct CaseFilter {
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
+
+/// Where a period stands in its close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodState {
+    /// Close requested, waiting for a second person's approval.
+    Closing,
+    /// Closed and locked: no run, import or case change in it any more.
+    Closed,
+}
+
+impl PeriodState {
+    pub fn code(self) -> &'static str {
+        match self {
+            PeriodState::Closing => "closing",
+            PeriodState::Closed => "closed",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            PeriodState::Closing => "结账待审核",
+            PeriodState::Closed => "已结账",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PeriodState> {
+        match text {
+            "closing" => Some(PeriodState::Closing),
+            "closed" => Some(PeriodState::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A period's close.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodClose {
+    pub period: String,
+    pub state: PeriodState,
+    pub prepared_by: String,
+    pub prepared_at: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    /// The company's audit chain head when the close was approved.
+    pub audit_head: Option<duizhang_workflow::ChainHead>,
+}
+
+/// A stored run's full results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunPayload {
+    pub settings: String,
+    pub summary: String,
+    /// findings.jsonl
+    pub findings: String,
+    pub pending: String,
+}

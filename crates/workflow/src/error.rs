@@ -188,6 +188,8 @@ fn action_zh(action: &str) -> &'static str {
         "grant" => "设置账套成员与角色",
         "import" => "导入文件",
         "run" => "运行对账",
+        "request close" => "提交结账",
+        "archive" => "导出归档",
         _ => "执行此操作",
     }
 }

@@ -5,6 +5,7 @@
 
 mod audit;
 mod cases;
+mod close;
 mod db;
 mod files;
 mod people;
@@ -89,6 +90,20 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// 结账：提交、审核（制单与审核分离）、查看状态；结账后期间锁定
+    Close {
+        #[command(subcommand)]
+        command: close::CloseCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 归档：把已结账的期间导出为带哈希清单的 zip，或校验一个归档
+    Archive {
+        #[command(subcommand)]
+        command: close::ArchiveCommand,
+        #[command(flatten)]
+        who: Who,
+    },
     /// 审计日志：校验哈希链、导出
     Audit {
         #[command(subcommand)]
@@ -118,6 +133,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => run::run(&company, &period, config.as_deref(), &profiles, &who),
         Command::Cases { command, who } => cases::run(command, &who),
         Command::Audit { command, who } => audit::run(command, &who),
+        Command::Close { command, who } => close::close(command, &who),
+        Command::Archive { command, who } => close::archive(command, &who),
     }
 }
 
