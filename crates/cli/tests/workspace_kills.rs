@@ -91,8 +91,11 @@ const RUN: &[&str] = &[
     "demo/duizhang.toml",
 ];
 
-/// (files of the period, runs, open cases), read through the binary.
-fn state(dir: &Path, db: &str) -> (usize, usize, Vec<(String, String, String, String)>) {
+/// A case as the trials compare it: code, shop, key, state.
+type CaseKey = (String, String, String, String);
+
+/// (imports, runs, cases) recorded, read through the binary.
+fn state(dir: &Path, db: &str) -> (usize, usize, Vec<CaseKey>) {
     let cases: serde_json::Value = serde_json::from_str(&ok(command(
         dir,
         db,
@@ -112,7 +115,7 @@ fn state(dir: &Path, db: &str) -> (usize, usize, Vec<(String, String, String, St
     .output()
     .unwrap()))
     .unwrap();
-    let mut keys: Vec<(String, String, String, String)> = cases
+    let mut keys: Vec<CaseKey> = cases
         .as_array()
         .unwrap()
         .iter()
