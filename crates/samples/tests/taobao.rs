@@ -724,31 +724,32 @@ fn sub_line(
 /// Three orders as a seller downloads them, written with the rows of the two-line order apart:
 /// row 2 is its first line, rows 3 and 4 the two one-line orders, row 5 its second line.
 fn todays_orders() -> Vec<Order> {
-    let order = |no: &str, status: OrderStatus, text: &str, payment: &str, lines: Vec<OrderLine>| {
-        let sum = |f: fn(&OrderLine) -> Option<Fen>| lines.iter().filter_map(f).sum::<Fen>();
-        Order {
-            platform: Platform::Taobao,
-            shop: None,
-            order_no: no.into(),
-            status,
-            status_text: text.into(),
-            created_at: Some(t("2024-03-21 15:20:11")),
-            paid_at: Some(t("2024-03-21 15:20:30")),
-            shipped_at: None,
-            finished_at: None,
-            goods: Some(sum(|l| l.goods)),
-            postage: Some(Fen::ZERO),
-            seller_discount: None,
-            platform_discount: None,
-            other_discount: Some(sum(|l| l.discount)),
-            paid: Some(sum(|l| l.paid)),
-            seller_receivable: None,
-            refunded: Some(Fen::ZERO),
-            payment_no: Some(payment.into()),
-            source: lines[0].source,
-            lines,
-        }
-    };
+    let order =
+        |no: &str, status: OrderStatus, text: &str, payment: &str, lines: Vec<OrderLine>| {
+            let sum = |f: fn(&OrderLine) -> Option<Fen>| lines.iter().filter_map(f).sum::<Fen>();
+            Order {
+                platform: Platform::Taobao,
+                shop: None,
+                order_no: no.into(),
+                status,
+                status_text: text.into(),
+                created_at: Some(t("2024-03-21 15:20:11")),
+                paid_at: Some(t("2024-03-21 15:20:30")),
+                shipped_at: None,
+                finished_at: None,
+                goods: Some(sum(|l| l.goods)),
+                postage: Some(Fen::ZERO),
+                seller_discount: None,
+                platform_discount: None,
+                other_discount: Some(sum(|l| l.discount)),
+                paid: Some(sum(|l| l.paid)),
+                seller_receivable: None,
+                refunded: Some(Fen::ZERO),
+                payment_no: Some(payment.into()),
+                source: lines[0].source,
+                lines,
+            }
+        };
     let mut two_lines = order(
         "3881234567890120000",
         OrderStatus::Shipped,
@@ -808,7 +809,11 @@ fn todays_orders() -> Vec<Order> {
 }
 
 fn import_todays(bytes: Vec<u8>) -> (duizhang_import::ImportedFile, duizhang_core::Dataset) {
-    import_clean("ExportOrderList202403211530.xlsx", bytes, "taobao.sub_orders")
+    import_clean(
+        "ExportOrderList202403211530.xlsx",
+        bytes,
+        "taobao.sub_orders",
+    )
 }
 
 #[test]
@@ -916,7 +921,10 @@ fn a_refund_state_the_export_does_not_name_leaves_the_refund_unknown_with_a_warn
         .position(|c| *c == "退款状态")
         .unwrap();
     sheet.rows[4][state] = Cell::Text("退款处理中".into());
-    let (files, records) = import("ExportOrderList.xlsx", Shape::Xlsx.render(&[sheet]).unwrap());
+    let (files, records) = import(
+        "ExportOrderList.xlsx",
+        Shape::Xlsx.render(&[sheet]).unwrap(),
+    );
     let p = only_problem(&files[0]);
     assert_eq!((p.severity, p.line), (Severity::Warning, Some(5)));
     let duizhang_core::Record::Order(o) = &records[2] else {
@@ -933,7 +941,11 @@ fn the_order_amount_checks_run_on_todays_export_and_find_nothing_in_a_correct_mo
         &duizhang_engine::Settings::default(),
         duizhang_core::Period::parse("2024-03").unwrap(),
     );
-    for code in ["ORDER_AMOUNT_ERROR", "DISCOUNT_ALLOCATION_ERROR", "DISCOUNT_EXCESSIVE"] {
+    for code in [
+        "ORDER_AMOUNT_ERROR",
+        "DISCOUNT_ALLOCATION_ERROR",
+        "DISCOUNT_EXCESSIVE",
+    ] {
         assert!(
             outcome.findings.iter().all(|f| f.code != code),
             "{code}: {:#?}",

@@ -14,7 +14,7 @@ use foldhash::HashMap;
 use super::rows::{OrderGroup, read_rows};
 use super::taobao::{REFUND_STATUSES, order_status};
 use super::{
-    Column, HeaderFormat, lookup_text, known_texts, opt_text, order_no_cell, peek_header,
+    Column, HeaderFormat, known_texts, lookup_text, opt_text, order_no_cell, peek_header,
     positive_quantity, warn_unknown,
 };
 use crate::problem::Problem;

@@ -478,9 +478,12 @@ fn sub_order_row(order: &Order, line: &OrderLine, refund: Fen) -> Vec<Cell> {
     SUB_ORDER_HEADER
         .iter()
         .map(|column| match *column {
-            "子订单编号" => {
-                Cell::Text(line.sub_order_no.as_deref().unwrap_or(&order.order_no).to_string())
-            }
+            "子订单编号" => Cell::Text(
+                line.sub_order_no
+                    .as_deref()
+                    .unwrap_or(&order.order_no)
+                    .to_string(),
+            ),
             "主订单编号" => Cell::Text(order.order_no.to_string()),
             "标题" => text_or_null(line.title.as_deref()),
             "价格" => amount_text(line.unit_price),
