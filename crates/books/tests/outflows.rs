@@ -5,6 +5,7 @@
 
 mod support;
 
+use duizhang_books::checks::{Booked, flow_not_booked};
 use duizhang_books::{Rules, Standard, generate};
 use duizhang_core::{Dataset, FlowKind, Platform, Record};
 use duizhang_engine::{Settings, reconcile};
@@ -157,6 +158,14 @@ fn purchases_paid_from_the_account_book_no_sales_and_are_reported_unbooked_with_
                 .unwrap_or_else(|| panic!("{txn} not reported: {:#?}", with.issues));
             assert!(issue.message.contains("未入账"), "{}", issue.message);
         }
+        // Booked as generated, the month's journal leaves exactly the six rows to FLOW_NOT_BOOKED.
+        let booked = Booked::of(&with.vouchers, period("2026-10"));
+        let mut unbooked: Vec<String> = flow_not_booked(&month(true), &booked, &one_shop)
+            .into_iter()
+            .filter_map(|f| f.txn_no)
+            .collect();
+        unbooked.sort();
+        assert_eq!(unbooked, PURCHASES);
         let outflow = with
             .issues
             .iter()
