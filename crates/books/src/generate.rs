@@ -854,10 +854,20 @@ fn flow<'a>(
     let Some(class) = class else {
         no_book(
             ctx,
-            format!(
-                "资金流水 {key}（{}）没有匹配的凭证规则，未入账",
-                row.kind_text
-            ),
+            // Which way the money went tells the accountant where to look: an outflow no
+            // rule knows (an Alipay `在线支付` paying a supplier) is a purchase, never a sale.
+            if row.amount.get() < 0 {
+                format!(
+                    "资金流水 {key}（{}，支出 {} 元）没有匹配的凭证规则，未入账：从账户付出的款项（采购、运费、推广等）请按原始单据确定用途后手工入账",
+                    row.kind_text,
+                    row.amount.abs()
+                )
+            } else {
+                format!(
+                    "资金流水 {key}（{}，收入 {} 元）没有匹配的凭证规则，未入账：请按原始单据确定款项性质后手工入账",
+                    row.kind_text, row.amount
+                )
+            },
             format!(
                 "no classify rule for kind {:?} text {:?}",
                 row.kind, row.kind_text

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use duizhang_core::{FlowKind, FundFlowRow};
+use duizhang_core::{Fen, FlowKind, FundFlowRow};
 use serde::{Deserialize, Serialize};
 
 use crate::chart::{Chart, is_role};
@@ -31,6 +31,19 @@ pub enum FlowClass {
     CashDiscount,
     Cashback,
     Penalty,
+}
+
+impl FlowClass {
+    /// Whether a row that moved `amount` (+ in, − out) can be of this class. A sale is money
+    /// in and a refund to a buyer money out, whatever the row's type text says (formats.md
+    /// §1.4); the other classes book a charge and its reversal alike.
+    pub fn fits(self, amount: Fen) -> bool {
+        match self {
+            FlowClass::Sale => amount.get() >= 0,
+            FlowClass::Refund => amount.get() <= 0,
+            _ => true,
+        }
+    }
 }
 
 /// The business events of accounting.md §2 that produce entries.
@@ -329,11 +342,13 @@ impl Rules {
     }
 
     /// The class of `row` had its kind been `kind` (a row whose kind other records tell
-    /// better than its own text: a 资金表 outflow that a 结算单 says is a refund).
+    /// better than its own text: a 资金表 outflow that a 结算单 says is a refund). A rule whose
+    /// class goes the other way than the row's money is passed over, so a seller's rules
+    /// cannot book an outflow as a sale either.
     pub fn classify_as(&self, row: &FundFlowRow, kind: FlowKind) -> Option<FlowClass> {
         self.classify
             .iter()
-            .find(|r| r.matches(row, kind))
+            .find(|r| r.class.fits(row.amount) && r.matches(row, kind))
             .map(|r| r.class)
     }
 

@@ -396,6 +396,18 @@ impl FlowKind {
             FlowKind::Other => "其他",
         }
     }
+
+    /// The kind of a row whose type text reads as `self` and that moved `amount` (+ into the
+    /// account, − out of it). The type text says what kind of money it is, the amount which
+    /// way it went (formats.md §1.4): money out is never sales income (an Alipay `在线支付`
+    /// outflow pays a supplier), money in never a refund to a buyer. Such rows are `Other`.
+    pub fn as_moved(self, amount: Fen) -> FlowKind {
+        match self {
+            FlowKind::Income if amount.get() < 0 => FlowKind::Other,
+            FlowKind::Refund if amount.get() > 0 => FlowKind::Other,
+            kind => kind,
+        }
+    }
 }
 
 /// One row of a fund account's flow (账务明细 / 资金账单 / 货款明细 / 资金流水).

@@ -559,6 +559,47 @@ fn a_fixed_header_row_is_used() {
 }
 
 #[test]
+fn a_profile_type_that_says_income_on_an_outflow_gives_neither_income_nor_refund() {
+    // 在线支付 on both sides, as in a real Alipay download: the amount says which way it went.
+    let toml = r#"
+name = "支付宝（自定义导出）"
+id = "my.alipay"
+record = "fund_flow"
+
+[columns]
+txn_no = "流水号"
+occurred_at = "时间"
+amount = "金额"
+kind = "类型"
+
+[defaults]
+provider = "alipay"
+
+[values.kind]
+"在线支付" = "income"
+"交易退款" = "refund"
+"#;
+    let importers = with_user_profiles(vec![profile(toml)]);
+    let text = "流水号,时间,金额,类型\nA1,2026-10-05 09:30:00,97.00,在线支付\nA2,2026-10-05 09:31:10,-97.00,在线支付\nA3,2026-10-06 10:00:00,-5.00,交易退款\nA4,2026-10-06 11:00:00,5.00,交易退款\n";
+    let (file, records) = import_with(&importers, "alipay.csv", text.as_bytes().to_vec());
+    assert!(file.problems.is_empty(), "{:#?}", file.problems);
+    let got: Vec<(String, FlowKind)> = dataset(records)
+        .fund_flows
+        .iter()
+        .map(|f| (f.txn_no.to_string(), f.kind))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("A1".to_string(), FlowKind::Income),
+            ("A2".to_string(), FlowKind::Other),
+            ("A3".to_string(), FlowKind::Refund),
+            ("A4".to_string(), FlowKind::Other),
+        ]
+    );
+}
+
+#[test]
 fn a_fund_flow_profile_with_income_and_expense_columns() {
     let toml = r#"
 name = "某银行流水"

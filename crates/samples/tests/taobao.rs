@@ -690,3 +690,298 @@ fn the_example_reads_from_a_workbook_and_errors_name_row_and_column() {
         (ProblemCode::BadAmount, Some(3), Some(9))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 订单导出, current layout (formats.md §3.2b): one row per 子订单
+
+use duizhang_samples::write::sheet::Cell;
+use duizhang_samples::write::taobao::{RowOrder, SUB_ORDER_HEADER, sub_order_sheet, sub_orders};
+
+/// One line of today's export: its sub-order, SKU, 价格 × 购买数量, 买家应付货款 and 买家实际支付金额
+/// (in 分), on row `line` of the sheet.
+fn sub_line(
+    sub_order_no: &str,
+    sku: Option<&str>,
+    title: &str,
+    (price, quantity): (i64, i64),
+    (payable, paid): (i64, i64),
+    line: u32,
+) -> OrderLine {
+    OrderLine {
+        sub_order_no: Some(sub_order_no.into()),
+        sku: sku.map(Into::into),
+        title: Some(title.into()),
+        quantity,
+        unit_price: Some(Fen::new(price)),
+        goods: Some(Fen::new(payable)),
+        // The line's share of the discounts: paid = payable − share.
+        discount: Some(Fen::new(payable - paid)),
+        paid: Some(Fen::new(paid)),
+        source: at(line),
+    }
+}
+
+/// Three orders as a seller downloads them, written with the rows of the two-line order apart:
+/// row 2 is its first line, rows 3 and 4 the two one-line orders, row 5 its second line.
+fn todays_orders() -> Vec<Order> {
+    let order =
+        |no: &str, status: OrderStatus, text: &str, payment: &str, lines: Vec<OrderLine>| {
+            let sum = |f: fn(&OrderLine) -> Option<Fen>| lines.iter().filter_map(f).sum::<Fen>();
+            Order {
+                platform: Platform::Taobao,
+                shop: None,
+                order_no: no.into(),
+                status,
+                status_text: text.into(),
+                created_at: Some(t("2024-03-21 15:20:11")),
+                paid_at: Some(t("2024-03-21 15:20:30")),
+                shipped_at: None,
+                finished_at: None,
+                goods: Some(sum(|l| l.goods)),
+                postage: Some(Fen::ZERO),
+                seller_discount: None,
+                platform_discount: None,
+                other_discount: Some(sum(|l| l.discount)),
+                paid: Some(sum(|l| l.paid)),
+                seller_receivable: None,
+                refunded: Some(Fen::ZERO),
+                payment_no: Some(payment.into()),
+                source: lines[0].source,
+                lines,
+            }
+        };
+    let mut two_lines = order(
+        "3881234567890120000",
+        OrderStatus::Shipped,
+        "卖家已发货，等待买家确认",
+        "20240321220011262914",
+        vec![
+            sub_line(
+                "3881234567890120001",
+                Some("TS-WHITE-L"),
+                "纯棉T恤 白色 L",
+                (5900, 2),
+                (11800, 10620),
+                2,
+            ),
+            sub_line(
+                "3881234567890120002",
+                Some("CUP-500"),
+                "保温杯 500ml",
+                (2990, 1),
+                (2990, 2691),
+                5,
+            ),
+        ],
+    );
+    two_lines.shipped_at = Some(t("2024-03-22 10:00:00"));
+    // 子订单编号 = 主订单编号 on a one-line order; no 商家编码 (`null`).
+    let scarf = order(
+        "3881234567890123456",
+        OrderStatus::Finished,
+        "交易成功",
+        "20240320220011262001",
+        vec![sub_line(
+            "3881234567890123456",
+            None,
+            "羊毛围巾 灰色",
+            (19900, 1),
+            (19900, 17300),
+            3,
+        )],
+    );
+    let mut refunded = order(
+        "3881234567890139999",
+        OrderStatus::Refunded,
+        "交易关闭",
+        "20240321220011263999",
+        vec![sub_line(
+            "3881234567890139999",
+            Some("MUG-01"),
+            "马克杯",
+            (8900, 1),
+            (8900, 8900),
+            4,
+        )],
+    );
+    refunded.refunded = Some(Fen::new(8900));
+    vec![two_lines, scarf, refunded]
+}
+
+fn import_todays(bytes: Vec<u8>) -> (duizhang_import::ImportedFile, duizhang_core::Dataset) {
+    import_clean(
+        "ExportOrderList202403211530.xlsx",
+        bytes,
+        "taobao.sub_orders",
+    )
+}
+
+#[test]
+fn todays_order_export_gives_each_order_its_lines_and_paid_total_whatever_the_row_order() {
+    let want = todays_orders();
+    let (file, data) = import_todays(sub_orders(&want, RowOrder::Interleaved).unwrap());
+    assert_eq!(file.variant.as_deref(), Some("子订单"));
+    assert_eq!(file.header_line, Some(1));
+    assert_eq!(data.orders, want);
+    // Hand-checked: 106.20 + 26.91 paid on the two-line order, its discounts 11.80 + 2.99.
+    let two = &data.orders[0];
+    assert_eq!(two.paid, Some(Fen::new(13311)));
+    assert_eq!(two.goods, Some(Fen::new(14790)));
+    assert_eq!(two.other_discount, Some(Fen::new(1479)));
+    assert_eq!(
+        two.lines.iter().map(|l| l.source.line).collect::<Vec<_>>(),
+        [2, 5]
+    );
+    // 173.00 of 199.00 paid on the scarf; the closed order was paid, so it was refunded.
+    assert_eq!(data.orders[1].lines[0].discount, Some(Fen::new(2600)));
+    assert_eq!(data.orders[2].status, OrderStatus::Refunded);
+    assert_eq!(data.orders[2].refunded, Some(Fen::new(8900)));
+    // 133.11 + 173.00 + 89.00
+    assert_eq!(file.stats.amounts.get("订单/实付"), Some(&Fen::new(39511)));
+}
+
+#[test]
+fn todays_order_export_reads_alike_with_each_orders_rows_together() {
+    let want = todays_orders();
+    let (_, data) = import_todays(sub_orders(&want, RowOrder::ByOrder).unwrap());
+    assert_eq!(data.orders.len(), 3);
+    for (got, want) in data.orders.iter().zip(&want) {
+        assert_eq!(got.order_no, want.order_no);
+        assert_eq!(got.paid, want.paid);
+        assert_eq!(got.lines.len(), want.lines.len());
+    }
+}
+
+#[test]
+fn todays_order_export_is_all_text_with_null_and_no_refund_texts_that_are_not_errors() {
+    let sheet = sub_order_sheet(&todays_orders(), RowOrder::ByOrder);
+    assert_eq!(sheet.rows[0].len(), 29);
+    assert!(
+        sheet
+            .rows
+            .iter()
+            .flatten()
+            .all(|c| matches!(c, Cell::Text(_)))
+    );
+    let column = |name: &str| SUB_ORDER_HEADER.iter().position(|c| *c == name).unwrap();
+    let scarf = &sheet.rows[3];
+    assert_eq!(scarf[column("商家编码")], Cell::Text("null".into()));
+    assert_eq!(scarf[column("退款金额")], Cell::Text("无退款申请".into()));
+    assert_eq!(scarf[column("退款状态")], Cell::Text("没有申请退款".into()));
+    assert_eq!(scarf[column("发货时间")], Cell::Text("null".into()));
+    // import_clean asserts no problem at all, warnings included.
+    let (_, data) = import_todays(sub_orders(&todays_orders(), RowOrder::ByOrder).unwrap());
+    assert_eq!(data.orders[1].lines[0].sku, None);
+    assert_eq!(data.orders[1].shipped_at, None);
+}
+
+#[test]
+fn todays_order_export_cell_errors_name_row_and_column() {
+    let mut sheet = sub_order_sheet(&todays_orders(), RowOrder::ByOrder);
+    let paid = SUB_ORDER_HEADER
+        .iter()
+        .position(|c| *c == "买家实际支付金额")
+        .unwrap();
+    let quantity = SUB_ORDER_HEADER
+        .iter()
+        .position(|c| *c == "购买数量")
+        .unwrap();
+    sheet.rows[2][paid] = Cell::Text("26.9１".into());
+    sheet.rows[3][quantity] = Cell::Text("0".into());
+    let bytes = Shape::Xlsx.render(&[sheet]).unwrap();
+    let (files, records) = import("ExportOrderList.xlsx", bytes);
+    let problems = &files[0].problems;
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!(
+        (problems[0].code, problems[0].line, problems[0].column),
+        (ProblemCode::BadAmount, Some(3), Some(14))
+    );
+    assert_eq!(
+        (problems[1].code, problems[1].line, problems[1].column),
+        (ProblemCode::BadValue, Some(4), Some(5))
+    );
+    // The rejected rows are left out, not read as zero: the two-line order keeps one line.
+    let orders: Vec<&Order> = records
+        .iter()
+        .filter_map(|r| match r {
+            duizhang_core::Record::Order(o) => Some(o),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[0].lines.len(), 1);
+    assert_eq!(orders[0].paid, Some(Fen::new(10620)));
+}
+
+#[test]
+fn a_refund_state_the_export_does_not_name_leaves_the_refund_unknown_with_a_warning() {
+    let mut sheet = sub_order_sheet(&todays_orders(), RowOrder::ByOrder);
+    let state = SUB_ORDER_HEADER
+        .iter()
+        .position(|c| *c == "退款状态")
+        .unwrap();
+    sheet.rows[4][state] = Cell::Text("退款处理中".into());
+    let (files, records) = import(
+        "ExportOrderList.xlsx",
+        Shape::Xlsx.render(&[sheet]).unwrap(),
+    );
+    let p = only_problem(&files[0]);
+    assert_eq!((p.severity, p.line), (Severity::Warning, Some(5)));
+    let duizhang_core::Record::Order(o) = &records[2] else {
+        panic!()
+    };
+    assert_eq!(o.refunded, None);
+}
+
+#[test]
+fn the_order_amount_checks_run_on_todays_export_and_find_nothing_in_a_correct_month() {
+    let (_, data) = import_todays(sub_orders(&todays_orders(), RowOrder::Interleaved).unwrap());
+    let outcome = duizhang_engine::reconcile(
+        &data,
+        &duizhang_engine::Settings::default(),
+        duizhang_core::Period::parse("2024-03").unwrap(),
+    );
+    for code in [
+        "ORDER_AMOUNT_ERROR",
+        "DISCOUNT_ALLOCATION_ERROR",
+        "DISCOUNT_EXCESSIVE",
+    ] {
+        assert!(
+            outcome.findings.iter().all(|f| f.code != code),
+            "{code}: {:#?}",
+            outcome.findings
+        );
+        let matched: u64 = outcome
+            .tallies
+            .iter()
+            .filter(|((a, b), _)| a == code || b == code)
+            .map(|(_, t)| t.matched)
+            .sum();
+        assert!(matched >= 2, "{code} did not run: {:#?}", outcome.tallies);
+    }
+}
+
+#[test]
+fn a_line_paid_far_below_its_payable_is_an_excessive_discount() {
+    let mut orders = todays_orders();
+    // 199.00 payable, 49.00 paid: 75 % off, over the default 50 % limit.
+    let scarf = &mut orders[1];
+    scarf.lines[0].paid = Some(Fen::new(4900));
+    let (_, data) = import_todays(sub_orders(&orders, RowOrder::ByOrder).unwrap());
+    let outcome = duizhang_engine::reconcile(
+        &data,
+        &duizhang_engine::Settings::default(),
+        duizhang_core::Period::parse("2024-03").unwrap(),
+    );
+    let codes: Vec<(&str, Option<&str>)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.order_no.as_deref()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("DISCOUNT_EXCESSIVE", Some("3881234567890123456"))],
+        "{:#?}",
+        outcome.findings
+    );
+}

@@ -8,6 +8,8 @@ use crate::chart::{Category, Chart};
 use crate::error::BooksError;
 use crate::voucher::Voucher;
 
+/// A Beancount string: quotes and backslashes escaped; line breaks and other control
+/// characters (which the files we read may carry) become spaces, so every value is one line.
 fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -15,7 +17,7 @@ fn quote(text: &str) -> String {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -57,9 +59,10 @@ pub fn beancount(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksEr
         "option \"title\" {}\n\n",
         quote(&format!("duizhang {}", chart.standard.zh()))
     ));
+    // Accounts open before the first entry that uses them.
     let opened = vouchers
         .iter()
-        .map(|v| v.period.start().date())
+        .map(|v| v.period.start().date().min(v.date))
         .min()
         .unwrap_or_default();
     let codes: BTreeSet<&str> = vouchers
@@ -109,8 +112,10 @@ pub fn beancount(vouchers: &[Voucher], chart: &Chart) -> Result<Vec<u8>, BooksEr
                 .collect();
             let _ = writeln!(t, "  sources: {}", quote(&sources.join(" ")));
         }
-        for f in &v.flags {
-            let _ = writeln!(t, "  flag: {}", quote(&f.zh()));
+        // bean-check refuses a metadata key twice on one entry: the notes share one key.
+        if !v.flags.is_empty() {
+            let notes: Vec<String> = v.flags.iter().map(|f| f.zh()).collect();
+            let _ = writeln!(t, "  flag: {}", quote(&notes.join("；")));
         }
         for l in &v.lines {
             let amount = l.debit - l.credit;

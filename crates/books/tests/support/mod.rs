@@ -226,3 +226,32 @@ pub fn jd_refund_after_settlement(
     }
     d
 }
+
+/// The `bean-check` to run: `$BEAN_CHECK`, a venv in `target/beancount-venv`, else the one on
+/// PATH. None (the test is skipped, saying so) only outside CI: CI installs beancount
+/// (`.ci/run`), and there the check must run.
+pub fn bean_check() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let found = std::env::var_os("BEAN_CHECK")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let local = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/beancount-venv/bin/bean-check");
+            if local.exists() {
+                return Some(local);
+            }
+            std::process::Command::new("bean-check")
+                .arg("--version")
+                .output()
+                .ok()
+                .map(|_| PathBuf::from("bean-check"))
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "bean-check is not installed in CI"
+        );
+        eprintln!("SKIPPED: bean-check is not installed (pip install beancount)");
+    }
+    found
+}

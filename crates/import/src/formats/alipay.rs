@@ -106,8 +106,14 @@ impl FundColumns {
     }
 }
 
-/// What an Alipay 业务类型 means for reconciliation (formats.md §1.4).
-pub fn alipay_flow_kind(biz_type: &str, memo: &str) -> FlowKind {
+/// What an Alipay row that moved `amount` is for reconciliation: 业务类型 says what kind of money
+/// it is, the amount columns which way it went (formats.md §1.4: `在线支付` is a buyer's payment
+/// on the income side and the shop paying a supplier on the outflow side).
+pub fn alipay_flow_kind(biz_type: &str, memo: &str, amount: Fen) -> FlowKind {
+    alipay_type_kind(biz_type, memo).as_moved(amount)
+}
+
+fn alipay_type_kind(biz_type: &str, memo: &str) -> FlowKind {
     let commission_memo = memo.contains("佣金") || memo.contains("淘宝客") || memo.contains("分账");
     match biz_type {
         "交易付款" | "在线支付" | "交易收款" | "收款" => FlowKind::Income,
@@ -274,7 +280,7 @@ fn read_fund_row(
     reject_negative_income(c, cols.income, income)?;
     let biz_type = c.req(cols.biz_type)?;
     let memo = c.opt(cols.memo);
-    let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""));
+    let kind = alipay_flow_kind(&biz_type, memo.as_deref().unwrap_or(""), amount);
     let merchant = c.opt(cols.merchant_order);
     let base_order = c.opt(cols.base_order);
     let order_no = order_reference(base_order.as_deref(), merchant.as_deref(), memo.as_deref());

@@ -11,6 +11,7 @@ pub mod pdd;
 mod rows;
 pub mod taobao;
 pub mod taobao_api;
+pub mod taobao_sub_orders;
 pub mod wechat;
 
 use duizhang_core::{Fen, Record, Text, normalize_order_no};
@@ -32,6 +33,7 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(taobao::TaobaoRefunds),
         Box::new(taobao::TaobaoOrders),
         Box::new(taobao::TaobaoOrderItems),
+        Box::new(taobao_sub_orders::TaobaoSubOrders),
         Box::new(jd::JdOrders),
         Box::new(jd::JdWalletBill),
         Box::new(jd::JdWalletFunds),

@@ -267,7 +267,7 @@ fn read_flow_row(
         order_no: order.as_deref().map(Into::into),
         merchant_ref: order.as_deref().map(Into::into),
         refund_no: None,
-        kind: pdd_flow_kind(&kind_text),
+        kind: pdd_flow_kind(&kind_text).as_moved(amount),
         kind_text: kind_text.as_ref().into(),
         amount,
         balance: None,

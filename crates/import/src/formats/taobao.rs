@@ -56,7 +56,7 @@ const REFUND_OPTIONAL: &[Column] = &[
 
 /// 退款状态 as the export writes it. The export strings are the TOP status descriptions
 /// (UNCONFIRMED in real exports), so the TOP codes are accepted as well.
-const REFUND_STATUSES: &[(&str, AfterSaleStatus)] = &[
+pub(crate) const REFUND_STATUSES: &[(&str, AfterSaleStatus)] = &[
     ("退款成功", AfterSaleStatus::Completed),
     ("退款关闭", AfterSaleStatus::Closed),
     (
@@ -300,7 +300,7 @@ fn order_status_known() -> Vec<&'static str> {
 /// Maps 订单状态; `paid` says whether the buyer paid (then 交易关闭 means refunded, else
 /// cancelled; `None` when the file cannot tell). An unknown text is [`OrderStatus::Unknown`]
 /// with a warning: the order is still read.
-fn order_status(
+pub(crate) fn order_status(
     c: &Cells<'_>,
     col: Option<usize>,
     paid: Option<bool>,

@@ -463,11 +463,12 @@ impl HeaderFormat for WechatFundBill {
 fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<Record, Problem> {
     c.require_complete()?;
     let kind_text = c.req(cols.kind)?;
+    let amount = signed_amount(c, cols.direction, cols.amount, c.req_fen(cols.amount)?)?;
     let kind = match flow_kind(&kind_text) {
         FlowKind::Other => c.opt(cols.name).map_or(FlowKind::Other, |n| flow_kind(&n)),
         k => k,
-    };
-    let amount = signed_amount(c, cols.direction, cols.amount, c.req_fen(cols.amount)?)?;
+    }
+    .as_moved(amount);
     // 业务凭证号 is the merchant's order number on 交易 rows and its refund number on refunds.
     let voucher = opt_text(c, cols.voucher);
     let (order_no, refund_no) = match kind {
@@ -570,7 +571,7 @@ impl HeaderFormat for WechatShopFundFlow {
                     order_no: c.opt(order).map(|o| normalize_order_no(&o).into()),
                     merchant_ref: None,
                     refund_no: opt_text(&c, refund),
-                    kind: flow_kind(&kind_text),
+                    kind: flow_kind(&kind_text).as_moved(amount),
                     kind_text: kind_text.as_ref().into(),
                     amount,
                     balance: c.fen(balance)?,

@@ -472,7 +472,8 @@ fn fund_flow(r: &RowCtx<'_>, source: SourceRef) -> Result<FundFlowRow, Problem> 
         order_no: r.order_no("order_no")?,
         merchant_ref: r.text("merchant_ref")?,
         refund_no: r.text("refund_no")?,
-        kind,
+        // The mapped type says what kind of money it is, the amount which way it went.
+        kind: kind.as_moved(amount),
         kind_text: kind_text.into(),
         amount,
         balance: r.money("balance")?,

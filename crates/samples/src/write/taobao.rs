@@ -1,9 +1,9 @@
 //! Taobao/Tmall seller exports in their real shape (formats.md §3): 退款报表 (variants A, B, C),
-//! 订单报表 and 宝贝报表, as GBK CSV or XLSX.
+//! 订单报表 and 宝贝报表, as GBK CSV or XLSX; today's 订单导出 (one row per 子订单) as XLSX.
 //!
 //! Columns the records do not hold (buyer names, addresses, logistics …) are written empty.
 
-use duizhang_core::{AfterSale, AfterSaleKind, AfterSalePhase, Fen, Order};
+use duizhang_core::{AfterSale, AfterSaleKind, AfterSalePhase, Fen, Order, OrderLine};
 use rust_xlsxwriter::XlsxError;
 
 use super::sheet::{Cell, Shape, Sheet};
@@ -395,4 +395,147 @@ pub fn order_items(rows: &[Order], o: &OrderOptions) -> Result<Vec<u8>, XlsxErro
         }
     }
     o.shape.render(&[sheet])
+}
+
+// ---------------------------------------------------------------------------------------------
+// 订单导出, current layout (formats.md §3.2b)
+
+/// The 29 columns of today's 订单导出 (one row per 子订单), in order.
+pub const SUB_ORDER_HEADER: &[&str] = &[
+    "子订单编号",
+    "主订单编号",
+    "标题",
+    "价格",
+    "购买数量",
+    "外部系统编号",
+    "商品属性",
+    "套餐信息",
+    "联系方式备注",
+    "订单状态",
+    "商家编码",
+    "支付单号",
+    "买家应付货款",
+    "买家实际支付金额",
+    "退款状态",
+    "退款金额",
+    "订单创建时间",
+    "订单付款时间",
+    "商品id",
+    "分阶段订单信息",
+    "备注标签",
+    "商家备注",
+    "主订单买家留言",
+    "发货时间",
+    "物流单号",
+    "物流公司",
+    "是否赔付",
+    "延迟发货主动赔付金额",
+    "赔付出账时间",
+];
+
+/// The order the rows of a 订单导出 come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowOrder {
+    /// An order's rows one after another, as in the file seen.
+    ByOrder,
+    /// The first line of every order, then the second of every order …: no order's rows are
+    /// adjacent when it has several (nothing in the format promises they are).
+    Interleaved,
+}
+
+/// What the export writes for a value that is absent.
+const NULL: &str = "null";
+
+fn text_or_null(text: Option<&str>) -> Cell {
+    Cell::Text(text.unwrap_or(NULL).to_string())
+}
+
+fn amount_text(amount: Option<Fen>) -> Cell {
+    amount.map_or_else(|| NULL.into(), |a| Cell::Text(a.to_string()))
+}
+
+fn time_or_null(time: Option<duizhang_core::BeijingTime>) -> Cell {
+    time.map_or_else(|| NULL.into(), |t| Cell::Text(t.to_string()))
+}
+
+/// The refund of each line of `order`: the order's `refunded` is taken from its lines in
+/// turn, each giving back at most what it paid (the record keeps only the order's total).
+fn line_refunds(order: &Order) -> Vec<Fen> {
+    let mut left = order.refunded.unwrap_or(Fen::ZERO);
+    order
+        .lines
+        .iter()
+        .map(|l| {
+            let paid = l.paid.unwrap_or(Fen::ZERO);
+            let take = if left.get() > paid.get() { paid } else { left };
+            left -= take;
+            take
+        })
+        .collect()
+}
+
+fn sub_order_row(order: &Order, line: &OrderLine, refund: Fen) -> Vec<Cell> {
+    SUB_ORDER_HEADER
+        .iter()
+        .map(|column| match *column {
+            "子订单编号" => Cell::Text(
+                line.sub_order_no
+                    .as_deref()
+                    .unwrap_or(&order.order_no)
+                    .to_string(),
+            ),
+            "主订单编号" => Cell::Text(order.order_no.to_string()),
+            "标题" => text_or_null(line.title.as_deref()),
+            "价格" => amount_text(line.unit_price),
+            "购买数量" => Cell::Text(line.quantity.to_string()),
+            "订单状态" => order.status_text.as_str().into(),
+            "商家编码" => text_or_null(line.sku.as_deref()),
+            "支付单号" => text_or_null(order.payment_no.as_deref()),
+            "买家应付货款" => amount_text(line.goods),
+            "买家实际支付金额" => amount_text(line.paid),
+            "退款状态" if refund.is_zero() => "没有申请退款".into(),
+            "退款状态" => "退款成功".into(),
+            "退款金额" if refund.is_zero() => "无退款申请".into(),
+            "退款金额" => amount_text(Some(refund)),
+            "订单创建时间" => time_or_null(order.created_at),
+            "订单付款时间" => time_or_null(order.paid_at),
+            "发货时间" => time_or_null(order.shipped_at),
+            "是否赔付" => "否".into(),
+            _ => NULL.into(),
+        })
+        .collect()
+}
+
+/// Today's 订单导出 (formats.md §3.2b) as a sheet named like the file: one row per line of each
+/// order, every cell text (amounts and counts too), absent values the literal `null`, `无退款申请`
+/// where a line has no refund. A line's 买家应付货款 is its `goods`, 买家实际支付金额 its `paid`;
+/// the order's `refunded` is spread over its lines.
+pub fn sub_order_sheet(rows: &[Order], row_order: RowOrder) -> Sheet {
+    let mut sheet = Sheet::new("ExportOrderList202403211530");
+    sheet.push(SUB_ORDER_HEADER.iter().copied());
+    let refunds: Vec<Vec<Fen>> = rows.iter().map(line_refunds).collect();
+    let most = match row_order {
+        RowOrder::ByOrder => 0,
+        RowOrder::Interleaved => rows.iter().map(|o| o.lines.len()).max().unwrap_or(0),
+    };
+    if row_order == RowOrder::ByOrder {
+        for (order, refunds) in rows.iter().zip(&refunds) {
+            for (line, refund) in order.lines.iter().zip(refunds) {
+                sheet.push(sub_order_row(order, line, *refund));
+            }
+        }
+    }
+    for i in 0..most {
+        for (order, refunds) in rows.iter().zip(&refunds) {
+            if let (Some(line), Some(refund)) = (order.lines.get(i), refunds.get(i)) {
+                sheet.push(sub_order_row(order, line, *refund));
+            }
+        }
+    }
+    sheet
+}
+
+/// Renders today's 订单导出 as the workbook 千牛 hands out (see [`sub_order_sheet`]).
+pub fn sub_orders(rows: &[Order], row_order: RowOrder) -> Result<Vec<u8>, XlsxError> {
+    Shape::Xlsx.render(&[sub_order_sheet(rows, row_order)])
 }
