@@ -13,6 +13,7 @@ mod flows;
 mod payments;
 mod refunds;
 mod settlements;
+mod timing;
 mod view;
 
 pub use flows::{AccountRollForward, AccountRun, account_runs, roll_forward};

@@ -20,7 +20,7 @@ impl<'a> Money<'a> {
             let (Some(due_from), Some(paid)) = (order.due_from(), order.paid()) else {
                 continue;
             };
-            let (before, sales) = self.refunds_before(oi, Some(due_from));
+            let (before, sales) = self.refunds_from_held(oi);
             let expected = paid - before + order.subsidy();
             if expected.get() <= 0 {
                 continue;
@@ -74,13 +74,13 @@ impl<'a> Money<'a> {
         for (o, order) in self.orders.iter().enumerate() {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let Some(paid) = order.paid() else { continue };
-            let release = self.released[o];
+            let release = self.first_income[o];
             // Orders paid through a settlement statement receive its net (after commissions
             // and fees): SETTLEMENT_MISMATCH compares that.
             if release.is_none() || self.settled[o] != Settled::No {
                 continue;
             }
-            let (before, sales) = self.refunds_before(oi, release);
+            let (before, sales) = self.refunds_from_held(oi);
             let subsidy = order.subsidy();
             let expected = paid - before + subsidy;
             let actual: Fen = self.income_rows(oi).map(MoneyRow::amount).sum();

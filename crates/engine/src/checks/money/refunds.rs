@@ -1,6 +1,7 @@
 //! Refunds: REFUND_UNPAID, REFUND_ORPHAN, REFUND_AMOUNT_MISMATCH, REFUND_DUPLICATE,
 //! REFUND_EXCEEDS_PAID.
 
+use duizhang_core::timing::PaidFrom;
 use duizhang_core::*;
 use foldhash::{HashMap, HashMapExt};
 
@@ -10,34 +11,6 @@ use crate::matching::{self, NONE};
 use crate::{Ctx, Effective, Sink};
 
 impl<'a> Money<'a> {
-    /// Whether the after-sale's refund must leave the seller's account (else it was paid from
-    /// the platform's escrow before the funds were released, and no outflow is expected).
-    fn outflow_expected(&self, s: usize) -> bool {
-        let a = self.after_sales[s];
-        let o = self.sale_order[s];
-        if o != NONE && self.orders[ix(o)].direct() {
-            return true;
-        }
-        match a.phase {
-            Some(AfterSalePhase::OnSale) => return false,
-            Some(AfterSalePhase::AfterSale) => return true,
-            None => {}
-        }
-        if o == NONE {
-            // No order to tell when funds were released: assume they were.
-            return true;
-        }
-        let release = self.released[ix(o)].or_else(|| match self.orders[ix(o)] {
-            OrderRef::Platform(p) if p.status == OrderStatus::Finished => p.finished_at,
-            _ => None,
-        });
-        match (release, a.completed_at) {
-            (Some(r), Some(c)) => r <= c,
-            (Some(_), None) => true,
-            (None, _) => false,
-        }
-    }
-
     pub(super) fn refund_unpaid(
         &self,
         ctx: &Ctx<'_>,
@@ -51,7 +24,7 @@ impl<'a> Money<'a> {
                 ok.add(a.refunded);
                 continue;
             }
-            if a.status != AfterSaleStatus::Completed || !self.outflow_expected(ix(s)) {
+            if a.status != AfterSaleStatus::Completed || self.paid_from(ix(s)) == PaidFrom::Held {
                 continue;
             }
             let done = a.completed_at.or(a.applied_at);

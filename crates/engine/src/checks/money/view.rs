@@ -1,6 +1,7 @@
 //! The prepared view all money checks share: money rows, orders with money, the bridges from
 //! settlement statements to the fund flow, and their matching.
 
+use duizhang_core::timing::Release;
 use duizhang_core::*;
 
 use super::{ix, non_empty, order_ref};
@@ -156,10 +157,21 @@ impl<'a> OrderRef<'a> {
         }
     }
 
-    /// When the funds should reach the seller, for orders whose funds are due: 确认收货 of a
-    /// finished platform order, the payment of a direct-payment order.
+    /// When the funds should reach the seller, for orders whose funds are due: the payment
+    /// of a direct-payment order (money reaches the seller at once, refunded or not); 确认收货
+    /// of a finished order of a platform that holds the money. A trade closed after a full
+    /// refund (交易关闭 / TRADE_CLOSED) is not finished: nothing is due.
     pub(super) fn due_from(self) -> Option<BeijingTime> {
         match self {
+            OrderRef::Platform(o) if self.release() == Release::AtPayment => matches!(
+                o.status,
+                OrderStatus::Paid
+                    | OrderStatus::Shipped
+                    | OrderStatus::Finished
+                    | OrderStatus::Refunded
+            )
+            .then(|| o.paid_at.or(o.created_at))
+            .flatten(),
             OrderRef::Platform(o) => (o.status == OrderStatus::Finished)
                 .then(|| {
                     o.finished_at
@@ -174,12 +186,20 @@ impl<'a> OrderRef<'a> {
         }
     }
 
-    /// Direct payment: the money reaches the seller at payment, refunds always leave the
-    /// seller's account.
-    pub(super) fn direct(self) -> bool {
+    /// When the buyer's money reaches the seller (CHECKS.md, "Money timing"): a
+    /// direct-payment shop's ERP order at payment, a platform order by its platform's rule.
+    pub(super) fn release(self) -> Release {
         match self {
-            OrderRef::Platform(o) => o.platform == Platform::Wechat,
-            OrderRef::Erp(_) => true,
+            OrderRef::Platform(o) => Release::of(o.platform),
+            OrderRef::Erp(_) => Release::AtPayment,
+        }
+    }
+
+    /// 确认收货 as the order file states it.
+    pub(super) fn confirmed_at(self) -> Option<BeijingTime> {
+        match self {
+            OrderRef::Platform(o) => o.finished_at,
+            OrderRef::Erp(_) => None,
         }
     }
 
@@ -284,8 +304,11 @@ pub struct Money<'a> {
     pub(super) rows_of_order: Groups,
     pub(super) sale_order: Vec<u32>,
     pub(super) sales_of_order: Groups,
-    /// Earliest income row of each order: when its funds were released.
-    pub(super) released: Vec<Option<BeijingTime>>,
+    /// Earliest income row of each order (or arrival of the statement that paid it).
+    pub(super) first_income: Vec<Option<BeijingTime>>,
+    /// The period's first moment: an order confirmed before it was settled in an earlier
+    /// period, whose fund flow is not here.
+    pub(super) period_start: BeijingTime,
     /// After-sale positions of the refund claims, money-row positions of the payouts.
     pub(super) claim_sale: Vec<u32>,
     pub(super) payout_row: Vec<u32>,
@@ -423,9 +446,9 @@ impl<'a> Money<'a> {
             .collect();
         let sales_of_order = Groups::build(&sale_order, orders.len());
 
-        let mut released: Vec<Option<BeijingTime>> = vec![None; orders.len()];
+        let mut first_income: Vec<Option<BeijingTime>> = vec![None; orders.len()];
         let mut release = |o: u32, t: BeijingTime| {
-            let slot = &mut released[ix(o)];
+            let slot = &mut first_income[ix(o)];
             if slot.is_none_or(|s| t < s) {
                 *slot = Some(t);
             }
@@ -517,7 +540,8 @@ impl<'a> Money<'a> {
             rows_of_order,
             sale_order,
             sales_of_order,
-            released,
+            first_income,
+            period_start: ctx.period.start(),
             claim_sale,
             payout_row,
             refunds,
@@ -532,25 +556,5 @@ impl<'a> Money<'a> {
             .iter()
             .map(|&r| self.rows[ix(r)])
             .filter(|r| r.kind() == FlowKind::Income)
-    }
-
-    /// Refunds of the order completed before `release` (paid from the platform's escrow, so
-    /// the released amount is already net of them), with the after-sales behind them.
-    pub(super) fn refunds_before(
-        &self,
-        o: u32,
-        release: Option<BeijingTime>,
-    ) -> (Fen, Vec<&'a AfterSale>) {
-        let Some(release) = release else {
-            return (Fen::ZERO, Vec::new());
-        };
-        let sales: Vec<&AfterSale> = self
-            .sales_of_order
-            .members(o)
-            .iter()
-            .map(|&s| self.after_sales[ix(s)])
-            .filter(|a| a.refunded.get() > 0 && a.completed_at.is_some_and(|c| c < release))
-            .collect();
-        (sales.iter().map(|a| a.refunded).sum(), sales)
     }
 }

@@ -1,0 +1,62 @@
+//! Money timing applied to one shop's money (the rule itself is [`duizhang_core::timing`]):
+//! when each order's money was released, whether each refund was paid from money the platform
+//! still held, and so what the release of an order should have been.
+
+use duizhang_core::timing::{self, PaidFrom, Release, Released};
+use duizhang_core::*;
+
+use super::ix;
+use super::view::Money;
+use crate::matching::NONE;
+
+impl<'a> Money<'a> {
+    /// When order `o`'s money was released, as far as the data tells. Where a file states
+    /// the release (Taobao's 确认收货时间) that time; else the first income row of the order
+    /// (a settlement's money arriving); else, for an order confirmed before the period, its
+    /// confirmation (settled in a period whose fund flow is not here).
+    pub(super) fn released(&self, o: u32) -> Released {
+        let Some(order) = self.orders.get(ix(o)) else {
+            return Released::Unknown;
+        };
+        let confirmed = order.confirmed_at();
+        let stated = match order.release() {
+            Release::AtConfirmation => confirmed,
+            Release::AtSettlement | Release::AtPayment => None,
+        };
+        let earlier = confirmed.filter(|&c| c < self.period_start);
+        stated
+            .or(self.first_income[ix(o)])
+            .or(earlier)
+            .map_or(Released::NotYet, Released::At)
+    }
+
+    /// Where the refund of after-sale `s` (a position in `after_sales`) came from.
+    pub(super) fn paid_from(&self, s: usize) -> PaidFrom {
+        let a = self.after_sales[s];
+        let o = self.sale_order[s];
+        let (release, released) = if o == NONE {
+            (Release::of(a.platform), Released::Unknown)
+        } else {
+            (self.orders[ix(o)].release(), self.released(o))
+        };
+        timing::refund_paid_from(release, released, a.phase, a.completed_at)
+    }
+
+    /// The completed refunds of order `o` paid from the money the platform held: the release
+    /// is net of them. Their sum and the after-sales behind them.
+    pub(super) fn refunds_from_held(&self, o: u32) -> (Fen, Vec<&'a AfterSale>) {
+        let sales: Vec<&AfterSale> = self
+            .sales_of_order
+            .members(o)
+            .iter()
+            .filter(|&&s| {
+                let a = self.after_sales[ix(s)];
+                a.refunded.get() > 0
+                    && a.completed_at.is_some()
+                    && self.paid_from(ix(s)) == PaidFrom::Held
+            })
+            .map(|&s| self.after_sales[ix(s)])
+            .collect();
+        (sales.iter().map(|a| a.refunded).sum(), sales)
+    }
+}
