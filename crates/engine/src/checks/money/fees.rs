@@ -15,10 +15,15 @@ impl<'a> Money<'a> {
         sink: &mut Sink,
         ok: &mut Agreed,
     ) {
-        let shop = ctx.settings.shop(&ctx.shop.id);
-        let setting_rate = |v: Option<&String>| v.and_then(|r| RatePpm::parse(r).ok());
-        let payment_rate = setting_rate(shop.and_then(|s| s.payment_fee_rate.as_ref()));
-        let commission_rate = setting_rate(shop.and_then(|s| s.commission_rate.as_ref()));
+        let payment_rate = configured_rate(ctx, FlowKind::Fee);
+        // Rows that repeat one event's fee are FLOW_DUPLICATE's: the order's fees are judged
+        // without them, so a fee deducted twice is one finding.
+        let mut repeated = vec![false; self.flows.len()];
+        for group in self.repeated_events(ctx) {
+            for &f in group.extra() {
+                repeated[ix(f)] = true;
+            }
+        }
 
         // The payment bill states each row's fee (and usually its rate).
         let mut billed = vec![false; self.orders.len()];
@@ -69,16 +74,16 @@ impl<'a> Money<'a> {
             if base.get() <= 0 {
                 continue;
             }
-            for (kind, rate, what) in [
-                (FlowKind::Fee, payment_rate, "手续费"),
-                (FlowKind::Commission, commission_rate, "佣金"),
-            ] {
+            for (kind, what) in [(FlowKind::Fee, "手续费"), (FlowKind::Commission, "佣金")] {
                 if kind == FlowKind::Fee && billed[o] {
                     continue;
                 }
-                let Some(rate) = rate else { continue };
+                let Some(rate) = configured_rate(ctx, kind) else {
+                    continue;
+                };
                 let rows: Vec<MoneyRow> = members
                     .iter()
+                    .filter(|&&r| !repeated.get(ix(r)).copied().unwrap_or(false))
                     .map(|&r| self.rows[ix(r)])
                     .filter(|r| matches!(r, MoneyRow::Flow(_)) && r.kind() == kind)
                     .collect();
@@ -86,7 +91,10 @@ impl<'a> Money<'a> {
                     continue;
                 }
                 let actual: Fen = rows.iter().map(|r| -r.amount()).sum();
-                let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+                // Each line's fee is rounded on its own: up to 1 分 per line (or per row,
+                // where the order file has no lines).
+                let lines = order.lines().len().max(rows.len());
+                let n = i64::try_from(lines).unwrap_or(i64::MAX);
                 let mut evidence = vec![(order.source(), order.record_kind())];
                 evidence.extend(self.income_rows(oi).map(|r| (r.source(), r.record_kind())));
                 evidence.extend(rows.iter().map(|r| (r.source(), r.record_kind())));
@@ -102,7 +110,6 @@ impl<'a> Money<'a> {
                         base,
                         expected: rate.apply(base),
                         actual,
-                        // Each row is rounded on its own: up to 1 分 per row.
                         tolerance: e.tolerance_for(base.get()).max(n),
                         at: rows.last().map_or(ctx.cut_off, |r| r.at()),
                         evidence,
@@ -143,6 +150,18 @@ impl<'a> Money<'a> {
         }
         sink.found(ctx, d);
     }
+}
+
+/// The shop's configured rate of a kind of fund-flow row: `payment_fee_rate` for fees,
+/// `commission_rate` for commissions.
+pub(super) fn configured_rate(ctx: &Ctx<'_>, kind: FlowKind) -> Option<RatePpm> {
+    let shop = ctx.settings.shop(&ctx.shop.id)?;
+    let text = match kind {
+        FlowKind::Fee => shop.payment_fee_rate.as_ref(),
+        FlowKind::Commission => shop.commission_rate.as_ref(),
+        _ => None,
+    }?;
+    RatePpm::parse(text).ok()
 }
 
 struct FeeCase<'x> {

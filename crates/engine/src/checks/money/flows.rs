@@ -4,78 +4,16 @@ use duizhang_core::*;
 use serde::{Deserialize, Serialize};
 
 use super::view::{Money, MoneyRow};
-use super::{Agreed, ix, non_empty};
-use crate::matching::{self, Groups, NONE};
+use super::{Agreed, ix};
+use crate::matching::NONE;
 use crate::{Ctx, Effective, Sink};
 
 impl<'a> Money<'a> {
     pub(super) fn flow_duplicate(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
-        // Rows with a business id, grouped by (business id, kind, amount).
-        let with_id: Vec<u32> = (0..self.flows.len())
-            .filter(|&i| non_empty(self.flows[i].business_no.as_deref()).is_some())
-            .map(|i| u32::try_from(i).unwrap_or(NONE))
-            .collect();
-        let first = matching::first_occurrence(with_id.len(), |k| {
-            let r = self.flows[ix(with_id[k])];
-            (
-                r.business_no.as_deref().unwrap_or(""),
-                r.kind,
-                r.amount.get(),
-            )
-        });
-        let mut slot_of = vec![NONE; self.flows.len()];
-        let mut dense = vec![NONE; with_id.len()];
-        let mut count = 0u32;
-        for (k, &f) in first.iter().enumerate() {
-            if ix(f) == k {
-                dense[k] = count;
-                count += 1;
-            }
-            slot_of[ix(with_id[k])] = dense[ix(f)];
-        }
-        let groups = Groups::build(&slot_of, ix(count));
-        // Flow positions are money-row positions; payouts are indexed separately.
-        let mut payout_of_row = vec![NONE; 0];
-        if self.flows.iter().any(|r| r.kind == FlowKind::Refund) {
-            payout_of_row = vec![NONE; self.flows.len()];
-            for (p, &r) in self.payout_row.iter().enumerate() {
-                if let Some(slot) = payout_of_row.get_mut(ix(r)) {
-                    *slot = u32::try_from(p).unwrap_or(NONE);
-                }
-            }
-        }
-        for g in 0..groups.len() {
-            let members = groups.members(u32::try_from(g).unwrap_or(NONE));
-            if members.len() < 2 {
-                continue;
-            }
+        for group in self.repeated_events(ctx) {
+            let members = &group.members;
             let first = self.flows[ix(members[0])];
-            let n = members.len();
-            let explained = if first.kind == FlowKind::Refund {
-                // Each after-sale the rows pay explains one row; a refund paid twice to one
-                // after-sale is REFUND_DUPLICATE's.
-                let mut refund_groups: Vec<u32> = members
-                    .iter()
-                    .filter_map(|&m| payout_of_row.get(ix(m)).copied())
-                    .filter(|&p| p != NONE)
-                    .map(|p| self.refunds.payout_group[ix(p)])
-                    .filter(|&rg| rg != NONE)
-                    .collect();
-                refund_groups.sort_unstable();
-                refund_groups.dedup();
-                if !refund_groups.is_empty() {
-                    continue;
-                }
-                1
-            } else {
-                let o = self.row_order[ix(members[0])];
-                let lines = if o == NONE {
-                    0
-                } else {
-                    self.orders[ix(o)].lines().len()
-                };
-                lines.max(1)
-            };
+            let (n, explained) = (members.len(), group.explained);
             if n <= explained {
                 if let Some(amount) = i64::try_from(n)
                     .ok()

@@ -6,12 +6,14 @@
 //! to them (see [`crate::matching`]).
 //!
 //! One module per idea: the prepared view (`view`), payments, refunds, fund-flow integrity
-//! (duplicates, balances and the accounts' roll-forward), fees and settlements.
+//! (duplicates, balances and the accounts' roll-forward) with the rows repeated for one event
+//! (`repeats`), fees, settlements, and the money timing (`timing`).
 
 mod fees;
 mod flows;
 mod payments;
 mod refunds;
+mod repeats;
 mod settlements;
 mod timing;
 mod view;
