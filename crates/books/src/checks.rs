@@ -14,7 +14,7 @@ use std::hash::BuildHasher;
 use duizhang_core::timing::{self, PaidFrom, Release, Released};
 use duizhang_core::{
     AfterSale, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity, FundFlowRow,
-    FundProvider, Order, Owner, Period, Platform, Record, RecordKind, SourceRef,
+    FundProvider, Order, OrderStatus, Owner, Period, Platform, Record, RecordKind, SourceRef,
 };
 
 use crate::generate::{Clawbacks, provider_platform, source_key};
@@ -203,12 +203,17 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
 
 /// Where an after-sale's refund came from, by the money timing, as far as the order tells
 /// without a fund flow: 确认收货 stands for the release (a settlement never comes before it, so
-/// a refund before it was surely paid from the held money).
+/// a refund before it was surely paid from the held money); a trade finished at a time the
+/// file does not give was released at an unknown time.
 fn paid_from(a: &AfterSale, order: Option<&Order>) -> PaidFrom {
     let (release, released) = match order {
         Some(o) => (
             Release::of(o.platform),
-            o.finished_at.map_or(Released::NotYet, Released::At),
+            match (o.finished_at, o.status) {
+                (Some(t), _) => Released::At(t),
+                (None, OrderStatus::Finished) => Released::Unknown,
+                (None, _) => Released::NotYet,
+            },
         ),
         None => (Release::of(a.platform), Released::Unknown),
     };

@@ -44,8 +44,8 @@ pub enum Released {
     At(BeijingTime),
     /// The order is known and nothing shows its money released: the platform still holds it.
     NotYet,
-    /// No file of the period holds the order (a refund of an earlier period's sale): taken as
-    /// released, the common case for a sale old enough to have left the period.
+    /// Released at a time the data does not give (交易成功 without 确认收货时间), or no file of
+    /// the period holds the order (a refund of an earlier period's sale).
     Unknown,
 }
 
@@ -61,9 +61,13 @@ pub enum PaidFrom {
 
 /// A refund of an order: where its money came from.
 ///
-/// `phase` is the platform's own word where a file gives one (Taobao's 售中或售后: 售中 is
-/// before 交易成功, so from escrow; 售后 after it, so from the seller's Alipay). Without it
-/// the times decide: a refund completed before the release was paid from the held money.
+/// The times decide where the data has them (CHECKS.md: a stated release time, else the order
+/// of events in the fund flow): a refund completed before the release was paid from the held
+/// money, and so was any refund of an order whose money the data shows still held. Only where
+/// the times cannot tell (an order no file holds, a release at an unknown time, a refund
+/// without its completion time) does `phase`, the platform's own word, decide: Taobao's
+/// 售中 is before 交易成功, so from escrow; its 售后 after it, so from the seller's Alipay.
+/// Elsewhere 售后 means after shipment, which says nothing of the settlement.
 pub fn refund_paid_from(
     release: Release,
     released: Released,
@@ -73,19 +77,22 @@ pub fn refund_paid_from(
     if release == Release::AtPayment {
         return PaidFrom::SellerAccount;
     }
-    match phase {
-        Some(AfterSalePhase::OnSale) => return PaidFrom::Held,
-        // Only Taobao's 售后 means "after the money was released"; elsewhere it means after
-        // shipment, which says nothing of the settlement.
-        Some(AfterSalePhase::AfterSale) if release == Release::AtConfirmation => {
-            return PaidFrom::SellerAccount;
+    match (released, completed_at) {
+        (Released::At(r), Some(c)) => {
+            return if c < r {
+                PaidFrom::Held
+            } else {
+                PaidFrom::SellerAccount
+            };
         }
+        (Released::NotYet, _) => return PaidFrom::Held,
         _ => {}
     }
-    match (released, completed_at) {
-        (Released::At(r), Some(c)) if c < r => PaidFrom::Held,
-        (Released::At(_) | Released::Unknown, _) => PaidFrom::SellerAccount,
-        (Released::NotYet, _) => PaidFrom::Held,
+    match phase {
+        Some(AfterSalePhase::OnSale) => PaidFrom::Held,
+        // Released at a time the data does not give, or an order no file holds: taken as
+        // released (the common case for a sale old enough to have left the period).
+        _ => PaidFrom::SellerAccount,
     }
 }
 
@@ -125,15 +132,19 @@ mod tests {
             refund_paid_from(tb, Released::NotYet, None, after),
             PaidFrom::Held
         );
-        // The platform's 售中 / 售后 outweighs times.
+        // Where the times tell, they decide; where they cannot, the platform's 售中 / 售后.
         assert_eq!(
             refund_paid_from(tb, confirmed, Some(AfterSalePhase::OnSale), after),
+            PaidFrom::SellerAccount
+        );
+        assert_eq!(
+            refund_paid_from(tb, Released::Unknown, Some(AfterSalePhase::OnSale), after),
             PaidFrom::Held
         );
         assert_eq!(
             refund_paid_from(
                 tb,
-                Released::NotYet,
+                Released::Unknown,
                 Some(AfterSalePhase::AfterSale),
                 before
             ),

@@ -160,14 +160,49 @@ fn a_tmall_order_refunded_in_full_before_confirmation_has_no_rows_and_no_finding
 }
 
 #[test]
-fn a_tmall_refund_marked_on_sale_is_paid_from_escrow_whatever_the_times_say() {
-    // 售中 is the platform's own word: the refund came out of escrow.
-    let mut records = tmall_closed_after_full_refund();
+fn a_tmall_refund_of_an_order_no_file_holds_follows_its_on_sale_or_after_sale() {
+    // Last month's order: only the refund report (售中或售后) tells where the money was.
+    let lone = |phase| {
+        let mut a = refund(Platform::Tmall, TM_NO, "R1", "59.00", "2026-10-05 12:00:00");
+        a.phase = Some(phase);
+        let mut records = vec![Record::AfterSale(a)];
+        records.extend(another(Platform::Tmall));
+        run(records)
+    };
+    let o = lone(AfterSalePhase::OnSale);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+    let o = lone(AfterSalePhase::AfterSale);
+    assert_eq!(money_codes(&o), vec!["REFUND_UNPAID"], "{:#?}", o.findings);
+}
+
+#[test]
+fn the_stated_confirmation_outweighs_an_after_sale_mark() {
+    // Refunded on 10-06, confirmed on 10-08 and released net: whatever 售后 was meant to
+    // say, the refund came out of escrow.
+    let mut records = tmall_partial_refund_before_confirmation("39.00");
     if let Record::AfterSale(a) = &mut records[1] {
-        a.phase = Some(AfterSalePhase::OnSale);
+        a.phase = Some(AfterSalePhase::AfterSale);
     }
     let o = run(records);
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn a_tmall_trade_finished_at_an_unstated_time_was_released_before_a_refund_marked_after_sale() {
+    // 交易成功 without 确认收货时间, its income in an earlier month: 售后 tells the refund
+    // left the seller's Alipay.
+    let mut o = paid_order(Platform::Tmall, TM_NO, "59.00");
+    o.finished_at = None;
+    let mut a = refund(Platform::Tmall, TM_NO, "R1", "20.00", "2026-10-12 12:00:00");
+    a.phase = Some(AfterSalePhase::AfterSale);
+    let mut records = vec![Record::Order(o), Record::AfterSale(a)];
+    records.extend(another(Platform::Tmall));
+    let o = run(records);
+    assert!(
+        money_codes(&o).contains(&"REFUND_UNPAID"),
+        "{:#?}",
+        o.findings
+    );
 }
 
 /// Tmall: 59.00 paid, 20.00 refunded on 10-06 before 确认收货 on 10-08; escrow released 39.00.

@@ -13,21 +13,21 @@ impl<'a> Money<'a> {
     /// When order `o`'s money was released, as far as the data tells. Where a file states
     /// the release (Taobao's 确认收货时间) that time; else the first income row of the order
     /// (a settlement's money arriving); else, for an order confirmed before the period, its
-    /// confirmation (settled in a period whose fund flow is not here).
+    /// confirmation (settled in a period whose fund flow is not here). A Taobao trade that
+    /// finished (交易成功) at a time no file gives was released then: when is unknown.
     pub(super) fn released(&self, o: u32) -> Released {
         let Some(order) = self.orders.get(ix(o)) else {
             return Released::Unknown;
         };
         let confirmed = order.confirmed_at();
-        let stated = match order.release() {
-            Release::AtConfirmation => confirmed,
-            Release::AtSettlement | Release::AtPayment => None,
-        };
+        let escrow = order.release() == Release::AtConfirmation;
+        let stated = confirmed.filter(|_| escrow);
         let earlier = confirmed.filter(|&c| c < self.period_start);
-        stated
-            .or(self.first_income[ix(o)])
-            .or(earlier)
-            .map_or(Released::NotYet, Released::At)
+        match stated.or(self.first_income[ix(o)]).or(earlier) {
+            Some(t) => Released::At(t),
+            None if escrow && order.finished() => Released::Unknown,
+            None => Released::NotYet,
+        }
     }
 
     /// Where the refund of after-sale `s` (a position in `after_sales`) came from.

@@ -195,6 +195,14 @@ impl<'a> OrderRef<'a> {
         }
     }
 
+    /// The trade finished (交易成功 / 已完成 / 确认收货): the buyer confirmed receipt.
+    pub(super) fn finished(self) -> bool {
+        match self {
+            OrderRef::Platform(o) => o.status == OrderStatus::Finished,
+            OrderRef::Erp(_) => false,
+        }
+    }
+
     /// 确认收货 as the order file states it.
     pub(super) fn confirmed_at(self) -> Option<BeijingTime> {
         match self {
