@@ -638,10 +638,55 @@ fn lifecycle(
     records
 }
 
+/// One problem planted in a lifecycle, and the code it must give.
+#[derive(Clone, Copy, Debug)]
+enum Plant {
+    /// A refund after the release whose outflow is missing.
+    RefundOutflowMissing,
+    /// The release one yuan short.
+    ReleaseShort,
+    /// The release missing altogether.
+    ReleaseMissing,
+}
+
+/// Plants `plant` in a lifecycle's records; `None` where the lifecycle has no place for it
+/// (no refund after the release, nothing released).
+fn planted(mut records: Vec<Record>, plant: Plant) -> Option<(Vec<Record>, &'static str)> {
+    let is_income = |r: &Record| matches!(r, Record::FundFlow(f) if f.txn_no.as_str() == "IN1");
+    let is_outflow = |r: &Record| matches!(r, Record::FundFlow(f) if f.kind == FlowKind::Refund);
+    match plant {
+        Plant::RefundOutflowMissing => {
+            let at = records.iter().position(is_outflow)?;
+            records.remove(at);
+            Some((records, "REFUND_UNPAID"))
+        }
+        Plant::ReleaseShort => {
+            let Some(Record::FundFlow(income)) = records.iter_mut().find(|r| is_income(r)) else {
+                return None;
+            };
+            // Something must still arrive: a release of 0.00 is no release.
+            if income.amount.get() <= 200 {
+                return None;
+            }
+            income.amount = income.amount - Fen::new(100);
+            Some((records, "PAYMENT_AMOUNT_MISMATCH"))
+        }
+        Plant::ReleaseMissing => {
+            // Refunds after a release need the release to tell them apart: only without them.
+            if records.iter().any(is_outflow) {
+                return None;
+            }
+            let at = records.iter().position(is_income)?;
+            records.remove(at);
+            Some((records, "PAYMENT_MISSING"))
+        }
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
     #[test]
-    fn a_lifecycle_by_the_platforms_rules_gives_no_money_finding(
+    fn a_lifecycle_by_the_platforms_rules_gives_no_money_finding_and_one_problem_its_code(
         platform in prop::sample::select(vec![
             Platform::Taobao, Platform::Tmall, Platform::Pdd, Platform::Douyin, Platform::Jd,
         ]),
@@ -651,7 +696,13 @@ proptest! {
         refunds in prop::collection::vec((0i64..20, 1i64..30_000), 0..4),
     ) {
         let records = lifecycle(platform, paid, confirm, lag, &refunds);
-        let o = run(records);
+        let o = run(records.clone());
         prop_assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+        for plant in [Plant::RefundOutflowMissing, Plant::ReleaseShort, Plant::ReleaseMissing] {
+            if let Some((records, code)) = planted(records.clone(), plant) {
+                let o = run(records);
+                prop_assert_eq!(money_codes(&o), vec![code], "{:?}: {:#?}", plant, o.findings);
+            }
+        }
     }
 }
