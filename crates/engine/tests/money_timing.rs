@@ -668,7 +668,7 @@ fn planted(mut records: Vec<Record>, plant: Plant) -> Option<(Vec<Record>, &'sta
             if income.amount.get() <= 200 {
                 return None;
             }
-            income.amount = income.amount - Fen::new(100);
+            income.amount -= Fen::new(100);
             Some((records, "PAYMENT_AMOUNT_MISMATCH"))
         }
         Plant::ReleaseMissing => {
