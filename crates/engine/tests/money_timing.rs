@@ -559,10 +559,10 @@ fn a_wechat_direct_order_refunded_in_full_still_had_its_payment() {
 // ---------------------------------------------------------------------------------------------
 // Property: a lifecycle by the platform's rules gives no money finding
 
-/// One order's life on a platform that holds the money: paid 10-03, confirmed `confirm`
-/// days later; refunds at given days, each of a given amount; released at confirmation
-/// (Taobao) or `lag` days after it (settling platforms), net of the refunds before; every
-/// refund after the release leaves the fund account.
+/// One order's life: paid 10-03, confirmed `confirm` days later; refunds at given days, each
+/// of a given amount; released at payment (WeChat Pay direct), at confirmation (Taobao) or
+/// `lag` days after it (settling platforms), net of the refunds before; every refund after
+/// the release leaves the fund account.
 fn lifecycle(
     platform: Platform,
     paid: i64,
@@ -572,11 +572,12 @@ fn lifecycle(
 ) -> Vec<Record> {
     let paid_at = at("2026-10-03 10:00:00");
     let confirmed = paid_at.plus_days(confirm);
-    // Alipay escrow releases at 确认收货; the others settle `lag` days after it.
-    let release = if matches!(platform, Platform::Taobao | Platform::Tmall) {
-        confirmed
-    } else {
-        confirmed.plus_days(lag)
+    // WeChat Pay direct pays the merchant at once; Alipay escrow releases at 确认收货; the
+    // others settle `lag` days after it.
+    let release = match platform {
+        Platform::Wechat => at("2026-10-03 10:00:05"),
+        Platform::Taobao | Platform::Tmall => confirmed,
+        _ => confirmed.plus_days(lag),
     };
     let mut o = order(platform, TM_NO, Fen::new(paid));
     o.finished_at = Some(confirmed);
@@ -689,6 +690,7 @@ proptest! {
     fn a_lifecycle_by_the_platforms_rules_gives_no_money_finding_and_one_problem_its_code(
         platform in prop::sample::select(vec![
             Platform::Taobao, Platform::Tmall, Platform::Pdd, Platform::Douyin, Platform::Jd,
+            Platform::Wechat,
         ]),
         paid in 100i64..50_000,
         confirm in 1i64..10,
