@@ -488,6 +488,55 @@ fn a_refund_of_an_order_confirmed_last_month_is_taken_as_after_its_settlement() 
     );
 }
 
+#[test]
+fn a_statements_settlement_time_is_the_release_even_when_the_money_moves_later() {
+    // 结算账单 settles the order on 10-09; the fund flow moves it on 10-15; the refund of
+    // 10-12 came after the settlement, so the seller owes its deduction.
+    let mut records = vec![
+        Record::Order(paid_order(Platform::Douyin, TM_NO, "88.00")),
+        Record::Settlement(settlement(
+            Platform::Douyin,
+            TM_NO,
+            FlowKind::Income,
+            yuan("88.00"),
+            "2026-10-09 05:59:20",
+        )),
+        income(
+            Platform::Douyin,
+            "S1",
+            TM_NO,
+            "88.00",
+            "2026-10-15 03:00:00",
+        ),
+        Record::AfterSale(refund(
+            Platform::Douyin,
+            TM_NO,
+            "R1",
+            "30.00",
+            "2026-10-12 12:00:00",
+        )),
+    ];
+    let o = run(records.clone());
+    assert_eq!(money_codes(&o), vec!["REFUND_UNPAID"], "{:#?}", o.findings);
+    // With the deduction (结算后退款 on the statement and in the fund flow) nothing is left.
+    records.push(Record::Settlement(settlement(
+        Platform::Douyin,
+        TM_NO,
+        FlowKind::Refund,
+        -yuan("30.00"),
+        "2026-10-12 12:00:10",
+    )));
+    records.push(outflow(
+        Platform::Douyin,
+        "S2",
+        TM_NO,
+        "30.00",
+        "2026-10-12 12:00:10",
+    ));
+    let o = run(records);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
 // ---------------------------------------------------------------------------------------------
 // WeChat Pay direct: the merchant has the money from the payment on
 

@@ -312,7 +312,7 @@ pub struct Money<'a> {
     pub(super) rows_of_order: Groups,
     pub(super) sale_order: Vec<u32>,
     pub(super) sales_of_order: Groups,
-    /// Earliest income row of each order (or arrival of the statement that paid it).
+    /// Earliest income row of each order, or settlement of the statement that paid it.
     pub(super) first_income: Vec<Option<BeijingTime>>,
     /// The period's first moment: an order confirmed before it was settled in an earlier
     /// period, whose fund flow is not here.
@@ -467,14 +467,18 @@ impl<'a> Money<'a> {
                 release(o, row.at());
             }
         }
-        // An order paid through a statement was released when the statement's money arrived.
+        // An order paid through a statement was released at the settlement time the statement
+        // states (抖店 结算时间, 京东 费用结算时间 / 到账时间), else when its money arrived.
         for (i, srow) in settlements.iter().enumerate() {
             let o = settlement_order[i];
             if o == NONE || srow.kind != FlowKind::Income || srow.amount.get() <= 0 {
                 continue;
             }
-            if let Some(f) = bridge.paid_by(settle.settlement_group[i]) {
-                release(o, flows[f].occurred_at);
+            let arrived = bridge
+                .paid_by(settle.settlement_group[i])
+                .map(|f| flows[f].occurred_at);
+            if let Some(t) = srow.settled_at.or(arrived) {
+                release(o, t);
             }
         }
 
