@@ -19,9 +19,12 @@ impl<'a> Money<'a> {
         // Rows that repeat one event's fee are FLOW_DUPLICATE's: the order's fees are judged
         // without them, so a fee deducted twice is one finding.
         let mut repeated = vec![false; self.flows.len()];
-        for group in self.repeated_events(ctx) {
-            for &f in group.extra() {
-                repeated[ix(f)] = true;
+        // Fund-flow fees are judged only against a configured rate.
+        if payment_rate.is_some() || configured_rate(ctx, FlowKind::Commission).is_some() {
+            for group in self.repeated_events(ctx) {
+                for &f in group.extra() {
+                    repeated[ix(f)] = true;
+                }
             }
         }
 

@@ -12,7 +12,8 @@ use crate::matching::NONE;
 impl<'a> Money<'a> {
     /// When order `o`'s money was released, as far as the data tells. Where a file states
     /// the release (Taobao's 确认收货时间) that time; else the first income row of the order
-    /// (a settlement's money arriving); else, for an order confirmed before the period, its
+    /// or the settlement time of the statement that paid it; else, for an order confirmed
+    /// before the period, its
     /// confirmation (settled in a period whose fund flow is not here). A Taobao trade that
     /// finished (交易成功) at a time no file gives was released then: when is unknown.
     pub(super) fn released(&self, o: u32) -> Released {
