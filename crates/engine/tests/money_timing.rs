@@ -176,6 +176,25 @@ fn a_tmall_refund_of_an_order_no_file_holds_follows_its_on_sale_or_after_sale() 
 }
 
 #[test]
+fn a_refund_of_an_order_no_file_holds_follows_the_order_of_events_in_the_fund_flow() {
+    // No order file holds the order, no 售中/售后 is given: its 交易付款 row tells when the
+    // escrow was released.
+    let with_refund_at = |done: &str| {
+        let mut records = vec![
+            Record::AfterSale(refund(Platform::Tmall, TM_NO, "R1", "20.00", done)),
+            income(Platform::Tmall, "T1", TM_NO, "39.00", "2026-10-08 10:00:05"),
+        ];
+        records.extend(another(Platform::Tmall));
+        run(records)
+    };
+    let unpaid = |o: &Outcome| money_codes(o).contains(&"REFUND_UNPAID");
+    let o = with_refund_at("2026-10-06 12:00:00");
+    assert!(!unpaid(&o), "{:#?}", o.findings);
+    let o = with_refund_at("2026-10-12 12:00:00");
+    assert!(unpaid(&o), "{:#?}", o.findings);
+}
+
+#[test]
 fn the_stated_confirmation_outweighs_an_after_sale_mark() {
     // Refunded on 10-06, confirmed on 10-08 and released net: whatever 售后 was meant to
     // say, the refund came out of escrow.

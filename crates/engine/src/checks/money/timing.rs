@@ -5,8 +5,8 @@
 use duizhang_core::timing::{self, PaidFrom, Release, Released};
 use duizhang_core::*;
 
-use super::ix;
 use super::view::Money;
+use super::{ix, order_ref};
 use crate::matching::NONE;
 
 impl<'a> Money<'a> {
@@ -36,7 +36,12 @@ impl<'a> Money<'a> {
         let a = self.after_sales[s];
         let o = self.sale_order[s];
         let (release, released) = if o == NONE {
-            (Release::of(a.platform), Released::Unknown)
+            // An order no file holds: released when the fund flow shows its income, if it does.
+            let income = order_ref(Some(&a.order_no)).and_then(|k| self.unheld_income.get(k));
+            (
+                Release::of(a.platform),
+                income.map_or(Released::Unknown, |&t| Released::At(t)),
+            )
         } else {
             (self.orders[ix(o)].release(), self.released(o))
         };

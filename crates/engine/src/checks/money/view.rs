@@ -3,6 +3,7 @@
 
 use duizhang_core::timing::Release;
 use duizhang_core::*;
+use foldhash::{HashMap, HashMapExt};
 
 use super::{ix, non_empty, order_ref};
 use crate::matching::{
@@ -314,6 +315,8 @@ pub struct Money<'a> {
     pub(super) sales_of_order: Groups,
     /// Earliest income row of each order, or settlement of the statement that paid it.
     pub(super) first_income: Vec<Option<BeijingTime>>,
+    /// First income row naming an order that no file of the period holds, by that order.
+    pub(super) unheld_income: HashMap<&'a str, BeijingTime>,
     /// The period's first moment: an order confirmed before it was settled in an earlier
     /// period, whose fund flow is not here.
     pub(super) period_start: BeijingTime,
@@ -461,10 +464,19 @@ impl<'a> Money<'a> {
                 *slot = Some(t);
             }
         };
+        // Income of orders no file holds, by the order they name: the order of events still
+        // tells whether a refund of such an order came before its release.
+        let mut unheld_income: HashMap<&'a str, BeijingTime> = HashMap::new();
         for (r, &o) in row_order.iter().enumerate() {
             let row = rows[r];
-            if o != NONE && row.kind() == FlowKind::Income && row.amount().get() > 0 {
+            if row.kind() != FlowKind::Income || row.amount().get() <= 0 {
+                continue;
+            }
+            if o != NONE {
                 release(o, row.at());
+            } else if let Some(reference) = row.order_ref() {
+                let slot = unheld_income.entry(reference).or_insert(row.at());
+                *slot = (*slot).min(row.at());
             }
         }
         // An order paid through a statement was released at the settlement time the statement
@@ -553,6 +565,7 @@ impl<'a> Money<'a> {
             sale_order,
             sales_of_order,
             first_income,
+            unheld_income,
             period_start: ctx.period.start(),
             claim_sale,
             payout_row,
