@@ -11,9 +11,10 @@ use foldhash::fast::FixedState;
 use foldhash::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
+use duizhang_core::timing::{self, PaidFrom, Release, Released};
 use duizhang_core::{
-    AfterSalePhase, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity, FundFlowRow,
-    FundProvider, Order, Owner, Period, Platform, Record, RecordKind, SourceRef,
+    AfterSale, AfterSaleStatus, Dataset, Evidence, Fen, Finding, FindingSeverity, FundFlowRow,
+    FundProvider, Order, OrderStatus, Owner, Period, Platform, Record, RecordKind, SourceRef,
 };
 
 use crate::generate::{Clawbacks, provider_platform, source_key};
@@ -90,7 +91,8 @@ fn evidence(data: &Dataset, source: SourceRef, kind: RecordKind) -> Evidence {
 
 /// REFUND_NOT_BOOKED: an after-sale refunded in the period with no voucher of the period
 /// behind it, neither the after-sale itself nor a refund row of it. Refunds made before the
-/// funds reached the seller (售中, nothing in the fund flow) need no entry (J7) and are skipped.
+/// funds reached the seller (paid from escrow or before settlement, nothing in the fund flow;
+/// CHECKS.md "Money timing") need no entry (J7) and are skipped.
 pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_>) -> Vec<Finding> {
     let period = booked.period;
     let merged = data.merged_orders();
@@ -141,13 +143,15 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
                 .flatten()
                 .copied(),
         );
-        if a.phase == Some(AfterSalePhase::OnSale) && rows.is_empty() {
-            continue;
-        }
         // No refund left the account: with the fund flow at hand, a refund owed but not (yet)
         // paid is REFUND_UNPAID's (or pending), and one settled before the platform released
-        // the money moved nothing to book. Without any fund flow, the after-sale alone decides.
-        if rows.is_empty() && !data.fund_flows.is_empty() {
+        // the money moved nothing to book. Without any fund flow, the money timing decides: a
+        // refund paid from the money the platform held books nothing (the generator makes no
+        // voucher for it), one paid from the seller's account needs its voucher.
+        if rows.is_empty()
+            && (!data.fund_flows.is_empty()
+                || paid_from(a, orders.get(a.order_no.as_str()).copied()) == PaidFrom::Held)
+        {
             continue;
         }
         if booked.has(RecordKind::AfterSale, &a.refund_no)
@@ -195,6 +199,25 @@ pub fn refund_not_booked(data: &Dataset, booked: &Booked<'_>, shop_of: ShopOf<'_
         });
     }
     out
+}
+
+/// Where an after-sale's refund came from, by the money timing, as far as the order tells
+/// without a fund flow: 确认收货 stands for the release (a settlement never comes before it, so
+/// a refund before it was surely paid from the held money); a trade finished at a time the
+/// file does not give was released at an unknown time.
+fn paid_from(a: &AfterSale, order: Option<&Order>) -> PaidFrom {
+    let (release, released) = match order {
+        Some(o) => (
+            Release::of(o.platform),
+            match (o.finished_at, o.status) {
+                (Some(t), _) => Released::At(t),
+                (None, OrderStatus::Finished) => Released::Unknown,
+                (None, _) => Released::NotYet,
+            },
+        ),
+        None => (Release::of(a.platform), Released::Unknown),
+    };
+    timing::refund_paid_from(release, released, a.phase, a.completed_at)
 }
 
 /// FLOW_NOT_BOOKED: a fund-flow row of the period that no voucher of the period covers (rows

@@ -8,6 +8,7 @@ pub mod label;
 pub mod model;
 pub mod money;
 pub mod time;
+pub mod timing;
 
 pub use dataset::{Dataset, Repeat, SourceFile};
 pub use finding::{Evidence, Finding, FindingSeverity, Owner};
