@@ -35,10 +35,12 @@ impl ShopData<'_> {
             }
             Data::OrderLines => self.orders.iter().any(|o| !o.lines.is_empty()),
             Data::AfterSales => !self.after_sales.is_empty(),
+            // Lines that name their goods, with or without a quantity (Taobao's 退款报表
+            // names the SKU only).
             Data::AfterSaleLines => self.after_sales.iter().any(|a| {
                 a.lines
                     .iter()
-                    .any(|l| l.sku.is_some() && l.quantity.is_some())
+                    .any(|l| l.sku.is_some() || l.sub_order_no.is_some())
             }),
             Data::FundFlow => !self.fund_flows.is_empty() || !self.payments.is_empty(),
             Data::PaymentBill => !self.payments.is_empty(),

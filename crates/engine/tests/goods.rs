@@ -1463,3 +1463,167 @@ fn received_and_refund_refused_is_received_not_refunded() {
     // Nothing is owed back on a refused return, so a short receipt would not be a mismatch.
     assert!(found(&out, "RETURN_MISMATCH").is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// RETURN_MISMATCH on after-sales that name goods without a quantity (Taobao's 退款报表: one
+// row per sub-order, 商品编码 and 买家实际支付金额, no quantity)
+
+/// A 退货退款 row of the 退款报表 for one sub-order: the SKU, what the buyer paid for it and
+/// what was refunded.
+fn refund_report_return(
+    order_no: &str,
+    refund_no: &str,
+    sku: &str,
+    paid: &str,
+    refunded: &str,
+) -> AfterSale {
+    let mut a = tb_sale(
+        order_no,
+        refund_no,
+        AfterSaleKind::ReturnAndRefund,
+        refunded,
+    )
+    .on_line(4);
+    a.paid = Some(yuan(paid));
+    a.completed_at = Some(at("2026-10-11 10:00:00"));
+    let mut line = after_sale_line(sku, 1).on_line(4);
+    line.quantity = None;
+    a.lines = vec![line];
+    a
+}
+
+/// An order of SKU A (1 × 59.00) and SKU B (2 × 39.00).
+fn two_line_order(no: &str) -> Order {
+    with_lines(
+        tb_order(no, "137.00"),
+        vec![
+            order_line("A", 1, yuan("59.00")),
+            order_line("B", 2, yuan("78.00")),
+        ],
+    )
+}
+
+#[test]
+fn a_return_named_only_by_sku_that_brings_back_a_sku_not_in_the_order_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "Z", 1, "2026-10-10 10:00:00").on_line(7));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("Z")], "{f:#?}");
+    assert!(f[0].message.contains("应退回 1 件"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("按订单下单数量计"),
+        "{}",
+        f[0].message
+    );
+    assert!(f[1].message.contains("Z 共 1 件"), "{}", f[1].message);
+    assert!(f[1].evidence.contains(&ev(7, RecordKind::ReturnReceipt)));
+}
+
+#[test]
+fn a_return_named_only_by_sku_that_brings_back_another_line_of_the_order_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 1, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("B")], "{f:#?}");
+}
+
+#[test]
+fn a_return_of_the_right_sku_without_quantity_is_no_mismatch() {
+    let mut data = dataset();
+    // The whole line refunded, its one unit back.
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "A", 1, "2026-10-10 10:00:00"));
+    // Half of a two-unit line refunded, one unit back (退一件).
+    data.orders.push(two_line_order("4002"));
+    data.after_sales
+        .push(refund_report_return("4002", "R2", "B", "78.00", "39.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "4002",
+        "R2",
+        "B",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    // No order in the period's files (a sale of last month): the SKU alone agrees.
+    data.after_sales
+        .push(refund_report_return("3999", "R3", "A", "59.00", "59.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "3999",
+        "R3",
+        "A",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    let out = run(&data);
+    assert!(
+        found(&out, "RETURN_MISMATCH").is_empty(),
+        "{:#?}",
+        out.findings
+    );
+    assert_eq!(matched(&out, "RETURN_MISMATCH"), 3);
+}
+
+#[test]
+fn a_partial_return_without_quantity_is_a_mismatch_only_beyond_the_ordered_units() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "B", "78.00", "39.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 3, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("至多 2 件") && f[0].message.contains("多 1 件"));
+}
+
+#[test]
+fn a_whole_line_refunded_without_quantity_and_short_received_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "B", "78.00", "78.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 1, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("应退回 2 件") && f[0].message.contains("差 -1 件"));
+}
+
+#[test]
+fn a_return_of_an_unknown_order_that_brings_back_another_sku_is_a_mismatch() {
+    let mut data = dataset();
+    data.after_sales
+        .push(refund_report_return("3999", "R1", "A", "59.00", "59.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "3999",
+        "R1",
+        "Z",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("Z")], "{f:#?}");
+    assert!(f[0].message.contains("只核对商家编码"), "{}", f[0].message);
+}
