@@ -1627,3 +1627,224 @@ fn a_return_of_an_unknown_order_that_brings_back_another_sku_is_a_mismatch() {
     assert_eq!(got, vec![Some("A"), Some("Z")], "{f:#?}");
     assert!(f[0].message.contains("只核对商家编码"), "{}", f[0].message);
 }
+
+// ---------------------------------------------------------------------------------------------
+// SHIPPED_AFTER_REFUND where the refund's phase is stated nowhere (an ERP's 售后单, Pinduoduo)
+// or only by the order (交易关闭)
+
+/// A 仅退款 as an ERP's 售后单 writes it: no 售中/售后, completed 2026-10-03 12:00.
+fn erp_refund_only(order_no: &str, refund_no: &str, refunded: &str) -> AfterSale {
+    let mut a = tb_sale(order_no, refund_no, AfterSaleKind::RefundOnly, refunded).on_line(4);
+    a.phase = None;
+    a.applied_at = Some(at("2026-10-03 11:00:00"));
+    a.completed_at = Some(at("2026-10-03 12:00:00"));
+    a
+}
+
+/// A paid order the platform has not shipped (no 发货时间), closed when `closed`.
+fn unshipped(order: Order, closed: bool) -> Order {
+    let mut o = order;
+    o.shipped_at = None;
+    o.finished_at = None;
+    if closed {
+        o.status = OrderStatus::Refunded;
+        o.status_text = "交易关闭".into();
+    } else {
+        o.status = OrderStatus::Paid;
+        o.status_text = "买家已付款，等待卖家发货".into();
+    }
+    o
+}
+
+#[test]
+fn a_full_refund_before_anything_shipped_then_shipped_is_shipped_after_refund() {
+    let mut data = dataset();
+    // The ERP's 售后单 names the SKU and quantity.
+    data.orders
+        .push(unshipped(one_line_order("4001", "A", 1), true));
+    let mut a = erp_refund_only("4001", "R1", "59.00");
+    a.lines = vec![after_sale_line("A", 1).on_line(5)];
+    data.after_sales.push(a);
+    data.shipments
+        .push(ship("4001", "A", 1, ShipmentKind::Normal, "2026-10-04 09:00:00").on_line(7));
+    // No goods lines at all: the order is closed (交易关闭), so every SKU was refunded.
+    data.orders
+        .push(unshipped(one_line_order("4002", "B", 1), true));
+    data.after_sales
+        .push(erp_refund_only("4002", "R2", "59.00"));
+    data.shipments.push(ship(
+        "4002",
+        "B",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-05 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    let got: Vec<(Option<&str>, Option<&str>)> = f
+        .iter()
+        .map(|f| (f.refund_no.as_deref(), f.sku.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Some("R1"), Some("A")), (Some("R2"), Some("B"))],
+        "{f:#?}"
+    );
+    assert!(f[0].message.contains("发货前仅退款"), "{}", f[0].message);
+    assert!(f[0].evidence.contains(&ev(7, RecordKind::Shipment)));
+}
+
+#[test]
+fn a_whole_sub_order_refunded_in_sale_by_sku_alone_then_shipped_is_shipped_after_refund() {
+    let mut data = dataset();
+    // Taobao's 退款报表: 售中, 商品编码 A, 买家实际支付金额 = 买家退款金额, no quantity.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    let mut a = on_sale_refund("4001", "R1", "A", 1);
+    a.lines[0].quantity = None;
+    a.paid = Some(yuan("59.00"));
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("A"));
+}
+
+#[test]
+fn refunds_that_leave_goods_owed_or_came_after_shipment_are_not_shipped_after_refund() {
+    let mut data = dataset();
+    // One line refunded before shipment, the other line ships.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    let mut a = erp_refund_only("4001", "R1", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // A price difference refunded before shipment (10.00 of 59.00): the goods are still owed.
+    data.orders
+        .push(unshipped(one_line_order("4002", "A", 1), false));
+    let mut a = erp_refund_only("4002", "R2", "10.00");
+    let mut line = after_sale_line("A", 1);
+    line.quantity = None;
+    a.lines = vec![line];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4002",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // The same in 售中 on Taobao's 退款报表.
+    data.orders
+        .push(unshipped(one_line_order("4003", "A", 1), false));
+    let mut a = on_sale_refund("4003", "R3", "A", 1);
+    a.lines[0].quantity = None;
+    a.paid = Some(yuan("59.00"));
+    a.refunded = yuan("10.00");
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4003",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // Shipped before the 仅退款 (REFUND_ONLY_SHIPPED's case, not this one).
+    data.orders
+        .push(unshipped(one_line_order("4004", "A", 1), true));
+    let mut a = erp_refund_only("4004", "R4", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4004",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-03 10:00:00",
+    ));
+    // Shipped last month by the platform's 发货时间 (no ERP shipment in this period's file):
+    // a 已发货仅退款 followed by a 补发.
+    let mut o = one_line_order("4005", "A", 1);
+    o.shipped_at = Some(at("2026-09-29 10:00:00"));
+    data.orders.push(o);
+    let mut a = erp_refund_only("4005", "R5", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4005",
+        "A",
+        1,
+        ShipmentKind::Reship,
+        "2026-10-04 09:00:00",
+    ));
+    // A 退货退款 is never before shipment.
+    data.orders
+        .push(unshipped(one_line_order("4006", "A", 1), true));
+    let mut a = erp_refund_only("4006", "R6", "59.00");
+    a.kind = AfterSaleKind::ReturnAndRefund;
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4006",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    assert!(
+        found(&out, "SHIPPED_AFTER_REFUND").is_empty(),
+        "{:#?}",
+        found(&out, "SHIPPED_AFTER_REFUND")
+    );
+}
+
+#[test]
+fn an_erp_copy_without_phase_does_not_hide_the_platforms_in_sale_refund() {
+    let mut data = dataset();
+    // B went out first; A, out of stock, was refunded 售中 by the 退款报表, then shipped.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    data.after_sales.push(on_sale_refund("4001", "R1", "A", 1));
+    // The ERP's copy, completed later (the most advanced record), states no phase.
+    let mut erp = on_sale_refund("4001", "R1", "A", 1).on_line(9);
+    erp.phase = None;
+    erp.completed_at = Some(at("2026-10-03 12:30:00"));
+    data.after_sales.push(erp);
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-03 10:00:00",
+    ));
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("A"));
+}
