@@ -318,6 +318,8 @@ pub struct Outcome {
     pub not_run: Vec<NotRun>,
     /// Records that no shop could be determined for.
     pub unassigned: u64,
+    /// What those records name, and the setting that would place them.
+    pub unassigned_names: Vec<shops::UnassignedName>,
     /// The shops reconciled, by id.
     pub shops: Vec<ShopInfo>,
     /// Fund-flow rows met more than once (same provider, account and row id: overlapping
@@ -394,6 +396,8 @@ pub fn reconcile_carried(
             pending.push(p.clone());
         }
     }
+    // Checks did not see the records no shop could be found for: said once, shop-less.
+    not_run.extend(unassigned.not_run());
     sort_findings(&mut findings);
     sort_pending(&mut pending);
     let carry_out = carry::carry_out(period, &pending, &[data, &carried_data], &files);
@@ -403,6 +407,7 @@ pub fn reconcile_carried(
         tallies,
         not_run,
         unassigned: unassigned.count,
+        unassigned_names: unassigned.names,
         shops: shops
             .iter()
             .map(|s| ShopInfo {
