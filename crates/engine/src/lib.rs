@@ -357,14 +357,17 @@ pub fn reconcile_carried(
     let carried = carry::Carried::new(carry, &carried_data, base);
 
     let runs = on_two_threads(&shops, |shop| {
-        run_shop(&Ctx {
-            shop,
-            settings,
-            period,
-            cut_off: period.end(),
-            files: &files,
-            carried: &carried,
-        })
+        run_shop(
+            &Ctx {
+                shop,
+                settings,
+                period,
+                cut_off: period.end(),
+                files: &files,
+                carried: &carried,
+            },
+            &unassigned,
+        )
     });
 
     let mut findings = Vec::new();
@@ -431,7 +434,7 @@ struct ShopRun {
 }
 
 /// Runs every catalog check whose data the shop has.
-fn run_shop(ctx: &Ctx<'_>) -> ShopRun {
+fn run_shop(ctx: &Ctx<'_>, unassigned: &shops::Unassigned) -> ShopRun {
     let shop = ctx.shop;
     let mut sink = Sink::default();
     let mut not_run = Vec::new();
@@ -443,6 +446,16 @@ fn run_shop(ctx: &Ctx<'_>) -> ShopRun {
                 shop: shop.id.clone(),
                 code: def.code.into(),
                 reason: "已在设置中关闭".into(),
+            });
+            continue;
+        }
+        // Data of the shop's platform that names a shop the settings lack may be this shop's:
+        // said first, so that "missing" does not send the user looking for a file they gave.
+        if let Some(reason) = unassigned.blocks(shop.platform, def.needs) {
+            not_run.push(NotRun {
+                shop: shop.id.clone(),
+                code: def.code.into(),
+                reason,
             });
             continue;
         }

@@ -76,6 +76,10 @@ pub struct Unassigned {
     pub kinds: BTreeMap<RecordKind, u64>,
     /// What the records name, in order of platform, shop name and account.
     pub names: Vec<UnassignedName>,
+    /// Records naming a shop or fund account the settings do not have, per platform family
+    /// (`other`: a shop name no record tells the platform of) and kind: they may be any
+    /// shop's of that family.
+    named: BTreeMap<(Platform, RecordKind), u64>,
 }
 
 /// One shop name or fund account that no configured shop has, and how many records name it.
@@ -114,6 +118,32 @@ impl Unassigned {
             ));
         }
         out
+    }
+
+    /// Why a check that matches records of one kind against another does not run for a shop
+    /// of `platform`: records of a kind it reads name a shop or account the settings lack,
+    /// and may be this shop's (its orphans and missing counterparts would be false).
+    /// Checks of one kind of record judge each record alone and still run.
+    pub fn blocks(&self, platform: Option<Platform>, needs: &[Data]) -> Option<String> {
+        if needs.len() < 2 {
+            return None;
+        }
+        let family = platform.map_or(Platform::Other, platform_family);
+        let missed: Vec<String> = self
+            .named
+            .iter()
+            .filter(|((p, k), _)| {
+                (*p == family || *p == Platform::Other)
+                    && data_of(*k).iter().any(|d| needs.contains(d))
+            })
+            .map(|((_, k), n)| format!("{} {n} 条", k.zh()))
+            .collect();
+        (!missed.is_empty()).then(|| {
+            format!(
+                "同平台有记录的店铺名或资金账户不在设置里（{}），它们可能属于本店，为免误报未运行：请按 summary.json 的 unassigned_names 补全设置",
+                missed.join("、")
+            )
+        })
     }
 
     /// The not-run notes of the checks that read a kind of record some of which has no shop.
@@ -252,6 +282,19 @@ impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
             self.unassigned.count += 1;
             *self.unassigned.kinds.entry(kind).or_default() += 1;
             *self.unplaced.entry(naming).or_default() += 1;
+            let named = match naming {
+                Naming::Resolve(p, shop, account) => {
+                    (given(shop).is_some() || given(account).is_some()).then(|| platform_family(p))
+                }
+                Naming::Name(name) => given(Some(name)).map(|_| {
+                    self.names
+                        .platform_of(name)
+                        .map_or(Platform::Other, platform_family)
+                }),
+            };
+            if let Some(family) = named {
+                *self.unassigned.named.entry((family, kind)).or_default() += 1;
+            }
         }
         found
     }
@@ -261,11 +304,7 @@ impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
         let mut names: BTreeMap<(Platform, Option<&str>, Option<&str>), u64> = BTreeMap::new();
         for (naming, n) in &self.unplaced {
             let key = match *naming {
-                Naming::Resolve(p, shop, account) => (
-                    platform_family(p),
-                    shop.map(str::trim).filter(|t| !t.is_empty()),
-                    account.map(str::trim).filter(|t| !t.is_empty()),
-                ),
+                Naming::Resolve(p, shop, account) => (p, given(shop), given(account)),
                 Naming::Name(name) => (
                     self.names
                         .platform_of(name)
@@ -583,6 +622,27 @@ fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
         }
     }
     (found, accounts)
+}
+
+/// The shop name and the fund account a record itself carries: what the settings' `aliases`
+/// and `fund_accounts` must name for the record to find its shop (`inspect` lists them).
+pub fn names_carried<'r>(record: RecordRef<'r>) -> (Option<&'r str>, Option<&'r str>) {
+    let (shop, account) = match record {
+        RecordRef::Order(r) => (r.shop.as_deref(), None),
+        RecordRef::AfterSale(r) => (r.shop.as_deref(), None),
+        RecordRef::FundFlow(r) => (None, r.account.as_deref()),
+        RecordRef::Payment(r) => (None, r.account.as_deref()),
+        RecordRef::Settlement(r) => (None, r.account.as_deref()),
+        RecordRef::ErpOrder(r) => (Some(&*r.shop), None),
+        RecordRef::Shipment(r) => (Some(&*r.shop), None),
+        RecordRef::ReturnReceipt(r) => (Some(&*r.shop), None),
+        RecordRef::Complaint(r) => (Some(&*r.shop), None),
+    };
+    (given(shop), given(account))
+}
+
+fn given(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// The shop any record belongs to: the one rule the engine and the books share.
