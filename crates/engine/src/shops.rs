@@ -76,9 +76,9 @@ pub struct Unassigned {
     pub kinds: BTreeMap<RecordKind, u64>,
     /// What the records name, in order of platform, shop name and account.
     pub names: Vec<UnassignedName>,
-    /// Records naming a shop or fund account the settings do not have, per platform family
-    /// (`other`: a shop name no record tells the platform of) and kind: they may be any
-    /// shop's of that family.
+    /// Records that may be a configured shop's, per platform family (`other`: a shop name no
+    /// record tells the platform of) and kind: they name a shop the settings do not have, or
+    /// an account no shop lists while a shop of the family lists none.
     named: BTreeMap<(Platform, RecordKind), u64>,
 }
 
@@ -284,7 +284,12 @@ impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
             *self.unplaced.entry(naming).or_default() += 1;
             let named = match naming {
                 Naming::Resolve(p, shop, account) => {
-                    (given(shop).is_some() || given(account).is_some()).then(|| platform_family(p))
+                    let family = platform_family(p);
+                    // An account no shop lists is another shop's where every shop of the
+                    // platform lists its accounts; a shop name may be an alias not written.
+                    let maybe_ours = given(shop).is_some()
+                        || (given(account).is_some() && self.unlisted_accounts(family));
+                    maybe_ours.then_some(family)
                 }
                 Naming::Name(name) => given(Some(name)).map(|_| {
                     self.names
@@ -297,6 +302,14 @@ impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
             }
         }
         found
+    }
+
+    /// Whether a configured shop of the platform family lists no fund account.
+    fn unlisted_accounts(&self, family: Platform) -> bool {
+        self.settings
+            .shops
+            .iter()
+            .any(|s| platform_family(s.platform) == family && s.fund_accounts.is_empty())
     }
 
     /// The report of what could not be placed, one entry per (platform, shop name, account).

@@ -135,30 +135,50 @@ fn a_platform_with_no_configured_shop_is_reported_with_the_shop_to_add() {
 }
 
 #[test]
-fn checks_that_match_kinds_do_not_run_where_their_platforms_records_have_no_shop() {
-    // The order's money came in through an account the settings do not list: the order is
-    // not unpaid, its income row is unplaced.
+fn checks_that_match_kinds_do_not_run_where_their_platforms_records_may_be_the_shops() {
+    // The order export names the shop in a way the settings do not list (an alias not
+    // written): its income row, in the shop's account, would look like money of no order.
+    let mut named = order(Platform::Tmall, TID, yuan("59.00"));
+    named.shop = Some("禾木家居天猫店".into());
     let o = run_with(
         TWO_SHOPS,
-        vec![tmall_order(), income("T2", Some("acct-second-shop"))],
+        vec![Record::Order(named), income("T1", Some("acct-tmall"))],
     );
     assert!(
-        o.findings.iter().all(|f| f.code != "PAYMENT_MISSING"),
+        o.findings.iter().all(|f| f.code != "PAYMENT_ORPHAN"),
         "{:#?}",
         o.findings
     );
-    let note = not_run(&o, "tmall", "PAYMENT_MISSING").unwrap();
+    let note = not_run(&o, "tmall", "PAYMENT_ORPHAN").unwrap();
     assert!(
-        note.reason.contains("资金流水 1 条") && note.reason.contains("unassigned_names"),
+        note.reason.contains("订单 1 条") && note.reason.contains("unassigned_names"),
         "{}",
         note.reason
     );
-    // Checks of one order alone still run; other platforms' shops are not concerned.
-    assert!(not_run(&o, "tmall", "ORDER_AMOUNT_ERROR").is_none());
+    // Checks of one record alone still run; other platforms' shops are not concerned.
+    assert!(not_run(&o, "tmall", "FLOW_DUPLICATE").is_none());
     assert!(
         o.not_run
             .iter()
             .all(|n| n.shop != "pdd" || !n.reason.contains("unassigned_names"))
+    );
+}
+
+#[test]
+fn an_account_no_shop_lists_where_every_shop_lists_its_accounts_blocks_nothing() {
+    // The seller's other Alipay account (advertising, say) is not a shop's: the shop's
+    // order is still unpaid in the shop's own account.
+    let o = run_with(
+        TWO_SHOPS,
+        vec![tmall_order(), income("T2", Some("acct-advertising"))],
+    );
+    assert_eq!(o.unassigned, 1);
+    assert!(
+        o.not_run
+            .iter()
+            .all(|n| n.shop != "tmall" || !n.reason.contains("unassigned_names")),
+        "{:#?}",
+        o.not_run
     );
 }
 
