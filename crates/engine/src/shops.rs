@@ -319,9 +319,7 @@ impl<'n, 'a: 'n> Placer<'_, 'n, 'a> {
             let key = match *naming {
                 Naming::Resolve(p, shop, account) => (p, given(shop), given(account)),
                 Naming::Name(name) => (
-                    self.names
-                        .platform_of(name)
-                        .map_or(Platform::Other, platform_family),
+                    self.names.platform_of(name).unwrap_or(Platform::Other),
                     Some(name.trim()),
                     None,
                 ),
