@@ -1810,6 +1810,26 @@ fn refunds_that_leave_goods_owed_or_came_after_shipment_are_not_shipped_after_re
         ShipmentKind::Normal,
         "2026-10-04 09:00:00",
     ));
+    // Nor a 售中 退货退款 on Taobao (售中 lasts until 确认收货): the exchange sent after it is
+    // not goods of a refund before shipment.
+    data.orders.push(one_line_order("4007", "A", 1));
+    let mut a = on_sale_refund("4007", "R7", "A", 1);
+    a.kind = AfterSaleKind::ReturnAndRefund;
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4007",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-02 09:00:00",
+    ));
+    data.shipments.push(ship(
+        "4007",
+        "A",
+        1,
+        ShipmentKind::Exchange,
+        "2026-10-05 09:00:00",
+    ));
     let out = run(&data);
     assert!(
         found(&out, "SHIPPED_AFTER_REFUND").is_empty(),

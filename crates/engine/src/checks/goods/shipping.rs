@@ -92,14 +92,18 @@ impl BeforeShipment {
         order_ships: &[&Shipment],
         done: BeijingTime,
     ) -> Option<BeforeShipment> {
+        // Goods to send back mean goods shipped: Taobao's 售中 runs until 确认收货, and a
+        // 售中 退货退款 is a return.
+        if v.rec.kind != AfterSaleKind::RefundOnly {
+            return None;
+        }
         match v.phase() {
             Some(AfterSalePhase::OnSale) => Some(BeforeShipment::Stated),
             Some(AfterSalePhase::AfterSale) => None,
             None => {
                 let shipped_before = order_ships.iter().any(|s| s.shipped_at <= done)
                     || order.and_then(|o| o.shipped_at).is_some_and(|t| t <= done);
-                (v.rec.kind == AfterSaleKind::RefundOnly && !shipped_before)
-                    .then_some(BeforeShipment::NothingShippedYet)
+                (!shipped_before).then_some(BeforeShipment::NothingShippedYet)
             }
         }
     }
