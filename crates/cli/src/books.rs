@@ -140,6 +140,10 @@ pub fn check_books(
     drop(booked);
     found.extend(source_booked_twice(data, journal, &shop));
     for mut f in found {
+        // A record of no known shop is reported once as unassigned, never as a finding.
+        if f.shop.is_empty() {
+            continue;
+        }
         match settings.check(&f.shop, &f.code) {
             Some(e) if !e.enabled => continue,
             Some(e) => f.severity = e.severity,
@@ -148,9 +152,9 @@ pub fn check_books(
         outcome.findings.push(f);
     }
     let switched_off = "已在设置中关闭";
-    outcome
-        .not_run
-        .retain(|n| !CHECK_CODES.contains(&n.code.as_str()) || n.reason == switched_off);
+    outcome.not_run.retain(|n| {
+        !CHECK_CODES.contains(&n.code.as_str()) || n.reason == switched_off || n.shop.is_empty()
+    });
     // Shops without the data a check reads: it ran, and could find nothing there. Looking
     // stops once every shop has both kinds.
     let mut has: BTreeSet<(String, Data)> = BTreeSet::new();

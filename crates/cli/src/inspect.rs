@@ -5,7 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::collections::BTreeMap;
+
+use duizhang_core::{FileId, Record, RecordRef};
+use duizhang_engine::shops;
 use duizhang_import::{ImportedFile, builtin_importers, import_path};
+use serde::Serialize;
 
 pub fn run(
     paths: &[PathBuf],
@@ -15,8 +20,14 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let importers = crate::importers(profiles)?;
     let mut files: Vec<ImportedFile> = Vec::new();
+    let mut carried: BTreeMap<FileId, Carried> = BTreeMap::new();
     for path in paths {
-        import_path(path, &importers, &mut files, &mut |_record| {});
+        import_path(path, &importers, &mut files, &mut |record| {
+            carried
+                .entry(record.source().file)
+                .or_default()
+                .add(&record);
+        });
     }
     for f in &files {
         for p in &f.problems {
@@ -25,12 +36,27 @@ pub fn run(
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let none = Carried::default();
+    let carried_by = |f: &ImportedFile| carried.get(&f.id).unwrap_or(&none);
     if json {
-        serde_json::to_writer_pretty(&mut out, &files)?;
+        let mut list = Vec::with_capacity(files.len());
+        for f in &files {
+            let mut v = serde_json::to_value(f)?;
+            if let Some(map) = v.as_object_mut() {
+                let c = carried_by(f);
+                map.insert("shops".into(), serde_json::to_value(named_list(&c.shops))?);
+                map.insert(
+                    "fund_accounts".into(),
+                    serde_json::to_value(named_list(&c.fund_accounts))?,
+                );
+            }
+            list.push(v);
+        }
+        serde_json::to_writer_pretty(&mut out, &list)?;
         writeln!(out)?;
     } else {
         for f in &files {
-            print_file(&mut out, f, max_errors)?;
+            print_file(&mut out, f, carried_by(f), max_errors)?;
         }
     }
     let failed = files.iter().any(ImportedFile::has_errors);
@@ -41,7 +67,77 @@ pub fn run(
     })
 }
 
-fn print_file(out: &mut impl Write, f: &ImportedFile, max_errors: usize) -> std::io::Result<()> {
+/// The shop names and fund accounts a file's records carry, with how many records carry each:
+/// what a user writes into the settings' `aliases` and `fund_accounts`.
+#[derive(Default)]
+struct Carried {
+    shops: BTreeMap<String, u64>,
+    fund_accounts: BTreeMap<String, u64>,
+}
+
+impl Carried {
+    fn add(&mut self, record: &Record) {
+        let (shop, account) = shops::names_carried(borrowed(record));
+        if let Some(s) = shop {
+            bump(&mut self.shops, s);
+        }
+        if let Some(a) = account {
+            bump(&mut self.fund_accounts, a);
+        }
+    }
+}
+
+fn borrowed(record: &Record) -> RecordRef<'_> {
+    match record {
+        Record::Order(r) => RecordRef::Order(r),
+        Record::AfterSale(r) => RecordRef::AfterSale(r),
+        Record::FundFlow(r) => RecordRef::FundFlow(r),
+        Record::Payment(r) => RecordRef::Payment(r),
+        Record::Settlement(r) => RecordRef::Settlement(r),
+        Record::ErpOrder(r) => RecordRef::ErpOrder(r),
+        Record::Shipment(r) => RecordRef::Shipment(r),
+        Record::ReturnReceipt(r) => RecordRef::ReturnReceipt(r),
+        Record::Complaint(r) => RecordRef::Complaint(r),
+    }
+}
+
+/// Counts one more record naming `name` (allocating only for a name not met yet: a file
+/// names a handful).
+fn bump(map: &mut BTreeMap<String, u64>, name: &str) {
+    match map.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(name.to_string(), 1);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+    records: u64,
+}
+
+fn named_list(map: &BTreeMap<String, u64>) -> Vec<Named<'_>> {
+    map.iter()
+        .map(|(name, n)| Named { name, records: *n })
+        .collect()
+}
+
+/// `A（120 条）、B（3 条）`.
+fn names_text(map: &BTreeMap<String, u64>) -> String {
+    map.iter()
+        .map(|(name, n)| format!("{name}（{n} 条）"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn print_file(
+    out: &mut impl Write,
+    f: &ImportedFile,
+    carried: &Carried,
+    max_errors: usize,
+) -> std::io::Result<()> {
     writeln!(out, "文件：{}", f.name)?;
     match (&f.format_zh, &f.format) {
         (Some(zh), Some(id)) => {
@@ -85,6 +181,21 @@ fn print_file(out: &mut impl Write, f: &ImportedFile, max_errors: usize) -> std:
         )?;
         if let (Some(a), Some(b)) = (f.stats.first, f.stats.last) {
             writeln!(out, "  日期范围：{a} 至 {b}")?;
+        }
+        // What the settings must name for these records to find their shop.
+        if !carried.shops.is_empty() {
+            writeln!(
+                out,
+                "  店铺名称：{}（设置里店铺的 name / aliases）",
+                names_text(&carried.shops)
+            )?;
+        }
+        if !carried.fund_accounts.is_empty() {
+            writeln!(
+                out,
+                "  资金账户：{}（设置里店铺的 fund_accounts）",
+                names_text(&carried.fund_accounts)
+            )?;
         }
         if !f.stats.amounts.is_empty() {
             writeln!(out, "  金额合计（元）：")?;

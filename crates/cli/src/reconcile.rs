@@ -11,7 +11,7 @@ use anyhow::Context;
 use duizhang_core::{BeijingTime, Dataset, Fen, Finding, FindingSeverity, Period};
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::file_totals::broken_total_findings;
-use duizhang_engine::shops::ShopNames;
+use duizhang_engine::shops::{ShopNames, Unassigned};
 use duizhang_engine::summary::Summary;
 use duizhang_engine::{Outcome, PendingItem, Settings};
 use duizhang_import::ImportedFile;
@@ -355,12 +355,8 @@ fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
             outcome.not_run.len()
         )?;
     }
-    if outcome.unassigned > 0 {
-        writeln!(
-            o,
-            "有 {} 条记录无法确定所属店铺，未参与对账：请在设置中为店铺配置 aliases / fund_accounts。",
-            outcome.unassigned
-        )?;
+    for line in Unassigned::describe_zh(outcome.unassigned, &outcome.unassigned_names) {
+        writeln!(o, "{line}")?;
     }
     writeln!(
         o,

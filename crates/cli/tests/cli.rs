@@ -137,6 +137,44 @@ fn inspect_json_is_machine_readable() {
     assert_eq!(v[0]["control"][0]["stated_amount"], -965);
 }
 
+/// What a user needs to write the settings: the accounts and shop names each file carries.
+#[test]
+fn inspect_lists_the_fund_accounts_and_shop_names_a_file_carries() {
+    let dir = scratch("inspect_names");
+    let alipay = alipay_file(&dir);
+    let shipments = dir.join("ERP发货单_202610.csv");
+    std::fs::write(
+        &shipments,
+        "店铺,订单号,商家编码,数量,发货时间,发货类型\n\
+         禾木家居天猫旗舰店,4012345678901234567,A,1,2026-10-03 18:00:00,正常\n\
+         禾木家居天猫旗舰店,4012345678901234568,A,1,2026-10-03 18:00:00,正常\n\
+         禾木家居淘宝店,4012345678901234569,B,2,2026-10-04 18:00:00,正常\n",
+    )
+    .unwrap();
+    let files = [alipay.to_str().unwrap(), shipments.to_str().unwrap()];
+    let out = duizhang(&[&["inspect"][..], &files[..]].concat());
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.contains("资金账户：20880000000000000156（2 条）（设置里店铺的 fund_accounts）"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "店铺名称：禾木家居天猫旗舰店（2 条）、禾木家居淘宝店（1 条）（设置里店铺的 name / aliases）"
+        ),
+        "{stdout}"
+    );
+    let out = duizhang(&[&["inspect", "--json"][..], &files[..]].concat());
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["fund_accounts"][0]["name"], "20880000000000000156");
+    assert_eq!(v[0]["fund_accounts"][0]["records"], 2);
+    assert_eq!(v[0]["shops"].as_array().unwrap().len(), 0);
+    assert_eq!(v[1]["shops"][1]["name"], "禾木家居淘宝店");
+    assert_eq!(v[1]["shops"][1]["records"], 1);
+}
+
 #[test]
 fn a_bad_cell_fails_with_file_line_and_column() {
     let dir = scratch("inspect_bad");
@@ -281,6 +319,60 @@ fn without_settings_each_platform_is_one_shop() {
     assert_eq!(
         finding_codes(&bare.join("findings.jsonl")),
         finding_codes(&dir.join("results/findings.jsonl"))
+    );
+}
+
+/// An unedited `duizhang init` file names one shop with an example account: the demo's
+/// records of the shops it does not know are reported once, with what they name and the
+/// setting to add, and never become findings of no shop.
+#[test]
+fn records_of_shops_the_settings_lack_are_reported_once_not_found() {
+    let dir = scratch("init_settings");
+    let demo = demo(&dir, "300", "3");
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let settings = dir.join("init.toml");
+    assert!(
+        duizhang(&["init", settings.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let results = dir.join("with_init");
+    let out = duizhang(&[
+        "reconcile",
+        dir.join("files").to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--config",
+        settings.to_str().unwrap(),
+        "--journal",
+        dir.join("账簿/vouchers.xlsx").to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("条记录无法确定所属店铺"), "{stdout}");
+    assert!(
+        stdout.contains("拼多多，店铺名“拼多多店”") && stdout.contains(r#"platform = "pdd""#),
+        "{stdout}"
+    );
+    let findings = std::fs::read_to_string(results.join("findings.jsonl")).unwrap();
+    for line in findings.lines() {
+        let f: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_ne!(f["shop"], "", "{line}");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(results.join("summary.json")).unwrap())
+            .unwrap();
+    let names = summary["unassigned_names"].as_array().unwrap();
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| !n["fix"].as_str().unwrap().is_empty()));
+    let not_run = summary["not_run"].as_array().unwrap();
+    assert!(
+        not_run
+            .iter()
+            .any(|n| n["shop"] == "" && n["code"] == "FLOW_NOT_BOOKED"),
+        "{not_run:#?}"
     );
 }
 

@@ -318,6 +318,8 @@ pub struct Outcome {
     pub not_run: Vec<NotRun>,
     /// Records that no shop could be determined for.
     pub unassigned: u64,
+    /// What those records name, and the setting that would place them.
+    pub unassigned_names: Vec<shops::UnassignedName>,
     /// The shops reconciled, by id.
     pub shops: Vec<ShopInfo>,
     /// Fund-flow rows met more than once (same provider, account and row id: overlapping
@@ -355,14 +357,17 @@ pub fn reconcile_carried(
     let carried = carry::Carried::new(carry, &carried_data, base);
 
     let runs = on_two_threads(&shops, |shop| {
-        run_shop(&Ctx {
-            shop,
-            settings,
-            period,
-            cut_off: period.end(),
-            files: &files,
-            carried: &carried,
-        })
+        run_shop(
+            &Ctx {
+                shop,
+                settings,
+                period,
+                cut_off: period.end(),
+                files: &files,
+                carried: &carried,
+            },
+            &unassigned,
+        )
     });
 
     let mut findings = Vec::new();
@@ -394,6 +399,8 @@ pub fn reconcile_carried(
             pending.push(p.clone());
         }
     }
+    // Checks did not see the records no shop could be found for: said once, shop-less.
+    not_run.extend(unassigned.not_run());
     sort_findings(&mut findings);
     sort_pending(&mut pending);
     let carry_out = carry::carry_out(period, &pending, &[data, &carried_data], &files);
@@ -403,6 +410,7 @@ pub fn reconcile_carried(
         tallies,
         not_run,
         unassigned: unassigned.count,
+        unassigned_names: unassigned.names,
         shops: shops
             .iter()
             .map(|s| ShopInfo {
@@ -426,7 +434,7 @@ struct ShopRun {
 }
 
 /// Runs every catalog check whose data the shop has.
-fn run_shop(ctx: &Ctx<'_>) -> ShopRun {
+fn run_shop(ctx: &Ctx<'_>, unassigned: &shops::Unassigned) -> ShopRun {
     let shop = ctx.shop;
     let mut sink = Sink::default();
     let mut not_run = Vec::new();
@@ -438,6 +446,16 @@ fn run_shop(ctx: &Ctx<'_>) -> ShopRun {
                 shop: shop.id.clone(),
                 code: def.code.into(),
                 reason: "已在设置中关闭".into(),
+            });
+            continue;
+        }
+        // Data of the shop's platform that names a shop the settings lack may be this shop's:
+        // said first, so that "missing" does not send the user looking for a file they gave.
+        if let Some(reason) = unassigned.blocks(shop.platform, def.needs) {
+            not_run.push(NotRun {
+                shop: shop.id.clone(),
+                code: def.code.into(),
+                reason,
             });
             continue;
         }

@@ -183,8 +183,11 @@ impl Settings {
     }
 
     /// The shop a record belongs to: by the shop name the file gives (id, name or alias), else
-    /// by fund account, else the only configured shop of the platform, else a shop named after
-    /// the platform. `None` when the file's shop name is unknown and several shops could own it.
+    /// by fund account; with no shops configured, a shop named after the platform; else, for a
+    /// record that names neither a shop nor an account the settings do not know, the only
+    /// configured shop of the platform. Never guessed: a shop name or fund account that no
+    /// shop is configured with belongs to a shop the settings do not know (`None`, reported
+    /// by the shop partition), not to another shop of the platform.
     pub fn resolve_shop(
         &self,
         platform: Platform,
@@ -207,16 +210,26 @@ impl Settings {
         {
             return Some(s.id.clone());
         }
+        if self.shops.is_empty() {
+            // No shops configured: one shop per platform, whatever names the files use, so a
+            // Tmall order and the Alipay row that pays it meet in the same shop.
+            return Some(platform_family(platform).code().to_string());
+        }
+        if shop_text.is_some_and(|t| !t.trim().is_empty()) {
+            return None;
+        }
         let same_platform: Vec<&ShopSettings> = self
             .shops
             .iter()
             .filter(|s| platform_family(s.platform) == platform_family(platform))
             .collect();
         match same_platform.as_slice() {
-            [only] => Some(only.id.clone()),
-            // No shops configured: one shop per platform, whatever names the files use, so a
-            // Tmall order and the Alipay row that pays it meet in the same shop.
-            [] if self.shops.is_empty() => Some(platform_family(platform).code().to_string()),
+            // An account is told only by fund_accounts once the shop lists any.
+            [only]
+                if account.is_none_or(|a| a.trim().is_empty()) || only.fund_accounts.is_empty() =>
+            {
+                Some(only.id.clone())
+            }
             _ => None,
         }
     }

@@ -23,6 +23,8 @@ pub struct Summary {
     pub flow_duplicates_removed: u64,
     /// Records no shop could be determined for.
     pub unassigned: u64,
+    /// What those records name, and the setting that would place them (in Chinese).
+    pub unassigned_names: Vec<crate::shops::UnassignedName>,
     pub fund_accounts: Vec<AccountRollForward>,
 }
 
@@ -140,6 +142,7 @@ impl Summary {
             not_run: outcome.not_run.clone(),
             flow_duplicates_removed: outcome.flow_duplicates_removed.values().sum(),
             unassigned: outcome.unassigned,
+            unassigned_names: outcome.unassigned_names.clone(),
             fund_accounts: outcome.fund_accounts.clone(),
         }
     }

@@ -1463,3 +1463,408 @@ fn received_and_refund_refused_is_received_not_refunded() {
     // Nothing is owed back on a refused return, so a short receipt would not be a mismatch.
     assert!(found(&out, "RETURN_MISMATCH").is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// RETURN_MISMATCH on after-sales that name goods without a quantity (Taobao's 退款报表: one
+// row per sub-order, 商品编码 and 买家实际支付金额, no quantity)
+
+/// A 退货退款 row of the 退款报表 for one sub-order: the SKU, what the buyer paid for it and
+/// what was refunded.
+fn refund_report_return(
+    order_no: &str,
+    refund_no: &str,
+    sku: &str,
+    paid: &str,
+    refunded: &str,
+) -> AfterSale {
+    let mut a = tb_sale(
+        order_no,
+        refund_no,
+        AfterSaleKind::ReturnAndRefund,
+        refunded,
+    )
+    .on_line(4);
+    a.paid = Some(yuan(paid));
+    a.completed_at = Some(at("2026-10-11 10:00:00"));
+    let mut line = after_sale_line(sku, 1).on_line(4);
+    line.quantity = None;
+    a.lines = vec![line];
+    a
+}
+
+/// An order of SKU A (1 × 59.00) and SKU B (2 × 39.00).
+fn two_line_order(no: &str) -> Order {
+    with_lines(
+        tb_order(no, "137.00"),
+        vec![
+            order_line("A", 1, yuan("59.00")),
+            order_line("B", 2, yuan("78.00")),
+        ],
+    )
+}
+
+#[test]
+fn a_return_named_only_by_sku_that_brings_back_a_sku_not_in_the_order_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "Z", 1, "2026-10-10 10:00:00").on_line(7));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("Z")], "{f:#?}");
+    assert!(f[0].message.contains("应退回 1 件"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("按订单下单数量计"),
+        "{}",
+        f[0].message
+    );
+    assert!(f[1].message.contains("Z 共 1 件"), "{}", f[1].message);
+    assert!(f[1].evidence.contains(&ev(7, RecordKind::ReturnReceipt)));
+}
+
+#[test]
+fn a_return_named_only_by_sku_that_brings_back_another_line_of_the_order_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 1, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("B")], "{f:#?}");
+}
+
+#[test]
+fn a_return_of_the_right_sku_without_quantity_is_no_mismatch() {
+    let mut data = dataset();
+    // The whole line refunded, its one unit back.
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "A", "59.00", "59.00"));
+    data.return_receipts
+        .push(receipt("R1", "A", 1, "2026-10-10 10:00:00"));
+    // Half of a two-unit line refunded, one unit back (退一件).
+    data.orders.push(two_line_order("4002"));
+    data.after_sales
+        .push(refund_report_return("4002", "R2", "B", "78.00", "39.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "4002",
+        "R2",
+        "B",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    // No order in the period's files (a sale of last month): the SKU alone agrees.
+    data.after_sales
+        .push(refund_report_return("3999", "R3", "A", "59.00", "59.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "3999",
+        "R3",
+        "A",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    let out = run(&data);
+    assert!(
+        found(&out, "RETURN_MISMATCH").is_empty(),
+        "{:#?}",
+        out.findings
+    );
+    assert_eq!(matched(&out, "RETURN_MISMATCH"), 3);
+}
+
+#[test]
+fn a_partial_return_without_quantity_is_a_mismatch_only_beyond_the_ordered_units() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "B", "78.00", "39.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 3, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("至多 2 件") && f[0].message.contains("多 1 件"));
+}
+
+#[test]
+fn a_whole_line_refunded_without_quantity_and_short_received_is_a_mismatch() {
+    let mut data = dataset();
+    data.orders.push(two_line_order("4001"));
+    data.after_sales
+        .push(refund_report_return("4001", "R1", "B", "78.00", "78.00"));
+    data.return_receipts
+        .push(receipt("R1", "B", 1, "2026-10-10 10:00:00"));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(f[0].message.contains("应退回 2 件") && f[0].message.contains("差 -1 件"));
+}
+
+#[test]
+fn a_return_of_an_unknown_order_that_brings_back_another_sku_is_a_mismatch() {
+    let mut data = dataset();
+    data.after_sales
+        .push(refund_report_return("3999", "R1", "A", "59.00", "59.00"));
+    data.return_receipts.push(return_receipt(
+        TB,
+        "3999",
+        "R1",
+        "Z",
+        1,
+        "2026-10-10 10:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "RETURN_MISMATCH");
+    let got: Vec<Option<&str>> = f.iter().map(|f| f.sku.as_deref()).collect();
+    assert_eq!(got, vec![Some("A"), Some("Z")], "{f:#?}");
+    assert!(f[0].message.contains("只核对商家编码"), "{}", f[0].message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHIPPED_AFTER_REFUND where the refund's phase is stated nowhere (an ERP's 售后单, Pinduoduo)
+// or only by the order (交易关闭)
+
+/// A 仅退款 as an ERP's 售后单 writes it: no 售中/售后, completed 2026-10-03 12:00.
+fn erp_refund_only(order_no: &str, refund_no: &str, refunded: &str) -> AfterSale {
+    let mut a = tb_sale(order_no, refund_no, AfterSaleKind::RefundOnly, refunded).on_line(4);
+    a.phase = None;
+    a.applied_at = Some(at("2026-10-03 11:00:00"));
+    a.completed_at = Some(at("2026-10-03 12:00:00"));
+    a
+}
+
+/// A paid order the platform has not shipped (no 发货时间), closed when `closed`.
+fn unshipped(order: Order, closed: bool) -> Order {
+    let mut o = order;
+    o.shipped_at = None;
+    o.finished_at = None;
+    if closed {
+        o.status = OrderStatus::Refunded;
+        o.status_text = "交易关闭".into();
+    } else {
+        o.status = OrderStatus::Paid;
+        o.status_text = "买家已付款，等待卖家发货".into();
+    }
+    o
+}
+
+#[test]
+fn a_full_refund_before_anything_shipped_then_shipped_is_shipped_after_refund() {
+    let mut data = dataset();
+    // The ERP's 售后单 names the SKU and quantity.
+    data.orders
+        .push(unshipped(one_line_order("4001", "A", 1), true));
+    let mut a = erp_refund_only("4001", "R1", "59.00");
+    a.lines = vec![after_sale_line("A", 1).on_line(5)];
+    data.after_sales.push(a);
+    data.shipments
+        .push(ship("4001", "A", 1, ShipmentKind::Normal, "2026-10-04 09:00:00").on_line(7));
+    // No goods lines at all: the order is closed (交易关闭), so every SKU was refunded.
+    data.orders
+        .push(unshipped(one_line_order("4002", "B", 1), true));
+    data.after_sales
+        .push(erp_refund_only("4002", "R2", "59.00"));
+    data.shipments.push(ship(
+        "4002",
+        "B",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-05 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    let got: Vec<(Option<&str>, Option<&str>)> = f
+        .iter()
+        .map(|f| (f.refund_no.as_deref(), f.sku.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Some("R1"), Some("A")), (Some("R2"), Some("B"))],
+        "{f:#?}"
+    );
+    assert!(f[0].message.contains("发货前仅退款"), "{}", f[0].message);
+    assert!(f[0].evidence.contains(&ev(7, RecordKind::Shipment)));
+}
+
+#[test]
+fn a_whole_sub_order_refunded_in_sale_by_sku_alone_then_shipped_is_shipped_after_refund() {
+    let mut data = dataset();
+    // Taobao's 退款报表: 售中, 商品编码 A, 买家实际支付金额 = 买家退款金额, no quantity.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    let mut a = on_sale_refund("4001", "R1", "A", 1);
+    a.lines[0].quantity = None;
+    a.paid = Some(yuan("59.00"));
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("A"));
+}
+
+#[test]
+fn refunds_that_leave_goods_owed_or_came_after_shipment_are_not_shipped_after_refund() {
+    let mut data = dataset();
+    // One line refunded before shipment, the other line ships.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    let mut a = erp_refund_only("4001", "R1", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // A price difference refunded before shipment (10.00 of 59.00): the goods are still owed.
+    data.orders
+        .push(unshipped(one_line_order("4002", "A", 1), false));
+    let mut a = erp_refund_only("4002", "R2", "10.00");
+    let mut line = after_sale_line("A", 1);
+    line.quantity = None;
+    a.lines = vec![line];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4002",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // The same in 售中 on Taobao's 退款报表.
+    data.orders
+        .push(unshipped(one_line_order("4003", "A", 1), false));
+    let mut a = on_sale_refund("4003", "R3", "A", 1);
+    a.lines[0].quantity = None;
+    a.paid = Some(yuan("59.00"));
+    a.refunded = yuan("10.00");
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4003",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // Shipped before the 仅退款 (REFUND_ONLY_SHIPPED's case, not this one).
+    data.orders
+        .push(unshipped(one_line_order("4004", "A", 1), true));
+    let mut a = erp_refund_only("4004", "R4", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4004",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-03 10:00:00",
+    ));
+    // Shipped last month by the platform's 发货时间 (no ERP shipment in this period's file):
+    // a 已发货仅退款 followed by a 补发.
+    let mut o = one_line_order("4005", "A", 1);
+    o.shipped_at = Some(at("2026-09-29 10:00:00"));
+    data.orders.push(o);
+    let mut a = erp_refund_only("4005", "R5", "59.00");
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4005",
+        "A",
+        1,
+        ShipmentKind::Reship,
+        "2026-10-04 09:00:00",
+    ));
+    // A 退货退款 is never before shipment.
+    data.orders
+        .push(unshipped(one_line_order("4006", "A", 1), true));
+    let mut a = erp_refund_only("4006", "R6", "59.00");
+    a.kind = AfterSaleKind::ReturnAndRefund;
+    a.lines = vec![after_sale_line("A", 1)];
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4006",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    // Nor a 售中 退货退款 on Taobao (售中 lasts until 确认收货): the exchange sent after it is
+    // not goods of a refund before shipment.
+    data.orders.push(one_line_order("4007", "A", 1));
+    let mut a = on_sale_refund("4007", "R7", "A", 1);
+    a.kind = AfterSaleKind::ReturnAndRefund;
+    data.after_sales.push(a);
+    data.shipments.push(ship(
+        "4007",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-02 09:00:00",
+    ));
+    data.shipments.push(ship(
+        "4007",
+        "A",
+        1,
+        ShipmentKind::Exchange,
+        "2026-10-05 09:00:00",
+    ));
+    let out = run(&data);
+    assert!(
+        found(&out, "SHIPPED_AFTER_REFUND").is_empty(),
+        "{:#?}",
+        found(&out, "SHIPPED_AFTER_REFUND")
+    );
+}
+
+#[test]
+fn an_erp_copy_without_phase_does_not_hide_the_platforms_in_sale_refund() {
+    let mut data = dataset();
+    // B went out first; A, out of stock, was refunded 售中 by the 退款报表, then shipped.
+    data.orders.push(unshipped(two_line_order("4001"), false));
+    data.after_sales.push(on_sale_refund("4001", "R1", "A", 1));
+    // The ERP's copy, completed later (the most advanced record), states no phase.
+    let mut erp = on_sale_refund("4001", "R1", "A", 1).on_line(9);
+    erp.phase = None;
+    erp.completed_at = Some(at("2026-10-03 12:30:00"));
+    data.after_sales.push(erp);
+    data.shipments.push(ship(
+        "4001",
+        "B",
+        2,
+        ShipmentKind::Normal,
+        "2026-10-03 10:00:00",
+    ));
+    data.shipments.push(ship(
+        "4001",
+        "A",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-04 09:00:00",
+    ));
+    let out = run(&data);
+    let f = found(&out, "SHIPPED_AFTER_REFUND");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("A"));
+}

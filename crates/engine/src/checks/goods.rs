@@ -140,6 +140,14 @@ impl<'a> AfterSaleView<'a> {
         key(&self.rec.order_no)
     }
 
+    /// 售中 / 售后 as the first record that states it says (an ERP's copy of a Taobao refund
+    /// often does not).
+    pub fn phase(&self) -> Option<AfterSalePhase> {
+        self.rec
+            .phase
+            .or_else(|| self.records().find_map(|r| r.phase))
+    }
+
     /// Goods lines, from one file only so that two exports of the same after-sale do not add
     /// up; within that file the lines of all its records.
     pub fn lines(&self) -> impl Iterator<Item = &'a AfterSaleLine> + '_ {

@@ -3,7 +3,9 @@
 
 use duizhang_core::*;
 
-use super::{AfterSales, add_qty, key, qty_of, settle, signed};
+use super::{
+    AfterSaleView, AfterSales, add_qty, key, line_sku, orders_by_key, qty_of, settle, signed,
+};
 use crate::{Ctx, Draft, Sink};
 
 fn takes_goods_back(kind: AfterSaleKind) -> bool {
@@ -126,9 +128,12 @@ pub fn received_not_refunded(ctx: &Ctx<'_>, sink: &mut Sink) {
 
 /// Received SKU or quantity ≠ what the after-sale's lines return. A short receipt of an
 /// after-sale still open is a partial arrival (部分到货), not yet a mismatch; of a refused or
-/// closed one, nothing is owed.
+/// closed one, nothing is owed. An after-sale that names its goods without a quantity
+/// (Taobao's 退款报表: one row per sub-order) is compared on the SKU, and on the quantity its
+/// order line gives (see [`expected_returns`]).
 pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "RETURN_MISMATCH";
+    let orders = orders_by_key(ctx);
     let views = AfterSales::new(ctx);
     let receipts = receipts_of(ctx, &views);
     for (v, received) in views.list.iter().zip(&receipts) {
@@ -136,20 +141,21 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
         if !takes_goods_back(a.kind) || received.is_empty() {
             continue;
         }
-        let Some(expected) = v.quantities() else {
+        let order = orders.get(v.order_key()).copied();
+        let Some(expected) = expected_returns(v, order) else {
             continue;
         };
         let mut got: Vec<(&str, i64)> = Vec::new();
         for r in received {
             add_qty(&mut got, &r.sku, r.quantity);
         }
+        let completed = a.status == AfterSaleStatus::Completed;
         let mut clean = true;
         for (sku, want) in &expected {
             let have = qty_of(&got, sku);
-            let short_but_owed = have < *want && a.status == AfterSaleStatus::Completed;
-            if have == *want || (have < *want && !short_but_owed) {
+            let Some(gap) = want.mismatch(have, completed) else {
                 continue;
-            }
+            };
             clean = false;
             let these: Vec<&ReturnReceipt> =
                 received.iter().copied().filter(|r| r.sku == *sku).collect();
@@ -160,17 +166,17 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
                 .sku(sku)
                 .at(latest(&these).unwrap_or_else(|| a.completed_at.unwrap_or(ctx.cut_off)))
                 .message(format!(
-                    "{} {}（订单 {}）商家编码 {sku} 应退回 {want} 件，实际入库 {have} 件，差 {} 件。",
+                    "{} {}（订单 {}）商家编码 {sku} 应退回 {}，实际入库 {have} 件，{gap}。{}",
                     a.kind.zh(),
                     a.refund_no,
                     a.order_no,
-                    signed(have - want)
+                    want.zh(),
+                    want.basis()
                 ));
             sink.found(ctx, with_receipts(v.evidence(d), &these));
         }
-        let listed: Vec<&str> = expected.iter().map(|(s, _)| *s).collect();
         for (sku, have) in &got {
-            if listed.contains(sku) {
+            if expected.iter().any(|(s, _)| s == sku) {
                 continue;
             }
             clean = false;
@@ -190,7 +196,7 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
                     these.len(),
                     expected
                         .iter()
-                        .map(|(s, n)| format!("{s} {n} 件"))
+                        .map(|(s, n)| format!("{s} {}", n.zh()))
                         .collect::<Vec<_>>()
                         .join("、")
                 ));
@@ -200,6 +206,120 @@ pub fn return_mismatch(ctx: &Ctx<'_>, sink: &mut Sink) {
             sink.matched(CODE, a.refunded);
         }
     }
+}
+
+/// How many units of a SKU an after-sale takes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Returned {
+    /// Stated by the after-sale.
+    Stated(i64),
+    /// Not stated; the after-sale refunds all its order line cost, so all the line's units.
+    WholeLine(i64),
+    /// Not stated; the refund is below what the order line cost (or that cost is unknown), so
+    /// some of the line's units, never more.
+    PartOfLine(i64),
+    /// Not stated, and no order of the shop holds the SKU: only the SKU can be compared.
+    Unknown,
+}
+
+impl Returned {
+    /// What is wrong with `have` units received, if anything. A short receipt counts only
+    /// once the refund is done: before that, the rest may still be on its way.
+    fn mismatch(self, have: i64, completed: bool) -> Option<String> {
+        match self {
+            Returned::Stated(want) | Returned::WholeLine(want) => {
+                let short_but_owed = have < want && completed;
+                (have > want || short_but_owed).then(|| format!("差 {} 件", signed(have - want)))
+            }
+            Returned::PartOfLine(most) if have > most => Some(format!("多 {} 件", have - most)),
+            Returned::PartOfLine(_) | Returned::Unknown if have == 0 && completed => {
+                Some("该商品一件也未退回".to_string())
+            }
+            Returned::PartOfLine(_) | Returned::Unknown => None,
+        }
+    }
+
+    /// Two lines of one after-sale for the same SKU: quantities add up only when both are
+    /// stated; lines without one point at the same order line.
+    fn plus(self, other: Returned) -> Returned {
+        match (self, other) {
+            (Returned::Stated(a), Returned::Stated(b)) => Returned::Stated(a + b),
+            (Returned::WholeLine(n), _) | (_, Returned::WholeLine(n)) => Returned::WholeLine(n),
+            (Returned::PartOfLine(n), _) | (_, Returned::PartOfLine(n)) => Returned::PartOfLine(n),
+            _ => Returned::Unknown,
+        }
+    }
+
+    fn zh(self) -> String {
+        match self {
+            Returned::Stated(n) | Returned::WholeLine(n) => format!("{n} 件"),
+            Returned::PartOfLine(n) => format!("至多 {n} 件"),
+            Returned::Unknown => "（数量未知）".to_string(),
+        }
+    }
+
+    /// Where the expected quantity comes from, when the after-sale does not state it.
+    fn basis(self) -> &'static str {
+        match self {
+            Returned::Stated(_) => "",
+            Returned::WholeLine(_) => "（售后单未写数量，退款等于该商品实付，按订单下单数量计。）",
+            Returned::PartOfLine(_) => {
+                "（售后单未写数量，退款少于该商品实付或实付不明，至多为订单下单数量。）"
+            }
+            Returned::Unknown => "（售后单未写数量，且没有该订单的商品明细，只核对商家编码。）",
+        }
+    }
+}
+
+/// What the after-sale takes back, per SKU, in first-seen order; `None` when a line names no
+/// SKU (nothing to compare). A line without a quantity (Taobao's 退款报表) takes its quantity
+/// from the order's line of that SKU: all of it when the refund reaches what the buyer paid
+/// for the goods refunded (the after-sale's own 实付, else the order line's), at most all of it
+/// otherwise; without that order line only the SKU is compared.
+fn expected_returns<'a>(
+    v: &AfterSaleView<'a>,
+    order: Option<&'a Order>,
+) -> Option<Vec<(&'a str, Returned)>> {
+    let a = v.rec;
+    let lines: Vec<&AfterSaleLine> = v.lines().collect();
+    let refund = if a.refunded.get() > 0 {
+        a.refunded
+    } else {
+        a.requested.unwrap_or(Fen::ZERO)
+    };
+    let mut out: Vec<(&'a str, Returned)> = Vec::new();
+    for l in &lines {
+        let sku = line_sku(l, order)?;
+        let this = match l.quantity {
+            Some(q) => Returned::Stated(q),
+            None => {
+                let ordered = order.map(|o| {
+                    o.lines
+                        .iter()
+                        .filter(|ol| ol.sku.as_deref() == Some(sku))
+                        .fold((0i64, Some(Fen::ZERO)), |(q, paid), ol| {
+                            (q + ol.quantity, paid.zip(ol.paid).map(|(s, p)| s + p))
+                        })
+                });
+                match ordered {
+                    Some((units, line_paid)) if units > 0 => {
+                        let cost = if lines.len() == 1 { a.paid } else { None }.or(line_paid);
+                        if cost.is_some_and(|c| refund >= c) {
+                            Returned::WholeLine(units)
+                        } else {
+                            Returned::PartOfLine(units)
+                        }
+                    }
+                    _ => Returned::Unknown,
+                }
+            }
+        };
+        match out.iter_mut().find(|(s, _)| *s == sku) {
+            Some((_, total)) => *total = total.plus(this),
+            None => out.push((sku, this)),
+        }
+    }
+    Some(out).filter(|e| !e.is_empty())
 }
 
 fn latest(receipts: &[&ReturnReceipt]) -> Option<BeijingTime> {

@@ -73,8 +73,86 @@ fn refunded_lines<'a>(
     out
 }
 
-/// Shipments of a line after its pre-shipment (售中) refund completed, beyond the units of the
-/// line the refund did not cover.
+/// What says that an after-sale refunded goods before they were shipped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BeforeShipment {
+    /// The platform says so: 售中 on Taobao's 退款报表, 未发货仅退款 / 取消 on Douyin (both
+    /// read as the 售中 phase).
+    Stated,
+    /// No record of the after-sale states a phase (an ERP's 售后单, Pinduoduo): a 仅退款
+    /// completed while no shipment of its order had gone out, by the ERP's shipments and the
+    /// platform order's 发货时间.
+    NothingShippedYet,
+}
+
+impl BeforeShipment {
+    fn of(
+        v: &AfterSaleView<'_>,
+        order: Option<&Order>,
+        order_ships: &[&Shipment],
+        done: BeijingTime,
+    ) -> Option<BeforeShipment> {
+        // Goods to send back mean goods shipped: Taobao's 售中 runs until 确认收货, and a
+        // 售中 退货退款 is a return.
+        if v.rec.kind != AfterSaleKind::RefundOnly {
+            return None;
+        }
+        match v.phase() {
+            Some(AfterSalePhase::OnSale) => Some(BeforeShipment::Stated),
+            Some(AfterSalePhase::AfterSale) => None,
+            None => {
+                let shipped_before = order_ships.iter().any(|s| s.shipped_at <= done)
+                    || order.and_then(|o| o.shipped_at).is_some_and(|t| t <= done);
+                (!shipped_before).then_some(BeforeShipment::NothingShippedYet)
+            }
+        }
+    }
+
+    fn zh(self) -> &'static str {
+        match self {
+            BeforeShipment::Stated => "售中退款",
+            BeforeShipment::NothingShippedYet => "发货前仅退款",
+        }
+    }
+}
+
+/// Whether the refund took back the whole order: the platform closed it (交易关闭 / 已取消),
+/// or the refund reaches what the buyer paid.
+fn refunds_whole_order(a: &AfterSale, order: Option<&Order>) -> bool {
+    order.is_some_and(|o| {
+        matches!(o.status, OrderStatus::Refunded | OrderStatus::Cancelled)
+            || o.paid.is_some_and(|p| p.get() > 0 && a.refunded >= p)
+    })
+}
+
+/// For an after-sale line that states no quantity: whether the refund reaches what the buyer
+/// paid for the SKU's goods (the after-sale's own 实付 when it is about this SKU alone, else
+/// the order's lines of the SKU); `None` when neither amount is known. A refund below it is a
+/// refund of money (a price difference, a missing gift), and the goods are still owed.
+fn refunds_whole_line(
+    a: &AfterSale,
+    order: Option<&Order>,
+    sku: &str,
+    only_sku: bool,
+) -> Option<bool> {
+    if refunds_whole_order(a, order) {
+        return Some(true);
+    }
+    let line_paid = order.and_then(|o| {
+        let mut lines = o
+            .lines
+            .iter()
+            .filter(|l| l.sku.as_deref() == Some(sku))
+            .peekable();
+        lines.peek()?;
+        lines.try_fold(Fen::ZERO, |sum, l| l.paid.map(|p| sum + p))
+    });
+    let cost = if only_sku { a.paid } else { None }.or(line_paid)?;
+    Some(a.refunded >= cost)
+}
+
+/// Shipments of a line after a refund of it before shipment completed (see [`BeforeShipment`]),
+/// beyond the units of the line the refund did not cover.
 pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "SHIPPED_AFTER_REFUND";
     let orders = orders_by_key(ctx);
@@ -82,7 +160,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
     let views = AfterSales::new(ctx);
     for v in &views.list {
         let a = v.rec;
-        if a.phase != Some(AfterSalePhase::OnSale) || a.status != AfterSaleStatus::Completed {
+        if a.status != AfterSaleStatus::Completed || a.refunded.get() <= 0 {
             continue;
         }
         let Some(done) = a.completed_at else {
@@ -90,14 +168,13 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
         };
         let order = orders.get(v.order_key()).copied();
         let order_ships = ships.of_order(v.order_key());
+        let Some(basis) = BeforeShipment::of(v, order, &order_ships, done) else {
+            continue;
+        };
         let mut targets = refunded_lines(v, order);
         if targets.is_empty() {
             // Without goods lines only a refund of the whole order says which goods it covers.
-            let whole = order.is_some_and(|o| {
-                o.status == OrderStatus::Refunded
-                    || o.paid.is_some_and(|p| p.get() > 0 && a.refunded >= p)
-            });
-            if !whole {
+            if !refunds_whole_order(a, order) {
                 continue;
             }
             for s in &order_ships {
@@ -106,9 +183,19 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
                 }
             }
         }
+        let only_sku = targets.len() == 1;
         let ordered = order.and_then(ordered_quantities);
         let mut clean = true;
         for (sku, refunded_qty) in targets {
+            // A line without a quantity is refunded whole when the money says so; where the
+            // money is unknown, only the platform's own 售中 is taken to cover the line.
+            if refunded_qty.is_none() {
+                let whole = refunds_whole_line(a, order, sku, only_sku)
+                    .unwrap_or(basis == BeforeShipment::Stated);
+                if !whole {
+                    continue;
+                }
+            }
             let line: Vec<&Shipment> = order_ships
                 .iter()
                 .copied()
@@ -126,7 +213,7 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
                 .collect();
             let late_qty = total(&late);
             // Units of the line the refund did not cover may still go out; without both
-            // quantities the refund is taken to cover the whole line.
+            // quantities the refund covers the whole line.
             let allowed = match (ordered.as_ref().map(|o| qty_of(o, sku)), refunded_qty) {
                 (Some(o), Some(r)) => (o - r - before).max(0),
                 _ => 0,
@@ -142,7 +229,8 @@ pub fn shipped_after_refund(ctx: &Ctx<'_>, sink: &mut Sink) {
                 .sku(sku)
                 .at(first.shipped_at)
                 .message(format!(
-                    "售中退款 {}（订单 {}，商家编码 {sku}）已于 {done} 退款成功，此后ERP仍发货 {late_qty} 件（最早 {}），退款后至多可发 {allowed} 件，多发 {} 件。",
+                    "{} {}（订单 {}，商家编码 {sku}）已于 {done} 退款成功，此后ERP仍发货 {late_qty} 件（最早 {}），退款后至多可发 {allowed} 件，多发 {} 件。",
+                    basis.zh(),
                     a.refund_no,
                     a.order_no,
                     first.shipped_at,
