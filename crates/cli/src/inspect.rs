@@ -23,8 +23,7 @@ pub fn run(
             tracing::warn!("{}", p.en());
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::term::stdout();
     if json {
         serde_json::to_writer_pretty(&mut out, &files)?;
         writeln!(out)?;
@@ -124,8 +123,7 @@ fn print_file(out: &mut impl Write, f: &ImportedFile, max_errors: usize) -> std:
 
 pub fn formats() -> anyhow::Result<ExitCode> {
     let importers = builtin_importers();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::term::stdout();
     writeln!(out, "支持的格式（按文件内容识别，与文件名无关）：")?;
     for imp in &importers {
         writeln!(out, "  {:<28} {}", imp.id(), imp.name_zh())?;

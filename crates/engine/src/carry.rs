@@ -15,12 +15,19 @@ use foldhash::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::PendingItem;
+use crate::catalog::Data;
 use crate::shops::ShopData;
+
+/// What a carry file says it is (`"format"`): other JSON (a summary.json, `[]`) is refused.
+pub const CARRY_FORMAT: &str = "duizhang-carry";
 
 /// What the previous run left open: its pending items and the records behind them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarryIn {
-    /// The period the items come from (`2026-10`), for people reading the file.
+    /// [`CARRY_FORMAT`] in a carry file; empty for [`CarryIn::none`].
+    #[serde(default)]
+    pub format: String,
+    /// The period the items come from (`2026-10`): the next run must be the period after it.
     #[serde(default)]
     pub period: Option<String>,
     #[serde(default)]
@@ -36,10 +43,87 @@ pub struct CarriedRecord {
     pub record: Record,
 }
 
+/// Why a carry file cannot be used for a run (the message is Chinese, for users).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CarryError(pub String);
+
 impl CarryIn {
     /// Nothing carried (the first run).
     pub fn none() -> CarryIn {
         CarryIn::default()
+    }
+
+    /// Reads a carry file (`carry.json`, with or without a UTF-8 BOM). Only a file that names
+    /// itself a carry file and its period is one: any other JSON is refused, never read as an
+    /// empty carry.
+    pub fn from_json(text: &str) -> Result<CarryIn, CarryError> {
+        let not_carry = || {
+            CarryError(
+                "不是 duizhang 的结转文件（应为上期 reconcile 写出的 carry.json）".to_string(),
+            )
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            CarryError(format!(
+                "不是有效的 JSON（第 {} 行第 {} 列：{e}）",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if value.get("format").and_then(serde_json::Value::as_str) != Some(CARRY_FORMAT) {
+            return Err(not_carry());
+        }
+        let carry: CarryIn = serde_json::from_value(value)
+            .map_err(|e| CarryError(format!("结转文件内容有误：{e}")))?;
+        if carry.from_period().is_none() {
+            return Err(CarryError(format!(
+                "结转文件没有写明期间（period：{}）",
+                carry.period.as_deref().unwrap_or("无")
+            )));
+        }
+        Ok(carry)
+    }
+
+    /// The period the carry comes from.
+    pub fn from_period(&self) -> Option<Period> {
+        self.period.as_deref().and_then(Period::parse)
+    }
+
+    /// Whether this carry may open `period`: it must come from the month just before. A carry
+    /// of the same or a later month is always refused; an earlier month that skips one or more
+    /// months only when `allow_gap` (a deliberate skip), with what was skipped in the `Ok`.
+    pub fn check_follows(
+        &self,
+        period: Period,
+        allow_gap: bool,
+    ) -> Result<Option<String>, CarryError> {
+        let Some(from) = self.from_period() else {
+            return Ok(None);
+        };
+        if from >= period {
+            return Err(CarryError(format!(
+                "结转文件来自 {from}，不早于本次期间 {period}：结转只能从上一期（{}）带入",
+                period.previous()
+            )));
+        }
+        if from == period.previous() {
+            return Ok(None);
+        }
+        let gap = if from.next() == period.previous() {
+            from.next().to_string()
+        } else {
+            format!("{} 至 {}", from.next(), period.previous())
+        };
+        let skipped =
+            format!("结转文件来自 {from}，与本次期间 {period} 之间隔了 {gap}（其间的结果未结转）");
+        if allow_gap {
+            Ok(Some(skipped))
+        } else {
+            Err(CarryError(format!(
+                "{skipped}。请依次结转每一期；确需跳过时加 --allow-carry-gap"
+            )))
+        }
     }
 
     /// The carried records as a dataset whose file ids start at `base` (after the run's own
@@ -93,16 +177,48 @@ fn set_file(record: &mut Record, file: FileId) {
     }
 }
 
+/// The kinds of data each shop's own files (this period's) hold, taken before the carried
+/// records join. A check runs only on data of the period: carried records alone (last month's
+/// after-sales in a month without an after-sales file) are stale, and judging them would
+/// report their old status as today's; their check is "not run" and their items stay pending.
+#[derive(Debug, Default)]
+pub(crate) struct OwnData(BTreeMap<String, BTreeSet<Data>>);
+
+impl OwnData {
+    pub fn of(shops: &[ShopData<'_>]) -> OwnData {
+        let kinds: BTreeSet<Data> = crate::catalog::CATALOG
+            .iter()
+            .flat_map(|c| c.needs.iter().copied())
+            .collect();
+        OwnData(
+            shops
+                .iter()
+                .map(|s| {
+                    let held = kinds.iter().copied().filter(|&d| s.has(d)).collect();
+                    (s.id.clone(), held)
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Which carried records may still raise which checks.
 #[derive(Debug, Default)]
 pub(crate) struct Carried {
     /// Files with ids from here on are carried; `None` when nothing is carried.
     pub base: Option<u32>,
     pub live: BTreeMap<(FileId, u32, RecordKind), BTreeSet<String>>,
+    own: OwnData,
 }
 
 impl Carried {
-    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize) -> Carried {
+    /// Whether `shop` has `data` of this period (not only carried records of it).
+    pub fn has(&self, shop: &ShopData<'_>, data: Data) -> bool {
+        shop.has(data)
+            && (self.base.is_none() || self.own.0.get(&shop.id).is_some_and(|d| d.contains(&data)))
+    }
+
+    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize, own: OwnData) -> Carried {
         let ids: BTreeMap<&str, FileId> = carried
             .files
             .iter()
@@ -121,6 +237,7 @@ impl Carried {
         Carried {
             base: (!carried.files.is_empty()).then(|| u32::try_from(base).unwrap_or(u32::MAX)),
             live,
+            own,
         }
     }
 
@@ -300,6 +417,7 @@ pub(crate) fn carry_out(
             && a.record.kind() == b.record.kind()
     });
     CarryIn {
+        format: CARRY_FORMAT.to_string(),
         period: Some(period.to_string()),
         pending: pending.to_vec(),
         records,
