@@ -177,26 +177,23 @@ fn set_file(record: &mut Record, file: FileId) {
     }
 }
 
-/// The kinds of data each shop's own files (this period's) hold, taken before the carried
-/// records join. A check runs only on data of the period: carried records alone (last month's
-/// after-sales in a month without an after-sales file) are stale, and judging them would
-/// report their old status as today's; their check is "not run" and their items stay pending.
+/// The shops whose own files (this period's) hold after-sales, taken before the carried
+/// records join. An after-sale carried while still open (待审核, 待退货 …) has a status that
+/// moves: without this period's after-sales export its newer status is unknown, and judging it
+/// would report last month's status as today's. Checks that read after-sales then do not run
+/// ("not run": 缺少数据) and their items stay pending. Other carried records are facts that do
+/// not change (a fund-flow row, a shipment) or final (a completed after-sale): checks may use
+/// them with this period's data.
 #[derive(Debug, Default)]
-pub(crate) struct OwnData(BTreeMap<String, BTreeSet<Data>>);
+pub(crate) struct FreshAfterSales(BTreeSet<String>);
 
-impl OwnData {
-    pub fn of(shops: &[ShopData<'_>]) -> OwnData {
-        let kinds: BTreeSet<Data> = crate::catalog::CATALOG
-            .iter()
-            .flat_map(|c| c.needs.iter().copied())
-            .collect();
-        OwnData(
+impl FreshAfterSales {
+    pub fn of(shops: &[ShopData<'_>]) -> FreshAfterSales {
+        FreshAfterSales(
             shops
                 .iter()
-                .map(|s| {
-                    let held = kinds.iter().copied().filter(|&d| s.has(d)).collect();
-                    (s.id.clone(), held)
-                })
+                .filter(|s| !s.after_sales.is_empty())
+                .map(|s| s.id.clone())
                 .collect(),
         )
     }
@@ -208,17 +205,21 @@ pub(crate) struct Carried {
     /// Files with ids from here on are carried; `None` when nothing is carried.
     pub base: Option<u32>,
     pub live: BTreeMap<(FileId, u32, RecordKind), BTreeSet<String>>,
-    own: OwnData,
+    fresh: FreshAfterSales,
 }
 
 impl Carried {
-    /// Whether `shop` has `data` of this period (not only carried records of it).
+    /// Whether `shop` has `data` that the checks may judge this period (see
+    /// [`FreshAfterSales`]).
     pub fn has(&self, shop: &ShopData<'_>, data: Data) -> bool {
+        let reads_after_sales = matches!(data, Data::AfterSales | Data::AfterSaleLines);
         shop.has(data)
-            && (self.base.is_none() || self.own.0.get(&shop.id).is_some_and(|d| d.contains(&data)))
+            && (!reads_after_sales
+                || self.fresh.0.contains(&shop.id)
+                || shop.after_sales.iter().all(|a| !a.status.is_open()))
     }
 
-    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize, own: OwnData) -> Carried {
+    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize, fresh: FreshAfterSales) -> Carried {
         let ids: BTreeMap<&str, FileId> = carried
             .files
             .iter()
@@ -237,7 +238,7 @@ impl Carried {
         Carried {
             base: (!carried.files.is_empty()).then(|| u32::try_from(base).unwrap_or(u32::MAX)),
             live,
-            own,
+            fresh,
         }
     }
 
@@ -421,5 +422,72 @@ pub(crate) fn carry_out(
         period: Some(period.to_string()),
         pending: pending.to_vec(),
         records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn october_carry() -> String {
+        format!(
+            "{{\"format\": \"{CARRY_FORMAT}\", \"period\": \"2026-10\", \"pending\": [], \"records\": []}}"
+        )
+    }
+
+    fn period(text: &str) -> Period {
+        Period::parse(text).unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn json_that_is_not_a_carry_file_is_refused_not_read_as_empty() {
+        let summary = r#"{"period": "2026-10", "checks": [], "pending": [], "findings": 10}"#;
+        for text in [summary, "[]", "{}", "null", "\"carry\""] {
+            let e = CarryIn::from_json(text).err();
+            assert!(
+                e.as_ref()
+                    .is_some_and(|e| e.0.contains("不是 duizhang 的结转文件")),
+                "{text}: {e:?}"
+            );
+        }
+        assert!(CarryIn::from_json("{\"format\": ").is_err());
+    }
+
+    #[test]
+    fn a_carry_file_with_a_byte_order_mark_is_read() {
+        let text = format!("\u{feff}{}", october_carry());
+        let carry = CarryIn::from_json(&text);
+        assert_eq!(
+            carry.ok().and_then(|c| c.from_period()),
+            Some(period("2026-10"))
+        );
+    }
+
+    #[test]
+    fn a_carry_file_without_its_period_is_refused() {
+        let text = format!("{{\"format\": \"{CARRY_FORMAT}\", \"pending\": []}}");
+        assert!(CarryIn::from_json(&text).is_err());
+    }
+
+    #[test]
+    fn a_carry_opens_only_the_month_after_its_own() {
+        let carry = CarryIn::from_json(&october_carry()).unwrap_or_default();
+        assert_eq!(carry.check_follows(period("2026-11"), false), Ok(None));
+        for same_or_later in ["2026-10", "2026-09", "2025-11"] {
+            let e = carry.check_follows(period(same_or_later), true).err();
+            assert!(
+                e.is_some_and(|e| e.0.contains("不早于本次期间")),
+                "{same_or_later}"
+            );
+        }
+        let gap = carry.check_follows(period("2027-01"), false).err();
+        assert!(gap.is_some_and(
+            |e| e.0.contains("2026-11 至 2026-12") && e.0.contains("--allow-carry-gap")
+        ));
+        let allowed = carry.check_follows(period("2027-01"), true);
+        assert!(allowed.is_ok_and(|skipped| skipped.is_some()));
+        let december =
+            CarryIn::from_json(&october_carry().replace("2026-10", "2026-12")).unwrap_or_default();
+        assert_eq!(december.check_follows(period("2027-01"), false), Ok(None));
     }
 }

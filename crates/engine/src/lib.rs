@@ -351,9 +351,9 @@ pub fn reconcile_carried(
     let carried_orders = carried_data.merged_orders();
     let (mut shops, unassigned) = shops::partition(data, &orders, settings);
     let (carried_shops, _) = shops::partition(&carried_data, &carried_orders, settings);
-    let own = carry::OwnData::of(&shops);
+    let fresh = carry::FreshAfterSales::of(&shops);
     carry::merge(&mut shops, carried_shops);
-    let carried = carry::Carried::new(carry, &carried_data, base, own);
+    let carried = carry::Carried::new(carry, &carried_data, base, fresh);
 
     let runs = on_two_threads(&shops, |shop| {
         run_shop(&Ctx {
