@@ -42,24 +42,16 @@ pub fn import_inputs(
     let (data, files) = load(&paths, &importers, |p, step| progress.step(p, step));
     tracing::info!("import: {:?}", started.elapsed());
     progress.finish();
-    let (broken, mut blocking) = triage(&files, &data);
+    let (broken, blocking) = triage(&files, &data, skip_unknown);
     let unknown = unrecognised(&files);
-    if skip_unknown {
-        if !unknown.is_empty() {
-            eprintln!(
-                "已跳过 {} 个无法识别格式的文件（--skip-unknown），它们未参与{task}：",
-                unknown.len()
-            );
-            for name in &unknown {
-                eprintln!("  {name}");
-            }
+    if skip_unknown && !unknown.is_empty() {
+        eprintln!(
+            "已跳过 {} 个无法识别格式的文件（--skip-unknown），它们未参与{task}：",
+            unknown.len()
+        );
+        for name in &unknown {
+            eprintln!("  {name}");
         }
-    } else if !unknown.is_empty() {
-        blocking.push(format!(
-            "有 {} 个文件无法识别格式（{}）。若它们与{task}无关（工作底稿、说明等），可加 --skip-unknown 跳过并列出它们。",
-            unknown.len(),
-            unknown.join("、")
-        ));
     }
     if !blocking.is_empty() {
         eprintln!(
@@ -73,6 +65,13 @@ pub fn import_inputs(
             eprintln!(
                 "  ……其余 {} 条可用 duizhang inspect --json 查看",
                 blocking.len() - 30
+            );
+        }
+        if !skip_unknown && !unknown.is_empty() {
+            eprintln!(
+                "其中 {} 个文件无法识别格式（{}）。若它们与{task}无关（工作底稿、说明等），可加 --skip-unknown 跳过它们（会列出跳过了哪些）。",
+                unknown.len(),
+                unknown.join("、")
             );
         }
         return Ok(None);
@@ -108,17 +107,20 @@ fn providers(data: &Dataset) -> BTreeMap<FileId, FundProvider> {
 }
 
 /// Splits import problems into control totals that did not hold (findings of BALANCE_BREAK)
-/// and everything else, which makes a run's results untrustworthy and stops it.
-fn triage(files: &[ImportedFile], data: &Dataset) -> (Vec<BrokenTotal>, Vec<String>) {
+/// and everything else, which makes a run's results untrustworthy and stops it (files of an
+/// unknown format only without `skip_unknown`).
+fn triage(
+    files: &[ImportedFile],
+    data: &Dataset,
+    skip_unknown: bool,
+) -> (Vec<BrokenTotal>, Vec<String>) {
     let providers = providers(data);
     let mut broken = Vec::new();
     let mut blocking = Vec::new();
     for f in files {
         for p in f.problems.iter().filter(|p| p.is_error()) {
-            if !matches!(
-                p.code,
-                ProblemCode::ControlTotal | ProblemCode::UnknownFormat
-            ) {
+            let skipped = skip_unknown && p.code == ProblemCode::UnknownFormat;
+            if p.code != ProblemCode::ControlTotal && !skipped {
                 blocking.push(p.zh());
             }
         }

@@ -259,10 +259,19 @@ fn read_manifest(path: &Path) -> anyhow::Result<Manifest> {
     Ok(manifest)
 }
 
+/// How a reader treats a result file whose bytes differ from its manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edited {
+    /// Refused (a carry file is the program's own state).
+    Refuse,
+    /// Read, with a notice (a journal a person may have edited on purpose).
+    Accept,
+}
+
 /// Checks that `file`, a result of an earlier run, is whole: its folder's manifest lists it
 /// with its size and SHA-256. `Ok(None)` when the folder holds no result of ours at all (a
 /// file from elsewhere); the manifest's period otherwise.
-pub fn verify(file: &Path, what: &str) -> anyhow::Result<Option<String>> {
+pub fn verify(file: &Path, what: &str, edited: Edited) -> anyhow::Result<Option<String>> {
     let dir = file.parent().unwrap_or(Path::new("."));
     let manifest_path = dir.join(MANIFEST);
     let name = file
@@ -290,11 +299,16 @@ pub fn verify(file: &Path, what: &str) -> anyhow::Result<Option<String>> {
             )
         })?;
     let (size, sha256) = digest(file)?;
-    anyhow::ensure!(
-        size == listed.size && sha256 == listed.sha256,
-        "{what} {} 与结果清单 {MANIFEST} 不符（写出后被改动或损坏）",
-        file.display()
-    );
+    if size != listed.size || sha256 != listed.sha256 {
+        let why = format!(
+            "{what} {} 与结果清单 {MANIFEST} 不符（写出后被改动或损坏）",
+            file.display()
+        );
+        match edited {
+            Edited::Refuse => anyhow::bail!(why),
+            Edited::Accept => eprintln!("注意：{why}，按现在的内容读取。"),
+        }
+    }
     Ok(Some(manifest.period))
 }
 
@@ -390,11 +404,13 @@ mod tests {
         );
         assert!(!dir.join(READY).exists());
         assert_eq!(
-            verify(&dir.join("carry.json"), "文件").unwrap().as_deref(),
+            verify(&dir.join("carry.json"), "文件", Edited::Refuse)
+                .unwrap()
+                .as_deref(),
             Some("2026-10")
         );
         std::fs::write(dir.join("carry.json"), "{} ").unwrap();
-        assert!(verify(&dir.join("carry.json"), "文件").is_err());
+        assert!(verify(&dir.join("carry.json"), "文件", Edited::Refuse).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -452,7 +468,7 @@ mod tests {
         std::fs::write(ready.join(MANIFEST), serde_json::to_vec(&manifest).unwrap()).unwrap();
         std::fs::rename(dir.join(MANIFEST), ready.join(REPLACED)).unwrap();
         std::fs::write(dir.join("findings.jsonl"), "new\n").unwrap();
-        assert!(verify(&dir.join("summary.json"), "文件").is_err());
+        assert!(verify(&dir.join("summary.json"), "文件", Edited::Refuse).is_err());
         drop(out);
         let _again = OutDir::lock(&dir).unwrap();
         assert_eq!(
@@ -461,7 +477,7 @@ mod tests {
         );
         assert!(!ready.exists());
         assert_eq!(
-            verify(&dir.join("summary.json"), "文件")
+            verify(&dir.join("summary.json"), "文件", Edited::Refuse)
                 .unwrap()
                 .as_deref(),
             Some("2026-11")

@@ -17,6 +17,7 @@ use duizhang_engine::{Outcome, PendingItem, Settings};
 use duizhang_import::ImportedFile;
 use serde::Serialize;
 
+use crate::publish::Edited;
 use crate::term::say;
 use crate::{load, output};
 
@@ -66,7 +67,7 @@ fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::R
     } else {
         p.to_path_buf()
     };
-    crate::publish::verify(&file, "上期结转文件")?;
+    crate::publish::verify(&file, "上期结转文件", Edited::Refuse)?;
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("无法读取上期结转文件 {}", file.display()))?;
     let bad = |e: duizhang_engine::carry::CarryError| {
@@ -109,7 +110,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .journal
         .as_deref()
         .map(|p| {
-            crate::publish::verify(p, "账簿文件")?;
+            crate::publish::verify(p, "账簿文件", Edited::Accept)?;
             crate::books::read_journal(p, &books.books)
         })
         .transpose()?;
