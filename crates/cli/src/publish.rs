@@ -110,7 +110,8 @@ impl OutDir {
             .with_context(|| format!("无法读取输出目录 {}", self.root.display()))?;
         for entry in entries.flatten() {
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with(STAGING_PREFIX) {
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && name.to_string_lossy().starts_with(STAGING_PREFIX) {
                 let path = entry.path();
                 std::fs::remove_dir_all(&path)
                     .with_context(|| format!("无法删除上次中断留下的 {}", path.display()))?;

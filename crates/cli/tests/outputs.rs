@@ -330,7 +330,7 @@ fn a_stray_file_stops_the_run_unless_skip_unknown_lists_and_skips_it() {
         std::fs::copy(&f, inputs.join(f.file_name().unwrap())).unwrap();
     }
     std::fs::write(inputs.join("备忘.txt"), "十月对账：记得问仓库退货\n").unwrap();
-    let stopped = reconcile(&[inputs.clone()], &dir.join("out"), &[]);
+    let stopped = reconcile(std::slice::from_ref(&inputs), &dir.join("out"), &[]);
     assert_eq!(stopped.status.code(), Some(2));
     let stderr = text(&stopped.stderr);
     assert!(
@@ -338,7 +338,11 @@ fn a_stray_file_stops_the_run_unless_skip_unknown_lists_and_skips_it() {
         "{stderr}"
     );
     assert!(!dir.join("out/findings.jsonl").exists());
-    let skipped = reconcile(&[inputs.clone()], &dir.join("out"), &["--skip-unknown"]);
+    let skipped = reconcile(
+        std::slice::from_ref(&inputs),
+        &dir.join("out"),
+        &["--skip-unknown"],
+    );
     assert!(skipped.status.success(), "{}", text(&skipped.stderr));
     let stderr = text(&skipped.stderr);
     assert!(
