@@ -132,3 +132,15 @@ pub fn write_findings_xlsx(
         .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// `/dev/full` fails every write as a full disk does.
+    #[test]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let rows: Vec<u32> = (0..100_000).collect();
+        let e = super::write_json(std::path::Path::new("/dev/full"), &rows).err();
+        let message = e.map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(message.contains("无法写入 /dev/full"), "{message}");
+    }
+}

@@ -224,7 +224,13 @@ fn install(root: &Path) -> anyhow::Result<()> {
         let from = ready.join(&f.name);
         if from.is_file() {
             let to = root.join(&f.name);
-            std::fs::rename(&from, &to).with_context(|| format!("无法写入 {}", to.display()))?;
+            std::fs::rename(&from, &to).with_context(|| {
+                format!(
+                    "无法把新结果换入 {}（若它正在 Excel 等程序中打开，请关闭后再运行一次：完整的新结果在 {}，下次运行会先把它换入）",
+                    to.display(),
+                    ready.display()
+                )
+            })?;
         }
     }
     let old_files: Vec<String> = match read_manifest(&replaced) {

@@ -60,7 +60,8 @@ impl CarryIn {
     pub fn from_json(text: &str) -> Result<CarryIn, CarryError> {
         let not_carry = || {
             CarryError(
-                "不是 duizhang 的结转文件（应为上期 reconcile 写出的 carry.json）".to_string(),
+                "不是 duizhang 的结转文件（应为上期 reconcile 写出的 carry.json；较早版本写出的，请用本版本重新运行上一期）"
+                    .to_string(),
             )
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
