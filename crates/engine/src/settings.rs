@@ -202,6 +202,19 @@ impl Settings {
         }
         let mut ids = std::collections::BTreeSet::new();
         for s in &self.shops {
+            // An empty name would match every record whose file leaves the shop blank.
+            let names = s.aliases.iter().map(|a| ("aliases", a));
+            let blank = std::iter::once(("id", &s.id))
+                .chain(s.name.iter().map(|n| ("name", n)))
+                .chain(names)
+                .chain(s.fund_accounts.iter().map(|a| ("fund_accounts", a)))
+                .find(|(_, v)| v.trim().is_empty());
+            if let Some((key, _)) = blank {
+                return Err(SettingsError(format!(
+                    "设置文件有误：店铺 “{}” 的 {key} 有空值；请删去空值或写上名称",
+                    s.id
+                )));
+            }
             if !ids.insert(s.id.as_str()) {
                 return Err(SettingsError(format!(
                     "设置文件有误：店铺 id “{}” 重复",
@@ -443,6 +456,16 @@ mod tests {
             m.contains("第 9 行") && m.contains("2088001") && m.contains("tmall"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn a_blank_alias_or_account_is_refused() {
+        for line in ["aliases = [\"\"]", "fund_accounts = [\" \"]", "name = \"\""] {
+            let text = format!("[[shops]]\nid = \"tb\"\nplatform = \"taobao\"\n{line}\n");
+            assert!(Settings::from_toml(&text).is_err(), "{line}");
+        }
+        let m = refused("[[shops]]\nid = \"\"\nplatform = \"taobao\"\n");
+        assert!(m.contains("id 有空值"), "{m}");
     }
 
     #[test]
