@@ -5,6 +5,7 @@ use std::io::Write;
 
 use duizhang_core::Finding;
 use duizhang_engine::{CarryIn, Outcome, PendingItem};
+use serde::Serialize;
 
 /// How one carried item ended in this run.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,42 +51,78 @@ fn fate<'a>(item: &PendingItem, outcome: &'a Outcome) -> Fate<'a> {
     }
 }
 
-/// Prints one line of counts and, for items left unjudged, the checks and missing data.
-pub fn print(carry: &CarryIn, outcome: &Outcome) -> std::io::Result<()> {
-    if carry.pending.is_empty() {
-        return Ok(());
-    }
-    let fates: Vec<Fate<'_>> = carry.pending.iter().map(|p| fate(p, outcome)).collect();
-    let count = |wanted: fn(&Fate<'_>) -> bool| fates.iter().filter(|f| wanted(f)).count();
-    let mut o = crate::term::stdout();
-    writeln!(
-        o,
-        "上期（{}）结转在途 {} 项：已了结 {} 项，转为问题 {} 项，仍在途 {} 项，未判断 {} 项。",
-        carry.period.as_deref().unwrap_or("?"),
-        carry.pending.len(),
-        count(|f| *f == Fate::Closed),
-        count(|f| *f == Fate::Found),
-        count(|f| *f == Fate::Pending),
-        count(|f| matches!(f, Fate::NotJudged(_))),
-    )?;
-    let mut unjudged: Vec<(&str, &str, &str, usize)> = Vec::new();
-    for (item, f) in carry.pending.iter().zip(&fates) {
-        if let Fate::NotJudged(reason) = f {
-            match unjudged
-                .iter_mut()
-                .find(|u| (u.0, u.1) == (item.shop.as_str(), item.code.as_str()))
-            {
-                Some(u) => u.3 += 1,
-                None => unjudged.push((&item.shop, &item.code, reason, 1)),
+/// What became of the carried items, for summary.json (`carried`) and the console.
+#[derive(Debug, Default, Serialize)]
+pub struct CarryAccount {
+    /// The period the items were carried from.
+    pub from: String,
+    pub items: usize,
+    pub closed: usize,
+    pub found: usize,
+    pub pending: usize,
+    /// Items whose check did not run this period, per shop and check, with the reason.
+    pub not_judged: Vec<NotJudged>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotJudged {
+    pub shop: String,
+    pub code: String,
+    pub reason: String,
+    pub items: usize,
+}
+
+impl CarryAccount {
+    /// `None` when nothing was carried in.
+    pub fn of(carry: &CarryIn, outcome: &Outcome) -> Option<CarryAccount> {
+        if carry.pending.is_empty() {
+            return None;
+        }
+        let mut account = CarryAccount {
+            from: carry.period.clone().unwrap_or_default(),
+            items: carry.pending.len(),
+            ..CarryAccount::default()
+        };
+        for item in &carry.pending {
+            match fate(item, outcome) {
+                Fate::Closed => account.closed += 1,
+                Fate::Found => account.found += 1,
+                Fate::Pending => account.pending += 1,
+                Fate::NotJudged(reason) => match account
+                    .not_judged
+                    .iter_mut()
+                    .find(|n| n.shop == item.shop && n.code == item.code)
+                {
+                    Some(n) => n.items += 1,
+                    None => account.not_judged.push(NotJudged {
+                        shop: item.shop.clone(),
+                        code: item.code.clone(),
+                        reason: reason.to_string(),
+                        items: 1,
+                    }),
+                },
             }
         }
+        Some(account)
     }
-    for (shop, code, reason, n) in unjudged {
-        let zh = duizhang_engine::catalog::lookup(code).map_or("", |d| d.zh);
+
+    /// One line of counts and, for items left unjudged, the checks and the missing data.
+    pub fn print(&self) -> std::io::Result<()> {
+        let mut o = crate::term::stdout();
+        let not_judged: usize = self.not_judged.iter().map(|n| n.items).sum();
         writeln!(
             o,
-            "  店铺 {shop} 的 {n} 项 {code}（{zh}）本期未判断，仍在途：{reason}（上期的状态不作为本期的结论）。"
+            "上期（{}）结转在途 {} 项：已了结 {} 项，转为问题 {} 项，仍在途 {} 项，未判断 {} 项。",
+            self.from, self.items, self.closed, self.found, self.pending, not_judged
         )?;
+        for n in &self.not_judged {
+            let zh = duizhang_engine::catalog::lookup(&n.code).map_or("", |d| d.zh);
+            writeln!(
+                o,
+                "  店铺 {} 的 {} 项 {}（{zh}）本期未判断，仍在途：{}（上期的状态不作为本期的结论）。",
+                n.shop, n.items, n.code, n.reason
+            )?;
+        }
+        Ok(())
     }
-    Ok(())
 }

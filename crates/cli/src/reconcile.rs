@@ -17,6 +17,7 @@ use duizhang_engine::{Outcome, PendingItem, Settings};
 use duizhang_import::ImportedFile;
 use serde::Serialize;
 
+use crate::carry_report::CarryAccount;
 use crate::publish::Edited;
 use crate::term::say;
 use crate::{load, output};
@@ -87,6 +88,9 @@ struct RunSummary<'a> {
     summary: Summary,
     findings: usize,
     pending: &'a [PendingItem],
+    /// What became of the items carried in (absent without `--carry-in`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried: Option<&'a CarryAccount>,
     inputs: Vec<InputSummary<'a>>,
 }
 
@@ -174,19 +178,22 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         tracing::info!("books checks: {:?}", started.elapsed());
         duizhang_engine::sort_findings(&mut outcome.findings);
         let started = std::time::Instant::now();
-        let written = write_outputs(dir, &outcome, period, &files);
+        let carried = CarryAccount::of(&carry, &outcome);
+        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref());
         tracing::info!("outputs: {:?}", started.elapsed());
         let vouchers = join(workbook);
-        written.and(vouchers)
+        written.and(vouchers).map(|files| (files, carried))
     });
     // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
     // with the error); an earlier result in `--out` stays as it was.
-    let voucher_files = voucher_files.context("结果未写出，输出目录保持原样")?;
+    let (voucher_files, carried) = voucher_files.context("结果未写出，输出目录保持原样")?;
     staging
         .commit("reconcile", &period.to_string())
         .context("结果未写出，输出目录保持原样")?;
     print_summary(&outcome, &args.out)?;
-    crate::carry_report::print(&carry, &outcome)?;
+    if let Some(account) = &carried {
+        account.print()?;
+    }
     print_books(
         &books,
         &generated,
@@ -219,6 +226,7 @@ fn write_outputs(
     outcome: &Outcome,
     period: Period,
     files: &[ImportedFile],
+    carried: Option<&CarryAccount>,
 ) -> anyhow::Result<()> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
     output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings, period)?;
@@ -226,6 +234,7 @@ fn write_outputs(
         summary: Summary::build(outcome, period),
         findings: outcome.findings.len(),
         pending: &outcome.pending,
+        carried,
         inputs: files
             .iter()
             .map(|f| InputSummary {

@@ -306,6 +306,28 @@ fn the_next_month_reads_the_carry_and_says_what_became_of_it() {
         stdout.contains("已了结") && stdout.contains("未判断"),
         "{stdout}"
     );
+    // summary.json accounts for every carried item.
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("outputs_carried_bom_2026-11");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let october: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(october().join("carry.json")).unwrap()).unwrap();
+    let carried = &summary["carried"];
+    let items = u64::try_from(october["pending"].as_array().unwrap().len()).unwrap();
+    assert!(items > 0);
+    assert_eq!(carried["from"], "2026-10");
+    assert_eq!(carried["items"].as_u64(), Some(items));
+    let not_judged: u64 = carried["not_judged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["items"].as_u64().unwrap())
+        .sum();
+    let accounted: u64 = ["closed", "found", "pending"]
+        .iter()
+        .map(|k| carried[*k].as_u64().unwrap())
+        .sum();
+    assert_eq!(accounted + not_judged, items, "{carried}");
 }
 
 #[test]
