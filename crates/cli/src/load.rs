@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::term::note;
 use duizhang_core::{Dataset, FileId, FundProvider};
 use duizhang_engine::file_totals::BrokenTotal;
 pub use duizhang_import::inputs::{expand_inputs_skipping, load};
@@ -45,30 +46,30 @@ pub fn import_inputs(
     let (broken, blocking) = triage(&files, &data, skip_unknown);
     let unknown = unrecognised(&files);
     if skip_unknown && !unknown.is_empty() {
-        eprintln!(
+        note!(
             "已跳过 {} 个无法识别格式的文件（--skip-unknown），它们未参与{task}：",
             unknown.len()
         );
         for name in &unknown {
-            eprintln!("  {name}");
+            note!("  {name}");
         }
     }
     if !blocking.is_empty() {
-        eprintln!(
+        note!(
             "导入时发现 {} 个错误，已停止{task}（结果会不完整）。请修正文件后重试：",
             blocking.len()
         );
         for p in blocking.iter().take(30) {
-            eprintln!("  {p}");
+            note!("  {p}");
         }
         if blocking.len() > 30 {
-            eprintln!(
+            note!(
                 "  ……其余 {} 条可用 duizhang inspect --json 查看",
                 blocking.len() - 30
             );
         }
         if !skip_unknown && !unknown.is_empty() {
-            eprintln!(
+            note!(
                 "其中 {} 个文件无法识别格式（{}）。若它们与{task}无关（工作底稿、说明等），可加 --skip-unknown 跳过它们（会列出跳过了哪些）。",
                 unknown.len(),
                 unknown.join("、")
@@ -84,7 +85,7 @@ pub fn import_inputs(
             .iter()
             .filter(|p| p.code == duizhang_import::ProblemCode::Duplicate && !p.is_error())
         {
-            eprintln!("注意：{}：{}", f.name, p.message);
+            note!("注意：{}：{}", f.name, p.message);
         }
     }
     Ok(Some(Imported {

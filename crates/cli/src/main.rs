@@ -13,7 +13,7 @@ mod reconcile;
 mod term;
 mod vouchers;
 
-use term::say;
+use term::{note, say};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -262,7 +262,7 @@ fn main() -> ExitCode {
         // Whoever read the output went away (`| head`): nothing to say, nothing went wrong.
         Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            note!("错误：{e:#}");
             ExitCode::from(2)
         }
     }

@@ -15,6 +15,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::term::note;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -118,7 +119,7 @@ impl OutDir {
             }
         }
         if self.root.join(READY).is_dir() {
-            eprintln!(
+            note!(
                 "注意：{} 中上次的结果写到一半被中断，现已补完。",
                 self.root.display()
             );
@@ -313,7 +314,7 @@ pub fn verify(file: &Path, what: &str, edited: Edited) -> anyhow::Result<Option<
         );
         match edited {
             Edited::Refuse => anyhow::bail!(why),
-            Edited::Accept => eprintln!("注意：{why}，按现在的内容读取。"),
+            Edited::Accept => note!("注意：{why}，按现在的内容读取。"),
         }
     }
     Ok(Some(manifest.period))

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::carry_report::CarryAccount;
 use crate::publish::Edited;
-use crate::term::say;
+use crate::term::{note, say};
 use crate::{load, output};
 
 pub struct Args {
@@ -76,7 +76,7 @@ fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::R
     };
     let carry = CarryIn::from_json(&text).map_err(bad)?;
     if let Some(skipped) = carry.check_follows(period, allow_gap).map_err(bad)? {
-        eprintln!("注意：{skipped}；已按 --allow-carry-gap 结转。");
+        note!("注意：{skipped}；已按 --allow-carry-gap 结转。");
     }
     Ok(carry)
 }
@@ -134,7 +134,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         return Ok(ExitCode::from(2));
     };
     warn_if_period_misses(&data, period);
-    eprintln!("正在匹配与检查……");
+    note!("正在匹配与检查……");
     let staging = out.stage()?;
     let dir = staging.path();
     // Which shop each record belongs to, as the books see it (the engine partitions by the
@@ -305,7 +305,7 @@ fn warn_if_period_misses(data: &Dataset, period: Period) {
     if let Some((first, last)) = range
         && inside * 2 < all
     {
-        eprintln!(
+        note!(
             "注意：资金流水只有 {inside} / {all} 条在所选期间 {period} 内（流水日期 {} 至 {}），请确认 --period 是否选对。",
             first.date(),
             last.date()

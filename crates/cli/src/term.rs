@@ -35,6 +35,16 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `eprintln!` that a closed pipe (`2>&1 | head`) does not turn into a panic: progress and
+/// notices for people are dropped when nobody reads them.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use note;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ use duizhang_core::Period;
 
 use crate::books::{self, VOUCHERS_XLSX};
 use crate::load;
+use crate::term::note;
 
 /// An import format of an accounting system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -94,9 +95,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let data = imported.data;
     for b in &imported.broken {
-        eprintln!(
+        note!(
             "注意：文件 {} 自带的合计与明细不符（{}），凭证可能不完整。",
-            b.file, b.label
+            b.file,
+            b.label
         );
     }
     let mut o = crate::term::stdout();
@@ -297,7 +299,7 @@ fn header_template(bytes: &[u8], path: &Path) -> anyhow::Result<ColumnTemplate> 
     }
     let template = ColumnTemplate::from_labels(&sheet, &labels);
     if !template.unmapped.is_empty() {
-        eprintln!(
+        note!(
             "注意：模板中的列 {} 无对应数据，将留空。",
             template.unmapped.join("、")
         );

@@ -404,6 +404,23 @@ fn output_into_a_closed_pipe_ends_quietly_with_the_results_written() {
 }
 
 #[test]
+fn both_outputs_into_a_closed_pipe_end_quietly_with_the_results_written() {
+    let out = scratch("pipe_both");
+    // `duizhang … 2>&1 | head -0`: nobody reads either stream.
+    let mut child = bin()
+        .args(reconcile_args(&month_files(), &out, &[]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(result_files(&out), *folder_result());
+}
+
+#[test]
 fn a_period_with_a_sign_or_three_month_digits_is_refused() {
     for period in ["2026-+1", "2026-010"] {
         let run = duizhang(&[

@@ -14,13 +14,13 @@ use duizhang_core::Finding;
 use duizhang_samples::demo::{Planted, generate, write_planted, write_scenario};
 
 use crate::reconcile;
-use crate::term::say;
+use crate::term::{note, say};
 
 /// The folder of the demo's journal (beside `files`, so that it is not read as a download).
 const JOURNAL_DIR: &str = "账簿";
 
 pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
-    eprintln!("正在生成演示数据（{orders} 笔订单，随机种子 {seed}）……");
+    note!("正在生成演示数据（{orders} 笔订单，随机种子 {seed}）……");
     let scenario = generate(orders, seed);
     let files =
         write_scenario(&scenario, out).map_err(|e| anyhow::anyhow!("写出演示文件失败：{e}"))?;
