@@ -18,15 +18,34 @@ use duizhang_workflow::{CaseState, Role};
 
 const CODES: &[(&str, FindingSeverity, Owner)] = &[
     ("REFUND_UNPAID", FindingSeverity::High, Owner::Finance),
-    ("PAYMENT_AMOUNT_MISMATCH", FindingSeverity::High, Owner::Finance),
+    (
+        "PAYMENT_AMOUNT_MISMATCH",
+        FindingSeverity::High,
+        Owner::Finance,
+    ),
     ("AFTERSALE_OVERDUE", FindingSeverity::Medium, Owner::Service),
-    ("RETURN_NOT_RECEIVED", FindingSeverity::High, Owner::Warehouse),
+    (
+        "RETURN_NOT_RECEIVED",
+        FindingSeverity::High,
+        Owner::Warehouse,
+    ),
     ("REFUND_ONLY_SHIPPED", FindingSeverity::Low, Owner::Service),
-    ("DUPLICATE_SHIPMENT", FindingSeverity::Critical, Owner::Warehouse),
+    (
+        "DUPLICATE_SHIPMENT",
+        FindingSeverity::Critical,
+        Owner::Warehouse,
+    ),
     ("FEE_MISMATCH", FindingSeverity::Medium, Owner::Finance),
     ("FLOW_NOT_BOOKED", FindingSeverity::Medium, Owner::Finance),
 ];
-const SHOPS: &[&str] = &["天猫旗舰店", "淘宝C店", "拼多多店", "抖店", "京东店", "小程序"];
+const SHOPS: &[&str] = &[
+    "天猫旗舰店",
+    "淘宝C店",
+    "拼多多店",
+    "抖店",
+    "京东店",
+    "小程序",
+];
 
 fn finding(i: usize) -> Finding {
     let (code, severity, owner) = CODES[i % CODES.len()];
@@ -61,8 +80,15 @@ fn bench<B: Backend>(backend: B, n: usize) -> anyhow::Result<()> {
     let e = |e: duizhang_store::StoreError| anyhow::anyhow!("{}", e.zh());
     ws.add_first_user("admin", "管理员", "pw").map_err(e)?;
     ws.create_company("禾木家居", "admin").map_err(e)?;
-    ws.add_member("禾木家居", "li", "李会计", "pw", &[Role::Accountant], "admin")
-        .map_err(e)?;
+    ws.add_member(
+        "禾木家居",
+        "li",
+        "李会计",
+        "pw",
+        &[Role::Accountant],
+        "admin",
+    )
+    .map_err(e)?;
     let findings: Vec<Finding> = (0..n).map(finding).collect();
     let ran: BTreeSet<(String, String)> = SHOPS
         .iter()
@@ -90,7 +116,11 @@ fn bench<B: Backend>(backend: B, n: usize) -> anyhow::Result<()> {
         changes.opened,
         started.elapsed().as_secs_f64()
     );
-    let open = vec![CaseState::Open, CaseState::InProgress, CaseState::PendingReview];
+    let open = vec![
+        CaseState::Open,
+        CaseState::InProgress,
+        CaseState::PendingReview,
+    ];
     let queries: Vec<(&str, CaseFilter)> = vec![
         (
             "open cases, first page",
@@ -174,7 +204,11 @@ fn main() -> anyhow::Result<()> {
         Some("sqlite") => {
             let path = std::path::PathBuf::from(args.get(1).context("PATH")?);
             let _ = std::fs::remove_file(&path);
-            bench(duizhang_store_sqlite::SqliteBackend::open(&path).map_err(|e| anyhow::anyhow!("{}", e.zh()))?, n)
+            bench(
+                duizhang_store_sqlite::SqliteBackend::open(&path)
+                    .map_err(|e| anyhow::anyhow!("{}", e.zh()))?,
+                n,
+            )
         }
         Some("postgres") => bench(
             duizhang_store_postgres::PostgresBackend::connect(args.get(1).context("URL")?)

@@ -34,8 +34,7 @@ pub fn run(
             tracing::warn!("{}", p.en());
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::term::stdout();
     let none = Carried::default();
     let carried_by = |f: &ImportedFile| carried.get(&f.id).unwrap_or(&none);
     if json {
@@ -235,8 +234,7 @@ fn print_file(
 
 pub fn formats() -> anyhow::Result<ExitCode> {
     let importers = builtin_importers();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = crate::term::stdout();
     writeln!(out, "支持的格式（按文件内容识别，与文件名无关）：")?;
     for imp in &importers {
         writeln!(out, "  {:<28} {}", imp.id(), imp.name_zh())?;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::term::note;
 use duizhang_core::{Dataset, FileId, FundProvider};
 use duizhang_engine::file_totals::BrokenTotal;
 pub use duizhang_import::inputs::{expand_inputs_skipping, load};
@@ -18,16 +19,21 @@ pub struct Imported {
 }
 
 /// Expands and imports the inputs with progress. `None` when import errors make the results
-/// untrustworthy: they are printed, naming what (`task`, e.g. 对账) was stopped.
+/// untrustworthy: they are printed, naming what (`task`, e.g. 对账) was stopped. With
+/// `skip_unknown`, files no importer recognises are listed and left out instead.
 pub fn import_inputs(
     inputs: &[PathBuf],
     profiles: &[PathBuf],
     task: &str,
     out: &Path,
+    skip_unknown: bool,
 ) -> anyhow::Result<Option<Imported>> {
     // The output folder may sit inside an input folder (`reconcile 十月 --out 十月/结果`): a
     // second run must not read the first one's findings and vouchers as input.
-    let paths = expand_inputs_skipping(inputs, &[out.to_path_buf()])?;
+    let mut paths = expand_inputs_skipping(inputs, &[out.to_path_buf()])?;
+    // The same files give the same results whatever order they were named in: file ids, the
+    // order records are met in and which of two repeated records is kept follow this order.
+    canonical_order(&mut paths);
     if paths.is_empty() {
         anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip .json .jsonl）");
     }
@@ -37,19 +43,36 @@ pub fn import_inputs(
     let (data, files) = load(&paths, &importers, |p, step| progress.step(p, step));
     tracing::info!("import: {:?}", started.elapsed());
     progress.finish();
-    let (broken, blocking) = triage(&files, &data);
+    let (broken, blocking) = triage(&files, &data, skip_unknown);
+    let unknown = unrecognised(&files);
+    if skip_unknown && !unknown.is_empty() {
+        note!(
+            "已跳过 {} 个无法识别格式的文件（--skip-unknown），它们未参与{task}：",
+            unknown.len()
+        );
+        for name in &unknown {
+            note!("  {name}");
+        }
+    }
     if !blocking.is_empty() {
-        eprintln!(
+        note!(
             "导入时发现 {} 个错误，已停止{task}（结果会不完整）。请修正文件后重试：",
             blocking.len()
         );
         for p in blocking.iter().take(30) {
-            eprintln!("  {p}");
+            note!("  {p}");
         }
         if blocking.len() > 30 {
-            eprintln!(
+            note!(
                 "  ……其余 {} 条可用 duizhang inspect --json 查看",
                 blocking.len() - 30
+            );
+        }
+        if !skip_unknown && !unknown.is_empty() {
+            note!(
+                "其中 {} 个文件无法识别格式（{}）。若它们与{task}无关（工作底稿、说明等），可加 --skip-unknown 跳过它们（会列出跳过了哪些）。",
+                unknown.len(),
+                unknown.join("、")
             );
         }
         return Ok(None);
@@ -62,7 +85,7 @@ pub fn import_inputs(
             .iter()
             .filter(|p| p.code == duizhang_import::ProblemCode::Duplicate && !p.is_error())
         {
-            eprintln!("注意：{}：{}", f.name, p.message);
+            note!("注意：{}：{}", f.name, p.message);
         }
     }
     Ok(Some(Imported {
@@ -85,14 +108,20 @@ fn providers(data: &Dataset) -> BTreeMap<FileId, FundProvider> {
 }
 
 /// Splits import problems into control totals that did not hold (findings of BALANCE_BREAK)
-/// and everything else, which makes a run's results untrustworthy and stops it.
-fn triage(files: &[ImportedFile], data: &Dataset) -> (Vec<BrokenTotal>, Vec<String>) {
+/// and everything else, which makes a run's results untrustworthy and stops it (files of an
+/// unknown format only without `skip_unknown`).
+fn triage(
+    files: &[ImportedFile],
+    data: &Dataset,
+    skip_unknown: bool,
+) -> (Vec<BrokenTotal>, Vec<String>) {
     let providers = providers(data);
     let mut broken = Vec::new();
     let mut blocking = Vec::new();
     for f in files {
         for p in f.problems.iter().filter(|p| p.is_error()) {
-            if p.code != ProblemCode::ControlTotal {
+            let skipped = skip_unknown && p.code == ProblemCode::UnknownFormat;
+            if p.code != ProblemCode::ControlTotal && !skipped {
                 blocking.push(p.zh());
             }
         }
@@ -120,4 +149,23 @@ fn triage(files: &[ImportedFile], data: &Dataset) -> (Vec<BrokenTotal>, Vec<Stri
         }
     }
     (broken, blocking)
+}
+
+/// Files (or members of an archive) that no importer recognised.
+fn unrecognised(files: &[ImportedFile]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| {
+            f.problems
+                .iter()
+                .any(|p| p.is_error() && p.code == ProblemCode::UnknownFormat)
+        })
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// Sorts input files by name, then by their full path (two folders may hold files of one
+/// name): the order the user named them in must not reach the results.
+fn canonical_order(paths: &mut [PathBuf]) {
+    paths.sort_by(|a, b| (a.file_name(), a).cmp(&(b.file_name(), b)));
 }

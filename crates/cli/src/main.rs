@@ -2,14 +2,19 @@
 //! printing. Messages for people are in Chinese; logs (RUST_LOG, stderr) are in English.
 
 mod books;
+mod carry_report;
 mod demo;
 mod inspect;
 mod load;
 mod output;
 mod progress;
+mod publish;
 mod reconcile;
+mod term;
 mod vouchers;
 mod workspace;
+
+use term::{note, say};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,9 +70,15 @@ enum Command {
         /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
-        /// 上期的结果目录（或其中的 carry.json）：结转上期在途事项
+        /// 上期的结果目录（或其中的 carry.json）：结转上期在途事项（须为本期的上一期）
         #[arg(long)]
         carry_in: Option<PathBuf>,
+        /// 允许结转文件来自更早的期间（中间跳过了若干期），默认拒绝
+        #[arg(long)]
+        allow_carry_gap: bool,
+        /// 跳过无法识别格式的文件（列出它们），而不是停止对账
+        #[arg(long)]
+        skip_unknown: bool,
         /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设
         #[arg(long)]
         books: Option<PathBuf>,
@@ -116,6 +127,9 @@ enum Command {
         /// 金蝶云星空：凭证字编码，写作 凭证字=编码（记=PRE001 已内置），可多次指定
         #[arg(long = "kingdee-word")]
         kingdee_words: Vec<String>,
+        /// 跳过无法识别格式的文件（列出它们），而不是停止
+        #[arg(long)]
+        skip_unknown: bool,
     },
     /// 写出带注释的默认设置文件
     Init {
@@ -162,7 +176,7 @@ fn init(path: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{} 已存在；如要覆盖请加 --force", path.display());
     }
     std::fs::write(path, DEFAULT_SETTINGS)?;
-    println!(
+    say!(
         "已写出设置文件 {}（内含说明，按需修改店铺与检查设置）",
         path.display()
     );
@@ -190,6 +204,8 @@ fn main() -> ExitCode {
             fail_on,
             profiles,
             carry_in,
+            allow_carry_gap,
+            skip_unknown,
             books,
             rules,
             journal,
@@ -202,6 +218,8 @@ fn main() -> ExitCode {
                 fail_on,
                 profiles,
                 carry_in,
+                allow_carry_gap,
+                skip_unknown,
             },
             reconcile::BooksArgs {
                 books,
@@ -222,6 +240,7 @@ fn main() -> ExitCode {
             kingdee_book,
             kingdee_org,
             kingdee_words,
+            skip_unknown,
         } => vouchers::run(vouchers::Args {
             inputs,
             period,
@@ -235,6 +254,7 @@ fn main() -> ExitCode {
             kingdee_book,
             kingdee_org,
             kingdee_words,
+            skip_unknown,
         }),
         Command::Init { path, force } => init(&path, force),
         Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),
@@ -243,11 +263,20 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // Whoever read the output went away (`| head`): nothing to say, nothing went wrong.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            note!("错误：{e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 #[cfg(test)]

@@ -4,20 +4,35 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use duizhang_core::{Fen, Finding, Owner};
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+use duizhang_core::{Fen, Finding, Owner, Period};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
 
 /// One finding per line, in the engine's deterministic order.
 pub fn write_findings_jsonl(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("无法写入 {}", path.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    for f in findings {
-        serde_json::to_writer(&mut out, f)?;
+    let write = || -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for f in findings {
+            serde_json::to_writer(&mut out, f)?;
+            out.write_all(b"\n")?;
+        }
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("无法写入 {}", path.display()))
+}
+
+/// A JSON file (summary.json, carry.json), pretty-printed.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let write = || -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        serde_json::to_writer_pretty(&mut out, value)?;
         out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("无法写入 {}", path.display()))
 }
 
 /// 元 as an Excel number (Excel keeps numbers as doubles; the text form is exact).
@@ -45,9 +60,17 @@ const HEADERS: &[(&str, f64)] = &[
 ];
 
 /// One sheet per owner (财务 / 客服 / 仓储) with Chinese headers, amounts in 元, a frozen header
-/// row and filters; each finding lists its evidence rows.
-pub fn write_findings_xlsx(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
+/// row and filters; each finding lists its evidence rows. The workbook's creation date is the
+/// period's first day, not the clock: the same findings give the same bytes.
+pub fn write_findings_xlsx(
+    path: &Path,
+    findings: &[Finding],
+    period: Period,
+) -> anyhow::Result<()> {
     let mut workbook = Workbook::new();
+    let created =
+        ExcelDateTime::from_ymd(u16::try_from(period.year)?, u8::try_from(period.month)?, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let header = Format::new()
         .set_bold()
         .set_background_color(0xDDEBF7)
@@ -108,4 +131,16 @@ pub fn write_findings_xlsx(path: &Path, findings: &[Finding]) -> anyhow::Result<
         .save(path)
         .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    /// `/dev/full` fails every write as a full disk does.
+    #[test]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let rows: Vec<u32> = (0..100_000).collect();
+        let e = super::write_json(std::path::Path::new("/dev/full"), &rows).err();
+        let message = e.map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(message.contains("无法写入 /dev/full"), "{message}");
+    }
 }

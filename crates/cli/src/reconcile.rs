@@ -17,6 +17,9 @@ use duizhang_engine::{Outcome, PendingItem, Settings};
 use duizhang_import::ImportedFile;
 use serde::Serialize;
 
+use crate::carry_report::CarryAccount;
+use crate::publish::Edited;
+use crate::term::{note, say};
 use crate::{load, output};
 
 pub struct Args {
@@ -27,6 +30,10 @@ pub struct Args {
     pub fail_on: Option<FindingSeverity>,
     pub profiles: Vec<PathBuf>,
     pub carry_in: Option<PathBuf>,
+    /// A carry from an earlier month that skips months is used (it is refused otherwise).
+    pub allow_carry_gap: bool,
+    /// Files no importer recognises are listed and left out instead of stopping the run.
+    pub skip_unknown: bool,
 }
 
 /// The books side of a run: the 账套 (the 小企业会计准则 preset when none) and the journal the
@@ -49,8 +56,10 @@ pub fn read_settings(path: Option<&Path>) -> anyhow::Result<Settings> {
     }
 }
 
-/// The previous run's carry file: `DIR/carry.json`, or the file itself.
-fn read_carry(path: Option<&Path>) -> anyhow::Result<CarryIn> {
+/// The previous run's carry file: `DIR/carry.json`, or the file itself. It must be whole
+/// (its folder's manifest says so), name itself a carry file, and come from the month before
+/// `period` (an earlier month only with `allow_gap`).
+fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::Result<CarryIn> {
     let Some(p) = path else {
         return Ok(CarryIn::none());
     };
@@ -59,9 +68,17 @@ fn read_carry(path: Option<&Path>) -> anyhow::Result<CarryIn> {
     } else {
         p.to_path_buf()
     };
+    crate::publish::verify(&file, "上期结转文件", Edited::Refuse)?;
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("无法读取上期结转文件 {}", file.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("上期结转文件 {} 格式不对", file.display()))
+    let bad = |e: duizhang_engine::carry::CarryError| {
+        anyhow::anyhow!("上期结转文件 {} 不能使用：{e}", file.display())
+    };
+    let carry = CarryIn::from_json(&text).map_err(bad)?;
+    if let Some(skipped) = carry.check_follows(period, allow_gap).map_err(bad)? {
+        note!("注意：{skipped}；已按 --allow-carry-gap 结转。");
+    }
+    Ok(carry)
 }
 
 /// summary.json: the engine's summary plus the pending list and what was imported.
@@ -71,6 +88,9 @@ struct RunSummary<'a> {
     summary: Summary,
     findings: usize,
     pending: &'a [PendingItem],
+    /// What became of the items carried in (absent without `--carry-in`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried: Option<&'a CarryAccount>,
     inputs: Vec<InputSummary<'a>>,
 }
 
@@ -88,25 +108,35 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
     })?;
     let settings = read_settings(args.config.as_deref())?;
-    let carry = read_carry(args.carry_in.as_deref())?;
+    let carry = read_carry(args.carry_in.as_deref(), period, args.allow_carry_gap)?;
     let books = crate::books::read_books(books_args.books.as_deref(), books_args.rules.as_deref())?;
     let journal = books_args
         .journal
         .as_deref()
-        .map(|p| crate::books::read_journal(p, &books.books))
+        .map(|p| {
+            crate::publish::verify(p, "账簿文件", Edited::Accept)?;
+            crate::books::read_journal(p, &books.books)
+        })
         .transpose()?;
+    let out = crate::publish::OutDir::lock(&args.out)?;
     let Some(load::Imported {
         data,
         files,
         broken,
-    }) = load::import_inputs(&args.inputs, &args.profiles, "对账", &args.out)?
+    }) = load::import_inputs(
+        &args.inputs,
+        &args.profiles,
+        "对账",
+        out.path(),
+        args.skip_unknown,
+    )?
     else {
         return Ok(ExitCode::from(2));
     };
     warn_if_period_misses(&data, period);
-    eprintln!("正在匹配与检查……");
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
+    note!("正在匹配与检查……");
+    let staging = out.stage()?;
+    let dir = staging.path();
     // Which shop each record belongs to, as the books see it (the engine partitions by the
     // same rule).
     let names = ShopNames::of(&data, &settings);
@@ -132,8 +162,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     let voucher_files = std::thread::scope(|scope| {
         let workbook = scope.spawn(|| {
             let started = std::time::Instant::now();
-            let written =
-                crate::books::write_vouchers_xlsx(&args.out, &generated, &books.books, &data);
+            let written = crate::books::write_vouchers_xlsx(dir, &generated, &books.books, &data);
             tracing::info!("vouchers.xlsx: {:?}", started.elapsed());
             written
         });
@@ -149,23 +178,22 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         tracing::info!("books checks: {:?}", started.elapsed());
         duizhang_engine::sort_findings(&mut outcome.findings);
         let started = std::time::Instant::now();
-        let written = write_outputs(&args.out, &outcome, period, &files);
+        let carried = CarryAccount::of(&carry, &outcome);
+        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref());
         tracing::info!("outputs: {:?}", started.elapsed());
-        written.map(|()| join(workbook))
-    })?;
-    // The findings are written; a voucher workbook that cannot be written (a month too large
-    // for one Excel sheet, say) is reported, and the run's results stand.
-    let voucher_files = match voucher_files {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!(
-                "凭证表未写出：{e:#}。对账结果不受影响；可用 duizhang vouchers --format beancount,u8 导出凭证。"
-            );
-            tracing::warn!("vouchers.xlsx not written: {e:#}");
-            Vec::new()
-        }
-    };
+        let vouchers = join(workbook);
+        written.and(vouchers).map(|files| (files, carried))
+    });
+    // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
+    // with the error); an earlier result in `--out` stays as it was.
+    let (voucher_files, carried) = voucher_files.context("结果未写出，输出目录保持原样")?;
+    staging
+        .commit("reconcile", &period.to_string())
+        .context("结果未写出，输出目录保持原样")?;
     print_summary(&outcome, &args.out)?;
+    if let Some(account) = &carried {
+        account.print()?;
+    }
     print_books(
         &books,
         &generated,
@@ -178,7 +206,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .iter()
         .any(|n| n.reason == crate::books::UNTRACEABLE_JOURNAL)
     {
-        println!(
+        say!(
             "注意：退款未入账、资金流水未入账两项检查未运行。{}。",
             crate::books::UNTRACEABLE_JOURNAL
         );
@@ -198,13 +226,15 @@ fn write_outputs(
     outcome: &Outcome,
     period: Period,
     files: &[ImportedFile],
+    carried: Option<&CarryAccount>,
 ) -> anyhow::Result<()> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
-    output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings)?;
+    output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings, period)?;
     let summary = RunSummary {
         summary: Summary::build(outcome, period),
         findings: outcome.findings.len(),
         pending: &outcome.pending,
+        carried,
         inputs: files
             .iter()
             .map(|f| InputSummary {
@@ -216,8 +246,8 @@ fn write_outputs(
             })
             .collect(),
     };
-    write_json(&out.join("summary.json"), &summary)?;
-    write_json(&out.join("carry.json"), &outcome.carry_out)?;
+    output::write_json(&out.join("summary.json"), &summary)?;
+    output::write_json(&out.join("carry.json"), &outcome.carry_out)?;
     Ok(())
 }
 
@@ -228,16 +258,6 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("无法写入 {}", path.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    serde_json::to_writer_pretty(&mut w, value)?;
-    w.write_all(b"\n")?;
-    w.flush()?;
-    Ok(())
-}
-
 fn print_books(
     books: &crate::books::LoadedBooks,
     generated: &duizhang_books::Generated,
@@ -245,8 +265,7 @@ fn print_books(
     journal: Option<&[duizhang_books::Voucher]>,
     written: &[String],
 ) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
+    let mut o = crate::term::stdout();
     writeln!(o, "{}", books.describe)?;
     crate::books::print_generated(&mut o, generated, data, 5)?;
     match journal {
@@ -286,7 +305,7 @@ fn warn_if_period_misses(data: &Dataset, period: Period) {
     if let Some((first, last)) = range
         && inside * 2 < all
     {
-        eprintln!(
+        note!(
             "注意：资金流水只有 {inside} / {all} 条在所选期间 {period} 内（流水日期 {} 至 {}），请确认 --period 是否选对。",
             first.date(),
             last.date()
@@ -306,8 +325,7 @@ fn pad_left(text: &str, width: usize) -> String {
 }
 
 fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
+    let mut o = crate::term::stdout();
     let findings: &[Finding] = &outcome.findings;
     let mut by_code: BTreeMap<&str, (u64, i64)> = BTreeMap::new();
     for f in findings {

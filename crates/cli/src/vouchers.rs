@@ -16,6 +16,7 @@ use duizhang_core::Period;
 
 use crate::books::{self, VOUCHERS_XLSX};
 use crate::load;
+use crate::term::note;
 
 /// An import format of an accounting system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -64,6 +65,7 @@ pub struct Args {
     pub kingdee_book: Option<String>,
     pub kingdee_org: Option<String>,
     pub kingdee_words: Vec<String>,
+    pub skip_unknown: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -80,19 +82,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     formats.sort();
     formats.dedup();
     let exporter = Exporter::new(&args, &formats)?;
-    let Some(imported) = load::import_inputs(&args.inputs, &args.profiles, "生成凭证", &args.out)?
+    let out = crate::publish::OutDir::lock(&args.out)?;
+    let Some(imported) = load::import_inputs(
+        &args.inputs,
+        &args.profiles,
+        "生成凭证",
+        out.path(),
+        args.skip_unknown,
+    )?
     else {
         return Ok(ExitCode::from(2));
     };
     let data = imported.data;
     for b in &imported.broken {
-        eprintln!(
+        note!(
             "注意：文件 {} 自带的合计与明细不符（{}），凭证可能不完整。",
-            b.file, b.label
+            b.file,
+            b.label
         );
     }
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
+    let mut o = crate::term::stdout();
     writeln!(o, "{}", loaded.describe)?;
     let names = duizhang_engine::shops::ShopNames::of(&data, &settings);
     let generated = match books::generate(&loaded.books, &data, period, &settings, &names) {
@@ -104,8 +113,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     books::print_generated(&mut o, &generated, &data, 20)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("无法创建输出目录 {}", args.out.display()))?;
+    // Every file is written into a staging folder and put in place together when all are
+    // written; an error on the way leaves the earlier result in `--out` as it was.
+    let staging = out.stage()?;
+    let dir = staging.path();
     let mut written = Vec::new();
     if generated.vouchers.is_empty() {
         writeln!(
@@ -117,23 +128,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let rendered = match exporter.render(*f, &generated.vouchers, &loaded.books) {
                 Ok(b) => b,
                 Err(e) => {
-                    writeln!(o, "{} 未写出：{}", f.file(), e.message)?;
+                    writeln!(
+                        o,
+                        "{} 未写出：{}；本次没有写出任何文件，输出目录保持原样。",
+                        f.file(),
+                        e.message
+                    )?;
                     tracing::error!("export {f:?}: {}", e.detail);
                     return Ok(ExitCode::from(1));
                 }
             };
             match rendered {
                 Rendered::Excel(journal) => {
-                    written.extend(books::write_excel_journal(&args.out, &journal)?);
+                    written.extend(books::write_excel_journal(dir, &journal)?);
                 }
                 Rendered::Bytes(bytes) => {
-                    books::write_file(&args.out.join(f.file()), &bytes)?;
+                    books::write_file(&dir.join(f.file()), &bytes)?;
                     written.push(f.file().to_string());
                 }
             }
         }
     }
-    written.extend(books::write_issues(&args.out, &generated, &data)?);
+    written.extend(books::write_issues(dir, &generated, &data)?);
+    staging
+        .commit("vouchers", &period.to_string())
+        .context("结果未写出，输出目录保持原样")?;
     if !written.is_empty() {
         writeln!(o, "已写入 {}：{}", args.out.display(), written.join("、"))?;
     }
@@ -280,7 +299,7 @@ fn header_template(bytes: &[u8], path: &Path) -> anyhow::Result<ColumnTemplate> 
     }
     let template = ColumnTemplate::from_labels(&sheet, &labels);
     if !template.unmapped.is_empty() {
-        eprintln!(
+        note!(
             "注意：模板中的列 {} 无对应数据，将留空。",
             template.unmapped.join("、")
         );

@@ -237,6 +237,10 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         Some("zhao"),
         &["cases", "show", &id, "--company", "禾木家居"],
     ));
+    assert!(
+        !shown.contains("duizhang-run-") && shown.contains("第 "),
+        "evidence names the imported file and line:\n{shown}"
+    );
     for step in ["assign", "start", "submit", "approve", "11 月 2 日已到账"] {
         assert!(shown.contains(step), "{step} missing from:\n{shown}");
     }

@@ -249,15 +249,19 @@ pub struct Period {
 }
 
 impl Period {
-    /// `2026-10`.
+    /// `2026-10` (a month of one digit, `2026-1`, is read too). Only digits: no sign, no
+    /// padding beyond two digits (`2026-+1`, `2026-010` are not periods).
     pub fn parse(text: &str) -> Option<Period> {
         let (y, m) = text.trim().split_once('-')?;
-        let year: i16 = y.parse().ok()?;
-        let month: i8 = m.parse().ok()?;
-        if y.len() != 4 || !(1..=12).contains(&month) {
+        let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+            lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(y, 4..=4) || !digits(m, 1..=2) {
             return None;
         }
-        Some(Period { year, month })
+        let year: i16 = y.parse().ok()?;
+        let month: i8 = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(Period { year, month })
     }
 
     pub fn start(self) -> BeijingTime {
@@ -386,6 +390,32 @@ mod tests {
         assert_eq!(p.next().to_string(), "2027-01");
         assert_eq!(p.end().to_string(), "2027-01-01 00:00:00");
         assert!(Period::parse("2026-13").is_none());
+    }
+
+    #[test]
+    fn a_period_is_four_digits_a_dash_and_a_month_of_digits() {
+        assert_eq!(Period::parse("2026-1"), Period::parse("2026-01"));
+        assert_eq!(Period::parse(" 2026-10 ").map(|p| p.month), Some(10));
+        for bad in [
+            "2026-+1",
+            "2026-010",
+            "+202-10",
+            "2026-00",
+            "2026-1 0",
+            "26-10",
+            "2026-",
+            "2026",
+            "２０２６-10",
+            "2026--1",
+            "2026-0x",
+        ] {
+            assert!(Period::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn period_steps() {
+        let p = Period::parse("2026-12").unwrap_or(Period { year: 0, month: 1 });
         let a = BeijingTime::parse("2026-10-31 23:59:59").unwrap_or(p.start());
         assert_eq!(a.seconds_until(p.previous().previous().end()), 1);
     }

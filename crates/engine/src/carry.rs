@@ -15,12 +15,19 @@ use foldhash::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::PendingItem;
+use crate::catalog::Data;
 use crate::shops::ShopData;
+
+/// What a carry file says it is (`"format"`): other JSON (a summary.json, `[]`) is refused.
+pub const CARRY_FORMAT: &str = "duizhang-carry";
 
 /// What the previous run left open: its pending items and the records behind them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarryIn {
-    /// The period the items come from (`2026-10`), for people reading the file.
+    /// [`CARRY_FORMAT`] in a carry file; empty for [`CarryIn::none`].
+    #[serde(default)]
+    pub format: String,
+    /// The period the items come from (`2026-10`): the next run must be the period after it.
     #[serde(default)]
     pub period: Option<String>,
     #[serde(default)]
@@ -36,10 +43,88 @@ pub struct CarriedRecord {
     pub record: Record,
 }
 
+/// Why a carry file cannot be used for a run (the message is Chinese, for users).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CarryError(pub String);
+
 impl CarryIn {
     /// Nothing carried (the first run).
     pub fn none() -> CarryIn {
         CarryIn::default()
+    }
+
+    /// Reads a carry file (`carry.json`, with or without a UTF-8 BOM). Only a file that names
+    /// itself a carry file and its period is one: any other JSON is refused, never read as an
+    /// empty carry.
+    pub fn from_json(text: &str) -> Result<CarryIn, CarryError> {
+        let not_carry = || {
+            CarryError(
+                "不是 duizhang 的结转文件（应为上期 reconcile 写出的 carry.json；较早版本写出的，请用本版本重新运行上一期）"
+                    .to_string(),
+            )
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            CarryError(format!(
+                "不是有效的 JSON（第 {} 行第 {} 列：{e}）",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if value.get("format").and_then(serde_json::Value::as_str) != Some(CARRY_FORMAT) {
+            return Err(not_carry());
+        }
+        let carry: CarryIn = serde_json::from_value(value)
+            .map_err(|e| CarryError(format!("结转文件内容有误：{e}")))?;
+        if carry.from_period().is_none() {
+            return Err(CarryError(format!(
+                "结转文件没有写明期间（period：{}）",
+                carry.period.as_deref().unwrap_or("无")
+            )));
+        }
+        Ok(carry)
+    }
+
+    /// The period the carry comes from.
+    pub fn from_period(&self) -> Option<Period> {
+        self.period.as_deref().and_then(Period::parse)
+    }
+
+    /// Whether this carry may open `period`: it must come from the month just before. A carry
+    /// of the same or a later month is always refused; an earlier month that skips one or more
+    /// months only when `allow_gap` (a deliberate skip), with what was skipped in the `Ok`.
+    pub fn check_follows(
+        &self,
+        period: Period,
+        allow_gap: bool,
+    ) -> Result<Option<String>, CarryError> {
+        let Some(from) = self.from_period() else {
+            return Ok(None);
+        };
+        if from >= period {
+            return Err(CarryError(format!(
+                "结转文件来自 {from}，不早于本次期间 {period}：结转只能从上一期（{}）带入",
+                period.previous()
+            )));
+        }
+        if from == period.previous() {
+            return Ok(None);
+        }
+        let gap = if from.next() == period.previous() {
+            from.next().to_string()
+        } else {
+            format!("{} 至 {}", from.next(), period.previous())
+        };
+        let skipped =
+            format!("结转文件来自 {from}，与本次期间 {period} 之间隔了 {gap}（其间的结果未结转）");
+        if allow_gap {
+            Ok(Some(skipped))
+        } else {
+            Err(CarryError(format!(
+                "{skipped}。请依次结转每一期；确需跳过时加 --allow-carry-gap"
+            )))
+        }
     }
 
     /// The carried records as a dataset whose file ids start at `base` (after the run's own
@@ -93,16 +178,49 @@ fn set_file(record: &mut Record, file: FileId) {
     }
 }
 
+/// The shops whose own files (this period's) hold after-sales, taken before the carried
+/// records join. An after-sale carried while still open (待审核, 待退货 …) has a status that
+/// moves: without this period's after-sales export its newer status is unknown, and judging it
+/// would report last month's status as today's. Checks that read after-sales then do not run
+/// ("not run": 缺少数据) and their items stay pending. Other carried records are facts that do
+/// not change (a fund-flow row, a shipment) or final (a completed after-sale): checks may use
+/// them with this period's data.
+#[derive(Debug, Default)]
+pub(crate) struct FreshAfterSales(BTreeSet<String>);
+
+impl FreshAfterSales {
+    pub fn of(shops: &[ShopData<'_>]) -> FreshAfterSales {
+        FreshAfterSales(
+            shops
+                .iter()
+                .filter(|s| !s.after_sales.is_empty())
+                .map(|s| s.id.clone())
+                .collect(),
+        )
+    }
+}
+
 /// Which carried records may still raise which checks.
 #[derive(Debug, Default)]
 pub(crate) struct Carried {
     /// Files with ids from here on are carried; `None` when nothing is carried.
     pub base: Option<u32>,
     pub live: BTreeMap<(FileId, u32, RecordKind), BTreeSet<String>>,
+    fresh: FreshAfterSales,
 }
 
 impl Carried {
-    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize) -> Carried {
+    /// Whether `shop` has `data` that the checks may judge this period (see
+    /// [`FreshAfterSales`]).
+    pub fn has(&self, shop: &ShopData<'_>, data: Data) -> bool {
+        let reads_after_sales = matches!(data, Data::AfterSales | Data::AfterSaleLines);
+        shop.has(data)
+            && (!reads_after_sales
+                || self.fresh.0.contains(&shop.id)
+                || shop.after_sales.iter().all(|a| !a.status.is_open()))
+    }
+
+    pub fn new(carry: &CarryIn, carried: &Dataset, base: usize, fresh: FreshAfterSales) -> Carried {
         let ids: BTreeMap<&str, FileId> = carried
             .files
             .iter()
@@ -121,6 +239,7 @@ impl Carried {
         Carried {
             base: (!carried.files.is_empty()).then(|| u32::try_from(base).unwrap_or(u32::MAX)),
             live,
+            fresh,
         }
     }
 
@@ -300,8 +419,76 @@ pub(crate) fn carry_out(
             && a.record.kind() == b.record.kind()
     });
     CarryIn {
+        format: CARRY_FORMAT.to_string(),
         period: Some(period.to_string()),
         pending: pending.to_vec(),
         records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn october_carry() -> String {
+        format!(
+            "{{\"format\": \"{CARRY_FORMAT}\", \"period\": \"2026-10\", \"pending\": [], \"records\": []}}"
+        )
+    }
+
+    fn period(text: &str) -> Period {
+        Period::parse(text).unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn json_that_is_not_a_carry_file_is_refused_not_read_as_empty() {
+        let summary = r#"{"period": "2026-10", "checks": [], "pending": [], "findings": 10}"#;
+        for text in [summary, "[]", "{}", "null", "\"carry\""] {
+            let e = CarryIn::from_json(text).err();
+            assert!(
+                e.as_ref()
+                    .is_some_and(|e| e.0.contains("不是 duizhang 的结转文件")),
+                "{text}: {e:?}"
+            );
+        }
+        assert!(CarryIn::from_json("{\"format\": ").is_err());
+    }
+
+    #[test]
+    fn a_carry_file_with_a_byte_order_mark_is_read() {
+        let text = format!("\u{feff}{}", october_carry());
+        let carry = CarryIn::from_json(&text);
+        assert_eq!(
+            carry.ok().and_then(|c| c.from_period()),
+            Some(period("2026-10"))
+        );
+    }
+
+    #[test]
+    fn a_carry_file_without_its_period_is_refused() {
+        let text = format!("{{\"format\": \"{CARRY_FORMAT}\", \"pending\": []}}");
+        assert!(CarryIn::from_json(&text).is_err());
+    }
+
+    #[test]
+    fn a_carry_opens_only_the_month_after_its_own() {
+        let carry = CarryIn::from_json(&october_carry()).unwrap_or_default();
+        assert_eq!(carry.check_follows(period("2026-11"), false), Ok(None));
+        for same_or_later in ["2026-10", "2026-09", "2025-11"] {
+            let e = carry.check_follows(period(same_or_later), true).err();
+            assert!(
+                e.is_some_and(|e| e.0.contains("不早于本次期间")),
+                "{same_or_later}"
+            );
+        }
+        let gap = carry.check_follows(period("2027-01"), false).err();
+        assert!(gap.is_some_and(
+            |e| e.0.contains("2026-11 至 2026-12") && e.0.contains("--allow-carry-gap")
+        ));
+        let allowed = carry.check_follows(period("2027-01"), true);
+        assert!(allowed.is_ok_and(|skipped| skipped.is_some()));
+        let december =
+            CarryIn::from_json(&october_carry().replace("2026-10", "2026-12")).unwrap_or_default();
+        assert_eq!(december.check_follows(period("2027-01"), false), Ok(None));
     }
 }

@@ -353,8 +353,9 @@ pub fn reconcile_carried(
     let carried_orders = carried_data.merged_orders();
     let (mut shops, unassigned) = shops::partition(data, &orders, settings);
     let (carried_shops, _) = shops::partition(&carried_data, &carried_orders, settings);
+    let fresh = carry::FreshAfterSales::of(&shops);
     carry::merge(&mut shops, carried_shops);
-    let carried = carry::Carried::new(carry, &carried_data, base);
+    let carried = carry::Carried::new(carry, &carried_data, base, fresh);
 
     let runs = on_two_threads(&shops, |shop| {
         run_shop(
@@ -462,7 +463,7 @@ fn run_shop(ctx: &Ctx<'_>, unassigned: &shops::Unassigned) -> ShopRun {
         let missing: Vec<&str> = def
             .needs
             .iter()
-            .filter(|d| !shop.has(**d))
+            .filter(|d| !ctx.carried.has(shop, **d))
             .map(|d| d.zh())
             .collect();
         if !missing.is_empty() {

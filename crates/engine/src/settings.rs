@@ -50,13 +50,72 @@ pub struct ShopSettings {
 pub struct CheckSettings {
     pub enabled: Option<bool>,
     pub severity: Option<FindingSeverity>,
-    /// Absolute tolerance in 分.
+    /// Absolute tolerance in 分 (0 to [`MAX_TOLERANCE_FEN`]).
+    #[serde(default, deserialize_with = "tolerance_fen")]
     pub tolerance_fen: Option<i64>,
-    /// Relative tolerance in percent of the expected amount (the check's base), e.g. "0.5".
+    /// Relative tolerance in percent of the expected amount (the check's base), e.g. "0.5"
+    /// (0 to 100).
     pub tolerance_percent: Option<String>,
+    /// Days (0 to [`MAX_WINDOW_DAYS`]).
+    #[serde(default, deserialize_with = "window_days")]
     pub window_days: Option<i64>,
-    /// A limit in percent (DISCOUNT_EXCESSIVE: total discount / goods total).
+    /// A limit in percent (DISCOUNT_EXCESSIVE: total discount / goods total; 0 to 100).
+    #[serde(default, deserialize_with = "limit_percent")]
     pub limit_percent: Option<i64>,
+}
+
+/// The longest window a check may wait: a year. Longer is a typing slip, not a rule.
+pub const MAX_WINDOW_DAYS: i64 = 366;
+/// The largest difference a check may tolerate: 100 万元.
+pub const MAX_TOLERANCE_FEN: i64 = 100_000_000;
+
+/// The range and unit of each integer setting of a check.
+fn range_of(key: &str) -> (std::ops::RangeInclusive<i64>, &'static str) {
+    match key {
+        "window_days" => (0..=MAX_WINDOW_DAYS, "天"),
+        "tolerance_fen" => (0..=MAX_TOLERANCE_FEN, "分"),
+        _ => (0..=100, "百分比"),
+    }
+}
+
+fn out_of_range(key: &str, v: i64) -> Option<String> {
+    let (range, unit) = range_of(key);
+    (!range.contains(&v)).then(|| {
+        format!(
+            "{key} 应为 {} 至 {} 之间的整数（{unit}），而不是 {v}",
+            range.start(),
+            range.end()
+        )
+    })
+}
+
+/// An integer setting within its range, refused where it is written otherwise (the parser
+/// then names the line).
+fn ranged<'de, D: serde::Deserializer<'de>>(d: D, key: &str) -> Result<Option<i64>, D::Error> {
+    let v = i64::deserialize(d)?;
+    match out_of_range(key, v) {
+        None => Ok(Some(v)),
+        Some(why) => Err(serde::de::Error::custom(why)),
+    }
+}
+
+fn tolerance_fen<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    ranged(d, "tolerance_fen")
+}
+
+fn window_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    ranged(d, "window_days")
+}
+
+fn limit_percent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    ranged(d, "limit_percent")
+}
+
+/// A rate (`"0.6%"`) or a percent (`"0.5"`) setting between 0 and 100 %.
+fn percent_in_range(rate: &str) -> Option<RatePpm> {
+    RatePpm::parse(rate)
+        .ok()
+        .filter(|r| (0..=1_000_000).contains(&r.0))
 }
 
 /// A check's settings after defaults, global and per-shop values are combined.
@@ -86,11 +145,25 @@ impl Effective {
 pub struct SettingsError(pub String);
 
 impl Settings {
-    /// Parses and validates a settings file; errors are in Chinese and name the position.
+    /// Parses and validates a settings file; errors are in Chinese and name the line, the
+    /// key and the range a value must keep.
     pub fn from_toml(text: &str) -> Result<Settings, SettingsError> {
-        let settings: Settings =
-            toml::from_str(text).map_err(|e| SettingsError(format!("设置文件有误：{e}")))?;
-        settings.validate()?;
+        let settings: Settings = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map_or_else(String::new, |span| at_line(text, span.start));
+            SettingsError(format!("设置文件有误{at}：{}", e.message().trim()))
+        })?;
+        settings.validate().map_err(|SettingsError(message)| {
+            // Point at the value the message quotes, where the file has it.
+            let at = message
+                .split('“')
+                .skip(1)
+                .filter_map(|rest| rest.split('”').next())
+                .find_map(|value| line_quoting(text, value))
+                .map_or_else(String::new, |i| at_line(text, i));
+            SettingsError(message.replacen("设置文件有误", &format!("设置文件有误{at}"), 1))
+        })?;
         Ok(settings)
     }
 
@@ -105,17 +178,43 @@ impl Settings {
                         in_shop(shop)
                     )));
                 }
-                if let Some(p) = &c.tolerance_percent {
-                    RatePpm::parse(&format!("{p}%")).map_err(|_| {
-                        SettingsError(format!(
-                            "设置文件有误：检查 {code} 的 tolerance_percent “{p}” 不是数字"
-                        ))
-                    })?;
+                if let Some(p) = &c.tolerance_percent
+                    && percent_in_range(&format!("{p}%")).is_none()
+                {
+                    return Err(SettingsError(format!(
+                        "设置文件有误：检查 {code}{} 的 tolerance_percent “{p}” 应为 0 至 100 之间的百分数（如 \"0.5\"）",
+                        in_shop(shop)
+                    )));
+                }
+                for (key, value) in [
+                    ("window_days", c.window_days),
+                    ("tolerance_fen", c.tolerance_fen),
+                    ("limit_percent", c.limit_percent),
+                ] {
+                    if let Some(why) = value.and_then(|v| out_of_range(key, v)) {
+                        return Err(SettingsError(format!(
+                            "设置文件有误：检查 {code}{} 的 {why}",
+                            in_shop(shop)
+                        )));
+                    }
                 }
             }
         }
         let mut ids = std::collections::BTreeSet::new();
         for s in &self.shops {
+            // An empty name would match every record whose file leaves the shop blank.
+            let names = s.aliases.iter().map(|a| ("aliases", a));
+            let blank = std::iter::once(("id", &s.id))
+                .chain(s.name.iter().map(|n| ("name", n)))
+                .chain(names)
+                .chain(s.fund_accounts.iter().map(|a| ("fund_accounts", a)))
+                .find(|(_, v)| v.trim().is_empty());
+            if let Some((key, _)) = blank {
+                return Err(SettingsError(format!(
+                    "设置文件有误：店铺 “{}” 的 {key} 有空值；请删去空值或写上名称",
+                    s.id
+                )));
+            }
             if !ids.insert(s.id.as_str()) {
                 return Err(SettingsError(format!(
                     "设置文件有误：店铺 id “{}” 重复",
@@ -126,13 +225,30 @@ impl Settings {
                 ("payment_fee_rate", &s.payment_fee_rate),
                 ("commission_rate", &s.commission_rate),
             ] {
-                if let Some(r) = rate {
-                    RatePpm::parse(r).map_err(|_| {
-                        SettingsError(format!(
-                            "设置文件有误：店铺 {} 的 {key} “{r}” 不是费率（例：0.6%）",
-                            s.id
-                        ))
-                    })?;
+                if let Some(r) = rate
+                    && percent_in_range(r).is_none()
+                {
+                    return Err(SettingsError(format!(
+                        "设置文件有误：店铺 {} 的 {key} “{r}” 应为 0 至 100% 之间的费率（例：0.6%）",
+                        s.id
+                    )));
+                }
+            }
+        }
+        // A fund account belongs to one shop: two shops sharing one would make every row of it
+        // belong to whichever shop is listed first. (Shop names may repeat across platforms:
+        // one brand often has a shop of its name on each.)
+        let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+        for s in &self.shops {
+            for account in &s.fund_accounts {
+                if let Some(other) = owners.insert(account.trim(), &s.id)
+                    && other != s.id
+                {
+                    return Err(SettingsError(format!(
+                        "设置文件有误：fund_accounts 中的资金账户“{}”同时属于店铺 {other} 和 {}；一个资金账户只能属于一个店铺",
+                        account.trim(),
+                        s.id
+                    )));
                 }
             }
         }
@@ -235,6 +351,23 @@ impl Settings {
     }
 }
 
+/// `（第 N 行）` for a byte offset into the settings text.
+fn at_line(text: &str, offset: usize) -> String {
+    let line = text
+        .get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1);
+    format!("（第 {line} 行）")
+}
+
+/// The byte offset of the last line that writes `value` quoted (`"value"` or `'value'`):
+/// for a value met twice, the second place is the one to fix.
+fn line_quoting(text: &str, value: &str) -> Option<usize> {
+    ["\"", "'"]
+        .iter()
+        .filter_map(|q| text.rfind(&format!("{q}{value}{q}")))
+        .max()
+}
+
 fn in_shop(shop: &str) -> String {
     if shop.is_empty() {
         String::new()
@@ -266,4 +399,94 @@ pub fn provider_platform(p: FundProvider) -> Platform {
 /// Every catalog code, for documentation and `init`.
 pub fn all_codes() -> impl Iterator<Item = &'static str> {
     CATALOG.iter().map(|c| c.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> String {
+        match Settings::from_toml(text) {
+            Ok(s) => panic!("accepted: {s:?}"),
+            Err(SettingsError(message)) => message,
+        }
+    }
+
+    #[test]
+    fn negative_windows_tolerances_and_limits_are_refused_naming_line_and_key() {
+        let m = refused("[checks.REFUND_UNPAID]\nwindow_days = -3\n");
+        assert!(
+            m.contains("第 2 行") && m.contains("window_days") && m.contains("0 至 366"),
+            "{m}"
+        );
+        let m = refused("\n[checks.FEE_MISMATCH]\ntolerance_fen = -1\n");
+        assert!(m.contains("第 3 行") && m.contains("tolerance_fen"), "{m}");
+        let m = refused("[checks.DISCOUNT_EXCESSIVE]\nlimit_percent = 101\n");
+        assert!(m.contains("limit_percent") && m.contains("0 至 100"), "{m}");
+        let m = refused("[checks.FEE_MISMATCH]\ntolerance_percent = \"-0.5\"\n");
+        assert!(
+            m.contains("第 2 行") && m.contains("tolerance_percent"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_window_of_ten_million_days_is_refused_not_a_panic() {
+        let m = refused("[checks.AFTERSALE_OVERDUE]\nwindow_days = 10000000\n");
+        assert!(m.contains("window_days"), "{m}");
+    }
+
+    #[test]
+    fn the_edges_of_each_range_are_accepted() {
+        let ok = Settings::from_toml(
+            "[checks.AFTERSALE_OVERDUE]\nwindow_days = 0\n[checks.REFUND_UNPAID]\nwindow_days = 366\n\
+             [checks.FEE_MISMATCH]\ntolerance_fen = 0\ntolerance_percent = \"100\"\n\
+             [checks.DISCOUNT_EXCESSIVE]\nlimit_percent = 100\n",
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn a_rate_below_zero_or_above_all_is_refused() {
+        for rate in ["-5%", "101%"] {
+            let m = refused(&format!(
+                "[[shops]]\nid = \"t\"\nplatform = \"tmall\"\ncommission_rate = \"{rate}\"\n"
+            ));
+            assert!(
+                m.contains("第 4 行") && m.contains("commission_rate"),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_shops_sharing_one_fund_account_are_refused() {
+        let m = refused(
+            "[[shops]]\nid = \"tmall\"\nplatform = \"tmall\"\nfund_accounts = [\"2088001\"]\n\n\
+             [[shops]]\nid = \"taobao\"\nplatform = \"taobao\"\nfund_accounts = [\"2088001\"]\n",
+        );
+        assert!(
+            m.contains("第 9 行") && m.contains("2088001") && m.contains("tmall"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_blank_alias_or_account_is_refused() {
+        for line in ["aliases = [\"\"]", "fund_accounts = [\" \"]", "name = \"\""] {
+            let text = format!("[[shops]]\nid = \"tb\"\nplatform = \"taobao\"\n{line}\n");
+            assert!(Settings::from_toml(&text).is_err(), "{line}");
+        }
+        let m = refused("[[shops]]\nid = \"\"\nplatform = \"taobao\"\n");
+        assert!(m.contains("id 有空值"), "{m}");
+    }
+
+    #[test]
+    fn one_brand_name_on_shops_of_two_platforms_is_accepted() {
+        let ok = Settings::from_toml(
+            "[[shops]]\nid = \"tmall\"\nname = \"禾木家居\"\nplatform = \"tmall\"\nfund_accounts = [\"2088001\"]\n\n\
+             [[shops]]\nid = \"pdd\"\nname = \"禾木家居\"\nplatform = \"pdd\"\n",
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
 }

@@ -14,16 +14,17 @@ use duizhang_core::Finding;
 use duizhang_samples::demo::{Planted, generate, write_planted, write_scenario};
 
 use crate::reconcile;
+use crate::term::{note, say};
 
 /// The folder of the demo's journal (beside `files`, so that it is not read as a download).
 const JOURNAL_DIR: &str = "账簿";
 
 pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
-    eprintln!("正在生成演示数据（{orders} 笔订单，随机种子 {seed}）……");
+    note!("正在生成演示数据（{orders} 笔订单，随机种子 {seed}）……");
     let scenario = generate(orders, seed);
     let files =
         write_scenario(&scenario, out).map_err(|e| anyhow::anyhow!("写出演示文件失败：{e}"))?;
-    println!(
+    say!(
         "演示数据：卖家“禾木家居”{} 的 6 个店铺（天猫、淘宝、微信小程序、拼多多、抖店、京东）与 ERP，共 {} 个文件，写在 {}",
         scenario.period,
         scenario.files.len(),
@@ -49,7 +50,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
     drop(workbook);
     drop(data);
     let journal_file = journal_dir.join(crate::books::VOUCHERS_XLSX);
-    println!(
+    say!(
         "演示账簿：记账系统中的 {period} 凭证 {} 张（漏记 2 张、重复导入 1 张），写在 {}",
         slips.journal.len(),
         journal_file.display()
@@ -66,6 +67,8 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
             fail_on: None,
             profiles: Vec::new(),
             carry_in: None,
+            allow_carry_gap: false,
+            skip_unknown: false,
         },
         reconcile::BooksArgs {
             journal: Some(journal_file),
@@ -80,7 +83,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
         &results.join("findings.jsonl"),
         &out.join("planted.json"),
     )?;
-    println!(
+    say!(
         "\n下一步：用 Excel 打开 {}，或查看 summary.json。",
         results.join("findings.xlsx").display()
     );
@@ -103,7 +106,7 @@ fn compare(
     let wanted: BTreeSet<_> = planted.iter().map(|p| p.identity()).collect();
     let missed: Vec<_> = wanted.difference(&found).collect();
     let extra: Vec<_> = found.difference(&wanted).collect();
-    println!(
+    say!(
         "\n埋入的问题 {} 个（清单见 {}）：找到 {} 个，漏报 {} 个，多报 {} 个。",
         wanted.len(),
         planted_path.display(),
@@ -112,10 +115,10 @@ fn compare(
         extra.len()
     );
     for (code, shop, key, sku) in missed.iter().take(10) {
-        println!("  漏报：{code} {shop} {key} {sku}");
+        say!("  漏报：{code} {shop} {key} {sku}");
     }
     for (code, shop, key, sku) in extra.iter().take(10) {
-        println!("  多报：{code} {shop} {key} {sku}");
+        say!("  多报：{code} {shop} {key} {sku}");
     }
     Ok(())
 }

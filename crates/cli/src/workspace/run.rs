@@ -53,7 +53,7 @@ pub fn run(
         paths.push(path);
     }
     let Some(imported) =
-        crate::load::import_inputs(&paths, profiles, "对账", &staging.dir.join("out"))?
+        crate::load::import_inputs(&paths, profiles, "对账", &staging.dir.join("out"), false)?
     else {
         return Ok(ExitCode::from(2));
     };
@@ -61,6 +61,18 @@ pub fn run(
     outcome
         .findings
         .extend(broken_total_findings(&settings, period, &imported.broken));
+    // Evidence names the kept file as it was imported, not the private folder it was read from.
+    let prefix = format!("{}{}", staging.dir.display(), std::path::MAIN_SEPARATOR);
+    for finding in &mut outcome.findings {
+        for evidence in &mut finding.evidence {
+            if let Some(rest) = evidence.file.strip_prefix(&prefix) {
+                let name = rest
+                    .split_once(std::path::MAIN_SEPARATOR)
+                    .map_or(rest, |(_, name)| name);
+                evidence.file = name.to_string();
+            }
+        }
+    }
     duizhang_engine::sort_findings(&mut outcome.findings);
     let summary = Summary::build(&outcome, period);
     let mut ran = BTreeSet::new();

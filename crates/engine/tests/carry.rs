@@ -1,0 +1,119 @@
+//! Items carried into the next period are judged only on that period's data: a month whose
+//! files lack a kind of data leaves the items that need it pending ("not run"), never judged
+//! from the status they had last month.
+
+#![allow(clippy::unwrap_used)]
+
+use duizhang_core::*;
+use duizhang_engine::{Outcome, Settings, reconcile, reconcile_carried};
+use duizhang_samples::build::*;
+
+const SHOPS: &str = r#"
+[[shops]]
+id = "tb"
+platform = "taobao"
+aliases = ["棉语旗舰店"]
+"#;
+
+fn october() -> Period {
+    Period::parse("2026-10").unwrap()
+}
+
+fn november() -> Period {
+    Period::parse("2026-11").unwrap()
+}
+
+/// An after-sale applied for on 30 October and still 待商家处理 at the October cut-off.
+fn open_sale(refund_no: &str) -> AfterSale {
+    let mut a = after_sale(
+        Platform::Taobao,
+        "4001",
+        refund_no,
+        AfterSaleKind::RefundOnly,
+        yuan("0.00"),
+    );
+    a.status = AfterSaleStatus::PendingReview;
+    a.status_text = "待商家处理".into();
+    a.requested = Some(yuan("59.00"));
+    a.applied_at = Some(at("2026-10-30 09:00:00"));
+    a.completed_at = None;
+    a
+}
+
+/// October: the open after-sale, pending for AFTERSALE_OVERDUE.
+fn october_outcome(settings: &Settings) -> Outcome {
+    let mut data = dataset();
+    data.orders
+        .push(order(Platform::Taobao, "4001", yuan("59.00")));
+    data.after_sales.push(open_sale("R1").on_line(5));
+    let out = reconcile(&data, settings, october());
+    assert_eq!(
+        out.pending
+            .iter()
+            .filter(|p| p.code == "AFTERSALE_OVERDUE")
+            .count(),
+        1
+    );
+    out
+}
+
+fn overdue(out: &Outcome) -> usize {
+    out.findings
+        .iter()
+        .filter(|f| f.code == "AFTERSALE_OVERDUE")
+        .count()
+}
+
+#[test]
+fn a_month_without_an_after_sales_file_does_not_judge_last_months_open_after_sales() {
+    let settings = Settings::from_toml(SHOPS).unwrap();
+    let oct = october_outcome(&settings);
+    // November's files: orders only, no after-sales export.
+    let mut nov = dataset();
+    let mut o = order(Platform::Taobao, "5001", yuan("20.00"));
+    o.paid_at = Some(at("2026-11-03 10:00:00"));
+    nov.orders.push(o);
+    let out = reconcile_carried(&nov, &settings, november(), &oct.carry_out);
+    assert_eq!(overdue(&out), 0, "{:#?}", out.findings);
+    let still = out
+        .pending
+        .iter()
+        .filter(|p| p.code == "AFTERSALE_OVERDUE")
+        .count();
+    assert_eq!(
+        still, 1,
+        "the item stays pending for the month that has the data"
+    );
+    let why = out
+        .not_run
+        .iter()
+        .find(|n| n.shop == "tb" && n.code == "AFTERSALE_OVERDUE")
+        .map(|n| n.reason.as_str());
+    assert_eq!(why, Some("缺少数据：售后单"));
+}
+
+#[test]
+fn a_month_whose_after_sales_file_still_shows_it_open_finds_it_overdue() {
+    let settings = Settings::from_toml(SHOPS).unwrap();
+    let oct = october_outcome(&settings);
+    let mut nov = dataset();
+    nov.after_sales.push(open_sale("R1").on_line(7));
+    let out = reconcile_carried(&nov, &settings, november(), &oct.carry_out);
+    assert_eq!(overdue(&out), 1, "{:#?}", out.findings);
+}
+
+#[test]
+fn a_month_whose_after_sales_file_shows_it_done_closes_it() {
+    let settings = Settings::from_toml(SHOPS).unwrap();
+    let oct = october_outcome(&settings);
+    let mut nov = dataset();
+    let mut done = open_sale("R1").on_line(7);
+    done.status = AfterSaleStatus::Completed;
+    done.status_text = "退款成功".into();
+    done.refunded = yuan("59.00");
+    done.completed_at = Some(at("2026-11-01 10:00:00"));
+    nov.after_sales.push(done);
+    let out = reconcile_carried(&nov, &settings, november(), &oct.carry_out);
+    assert_eq!(overdue(&out), 0);
+    assert!(out.pending.iter().all(|p| p.code != "AFTERSALE_OVERDUE"));
+}
