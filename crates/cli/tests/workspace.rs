@@ -388,3 +388,109 @@ fn tamper_zip(from: &Path, to: &Path) {
     }
     target.finish().unwrap();
 }
+
+/// (code, shop, key, sku) of every finding of a findings.jsonl.
+fn finding_keys(jsonl: &str) -> Vec<(String, String, String, String)> {
+    let mut keys: Vec<_> = jsonl
+        .lines()
+        .map(|line| {
+            let f: serde_json::Value = serde_json::from_str(line).unwrap();
+            let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            let key = ["refund_no", "order_no", "txn_no"]
+                .iter()
+                .map(|k| field(k))
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            (field("code"), field("shop"), key, field("sku"))
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pending_items() {
+    let dir = scratch("workspace-same-as-reconcile");
+    let demo = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["demo", "--out", "demo", "--orders", "150", "--seed", "11"])
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let reconciled = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args([
+            "reconcile",
+            "demo/files",
+            "--period",
+            "2026-10",
+            "--config",
+            "demo/duizhang.toml",
+            "--out",
+            "plain",
+        ])
+        .output()
+        .unwrap();
+    assert!(reconciled.status.success(), "{}", text(&reconciled.stderr));
+    let expected =
+        finding_keys(&std::fs::read_to_string(dir.join("plain/findings.jsonl")).unwrap());
+    assert!(!expected.is_empty());
+
+    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["users", "add", "admin", "--name", "管理员"])
+        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
+        .output()
+        .unwrap();
+    ok(first);
+    ok(as_user(
+        &dir,
+        Some("admin"),
+        &["companies", "add", "禾木家居"],
+    ));
+    add_user(&dir, "li", "李会计", "会计");
+    for period in ["2026-10", "2026-11"] {
+        ok(as_user(
+            &dir,
+            Some("li"),
+            &[
+                "import",
+                "--company",
+                "禾木家居",
+                "--period",
+                period,
+                "demo/files",
+            ],
+        ));
+    }
+    let run = |period: &str| {
+        ok(as_user(
+            &dir,
+            Some("li"),
+            &[
+                "run",
+                "--company",
+                "禾木家居",
+                "--period",
+                period,
+                "--config",
+                "demo/duizhang.toml",
+            ],
+        ))
+    };
+    run("2026-10");
+    let cases = cases_json(&dir, "li", &["--state", "all", "--limit", "100000"]);
+    let mut stored: Vec<_> = cases
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (field("code"), field("shop"), field("key"), field("sku"))
+        })
+        .collect();
+    stored.sort();
+    assert_eq!(stored, expected, "one case per finding of reconcile");
+
+    // November opens with October's pending items, as `reconcile --carry-in` would.
+    let november = run("2026-11");
+    assert!(november.contains("上期（2026-10）结转在途"), "{november}");
+}

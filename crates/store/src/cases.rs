@@ -154,6 +154,28 @@ impl<B: Backend> Workspace<B> {
         tx.runs(company.id)
     }
 
+    /// What the latest run of `period` left pending (its carry, as `carry.json` holds it) and
+    /// that run's id; `None` when the period was never run.
+    pub fn pending_of(
+        &mut self,
+        company: &str,
+        period: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        let Some(latest) = tx
+            .runs(company.id)?
+            .into_iter()
+            .rev()
+            .find(|r| r.period == period)
+        else {
+            return Ok(None);
+        };
+        Ok(tx
+            .run_payload(company.id, latest.id)?
+            .map(|payload| (latest.id, payload.pending)))
+    }
+
     /// Lists cases; any member of the company may.
     pub fn cases(
         &mut self,

@@ -77,6 +77,12 @@ pub enum Command {
         /// 设置文件（TOML，见 duizhang init）
         #[arg(long)]
         config: Option<PathBuf>,
+        /// 账套文件（TOML，见 docs/vouchers.md）；不指定时按小企业会计准则预设生成凭证并做账务检查
+        #[arg(long)]
+        books: Option<PathBuf>,
+        /// 凭证规则文件（TOML），覆盖默认规则
+        #[arg(long)]
+        rules: Option<PathBuf>,
         /// 映射配置（TOML），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
@@ -128,9 +134,18 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             company,
             period,
             config,
+            books,
+            rules,
             profiles,
             who,
-        } => run::run(&company, &period, config.as_deref(), &profiles, &who),
+        } => run::run(
+            &company,
+            &period,
+            config.as_deref(),
+            (books.as_deref(), rules.as_deref()),
+            &profiles,
+            &who,
+        ),
         Command::Cases { command, who } => cases::run(command, &who),
         Command::Audit { command, who } => audit::run(command, &who),
         Command::Close { command, who } => close::close(command, &who),

@@ -6,10 +6,15 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use duizhang_engine::carry::CarryIn;
 use duizhang_engine::catalog::CATALOG;
 use duizhang_engine::file_totals::broken_total_findings;
+use duizhang_engine::shops::ShopNames;
 use duizhang_engine::summary::Summary;
 use duizhang_store::NewRun;
+
+use crate::carry_report::CarryAccount;
+use crate::note;
 
 use super::{Who, print_json, refused, signed_in};
 
@@ -17,6 +22,7 @@ pub fn run(
     company: &str,
     period_text: &str,
     config: Option<&Path>,
+    (books, rules): (Option<&Path>, Option<&Path>),
     profiles: &[PathBuf],
     who: &Who,
 ) -> anyhow::Result<ExitCode> {
@@ -57,10 +63,47 @@ pub fn run(
     else {
         return Ok(ExitCode::from(2));
     };
-    let mut outcome = duizhang_engine::reconcile(&imported.data, &settings, period);
+    let carry = match ws
+        .pending_of(company, &period.previous().to_string())
+        .map_err(refused)?
+    {
+        Some((run_id, pending)) => {
+            let carry = CarryIn::from_json(&pending).map_err(|e| {
+                anyhow::anyhow!("上期对账运行 {run_id} 的在途事项无法读取：{}", e.0)
+            })?;
+            note!(
+                "结转上期（{}）对账运行 {run_id} 的在途事项。",
+                period.previous()
+            );
+            carry
+        }
+        None => {
+            note!(
+                "上期（{}）在工作区里没有对账运行，本期不结转在途事项。",
+                period.previous()
+            );
+            CarryIn::none()
+        }
+    };
+    let data = &imported.data;
+    let mut outcome = duizhang_engine::reconcile_carried(data, &settings, period, &carry);
     outcome
         .findings
         .extend(broken_total_findings(&settings, period, &imported.broken));
+    // The books checks run against the vouchers this run generates, as `reconcile` does
+    // without `--journal`: the findings are the same as that command's on the same files.
+    let loaded = crate::books::read_books(books, rules)?;
+    let names = ShopNames::of(data, &settings);
+    let generated = crate::books::generate(&loaded.books, data, period, &settings, &names)
+        .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
+    crate::books::check_books(
+        &mut outcome,
+        data,
+        &settings,
+        period,
+        &generated.vouchers,
+        &names,
+    );
     // Evidence names the kept file as it was imported, not the private folder it was read from.
     let prefix = format!("{}{}", staging.dir.display(), std::path::MAIN_SEPARATOR);
     for finding in &mut outcome.findings {
@@ -74,6 +117,7 @@ pub fn run(
         }
     }
     duizhang_engine::sort_findings(&mut outcome.findings);
+    let carried = CarryAccount::of(&carry, &outcome);
     let summary = Summary::build(&outcome, period);
     let mut ran = BTreeSet::new();
     for shop in &outcome.shops {
@@ -118,6 +162,9 @@ pub fn run(
             "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
             changes.opened, changes.refreshed, changes.closed, changes.reopened
         );
+        if let Some(account) = &carried {
+            account.print()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
