@@ -490,6 +490,25 @@ fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pendin
     stored.sort();
     assert_eq!(stored, expected, "one case per finding of reconcile");
 
+    // A case shows its evidence lines as the kept files have them.
+    let refund = cases
+        .iter()
+        .find(|c| c["code"] == "REFUND_UNPAID")
+        .expect("the demo plants an unpaid refund");
+    let id = refund["id"].as_u64().unwrap().to_string();
+    let key = refund["key"].as_str().unwrap();
+    let shown = ok(as_user(
+        &dir,
+        Some("li"),
+        &["cases", "show", &id, "--company", "禾木家居"],
+    ));
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.trim_start().starts_with("原文：") && l.contains(key)),
+        "{shown}"
+    );
+
     // November opens with October's pending items, as `reconcile --carry-in` would.
     let november = run("2026-11");
     assert!(november.contains("上期（2026-10）结转在途"), "{november}");

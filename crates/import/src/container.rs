@@ -162,7 +162,7 @@ fn is_ole(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
-fn is_spreadsheet_zip(bytes: &[u8]) -> bool {
+pub(crate) fn is_spreadsheet_zip(bytes: &[u8]) -> bool {
     zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|mut a| {
         a.by_name("[Content_Types].xml").is_ok()
             && (a.by_name("xl/workbook.xml").is_ok() || a.by_name("xl/workbook.bin").is_ok())
@@ -197,7 +197,7 @@ fn failed(files: &Reports<'_>, name: &str, problem: Problem) -> ImportedFile {
 }
 
 /// Decodes a ZIP member name: UTF-8 when flagged or valid, else GBK (Alipay's archives).
-fn member_name(raw: &[u8]) -> String {
+pub(crate) fn member_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
         Err(_) => encoding_rs::GB18030

@@ -15,6 +15,7 @@ pub mod json;
 pub mod problem;
 pub mod profile;
 pub mod registry;
+pub mod source_line;
 pub mod table;
 pub mod text;
 

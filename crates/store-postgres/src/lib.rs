@@ -19,6 +19,7 @@ use postgres::{Client, NoTls, Row};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_workspace.sql"),
     include_str!("../migrations/0002_periods.sql"),
+    include_str!("../migrations/0003_case_queue.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).

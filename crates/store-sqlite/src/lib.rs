@@ -22,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_workspace.sql"),
     include_str!("../migrations/0002_periods.sql"),
+    include_str!("../migrations/0003_case_queue.sql"),
 ];
 
 pub struct SqliteBackend {

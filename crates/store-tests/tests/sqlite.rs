@@ -121,6 +121,6 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
             |r| r.get(0),
         )
         .expect("version");
-    assert_eq!(version, "2");
+    assert_eq!(version, "3");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -94,12 +94,15 @@ fn corrupt(what: &str, text: &str) -> StoreError {
     StoreError::Database(format!("stored {what} unreadable: {shown:?}"))
 }
 
+/// The condition "still asks somebody to act", as the queue indexes state it.
+pub const OPEN_STATES: &str = "state IN ('open', 'in_progress', 'pending_review')";
+
 /// Orders a case list: severity first, then due date, then id (both backends use it in SQL
 /// as `severity_rank DESC, due_at, id`).
 pub const CASE_ORDER: &str = "severity_rank DESC, due_at, id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// Marks a database as the workspace's (the `meta` table's `app` row).
 pub const APP_MARK: &str = "duizhang-workspace";
 
@@ -172,28 +175,40 @@ pub fn case_conditions(
         placeholder(values.len() + 1)
     };
     if !filter.states.is_empty() {
-        let marks: Vec<String> = filter
-            .states
+        // The open states are named with the literals of the queue's partial indexes (migration
+        // 0003), which a database uses only when the query states the same condition.
+        if filter.states.iter().all(|s| s.is_open()) {
+            sql.push_str(&format!(" AND {OPEN_STATES}"));
+        }
+        if !CaseState::ALL
             .iter()
-            .map(|state| bind(state.code().to_string(), &mut values))
-            .collect();
-        sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
+            .filter(|s| s.is_open())
+            .all(|s| filter.states.contains(s))
+        {
+            let marks: Vec<String> = filter
+                .states
+                .iter()
+                .map(|state| bind(state.code().to_string(), &mut values))
+                .collect();
+            sql.push_str(&format!(" AND state IN ({})", marks.join(", ")));
+        }
     }
     let equal = [
         ("period", filter.period.clone()),
         ("code", filter.code.clone()),
         ("shop", filter.shop.clone()),
         ("assignee", filter.assignee.clone()),
-        (
-            "severity",
-            filter.severity.map(|s| severity_code(s).to_string()),
-        ),
     ];
     for (column, value) in equal {
         if let Some(value) = value {
             let mark = bind(value, &mut values);
             sql.push_str(&format!(" AND {column} = {mark}"));
         }
+    }
+    // By rank, so the queue indexes serve it (rank follows severity one to one); a number of
+    // our own, written into the SQL so both backends compare it as an integer.
+    if let Some(severity) = filter.severity {
+        sql.push_str(&format!(" AND severity_rank = {}", severity_rank(severity)));
     }
     (sql, values)
 }
@@ -235,5 +250,26 @@ pub fn head_columns(head: Option<&duizhang_workflow::ChainHead>) -> (Option<i64>
     match head {
         Some(h) => (i64::try_from(h.seq).ok(), Some(h.hash.clone())),
         None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_condition_names_exactly_the_open_states() {
+        let open: Vec<String> = CaseState::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        assert_eq!(OPEN_STATES, format!("state IN ({})", open.join(", ")));
+        for migration in [
+            include_str!("../../store-sqlite/migrations/0003_case_queue.sql"),
+            include_str!("../../store-postgres/migrations/0003_case_queue.sql"),
+        ] {
+            assert_eq!(migration.matches(OPEN_STATES).count(), 5);
+        }
     }
 }

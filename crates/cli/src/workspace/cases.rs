@@ -164,10 +164,15 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
         }
         CasesCommand::Show { id, company } => {
             let (case, history) = ws.case(&company, id, &me).map_err(refused)?;
+            let lines = evidence_lines(&mut ws, &company, &case)?;
             if who.json {
-                print_json(&serde_json::json!({"case": case, "history": history}))?;
+                print_json(&serde_json::json!({
+                    "case": case,
+                    "history": history,
+                    "evidence_lines": lines,
+                }))?;
             } else {
-                print_case(&case, &history);
+                print_case(&case, &history, &lines);
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -294,7 +299,48 @@ fn print_list(cases: &[CaseRecord]) {
     }
 }
 
-fn print_case(c: &CaseRecord, history: &[duizhang_store::CaseEvent]) {
+/// Each evidence line as the kept file has it (in evidence order; `None` where the file or
+/// line is no longer among the period's files), so a person sees the source without the download.
+fn evidence_lines<B: duizhang_store::backend::Backend>(
+    ws: &mut duizhang_store::Workspace<B>,
+    company: &str,
+    case: &CaseRecord,
+) -> anyhow::Result<Vec<Option<String>>> {
+    let files = ws
+        .files_for_period(company, &case.period)
+        .map_err(refused)?;
+    let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut lines = Vec::new();
+    for e in &case.finding.evidence {
+        let holder = files.iter().find(|f| {
+            e.file == f.name
+                || e.file.starts_with(&format!("{}!", f.name))
+                || e.file.starts_with(&format!("{}#", f.name))
+        });
+        let Some(holder) = holder else {
+            lines.push(None);
+            continue;
+        };
+        if !kept.iter().any(|(sha, _)| *sha == holder.sha256) {
+            let bytes = ws.file_bytes(company, &holder.sha256).map_err(refused)?;
+            kept.push((holder.sha256.clone(), bytes));
+        }
+        let bytes = kept
+            .iter()
+            .find(|(sha, _)| *sha == holder.sha256)
+            .map(|(_, b)| b.as_slice())
+            .unwrap_or_default();
+        lines.push(duizhang_import::source_line::source_line(
+            &holder.name,
+            bytes,
+            &e.file,
+            e.line,
+        ));
+    }
+    Ok(lines)
+}
+
+fn print_case(c: &CaseRecord, history: &[duizhang_store::CaseEvent], lines: &[Option<String>]) {
     println!("案件 {}（{} 期间）", c.id, c.period);
     println!("  问题：{} {}", c.code, c.finding.message);
     println!(
@@ -325,8 +371,17 @@ fn print_case(c: &CaseRecord, history: &[duizhang_store::CaseEvent]) {
         println!("  处理结果：{}{amount}（{}）", r.reason, r.note);
     }
     println!("  证据：");
-    for e in &c.finding.evidence {
-        println!("    {} 第 {} 行（{:?}）", e.file, e.line, e.kind);
+    for (index, e) in c.finding.evidence.iter().enumerate() {
+        println!("    {} 第 {} 行（{}）", e.file, e.line, e.kind.zh());
+        if let Some(Some(text)) = lines.get(index) {
+            let shown: String = text.chars().take(300).collect();
+            let more = if shown.len() < text.len() {
+                "……"
+            } else {
+                ""
+            };
+            println!("      原文：{shown}{more}");
+        }
     }
     println!("  处理记录：");
     for e in history {
