@@ -209,12 +209,15 @@ fn kill_trials(dir: &Path, mut fresh: impl FnMut(&str) -> String) {
     let (_, _, clean) = state(dir, &reference_db);
     assert!(!clean.is_empty());
 
+    let mut cut = [0usize; 2];
     for (i, moment) in moments(trials(), import_time.mul_f64(1.2))
         .into_iter()
         .enumerate()
     {
         let db = fresh(&format!("import{i}"));
-        kill_after(dir, &db, IMPORT, moment);
+        if !kill_after(dir, &db, IMPORT, moment) {
+            cut[0] += 1;
+        }
         let (imports, runs, cases) = state(dir, &db);
         assert!(
             imports <= 1 && runs == 0 && cases.is_empty(),
@@ -231,7 +234,9 @@ fn kill_trials(dir: &Path, mut fresh: impl FnMut(&str) -> String) {
     {
         let db = fresh(&format!("run{i}"));
         ok(command(dir, &db, "li", IMPORT).output().unwrap());
-        kill_after(dir, &db, RUN, moment);
+        if !kill_after(dir, &db, RUN, moment) {
+            cut[1] += 1;
+        }
         let (_, runs, cases) = state(dir, &db);
         match runs {
             0 => assert!(cases.is_empty(), "no run, no cases"),
@@ -241,6 +246,13 @@ fn kill_trials(dir: &Path, mut fresh: impl FnMut(&str) -> String) {
         ok(command(dir, &db, "li", RUN).output().unwrap());
         assert_eq!(state(dir, &db).2, clean, "run killed at {moment:?}");
     }
+    eprintln!(
+        "{} kills during import ({} before it ended), {} during run ({} before it ended); import {import_time:?}, run {run_time:?}",
+        trials(),
+        cut[0],
+        trials(),
+        cut[1]
+    );
 }
 
 fn demo_in(dir: &Path) {

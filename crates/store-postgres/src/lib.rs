@@ -178,6 +178,10 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn refresh_case_statistics(&mut self) -> Result<(), StoreError> {
+        self.tx.batch_execute("ANALYZE cases").map_err(db)
+    }
+
     fn insert_company(&mut self, name: &str, at: &str) -> Result<Company, StoreError> {
         let row = self
             .tx

@@ -189,6 +189,10 @@ impl Tx for SqliteTx<'_> {
         Ok(()) // BEGIN IMMEDIATE already holds the database's write lock
     }
 
+    fn refresh_case_statistics(&mut self) -> Result<(), StoreError> {
+        self.tx.execute_batch("ANALYZE cases;").map_err(db)
+    }
+
     fn insert_company(&mut self, name: &str, at: &str) -> Result<Company, StoreError> {
         self.tx
             .execute(

@@ -395,6 +395,36 @@ pub const TAMPERINGS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The queue's order on a backend: cases of one severity and due date listed by id as a number
+/// (ids past 9 included), the same on every backend.
+pub fn queue_order<B: Backend>(backend: B) {
+    let mut ws = Workspace::new(backend, test_clock());
+    ws.add_user("admin", "管理员", "s3cret-admin", None)
+        .unwrap();
+    ws.add_user("li", "李会计", "pw-li", Some("admin")).unwrap();
+    ws.create_company("禾木家居", "admin").unwrap();
+    ws.grant("禾木家居", "li", &[Role::Accountant], "admin")
+        .unwrap();
+    let findings = (0..12)
+        .map(|i| finding("REFUND_UNPAID", &format!("RF{i:03}"), 100))
+        .collect();
+    ws.record_run("禾木家居", &run(findings), "li").unwrap();
+    let listed: Vec<u64> = ws
+        .cases(
+            "禾木家居",
+            &CaseFilter {
+                states: vec![CaseState::Open],
+                ..CaseFilter::default()
+            },
+            "li",
+        )
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(listed, (1..=12).collect::<Vec<u64>>());
+}
+
 /// Builds a small log in a fresh workspace and returns its head (what an archive records).
 pub fn small_log<B: Backend>(backend: B) -> (Workspace<B>, duizhang_workflow::ChainHead) {
     let mut ws = Workspace::new(backend, test_clock());

@@ -107,3 +107,13 @@ fn a_database_holding_other_tables_is_refused() {
     let err = PostgresBackend::connect(&url).err().expect("refused");
     assert_eq!(err.code(), "foreign_database");
 }
+
+#[test]
+fn the_case_queue_lists_ids_in_numeric_order_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("queue");
+    duizhang_store_tests::queue_order(PostgresBackend::connect(&url).expect("connect"));
+}

@@ -124,3 +124,12 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
     assert_eq!(version, "3");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_case_queue_lists_ids_in_numeric_order_on_sqlite() {
+    let dir = scratch("queue");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::queue_order(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}

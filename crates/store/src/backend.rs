@@ -26,6 +26,11 @@ pub trait Tx {
     /// transaction already holds the database's write lock (SQLite).
     fn lock_company(&mut self, company: i64) -> Result<(), StoreError>;
 
+    /// Brings the planner's statistics of the case table up to date, after a change large
+    /// enough to make them wrong (a first run of a big month): stale counts make a database
+    /// sort every open case for a page it could read in order from an index.
+    fn refresh_case_statistics(&mut self) -> Result<(), StoreError>;
+
     fn insert_company(&mut self, name: &str, at: &str) -> Result<Company, StoreError>;
     fn company_by_name(&mut self, name: &str) -> Result<Option<Company>, StoreError>;
     fn companies(&mut self) -> Result<Vec<Company>, StoreError>;

@@ -12,6 +12,9 @@ use crate::imports::{PREPARERS, require};
 use crate::records::{CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunRecord};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
+/// How many cases a run may open, close or reopen before the database's statistics are renewed.
+const STATISTICS_AFTER: u64 = 5_000;
+
 impl<B: Backend> Workspace<B> {
     /// Stores a run's results and brings the company's cases in line with its findings, in one
     /// transaction.
@@ -125,6 +128,11 @@ impl<B: Backend> Workspace<B> {
                     changes.reopened += 1;
                 }
             }
+        }
+        // A change of more than a few thousand cases (a big month's first run) makes the
+        // planner's counts wrong enough to choose a sort over the queue indexes.
+        if changes.opened + changes.closed + changes.reopened > STATISTICS_AFTER {
+            tx.refresh_case_statistics()?;
         }
         audit(
             tx.as_mut(),

@@ -97,9 +97,9 @@ fn corrupt(what: &str, text: &str) -> StoreError {
 /// The condition "still asks somebody to act", as the queue indexes state it.
 pub const OPEN_STATES: &str = "state IN ('open', 'in_progress', 'pending_review')";
 
-/// Orders a case list: severity first, then due date, then id (both backends use it in SQL
-/// as `severity_rank DESC, due_at, id`).
-pub const CASE_ORDER: &str = "severity_rank DESC, due_at, id";
+/// Orders a case list: severity first, then due date, then id. Qualified, because the listed
+/// `id` is cast to text: a bare `id` here would sort by that text and miss the queue indexes.
+pub const CASE_ORDER: &str = "cases.severity_rank DESC, cases.due_at, cases.id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
 pub const SCHEMA_VERSION: i64 = 3;
