@@ -21,7 +21,7 @@ pub const MAX_ARCHIVE_BYTES: u64 = 32 << 30;
 /// compress 5–30 times; a zip bomb, a thousand times.
 pub const MAX_RATIO: u64 = 200;
 /// Output below this size is never refused for its ratio (small files of one repeated row).
-pub const RATIO_GRACE_BYTES: u64 = 64 << 20;
+pub const RATIO_GRACE_BYTES: u64 = 16 << 20;
 /// Archives inside archives (a ZIP of the month's ZIP downloads is two).
 pub const MAX_NESTING: u32 = 4;
 /// A member that must be held whole (a workbook, an archive inside an archive).

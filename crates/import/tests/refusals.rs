@@ -12,7 +12,9 @@ fn import(name: &str, bytes: Vec<u8>) -> (Vec<ImportedFile>, Vec<Record>) {
     let importers = builtin_importers();
     let mut files = Vec::new();
     let mut records = Vec::new();
-    import_bytes(name, bytes, &importers, &mut files, &mut |r| records.push(r));
+    import_bytes(name, bytes, &importers, &mut files, &mut |r| {
+        records.push(r)
+    });
     (files, records)
 }
 
@@ -58,7 +60,11 @@ fn an_empty_zip_is_refused_not_skipped() {
     let errs = errors(&files);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].file, "账单.zip");
-    assert!(errs[0].message.contains("压缩包里没有任何文件"), "{}", errs[0]);
+    assert!(
+        errs[0].message.contains("压缩包里没有任何文件"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
@@ -269,5 +275,8 @@ fn sums_past_the_64_bit_range_are_refused_not_wrapped() {
     // Not a control total that merely disagrees (that would become a finding, not a refusal).
     assert!(errs.iter().all(|p| p.code != ProblemCode::ControlTotal));
     let stats = &files[0].stats;
-    assert!(stats.amounts.values().all(|a| a.get() > 0), "no wrapped total");
+    assert!(
+        stats.amounts.values().all(|a| a.get() > 0),
+        "no wrapped total"
+    );
 }
