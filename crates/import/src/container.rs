@@ -525,7 +525,11 @@ impl Cx<'_, '_> {
                 self.sink,
             );
             for f in part {
-                if f.format.is_none() && !single {
+                let personal = f
+                    .problems
+                    .iter()
+                    .any(|p| p.code == ProblemCode::WrongDownload);
+                if f.format.is_none() && !single && !personal {
                     continue;
                 }
                 self.files.push(f);
@@ -587,6 +591,18 @@ fn import_table_into(
             &name,
             "文件为空",
             "file is empty",
+        ));
+        out.push(base);
+        return;
+    }
+    // A personal bill is answered with what to download instead, before any importer sees
+    // it (its 交易时间 and 金额 columns could look like something a profile maps).
+    if let Some(bill) = crate::personal::recognise(&peeked) {
+        base.problems.push(Problem::new(
+            ProblemCode::WrongDownload,
+            &name,
+            bill.message_zh(),
+            format!("personal {} bill, not a merchant bill", bill.provider_zh),
         ));
         out.push(base);
         return;

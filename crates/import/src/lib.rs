@@ -13,6 +13,7 @@ pub mod formats;
 pub mod inputs;
 pub mod json;
 pub mod limits;
+pub mod personal;
 mod pipe;
 pub mod problem;
 pub mod profile;
