@@ -59,20 +59,15 @@ fn money(d: &Data) -> Result<Fen, (String, String)> {
     }
 }
 
-fn date_of(d: &Data) -> Result<Date, (String, String)> {
+/// A date cell, counted from the workbook's epoch when it is a spreadsheet date (`date1904`:
+/// Excel for Mac's 1904 system).
+fn date_of(d: &Data, date1904: bool) -> Result<Date, (String, String)> {
     if let Data::DateTime(dt) = d {
         let serial = dt.as_f64();
-        let days = serial.floor();
-        if !(1.0..2_958_466.0).contains(&days) {
-            return Err(("日期超出范围".into(), format!("date serial {serial}")));
-        }
-        let base = Date::new(1899, 12, 30).map_err(|e| ("日期无效".to_string(), e.to_string()))?;
-        let days = format!("{days:.0}")
-            .parse::<i64>()
-            .map_err(|e| ("日期无效".to_string(), e.to_string()))?;
-        return base
-            .checked_add(jiff::Span::new().days(days))
-            .map_err(|e| ("日期超出范围".to_string(), e.to_string()));
+        return BeijingTime::from_excel_serial(serial, date1904)
+            .filter(|_| serial >= 1.0)
+            .map(BeijingTime::date)
+            .ok_or_else(|| ("日期超出范围".into(), format!("date serial {serial}")));
     }
     let text = cell_text(d);
     BeijingTime::parse(&text)
@@ -133,8 +128,26 @@ pub fn excel(bytes: &[u8], file: &str) -> Result<Vec<Voucher>, BooksError> {
 fn open_xlsx<'b>(bytes: &'b [u8], file: &str) -> Result<Xlsx<Cursor<&'b [u8]>>, BooksError> {
     Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         BooksError::import(
-            format!("{file} 不是有效的 Excel 文件"),
+            format!("{file} 不是有效的 Excel 工作簿（文件已损坏或不完整）：{e}"),
             format!("{file}: {e}"),
+        )
+    })
+}
+
+/// A worksheet the journal needs: absent is one error, present but unreadable another (a
+/// damaged workbook must not read as a workbook that lacks the sheet).
+fn sheet(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    file: &str,
+    name: &str,
+) -> Result<Option<calamine::Range<Data>>, BooksError> {
+    if !book.sheet_names().iter().any(|n| n == name) {
+        return Ok(None);
+    }
+    book.worksheet_range(name).map(Some).map_err(|e| {
+        BooksError::import(
+            format!("{file} 已损坏：工作表“{name}”无法读取（{e}）"),
+            format!("{file}: sheet {name} damaged: {e}"),
         )
     })
 }
@@ -149,7 +162,7 @@ fn sources_file_of(
     book: &mut Xlsx<Cursor<&[u8]>>,
     file: &str,
 ) -> Result<Option<String>, BooksError> {
-    let Ok(range) = book.worksheet_range(EXCEL_SOURCES_NOTE_SHEET) else {
+    let Some(range) = sheet(book, file, EXCEL_SOURCES_NOTE_SHEET)? else {
         return Ok(None);
     };
     let name = range.get((1, 0)).map(cell_text).unwrap_or_default();
@@ -173,8 +186,9 @@ pub fn excel_with_sources(
     sources: Option<(&[u8], &str)>,
 ) -> Result<Vec<Voucher>, BooksError> {
     let mut book = open_xlsx(bytes, file)?;
+    let date1904 = book.has_1904_epoch();
     let sources_file = sources_file_of(&mut book, file)?;
-    let range = book.worksheet_range(EXCEL_LINES_SHEET).map_err(|_| {
+    let range = sheet(&mut book, file, EXCEL_LINES_SHEET)?.ok_or_else(|| {
         BooksError::import(
             format!("{file} 缺少工作表“{EXCEL_LINES_SHEET}”"),
             format!("{file}: no sheet {EXCEL_LINES_SHEET}"),
@@ -204,7 +218,7 @@ pub fn excel_with_sources(
         }
         let text = |name: &str| cell_text(cols.get(row, name));
         let fail = |col: &str, (m, d): (String, String)| at(&where_, n, col, m, d);
-        let date = date_of(cols.get(row, "日期")).map_err(|e| fail("日期", e))?;
+        let date = date_of(cols.get(row, "日期"), date1904).map_err(|e| fail("日期", e))?;
         let period = period_of(&text("会计期间"), date)
             .ok_or_else(|| fail("会计期间", ("应写作 YYYY-MM".into(), "bad period".into())))?;
         let number: u32 = text("凭证号").parse().map_err(|_| {
@@ -263,10 +277,11 @@ pub fn excel_with_sources(
                 .into_iter()
                 .filter(|n| crate::export::is_sources_sheet(n))
                 .collect();
-            for sheet in source_sheets {
-                let Ok(range) = book.worksheet_range(&sheet) else {
+            for sheet_name in source_sheets {
+                let Some(range) = sheet(&mut book, file, &sheet_name)? else {
                     continue;
                 };
+                let sheet = sheet_name;
                 let where_ = format!("{file}#{sheet}");
                 let mut rows = range.rows();
                 let cols = Columns::new(rows.next().unwrap_or_default());
@@ -411,6 +426,15 @@ struct RawLine {
 /// Consecutive lines of the same (period, 凭证字, number) form a voucher; the same key again
 /// after another voucher is an error (lines of a voucher must be consecutive).
 fn group(file: &str, lines: Vec<RawLine>) -> Result<Vec<Voucher>, BooksError> {
+    // An empty export is not an empty ledger: every row of the month would look unbooked.
+    if lines.is_empty() {
+        return Err(BooksError::import(
+            format!(
+                "{file} 里没有任何凭证行（空文件或只有表头）：不能当作没有凭证的账簿核对，请从记账软件重新导出本期凭证"
+            ),
+            format!("{file}: no voucher lines"),
+        ));
+    }
     let mut vouchers: Vec<Voucher> = Vec::new();
     let mut first_line: Vec<usize> = Vec::new();
     for raw in lines {

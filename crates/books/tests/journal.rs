@@ -733,3 +733,115 @@ fn refund_not_booked_follows_a_jd_refund_through_its_statement() {
         refund_not_booked(&before, &Booked::of(&journal, period("2026-10")), &one_shop).is_empty()
     );
 }
+
+/// A minimal generic Excel journal of one balanced voucher dated by a spreadsheet date cell
+/// holding `serial`.
+fn journal_workbook(serial: f64) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_name("凭证").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in (0u16..).zip([
+        "日期",
+        "凭证字",
+        "凭证号",
+        "摘要",
+        "科目编码",
+        "借方金额",
+        "贷方金额",
+    ]) {
+        s.write_string(0, c, h).unwrap();
+    }
+    for (row, account, debit, credit) in [(1, "100201", "59.00", ""), (2, "6001", "", "59.00")] {
+        s.write_number_with_format(row, 0, serial, &date).unwrap();
+        for (c, v) in (1u16..).zip(["记", "1", "销售回款", account, debit, credit]) {
+            s.write_string(row, c, v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The workbook with one part replaced by `edit` of its text.
+fn rewrite_part(xlsx: &[u8], part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_empty_or_header_only_journal_is_refused_not_read_as_an_empty_ledger() {
+    let e = import::u8_text(b"", "u8.txt").unwrap_err();
+    assert!(
+        e.message.contains("u8.txt 里没有任何凭证行"),
+        "{}",
+        e.message
+    );
+    let e = import::u8_text(b"\r\n\r\n", "u8.txt").unwrap_err();
+    assert!(e.message.contains("没有任何凭证行"), "{}", e.message);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    s.set_name("凭证").unwrap();
+    for (c, h) in (0u16..).zip([
+        "日期",
+        "凭证字",
+        "凭证号",
+        "摘要",
+        "科目编码",
+        "借方金额",
+        "贷方金额",
+    ]) {
+        s.write_string(0, c, h).unwrap();
+    }
+    let e = import::excel(&wb.save_to_buffer().unwrap(), "账簿.xlsx").unwrap_err();
+    assert!(
+        e.message.contains("账簿.xlsx#凭证 里没有任何凭证行"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_damaged_journal_workbook_says_it_is_damaged_not_that_a_sheet_is_missing() {
+    let whole = journal_workbook(46326.0);
+    assert_eq!(import::excel(&whole, "账簿.xlsx").unwrap().len(), 1);
+    // Cut short (an interrupted copy): not a workbook at all.
+    let e = import::excel(&whole[..whole.len() / 2], "账簿.xlsx").unwrap_err();
+    assert!(e.message.contains("已损坏或不完整"), "{}", e.message);
+    // The sheet's XML broken inside an intact archive.
+    let broken = rewrite_part(&whole, "xl/worksheets/sheet1.xml", |xml| {
+        xml[..xml.len() / 2].to_string()
+    });
+    let e = import::excel(&broken, "账簿.xlsx").unwrap_err();
+    assert!(
+        e.message.contains("已损坏") && e.message.contains("凭证") && !e.message.contains("缺少"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_journal_on_the_1904_date_system_keeps_its_dates() {
+    // 2026-10-31 is day 46,326 of the 1900 system and day 44,864 of the 1904 one.
+    let in_1900 = import::excel(&journal_workbook(46326.0), "账簿.xlsx").unwrap();
+    assert_eq!(in_1900[0].date.to_string(), "2026-10-31");
+    let mac = rewrite_part(&journal_workbook(44864.0), "xl/workbook.xml", |xml| {
+        xml.replacen("<workbookPr ", "<workbookPr date1904=\"1\" ", 1)
+    });
+    let in_1904 = import::excel(&mac, "账簿.xlsx").unwrap();
+    assert_eq!(in_1904[0].date.to_string(), "2026-10-31");
+    assert_eq!(in_1904[0].period.to_string(), "2026-10");
+}

@@ -47,7 +47,7 @@ pub fn import_inputs(
     let unknown = unrecognised(&files);
     if skip_unknown && !unknown.is_empty() {
         note!(
-            "已跳过 {} 个无法识别格式的文件（--skip-unknown），它们未参与{task}：",
+            "已跳过 {} 个无法识别格式或不是商家账单的文件（--skip-unknown），它们未参与{task}：",
             unknown.len()
         );
         for name in &unknown {
@@ -70,7 +70,7 @@ pub fn import_inputs(
         }
         if !skip_unknown && !unknown.is_empty() {
             note!(
-                "其中 {} 个文件无法识别格式（{}）。若它们与{task}无关（工作底稿、说明等），可加 --skip-unknown 跳过它们（会列出跳过了哪些）。",
+                "其中 {} 个文件无法识别格式或不是商家账单（{}）。若它们与{task}无关（工作底稿、说明、个人账单等），可加 --skip-unknown 跳过它们（会列出跳过了哪些）。",
                 unknown.len(),
                 unknown.join("、")
             );
@@ -120,7 +120,7 @@ fn triage(
     let mut blocking = Vec::new();
     for f in files {
         for p in f.problems.iter().filter(|p| p.is_error()) {
-            let skipped = skip_unknown && p.code == ProblemCode::UnknownFormat;
+            let skipped = skip_unknown && not_a_bill(p.code);
             if p.code != ProblemCode::ControlTotal && !skipped {
                 blocking.push(p.zh());
             }
@@ -151,17 +151,26 @@ fn triage(
     (broken, blocking)
 }
 
-/// Files (or members of an archive) that no importer recognised.
+/// Files (or members of an archive) that no importer recognised, or that are recognised as
+/// not being a seller's bill (a personal bill).
 fn unrecognised(files: &[ImportedFile]) -> Vec<String> {
     files
         .iter()
         .filter(|f| {
             f.problems
                 .iter()
-                .any(|p| p.is_error() && p.code == ProblemCode::UnknownFormat)
+                .any(|p| p.is_error() && not_a_bill(p.code))
         })
         .map(|f| f.name.clone())
         .collect()
+}
+
+/// Problems that `--skip-unknown` may leave out: the file is no input of a reconciliation.
+fn not_a_bill(code: ProblemCode) -> bool {
+    matches!(
+        code,
+        ProblemCode::UnknownFormat | ProblemCode::WrongDownload
+    )
 }
 
 /// Sorts input files by name, then by their full path (two folders may hold files of one

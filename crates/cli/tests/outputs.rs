@@ -368,7 +368,8 @@ fn a_stray_file_stops_the_run_unless_skip_unknown_lists_and_skips_it() {
     assert!(skipped.status.success(), "{}", text(&skipped.stderr));
     let stderr = text(&skipped.stderr);
     assert!(
-        stderr.contains("已跳过 1 个无法识别格式的文件") && stderr.contains("备忘.txt"),
+        stderr.contains("已跳过 1 个无法识别格式或不是商家账单的文件")
+            && stderr.contains("备忘.txt"),
         "{stderr}"
     );
     // The same findings as without the stray file (evidence names the folder it was read from).

@@ -51,6 +51,28 @@ impl BeijingTime {
         BeijingTime(NonZeroU64::new(packed).unwrap_or(NonZeroU64::MIN))
     }
 
+    /// A spreadsheet's date-time: Excel's serial number (days since the workbook's epoch, the
+    /// fraction the time of day), rounded to the second. The 1900 system counts from
+    /// 1899-12-30 (Excel's phantom 1900-02-29 is not reproduced: bills are far later); the
+    /// 1904 system (`date1904`, Excel for Mac) from 1904-01-01. `None` outside Excel's range.
+    pub fn from_excel_serial(serial: f64, date1904: bool) -> Option<BeijingTime> {
+        if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        // Round to the second: the fraction is binary and 0.5 s noise is common.
+        let total_seconds: i64 = format!("{:.0}", (serial * 86_400.0).round()).parse().ok()?;
+        let epoch = if date1904 {
+            jiff::civil::date(1904, 1, 1)
+        } else {
+            jiff::civil::date(1899, 12, 30)
+        };
+        let t = epoch
+            .at(0, 0, 0, 0)
+            .checked_add(jiff::Span::new().seconds(total_seconds))
+            .ok()?;
+        Some(BeijingTime::from_datetime(t))
+    }
+
     /// Midnight at the start of `date`.
     pub fn start_of(date: Date) -> BeijingTime {
         BeijingTime::from_datetime(date.at(0, 0, 0, 0))

@@ -1,16 +1,20 @@
-//! Opening inputs: plain CSV streams, ZIP archives (GBK member names), spreadsheets, and JSON
-//! (the trade API's responses, [`crate::json`]).
+//! Opening inputs: plain CSV streams (also gzip-compressed, also UTF-16), ZIP archives (GBK
+//! member names, members streamed), spreadsheets, and JSON (the trade API's responses,
+//! [`crate::json`]). Every container is held to the limits of [`crate::limits`].
 
 use std::fs::File;
-use std::io::{Cursor, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 use duizhang_core::{FileId, Record};
 
 use crate::ImportedFile;
+use crate::limits::{
+    ArchiveBudget, Bounded, LimitExceeded, MAX_BUFFERED_BYTES, MAX_NESTING, size_text,
+};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Importer, Output, detect};
-use crate::table::{Header, Table};
+use crate::table::{Header, Table, read_problem};
 
 /// Rows looked at to recognise a format (preambles are at most ~25 lines).
 const SNIFF_ROWS: usize = 40;
@@ -37,12 +41,37 @@ pub(crate) fn import_path_numbered(
     files: &mut Vec<ImportedFile>,
     sink: &mut dyn FnMut(Record),
 ) {
-    let mut files = Reports {
+    let mut reports = Reports {
         first_id,
         list: files,
     };
-    let files = &mut files;
+    let mut cx = Cx {
+        importers,
+        files: &mut reports,
+        sink,
+    };
     let name = path.display().to_string();
+    // Regular files only: opening a named pipe blocks until someone writes, and a device such
+    // as /dev/zero never ends.
+    let size = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        Ok(_) => {
+            cx.io_failure(
+                &name,
+                "不是普通文件（命名管道、设备或文件夹），不能作为输入读取".to_string(),
+                "not a regular file".to_string(),
+            );
+            return;
+        }
+        Err(e) => {
+            cx.io_failure(
+                &name,
+                format!("无法打开文件：{e}"),
+                format!("cannot open: {e}"),
+            );
+            return;
+        }
+    };
     let opened = File::open(path).and_then(|mut f| {
         let mut sample = vec![0u8; SNIFF_BYTES];
         let n = read_full(&mut f, &mut sample)?;
@@ -52,8 +81,7 @@ pub(crate) fn import_path_numbered(
     let (mut file, sample) = match opened {
         Ok(v) => v,
         Err(e) => {
-            io_failure(
-                files,
+            cx.io_failure(
                 &name,
                 format!("无法打开文件：{e}"),
                 format!("cannot open: {e}"),
@@ -61,26 +89,32 @@ pub(crate) fn import_path_numbered(
             return;
         }
     };
-    if crate::json::looks_like_json(&sample) {
-        let id = file_id(files.next_id());
-        let reader = Cursor::new(sample).chain(file);
-        files.push(crate::json::import_json(&name, id, reader, sink));
-    } else if is_zip(&sample) || is_ole(&sample) {
-        let mut bytes = sample;
-        if let Err(e) = file.read_to_end(&mut bytes) {
-            io_failure(
-                files,
-                &name,
-                format!("读取失败：{e}"),
-                format!("read error: {e}"),
-            );
+    // An archive on disk is read in place, member by member; a workbook inside it is
+    // buffered by `read_stream` like any other.
+    if is_zip(&sample) && file.rewind().is_ok() {
+        let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
+            Ok(a) => a,
+            Err(e) => {
+                cx.io_failure(
+                    &name,
+                    format!("不是有效的 ZIP 压缩包（文件已损坏或不完整）：{e}"),
+                    format!("bad zip: {e}"),
+                );
+                return;
+            }
+        };
+        if !is_spreadsheet_zip(&mut archive) {
+            cx.import_zip(&name, archive, size, 0);
             return;
         }
-        read_bytes(&name, bytes, importers, files, sink);
-    } else {
-        let table = Table::csv(&name, sample, Box::new(file));
-        import_table(table, importers, files, sink);
+        let mut file = archive.into_inner().into_inner();
+        match file.rewind() {
+            Ok(()) => cx.read_stream(&name, Box::new(file), size, 0),
+            Err(e) => cx.io_failure(&name, format!("读取失败：{e}"), format!("rewind: {e}")),
+        }
+        return;
     }
+    cx.read_stream(&name, Box::new(Cursor::new(sample).chain(file)), size, 0);
 }
 
 /// Imports a file already in memory (a ZIP member, an upload); ids are assigned from
@@ -92,11 +126,16 @@ pub fn import_bytes(
     files: &mut Vec<ImportedFile>,
     sink: &mut dyn FnMut(Record),
 ) {
-    let mut files = Reports {
+    let mut reports = Reports {
         first_id: 0,
         list: files,
     };
-    read_bytes(name, bytes, importers, &mut files, sink);
+    let mut cx = Cx {
+        importers,
+        files: &mut reports,
+        sink,
+    };
+    cx.read_bytes(name, bytes, 0);
 }
 
 /// The reports of the tables read so far; the next table's id is `first_id + list.len()`.
@@ -115,37 +154,213 @@ impl Reports<'_> {
     }
 }
 
-fn read_bytes(
-    name: &str,
-    bytes: Vec<u8>,
-    importers: &[Box<dyn Importer>],
-    files: &mut Reports<'_>,
-    sink: &mut dyn FnMut(Record),
-) {
-    if is_zip(&bytes) {
-        if is_spreadsheet_zip(&bytes) {
-            import_spreadsheet(name, bytes, importers, files, sink);
-        } else {
-            import_zip(name, bytes, importers, files, sink);
+/// What reading one input needs at every level of its containers.
+struct Cx<'a, 'f> {
+    importers: &'a [Box<dyn Importer>],
+    files: &'a mut Reports<'f>,
+    sink: &'a mut dyn FnMut(Record),
+}
+
+impl Cx<'_, '_> {
+    /// Records a file that could not be read at all (open, archive or sheet errors).
+    fn io_failure(&mut self, name: &str, zh: String, en: String) {
+        self.fail(name, Problem::new(ProblemCode::Io, name, zh, en));
+    }
+
+    fn fail(&mut self, name: &str, problem: Problem) {
+        let f = failed(self.files, name, problem);
+        self.files.push(f);
+    }
+
+    /// Refuses a container nested deeper than [`MAX_NESTING`]; `true` when it may be opened.
+    fn may_open(&mut self, name: &str, depth: u32) -> bool {
+        if depth < MAX_NESTING {
+            return true;
         }
-    } else if is_ole(&bytes) {
-        import_spreadsheet(name, bytes, importers, files, sink);
-    } else if crate::json::looks_like_json(&bytes) {
-        let id = file_id(files.next_id());
-        files.push(crate::json::import_json(name, id, Cursor::new(bytes), sink));
-    } else {
-        let split = bytes.len().min(SNIFF_BYTES);
-        let mut sample = bytes;
-        let rest = sample.split_off(split);
-        let table = Table::csv(name, sample, Box::new(Cursor::new(rest)));
-        import_table(table, importers, files, sink);
+        self.fail(
+            name,
+            Problem::new(
+                ProblemCode::Limit,
+                name,
+                format!("压缩包嵌套超过 {MAX_NESTING} 层，不再打开（请解压后导入里面的账单文件）"),
+                format!("archives nested deeper than {MAX_NESTING}"),
+            ),
+        );
+        false
+    }
+
+    /// Reads a stream whose kind its first bytes tell: gzip is unpacked as it is read, an
+    /// archive or a workbook is held whole (within [`MAX_BUFFERED_BYTES`]), JSON and CSV are
+    /// streamed. `compressed` is the size the stream came from, for the ratio limit of gzip.
+    fn read_stream(
+        &mut self,
+        name: &str,
+        mut reader: Box<dyn Read + Send>,
+        compressed: u64,
+        depth: u32,
+    ) {
+        let mut sample = vec![0u8; SNIFF_BYTES];
+        let n = match read_full(&mut reader, &mut sample) {
+            Ok(n) => n,
+            Err(e) => {
+                self.fail(name, read_problem(name, &e));
+                return;
+            }
+        };
+        sample.truncate(n);
+        if is_zip(&sample) || is_ole(&sample) {
+            let mut bytes = sample;
+            let budget = MAX_BUFFERED_BYTES.saturating_sub(u64::try_from(n).unwrap_or(0));
+            match reader
+                .take(budget.saturating_add(1))
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_BUFFERED_BYTES => {
+                    self.fail(
+                        name,
+                        Problem::new(
+                            ProblemCode::Limit,
+                            name,
+                            format!(
+                                "压缩包或工作簿超过 {} 的上限（须整体读入内存），请解压或拆分后导入",
+                                size_text(MAX_BUFFERED_BYTES)
+                            ),
+                            format!("container above {MAX_BUFFERED_BYTES} bytes"),
+                        ),
+                    );
+                }
+                Ok(_) => self.read_bytes(name, bytes, depth),
+                Err(e) => self.fail(name, read_problem(name, &e)),
+            }
+        } else if is_gzip(&sample) {
+            if !self.may_open(name, depth) {
+                return;
+            }
+            let gz = flate2::read::MultiGzDecoder::new(Cursor::new(sample).chain(reader));
+            let bounded = Bounded::new(gz, compressed, None, "gzip 压缩的内容");
+            self.read_stream(name, Box::new(bounded), compressed, depth + 1);
+        } else if is_tar(&sample) {
+            self.io_failure(
+                name,
+                "这是 tar 归档：请先解压，再导入其中的账单文件".to_string(),
+                "tar archive".to_string(),
+            );
+        } else if crate::json::looks_like_json(&sample) {
+            let id = file_id(self.files.next_id());
+            let f =
+                crate::json::import_json(name, id, Cursor::new(sample).chain(reader), self.sink);
+            self.files.push(f);
+        } else {
+            self.import_table(Table::csv(name, sample, reader));
+        }
+    }
+
+    fn read_bytes(&mut self, name: &str, bytes: Vec<u8>, depth: u32) {
+        if is_zip(&bytes) {
+            let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+                Ok(a) => a,
+                Err(e) => {
+                    self.io_failure(
+                        name,
+                        format!("不是有效的 ZIP 压缩包（文件已损坏或不完整）：{e}"),
+                        format!("bad zip: {e}"),
+                    );
+                    return;
+                }
+            };
+            if is_spreadsheet_zip(&mut archive) {
+                self.import_spreadsheet(name, archive.into_inner().into_inner());
+            } else {
+                self.import_zip(name, archive, size, depth);
+            }
+        } else if is_ole(&bytes) {
+            self.import_spreadsheet(name, bytes);
+        } else {
+            let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            self.read_stream(name, Box::new(Cursor::new(bytes)), size, depth);
+        }
+    }
+
+    /// Reads every file member of an archive, in name order, each streamed from its
+    /// decompression (on a helper thread that borrows the archive) within the limits.
+    fn import_zip<R: Read + Seek + Send>(
+        &mut self,
+        name: &str,
+        mut archive: zip::ZipArchive<R>,
+        size: u64,
+        depth: u32,
+    ) {
+        if !self.may_open(name, depth) {
+            return;
+        }
+        // Members in name order: the archive's own order is not guaranteed (formats.md §1.1).
+        let mut members: Vec<(String, usize, u64)> = Vec::new();
+        for i in 0..archive.len() {
+            if let Ok(entry) = archive.by_index_raw(i)
+                && entry.is_file()
+            {
+                members.push((member_name(entry.name_raw()), i, entry.compressed_size()));
+            }
+        }
+        if members.is_empty() {
+            self.io_failure(
+                name,
+                "压缩包里没有任何文件（空压缩包，或只有文件夹）：请检查下载是否完整".to_string(),
+                "archive holds no file".to_string(),
+            );
+            return;
+        }
+        members.sort();
+        let budget = ArchiveBudget::new(size);
+        for (member, index, compressed) in members {
+            let full = format!("{name}!{member}");
+            let (tx, pipe) = crate::pipe::pipe();
+            let archive = &mut archive;
+            let budget = &budget;
+            let what = format!("压缩包成员 {member} ");
+            std::thread::scope(|s| {
+                s.spawn(move || match archive.by_index(index) {
+                    Ok(entry) => crate::pipe::pump(
+                        Damaged(Bounded::new(entry, compressed, Some(budget), what)),
+                        tx,
+                    ),
+                    Err(e) => {
+                        let _ = tx.send(Err(std::io::Error::other(format!(
+                            "压缩包成员无法读取（已损坏或不支持的压缩方式）：{e}"
+                        ))));
+                    }
+                });
+                self.read_stream(&full, Box::new(pipe), compressed, depth + 1);
+            });
+        }
+    }
+}
+
+/// Says "damaged" for a member's read errors that are not a limit (a bad checksum, a cut
+/// stream), in the words a user reads.
+struct Damaged<R>(R);
+
+impl<R: Read> Read for Damaged<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            if LimitExceeded::of(&e).is_some() {
+                e
+            } else {
+                std::io::Error::other(format!("压缩包成员已损坏：{e}"))
+            }
+        })
     }
 }
 
 fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
-        let n = reader.read(&mut buf[filled..])?;
+        let n = match reader.read(&mut buf[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             break;
         }
@@ -162,21 +377,24 @@ fn is_ole(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
-pub(crate) fn is_spreadsheet_zip(bytes: &[u8]) -> bool {
-    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|mut a| {
-        a.by_name("[Content_Types].xml").is_ok()
-            && (a.by_name("xl/workbook.xml").is_ok() || a.by_name("xl/workbook.bin").is_ok())
-    })
+/// gzip's magic and its one compression method (deflate): WeChat Pay's bill download API.
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1F, 0x8B, 0x08])
+}
+
+/// A POSIX tar archive (`ustar` at offset 257), as a `.tar.gz` unpacks to.
+fn is_tar(bytes: &[u8]) -> bool {
+    bytes.get(257..262) == Some(b"ustar")
+}
+
+pub(crate) fn is_spreadsheet_zip<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> bool {
+    archive.by_name("[Content_Types].xml").is_ok()
+        && (archive.by_name("xl/workbook.xml").is_ok()
+            || archive.by_name("xl/workbook.bin").is_ok())
 }
 
 pub(crate) fn file_id(index: usize) -> FileId {
     FileId(u32::try_from(index).unwrap_or(u32::MAX))
-}
-
-/// Records a file that could not be read at all (open, archive or sheet errors).
-fn io_failure(files: &mut Reports<'_>, name: &str, zh: String, en: String) {
-    let problem = Problem::new(ProblemCode::Io, name, zh, en);
-    files.push(failed(files, name, problem));
 }
 
 fn failed(files: &Reports<'_>, name: &str, problem: Problem) -> ImportedFile {
@@ -207,122 +425,11 @@ pub(crate) fn member_name(raw: &[u8]) -> String {
     }
 }
 
-fn import_zip(
-    name: &str,
-    bytes: Vec<u8>,
-    importers: &[Box<dyn Importer>],
-    files: &mut Reports<'_>,
-    sink: &mut dyn FnMut(Record),
-) {
-    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(a) => a,
-        Err(e) => {
-            io_failure(
-                files,
-                name,
-                format!("不是有效的 ZIP 压缩包：{e}"),
-                format!("bad zip: {e}"),
-            );
-            return;
-        }
-    };
-    // Members in name order: the archive's own order is not guaranteed (formats.md §1.1).
-    let mut members: Vec<(String, usize)> = Vec::new();
-    for i in 0..archive.len() {
-        if let Ok(entry) = archive.by_index_raw(i)
-            && entry.is_file()
-        {
-            members.push((member_name(entry.name_raw()), i));
-        }
-    }
-    members.sort();
-    for (member, index) in members {
-        let full = format!("{name}!{member}");
-        let mut data = Vec::new();
-        let read = archive.by_index(index).and_then(|mut e| {
-            e.read_to_end(&mut data)
-                .map_err(zip::result::ZipError::from)
-        });
-        match read {
-            Ok(_) => read_bytes(&full, data, importers, files, sink),
-            Err(e) => io_failure(
-                files,
-                &full,
-                format!("压缩包成员读取失败：{e}"),
-                format!("zip member: {e}"),
-            ),
-        }
-    }
-}
-
-fn import_spreadsheet(
-    name: &str,
-    bytes: Vec<u8>,
-    importers: &[Box<dyn Importer>],
-    files: &mut Reports<'_>,
-    sink: &mut dyn FnMut(Record),
-) {
-    let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(w) => w,
-        Err(e) => {
-            io_failure(
-                files,
-                name,
-                format!("无法打开电子表格：{e}"),
-                format!("spreadsheet: {e}"),
-            );
-            return;
-        }
-    };
-    let sheets = calamine::Reader::sheet_names(&workbook);
-    let single = sheets.len() == 1;
-    let before = files.list.len();
-    for sheet in sheets {
-        let full = if single {
-            name.to_string()
-        } else {
-            format!("{name}#{sheet}")
-        };
-        let range = match calamine::Reader::worksheet_range(&mut workbook, &sheet) {
-            Ok(r) => r,
-            Err(e) => {
-                io_failure(
-                    files,
-                    &full,
-                    format!("工作表读取失败：{e}"),
-                    format!("sheet: {e}"),
-                );
-                continue;
-            }
-        };
-        if range.is_empty() {
-            continue;
-        }
-        let table = Table::sheet(&full, range);
-        // In a workbook, sheets that are notes or pivots are not errors if another sheet is read.
-        let mut part = Vec::new();
-        import_table_into(table, importers, files.next_id(), &mut part, sink);
-        for f in part {
-            if f.format.is_none() && !single {
-                continue;
-            }
-            files.push(f);
-        }
-    }
-    if files.list.len() == before {
-        files.push(failed(
-            files,
-            name,
-            unknown_format_problem(name, importers, &[]),
-        ));
-    }
-}
-
 /// Text of a spreadsheet cell as the formats expect it, appended to `out`: numbers in their
 /// shortest exact decimal form (money parsing then rejects binary noise such as
 /// `0.30000000000000004`), date-times as `yyyy-MM-dd HH:mm:ss` in the file's own (Beijing)
-/// clock.
-pub(crate) fn write_cell(cell: &calamine::Data, out: &mut String) {
+/// clock, counted from the workbook's epoch (`date1904`: Excel for Mac's 1904 system).
+pub(crate) fn write_cell(cell: &calamine::Data, date1904: bool, out: &mut String) {
     use calamine::Data;
     use std::fmt::Write;
     // Writing into a String cannot fail.
@@ -339,7 +446,7 @@ pub(crate) fn write_cell(cell: &calamine::Data, out: &mut String) {
             Ok(())
         }
         Data::DateTime(dt) => {
-            out.push_str(&excel_serial_to_text(dt.as_f64()));
+            out.push_str(&excel_serial_to_text(dt.as_f64(), date1904));
             Ok(())
         }
         Data::DateTimeIso(s) => {
@@ -350,42 +457,101 @@ pub(crate) fn write_cell(cell: &calamine::Data, out: &mut String) {
     };
 }
 
-/// Excel's serial date (days since 1899-12-30, fraction = time of day) to text.
-pub fn excel_serial_to_text(serial: f64) -> String {
-    if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
-        return format!("{serial}");
+/// Excel's serial date (days since the workbook's epoch, fraction = time of day) to text; a
+/// serial outside Excel's range stays a number, which no time column accepts.
+pub fn excel_serial_to_text(serial: f64, date1904: bool) -> String {
+    match duizhang_core::BeijingTime::from_excel_serial(serial, date1904) {
+        Some(t) => t.to_string(),
+        None => format!("{serial}"),
     }
-    // Round to the second: the fraction is binary and 0.5 s noise is common.
-    let total_seconds = (serial * 86_400.0).round();
-    let Ok(total_seconds) = format!("{total_seconds:.0}").parse::<i64>() else {
-        return format!("{serial}");
-    };
-    let days = total_seconds.div_euclid(86_400);
-    let secs = total_seconds.rem_euclid(86_400);
-    let base = jiff::civil::date(1899, 12, 30);
-    let Ok(date) = base.checked_add(jiff::Span::new().days(days)) else {
-        return format!("{serial}");
-    };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        date.year(),
-        date.month(),
-        date.day(),
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
 }
 
-fn import_table(
-    table: Table,
-    importers: &[Box<dyn Importer>],
-    files: &mut Reports<'_>,
-    sink: &mut dyn FnMut(Record),
-) {
-    let mut part = Vec::new();
-    import_table_into(table, importers, files.next_id(), &mut part, sink);
-    files.list.extend(part);
+/// Whether a workbook counts its dates from 1904 (`workbookPr date1904`, Excel for Mac).
+pub(crate) fn date1904<RS: Read + Seek>(workbook: &calamine::Sheets<RS>) -> bool {
+    match workbook {
+        calamine::Sheets::Xls(w) => w.has_1904_epoch(),
+        calamine::Sheets::Xlsx(w) => w.has_1904_epoch(),
+        calamine::Sheets::Xlsb(w) => w.has_1904_epoch(),
+        calamine::Sheets::Ods(_) => false,
+    }
+}
+
+impl Cx<'_, '_> {
+    fn import_spreadsheet(&mut self, name: &str, bytes: Vec<u8>) {
+        let mut workbook = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
+            Ok(w) => w,
+            Err(e) => {
+                self.io_failure(
+                    name,
+                    format!("无法打开电子表格（文件已损坏或不完整）：{e}"),
+                    format!("spreadsheet: {e}"),
+                );
+                return;
+            }
+        };
+        let date1904 = date1904(&workbook);
+        let sheets = calamine::Reader::sheet_names(&workbook);
+        let single = sheets.len() == 1;
+        let before = self.files.list.len();
+        for sheet in sheets {
+            let full = if single {
+                name.to_string()
+            } else {
+                format!("{name}#{sheet}")
+            };
+            let range = match calamine::Reader::worksheet_range(&mut workbook, &sheet) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.io_failure(
+                        &full,
+                        format!("工作表已损坏，无法读取：{e}"),
+                        format!("sheet: {e}"),
+                    );
+                    continue;
+                }
+            };
+            if range.is_empty() {
+                continue;
+            }
+            let table = Table::sheet(&full, range, date1904);
+            // In a workbook, sheets that are notes or pivots are not errors if another sheet
+            // is read.
+            let mut part = Vec::new();
+            import_table_into(
+                table,
+                self.importers,
+                self.files.next_id(),
+                &mut part,
+                self.sink,
+            );
+            for f in part {
+                let personal = f
+                    .problems
+                    .iter()
+                    .any(|p| p.code == ProblemCode::WrongDownload);
+                if f.format.is_none() && !single && !personal {
+                    continue;
+                }
+                self.files.push(f);
+            }
+        }
+        if self.files.list.len() == before {
+            let problem = unknown_format_problem(name, self.importers, &[]);
+            self.fail(name, problem);
+        }
+    }
+
+    fn import_table(&mut self, table: Table) {
+        let mut part = Vec::new();
+        import_table_into(
+            table,
+            self.importers,
+            self.files.next_id(),
+            &mut part,
+            self.sink,
+        );
+        self.files.list.extend(part);
+    }
 }
 
 fn import_table_into(
@@ -425,6 +591,18 @@ fn import_table_into(
             &name,
             "文件为空",
             "file is empty",
+        ));
+        out.push(base);
+        return;
+    }
+    // A personal bill is answered with what to download instead, before any importer sees
+    // it (its 交易时间 and 金额 columns could look like something a profile maps).
+    if let Some(bill) = crate::personal::recognise(&peeked) {
+        base.problems.push(Problem::new(
+            ProblemCode::WrongDownload,
+            &name,
+            bill.message_zh(),
+            format!("personal {} bill, not a merchant bill", bill.provider_zh),
         ));
         out.push(base);
         return;

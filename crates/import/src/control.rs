@@ -13,11 +13,15 @@ pub struct ControlCheck {
     pub stated_amount: Option<Fen>,
     pub counted: u64,
     pub summed: Fen,
+    /// The rows' sum left the range of an amount: the file cannot be true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub overflowed: bool,
 }
 
 impl ControlCheck {
     pub fn holds(&self) -> bool {
-        self.stated_count.is_none_or(|c| c == self.counted)
+        !self.overflowed
+            && self.stated_count.is_none_or(|c| c == self.counted)
             && self.stated_amount.is_none_or(|a| a == self.summed)
     }
 
@@ -33,17 +37,27 @@ impl ControlCheck {
     }
 }
 
-/// A running count and sum for one control total.
+/// A running count and sum for one control total. A sum that leaves the 64-bit range is not
+/// wrapped: it is remembered as overflowed, and the check says so.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     pub count: u64,
     pub sum: Fen,
+    pub overflowed: bool,
 }
 
 impl Tally {
     pub fn add(&mut self, amount: Fen) {
-        self.count += 1;
-        self.sum += amount;
+        self.add_many(1, amount);
+    }
+
+    /// Adds a line that stands for `count` rows (a per-type line of a 汇总 file).
+    pub fn add_many(&mut self, count: u64, amount: Fen) {
+        self.count = self.count.saturating_add(count);
+        match self.sum.checked_add(amount) {
+            Some(sum) => self.sum = sum,
+            None => self.overflowed = true,
+        }
     }
 
     /// Checks what a footer or summary line (at `line`) states against this tally.
@@ -61,6 +75,7 @@ impl Tally {
             stated_amount,
             counted: self.count,
             summed: self.sum,
+            overflowed: self.overflowed,
         }
     }
 }
@@ -116,5 +131,16 @@ mod tests {
             None
         );
         assert_eq!(footer_label("#支出合计：2笔，共-12.60元"), "支出合计");
+    }
+
+    #[test]
+    fn a_sum_past_the_64_bit_range_is_refused_not_wrapped() {
+        let mut tally = Tally::default();
+        tally.add(Fen::new(i64::MAX - 10));
+        tally.add(Fen::new(100));
+        assert!(tally.overflowed);
+        let check = tally.check("收入合计", 9, Some(2), Some(Fen::new(5)));
+        assert!(!check.holds());
+        assert!(check.overflowed);
     }
 }

@@ -8,6 +8,8 @@
 
 use std::io::{BufRead, BufReader, Read};
 
+use crate::limits::{LimitExceeded, MAX_LINE_BYTES, size_text};
+
 pub struct CsvLines {
     reader: BufReader<Box<dyn Read + Send>>,
     /// Physical lines consumed so far.
@@ -32,10 +34,31 @@ impl CsvLines {
         }
     }
 
+    /// Reads one physical line, refusing one longer than [`MAX_LINE_BYTES`] (a file with no
+    /// line breaks would otherwise be held whole, several times over).
     fn read_line(&mut self) -> std::io::Result<bool> {
         self.line.clear();
-        let n = self.reader.read_until(b'\n', &mut self.line)?;
-        if n == 0 {
+        let mut any = false;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            any = true;
+            let (take, done) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            if self.line.len().saturating_add(take) > MAX_LINE_BYTES.saturating_add(2) {
+                return Err(self.too_long());
+            }
+            self.line.extend_from_slice(&buf[..take]);
+            self.reader.consume(take);
+            if done {
+                break;
+            }
+        }
+        if !any {
             return Ok(false);
         }
         self.lines_read = self.lines_read.saturating_add(1);
@@ -46,6 +69,23 @@ impl CsvLines {
             }
         }
         Ok(true)
+    }
+
+    fn too_long(&self) -> std::io::Error {
+        let line = self.lines_read.saturating_add(1);
+        LimitExceeded {
+            zh: format!(
+                "第 {line} 行超过 {} 的行长度上限（账单的一行不到 2 KB：文件不是账单，或缺少换行、引号未闭合）",
+                size_text(crate::limits::usize_bytes(MAX_LINE_BYTES))
+            ),
+            en: format!("line {line} longer than {MAX_LINE_BYTES} bytes"),
+        }
+        .into_io()
+    }
+
+    /// The physical line being read (for errors raised while reading it).
+    pub fn current_line(&self) -> u32 {
+        self.lines_read.saturating_add(1)
     }
 
     /// Reads the next record; `false` at the end of input. A blank line is a record with one
@@ -76,6 +116,9 @@ impl CsvLines {
             if pos >= self.line.len() {
                 if in_quotes {
                     // A line break inside a quoted cell: the record continues on the next line.
+                    if self.cells.len() > MAX_LINE_BYTES {
+                        return Err(self.too_long());
+                    }
                     self.cells.push(b'\n');
                     if !self.read_line()? {
                         break; // unterminated quote at end of file: keep what we have

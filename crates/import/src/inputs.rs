@@ -24,6 +24,11 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
 
 /// [`expand_inputs`], leaving out the folders `skip` (a run's own output folder inside its
 /// input folder: its findings and vouchers are not input).
+///
+/// Inside a folder only regular files are read (a named pipe or a device there is an error:
+/// reading it would block or never end), a symbolic link is followed only to a place inside
+/// the same input folder (a link out of it is an error naming both), and a folder reached
+/// twice through links is read once (a link loop ends).
 pub fn expand_inputs_skipping(
     inputs: &[PathBuf],
     skip: &[PathBuf],
@@ -32,7 +37,14 @@ pub fn expand_inputs_skipping(
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &skip, &mut out)?;
+            let root = input.canonicalize()?;
+            let mut walk = Walk {
+                root: &root,
+                skip: &skip,
+                seen: Vec::new(),
+                out: &mut out,
+            };
+            walk.folder(input)?;
         } else if input.exists() {
             out.push(input.clone());
         } else {
@@ -45,26 +57,82 @@ pub fn expand_inputs_skipping(
     Ok(out)
 }
 
-fn walk(dir: &Path, skip: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !skip.is_empty() && dir.canonicalize().is_ok_and(|d| skip.contains(&d)) {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, skip, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| DATA_EXTENSIONS.iter().any(|d| d.eq_ignore_ascii_case(e)))
-        {
-            out.push(path);
+/// One input folder being expanded.
+struct Walk<'w> {
+    /// The input folder, resolved: links may not lead out of it.
+    root: &'w Path,
+    skip: &'w [PathBuf],
+    /// Folders already read (resolved), so a link loop is read once.
+    seen: Vec<PathBuf>,
+    out: &'w mut Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn folder(&mut self, dir: &Path) -> std::io::Result<()> {
+        let resolved = dir.canonicalize()?;
+        if self.skip.contains(&resolved) || self.seen.contains(&resolved) {
+            return Ok(());
         }
+        self.seen.push(resolved);
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            self.entry(&path)?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn entry(&mut self, path: &Path) -> std::io::Result<()> {
+        let own = std::fs::symlink_metadata(path)?;
+        if own.file_type().is_symlink() {
+            let Ok(target) = path.canonicalize() else {
+                // A dangling link names nothing to read.
+                return Ok(());
+            };
+            if !target.starts_with(self.root) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} 是指向输入文件夹以外（{}）的符号链接，不会跟随：请直接在命令行写出该文件",
+                        path.display(),
+                        target.display()
+                    ),
+                ));
+            }
+        }
+        let meta = std::fs::metadata(path)?;
+        if meta.is_dir() {
+            return self.folder(path);
+        }
+        if !is_data_file(path) {
+            return Ok(());
+        }
+        if !meta.is_file() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} 不是普通文件（命名管道或设备），不能作为输入读取",
+                    path.display()
+                ),
+            ));
+        }
+        self.out.push(path.to_path_buf());
+        Ok(())
+    }
+}
+
+fn is_data_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".GZ"))
+        .unwrap_or(name);
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DATA_EXTENSIONS.iter().any(|d| d.eq_ignore_ascii_case(e)))
 }
 
 /// What [`load`] tells of each file, for a progress display. Two files may be read at once,
@@ -472,7 +540,7 @@ mod tests {
         assert_eq!(data, want_data);
         assert_eq!(format!("{files:?}"), format!("{want_files:?}"));
         let ids: Vec<u32> = files.iter().map(|f| f.id.0).collect();
-        assert_eq!(ids, (0..10).collect::<Vec<u32>>());
+        assert_eq!(ids, (0..11).collect::<Vec<u32>>());
         assert_eq!(data.orders.len(), 3);
         let skus: Vec<&str> = data
             .orders

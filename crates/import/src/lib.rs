@@ -12,12 +12,16 @@ pub mod csv_lines;
 pub mod formats;
 pub mod inputs;
 pub mod json;
+pub mod limits;
+pub mod personal;
+mod pipe;
 pub mod problem;
 pub mod profile;
 pub mod registry;
 pub mod source_line;
 pub mod table;
 pub mod text;
+mod utf16;
 
 pub use container::{import_bytes, import_path};
 pub use control::ControlCheck;

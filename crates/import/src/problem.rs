@@ -35,6 +35,12 @@ pub enum ProblemCode {
     /// The same record twice in one file (overlapping pages of an API download); the second
     /// is not read.
     Duplicate,
+    /// The file goes past a limit on what one input may cost (line or cell length,
+    /// decompressed size, archive nesting): see [`crate::limits`].
+    Limit,
+    /// A file people have that is not the one to reconcile with (a personal bill): the
+    /// message says what to download instead.
+    WrongDownload,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -77,8 +83,8 @@ impl Problem {
             line: None,
             column: None,
             column_name: None,
-            message: message.into(),
-            detail: detail.into(),
+            message: clip_quoted(&message.into()),
+            detail: crate::limits::clip(&detail.into(), DETAIL_CHARS).into_owned(),
         }
     }
 
@@ -136,8 +142,58 @@ impl Problem {
     }
 }
 
+/// Characters of a cell echoed in a message (inside “…”), and of an English detail.
+const ECHO_CHARS: usize = 50;
+const DETAIL_CHARS: usize = 300;
+
+/// Cuts every quoted echo (`“…”`) longer than [`ECHO_CHARS`] to its start and its length: a
+/// bad cell of megabytes is reported, not repeated.
+fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find('“') {
+        let (before, quoted) = rest.split_at(open + '“'.len_utf8());
+        out.push_str(before);
+        let (inner, after) = match quoted.find('”') {
+            Some(close) => quoted.split_at(close),
+            None => (quoted, ""),
+        };
+        out.push_str(&crate::limits::clip(inner, ECHO_CHARS));
+        rest = after;
+        if let Some(close) = rest.strip_prefix('”') {
+            out.push('”');
+            rest = close;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.zh())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_bad_cell_is_echoed_cut_with_its_length() {
+        let cell = "9".repeat(10_000);
+        let p = Problem::new(
+            ProblemCode::BadAmount,
+            "x.csv",
+            format!("“{cell}”不是有效金额"),
+            format!("not an amount: {cell:?}"),
+        );
+        assert_eq!(
+            p.message,
+            format!("“{}…（共 10000 字）”不是有效金额", "9".repeat(50))
+        );
+        assert!(p.detail.chars().count() < 400, "{}", p.detail);
+        let short = Problem::new(ProblemCode::BadAmount, "x.csv", "“abc”不是有效金额", "");
+        assert_eq!(short.message, "“abc”不是有效金额");
     }
 }

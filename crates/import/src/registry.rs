@@ -66,7 +66,9 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn observe(&mut self, record: &Record) {
+    /// Counts `record` in; `false` when an amount total left the 64-bit range (the sum is
+    /// then kept at its last value and the file is in error).
+    pub fn observe(&mut self, record: &Record) -> bool {
         *self.rows.entry(record.kind()).or_default() += 1;
         if let Some(t) = record.occurred_at() {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
@@ -82,15 +84,25 @@ impl Stats {
             },
             Record::Settlement(r) => (settlement_key(r.kind), Some(r.amount)),
             Record::ErpOrder(r) => ("ERP订单/实付", r.paid),
-            _ => return,
+            _ => return true,
         };
-        if let Some(a) = amount {
-            *self.amounts.entry(key).or_default() += a;
-        }
+        let mut fits = amount.is_none_or(|a| self.add(key, a));
         if let Record::Payment(r) = record
             && !r.fee.is_zero()
         {
-            *self.amounts.entry("支付账单/手续费").or_default() += r.fee;
+            fits &= self.add("支付账单/手续费", r.fee);
+        }
+        fits
+    }
+
+    fn add(&mut self, key: &'static str, amount: Fen) -> bool {
+        let total = self.amounts.entry(key).or_default();
+        match total.checked_add(amount) {
+            Some(sum) => {
+                *total = sum;
+                true
+            }
+            None => false,
         }
     }
 }
@@ -133,6 +145,8 @@ pub struct Output<'s> {
     /// fill memory with a million errors).
     pub problem_limit: usize,
     pub problems_dropped: u64,
+    /// An amount total went out of range (reported once).
+    sum_overflowed: bool,
 }
 
 impl<'s> Output<'s> {
@@ -147,6 +161,7 @@ impl<'s> Output<'s> {
             stats: Stats::default(),
             problem_limit: 1000,
             problems_dropped: 0,
+            sum_overflowed: false,
         }
     }
 
@@ -158,7 +173,15 @@ impl<'s> Output<'s> {
     }
 
     pub fn emit(&mut self, record: Record) {
-        self.stats.observe(&record);
+        if !self.stats.observe(&record) && !self.sum_overflowed {
+            self.sum_overflowed = true;
+            self.problem(Problem::new(
+                ProblemCode::BadAmount,
+                &self.name,
+                "文件中金额的合计超出可表示的范围（±9.2×10¹⁶ 元）：文件不可能是真实账单，或已损坏",
+                "amount total overflows 64 bits",
+            ));
+        }
         (self.sink)(record);
     }
 
@@ -180,6 +203,23 @@ impl<'s> Output<'s> {
 
     /// Adds a control total; a difference becomes an error of the file.
     pub fn control(&mut self, check: ControlCheck) {
+        if check.overflowed {
+            let mut p = Problem::new(
+                ProblemCode::BadAmount,
+                &self.name,
+                format!(
+                    "“{}”所核对的明细金额合计超出可表示的范围：文件不可能是真实账单，或已损坏",
+                    check.label
+                ),
+                format!("rows of control total {:?} overflow 64 bits", check.label),
+            );
+            if let Some(line) = check.line {
+                p = p.at_line(line);
+            }
+            // An error of the file, not a control total to report as a finding.
+            self.problem(p);
+            return;
+        }
         if !check.holds() {
             let mut p = Problem::new(
                 ProblemCode::ControlTotal,

@@ -4,7 +4,7 @@
 
 use std::io::{Cursor, Read};
 
-use crate::container::{is_spreadsheet_zip, member_name, write_cell};
+use crate::container::{date1904, is_spreadsheet_zip, member_name, write_cell};
 use crate::text::{TextEncoding, sniff_encoding};
 
 /// A ZIP member is read back only up to this size; the evidence of a larger one is shown by
@@ -56,7 +56,9 @@ pub fn source_line(name: &str, bytes: &[u8], evidence_file: &str, line: u32) -> 
 fn whole_file_line(bytes: &[u8], sheet: Option<&str>, line: u32) -> Option<String> {
     let index = usize::try_from(line.checked_sub(1)?).ok()?;
     let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    if ole || is_spreadsheet_zip(bytes) {
+    let workbook_zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .is_ok_and(|mut archive| is_spreadsheet_zip(&mut archive));
+    if ole || workbook_zip {
         return sheet_row(bytes, sheet, index);
     }
     let raw = bytes.split(|b| *b == b'\n').nth(index)?;
@@ -74,6 +76,7 @@ fn whole_file_line(bytes: &[u8], sheet: Option<&str>, line: u32) -> Option<Strin
 fn sheet_row(bytes: &[u8], sheet: Option<&str>, index: usize) -> Option<String> {
     use calamine::Reader;
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
+    let date1904 = date1904(&workbook);
     let names = workbook.sheet_names();
     let sheet = match sheet {
         Some(s) => s.to_string(),
@@ -87,7 +90,7 @@ fn sheet_row(bytes: &[u8], sheet: Option<&str>, index: usize) -> Option<String> 
     for col in 0..width {
         let mut text = String::new();
         if let Some(cell) = range.get((row, col)) {
-            write_cell(cell, &mut text);
+            write_cell(cell, date1904, &mut text);
         }
         cells.push(text);
     }

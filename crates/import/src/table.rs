@@ -7,6 +7,7 @@ use std::io::Read;
 use duizhang_core::{BeijingTime, Fen};
 
 use crate::csv_lines::CsvLines;
+use crate::limits::{LimitExceeded, MAX_CELL_BYTES, check_amount, clip, size_text};
 use crate::problem::{Problem, ProblemCode};
 use crate::text::{TextEncoding, clean_cell, is_blank_value, normalize_header};
 
@@ -108,6 +109,8 @@ enum Backend {
         range: calamine::Range<calamine::Data>,
         /// Index of the next row within the range.
         next: usize,
+        /// The workbook counts dates from 1904 (Excel for Mac), not from 1900.
+        date1904: bool,
     },
 }
 
@@ -127,7 +130,13 @@ impl Table {
     /// A CSV stream whose first bytes are `sample` (used to decide the encoding) followed by `rest`.
     pub fn csv(name: &str, sample: Vec<u8>, rest: Box<dyn Read + Send>) -> Table {
         let encoding = crate::text::sniff_encoding(&sample);
-        let reader: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(sample).chain(rest));
+        let stream = std::io::Cursor::new(sample).chain(rest);
+        let reader: Box<dyn Read + Send> = match encoding {
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => Box::new(
+                crate::utf16::Utf16Reader::new(stream, encoding == TextEncoding::Utf16Be),
+            ),
+            _ => Box::new(stream),
+        };
         Table {
             name: name.to_string(),
             encoding,
@@ -141,12 +150,17 @@ impl Table {
         }
     }
 
-    /// A workbook's sheet; rows are numbered as the spreadsheet numbers them.
-    pub fn sheet(name: &str, range: calamine::Range<calamine::Data>) -> Table {
+    /// A workbook's sheet; rows are numbered as the spreadsheet numbers them. `date1904`: the
+    /// workbook's dates count from 1904 (its `workbookPr date1904`).
+    pub fn sheet(name: &str, range: calamine::Range<calamine::Data>, date1904: bool) -> Table {
         Table {
             name: name.to_string(),
             encoding: TextEncoding::Spreadsheet,
-            backend: Backend::Sheet { range, next: 0 },
+            backend: Backend::Sheet {
+                range,
+                next: 0,
+                date1904,
+            },
             replay: VecDeque::new(),
             current: Row::default(),
             finished: false,
@@ -154,12 +168,41 @@ impl Table {
         }
     }
 
+    /// Reads the next row into `row`, refusing a cell longer than [`MAX_CELL_BYTES`].
     fn read_into(&mut self, row: &mut Row) -> Result<bool, Problem> {
+        let more = self.read_raw(row)?;
+        if more && let Some(index) = row.bounds.iter().position(|&(a, b)| b - a > MAX_CELL_BYTES) {
+            let cell = row.raw(index);
+            return Err(Problem::new(
+                ProblemCode::Limit,
+                &self.name,
+                format!(
+                    "单元格长 {} 字节，超过 {} 的上限（开头：“{}”）",
+                    cell.len(),
+                    size_text(crate::limits::usize_bytes(MAX_CELL_BYTES)),
+                    clip(cell, 50)
+                ),
+                format!("cell of {} bytes, limit {MAX_CELL_BYTES}", cell.len()),
+            )
+            .at_line(row.line)
+            .at_column(
+                index,
+                self.column_names.get(index).map_or("", String::as_str),
+            ));
+        }
+        Ok(more)
+    }
+
+    fn read_raw(&mut self, row: &mut Row) -> Result<bool, Problem> {
         if self.finished {
             return Ok(false);
         }
         match &mut self.backend {
-            Backend::Sheet { range, next } => {
+            Backend::Sheet {
+                range,
+                next,
+                date1904,
+            } => {
                 let (height, width) = range.get_size();
                 if *next >= height {
                     self.finished = true;
@@ -176,21 +219,15 @@ impl Table {
                     row.push("");
                 }
                 for cell in (0..width).filter_map(|col| range.get((*next, col))) {
-                    row.push_with(|text| crate::container::write_cell(cell, text));
+                    row.push_with(|text| crate::container::write_cell(cell, *date1904, text));
                 }
                 *next += 1;
                 Ok(true)
             }
             Backend::Csv { reader } => {
-                let more = reader.next_record().map_err(|e| {
-                    Problem::new(
-                        ProblemCode::Io,
-                        &self.name,
-                        format!("读取失败：{e}"),
-                        format!("read error: {e}"),
-                    )
-                    .at_line(reader.start_line.saturating_add(1))
-                })?;
+                let more = reader
+                    .next_record()
+                    .map_err(|e| read_problem(&self.name, &e).at_line(reader.current_line()))?;
                 if !more {
                     self.finished = true;
                     return Ok(false);
@@ -286,6 +323,20 @@ impl Table {
         let header = Header::from_row(&row);
         self.column_names.clone_from(&header.names);
         Ok((preamble, header))
+    }
+}
+
+/// A read error of a file as a problem: a limit it went past ([`crate::limits`]) says so;
+/// anything else is an I/O failure.
+pub fn read_problem(file: &str, error: &std::io::Error) -> Problem {
+    match LimitExceeded::of(error) {
+        Some(limit) => Problem::new(ProblemCode::Limit, file, &limit.zh, &limit.en),
+        None => Problem::new(
+            ProblemCode::Io,
+            file,
+            format!("读取失败：{error}"),
+            format!("read error: {error}"),
+        ),
     }
 }
 
@@ -477,9 +528,11 @@ impl<'a> Cells<'a> {
             return Ok(None);
         };
         let col = col.unwrap_or(0);
-        Fen::parse_yuan(&text)
+        let amount = Fen::parse_yuan(&text)
+            .map_err(|e| self.problem(col, ProblemCode::BadAmount, e.zh(), e.to_string()))?;
+        check_amount(amount)
             .map(Some)
-            .map_err(|e| self.problem(col, ProblemCode::BadAmount, e.zh(), e.to_string()))
+            .map_err(|(zh, en)| self.problem(col, ProblemCode::BadAmount, zh, en))
     }
 
     pub fn req_fen(&self, col: usize) -> Result<Fen, Problem> {

@@ -13,6 +13,10 @@ pub enum TextEncoding {
     Gb18030,
     /// Cells came typed from a spreadsheet (XLSX / XLS).
     Spreadsheet,
+    /// UTF-16 (Excel's "Unicode text" save), little- or big-endian: read as text after
+    /// decoding.
+    Utf16Le,
+    Utf16Be,
 }
 
 impl TextEncoding {
@@ -22,24 +26,77 @@ impl TextEncoding {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Gb18030 => "GBK/GB18030",
             TextEncoding::Spreadsheet => "XLSX",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
         }
     }
 }
 
-/// Decides the encoding from the first bytes: a BOM means UTF-8; else valid UTF-8 means UTF-8
-/// (a multi-byte sequence cut by the end of the sample is allowed); else GB18030.
+/// Decides the encoding from the first bytes: a BOM means UTF-8 (or UTF-16); NUL bytes in
+/// every other place mean UTF-16 without a BOM; else text that is UTF-8 but for a few bad
+/// bytes is UTF-8 (the bad bytes are then reported on their own line, not taken as a sign of
+/// GBK); else GB18030.
 pub fn sniff_encoding(sample: &[u8]) -> TextEncoding {
     if sample.starts_with(b"\xEF\xBB\xBF") {
         return TextEncoding::Utf8Bom;
     }
-    match std::str::from_utf8(sample) {
-        Ok(_) => TextEncoding::Utf8,
-        // error_len() == None: the sample ends inside a character, which is not an error.
-        Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => {
-            TextEncoding::Utf8
-        }
-        Err(_) => TextEncoding::Gb18030,
+    if let Some(utf16) = sniff_utf16(sample) {
+        return utf16;
     }
+    let (multibyte, bad) = utf8_census(sample);
+    // GBK text almost never forms valid UTF-8 sequences; UTF-8 text with a damaged byte
+    // keeps hundreds of them.
+    if bad == 0 || (multibyte >= 8 && bad.saturating_mul(16) <= multibyte) {
+        TextEncoding::Utf8
+    } else {
+        TextEncoding::Gb18030
+    }
+}
+
+/// UTF-16 by its byte-order mark, or by NUL bytes in most odd (LE) or even (BE) places of a
+/// sample of ASCII-range text: no bill in another encoding holds NUL bytes.
+fn sniff_utf16(sample: &[u8]) -> Option<TextEncoding> {
+    if sample.starts_with(b"\xFF\xFE") {
+        return Some(TextEncoding::Utf16Le);
+    }
+    if sample.starts_with(b"\xFE\xFF") {
+        return Some(TextEncoding::Utf16Be);
+    }
+    let pairs = sample.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let zero_odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let zero_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    if zero_odd * 3 >= pairs * 2 && zero_even * 10 < pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if zero_even * 3 >= pairs * 2 && zero_odd * 10 < pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Valid multi-byte UTF-8 characters and invalid sequences in `sample` (a character cut by
+/// the end of the sample is neither).
+fn utf8_census(sample: &[u8]) -> (usize, usize) {
+    let (mut multibyte, mut bad) = (0usize, 0usize);
+    for chunk in sample.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let invalid = chunk.invalid();
+        // An incomplete character at the very end is the sample's cut, not a bad byte.
+        let at_end = invalid.len() < 4
+            && std::ptr::eq(invalid.as_ptr_range().end, sample.as_ptr_range().end);
+        if !invalid.is_empty() && !at_end {
+            bad += 1;
+        }
+    }
+    (multibyte, bad)
 }
 
 /// Removes the guards that exports put around cells so Excel keeps them as text:
@@ -139,5 +196,37 @@ mod tests {
         assert_eq!(sniff_encoding(&bytes[..5]), TextEncoding::Utf8);
         let (gbk, _, _) = encoding_rs::GBK.encode("#支付宝账务明细查询");
         assert_eq!(sniff_encoding(&gbk), TextEncoding::Gb18030);
+    }
+
+    #[test]
+    fn utf8_with_one_damaged_byte_stays_utf8() {
+        let mut text = "交易时间,商户订单号,金额\n".repeat(30).into_bytes();
+        text[200] = 0xFF;
+        assert_eq!(sniff_encoding(&text), TextEncoding::Utf8);
+        // A GBK file is not mistaken for damaged UTF-8.
+        let text = "账务流水号,业务流水号,商户订单号\n".repeat(30);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        assert_eq!(sniff_encoding(&gbk), TextEncoding::Gb18030);
+    }
+
+    #[test]
+    fn utf16_is_recognised_with_or_without_its_mark() {
+        let le: Vec<u8> = "交易时间,金额\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let mut with_bom = vec![0xFF, 0xFE];
+        with_bom.extend_from_slice(&le);
+        assert_eq!(sniff_encoding(&with_bom), TextEncoding::Utf16Le);
+        let ascii_le: Vec<u8> = "order,amount,time\r\n1,2.00,x\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff_encoding(&ascii_le), TextEncoding::Utf16Le);
+        let ascii_be: Vec<u8> = "order,amount,time\r\n1,2.00,x\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(sniff_encoding(&ascii_be), TextEncoding::Utf16Be);
     }
 }

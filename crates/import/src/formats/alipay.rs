@@ -6,7 +6,10 @@ use duizhang_core::{
     normalize_order_no,
 };
 
-use super::{Column, HeaderFormat, digits_in, income_or_expense, opt_text, reject_negative_income};
+use super::{
+    Column, HeaderFormat, digits_in, income_expense_cells, income_or_expense, opt_text,
+    reject_negative_income,
+};
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::Problem;
 use crate::registry::{Detection, FileMeta, Output};
@@ -212,7 +215,12 @@ struct Footer {
 
 /// Reads the rows of a detail bill after its header and checks its footer totals. `read_row`
 /// reads one row (given the account of the preamble); `side` says which tally a record counts
-/// in (`true` for the second) and with what amount. Rows after the end marker are not data.
+/// in (`true` for the second) and with what amount.
+///
+/// After the end marker only `#` lines belong to the bill. A second bill of the same account
+/// pasted after it (its preamble, then the same header) is read as a further section with its
+/// own footer totals; a bill of another account is refused (its rows would be booked to the
+/// first account's shop); any other row there is an error, never silently skipped.
 fn read_detail(
     table: &mut Table,
     preamble: &[Row],
@@ -227,10 +235,15 @@ fn read_detail(
     let account: Option<Text> = out.meta.account.clone().map(Into::into);
     let (mut first, mut second) = (Tally::default(), Tally::default());
     let (mut end_marker, mut footer_seen) = (false, false);
+    // `#` lines after an end marker: the preamble of a bill pasted after this one.
+    let mut after_end: Vec<Row> = Vec::new();
     while let Some(row) = table.next_row()? {
         if row.is_comment() {
             let line = row.joined();
             let label = footer_label(&line);
+            if end_marker {
+                after_end.push(row.clone());
+            }
             if is_end_marker(&line, footer.end_title) {
                 end_marker = true;
             } else if let Some((count, amount)) = parse_count_and_amount(&line) {
@@ -246,7 +259,42 @@ fn read_detail(
             }
             continue;
         }
-        if row.is_blank() || end_marker {
+        if row.is_blank() {
+            continue;
+        }
+        if end_marker {
+            let line = row.line;
+            if !same_header(row, header) {
+                return Err(Problem::new(
+                    crate::ProblemCode::BadValue,
+                    &file,
+                    "账单的结束标记之后还有数据行：文件被改动过或拼接了别的内容，请使用原始下载文件",
+                    "data row after the end marker",
+                )
+                .at_line(line));
+            }
+            let mut next = FileMeta::default();
+            read_preamble(&after_end, &mut next);
+            if let (Some(a), Some(b)) = (out.meta.account.as_deref(), next.account.as_deref())
+                && a != b
+            {
+                return Err(Problem::new(
+                    crate::ProblemCode::BadValue,
+                    &file,
+                    format!(
+                        "本文件从第 {line} 行起拼接了另一个账户（{b}）的账单，与开头的账户（{a}）不同：请把两个账户的账单分成两个文件分别导入"
+                    ),
+                    format!("second bill of account {b} appended after account {a}"),
+                )
+                .at_line(line));
+            }
+            if has_preamble && !footer_seen {
+                out.truncated(footer.missing_zh, "footer totals");
+            }
+            widen_period(&mut out.meta, &next);
+            (first, second) = (Tally::default(), Tally::default());
+            (end_marker, footer_seen) = (false, false);
+            after_end.clear();
             continue;
         }
         let cells = Cells::new(row, header, &file);
@@ -267,6 +315,25 @@ fn read_detail(
     Ok(())
 }
 
+/// A row that repeats the bill's header (the start of a second bill pasted after the first).
+fn same_header(row: &Row, header: &Header) -> bool {
+    let again = Header::from_row(row);
+    again.len() == header.len() && (0..header.len()).all(|i| again.name(i) == header.name(i))
+}
+
+/// The period of a file that holds several bills of one account: from the earliest start to
+/// the latest end.
+fn widen_period(meta: &mut FileMeta, next: &FileMeta) {
+    meta.period_from = match (meta.period_from, next.period_from) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    meta.period_to = match (meta.period_to, next.period_to) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+}
+
 fn read_fund_row(
     c: &Cells<'_>,
     cols: &FundColumns,
@@ -274,8 +341,7 @@ fn read_fund_row(
     out: &Output<'_>,
 ) -> Result<Record, Problem> {
     c.require_complete()?;
-    let income = c.fen(Some(cols.income))?.unwrap_or(Fen::ZERO);
-    let expense = c.fen(Some(cols.expense))?.unwrap_or(Fen::ZERO);
+    let (income, expense) = income_expense_cells(c, cols.income, cols.expense)?;
     let amount = income_or_expense(c, cols.expense, income, expense)?;
     reject_negative_income(c, cols.income, income)?;
     let biz_type = c.req(cols.biz_type)?;
@@ -376,8 +442,7 @@ fn read_summary(
             Ok(values) if c.text(key) == "合计" => total = Some((row.line, values)),
             Ok(values) => {
                 for (tally, (n, a)) in sums.iter_mut().zip(values) {
-                    tally.count += n.unwrap_or(1);
-                    tally.sum += a.unwrap_or(Fen::ZERO);
+                    tally.add_many(n.unwrap_or(1), a.unwrap_or(Fen::ZERO));
                 }
             }
             Err(p) => out.problem(p),

@@ -8,7 +8,7 @@ use duizhang_core::{
 };
 
 use super::rows::{read_grouped_orders, read_rows};
-use super::{Column, HeaderFormat, opt_text, warn_unknown};
+use super::{Column, HeaderFormat, opt_text, positive_quantity, warn_unknown};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Table};
@@ -149,7 +149,7 @@ fn read_order_row(
     let status_text = c.req(cols.status)?;
     let after_sale = c.opt(cols.after_sale).unwrap_or_default();
     let status = douyin_order_status(&status_text, &after_sale);
-    let quantity = c.req_int(cols.quantity)?;
+    let quantity = positive_quantity(c, cols.quantity)?;
     // 订单应付金额, 运费 and the discounts are per 子订单 (PARTIAL): the order's amounts are
     // their sums over its rows (see `OrderGroup`).
     let paid = c.req_fen(cols.payable)?;

@@ -10,8 +10,8 @@ use duizhang_core::{
 };
 
 use super::{
-    Column, HeaderFormat, income_or_expense, known_texts, line_goods, lookup_text, opt_text,
-    order_no_cell, peek_header, positive_quantity, read_rows, warn_unknown,
+    Column, HeaderFormat, income_expense_cells, income_or_expense, known_texts, line_goods,
+    lookup_text, opt_text, order_no_cell, peek_header, positive_quantity, read_rows, warn_unknown,
 };
 use crate::problem::Problem;
 use crate::registry::{Detection, Output};
@@ -471,8 +471,7 @@ impl HeaderFormat for JdWalletFunds {
         let balance = h.find(BALANCE);
         let memo = h.find(MEMO);
         read_rows(table, detection, out, |c, out| {
-            let income = c.fen(Some(income_col))?.unwrap_or(Fen::ZERO);
-            let expense = c.fen(Some(expense_col))?.unwrap_or(Fen::ZERO);
+            let (income, expense) = income_expense_cells(c, income_col, expense_col)?;
             let amount = income_or_expense(c, expense_col, income, expense)?;
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);

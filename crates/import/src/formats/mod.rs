@@ -214,6 +214,32 @@ pub fn add_present(a: Option<Fen>, b: Option<Fen>) -> Option<Fen> {
     }
 }
 
+/// A sum over the rows of one order or after-sale that left the 64-bit range: no real file
+/// gets there, and it is refused rather than wrapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SumOverflow;
+
+impl SumOverflow {
+    /// The problem, at the row that made the sum overflow.
+    pub fn at(self, c: &Cells<'_>) -> Problem {
+        Problem::new(
+            ProblemCode::BadAmount,
+            c.file,
+            "与同一单据前面各行的金额相加后超出可表示的范围：文件不可能是真实账单，或已损坏",
+            "sum over rows overflows 64 bits",
+        )
+        .at_line(c.line())
+    }
+}
+
+/// [`add_present`] for sums that grow with the rows of a file: an overflow is an error.
+pub fn sum_present(a: Option<Fen>, b: Option<Fen>) -> Result<Option<Fen>, SumOverflow> {
+    match (a, b) {
+        (Some(a), Some(b)) => a.checked_add(b).map(Some).ok_or(SumOverflow),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
 /// Reports an unknown status text as a warning: the row is still read with an unknown status.
 pub fn warn_unknown(c: &Cells<'_>, out: &mut Output<'_>, col: usize, text: &str, known: &[&str]) {
     out.problem(c.bad_value(col, text, known).warning());
@@ -272,6 +298,29 @@ pub fn income_or_expense(
     } else {
         -expense.abs()
     })
+}
+
+/// The 收入 and 支出 cells of a row; one may be blank (the unused side, `0.00` or empty),
+/// both blank is an error: such a row moved no money anyone can tell (never read as 0.00).
+pub fn income_expense_cells(
+    c: &Cells<'_>,
+    income_col: usize,
+    expense_col: usize,
+) -> Result<(Fen, Fen), Problem> {
+    let income = c.fen(Some(income_col))?;
+    let expense = c.fen(Some(expense_col))?;
+    if income.is_none() && expense.is_none() {
+        return Err(c.problem(
+            income_col,
+            ProblemCode::MissingValue,
+            format!(
+                "收入与支出（{}）金额都为空：这一行的金额无法确定",
+                c.header.name(expense_col)
+            ),
+            "both income and expense are blank",
+        ));
+    }
+    Ok((income.unwrap_or(Fen::ZERO), expense.unwrap_or(Fen::ZERO)))
 }
 
 /// Rejects a negative amount in a 收入 column.

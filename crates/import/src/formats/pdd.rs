@@ -8,8 +8,8 @@ use duizhang_core::{
 
 use super::rows::read_grouped_orders;
 use super::{
-    Column, HeaderFormat, add_present, income_or_expense, opt_text, reject_negative_income,
-    warn_unknown,
+    Column, HeaderFormat, add_present, income_or_expense, opt_text, positive_quantity,
+    reject_negative_income, warn_unknown,
 };
 use crate::control::{Tally, footer_label, parse_count_and_amount};
 use crate::problem::{Problem, ProblemCode};
@@ -425,7 +425,7 @@ fn read_order_row(
         sub_order_no: None,
         sku: sku.as_deref().map(Into::into),
         title: opt_text(c, cols.title).map(Into::into),
-        quantity: c.req_int(cols.quantity)?,
+        quantity: positive_quantity(c, cols.quantity)?,
         unit_price: None,
         goods: Some(goods),
         discount: add_present(seller_discount, platform_discount),

@@ -8,7 +8,7 @@
 
 use duizhang_core::{Fen, Order, OrderStatus, Record};
 
-use super::add_present;
+use super::{SumOverflow, sum_present};
 use crate::problem::Problem;
 use crate::registry::Output;
 use crate::table::{Cells, Header, Table};
@@ -63,7 +63,7 @@ pub fn read_grouped_orders(
             )
             .at_line(c.line()));
         }
-        let done = group.push(order);
+        let done = group.push(order).map_err(|o| o.at(c))?;
         if let Some(d) = &done {
             emitted.insert(d.order_no.clone());
         }
@@ -84,15 +84,15 @@ pub struct OrderGroup {
 impl OrderGroup {
     /// Adds one row read as an order with a single line. Returns the previous order when this
     /// row starts another one.
-    pub fn push(&mut self, row: Order) -> Option<Order> {
+    pub fn push(&mut self, row: Order) -> Result<Option<Order>, SumOverflow> {
         match self.current.as_mut() {
             Some(current)
                 if current.platform == row.platform && current.order_no == row.order_no =>
             {
-                join(current, row);
-                None
+                join(current, row)?;
+                Ok(None)
             }
-            _ => self.current.replace(row),
+            _ => Ok(self.current.replace(row)),
         }
     }
 
@@ -102,8 +102,9 @@ impl OrderGroup {
     }
 }
 
-fn add(total: &mut Option<Fen>, more: Option<Fen>) {
-    *total = add_present(*total, more);
+fn add(total: &mut Option<Fen>, more: Option<Fen>) -> Result<(), SumOverflow> {
+    *total = sum_present(*total, more)?;
+    Ok(())
 }
 
 fn fill<T>(a: &mut Option<T>, b: Option<T>) {
@@ -114,15 +115,15 @@ fn fill<T>(a: &mut Option<T>, b: Option<T>) {
 
 /// Adds a further row of the same order: amounts are summed, missing times filled, and the
 /// status is that of the goods still alive (one refunded line does not close the order).
-fn join(order: &mut Order, row: Order) {
-    add(&mut order.goods, row.goods);
-    add(&mut order.postage, row.postage);
-    add(&mut order.seller_discount, row.seller_discount);
-    add(&mut order.platform_discount, row.platform_discount);
-    add(&mut order.other_discount, row.other_discount);
-    add(&mut order.paid, row.paid);
-    add(&mut order.seller_receivable, row.seller_receivable);
-    add(&mut order.refunded, row.refunded);
+fn join(order: &mut Order, row: Order) -> Result<(), SumOverflow> {
+    add(&mut order.goods, row.goods)?;
+    add(&mut order.postage, row.postage)?;
+    add(&mut order.seller_discount, row.seller_discount)?;
+    add(&mut order.platform_discount, row.platform_discount)?;
+    add(&mut order.other_discount, row.other_discount)?;
+    add(&mut order.paid, row.paid)?;
+    add(&mut order.seller_receivable, row.seller_receivable)?;
+    add(&mut order.refunded, row.refunded)?;
     fill(&mut order.shop, row.shop);
     fill(&mut order.created_at, row.created_at);
     fill(&mut order.paid_at, row.paid_at);
@@ -140,4 +141,5 @@ fn join(order: &mut Order, row: Order) {
         order.status_text = row.status_text;
     }
     order.lines.extend(row.lines);
+    Ok(())
 }

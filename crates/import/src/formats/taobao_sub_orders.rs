@@ -143,7 +143,7 @@ impl HeaderFormat for TaobaoSubOrders {
                 orders.len() - 1
             });
             // A group holds one order number, so pushing never hands an order back.
-            let _ = orders[at].push(row);
+            orders[at].push(row).map_err(|o| o.at(c))?;
             Ok(None)
         })?;
         for mut group in orders {

@@ -13,7 +13,7 @@ use duizhang_core::{
 
 use super::fields::{ORDER_LINE_FIELDS, Target};
 use super::{AmountScope, EncodingRule, Profile, ValueMap};
-use crate::formats::add_present;
+use crate::formats::{SumOverflow, sum_present};
 use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Table};
@@ -252,8 +252,20 @@ impl<'a> RowCtx<'a> {
         self.check(field, v)
     }
 
-    fn req_int(&self, field: &str) -> Result<i64, Problem> {
+    /// A count of goods: when present, a positive integer (0 or −1 goods is no shipment,
+    /// return or line, and would hide a real one from the checks).
+    fn quantity(&self, field: &str) -> Result<Option<i64>, Problem> {
         let v = self.int(field)?;
+        match (v, self.col(field)) {
+            (Some(n), Some(col)) if n <= 0 => {
+                Err(self.c.bad_value(col, &n.to_string(), &["正整数"]))
+            }
+            _ => Ok(v),
+        }
+    }
+
+    fn req_quantity(&self, field: &str) -> Result<i64, Problem> {
+        let v = self.quantity(field)?;
         self.req(field, v)
     }
 
@@ -345,7 +357,7 @@ fn order(r: &RowCtx<'_>, source: SourceRef) -> Result<Order, Problem> {
             sub_order_no: r.text("sub_order_no")?,
             sku: r.text("sku")?.map(Into::into),
             title: r.text("title")?.map(Into::into),
-            quantity: r.req_int("quantity")?,
+            quantity: r.req_quantity("quantity")?,
             unit_price: r.money("unit_price")?,
             goods: r.money("line_goods")?,
             discount: r.money("line_discount")?,
@@ -404,7 +416,7 @@ fn shipment(r: &RowCtx<'_>, source: SourceRef) -> Result<Shipment, Problem> {
         order_no: r.req_order_no("order_no")?,
         sub_order_no: r.text("sub_order_no")?,
         sku: r.req_text("sku")?.into(),
-        quantity: r.req_int("quantity")?,
+        quantity: r.req_quantity("quantity")?,
         shipped_at: r.req_time("shipped_at")?,
         carrier: r.text("carrier")?.map(Into::into),
         waybill: r.text("waybill")?,
@@ -420,7 +432,7 @@ fn return_receipt(r: &RowCtx<'_>, source: SourceRef) -> Result<ReturnReceipt, Pr
         order_no: r.req_order_no("order_no")?,
         refund_no: r.req_text("refund_no")?,
         sku: r.req_text("sku")?.into(),
-        quantity: r.req_int("quantity")?,
+        quantity: r.req_quantity("quantity")?,
         received_at: r.req_time("received_at")?,
         quality: r.choice::<QualityResult>("quality")?.map(|q| q.0),
         source,
@@ -443,8 +455,10 @@ fn fund_flow(r: &RowCtx<'_>, source: SourceRef) -> Result<FundFlowRow, Problem> 
     let amount = if r.col("amount").is_some() {
         r.req_money("amount")?
     } else if r.col("income").is_some() && r.col("expense").is_some() {
-        let income = r.money("income")?.unwrap_or(Fen::ZERO);
-        let expense = r.money("expense")?.unwrap_or(Fen::ZERO);
+        let (income, expense) = match (r.money("income")?, r.money("expense")?) {
+            (None, None) => return Err(r.missing("income")),
+            (income, expense) => (income.unwrap_or(Fen::ZERO), expense.unwrap_or(Fen::ZERO)),
+        };
         if !income.is_zero() && !expense.is_zero() {
             let col = r.col("expense").unwrap_or(0);
             return Err(r.c.problem(
@@ -494,7 +508,7 @@ fn after_sale_row(
     let refunded = r.req_money("refunded")?;
     let sku = r.text("sku")?;
     let sub_order_no = r.text("sub_order_no")?;
-    let quantity = r.int("quantity")?;
+    let quantity = r.quantity("quantity")?;
     let lines = if sku.is_some() || sub_order_no.is_some() || quantity.is_some() {
         vec![AfterSaleLine {
             sku: sku.map(Into::into),
@@ -666,9 +680,14 @@ fn merge(
     }
     match scope {
         AmountScope::PerRow => {
-            sale.refunded += row.refunded;
-            sale.requested = add_present(sale.requested, row.requested);
-            sale.paid = add_present(sale.paid, row.paid);
+            let overflow = |o: SumOverflow| o.at(&r.c);
+            sale.refunded = sale
+                .refunded
+                .checked_add(row.refunded)
+                .ok_or(SumOverflow)
+                .map_err(overflow)?;
+            sale.requested = sum_present(sale.requested, row.requested).map_err(overflow)?;
+            sale.paid = sum_present(sale.paid, row.paid).map_err(overflow)?;
         }
         AmountScope::RepeatedTotal => {
             for (field, zh, a, b) in [
