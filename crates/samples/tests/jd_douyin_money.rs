@@ -640,3 +640,42 @@ fn a_douyin_line_whose_amount_misses_its_freight_is_an_order_amount_error() {
         o.findings
     );
 }
+
+#[test]
+fn a_douyin_sub_order_refunded_with_its_freight_does_not_exceed_what_was_paid() {
+    // D1's first 子订单 cost the buyer 30.00 with the 5.00 运费 (25.00 of goods money); its
+    // refund after the settlement gives back all 30.00 (refund_amount 含运费), not more.
+    let refund = |amount: &str| {
+        let mut a = after_sale(
+            Platform::Douyin,
+            D1,
+            "146000000000000111",
+            AfterSaleKind::RefundOnly,
+            yuan(amount),
+        );
+        a.applied_at = Some(at("2026-10-10 09:00:00"));
+        a.completed_at = Some(at("2026-10-10 10:00:00"));
+        let mut line = duizhang_samples::build::after_sale_line("SKU-A", 1);
+        line.sub_order_no = Some("6900000000000000111".into());
+        line.refund = Some(yuan(amount));
+        a.lines.push(line);
+        Record::AfterSale(a)
+    };
+    let codes = |amount: &str| {
+        let (_, o) = month(
+            vec![
+                ("抖店订单.csv", dy_orders()),
+                ("抖店结算账单.csv", dy_settlements()),
+                ("抖店资金流水.csv", dy_flows(&DY_SETTLED)),
+            ],
+            vec![d3_refund(), refund(amount)],
+        );
+        o.findings
+            .iter()
+            .filter(|f| f.code == "REFUND_EXCEEDS_PAID")
+            .map(|f| (f.expected_fen, f.actual_fen))
+            .collect::<Vec<_>>()
+    };
+    assert!(codes("30.00").is_empty());
+    assert_eq!(codes("36.00"), [(Some(3000), Some(3600))]);
+}

@@ -150,6 +150,14 @@ impl<'a> OrderRef<'a> {
         }
     }
 
+    /// The order's freight, where the file states it.
+    pub(super) fn postage(self) -> Option<Fen> {
+        match self {
+            OrderRef::Platform(o) => o.postage,
+            OrderRef::Erp(o) => o.postage,
+        }
+    }
+
     /// Platform-funded discount the platform pays the seller on top of 实付.
     pub(super) fn subsidy(self) -> Fen {
         match self {
