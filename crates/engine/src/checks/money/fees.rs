@@ -144,7 +144,9 @@ impl<'a> Money<'a> {
         let mut by_order: BTreeMap<(&str, RatePpm), Charged> = BTreeMap::new();
         for s in &self.settlements {
             let goods = is_goods_money(s);
-            let commission = s.kind == FlowKind::Commission && s.item.contains("佣金");
+            // The commission itself: rebates and other items named after it (广告联合活动降扣
+            // 佣金) are not charged at the 佣金比例.
+            let commission = s.kind == FlowKind::Commission && s.item.trim() == "佣金";
             if !goods && !commission {
                 continue;
             }
