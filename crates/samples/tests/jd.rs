@@ -265,6 +265,28 @@ fn wallet_bill_layouts_round_trip() {
     }
 }
 
+#[test]
+fn a_wallet_bill_amount_left_empty_or_dashed_is_refused_where_it_is() {
+    let mut rows = sample_settlements();
+    rows.iter_mut().for_each(|r| r.rate = None);
+    let bytes = wallet_bill(&rows, WalletLayout::Buy360, Shape::GBK_CSV).unwrap();
+    let text = encoding_rs::GBK.decode(&bytes).0.into_owned();
+    for blank in ["", "-"] {
+        let (files, records) = import(
+            "结算单.csv",
+            gbk(&text.replacen(",88.00,", &format!(",{blank},"), 1)),
+        );
+        assert_eq!(records.len(), rows.len() - 1, "{blank:?}");
+        let p = only_problem(&files[0]);
+        assert_eq!(
+            (p.code, p.line, p.column),
+            (ProblemCode::MissingValue, Some(2), Some(12)),
+            "{blank:?}"
+        );
+        assert_eq!(p.column_name.as_deref(), Some("金额"));
+    }
+}
+
 fn sample_funds() -> Vec<FundFlowRow> {
     let row = |i: u32, reference: &str, kind, amount, balance, memo: &str| FundFlowRow {
         provider: FundProvider::Jd,
