@@ -350,11 +350,12 @@ impl Dataset {
                     account,
                     refund_no,
                     payment_ref,
+                    rate,
                     source: _,
                 } = s;
                 (
                     (platform, order_no, sub_order_no, item, kind, amount),
-                    (settled_at, account, refund_no, payment_ref),
+                    (settled_at, account, refund_no, payment_ref, rate),
                 )
             },
         );

@@ -492,6 +492,9 @@ pub struct SettlementRow {
     pub refund_no: Option<Text>,
     /// The payment/fund reference the settlement was paid under (商户订单号 …).
     pub payment_ref: Option<Text>,
+    /// The commission rate the statement itself states for the row (JD 对账表 佣金比例).
+    #[serde(default)]
+    pub rate: Option<RatePpm>,
     pub source: SourceRef,
 }
 

@@ -243,6 +243,12 @@ impl Carried {
         }
     }
 
+    /// Whether a record was carried in (no file of this period holds it: a record this
+    /// period's files hold is kept over its carried copy, see [`merge`]).
+    pub fn is_carried(&self, source: SourceRef) -> bool {
+        self.base.is_some_and(|base| source.file.0 >= base)
+    }
+
     /// A finding or pending item resting on carried records only, for a check none of them
     /// was pending for: already judged in the earlier run.
     pub fn suppresses(&self, code: &str, evidence: &[(SourceRef, RecordKind)]) -> bool {

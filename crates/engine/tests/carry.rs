@@ -117,3 +117,40 @@ fn a_month_whose_after_sales_file_shows_it_done_closes_it() {
     assert_eq!(overdue(&out), 0);
     assert!(out.pending.iter().all(|p| p.code != "AFTERSALE_OVERDUE"));
 }
+
+#[test]
+fn an_open_after_sale_missing_from_this_months_after_sales_file_is_not_judged_from_its_old_status()
+{
+    // November's after-sales export holds the month's own after-sales (another one, done),
+    // not R1: R1's newer status is missing, not stale.
+    let settings = Settings::from_toml(SHOPS).unwrap();
+    let oct = october_outcome(&settings);
+    let mut nov = dataset();
+    let mut other = open_sale("R2").on_line(3);
+    other.status = AfterSaleStatus::Completed;
+    other.status_text = "退款成功".into();
+    other.refunded = yuan("59.00");
+    other.applied_at = Some(at("2026-11-02 09:00:00"));
+    other.completed_at = Some(at("2026-11-03 10:00:00"));
+    nov.after_sales.push(other);
+    let out = reconcile_carried(&nov, &settings, november(), &oct.carry_out);
+    assert_eq!(overdue(&out), 0, "{:#?}", out.findings);
+    let still: Vec<_> = out
+        .pending
+        .iter()
+        .filter(|p| p.code == "AFTERSALE_OVERDUE")
+        .collect();
+    assert_eq!(still.len(), 1, "{:#?}", out.pending);
+    assert_eq!(still[0].refund_no.as_deref(), Some("R1"));
+    assert!(
+        still[0].message.contains("缺少数据"),
+        "{}",
+        still[0].message
+    );
+    // And the month after, the export that has it decides.
+    let mut dec = dataset();
+    dec.after_sales.push(open_sale("R1").on_line(4));
+    let dec_period = Period::parse("2026-12").unwrap();
+    let out = reconcile_carried(&dec, &settings, dec_period, &out.carry_out);
+    assert_eq!(overdue(&out), 1, "{:#?}", out.findings);
+}

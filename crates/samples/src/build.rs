@@ -174,6 +174,7 @@ pub fn settlement(
         account: None,
         refund_no: None,
         payment_ref: None,
+        rate: None,
         source: src(2),
     }
 }

@@ -526,8 +526,23 @@ fn written_files_import_back_to_the_same_records() {
             f.name,
             files[0].problems
         );
-        let want: Vec<Record> = f.records.iter().cloned().map(refile).collect();
-        let got: Vec<Record> = records.into_iter().map(refile).collect();
+        let mut want: Vec<Record> = f.records.iter().cloned().map(refile).collect();
+        let mut got: Vec<Record> = records.into_iter().map(refile).collect();
+        if f.format == "jd.orders" {
+            // The scenario plans one record per row of the export; the importer joins an
+            // order's rows into one. Both merge to the same orders.
+            let merged = |records: Vec<Record>| -> Vec<Record> {
+                let mut d = duizhang_core::Dataset::default();
+                records.into_iter().for_each(|r| d.push(r));
+                d.merged_orders()
+                    .iter()
+                    .cloned()
+                    .map(Record::Order)
+                    .collect()
+            };
+            want = merged(want);
+            got = merged(got);
+        }
         assert_eq!(want.len(), got.len(), "{}", f.name);
         for (a, b) in want.iter().zip(&got) {
             assert_eq!(a, b, "{}", f.name);

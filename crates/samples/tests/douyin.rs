@@ -99,6 +99,8 @@ fn sub_orders_of_one_order_become_its_lines() {
     assert_eq!(o.lines.len(), 2);
     assert_eq!(o.lines[1].quantity, 2);
     assert_eq!(o.lines[1].discount, Some(Fen::new(500)));
+    // 39.80 payable includes the row's 5.00 运费: the line's goods money is 34.80.
+    assert_eq!(o.lines[1].paid, Some(Fen::new(3480)));
     assert_eq!(o.lines[1].source, at(3));
     let p = &data.orders[1];
     assert_eq!(p.status, OrderStatus::Paid);
@@ -193,7 +195,8 @@ fn sample_orders() -> Vec<Order> {
         seller_discount: Some(Fen::new(300)),
         platform_discount: Some(Fen::new(200)),
         other_discount: Some(Fen::new(100)),
-        paid: Some(lines.iter().filter_map(|l| l.paid).sum()),
+        // 订单应付金额 includes 运费: the order's 实付 is its lines' goods money and postage.
+        paid: Some(lines.iter().filter_map(|l| l.paid).sum::<Fen>() + Fen::new(500)),
         seller_receivable: None,
         refunded: None,
         payment_no: None,
@@ -328,6 +331,22 @@ fn the_regular_spelling_and_a_refund_number_are_read() {
 }
 
 #[test]
+fn the_direction_of_a_row_comes_from_its_movement_not_its_scene() {
+    // A refund scene that brings money in (a subsidy given back) is no refund to a buyer; a
+    // settlement scene that takes money out is no sales income (formats.md §1.4 rule).
+    let rows = "2026-10-20 18:34:00,'7420000000000000011,入账,3.00,聚合账户,退款-订单退款触发-退分账,小店自卖,'6900000000000000002,'6900000000000000002,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,-
+2026-10-21 09:00:00,'7420000000000000012,出账,25.37,聚合账户,货款结算入账,小店自卖,'6900000000000000001,'6900000000000000001,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,-
+";
+    let (_, data) = import_clean("flow.csv", flow_file(FLOW_HEADER, rows), "douyin.fund_flow");
+    let kinds: Vec<(FlowKind, i64)> = data
+        .fund_flows
+        .iter()
+        .map(|r| (r.kind, r.amount.get()))
+        .collect();
+    assert_eq!(kinds, [(FlowKind::Other, 300), (FlowKind::Other, -2537)]);
+}
+
+#[test]
 fn kinds_from_scene_text() {
     use duizhang_import::formats::douyin::douyin_flow_kind;
     for (text, kind) in [
@@ -388,7 +407,8 @@ fn sample_flows() -> Vec<FundFlowRow> {
             provider: FundProvider::Douyin,
             account: Some("聚合账户".into()),
             txn_no: format!("74200000000000{i:05}").into(),
-            business_no: None,
+            // The sub-order's money: its 子订单号 ties the rows of one event.
+            business_no: order.map(|o| format!("{o}1").into()),
             order_no: order.map(Into::into),
             merchant_ref: order.map(|o| format!("{o}1").into()),
             refund_no: refund.map(Into::into),
@@ -483,6 +503,7 @@ fn reads_the_formats_md_settlement_example_exactly() {
                 account: Some("聚合账户".into()),
                 refund_no: None,
                 payment_ref: None,
+                rate: None,
                 source: at(3),
             }
         );
@@ -551,6 +572,7 @@ fn settlement_round_trips_through_the_writer() {
         account: Some("聚合账户".into()),
         refund_no: None,
         payment_ref: None,
+        rate: None,
         source: at(0),
     };
     let want = vec![

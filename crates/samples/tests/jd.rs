@@ -7,7 +7,7 @@ mod support;
 
 use duizhang_core::{
     Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
-    SettlementRow,
+    RatePpm, SettlementRow,
 };
 use duizhang_import::{ProblemCode, Severity};
 use duizhang_samples::bytes::Encoding;
@@ -44,6 +44,8 @@ fn reads_the_formats_md_statement_example_exactly() {
                     account: None,
                     refund_no: refund.map(Into::into),
                     payment_ref: Some(paid_ref.into()),
+                    // 佣金比例 0.05.
+                    rate: Some(RatePpm(50_000)),
                     source: at(line),
                 }
             };
@@ -151,6 +153,7 @@ fn sample_settlements() -> Vec<SettlementRow> {
         account: None,
         refund_no: refund.map(Into::into),
         payment_ref: Some("202610130000011332600000001".into()),
+        rate: Some(RatePpm(60_000)),
         source: at(0),
     };
     vec![
@@ -200,9 +203,10 @@ fn both_statement_layouts_round_trip_with_a_description_line() {
         for shape in [Shape::Xlsx, Shape::GBK_CSV] {
             let mut want = sample_settlements();
             if layout == StatementLayout::Aug2026 {
-                // The new layout has no 售后服务单号.
+                // The new layout has no 售后服务单号 and no 佣金比例.
                 for r in &mut want {
                     r.refund_no = None;
+                    r.rate = None;
                 }
             }
             let o = StatementOptions {
@@ -238,6 +242,7 @@ fn wallet_bill_layouts_round_trip() {
             let mut want = sample_settlements();
             for (i, r) in want.iter_mut().enumerate() {
                 r.refund_no = None;
+                r.rate = None;
                 r.source = at(2 + u32::try_from(i).unwrap());
             }
             let bytes = wallet_bill(&want, layout, shape).unwrap();
@@ -260,11 +265,34 @@ fn wallet_bill_layouts_round_trip() {
     }
 }
 
+#[test]
+fn a_wallet_bill_amount_left_empty_or_dashed_is_refused_where_it_is() {
+    let mut rows = sample_settlements();
+    rows.iter_mut().for_each(|r| r.rate = None);
+    let bytes = wallet_bill(&rows, WalletLayout::Buy360, Shape::GBK_CSV).unwrap();
+    let text = encoding_rs::GBK.decode(&bytes).0.into_owned();
+    for blank in ["", "-"] {
+        let (files, records) = import(
+            "结算单.csv",
+            gbk(&text.replacen(",88.00,", &format!(",{blank},"), 1)),
+        );
+        assert_eq!(records.len(), rows.len() - 1, "{blank:?}");
+        let p = only_problem(&files[0]);
+        assert_eq!(
+            (p.code, p.line, p.column),
+            (ProblemCode::MissingValue, Some(2), Some(12)),
+            "{blank:?}"
+        );
+        assert_eq!(p.column_name.as_deref(), Some("金额"));
+    }
+}
+
 fn sample_funds() -> Vec<FundFlowRow> {
     let row = |i: u32, reference: &str, kind, amount, balance, memo: &str| FundFlowRow {
         provider: FundProvider::Jd,
         account: Some("110000000001".into()),
-        txn_no: format!("{reference}#{}", i + 1).into(),
+        // The sheet has no row-id column: a row goes by its 商户订单号.
+        txn_no: reference.into(),
         business_no: None,
         order_no: None,
         merchant_ref: Some(reference.into()),
@@ -311,6 +339,7 @@ fn the_downloaded_workbook_imports_both_sheets() {
     let mut bills = sample_settlements();
     for (i, r) in bills.iter_mut().enumerate() {
         r.refund_no = None;
+        r.rate = None;
         r.source = at(2 + u32::try_from(i).unwrap());
     }
     let funds = sample_funds();
@@ -372,6 +401,40 @@ fn the_funds_sheet_alone_round_trips_and_checks_its_amounts() {
         (p.code, p.line, p.column),
         (ProblemCode::BadAmount, Some(2), Some(8))
     );
+    // The 交易备注 says what kind of money a row is, the amount which way it went: a 退款 that
+    // brings money in is no refund to a buyer.
+    let refund_in = text.replacen(",0.00,10.00,售后退款,", ",10.00,0.00,售后退款,", 1);
+    let (_, records) = import("x.csv", gbk(&refund_in));
+    let kinds: Vec<FlowKind> = records
+        .iter()
+        .filter_map(|r| match r {
+            duizhang_core::Record::FundFlow(f) => Some(f.kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [FlowKind::Income, FlowKind::Other, FlowKind::Withdrawal],
+        "{refund_in}"
+    );
+    // A row whose amount cell is empty or `-` states no amount: refused where it is, never
+    // read as 0.00; the unused side may be empty.
+    for blank in ["", "-"] {
+        let no_amount = text.replacen(",44.60,0.00,", &format!(",{blank},0.00,"), 1);
+        let (files, records) = import("x.csv", gbk(&no_amount));
+        assert_eq!(records.len(), 2, "{blank:?}");
+        let p = &files[0].problems[0];
+        assert_eq!(
+            (p.code, p.line, p.column),
+            (ProblemCode::MissingValue, Some(2), Some(7)),
+            "{blank:?}"
+        );
+        assert_eq!(p.column_name.as_deref(), Some("收入金额(元)"));
+        let one_side = text.replacen(",44.60,0.00,", &format!(",44.60,{blank},"), 1);
+        let (files, records) = import("x.csv", gbk(&one_side));
+        assert!(files[0].problems.is_empty(), "{blank:?}: {files:#?}");
+        assert_eq!(records.len(), 3);
+    }
     let bad_date = text.replacen("2026-10-13 12:01:00", "2026-10-13 25:01:00", 1);
     let (files, _) = import("x.csv", gbk(&bad_date));
     let p = &files[0].problems[0];
@@ -401,14 +464,15 @@ fn order_export() -> String {
 fn reads_an_order_export_with_formula_guards() {
     let (file, data) = import_clean("订单导出.csv", gbk(&order_export()), "jd.orders");
     assert_eq!(file.variant.as_deref(), Some("经典"));
-    assert_eq!(data.orders.len(), 4, "one record per line");
+    assert_eq!(data.orders.len(), 3, "one record per order");
     let merged = data.merged_orders();
     assert_eq!(merged.len(), 3);
     let first = &merged[0];
     assert_eq!(first.order_no, "300000000000001");
     assert_eq!(first.platform, Platform::Jd);
     assert_eq!(first.status, OrderStatus::Finished);
-    // 应付金额 repeats on each line of the order and is read once: 88.00 + 39.00 = 127.00.
+    // 应付金额 repeats on each line of the order, above a line's 京东价 × 订购数量: the
+    // order's total, read once (88.00 + 39.00 = 127.00).
     assert_eq!(first.paid, Some(Fen::new(12700)));
     assert_eq!(first.seller_receivable, Some(Fen::new(12065)));
     assert_eq!(first.finished_at, Some(t("2026-10-05 09:00:00")));
@@ -436,7 +500,7 @@ fn reads_an_order_export_with_formula_guards() {
 fn an_unknown_jd_status_is_read_with_a_warning() {
     let text = order_export().replacen(",等待出库,", ",暂停,", 1);
     let (files, records) = import("x.csv", gbk(&text));
-    assert_eq!(records.len(), 4);
+    assert_eq!(records.len(), 3);
     let p = only_problem(&files[0]);
     assert_eq!(
         (p.severity, p.code),
@@ -544,7 +608,22 @@ fn both_order_layouts_round_trip() {
                 }
             }
             let bytes = orders(&want, &OrderOptions { layout, shape }).unwrap();
-            let (_, data) = import_clean("订单.xlsx", bytes, "jd.orders");
+            let (mut files, records) = import("订单.xlsx", bytes);
+            let file = files.remove(0);
+            assert_eq!(file.format.as_deref(), Some("jd.orders"));
+            if layout == OrderLayout::Y2026 {
+                // Without 京东价 the repeated 商家应收 of the two-line order cannot be placed:
+                // read as the order's total, and said.
+                let p = only_problem(&file);
+                assert_eq!((p.severity, p.line), (Severity::Warning, Some(2)));
+                assert!(p.message.contains("300000000000001"), "{}", p.message);
+            } else {
+                assert!(file.problems.is_empty(), "{:#?}", file.problems);
+            }
+            let mut data = duizhang_core::Dataset::default();
+            for r in records {
+                data.push(r);
+            }
             let merged = data.merged_orders();
             let mut line = 1;
             for o in &mut want {
@@ -557,4 +636,72 @@ fn both_order_layouts_round_trip() {
             assert_eq!(merged, want, "{layout:?} {shape:?}");
         }
     }
+}
+
+/// An order export of the 2026 kind with 京东价 and per-line amounts (formats.md §4.1: the
+/// layout does not say which it is; the data does).
+fn per_line_export(rows: &[&str]) -> Vec<u8> {
+    let mut text = String::from(
+        "订单号,商品ID,商品名称,订购数量,京东价,应付金额,商家应收,订单状态,商家SKUID,下单时间,付款确认时间,运费金额\r\n",
+    );
+    for r in rows {
+        text.push_str(r);
+        text.push_str("\r\n");
+    }
+    gbk(&text)
+}
+
+#[test]
+fn line_amounts_that_differ_are_added_up_and_a_repeated_total_is_counted_once() {
+    // Order 1: two SKUs, each row its own 应付金额 (88.00 − 8.00 discount; 39.00) and 商家应收.
+    // Order 2: one SKU twice over 京东价, 应付金额 the order's 121.00 on both rows.
+    let bytes = per_line_export(&[
+        "300000000000001,100000000001,保温杯 500ml,1,88.00,80.00,76.00,完成,CUP-500,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+        "300000000000001,100000000002,保温杯 350ml,1,39.00,39.00,37.05,完成,CUP-350,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+        "300000000000002,100000000001,保温杯 500ml,1,88.00,121.00,115.00,完成,CUP-500,2026-10-02 09:00:00,2026-10-02 09:00:30,6.00",
+        "300000000000002,100000000002,保温杯 350ml,1,39.00,121.00,115.00,完成,CUP-350,2026-10-02 09:00:00,2026-10-02 09:00:30,6.00",
+    ]);
+    let (_, data) = import_clean("订单导出.csv", bytes, "jd.orders");
+    let merged = data.merged_orders();
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged[0].paid, Some(Fen::new(8000 + 3900)));
+    assert_eq!(merged[0].seller_receivable, Some(Fen::new(7600 + 3705)));
+    assert_eq!(merged[0].lines.len(), 2);
+    assert_eq!(merged[1].paid, Some(Fen::new(12100)));
+    assert_eq!(merged[1].seller_receivable, Some(Fen::new(11500)));
+    assert_eq!(
+        merged[1].postage,
+        Some(Fen::new(600)),
+        "the order's freight, once"
+    );
+}
+
+#[test]
+fn equal_line_amounts_no_price_can_place_follow_the_files_other_orders() {
+    // Order 1 shows the file writes per-line amounts; order 2's two rows of 39.00 (two lines
+    // of one price, each at its 京东价) are then two lines, not one total.
+    let bytes = per_line_export(&[
+        "300000000000001,100000000001,保温杯 500ml,1,88.00,88.00,83.60,完成,CUP-500,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+        "300000000000001,100000000002,保温杯 350ml,1,39.00,39.00,37.05,完成,CUP-350,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+        "300000000000002,100000000002,保温杯 350ml,1,39.00,39.00,37.05,完成,CUP-350,2026-10-02 09:00:00,2026-10-02 09:00:30,0.00",
+        "300000000000002,100000000003,保温杯 350ml 蓝,1,39.00,39.00,37.05,完成,CUP-350B,2026-10-02 09:00:00,2026-10-02 09:00:30,0.00",
+    ]);
+    let (_, data) = import_clean("订单导出.csv", bytes, "jd.orders");
+    let merged = data.merged_orders();
+    assert_eq!(merged[0].paid, Some(Fen::new(12700)));
+    assert_eq!(merged[1].paid, Some(Fen::new(7800)));
+}
+
+#[test]
+fn rows_of_one_order_apart_in_the_file_are_refused_not_guessed() {
+    let bytes = per_line_export(&[
+        "300000000000001,100000000001,保温杯 500ml,1,88.00,88.00,83.60,完成,CUP-500,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+        "300000000000002,100000000002,保温杯 350ml,1,39.00,39.00,37.05,完成,CUP-350,2026-10-02 09:00:00,2026-10-02 09:00:30,0.00",
+        "300000000000001,100000000002,保温杯 350ml,1,39.00,39.00,37.05,完成,CUP-350,2026-10-01 14:41:34,2026-10-01 14:42:00,0.00",
+    ]);
+    let (files, records) = import("订单导出.csv", bytes);
+    assert_eq!(records.len(), 2);
+    let p = only_problem(&files[0]);
+    assert_eq!((p.severity, p.line), (Severity::Error, Some(4)));
+    assert!(p.message.contains("不相邻"), "{}", p.message);
 }

@@ -151,8 +151,12 @@ fn read_order_row(
     let status = douyin_order_status(&status_text, &after_sale);
     let quantity = positive_quantity(c, cols.quantity)?;
     // 订单应付金额, 运费 and the discounts are per 子订单 (PARTIAL): the order's amounts are
-    // their sums over its rows (see `OrderGroup`).
-    let paid = c.req_fen(cols.payable)?;
+    // their sums over its rows (see `OrderGroup`). 订单应付金额 includes the row's 运费
+    // (formats.md §6.1): the order's 实付 counts it, the line's goods money does not (a line
+    // is what the buyer paid for its goods, as on every platform).
+    let payable = c.req_fen(cols.payable)?;
+    let postage = c.fen(cols.postage)?;
+    let line_paid = payable - postage.unwrap_or(duizhang_core::Fen::ZERO);
     let platform_discount = c.fen(cols.platform_discount)?;
     let seller_discount = c.fen(cols.seller_discount)?;
     // 达人 (the live-streamer) funds this one: neither the seller nor the platform.
@@ -186,7 +190,7 @@ fn read_order_row(
         unit_price,
         goods,
         discount,
-        paid: Some(paid),
+        paid: Some(line_paid),
         source: out.source(c.line()),
     };
     let order = Order {
@@ -200,11 +204,11 @@ fn read_order_row(
         shipped_at: c.time(cols.shipped)?,
         finished_at: c.time(cols.finished)?,
         goods,
-        postage: c.fen(cols.postage)?,
+        postage,
         seller_discount,
         platform_discount,
         other_discount,
-        paid: Some(paid),
+        paid: Some(payable),
         seller_receivable: c.fen(cols.receivable)?,
         refunded: None,
         payment_no: None,
@@ -245,7 +249,8 @@ const FLOW_OPTIONAL: &[Column] = &[
     F_MEMO,
 ];
 
-/// What a 动账场景 (or, without one, 计费类型) text means for reconciliation.
+/// What kind of money a 动账场景 (or, without one, 计费类型) text names; which way it went
+/// is the 动账方向's ([`FlowKind::as_moved`]).
 pub fn douyin_flow_kind(text: &str) -> FlowKind {
     match text.trim() {
         "货款结算入账" | "订单结算" => FlowKind::Income,
@@ -353,12 +358,14 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
         provider: FundProvider::Douyin,
         account: opt_text(c, cols.account).map(Into::into),
         txn_no: c.req(cols.txn)?.as_ref().into(),
-        business_no: None,
+        // The rows of one sub-order's money share it: the same sub-order, scene and amount
+        // twice under two 动帐流水号 is one event booked twice (FLOW_DUPLICATE).
+        business_no: sub_order.as_deref().or(order.as_deref()).map(Into::into),
         order_no: order.as_deref().or(sub_order.as_deref()).map(Into::into),
         // The row's 子订单号 (what Douyin after-sales key on) is kept as its reference.
         merchant_ref: sub_order.as_deref().map(Into::into),
         refund_no: opt_text(c, cols.refund),
-        kind: douyin_flow_kind(&kind_text),
+        kind: douyin_flow_kind(&kind_text).as_moved(amount),
         kind_text: kind_text.as_ref().into(),
         amount,
         balance: None,
@@ -394,7 +401,8 @@ const SETTLE_OPTIONAL: &[Column] = &[
     &["商品数量"],
 ];
 
-/// What a 结算单类型 means: `已结算` is the sale's money, `结算后退款…` a refund after it.
+/// What a 结算单类型 means: `已结算` is the sale's money, `结算后退款…` a refund after it
+/// (the amount then says which way the money went, [`FlowKind::as_moved`]).
 pub fn douyin_settlement_kind(text: &str) -> FlowKind {
     match text.trim() {
         "已结算" => FlowKind::Income,
@@ -437,17 +445,19 @@ impl HeaderFormat for DouyinSettlement {
             }
             c.require_complete()?;
             let item = c.req(kind)?;
+            let settled = c.req_fen(amount)?;
             Ok(Some(Record::Settlement(SettlementRow {
                 platform: Platform::Douyin,
                 order_no: c.req(order)?.as_ref().into(),
                 sub_order_no: opt_text(c, sub_order),
-                kind: douyin_settlement_kind(&item),
+                kind: douyin_settlement_kind(&item).as_moved(settled),
                 item: item.as_ref().into(),
-                amount: c.req_fen(amount)?,
+                amount: settled,
                 settled_at: Some(c.req_time(time)?),
                 account: opt_text(c, account).map(Into::into),
                 refund_no: None,
                 payment_ref: None,
+                rate: None,
                 source: out.source(c.line()),
             })))
         })

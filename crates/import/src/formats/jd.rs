@@ -5,15 +5,17 @@
 //! the table layer remove them.
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform, Record,
-    SettlementRow, Text,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform, RatePpm,
+    Record, SettlementRow, Text,
 };
 
+use super::jd_amounts::{self, Reading};
 use super::{
     Column, HeaderFormat, income_expense_cells, income_or_expense, known_texts, line_goods,
-    lookup_text, opt_text, order_no_cell, peek_header, positive_quantity, read_rows, warn_unknown,
+    lookup_text, opt_text, order_no_cell, peek_header, positive_quantity, read_rows, rows,
+    warn_unknown,
 };
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemCode};
 use crate::registry::{Detection, Output};
 use crate::table::{Cells, Header, Table};
 
@@ -104,9 +106,9 @@ impl OrderColumns {
     }
 }
 
-/// JD 订单导出: one row per order line; each row becomes an [`Order`] with that one line
-/// (`Dataset::merged_orders` joins the lines of an order). Order-level amounts repeat on every
-/// line of an order and are taken from the first.
+/// JD 订单导出: one row per order line; an order's rows (next to each other) become one
+/// [`Order`] whose amounts are read as [`jd_amounts`] decides: the order's total repeated on
+/// every row, or each line's own amount.
 pub struct JdOrders;
 
 impl HeaderFormat for JdOrders {
@@ -130,10 +132,107 @@ impl HeaderFormat for JdOrders {
         detection: &Detection,
         out: &mut Output<'_>,
     ) -> Result<(), Problem> {
-        let cols = OrderColumns::resolve(&peek_header(table, detection)?, &out.name)?;
-        read_rows(table, detection, out, |c, out| {
-            read_order_row(c, &cols, out)
-        })
+        let (_, header) = table.take_header(detection.header_index)?;
+        let cols = OrderColumns::resolve(&header, &out.name)?;
+        let mut orders = OrderRows::default();
+        rows::read_rows(table, &header, out, |c, out| {
+            c.require_complete()?;
+            let row = read_order_row(c, &cols, out)?;
+            orders.push(c, row)
+        })?;
+        orders.finish(out);
+        Ok(())
+    }
+}
+
+/// The rows of the order being read, and the orders whose rows could not tell how their
+/// amounts add up (read at the end of the file, by what its other orders showed).
+#[derive(Default)]
+struct OrderRows {
+    current: Vec<Order>,
+    emitted: foldhash::HashSet<Text>,
+    undecided: Vec<Vec<Order>>,
+    /// How the file's orders of several rows read, from the first that could tell.
+    file_reading: Option<Reading>,
+}
+
+impl OrderRows {
+    /// Adds a row; returns the previous order when this row starts another.
+    fn push(&mut self, c: &Cells<'_>, row: Order) -> Result<Option<Record>, Problem> {
+        if self
+            .current
+            .first()
+            .is_some_and(|o| o.order_no == row.order_no)
+        {
+            self.current.push(row);
+            return Ok(None);
+        }
+        if self.emitted.contains(&row.order_no) {
+            return Err(Problem::new(
+                ProblemCode::BadValue,
+                c.file,
+                format!(
+                    "订单 {} 的明细行不相邻（本文件前面已出现过这个订单），无法确定金额如何合并：请按订单号排序后重新导出",
+                    row.order_no
+                ),
+                format!("rows of order {} are not consecutive", row.order_no),
+            )
+            .at_line(c.line()));
+        }
+        self.emitted.insert(row.order_no.clone());
+        let done = std::mem::replace(&mut self.current, vec![row]);
+        Ok(self.close(done))
+    }
+
+    fn close(&mut self, rows: Vec<Order>) -> Option<Record> {
+        if rows.is_empty() {
+            return None;
+        }
+        match jd_amounts::reading_of(&rows) {
+            Some(reading) => {
+                if rows.len() > 1 && self.file_reading.is_none() {
+                    self.file_reading = Some(reading);
+                }
+                jd_amounts::join(rows, reading).map(Record::Order)
+            }
+            None => {
+                self.undecided.push(rows);
+                None
+            }
+        }
+    }
+
+    /// The last order, then the undecided ones: read as the file's other orders read, or,
+    /// when none could tell, as order totals (the usual export), with a warning.
+    fn finish(mut self, out: &mut Output<'_>) {
+        let last = std::mem::take(&mut self.current);
+        if let Some(r) = self.close(last) {
+            out.emit(r);
+        }
+        let reading = self.file_reading.unwrap_or(Reading::OrderTotal);
+        if self.file_reading.is_none()
+            && let Some(first) = self.undecided.first().and_then(|rows| rows.first())
+        {
+            out.problem(
+                Problem::new(
+                    ProblemCode::BadValue,
+                    &out.name,
+                    format!(
+                        "{} 个多商品订单（如订单 {}）各行金额相同，文件没有京东价，无法判断是订单合计还是每行金额：已按订单合计计一次。请导出带京东价的订单报表核对",
+                        self.undecided.len(),
+                        first.order_no
+                    ),
+                    "repeated amounts on an order's rows read as the order's total",
+                )
+                .at_line(first.source.line)
+                .warning(),
+            );
+        }
+        for rows in std::mem::take(&mut self.undecided) {
+            if let Some(order) = jd_amounts::join(rows, reading) {
+                out.emit(Record::Order(order));
+            }
+        }
     }
 }
 
@@ -141,7 +240,7 @@ fn read_order_row(
     c: &Cells<'_>,
     cols: &OrderColumns,
     out: &mut Output<'_>,
-) -> Result<Record, Problem> {
+) -> Result<Order, Problem> {
     let order_no = order_no_cell(c, cols.order_no)?;
     let status_text = c.req(cols.status)?;
     let quantity = positive_quantity(c, cols.quantity)?;
@@ -193,7 +292,7 @@ fn read_order_row(
         );
         OrderStatus::Unknown
     });
-    Ok(Record::Order(Order { status, ..order }))
+    Ok(Order { status, ..order })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,11 +306,12 @@ const CURRENCY: Column = &["币种"];
 const DIRECTIONS: &[(&str, bool)] = &[("收入", false), ("支出", true)];
 const CURRENCIES: &[&str] = &["CNY", "RMB", "人民币"];
 
-/// What a JD fee item is. A negative 货款 paid out (收支方向 支出) is the clawback of a refunded
+/// What a JD fee item is, given the signed amount it moved (the amount says which way money
+/// went, formats.md §1.4). 货款 paid out (收支方向 支出, negative) is the clawback of a refunded
 /// sale, not negative revenue (formats.md §4.2).
-pub fn jd_fee_kind(item: &str, amount: Fen, outgoing: bool) -> FlowKind {
+pub fn jd_fee_kind(item: &str, amount: Fen) -> FlowKind {
     match item.trim() {
-        "货款" if outgoing && amount.get() < 0 => FlowKind::Refund,
+        "货款" if amount.get() < 0 => FlowKind::Refund,
         "货款" => FlowKind::Income,
         "交易服务费" => FlowKind::Commission,
         i if i.contains("佣金") => FlowKind::Commission,
@@ -233,6 +333,8 @@ struct SettlementColumns {
     settled: Option<usize>,
     merchant_order: Option<usize>,
     refund_no: Option<usize>,
+    /// 佣金比例 (对账表): the commission rate the row states.
+    rate: Option<usize>,
 }
 
 fn read_settlement_row(
@@ -271,15 +373,32 @@ fn read_settlement_row(
         platform: Platform::Jd,
         order_no,
         sub_order_no: None,
-        kind: jd_fee_kind(&item, amount, outgoing),
+        kind: jd_fee_kind(&item, amount),
         item: item.as_ref().into(),
         amount,
         settled_at: c.time(cols.settled)?,
         account: None,
         refund_no: opt_text(c, cols.refund_no),
         payment_ref: opt_text(c, cols.merchant_order),
+        rate: stated_rate(c, cols.rate)?,
         source: out.source(c.line()),
     }))
+}
+
+/// The 佣金比例 a row states (`0.05` or `5%`), if it states one.
+fn stated_rate(c: &Cells<'_>, col: Option<usize>) -> Result<Option<RatePpm>, Problem> {
+    let Some(text) = c.opt(col) else {
+        return Ok(None);
+    };
+    let col = col.unwrap_or(0);
+    RatePpm::parse(&text).map(Some).map_err(|e| {
+        c.problem(
+            col,
+            ProblemCode::BadValue,
+            format!("佣金比例“{text}”不是比例（{}）", e.zh()),
+            e.to_string(),
+        )
+    })
 }
 
 // (a) 京东钱包 日账单/结算单
@@ -338,6 +457,7 @@ impl HeaderFormat for JdWalletBill {
             settled: h.find(FEE_SETTLED),
             merchant_order: h.find(MERCHANT_ORDER),
             refund_no: None,
+            rate: None,
         };
         read_rows(table, detection, out, |c, out| {
             read_settlement_row(c, &cols, out)
@@ -353,6 +473,7 @@ const DUE: Column = &["应结金额"];
 const ARRIVED: Column = &["到账时间", "结算时间"];
 const CATEGORY: Column = &["费用分类"];
 const SERVICE_NO: Column = &["售后服务单号"];
+const RATE: Column = &["佣金比例"];
 const STATEMENT_REQUIRED: &[Column] = &[SETTLE_ORDER_NO, FEE_NAME, DUE];
 const STATEMENT_OPTIONAL: &[Column] = &[
     MERCHANT_ORDER,
@@ -360,6 +481,7 @@ const STATEMENT_OPTIONAL: &[Column] = &[
     CATEGORY,
     ARRIVED,
     SERVICE_NO,
+    RATE,
     CURRENCY,
     &["父单号"],
     &["订单状态"],
@@ -406,6 +528,7 @@ impl HeaderFormat for JdStatement {
             settled: h.find(ARRIVED),
             merchant_order: h.find(MERCHANT_ORDER),
             refund_no: h.find(SERVICE_NO),
+            rate: h.find(RATE),
         };
         read_rows(table, detection, out, |c, out| {
             read_settlement_row(c, &cols, out)
@@ -425,8 +548,9 @@ const MEMO: Column = &["交易备注"];
 const FUNDS_REQUIRED: &[Column] = &[MERCHANT_NO, DATE, MERCHANT_ORDER, INCOME, EXPENSE];
 const FUNDS_OPTIONAL: &[Column] = &[BALANCE, MEMO, &["账户代码"], &["账户名称"], &["账单日期"]];
 
-/// What a 资金表 row is, from its 交易备注 (the sheet has no type column).
-fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
+/// What kind of money a 资金表 row is, from its 交易备注 (the sheet has no type column); the
+/// amount says which way it went ([`FlowKind::as_moved`]).
+fn wallet_flow_kind(memo: &str) -> FlowKind {
     if memo.contains("提现") {
         FlowKind::Withdrawal
     } else if memo.contains("退款") {
@@ -435,7 +559,7 @@ fn wallet_flow_kind(memo: &str, amount: Fen) -> FlowKind {
         FlowKind::Commission
     } else if memo.contains("费") {
         FlowKind::Fee
-    } else if (memo.contains("货款") || memo.contains("结算")) && amount.get() >= 0 {
+    } else if memo.contains("货款") || memo.contains("结算") {
         FlowKind::Income
     } else {
         FlowKind::Other
@@ -470,15 +594,20 @@ impl HeaderFormat for JdWalletFunds {
         let expense_col = h.require(&file, EXPENSE)?;
         let balance = h.find(BALANCE);
         let memo = h.find(MEMO);
+        // 商户订单号 already taken as a row id in this file.
+        let mut ids: foldhash::HashSet<Text> = foldhash::HashSet::default();
         read_rows(table, detection, out, |c, out| {
             let (income, expense) = income_expense_cells(c, income_col, expense_col)?;
             let amount = income_or_expense(c, expense_col, income, expense)?;
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);
-            // The sheet has no row id: the id is built from 商户订单号 and the row's line, stable
-            // for one file (the same row in an overlapping export gets another line number).
-            let txn_no: Text =
-                format!("{}#{}", reference.as_deref().unwrap_or(""), c.line()).into();
+            // The sheet has no row-id column: a row goes by its 商户订单号 (one per statement
+            // or withdrawal, and what a person finds in the file); a number met again in the
+            // same file, or a row without one, by the number and its line.
+            let txn_no: Text = match &reference {
+                Some(r) if ids.insert(r.clone()) => r.clone(),
+                _ => format!("{}#{}", reference.as_deref().unwrap_or(""), c.line()).into(),
+            };
             let kind_text: Text = match &memo_text {
                 Some(m) => m.clone(),
                 None if amount.get() < 0 => "支出".into(),
@@ -492,7 +621,7 @@ impl HeaderFormat for JdWalletFunds {
                 order_no: None,
                 merchant_ref: reference,
                 refund_no: None,
-                kind: wallet_flow_kind(memo_text.as_deref().unwrap_or(""), amount),
+                kind: wallet_flow_kind(memo_text.as_deref().unwrap_or("")).as_moved(amount),
                 kind_text: kind_text.into(),
                 amount,
                 balance: c.fen(balance)?,

@@ -7,6 +7,7 @@
 pub mod alipay;
 pub mod douyin;
 pub mod jd;
+mod jd_amounts;
 pub mod pdd;
 mod rows;
 pub mod taobao;

@@ -1123,6 +1123,7 @@ fn jd_statement<const N: usize>(
             account: None,
             refund_no: None,
             payment_ref: Some(text(&reference)),
+            rate: None,
             source: here(),
         };
         c.out
@@ -1189,6 +1190,7 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
         account: Some(label(DOUYIN_ACCOUNT)),
         refund_no: None,
         payment_ref: None,
+        rate: None,
         source: here(),
     };
     c.out.push(
@@ -1201,7 +1203,8 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
         provider: FundProvider::Douyin,
         account: Some(label(DOUYIN_ACCOUNT)),
         txn_no: text(&txn),
-        business_no: None,
+        // The importer ties a sub-order's rows by its 子订单号.
+        business_no: Some(text(&d.no)),
         order_no: Some(text(&d.no)),
         merchant_ref: Some(text(&d.no)),
         refund_no: None,

@@ -572,13 +572,10 @@ fn finish(mut out: Out, orders: usize) -> Vec<PlannedFile> {
                 });
             }
             let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-            let jd_funds = kind.format == "jd.wallet_funds";
+            // The 资金表 has no row id: a row goes by its 商户订单号 (a new one per statement
+            // and withdrawal), as the importer reads it.
             for (r, line) in records.iter_mut().zip(kind.first_line..) {
                 set_source(r, SourceRef { file, line });
-                // The 资金表 has no row id: the importer makes one of 商户订单号 and the line.
-                if let (true, Record::FundFlow(f)) = (jd_funds, &mut *r) {
-                    f.txn_no = format!("{}#{line}", f.merchant_ref.as_deref().unwrap_or("")).into();
-                }
             }
             PlannedFile {
                 name: kind.name.to_string(),

@@ -19,7 +19,8 @@ fn time(t: Option<BeijingTime>) -> String {
 
 /// Renders the order export: UTF-8 with BOM, one row per 子订单, text cells quoted with a
 /// leading TAB, numbers bare, `-` for empty, receiver fields as ciphertext markers. The
-/// order's postage and discounts are written on its first row, 0.00 on the others.
+/// order's postage and discounts are written on its first row, 0.00 on the others; that
+/// row's 订单应付金额 includes the postage.
 pub fn orders(orders: &[Order], crlf: bool) -> Vec<u8> {
     let mut f = TextFile::new(Encoding::Utf8Bom, crlf);
     f.line("主订单编号,子订单编号,选购商品,商品规格,商品数量,商家编码,订单应付金额,运费,收件人,收件人手机号,详细地址,订单提交时间,商家备注,订单完成时间,订单状态,售后状态,取消原因,发货时间,平台实际承担优惠金额,商家实际承担优惠金额,达人实际承担优惠金额");
@@ -43,7 +44,11 @@ pub fn orders(orders: &[Order], crlf: bool) -> Vec<u8> {
                 tab_quoted("默认"),
                 line.quantity.to_string(),
                 text(line.sku.as_deref()),
-                line.paid.unwrap_or(Fen::ZERO).to_string(),
+                // 订单应付金额 includes the row's 运费 (formats.md §6.1); a line's paid is
+                // its goods money.
+                (line.paid.unwrap_or(Fen::ZERO)
+                    + if i == 0 { o.postage } else { None }.unwrap_or(Fen::ZERO))
+                .to_string(),
                 part(o.postage),
                 "##密文".into(),
                 "$$密文".into(),

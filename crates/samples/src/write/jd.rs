@@ -4,7 +4,7 @@
 //! Columns the records do not hold are written empty; CSV cells with long numbers carry the
 //! `="…"` guard JD uses.
 
-use duizhang_core::{Fen, FundFlowRow, Order, SettlementRow};
+use duizhang_core::{Fen, FundFlowRow, Order, RatePpm, SettlementRow};
 use rust_xlsxwriter::XlsxError;
 
 use super::sheet::{Cell, Shape, Sheet, SheetWriter};
@@ -404,9 +404,19 @@ pub fn statement(rows: &[SettlementRow], o: &StatementOptions) -> Result<Vec<u8>
             "结算状态" => "已结算".into(),
             "到账时间" | "结算时间" => Cell::opt_time(r.settled_at),
             "商户订单号" => Cell::opt_text(r.payment_ref.as_deref()),
+            "佣金比例" => Cell::opt_text(r.rate.map(fraction).as_deref()),
             _ => Cell::empty(),
         });
         sheet.push(cells);
     }
     o.shape.render(&[sheet])
+}
+
+/// A rate as JD writes 佣金比例: a fraction (`0.05` for 5 %).
+fn fraction(rate: RatePpm) -> String {
+    let mut text = format!("{}.{:06}", rate.0 / 1_000_000, (rate.0 % 1_000_000).abs());
+    while text.ends_with('0') && text.len() > text.find('.').unwrap_or(0) + 3 {
+        text.pop();
+    }
+    text
 }

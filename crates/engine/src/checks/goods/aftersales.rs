@@ -4,7 +4,8 @@ use super::{AfterSales, settle};
 use crate::{Ctx, Sink};
 
 /// An after-sale still open (待审核 / 已同意 / 待退货 / 待收货) at the cut-off, past its limit
-/// counted from the application.
+/// counted from the application. One carried open from last month that this month's
+/// after-sales files do not hold is not judged from its stale status: it stays pending.
 pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "AFTERSALE_OVERDUE";
     let Some(e) = ctx.check(CODE) else {
@@ -21,6 +22,24 @@ pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
             continue;
         };
         let due = applied.plus_days(e.window_days);
+        if ctx.carried.is_carried(a.source) {
+            // Open last month, and absent from this month's after-sales files: its newer
+            // status is missing, not stale. Not judged; it stays pending until a file has it.
+            let d = ctx
+                .finding(CODE)
+                .order(&a.order_no)
+                .refund(&a.refund_no)
+                .at(applied)
+                .message(format!(
+                    "{}售后单 {}（订单 {}）上期结转时为“{}”，本期导入的售后单中没有它，最新状态未知：未判断是否超时（缺少数据：本期售后单文件中的这张售后单，请导出包含它的售后单，例如按更新时间导出）。",
+                    a.kind.zh(),
+                    a.refund_no,
+                    a.order_no,
+                    a.status_text
+                ));
+            sink.pending(ctx, v.evidence(d), due.max(ctx.cut_off));
+            continue;
+        }
         let mut d = ctx
             .finding(CODE)
             .order(&a.order_no)

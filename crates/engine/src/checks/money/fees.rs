@@ -2,7 +2,9 @@
 
 use duizhang_core::*;
 
-use super::view::{Money, MoneyRow};
+use std::collections::BTreeMap;
+
+use super::view::{Money, MoneyRow, is_goods_money};
 use super::{Agreed, ix, order_ref};
 use crate::matching::NONE;
 use crate::{Ctx, Effective, Sink};
@@ -119,6 +121,73 @@ impl<'a> Money<'a> {
                     },
                 );
             }
+        }
+        self.statement_commissions(ctx, e, sink, ok);
+    }
+
+    /// Commissions a settlement statement deducts (佣金 rows), per order and rate, against the
+    /// goods money (货款) they are charged on: at the rate the statement states for its rows
+    /// (京东 对账表 佣金比例), else the configured commission rate. Each row's commission is
+    /// rounded on its own: up to 1 分 per goods row. Refunds clawed back and the commission
+    /// given back on them net out in both sums.
+    fn statement_commissions(&self, ctx: &Ctx<'_>, e: Effective, sink: &mut Sink, ok: &mut Agreed) {
+        let configured = configured_rate(ctx, FlowKind::Commission);
+        #[derive(Default)]
+        struct Charged {
+            base: i64,
+            goods_rows: i64,
+            commission: i64,
+            charged: bool,
+            at: Option<BeijingTime>,
+            evidence: Vec<(SourceRef, RecordKind)>,
+        }
+        let mut by_order: BTreeMap<(&str, RatePpm), Charged> = BTreeMap::new();
+        for s in &self.settlements {
+            let goods = is_goods_money(s);
+            // The commission itself: rebates and other items named after it (广告联合活动降扣
+            // 佣金) are not charged at the 佣金比例.
+            let commission = s.kind == FlowKind::Commission && s.item.trim() == "佣金";
+            if !goods && !commission {
+                continue;
+            }
+            let Some(rate) = s.rate.or(configured) else {
+                continue;
+            };
+            let c = by_order
+                .entry((normalize_order_no(&s.order_no), rate))
+                .or_default();
+            if goods {
+                c.base += s.amount.get();
+                c.goods_rows += 1;
+            } else {
+                c.commission -= s.amount.get();
+                c.charged = true;
+            }
+            c.at = c.at.max(s.settled_at);
+            c.evidence.push((s.source, RecordKind::Settlement));
+        }
+        for ((order, rate), c) in by_order {
+            if !c.charged {
+                continue;
+            }
+            let base = Fen::new(c.base);
+            self.fee_finding(
+                ctx,
+                sink,
+                ok,
+                FeeCase {
+                    what: "佣金",
+                    order: Some(order),
+                    txn: None,
+                    rate,
+                    base,
+                    expected: rate.apply(base),
+                    actual: Fen::new(c.commission),
+                    tolerance: e.tolerance_for(c.base).max(c.goods_rows),
+                    at: c.at.unwrap_or(ctx.cut_off),
+                    evidence: c.evidence,
+                },
+            );
         }
     }
 

@@ -40,8 +40,9 @@ impl<'a> Money<'a> {
                 .amounts(times(explained), times(n))
                 .at(extra.occurred_at)
                 .message(format!(
-                    "业务流水号 {business} 的{}记录出现 {n} 笔（流水号不同），每笔 {} 元{}，应为 {explained} 笔共 {} 元，实际 {} 元，差额 {} 元。",
+                    "业务单号 {business} 的{}（{}）记录出现 {n} 笔（流水号不同），每笔 {} 元{}，应为 {explained} 笔共 {} 元，实际 {} 元，差额 {} 元。",
                     first.kind.zh(),
+                    first.kind_text,
                     first.amount,
                     order.map_or_else(String::new, |o| format!("（订单 {o}）")),
                     times(explained),

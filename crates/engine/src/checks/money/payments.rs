@@ -2,9 +2,11 @@
 
 use duizhang_core::*;
 
-use super::Agreed;
+use std::collections::BTreeMap;
+
 use super::view::{Money, MoneyRow, Settled};
-use crate::matching::NONE;
+use super::{Agreed, ix};
+use crate::matching::{Groups, NONE};
 use crate::{Ctx, Effective, Sink};
 
 impl<'a> Money<'a> {
@@ -21,6 +23,11 @@ impl<'a> Money<'a> {
                 continue;
             };
             let (before, sales) = self.refunds_from_held(oi);
+            // Wholly refunded before the release: nothing is due, the platform's subsidy of
+            // the sale that did not happen included.
+            if before >= paid {
+                continue;
+            }
             let expected = paid - before + order.subsidy();
             if expected.get() <= 0 {
                 continue;
@@ -75,15 +82,32 @@ impl<'a> Money<'a> {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let Some(paid) = order.paid() else { continue };
             let release = self.first_income[o];
-            // Orders paid through a settlement statement receive its net (after commissions
-            // and fees): SETTLEMENT_MISMATCH compares that.
-            if release.is_none() || self.settled[o] != Settled::No {
+            if release.is_none() {
                 continue;
             }
+            // An order paid through a settlement statement receives its net (after
+            // commissions and fees), which SETTLEMENT_MISMATCH compares; where the statement
+            // itemises the goods money (京东 货款), that is what the release is.
+            let (actual, evidence): (Fen, Vec<(SourceRef, RecordKind)>) =
+                if self.settled[o] == Settled::No {
+                    let rows: Vec<MoneyRow> = self.income_rows(oi).collect();
+                    (
+                        rows.iter().map(|r| r.amount()).sum(),
+                        rows.iter().map(|r| (r.source(), r.record_kind())).collect(),
+                    )
+                } else if let Some((goods, rows)) = self.settled_goods(oi) {
+                    (
+                        goods,
+                        rows.iter()
+                            .map(|s| (s.source, RecordKind::Settlement))
+                            .collect(),
+                    )
+                } else {
+                    continue;
+                };
             let (before, sales) = self.refunds_from_held(oi);
             let subsidy = order.subsidy();
             let expected = paid - before + subsidy;
-            let actual: Fen = self.income_rows(oi).map(MoneyRow::amount).sum();
             if (actual - expected).get().abs() <= e.tolerance_for(expected.get()) {
                 ok.add(actual);
                 continue;
@@ -106,8 +130,8 @@ impl<'a> Money<'a> {
             if let Some(t) = release {
                 d = d.at(t);
             }
-            for r in self.income_rows(oi) {
-                d = d.evidence(r.source(), r.record_kind());
+            for (source, kind) in evidence {
+                d = d.evidence(source, kind);
             }
             for a in sales {
                 d = d.evidence(a.source, RecordKind::AfterSale);
@@ -145,6 +169,59 @@ impl<'a> Money<'a> {
                     reference,
                     row.amount()
                 ));
+            sink.found(ctx, d);
+        }
+        self.statement_orphans(ctx, sink, ok);
+    }
+
+    /// Goods money a settlement statement paid (the money reached the account) for an order
+    /// no file of the period holds: the statement names the order, its fund-flow rows only
+    /// the statement (京东钱包 资金表) or the same unknown order (抖店).
+    fn statement_orphans(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
+        let flows_of = Groups::build(&self.settle.flow_group, self.settle.groups);
+        // (group, order) → the statement's income rows, in source order.
+        let mut orphans: BTreeMap<(u32, &str), Vec<&SettlementRow>> = BTreeMap::new();
+        for (i, s) in self.settlements.iter().enumerate() {
+            let g = self.settle.settlement_group[i];
+            if s.kind != FlowKind::Income || s.amount.get() <= 0 || g == NONE {
+                continue;
+            }
+            if self.settlement_order[i] != NONE {
+                ok.add(s.amount);
+                continue;
+            }
+            if flows_of.members(g).is_empty() {
+                continue;
+            }
+            orphans
+                .entry((g, normalize_order_no(&s.order_no)))
+                .or_default()
+                .push(s);
+        }
+        for ((g, order_no), rows) in orphans {
+            let amount: Fen = rows.iter().map(|s| s.amount).sum();
+            let paid_by: Vec<&FundFlowRow> = flows_of
+                .members(g)
+                .iter()
+                .map(|&f| self.flows[ix(f)])
+                .collect();
+            let first = paid_by[0];
+            let mut d = ctx
+                .finding("PAYMENT_ORPHAN")
+                .order(order_no)
+                .txn(&first.txn_no)
+                .amounts(Fen::ZERO, amount)
+                .at(rows[0].settled_at.unwrap_or(first.occurred_at))
+                .message(format!(
+                    "结算单为订单 {order_no} 结算货款 {amount} 元，已随资金流水 {} 到账，该订单不在本期订单中（应收 0.00 元，差额 {amount} 元）。",
+                    first.txn_no
+                ));
+            for s in &rows {
+                d = d.evidence(s.source, RecordKind::Settlement);
+            }
+            for r in &paid_by {
+                d = d.evidence(r.source, RecordKind::FundFlow);
+            }
             sink.found(ctx, d);
         }
     }

@@ -280,15 +280,19 @@ impl<'a> Money<'a> {
                 .or_insert((Fen::ZERO, l.sku.as_deref(), l.source));
             entry.0 += p;
         }
+        // A line's paid is its goods money; a refund of the line may give back the order's
+        // freight with it (抖店 refund_amount 含运费), which the buyer paid too.
+        let freight = order.postage().unwrap_or(Fen::ZERO);
         let mut keys: Vec<&&str> = refunded.keys().collect();
         keys.sort();
         let mut any = false;
         for key in keys {
-            let (Some((line_paid, sku, line_source)), Some((line_refunded, sources))) =
+            let (Some((goods_paid, sku, line_source)), Some((line_refunded, sources))) =
                 (paid.get(*key), refunded.get(*key))
             else {
                 continue;
             };
+            let line_paid = *goods_paid + freight;
             if line_refunded.get() - line_paid.get() <= e.tolerance_for(line_paid.get()) {
                 continue;
             }
@@ -296,16 +300,21 @@ impl<'a> Money<'a> {
             let mut d = ctx
                 .finding("REFUND_EXCEEDS_PAID")
                 .order(order.order_no())
-                .amounts(*line_paid, *line_refunded)
+                .amounts(line_paid, *line_refunded)
                 .evidence(order.source(), order.record_kind())
                 .evidence(*line_source, order.record_kind())
                 .message(format!(
-                    "订单 {} 的商品行 {} 实付 {} 元，累计退款 {} 元，超出实付 {} 元。",
+                    "订单 {} 的商品行 {} 实付 {} 元{}，累计退款 {} 元，超出实付 {} 元。",
                     order.order_no(),
                     key,
                     line_paid,
+                    if freight.is_zero() {
+                        String::new()
+                    } else {
+                        format!("（含订单运费 {freight} 元）")
+                    },
                     line_refunded,
-                    *line_refunded - *line_paid
+                    *line_refunded - line_paid
                 ));
             if let Some(s) = sku {
                 d = d.sku(s);

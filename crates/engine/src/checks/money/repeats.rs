@@ -35,9 +35,12 @@ impl<'a> Money<'a> {
             .collect();
         let first = matching::first_occurrence(with_id.len(), |k| {
             let r = self.flows[ix(with_id[k])];
+            // The provider's own type text too: two rows of one event are the same kind of
+            // money only when the file calls them the same (抖店: the same 动账场景).
             (
                 r.business_no.as_deref().unwrap_or(""),
                 r.kind,
+                r.kind_text.as_str(),
                 r.amount.get(),
             )
         });

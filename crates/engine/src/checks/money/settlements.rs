@@ -17,6 +17,14 @@ impl<'a> Money<'a> {
     ) {
         let settlements = &self.settlements;
         let m = &self.settle;
+        // A row that repeats one event's money is FLOW_DUPLICATE's: what reached the account
+        // for a statement is judged without it, so money booked twice is one finding.
+        let mut repeated = vec![false; self.flows.len()];
+        for group in self.repeated_events(ctx) {
+            for &f in group.extra() {
+                repeated[ix(f)] = true;
+            }
+        }
         let rows_of = Groups::build(&m.settlement_group, m.groups);
         let flows_of = Groups::build(&m.flow_group, m.groups);
         for g in 0..m.groups {
@@ -29,6 +37,7 @@ impl<'a> Money<'a> {
             let frows: Vec<&FundFlowRow> = flows_of
                 .members(g)
                 .iter()
+                .filter(|&&i| !repeated[ix(i)])
                 .map(|&i| self.flows[ix(i)])
                 .collect();
             let Some(first) = srows.first() else { continue };

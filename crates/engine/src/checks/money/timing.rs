@@ -49,7 +49,9 @@ impl<'a> Money<'a> {
     }
 
     /// The completed refunds of order `o` paid from the money the platform held: the release
-    /// is net of them. Their sum and the after-sales behind them.
+    /// is net of them. Their sum and the after-sales behind them. A refund the after-sale
+    /// shows done (已完成 / 退款成功) without its time still counts where the release cannot
+    /// have come first (the platform still holds the money).
     pub(super) fn refunds_from_held(&self, o: u32) -> (Fen, Vec<&'a AfterSale>) {
         let sales: Vec<&AfterSale> = self
             .sales_of_order
@@ -58,7 +60,7 @@ impl<'a> Money<'a> {
             .filter(|&&s| {
                 let a = self.after_sales[ix(s)];
                 a.refunded.get() > 0
-                    && a.completed_at.is_some()
+                    && (a.completed_at.is_some() || a.status == AfterSaleStatus::Completed)
                     && self.paid_from(ix(s)) == PaidFrom::Held
             })
             .map(|&s| self.after_sales[ix(s)])

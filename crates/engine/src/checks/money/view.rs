@@ -150,6 +150,14 @@ impl<'a> OrderRef<'a> {
         }
     }
 
+    /// The order's freight, where the file states it.
+    pub(super) fn postage(self) -> Option<Fen> {
+        match self {
+            OrderRef::Platform(o) => o.postage,
+            OrderRef::Erp(o) => o.postage,
+        }
+    }
+
     /// Platform-funded discount the platform pays the seller on top of 实付.
     pub(super) fn subsidy(self) -> Fen {
         match self {
@@ -302,6 +310,10 @@ pub struct Money<'a> {
     pub(super) settlements: Vec<&'a SettlementRow>,
     pub(super) settle: SettlementMatching,
     pub(super) settled: Vec<Settled>,
+    /// The order of each settlement row ([`NONE`] for an order no file holds), and the rows of
+    /// each order.
+    pub(super) settlement_order: Vec<u32>,
+    pub(super) settlements_of_order: Groups,
     pub(super) payments: Vec<&'a PaymentRow>,
     /// Money rows: every fund-flow row (same positions as `flows`), then the payment-bill rows
     /// of providers without a fund flow.
@@ -393,12 +405,20 @@ impl<'a> Money<'a> {
                 )
             })
             .collect();
+        // A row joins a statement by the statement's own reference (商户订单号), or by its
+        // order when it is the money of a sale (goods money, refunds, fees, commissions). What
+        // an order's row moves for anything else (抖店 上门取件运费, 赔付, 保证金) belongs to no
+        // settlement.
         let flow_keys: Vec<(Option<&str>, Option<&str>)> = flows
             .iter()
             .map(|r| {
+                let sale_money = matches!(
+                    r.kind,
+                    FlowKind::Income | FlowKind::Refund | FlowKind::Fee | FlowKind::Commission
+                );
                 (
                     non_empty(r.merchant_ref.as_deref()),
-                    MoneyRow::Flow(r).order_ref(),
+                    MoneyRow::Flow(r).order_ref().filter(|_| sale_money),
                 )
             })
             .collect();
@@ -444,6 +464,7 @@ impl<'a> Money<'a> {
             row_order.push(settlement_order[i]);
         }
         let rows_of_order = Groups::build(&row_order, orders.len());
+        let settlements_of_order = Groups::build(&settlement_order, orders.len());
 
         let mut after_sales: Vec<&AfterSale> = shop.after_sales.clone();
         after_sales.sort_by_key(|a| a.source);
@@ -555,6 +576,8 @@ impl<'a> Money<'a> {
             settlements,
             settle,
             settled,
+            settlement_order,
+            settlements_of_order,
             payments,
             rows,
             orders,
@@ -575,6 +598,20 @@ impl<'a> Money<'a> {
         }
     }
 
+    /// The goods money (货款) a statement that itemises it settled for order `o`, and its
+    /// rows; `None` when no statement of the order itemises it (抖店's 结算金额 is already net
+    /// of fees).
+    pub(super) fn settled_goods(&self, o: u32) -> Option<(Fen, Vec<&'a SettlementRow>)> {
+        let rows: Vec<&SettlementRow> = self
+            .settlements_of_order
+            .members(o)
+            .iter()
+            .map(|&i| self.settlements[ix(i)])
+            .filter(|s| is_goods_money(s) && s.kind == FlowKind::Income)
+            .collect();
+        (!rows.is_empty()).then(|| (rows.iter().map(|s| s.amount).sum(), rows))
+    }
+
     pub(super) fn income_rows(&self, o: u32) -> impl Iterator<Item = MoneyRow<'a>> + '_ {
         self.rows_of_order
             .members(o)
@@ -582,4 +619,10 @@ impl<'a> Money<'a> {
             .map(|&r| self.rows[ix(r)])
             .filter(|r| r.kind() == FlowKind::Income)
     }
+}
+
+/// A statement row of the goods money itself (京东 货款), as opposed to a fee on it or a
+/// statement's net.
+pub(super) fn is_goods_money(s: &SettlementRow) -> bool {
+    s.item.trim() == "货款"
 }
