@@ -113,6 +113,7 @@ fn record<B: Backend>(ws: &mut Workspace<B>, n: usize) -> anyhow::Result<()> {
                 inputs: Vec::new(),
                 settings: String::new(),
                 program_version: "bench".into(),
+                vouchers: None,
                 summary: "{}".into(),
                 findings,
                 pending: "[]".into(),

@@ -509,6 +509,57 @@ fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pendin
         "{shown}"
     );
 
+    // The run's vouchers wait for a second person before they can be exported.
+    add_user(&dir, "wang", "王主管", "财务主管");
+    let batches = ok(as_user(
+        &dir,
+        Some("wang"),
+        &["batches", "list", "--company", "禾木家居"],
+    ));
+    assert!(batches.contains("待审核"), "{batches}");
+    let early = as_user(
+        &dir,
+        Some("li"),
+        &[
+            "batches",
+            "export",
+            "1",
+            "--company",
+            "禾木家居",
+            "--out",
+            "export",
+        ],
+    );
+    assert!(!early.status.success());
+    assert!(
+        text(&early.stderr).contains("尚未审核"),
+        "{}",
+        text(&early.stderr)
+    );
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &["batches", "approve", "1", "--company", "禾木家居"],
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &[
+            "batches",
+            "export",
+            "1",
+            "--company",
+            "禾木家居",
+            "--out",
+            "export",
+        ],
+    ));
+    assert_eq!(
+        std::fs::read(dir.join("export/vouchers.xlsx")).unwrap(),
+        std::fs::read(dir.join("plain/vouchers.xlsx")).unwrap(),
+        "the approved batch is the workbook reconcile writes"
+    );
+
     // November opens with October's pending items, as `reconcile --carry-in` would.
     let november = run("2026-11");
     assert!(november.contains("上期（2026-10）结转在途"), "{november}");

@@ -61,6 +61,11 @@ fn run(findings: Vec<Finding>) -> NewRun {
         findings,
         pending: "[]".into(),
         ran,
+        vouchers: Some(duizhang_store::NewVoucherBatch {
+            vouchers: 2,
+            debit_fen: 12_345,
+            files: vec![("vouchers.xlsx".into(), b"PK\x03\x04 workbook".to_vec())],
+        }),
     }
 }
 
@@ -423,6 +428,93 @@ pub fn queue_order<B: Backend>(backend: B) {
         .map(|c| c.id)
         .collect();
     assert_eq!(listed, (1..=12).collect::<Vec<u64>>());
+}
+
+/// Voucher batches: made by a run, approved by a second person only (an admin approving their
+/// own run included), exported only once approved, replaced by a later run of the period, and
+/// frozen by the period's close.
+pub fn voucher_batches<B: Backend>(backend: B) {
+    let mut ws = Workspace::new(backend, test_clock());
+    const CO: &str = "禾木家居";
+    ws.add_user("admin", "管理员", "s3cret-admin", None)
+        .unwrap();
+    ws.add_user("li", "李会计", "pw-li", Some("admin")).unwrap();
+    ws.add_user("wang", "王主管", "pw-wang", Some("admin"))
+        .unwrap();
+    ws.add_user("zhao", "赵客服", "pw-zhao", Some("admin"))
+        .unwrap();
+    ws.create_company(CO, "admin").unwrap();
+    ws.grant(CO, "li", &[Role::Accountant], "admin").unwrap();
+    ws.grant(CO, "wang", &[Role::Reviewer], "admin").unwrap();
+    ws.grant(CO, "zhao", &[Role::Service], "admin").unwrap();
+
+    let (first, _) = ws.record_run(CO, &run(Vec::new()), "li").unwrap();
+    let batches = ws.voucher_batches(CO, "zhao").unwrap();
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0].state, duizhang_store::BatchState::Prepared);
+    assert_eq!((batches[0].vouchers, batches[0].debit_fen), (2, 12_345));
+    let code = |e: duizhang_store::StoreError| e.code();
+    assert_eq!(
+        ws.voucher_batch_files(CO, first, "wang")
+            .map_err(code)
+            .unwrap_err(),
+        "batch_not_approved"
+    );
+    assert_eq!(
+        ws.approve_voucher_batch(CO, first, "li")
+            .map_err(code)
+            .unwrap_err(),
+        "not_permitted"
+    );
+    assert_eq!(
+        ws.approve_voucher_batch(CO, first, "zhao")
+            .map_err(code)
+            .unwrap_err(),
+        "not_permitted"
+    );
+
+    // A second run of the period replaces the first batch; the admin ran it and may not approve it.
+    let (second, _) = ws.record_run(CO, &run(Vec::new()), "admin").unwrap();
+    assert_eq!(
+        ws.approve_voucher_batch(CO, first, "wang")
+            .map_err(code)
+            .unwrap_err(),
+        "batch_superseded"
+    );
+    assert_eq!(
+        ws.approve_voucher_batch(CO, second, "admin")
+            .map_err(code)
+            .unwrap_err(),
+        "own_work_not_approvable"
+    );
+    let approved = ws.approve_voucher_batch(CO, second, "wang").unwrap();
+    assert_eq!(approved.approved_by.as_deref(), Some("wang"));
+    assert_eq!(
+        ws.approve_voucher_batch(CO, second, "admin")
+            .map_err(code)
+            .unwrap_err(),
+        "batch_approved"
+    );
+    let (_, files) = ws.voucher_batch_files(CO, second, "li").unwrap();
+    assert_eq!(
+        files,
+        vec![("vouchers.xlsx".to_string(), b"PK\x03\x04 workbook".to_vec())]
+    );
+    let listed = ws.voucher_batches(CO, "li").unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|b| (b.run_id, b.superseded))
+            .collect::<Vec<_>>(),
+        vec![(second, false), (first, true)]
+    );
+
+    // Every approval is in the audit log.
+    let log = ws.audit_log(CO).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.entry.action == "vouchers.approve" && e.entry.actor == "wang")
+    );
 }
 
 /// Builds a small log in a fresh workspace and returns its head (what an archive records).

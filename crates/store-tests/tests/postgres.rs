@@ -117,3 +117,13 @@ fn the_case_queue_lists_ids_in_numeric_order_on_postgresql() {
     let url = scratch.database("queue");
     duizhang_store_tests::queue_order(PostgresBackend::connect(&url).expect("connect"));
 }
+
+#[test]
+fn voucher_batches_are_approved_by_a_second_person_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("batches");
+    duizhang_store_tests::voucher_batches(PostgresBackend::connect(&url).expect("connect"));
+}

@@ -121,7 +121,7 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
             |r| r.get(0),
         )
         .expect("version");
-    assert_eq!(version, "3");
+    assert_eq!(version, "4");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -131,5 +131,14 @@ fn the_case_queue_lists_ids_in_numeric_order_on_sqlite() {
     let path = dir.join("duizhang.db");
     let _ = std::fs::remove_file(&path);
     duizhang_store_tests::queue_order(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn voucher_batches_are_approved_by_a_second_person_on_sqlite() {
+    let dir = scratch("batches");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::voucher_batches(SqliteBackend::open(&path).expect("open"));
     std::fs::remove_dir_all(&dir).ok();
 }

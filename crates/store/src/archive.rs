@@ -102,7 +102,17 @@ impl<B: Backend> Workspace<B> {
                 payload.findings.into_bytes(),
             ));
             run_members.push((format!("{dir}/carry.json"), payload.pending.into_bytes()));
+            for (name, bytes) in tx.voucher_batch_files(company.id, run.id)? {
+                run_members.push((format!("{dir}/vouchers/{name}"), bytes));
+            }
         }
+        let all_runs = tx.runs(company.id)?;
+        let batches: Vec<_> =
+            crate::vouchers::with_superseded(tx.voucher_batches(company.id)?, &all_runs)
+                .into_iter()
+                .filter(|b| b.period == period)
+                .collect();
+        json("voucher_batches.json".into(), &batches);
 
         let cases = tx.list_cases(
             company.id,

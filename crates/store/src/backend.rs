@@ -6,7 +6,7 @@ use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 use crate::error::StoreError;
 use crate::records::{
     CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
-    RunRecord, User,
+    RunRecord, User, VoucherBatch,
 };
 
 /// A database: hands out transactions. Everything the workspace does happens inside one, so
@@ -73,6 +73,28 @@ pub trait Tx {
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError>;
     fn runs(&mut self, company: i64) -> Result<Vec<RunRecord>, StoreError>;
     fn run_payload(&mut self, company: i64, run: i64) -> Result<Option<RunPayload>, StoreError>;
+
+    /// Stores a run's batch (its `superseded` is not stored: it follows from later runs).
+    fn insert_voucher_batch(
+        &mut self,
+        company: i64,
+        batch: &VoucherBatch,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError>;
+    /// Every batch of the company, by run.
+    fn voucher_batches(&mut self, company: i64) -> Result<Vec<VoucherBatch>, StoreError>;
+    fn approve_voucher_batch(
+        &mut self,
+        company: i64,
+        run: i64,
+        by: &str,
+        at: &str,
+    ) -> Result<(), StoreError>;
+    fn voucher_batch_files(
+        &mut self,
+        company: i64,
+        run: i64,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
 
     fn period_close(
         &mut self,

@@ -9,7 +9,9 @@ use duizhang_workflow::{Action, Actor, CaseFacts, CaseState, ResolutionReasons, 
 use crate::backend::{Backend, RunRow, Tx};
 use crate::error::StoreError;
 use crate::imports::{PREPARERS, require};
-use crate::records::{CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunRecord};
+use crate::records::{
+    BatchState, CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunRecord, VoucherBatch,
+};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// How many cases a run may open, close or reopen before the database's statistics are renewed.
@@ -48,6 +50,21 @@ impl<B: Backend> Workspace<B> {
                 pending: &run.pending,
             },
         )?;
+        if let Some(vouchers) = &run.vouchers {
+            let batch = VoucherBatch {
+                run_id,
+                period: run.period.clone(),
+                state: BatchState::Prepared,
+                vouchers: vouchers.vouchers,
+                debit_fen: vouchers.debit_fen,
+                prepared_by: by.to_string(),
+                prepared_at: at.clone(),
+                approved_by: None,
+                approved_at: None,
+                superseded: false,
+            };
+            tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
+        }
         let known = tx.known_cases(company.id, &run.period)?;
         let steps = plan(&run.period, &run.findings, &run.ran, &known);
         let mut changes = CaseChanges::default();

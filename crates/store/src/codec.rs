@@ -102,7 +102,7 @@ pub const OPEN_STATES: &str = "state IN ('open', 'in_progress', 'pending_review'
 pub const CASE_ORDER: &str = "cases.severity_rank DESC, cases.due_at, cases.id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// Marks a database as the workspace's (the `meta` table's `app` row).
 pub const APP_MARK: &str = "duizhang-workspace";
 
@@ -211,6 +211,34 @@ pub fn case_conditions(
         sql.push_str(&format!(" AND severity_rank = {}", severity_rank(severity)));
     }
     (sql, values)
+}
+
+/// A voucher batch from its columns (both backends); `superseded` is worked out by the caller.
+#[allow(clippy::too_many_arguments)]
+pub fn voucher_batch_from(
+    run_id: i64,
+    period: String,
+    state: &str,
+    vouchers: i64,
+    debit_fen: i64,
+    prepared_by: String,
+    prepared_at: String,
+    approved_by: Option<String>,
+    approved_at: Option<String>,
+) -> Result<crate::records::VoucherBatch, StoreError> {
+    Ok(crate::records::VoucherBatch {
+        run_id,
+        period,
+        state: crate::records::BatchState::parse(state)
+            .ok_or_else(|| corrupt("voucher batch state", state))?,
+        vouchers,
+        debit_fen,
+        prepared_by,
+        prepared_at,
+        approved_by,
+        approved_at,
+        superseded: false,
+    })
 }
 
 /// A period's close from its columns (both backends).

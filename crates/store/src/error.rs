@@ -29,6 +29,14 @@ pub enum StoreError {
     CloseNotRequested(String),
     #[error("period {0} is not closed")]
     PeriodNotClosed(String),
+    #[error("run {0} made no voucher batch in this company")]
+    UnknownBatch(i64),
+    #[error("voucher batch of run {run} is out of date: run {latest} of the period replaced it")]
+    BatchSuperseded { run: i64, latest: i64 },
+    #[error("voucher batch of run {0} is approved already")]
+    BatchApproved(i64),
+    #[error("voucher batch of run {0} is not approved")]
+    BatchNotApproved(i64),
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
     #[error("not a duizhang database: {0}")]
@@ -55,6 +63,10 @@ impl StoreError {
             StoreError::PeriodClosed(_) => "period_closed",
             StoreError::CloseNotRequested(_) => "close_not_requested",
             StoreError::PeriodNotClosed(_) => "period_not_closed",
+            StoreError::UnknownBatch(_) => "unknown_batch",
+            StoreError::BatchSuperseded { .. } => "batch_superseded",
+            StoreError::BatchApproved(_) => "batch_approved",
+            StoreError::BatchNotApproved(_) => "batch_not_approved",
             StoreError::Workflow(e) => e.code().as_str(),
             StoreError::ForeignDatabase(_) => "foreign_database",
             StoreError::NewerSchema { .. } => "newer_schema",
@@ -85,6 +97,16 @@ impl StoreError {
             StoreError::CloseNotRequested(period) => {
                 format!("{period} 期间还没有人提交结账，无可审核")
             }
+            StoreError::UnknownBatch(run) => {
+                format!("对账运行 {run} 没有生成凭证批次（或不属于本账套）")
+            }
+            StoreError::BatchSuperseded { run, latest } => format!(
+                "对账运行 {run} 的凭证已被同期间更新的对账运行 {latest} 取代，不能再审核或导出：请审核运行 {latest} 的凭证"
+            ),
+            StoreError::BatchApproved(run) => format!("对账运行 {run} 的凭证已审核过"),
+            StoreError::BatchNotApproved(run) => format!(
+                "对账运行 {run} 的凭证尚未审核：须由制单人以外的财务主管或管理员审核后才能导出"
+            ),
             StoreError::Workflow(e) => e.zh(),
             StoreError::ForeignDatabase(detail) => {
                 format!("这不是 duizhang 的数据库，或文件已损坏，未做任何修改（{detail}）")

@@ -20,6 +20,7 @@ pub mod archive;
 mod cases;
 mod imports;
 mod periods;
+mod vouchers;
 
 pub use backend::{Backend, Tx};
 pub use error::StoreError;

@@ -72,6 +72,67 @@ pub struct NewRun {
     pub pending: String,
     /// The (shop, code) pairs whose check ran: only there may absence close a case.
     pub ran: std::collections::BTreeSet<(String, String)>,
+    /// The run's vouchers, kept as one batch for approval (none when no voucher was made).
+    pub vouchers: Option<NewVoucherBatch>,
+}
+
+/// A run's vouchers as rendered for the accounting system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewVoucherBatch {
+    pub vouchers: i64,
+    /// The sum of the debit side of every voucher, in 分.
+    pub debit_fen: i64,
+    /// The rendered files (name, bytes), e.g. `vouchers.xlsx`.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Where a voucher batch stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchState {
+    /// 待审核: made by a run, not yet released.
+    Prepared,
+    /// 已审核: released for export by a second person.
+    Approved,
+}
+
+impl BatchState {
+    pub fn code(self) -> &'static str {
+        match self {
+            BatchState::Prepared => "prepared",
+            BatchState::Approved => "approved",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            BatchState::Prepared => "待审核",
+            BatchState::Approved => "已审核",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BatchState> {
+        [BatchState::Prepared, BatchState::Approved]
+            .into_iter()
+            .find(|s| s.code() == text)
+    }
+}
+
+/// A stored voucher batch: one per run that made vouchers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoucherBatch {
+    pub run_id: i64,
+    pub period: String,
+    pub state: BatchState,
+    pub vouchers: i64,
+    pub debit_fen: i64,
+    pub prepared_by: String,
+    pub prepared_at: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    /// Whether a later run of the same period made this batch out of date (it can no longer be
+    /// approved or exported).
+    pub superseded: bool,
 }
 
 /// A stored run.

@@ -4,6 +4,7 @@
 //! decides what that person may do.
 
 mod audit;
+mod batches;
 mod cases;
 mod close;
 mod db;
@@ -96,6 +97,13 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// 凭证批次：每次对账运行生成的凭证为一批，经制单人以外的人审核后才能导出
+    Batches {
+        #[command(subcommand)]
+        command: batches::BatchCommand,
+        #[command(flatten)]
+        who: Who,
+    },
     /// 结账：提交、审核（制单与审核分离）、查看状态；结账后期间锁定
     Close {
         #[command(subcommand)]
@@ -148,6 +156,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         ),
         Command::Cases { command, who } => cases::run(command, &who),
         Command::Audit { command, who } => audit::run(command, &who),
+        Command::Batches { command, who } => batches::run(command, &who),
         Command::Close { command, who } => close::close(command, &who),
         Command::Archive { command, who } => close::archive(command, &who),
     }

@@ -11,7 +11,7 @@ use duizhang_engine::catalog::CATALOG;
 use duizhang_engine::file_totals::broken_total_findings;
 use duizhang_engine::shops::ShopNames;
 use duizhang_engine::summary::Summary;
-use duizhang_store::NewRun;
+use duizhang_store::{NewRun, NewVoucherBatch};
 
 use crate::carry_report::CarryAccount;
 use crate::note;
@@ -116,6 +116,7 @@ pub fn run(
             }
         }
     }
+    let vouchers = voucher_batch(&staging.dir.join("vouchers"), &generated, &loaded, data)?;
     duizhang_engine::sort_findings(&mut outcome.findings);
     let carried = CarryAccount::of(&carry, &outcome);
     let summary = Summary::build(&outcome, period);
@@ -142,6 +143,7 @@ pub fn run(
         findings: outcome.findings.clone(),
         pending: serde_json::to_string(&outcome.carry_out)?,
         ran,
+        vouchers,
     };
     let (run_id, changes) = ws.record_run(company, &new_run, &by).map_err(refused)?;
     if who.json {
@@ -167,6 +169,38 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The run's vouchers rendered as `vouchers` renders them (the generic Excel journal, its links
+/// CSV when they exceed a sheet, the list of records not booked), kept as one batch for
+/// approval; `None` when the period made no voucher.
+fn voucher_batch(
+    dir: &Path,
+    generated: &duizhang_books::Generated,
+    loaded: &crate::books::LoadedBooks,
+    data: &duizhang_core::Dataset,
+) -> anyhow::Result<Option<NewVoucherBatch>> {
+    if generated.vouchers.is_empty() {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut files = Vec::new();
+    for name in crate::books::write_vouchers_xlsx(dir, generated, &loaded.books, data)? {
+        let bytes = std::fs::read(dir.join(&name))?;
+        files.push((name, bytes));
+    }
+    files.sort();
+    let mut debit = duizhang_core::Fen::ZERO;
+    for line in generated.vouchers.iter().flat_map(|v| &v.lines) {
+        debit = debit
+            .checked_add(line.debit)
+            .ok_or_else(|| anyhow::anyhow!("凭证借方合计超出可表示的范围"))?;
+    }
+    Ok(Some(NewVoucherBatch {
+        vouchers: i64::try_from(generated.vouchers.len()).unwrap_or(i64::MAX),
+        debit_fen: debit.get(),
+        files,
+    }))
 }
 
 /// A private folder for one run's inputs, removed when the run ends.
