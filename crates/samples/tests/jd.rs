@@ -401,6 +401,27 @@ fn the_funds_sheet_alone_round_trips_and_checks_its_amounts() {
         (p.code, p.line, p.column),
         (ProblemCode::BadAmount, Some(2), Some(8))
     );
+    // A 商户订单号 met again in the file is numbered by its occurrence, so an overlapping
+    // export gives the same rows the same ids.
+    let first_row = text.lines().nth(1).unwrap().to_string();
+    let again = format!("{text}{first_row}\r\n");
+    let (_, records) = import("x.csv", gbk(&again));
+    let ids: Vec<String> = records
+        .iter()
+        .filter_map(|r| match r {
+            duizhang_core::Record::FundFlow(f) => Some(f.txn_no.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "202610130000011332600000001",
+            "202610130000011332600000002",
+            "202610140000000000000000009",
+            "202610130000011332600000001#2",
+        ]
+    );
     // The 交易备注 says what kind of money a row is, the amount which way it went: a 退款 that
     // brings money in is no refund to a buyer.
     let refund_in = text.replacen(",0.00,10.00,售后退款,", ",10.00,0.00,售后退款,", 1);

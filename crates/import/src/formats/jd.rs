@@ -594,19 +594,28 @@ impl HeaderFormat for JdWalletFunds {
         let expense_col = h.require(&file, EXPENSE)?;
         let balance = h.find(BALANCE);
         let memo = h.find(MEMO);
-        // 商户订单号 already taken as a row id in this file.
-        let mut ids: foldhash::HashSet<Text> = foldhash::HashSet::default();
+        // How often each 商户订单号 was met so far in this file.
+        let mut seen: foldhash::HashMap<Text, u32> = foldhash::HashMap::default();
         read_rows(table, detection, out, |c, out| {
             let (income, expense) = income_expense_cells(c, income_col, expense_col)?;
             let amount = income_or_expense(c, expense_col, income, expense)?;
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);
             // The sheet has no row-id column: a row goes by its 商户订单号 (one per statement
-            // or withdrawal, and what a person finds in the file); a number met again in the
-            // same file, or a row without one, by the number and its line.
+            // or withdrawal, and what a person finds in the file). A number met again in the
+            // same file is numbered by its occurrence (`…#2`), so the same rows in an
+            // overlapping export get the same ids; a row without one goes by its line.
             let txn_no: Text = match &reference {
-                Some(r) if ids.insert(r.clone()) => r.clone(),
-                _ => format!("{}#{}", reference.as_deref().unwrap_or(""), c.line()).into(),
+                Some(r) => {
+                    let n = seen.entry(r.clone()).or_insert(0);
+                    *n += 1;
+                    if *n == 1 {
+                        r.clone()
+                    } else {
+                        format!("{r}#{n}").into()
+                    }
+                }
+                None => format!("#{}", c.line()).into(),
             };
             let kind_text: Text = match &memo_text {
                 Some(m) => m.clone(),

@@ -80,3 +80,89 @@ fn add(a: Option<Fen>, b: Option<Fen>) -> Option<Fen> {
         (a, b) => a.or(b),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duizhang_core::{FileId, OrderLine, OrderStatus, Platform, SourceRef};
+
+    /// One row of order 1: the line's goods (京东价 × 订购数量, if stated) and its 应付金额.
+    fn row(goods: Option<i64>, paid: i64) -> Order {
+        let source = SourceRef {
+            file: FileId(0),
+            line: 2,
+        };
+        Order {
+            platform: Platform::Jd,
+            shop: None,
+            order_no: "1".into(),
+            status: OrderStatus::Finished,
+            status_text: "完成".into(),
+            created_at: None,
+            paid_at: None,
+            shipped_at: None,
+            finished_at: None,
+            goods: None,
+            postage: None,
+            seller_discount: None,
+            platform_discount: None,
+            other_discount: None,
+            paid: Some(Fen::new(paid)),
+            seller_receivable: None,
+            refunded: None,
+            payment_no: None,
+            lines: vec![OrderLine {
+                sub_order_no: None,
+                sku: None,
+                title: None,
+                quantity: 1,
+                unit_price: goods.map(Fen::new),
+                goods: goods.map(Fen::new),
+                discount: None,
+                paid: None,
+                source,
+            }],
+            source,
+        }
+    }
+
+    #[test]
+    fn amounts_that_differ_are_per_line() {
+        let rows = [row(Some(8800), 8000), row(Some(3900), 3900)];
+        assert_eq!(reading_of(&rows), Some(Reading::PerLine));
+    }
+
+    #[test]
+    fn one_amount_above_a_lines_goods_is_the_orders_total() {
+        let rows = [row(Some(8800), 12700), row(Some(3900), 12700)];
+        assert_eq!(reading_of(&rows), Some(Reading::OrderTotal));
+    }
+
+    #[test]
+    fn one_amount_no_line_is_below_is_per_line() {
+        let rows = [row(Some(3900), 3900), row(Some(3900), 3900)];
+        assert_eq!(reading_of(&rows), Some(Reading::PerLine));
+    }
+
+    #[test]
+    fn one_amount_without_prices_cannot_tell() {
+        let rows = [row(None, 12700), row(None, 12700)];
+        assert_eq!(reading_of(&rows), None);
+        assert_eq!(reading_of(&rows[..1]), Some(Reading::PerLine));
+    }
+
+    #[test]
+    fn a_total_is_counted_once_and_line_amounts_are_added() {
+        let total = join(
+            vec![row(Some(8800), 12700), row(Some(3900), 12700)],
+            Reading::OrderTotal,
+        );
+        assert_eq!(total.and_then(|o| o.paid), Some(Fen::new(12700)));
+        let lines = join(
+            vec![row(Some(8800), 8000), row(Some(3900), 3900)],
+            Reading::PerLine,
+        );
+        assert_eq!(lines.as_ref().and_then(|o| o.paid), Some(Fen::new(11900)));
+        assert_eq!(lines.map(|o| o.lines.len()), Some(2));
+    }
+}
