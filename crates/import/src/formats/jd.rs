@@ -599,6 +599,20 @@ impl HeaderFormat for JdWalletFunds {
         read_rows(table, detection, out, |c, out| {
             let (income, expense) = income_expense_cells(c, income_col, expense_col)?;
             let amount = income_or_expense(c, expense_col, income, expense)?;
+            // A wallet row always moves money: an empty (or `-`) side beside a 0.00 one states
+            // no amount at all, refused at the empty cell rather than read as 0.00.
+            if amount.is_zero() {
+                for col in [income_col, expense_col] {
+                    if c.fen(Some(col))?.is_none() {
+                        return Err(c.problem(
+                            col,
+                            ProblemCode::MissingValue,
+                            "金额为空：收入金额与支出金额都没有写明金额",
+                            "no amount on the row",
+                        ));
+                    }
+                }
+            }
             let reference = opt_text(c, Some(merchant_order));
             let memo_text = opt_text(c, memo);
             // The sheet has no row-id column: a row goes by its 商户订单号 (one per statement
