@@ -279,6 +279,18 @@ fn sums_past_the_64_bit_range_are_refused_not_wrapped() {
         stats.amounts.values().all(|a| a.get() > 0),
         "no wrapped total"
     );
+    // A footer that states an impossible total is refused at its line.
+    let text = alipay_bill("20880000000000000156", 0).replace(
+        "#收入合计：1笔，共59.00元",
+        "#收入合计：1笔，共-92233720368547758.00元",
+    );
+    let (files, _) = import("账务明细.csv", gbk(&text));
+    let errs = errors(&files);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (errs[0].code, errs[0].line),
+        (ProblemCode::BadAmount, Some(10))
+    );
 }
 
 #[test]
