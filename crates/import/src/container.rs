@@ -237,7 +237,10 @@ impl Cx<'_, '_> {
                 return;
             }
             let gz = flate2::read::MultiGzDecoder::new(Cursor::new(sample).chain(reader));
-            let bounded = Bounded::new(gz, compressed, None, "gzip 压缩的内容");
+            let bounded = Damaged {
+                inner: Bounded::new(gz, compressed, None, "gzip 压缩的内容"),
+                what: "gzip 压缩的内容",
+            };
             self.read_stream(name, Box::new(bounded), compressed, depth + 1);
         } else if is_tar(&sample) {
             self.io_failure(
@@ -322,7 +325,10 @@ impl Cx<'_, '_> {
             std::thread::scope(|s| {
                 s.spawn(move || match archive.by_index(index) {
                     Ok(entry) => crate::pipe::pump(
-                        Damaged(Bounded::new(entry, compressed, Some(budget), what)),
+                        Damaged {
+                            inner: Bounded::new(entry, compressed, Some(budget), what),
+                            what: "压缩包成员",
+                        },
                         tx,
                     ),
                     Err(e) => {
@@ -337,17 +343,20 @@ impl Cx<'_, '_> {
     }
 }
 
-/// Says "damaged" for a member's read errors that are not a limit (a bad checksum, a cut
-/// stream), in the words a user reads.
-struct Damaged<R>(R);
+/// Says "damaged" for the read errors of compressed data that are not a limit (a bad
+/// checksum, a cut stream), in the words a user reads: `what` is `压缩包成员` or the like.
+struct Damaged<R> {
+    inner: R,
+    what: &'static str,
+}
 
 impl<R: Read> Read for Damaged<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.0.read(buf).map_err(|e| {
+        self.inner.read(buf).map_err(|e| {
             if LimitExceeded::of(&e).is_some() {
                 e
             } else {
-                std::io::Error::other(format!("压缩包成员已损坏：{e}"))
+                std::io::Error::other(format!("{}已损坏或不完整（{e}）", self.what))
             }
         })
     }

@@ -13,7 +13,8 @@ pub struct ControlCheck {
     pub stated_amount: Option<Fen>,
     pub counted: u64,
     pub summed: Fen,
-    /// The rows' sum left the range of an amount: the file cannot be true.
+    /// The rows' sum left the range of an amount ([`crate::limits::MAX_AMOUNT_FEN`]): the
+    /// file cannot be true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub overflowed: bool,
 }
@@ -75,7 +76,9 @@ impl Tally {
             stated_amount,
             counted: self.count,
             summed: self.sum,
-            overflowed: self.overflowed,
+            // Past the range of one amount is as impossible for a file's total as for a cell,
+            // and keeps the difference to the stated total inside 64 bits.
+            overflowed: self.overflowed || crate::limits::check_amount(self.sum).is_err(),
         }
     }
 }

@@ -91,6 +91,11 @@ impl Walk<'_> {
                 // A dangling link names nothing to read.
                 return Ok(());
             };
+            // A link to a file that is not data is not read anyway, wherever it points.
+            let to_folder = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+            if !to_folder && !is_data_file(path) {
+                return Ok(());
+            }
             if !target.starts_with(self.root) {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,

@@ -220,6 +220,19 @@ impl<'s> Output<'s> {
             self.problem(p);
             return;
         }
+        if let Some(Err((zh, en))) = check.stated_amount.map(crate::limits::check_amount) {
+            let mut p = Problem::new(
+                ProblemCode::BadAmount,
+                &self.name,
+                format!("“{}”声明的合计：{zh}", check.label),
+                en,
+            );
+            if let Some(line) = check.line {
+                p = p.at_line(line);
+            }
+            self.problem(p);
+            return;
+        }
         if !check.holds() {
             let mut p = Problem::new(
                 ProblemCode::ControlTotal,

@@ -279,6 +279,18 @@ fn sums_past_the_64_bit_range_are_refused_not_wrapped() {
         stats.amounts.values().all(|a| a.get() > 0),
         "no wrapped total"
     );
+    // A footer that states an impossible total is refused at its line.
+    let text = alipay_bill("20880000000000000156", 0).replace(
+        "#收入合计：1笔，共59.00元",
+        "#收入合计：1笔，共-92233720368547758.00元",
+    );
+    let (files, _) = import("账务明细.csv", gbk(&text));
+    let errs = errors(&files);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (errs[0].code, errs[0].line),
+        (ProblemCode::BadAmount, Some(10))
+    );
 }
 
 #[test]
@@ -315,4 +327,21 @@ fn personal_bills_are_answered_with_what_to_download_instead() {
             errs[0]
         );
     }
+}
+
+#[test]
+fn a_wechat_refund_row_without_its_refund_amount_is_refused() {
+    // formats.md §2.2: the ALL bill's refund row, its 退款金额 left blank (a bare backtick).
+    let text = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n`2026-10-03 18:40:11,`wx1234567890abcdef,`1900000109,`0,`,`4200002026202610031234567890,`ORD202610030001,`oAbCdEfGhIjKlMnOpQrStUvWx00,`JSAPI,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`50300002026202610031234567890,`RF202610030001,`,`0.00,`ORIGINAL,`SUCCESS,`纯棉T恤,`,`-0.35000,`0.60%,`0.00,`59.00,`\r\n总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n`1,`0.00,`59.00,`0.00,`-0.35000,`0.00,`59.00\r\n";
+    let (files, records) = import("交易账单.csv", text.as_bytes().to_vec());
+    assert!(records.is_empty());
+    let errs: Vec<_> = errors(&files)
+        .into_iter()
+        .filter(|p| p.code != ProblemCode::ControlTotal)
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        (errs[0].code, errs[0].line, errs[0].column),
+        (ProblemCode::MissingValue, Some(2), Some(17))
+    );
 }

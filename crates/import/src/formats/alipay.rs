@@ -220,7 +220,8 @@ struct Footer {
 /// After the end marker only `#` lines belong to the bill. A second bill of the same account
 /// pasted after it (its preamble, then the same header) is read as a further section with its
 /// own footer totals; a bill of another account is refused (its rows would be booked to the
-/// first account's shop); any other row there is an error, never silently skipped.
+/// first account's shop); a full row there without a header of its own is an error, never
+/// silently skipped (a line shorter than the header is a note and is not read).
 fn read_detail(
     table: &mut Table,
     preamble: &[Row],
@@ -265,6 +266,10 @@ fn read_detail(
         if end_marker {
             let line = row.line;
             if !same_header(row, header) {
+                // A short line there is a note, not a row of the bill.
+                if row.len() < header.len() {
+                    continue;
+                }
                 return Err(Problem::new(
                     crate::ProblemCode::BadValue,
                     &file,

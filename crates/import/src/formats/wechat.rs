@@ -305,7 +305,12 @@ fn read_trade_row(c: &Cells<'_>, cols: &TradeColumns, out: &Output<'_>) -> Resul
         out_refund_no: refund_id(c, cols.out_refund_no),
         order_amount: c.fen(cols.order_amount)?,
         settled: c.req_fen(cols.settled)?,
-        refund: c.fen(cols.refund)?.unwrap_or(Fen::ZERO),
+        // A refund row states what it refunded: blank there is an error, not 0.00 (payment
+        // rows write `0.00` or leave it empty).
+        refund: match (kind, cols.refund) {
+            (PaymentKind::Refund, Some(col)) => c.req_fen(col)?,
+            _ => c.fen(cols.refund)?.unwrap_or(Fen::ZERO),
+        },
         // 手续费 as written: positive charged, negative returned on refund rows.
         fee: c.req_fen(cols.fee)?,
         rate,
