@@ -34,6 +34,8 @@ pub struct Args {
     pub allow_carry_gap: bool,
     /// Files no importer recognises are listed and left out instead of stopping the run.
     pub skip_unknown: bool,
+    /// Also write the monthly report (report.xlsx, report.html).
+    pub report: bool,
 }
 
 /// The books side of a run: the 账套 (the 小企业会计准则 preset when none) and the journal the
@@ -118,6 +120,13 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             crate::books::read_journal(p, &books.books)
         })
         .transpose()?;
+    // The previous period's metrics, for the report's change on last period.
+    let history = match (&args.carry_in, args.report) {
+        (Some(dir), true) if dir.join(crate::report::METRICS_JSON).is_file() => {
+            crate::report::history(std::slice::from_ref(dir), period)?
+        }
+        _ => Vec::new(),
+    };
     let out = crate::publish::OutDir::lock(&args.out)?;
     let Some(load::Imported {
         data,
@@ -179,7 +188,19 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         duizhang_engine::sort_findings(&mut outcome.findings);
         let started = std::time::Instant::now();
         let carried = CarryAccount::of(&carry, &outcome);
-        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref());
+        let metrics = crate::report::metrics_of(
+            &data,
+            &settings,
+            &names,
+            &outcome,
+            period,
+            &generated.vouchers,
+        );
+        let written = output::write_json(&dir.join(crate::report::METRICS_JSON), &metrics)
+            .and_then(|()| {
+                let report = args.report.then_some((&metrics, history.as_slice()));
+                write_outputs(dir, &outcome, period, &files, carried.as_ref(), report)
+            });
         tracing::info!("outputs: {:?}", started.elapsed());
         let vouchers = join(workbook);
         written.and(vouchers).map(|files| (files, carried))
@@ -227,6 +248,7 @@ fn write_outputs(
     period: Period,
     files: &[ImportedFile],
     carried: Option<&CarryAccount>,
+    report: Option<(&duizhang_metrics::Metrics, &[duizhang_metrics::Metrics])>,
 ) -> anyhow::Result<()> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
     output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings, period)?;
@@ -248,6 +270,16 @@ fn write_outputs(
     };
     output::write_json(&out.join("summary.json"), &summary)?;
     output::write_json(&out.join("carry.json"), &outcome.carry_out)?;
+    if let Some((metrics, history)) = report {
+        crate::report::write(
+            out,
+            metrics,
+            &summary.summary,
+            &outcome.pending,
+            &outcome.findings,
+            history,
+        )?;
+    }
     Ok(())
 }
 
@@ -378,7 +410,7 @@ fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
     }
     writeln!(
         o,
-        "结果已写入 {}：findings.xlsx（按财务/客服/仓储分表）、findings.jsonl、summary.json、carry.json（下期用 --carry-in 结转）。",
+        "结果已写入 {}：findings.xlsx（按财务/客服/仓储分表）、findings.jsonl、summary.json、metrics.json（售后与对账指标）、carry.json（下期用 --carry-in 结转）。",
         out.display()
     )
 }

@@ -1,7 +1,9 @@
 //! Adds the period's records up into the figures of each group.
 //!
-//! A record counts in the period by its own date: an order by its payment (else creation)
-//! time, an after-sale by its application (else completion) time, a ticket, a fund-flow row or
+//! Orders are the platforms' orders, and the ERP's orders that no platform file holds (a
+//! mini-program shop's orders live only in the ERP); an ERP order still 待审核 or cancelled is
+//! not an order sold. A record counts in the period by its own date: an order by its payment
+//! (else creation; an ERP order's else its update) time, an after-sale by its application (else completion) time, a ticket, a fund-flow row or
 //! a shipment by its time. Orders not paid (未付款, 已取消) are not orders sold. Shops are the
 //! engine's (`shops::shop_of`), so the metrics of a shop and its findings agree.
 
@@ -186,6 +188,46 @@ pub fn compute(
             f.orders += 1;
             f.gmv_fen += paid;
         }
+    }
+
+    // Shops whose orders live only in the ERP (a mini-program shop): its orders are the ERP's.
+    let platform_orders: HashSet<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
+    for e in &data.erp_orders {
+        if platform_orders.contains(e.order_no.as_str())
+            || matches!(
+                e.status,
+                ErpOrderStatus::Cancelled | ErpOrderStatus::PendingReview
+            )
+        {
+            continue;
+        }
+        let at = e.paid_at.or(Some(e.updated_at));
+        if !in_period(at) {
+            outside += 1;
+            continue;
+        }
+        let shop =
+            shop_of(settings, names, RecordRef::ErpOrder(e)).unwrap_or_else(|| NO_SHOP.into());
+        let shop_label = label_of(&shop);
+        let platform = shop_platform
+            .get(shop.as_str())
+            .copied()
+            .unwrap_or(e.platform);
+        let place = Place {
+            shop: &shop,
+            shop_label: &shop_label,
+            platform,
+            week: week(at),
+        };
+        let paid = e.paid.map_or(0, Fen::get);
+        for (dim, key, label) in place.keys() {
+            let f = acc.at(dim, &key, &label);
+            f.orders += 1;
+            f.gmv_fen += paid;
+        }
+        let f = acc.at(Dimension::Sku, NO_SKU, NO_SKU);
+        f.orders += 1;
+        f.gmv_fen += paid;
     }
 
     for a in &data.after_sales {
