@@ -27,13 +27,28 @@ pub const UNSPLIT: &str = "（多个商品，未分摊）";
 /// The reason of an after-sale that gives none.
 pub const NO_REASON: &str = "（未填写原因）";
 
-/// A shop's display name: the settings' name, else its id.
+/// A shop's display name: the settings' name (with its id when another shop has the same
+/// name), else its id.
 pub fn shop_name(settings: &Settings, id: &str) -> String {
-    settings
+    let Some(name) = settings
         .shop(id)
-        .and_then(|s| s.name.clone())
-        .filter(|n| !n.trim().is_empty())
-        .map_or_else(|| id.to_string(), |n| format!("{n}（{id}）"))
+        .and_then(|s| s.name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    else {
+        return id.to_string();
+    };
+    let shared = settings
+        .shops
+        .iter()
+        .filter(|s| s.name.as_deref().map(str::trim) == Some(name))
+        .nth(1)
+        .is_some();
+    if shared {
+        format!("{name}（{id}）")
+    } else {
+        name.to_string()
+    }
 }
 
 /// The week of the month a date is in: days 1–7 are week 1, 8–14 week 2, … 29–31 week 5.
@@ -124,6 +139,8 @@ pub fn compute(
     let default_week = (1, week_of(period.start()).1);
     let week = |t: Option<BeijingTime>| t.map_or_else(|| default_week.clone(), week_of);
     let mut acc = Acc::default();
+    // The period has a total even when none of its records fall in it.
+    acc.at(Dimension::Total, "", "全部");
     let mut outside = 0u64;
     let mut records = Vec::new();
 
@@ -230,6 +247,9 @@ pub fn compute(
         f.gmv_fen += paid;
     }
 
+    // One after-sale may be in two files (the ERP's 售后单 and the platform's 退款报表): the
+    // first record of a shop's refund number counts.
+    let mut seen: HashSet<(String, &str)> = HashSet::default();
     for a in &data.after_sales {
         let at = a.applied_at.or(a.completed_at);
         if !in_period(at) {
@@ -238,6 +258,9 @@ pub fn compute(
         }
         let shop =
             shop_of(settings, names, RecordRef::AfterSale(a)).unwrap_or_else(|| NO_SHOP.into());
+        if !seen.insert((shop.clone(), a.refund_no.as_str())) {
+            continue;
+        }
         let shop_label = label_of(&shop);
         let platform = shop_platform
             .get(shop.as_str())

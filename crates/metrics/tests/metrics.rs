@@ -304,3 +304,17 @@ fn every_after_sale_and_complaint_is_listed_with_its_file_and_line() {
         ]
     );
 }
+
+#[test]
+fn an_after_sale_in_two_files_counts_once() {
+    let mut d = month();
+    let mut again = d.after_sales[1].clone();
+    again.source = SourceRef {
+        file: FileId(0),
+        line: 40,
+    };
+    d.after_sales.push(again);
+    let m = metrics(&d);
+    assert_eq!(value(&m, Dimension::Total, "", "after_sales"), "4");
+    assert_eq!(value(&m, Dimension::Total, "", "refund_amount"), "104.00");
+}

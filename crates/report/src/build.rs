@@ -844,7 +844,7 @@ fn largest(inputs: &Inputs<'_>, shop: &dyn Fn(&str) -> String) -> Section {
                 Cell::text(
                     f.evidence
                         .iter()
-                        .map(|e| format!("{} 第{}行", e.file, e.line))
+                        .map(|e| format!("{} 第{}行", file_name(&e.file), e.line))
                         .collect::<Vec<_>>()
                         .join("；"),
                 ),
@@ -907,4 +907,9 @@ fn definitions(m: &Metrics) -> Section {
             total_row: false,
         }],
     }
+}
+
+/// The file's own name, without the folders it was read from.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }

@@ -35,6 +35,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { border: 1px solid #c8d0da; padding: 4px 6px; vertical-align: top; }
 th { background: #e8eef6; font-weight: bold; text-align: center; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.short { white-space: nowrap; }
 td.worse { color: #c0392b; }
 td.better { color: #1e7e34; }
 tr.total td { font-weight: bold; background: #f4f6f9; }
@@ -49,6 +50,7 @@ tr.total td { font-weight: bold; background: #f4f6f9; }
   table { font-size: 10px; }
   thead { display: table-header-group; }
   tr, svg { break-inside: avoid; }
+  .charts svg { width: 48%; }
 }
 "#;
 
@@ -77,6 +79,7 @@ fn table(out: &mut String, t: &Table) {
                     " class=\"num better\""
                 }
                 c if c.numeric() => " class=\"num\"",
+                Cell::Text(t) if t.chars().count() <= 8 => " class=\"short\"",
                 _ => "",
             };
             let _ = write!(out, "<td{class}>{}</td>", escape(&cell.display()));

@@ -43,8 +43,8 @@ fn clip(text: &str, chars: usize) -> String {
 
 fn bars(c: &Chart) -> String {
     let row = 28;
-    let label_w = 210;
-    let value_w = 110;
+    let label_w = 250;
+    let value_w = 120;
     let top = 34;
     let height = top + row * i64::try_from(c.bars.len()).unwrap_or(0) + 10;
     let span = WIDTH - label_w - value_w;
@@ -70,7 +70,7 @@ fn bars(c: &Chart) -> String {
             ty = y + 14,
             ry = y + 1,
             vx = label_w + w + 6,
-            label = escape(&clip(&b.label, 14)),
+            label = escape(&clip(&b.label, 16)),
             text = escape(&b.text),
         );
     }
