@@ -101,11 +101,12 @@ fn worse_when_up(code: &str) -> bool {
 /// The change from `before` to `now`, worded for a manager: percentage points for shares,
 /// hours for durations, a relative change for amounts and counts.
 pub fn change(code: &str, now: Option<Value>, before: Option<Value>) -> Cell {
+    let none = || Cell::Change("—".into(), false);
     let (Some(now), Some(before)) = (now, before) else {
-        return Cell::text("—");
+        return none();
     };
     let (Some(a), Some(b)) = (now.scaled(), before.scaled()) else {
-        return Cell::text("—");
+        return none();
     };
     let diff = a - b;
     let worse = if worse_when_up(code) {
@@ -156,7 +157,7 @@ fn overview(inputs: &Inputs<'_>, previous: Option<&Metrics>) -> Section {
         kpis.rows.push(vec![
             Cell::text(format!("{}（{}）", def.zh, def.unit.zh())),
             now.map_or(Cell::Empty, Cell::Metric),
-            before.map_or_else(|| Cell::text("—"), Cell::Metric),
+            before.map_or(Cell::Empty, Cell::Metric),
             change(code, now, before),
         ]);
     }
@@ -177,17 +178,6 @@ fn overview(inputs: &Inputs<'_>, previous: Option<&Metrics>) -> Section {
         columns: vec!["项目".into(), "内容".into()],
         rows: vec![
             vec![Cell::text("对账期间"), Cell::text(period_zh(&m.period))],
-            vec![
-                Cell::text("店铺"),
-                Cell::text(
-                    m.reconciliation
-                        .shops
-                        .iter()
-                        .map(|s| format!("{}（{}）", s.name, s.platform))
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                ),
-            ],
             vec![
                 Cell::text("资金账户"),
                 Cell::text(format!(
@@ -214,6 +204,16 @@ fn overview(inputs: &Inputs<'_>, previous: Option<&Metrics>) -> Section {
         ],
         total_row: false,
     };
+    // One line per shop, after the period.
+    for (i, shop) in m.reconciliation.shops.iter().enumerate() {
+        scope.rows.insert(
+            1 + i,
+            vec![
+                Cell::text(if i == 0 { "店铺" } else { "" }),
+                Cell::text(format!("{}（{}）", shop.name, shop.platform)),
+            ],
+        );
+    }
     if let Some(v) = &m.vouchers {
         scope.rows.push(vec![
             Cell::text("本期凭证"),
@@ -747,10 +747,10 @@ fn trends(m: &Metrics, history: &[&Metrics]) -> Section {
     let weeks: Vec<&Group> = m.groups(Dimension::Week).collect();
     let mut charts = vec![
         Chart {
-            title: "本月各周售后单数".into(),
+            title: "本月各周售后率".into(),
             kind: ChartKind::Columns,
-            unit: "笔".into(),
-            bars: bars(&weeks, "after_sales"),
+            unit: "%".into(),
+            bars: bars(&weeks, "after_sale_rate"),
         },
         Chart {
             title: "本月各周退款金额（元）".into(),

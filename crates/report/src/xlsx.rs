@@ -57,6 +57,10 @@ pub fn workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     for s in &r.sections {
         let sheet = wb.add_worksheet();
         sheet.set_name(&s.sheet)?;
+        // Printed on A4 landscape, as wide as one page.
+        sheet.set_landscape();
+        sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
         let mut widths: Vec<usize> = Vec::new();
         let mut row: u32 = 0;
         sheet.write_string_with_format(row, 0, &s.title, &title)?;
@@ -156,7 +160,7 @@ pub fn workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
                         },
                         Cell::Empty => {}
                     }
-                    note_width(&mut widths, c, width(&cell.display()).min(60));
+                    note_width(&mut widths, c, width(&cell.display()).min(50));
                 }
                 row += 1;
             }
