@@ -199,7 +199,23 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         let written = output::write_json(&dir.join(crate::report::METRICS_JSON), &metrics)
             .and_then(|()| {
                 let report = args.report.then_some((&metrics, history.as_slice()));
-                write_outputs(dir, &outcome, period, &files, carried.as_ref(), report)
+                let shop_names: BTreeMap<String, String> = outcome
+                    .shops
+                    .iter()
+                    .map(|s| {
+                        let name = duizhang_metrics::compute::shop_name(&settings, &s.id);
+                        (s.id.clone(), name)
+                    })
+                    .collect();
+                write_outputs(
+                    dir,
+                    &outcome,
+                    period,
+                    &files,
+                    carried.as_ref(),
+                    report,
+                    &shop_names,
+                )
             });
         tracing::info!("outputs: {:?}", started.elapsed());
         let vouchers = join(workbook);
@@ -249,9 +265,19 @@ fn write_outputs(
     files: &[ImportedFile],
     carried: Option<&CarryAccount>,
     report: Option<(&duizhang_metrics::Metrics, &[duizhang_metrics::Metrics])>,
+    shop_names: &BTreeMap<String, String>,
 ) -> anyhow::Result<()> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
-    output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings, period)?;
+    output::write_findings_xlsx(
+        &out.join("findings.xlsx"),
+        &output::FindingsBook {
+            findings: &outcome.findings,
+            pending: &outcome.pending,
+            not_run: &outcome.not_run,
+            shop_names,
+            period,
+        },
+    )?;
     let summary = RunSummary {
         summary: Summary::build(outcome, period),
         findings: outcome.findings.len(),
