@@ -44,7 +44,7 @@ fn open() -> calamine::Xlsx<std::io::BufReader<std::fs::File>> {
 fn column(header: &[Data], name: &str) -> usize {
     header
         .iter()
-        .position(|h| h.to_string() == name)
+        .position(|h| h.as_string().as_deref() == Some(name))
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
