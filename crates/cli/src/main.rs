@@ -65,7 +65,7 @@ enum Command {
         /// 输出目录
         #[arg(long)]
         out: PathBuf,
-        /// 存在该级别及以上的问题时以非零状态退出（low/medium/high/critical），便于定时任务
+        /// 存在该级别及以上的问题时以状态 1 退出（低/中/高/严重 或 low/medium/high/critical），便于定时任务
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<FindingSeverity>,
         /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
@@ -175,8 +175,9 @@ enum Command {
 }
 
 fn parse_severity(text: &str) -> Result<FindingSeverity, String> {
-    FindingSeverity::parse(text)
-        .ok_or_else(|| format!("“{text}”不是严重程度（low/medium/high/critical）"))
+    FindingSeverity::parse(text).ok_or_else(|| {
+        format!("“{text}”不是严重程度（低/中/高/严重，或 low/medium/high/critical）")
+    })
 }
 
 /// The built-in importers plus the user's mapping profiles (theirs first).

@@ -248,14 +248,24 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             crate::books::UNTRACEABLE_JOURNAL
         );
     }
-    let fail = args
-        .fail_on
-        .is_some_and(|level| outcome.findings.iter().any(|f| f.severity >= level));
-    Ok(if fail {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if let Some(level) = args.fail_on {
+        let at_least: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level)
+            .collect();
+        if !at_least.is_empty() {
+            note!(
+                "有 {} 条严重程度为“{}”及以上的问题（--fail-on {}），以状态 1 退出；问题见 {}。",
+                at_least.len(),
+                level.zh(),
+                level.zh(),
+                args.out.join("findings.xlsx").display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_outputs(
