@@ -1,8 +1,8 @@
 //! Adds the period's records up into the figures of each group.
 //!
-//! Orders are the platforms' orders, and the ERP's orders that no platform file holds (a
-//! mini-program shop's orders live only in the ERP); an ERP order still 待审核 or cancelled is
-//! not an order sold. A record counts in the period by its own date: an order by its payment
+//! Orders are the platforms' orders, and for a shop with no platform order at all (a
+//! mini-program shop's orders live only in the ERP) the ERP's; an ERP order still 待审核 or
+//! cancelled is not an order sold. A record counts in the period by its own date: an order by its payment
 //! (else creation; an ERP order's else its update) time, an after-sale by its application (else completion) time, a ticket, a fund-flow row or
 //! a shipment by its time. Orders not paid (未付款, 已取消) are not orders sold. Shops are the
 //! engine's (`shops::shop_of`), so the metrics of a shop and its findings agree.
@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use duizhang_core::*;
 use duizhang_engine::shops::{ShopNames, shop_of};
 use duizhang_engine::{Outcome, Settings};
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 
 use crate::define::METRICS;
 use crate::figures::Figures;
@@ -52,62 +52,66 @@ pub fn shop_name(settings: &Settings, id: &str) -> String {
 }
 
 /// The week of the month a date is in: days 1–7 are week 1, 8–14 week 2, … 29–31 week 5.
-fn week_of(t: BeijingTime) -> (i8, String) {
-    let d = t.date();
-    let w = (d.day() - 1) / 7 + 1;
-    let first = (w - 1) * 7 + 1;
-    let last = if w == 5 { d.days_in_month() } else { first + 6 };
-    (w, format!("{}月{}日–{}日", d.month(), first, last))
+fn week_no(t: BeijingTime) -> i8 {
+    (t.date().day() - 1) / 7 + 1
 }
 
-/// Figures of every group, keyed by (dimension, key), with the distinct orders counted so far.
+/// `10月1日–7日` for week `w` of `period`.
+fn week_label(period: Period, w: i8) -> String {
+    let first = (w - 1) * 7 + 1;
+    let last = if w == 5 {
+        period.start().date().days_in_month()
+    } else {
+        first + 6
+    };
+    format!("{}月{}日–{}日", period.month, first, last)
+}
+
+const DIMENSIONS: usize = 7;
+
+fn slot(dim: Dimension) -> usize {
+    match dim {
+        Dimension::Total => 0,
+        Dimension::Shop => 1,
+        Dimension::Platform => 2,
+        Dimension::Sku => 3,
+        Dimension::Reason => 4,
+        Dimension::Kind => 5,
+        Dimension::Week => 6,
+    }
+}
+
+/// The groups met so far, each with its figures, and the distinct orders counted per group.
+/// A group is looked up by borrowed key: millions of records allocate nothing once their
+/// groups exist.
 #[derive(Default)]
 struct Acc {
-    groups: BTreeMap<(Dimension, String), (String, Figures)>,
-    after_sale_orders: HashSet<(Dimension, String, Text)>,
-    return_orders: HashSet<(Dimension, String, Text)>,
+    index: [HashMap<String, usize>; DIMENSIONS],
+    groups: Vec<(Dimension, String, String, Figures)>,
+    after_sale_orders: HashSet<(usize, Text)>,
+    return_orders: HashSet<(usize, Text)>,
 }
 
 impl Acc {
-    fn at(&mut self, dim: Dimension, key: &str, label: &str) -> &mut Figures {
-        &mut self
-            .groups
-            .entry((dim, key.to_string()))
-            .or_insert_with(|| (label.to_string(), Figures::default()))
-            .1
+    fn id(&mut self, dim: Dimension, key: &str, label: impl FnOnce() -> String) -> usize {
+        let map = &mut self.index[slot(dim)];
+        if let Some(&i) = map.get(key) {
+            return i;
+        }
+        let i = self.groups.len();
+        map.insert(key.to_string(), i);
+        self.groups
+            .push((dim, key.to_string(), label(), Figures::default()));
+        i
+    }
+
+    fn fig(&mut self, id: usize) -> &mut Figures {
+        &mut self.groups[id].3
     }
 }
 
-/// The dimensions one record falls in, besides its SKUs.
-struct Place<'a> {
-    shop: &'a str,
-    shop_label: &'a str,
-    platform: Platform,
-    week: (i8, String),
-}
-
-impl Place<'_> {
-    fn keys(&self) -> [(Dimension, String, String); 4] {
-        [
-            (Dimension::Total, String::new(), "全部".to_string()),
-            (
-                Dimension::Shop,
-                self.shop.to_string(),
-                self.shop_label.to_string(),
-            ),
-            (
-                Dimension::Platform,
-                self.platform.code().to_string(),
-                self.platform.zh().to_string(),
-            ),
-            (
-                Dimension::Week,
-                format!("w{}", self.week.0),
-                self.week.1.clone(),
-            ),
-        ]
-    }
-}
+/// Where one record counts: the whole period, its shop, its platform and its week.
+type Place = [usize; 4];
 
 /// The metrics of `period` from its records and the engine's outcome for them.
 pub fn compute(
@@ -122,42 +126,65 @@ pub fn compute(
         .iter()
         .map(|s| (s.id.as_str(), s.platform))
         .collect();
-    let mut labels: BTreeMap<String, String> = BTreeMap::new();
-    let mut label_of = |shop: &str| -> String {
-        labels
-            .entry(shop.to_string())
-            .or_insert_with(|| {
-                if shop == NO_SHOP {
-                    shop.to_string()
-                } else {
-                    shop_name(settings, shop)
-                }
-            })
-            .clone()
-    };
     let in_period = |t: Option<BeijingTime>| t.is_none_or(|t| period.contains(t));
-    let default_week = (1, week_of(period.start()).1);
-    let week = |t: Option<BeijingTime>| t.map_or_else(|| default_week.clone(), week_of);
+    let week = |t: Option<BeijingTime>| t.map_or(1, week_no);
     let mut acc = Acc::default();
     // The period has a total even when none of its records fall in it.
-    acc.at(Dimension::Total, "", "全部");
+    let total = acc.id(Dimension::Total, "", || "全部".into());
+    let place = |acc: &mut Acc, shop: &str, platform: Platform, w: i8| -> Place {
+        let label = || {
+            if shop == NO_SHOP {
+                shop.to_string()
+            } else {
+                shop_name(settings, shop)
+            }
+        };
+        let platform = shop_platform.get(shop).copied().unwrap_or(platform);
+        [
+            total,
+            acc.id(Dimension::Shop, shop, label),
+            acc.id(Dimension::Platform, platform.code(), || {
+                platform.zh().into()
+            }),
+            acc.id(Dimension::Week, &format_week_key(w), || {
+                week_label(period, w)
+            }),
+        ]
+    };
     let mut outside = 0u64;
     let mut records = Vec::new();
-
     let orders = data.merged_orders();
-    // Which orders were shipped: a 仅退款 of shipped goods loses the goods too.
+    // Shops of records that name only a shop (and platform): resolved once per name.
+    let mut shop_cache: HashMap<(Platform, Option<&str>), String> = HashMap::default();
+    // Which refunded-only orders had shipped: a 仅退款 of shipped goods loses the goods too.
+    let wanted: HashSet<&str> = data
+        .after_sales
+        .iter()
+        .filter(|a| {
+            a.kind == AfterSaleKind::RefundOnly && a.phase != Some(AfterSalePhase::AfterSale)
+        })
+        .map(|a| a.order_no.as_str())
+        .collect();
     let mut shipped: HashSet<&str> = HashSet::default();
-    for o in orders.iter() {
-        if o.shipped_at.is_some()
-            || matches!(o.status, OrderStatus::Shipped | OrderStatus::Finished)
-        {
-            shipped.insert(o.order_no.as_str());
+    if !wanted.is_empty() {
+        for o in orders.iter() {
+            if (o.shipped_at.is_some()
+                || matches!(o.status, OrderStatus::Shipped | OrderStatus::Finished))
+                && wanted.contains(o.order_no.as_str())
+            {
+                shipped.insert(o.order_no.as_str());
+            }
+        }
+        for s in &data.shipments {
+            if wanted.contains(s.order_no.as_str()) {
+                shipped.insert(s.order_no.as_str());
+            }
         }
     }
-    for s in &data.shipments {
-        shipped.insert(s.order_no.as_str());
-    }
 
+    // Shops with a platform order file: their ERP orders repeat those orders.
+    let mut platform_shops: HashSet<usize> = HashSet::default();
+    let mut skus: Vec<(&str, i64)> = Vec::new();
     for o in orders.iter() {
         if matches!(o.status, OrderStatus::Unpaid | OrderStatus::Cancelled) {
             continue;
@@ -167,18 +194,15 @@ pub fn compute(
             outside += 1;
             continue;
         }
-        let shop = shop_of(settings, names, RecordRef::Order(o)).unwrap_or_else(|| NO_SHOP.into());
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .unwrap_or(o.platform);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week(at),
-        };
+        let shop = cached(
+            &mut shop_cache,
+            (settings, names),
+            o.platform,
+            o.shop.as_deref(),
+            RecordRef::Order(o),
+        );
+        let p = place(&mut acc, &shop, o.platform, week(at));
+        platform_shops.insert(p[1]);
         let line_paid: Option<i64> = o
             .lines
             .iter()
@@ -186,35 +210,49 @@ pub fn compute(
             .map(Fen::get)
             .reduce(|a, b| a + b);
         let paid = o.paid.map(Fen::get).or(line_paid).unwrap_or(0);
-        for (dim, key, label) in place.keys() {
-            let f = acc.at(dim, &key, &label);
+        for id in p {
+            let f = acc.fig(id);
             f.orders += 1;
             f.gmv_fen += paid;
         }
-        let mut by_sku: BTreeMap<&str, i64> = BTreeMap::new();
+        skus.clear();
         for l in &o.lines {
-            *by_sku
-                .entry(l.sku.as_deref().unwrap_or(NO_SKU))
-                .or_default() += l.paid.map_or(0, Fen::get);
+            let sku = l.sku.as_deref().unwrap_or(NO_SKU);
+            let fen = l.paid.map_or(0, Fen::get);
+            match skus.iter_mut().find(|(s, _)| *s == sku) {
+                Some((_, v)) => *v += fen,
+                None => skus.push((sku, fen)),
+            }
         }
-        if by_sku.is_empty() {
-            by_sku.insert(NO_SKU, paid);
+        if skus.is_empty() {
+            skus.push((NO_SKU, paid));
         }
-        for (sku, paid) in by_sku {
-            let f = acc.at(Dimension::Sku, sku, sku);
+        for &(sku, paid) in &skus {
+            let id = acc.id(Dimension::Sku, sku, || sku.to_string());
+            let f = acc.fig(id);
             f.orders += 1;
             f.gmv_fen += paid;
         }
     }
 
     // Shops whose orders live only in the ERP (a mini-program shop): its orders are the ERP's.
-    let platform_orders: HashSet<&str> = orders.iter().map(|o| o.order_no.as_str()).collect();
     for e in &data.erp_orders {
-        if platform_orders.contains(e.order_no.as_str())
-            || matches!(
-                e.status,
-                ErpOrderStatus::Cancelled | ErpOrderStatus::PendingReview
-            )
+        if matches!(
+            e.status,
+            ErpOrderStatus::Cancelled | ErpOrderStatus::PendingReview
+        ) {
+            continue;
+        }
+        let shop = cached(
+            &mut shop_cache,
+            (settings, names),
+            e.platform,
+            Some(&e.shop),
+            RecordRef::ErpOrder(e),
+        );
+        if acc.index[slot(Dimension::Shop)]
+            .get(shop.as_str())
+            .is_some_and(|i| platform_shops.contains(i))
         {
             continue;
         }
@@ -223,26 +261,15 @@ pub fn compute(
             outside += 1;
             continue;
         }
-        let shop =
-            shop_of(settings, names, RecordRef::ErpOrder(e)).unwrap_or_else(|| NO_SHOP.into());
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .unwrap_or(e.platform);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week(at),
-        };
+        let p = place(&mut acc, &shop, e.platform, week(at));
         let paid = e.paid.map_or(0, Fen::get);
-        for (dim, key, label) in place.keys() {
-            let f = acc.at(dim, &key, &label);
+        for id in p {
+            let f = acc.fig(id);
             f.orders += 1;
             f.gmv_fen += paid;
         }
-        let f = acc.at(Dimension::Sku, NO_SKU, NO_SKU);
+        let id = acc.id(Dimension::Sku, NO_SKU, || NO_SKU.into());
+        let f = acc.fig(id);
         f.orders += 1;
         f.gmv_fen += paid;
     }
@@ -261,17 +288,7 @@ pub fn compute(
         if !seen.insert((shop.clone(), a.refund_no.as_str())) {
             continue;
         }
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .unwrap_or(a.platform);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week(at),
-        };
+        let p = place(&mut acc, &shop, a.platform, week(at));
         let reason = a.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let refunded = a.refunded.get();
         let handled = match (a.status, a.applied_at, a.completed_at) {
@@ -283,30 +300,22 @@ pub fn compute(
         let lost_goods = refund_only
             && (a.phase == Some(AfterSalePhase::AfterSale)
                 || shipped.contains(a.order_no.as_str()));
-        let skus = sku_refunds(a);
-        let mut keys: Vec<(Dimension, String, String, i64)> = place
-            .keys()
-            .into_iter()
-            .map(|(d, k, l)| (d, k, l, refunded))
-            .collect();
+        let sku_split = sku_refunds(a);
         let reason_key = reason.unwrap_or(NO_REASON);
-        keys.push((
-            Dimension::Reason,
-            reason_key.into(),
-            reason_key.into(),
+        let mut ids: Vec<(usize, i64)> = p.iter().map(|&id| (id, refunded)).collect();
+        ids.push((
+            acc.id(Dimension::Reason, reason_key, || reason_key.into()),
             refunded,
         ));
-        keys.push((
-            Dimension::Kind,
-            format!("{:?}", a.kind).to_lowercase(),
-            a.kind.zh().into(),
+        ids.push((
+            acc.id(Dimension::Kind, kind_key(a.kind), || a.kind.zh().into()),
             refunded,
         ));
-        for (sku, fen) in &skus {
-            keys.push((Dimension::Sku, (*sku).into(), (*sku).into(), *fen));
+        for &(sku, fen) in &sku_split {
+            ids.push((acc.id(Dimension::Sku, sku, || sku.into()), fen));
         }
-        for (dim, key, label, fen) in keys {
-            let f = acc.at(dim, &key, &label);
+        for (id, fen) in ids {
+            let f = acc.fig(id);
             f.after_sales += 1;
             f.refund_fen += fen;
             if refund_only {
@@ -320,18 +329,11 @@ pub fn compute(
                 f.handled += 1;
                 f.handling_secs += secs;
             }
-            if acc
-                .after_sale_orders
-                .insert((dim, key.clone(), a.order_no.clone()))
-            {
-                acc.at(dim, &key, &label).after_sale_orders += 1;
+            if acc.after_sale_orders.insert((id, a.order_no.clone())) {
+                acc.fig(id).after_sale_orders += 1;
             }
-            if returned
-                && acc
-                    .return_orders
-                    .insert((dim, key.clone(), a.order_no.clone()))
-            {
-                acc.at(dim, &key, &label).return_orders += 1;
+            if returned && acc.return_orders.insert((id, a.order_no.clone())) {
+                acc.fig(id).return_orders += 1;
             }
         }
         records.push(SourceRecord {
@@ -339,11 +341,11 @@ pub fn compute(
             key: a.refund_no.to_string(),
             order_no: Some(a.order_no.to_string()),
             shop: shop.clone(),
-            platform: platform.code().into(),
-            skus: skus.iter().map(|(s, _)| (*s).to_string()).collect(),
+            platform: acc.groups[p[2]].1.clone(),
+            skus: sku_split.iter().map(|(s, _)| (*s).to_string()).collect(),
             reason: reason.map(str::to_string),
             after_sale_type: Some(a.kind.zh().into()),
-            week: place.week.1.clone(),
+            week: acc.groups[p[3]].2.clone(),
             refunded_fen: refunded,
             file: data.file_name(a.source.file).to_string(),
             line: a.source.line,
@@ -360,34 +362,24 @@ pub fn compute(
         }
         let shop =
             shop_of(settings, names, RecordRef::Complaint(c)).unwrap_or_else(|| NO_SHOP.into());
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .or_else(|| names.platform_of(&c.shop))
-            .unwrap_or(Platform::Other);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week_of(c.created_at),
-        };
-        for (dim, key, label) in place.keys() {
-            acc.at(dim, &key, &label).complaints += 1;
-        }
+        let platform = names.platform_of(&c.shop).unwrap_or(Platform::Other);
+        let p = place(&mut acc, &shop, platform, week_no(c.created_at));
         let reason = c.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let reason_key = reason.unwrap_or(NO_REASON);
-        acc.at(Dimension::Reason, reason_key, reason_key).complaints += 1;
+        let r = acc.id(Dimension::Reason, reason_key, || reason_key.into());
+        for id in p.into_iter().chain([r]) {
+            acc.fig(id).complaints += 1;
+        }
         records.push(SourceRecord {
             kind: "complaint".into(),
             key: c.ticket_no.to_string(),
             order_no: c.order_no.as_ref().map(ToString::to_string),
             shop: shop.clone(),
-            platform: platform.code().into(),
+            platform: acc.groups[p[2]].1.clone(),
             skus: Vec::new(),
             reason: reason.map(str::to_string),
             after_sale_type: None,
-            week: place.week.1.clone(),
+            week: acc.groups[p[3]].2.clone(),
             refunded_fen: 0,
             file: data.file_name(c.source.file).to_string(),
             line: c.source.line,
@@ -403,19 +395,9 @@ pub fn compute(
         }
         let shop =
             shop_of(settings, names, RecordRef::FundFlow(r)).unwrap_or_else(|| NO_SHOP.into());
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .unwrap_or(Platform::Other);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week_of(r.occurred_at),
-        };
-        for (dim, key, label) in place.keys() {
-            let f = acc.at(dim, &key, &label);
+        let p = place(&mut acc, &shop, Platform::Other, week_no(r.occurred_at));
+        for id in p {
+            let f = acc.fig(id);
             match cost {
                 FlowCost::Postage => f.postage_fen -= r.amount.get(),
                 FlowCost::Claim => f.claims_fen += r.amount.get(),
@@ -435,28 +417,15 @@ pub fn compute(
         }
         let shop =
             shop_of(settings, names, RecordRef::Shipment(s)).unwrap_or_else(|| NO_SHOP.into());
-        let shop_label = label_of(&shop);
-        let platform = shop_platform
-            .get(shop.as_str())
-            .copied()
-            .unwrap_or(Platform::Other);
-        let place = Place {
-            shop: &shop,
-            shop_label: &shop_label,
-            platform,
-            week: week_of(s.shipped_at),
-        };
-        for (dim, key, label) in place.keys() {
-            acc.at(dim, &key, &label).reships += 1;
+        let platform = names.platform_of(&s.shop).unwrap_or(Platform::Other);
+        let p = place(&mut acc, &shop, platform, week_no(s.shipped_at));
+        for id in p {
+            acc.fig(id).reships += 1;
         }
     }
 
     // Reason and type groups are shares of the whole: their denominators are all orders.
-    let total = acc
-        .groups
-        .get(&(Dimension::Total, String::new()))
-        .map(|(_, f)| (f.orders, f.gmv_fen))
-        .unwrap_or_default();
+    let whole = (acc.groups[total].3.orders, acc.groups[total].3.gmv_fen);
     let mut not_available = vec![
         "补发、换货的商品成本与运费：发货单不含金额，售后成本只计补发次数".to_string(),
         "运费险保费与平台罚款：资金流水若未单列，无法计入售后成本".to_string(),
@@ -474,12 +443,12 @@ pub fn compute(
         not_available.push("售后指标：本期没有导入售后单或退款报表".into());
     }
 
-    let groups = acc
+    let mut groups: Vec<Group> = acc
         .groups
         .into_iter()
-        .map(|((dimension, key), (label, mut figures))| {
+        .map(|(dimension, key, label, mut figures)| {
             if matches!(dimension, Dimension::Reason | Dimension::Kind) {
-                (figures.orders, figures.gmv_fen) = total;
+                (figures.orders, figures.gmv_fen) = whole;
             }
             let values = METRICS
                 .iter()
@@ -494,6 +463,7 @@ pub fn compute(
             }
         })
         .collect();
+    groups.sort_by(|a, b| (a.dimension, &a.key).cmp(&(b.dimension, &b.key)));
     records.sort_by(|a: &SourceRecord, b: &SourceRecord| {
         (&a.kind, &a.shop, &a.key, &a.file, a.line)
             .cmp(&(&b.kind, &b.shop, &b.key, &b.file, b.line))
@@ -515,6 +485,35 @@ pub fn compute(
         not_available,
         outside_period: outside,
         records,
+    }
+}
+
+/// The shop of a record that names only a shop (and its platform), resolved once per name.
+fn cached<'d>(
+    cache: &mut HashMap<(Platform, Option<&'d str>), String>,
+    (settings, names): (&Settings, &ShopNames),
+    platform: Platform,
+    name: Option<&'d str>,
+    record: RecordRef<'_>,
+) -> String {
+    cache
+        .entry((platform, name))
+        .or_insert_with(|| shop_of(settings, names, record).unwrap_or_else(|| NO_SHOP.into()))
+        .clone()
+}
+
+/// The week group's key: `w1` … `w5`.
+fn format_week_key(w: i8) -> String {
+    format!("w{w}")
+}
+
+/// The after-sale type's key in metrics.json.
+fn kind_key(kind: AfterSaleKind) -> &'static str {
+    match kind {
+        AfterSaleKind::RefundOnly => "refund_only",
+        AfterSaleKind::ReturnAndRefund => "return_and_refund",
+        AfterSaleKind::Exchange => "exchange",
+        AfterSaleKind::Reship => "reship",
     }
 }
 
@@ -547,6 +546,13 @@ enum FlowCost {
 /// A fund-flow row that is after-sales cost by its own type text: postage paid out, or a
 /// compensation received.
 fn flow_cost(r: &FundFlowRow) -> FlowCost {
+    // Sales, refunds to buyers, withdrawals and commissions are never postage or compensation.
+    if matches!(
+        r.kind,
+        FlowKind::Income | FlowKind::Refund | FlowKind::Withdrawal | FlowKind::Commission
+    ) {
+        return FlowCost::None;
+    }
     let text = r.kind_text.as_str();
     let memo = r.memo.as_deref().unwrap_or("");
     let says = |words: &[&str]| words.iter().any(|w| text.contains(w) || memo.contains(w));

@@ -255,11 +255,11 @@ fn reasons_and_types_are_shares_of_all_orders() {
         "20.00"
     );
     assert_eq!(
-        value(&m, Dimension::Kind, "refundonly", "refund_amount"),
+        value(&m, Dimension::Kind, "refund_only", "refund_amount"),
         "45.00"
     );
     assert_eq!(
-        value(&m, Dimension::Kind, "returnandrefund", "after_sale_rate"),
+        value(&m, Dimension::Kind, "return_and_refund", "after_sale_rate"),
         "40.00%"
     );
 }
