@@ -168,12 +168,24 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .findings
         .extend(broken_total_findings(&settings, period, &broken));
     // The voucher workbook is written while the books checks run and the findings are written.
+    let shops = outcome.shops.clone();
     let voucher_files = std::thread::scope(|scope| {
+        // The voucher workbook, then the records' metrics, beside the books checks.
         let workbook = scope.spawn(|| {
             let started = std::time::Instant::now();
             let written = crate::books::write_vouchers_xlsx(dir, &generated, &books.books, &data);
             tracing::info!("vouchers.xlsx: {:?}", started.elapsed());
-            written
+            let started = std::time::Instant::now();
+            let metrics = crate::report::metrics_of(
+                &data,
+                &settings,
+                &names,
+                &shops,
+                period,
+                &generated.vouchers,
+            );
+            tracing::info!("metrics: {:?}", started.elapsed());
+            (written, metrics)
         });
         let started = std::time::Instant::now();
         crate::books::check_books(
@@ -188,37 +200,34 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         duizhang_engine::sort_findings(&mut outcome.findings);
         let started = std::time::Instant::now();
         let carried = CarryAccount::of(&carry, &outcome);
-        let metrics = crate::report::metrics_of(
-            &data,
-            &settings,
-            &names,
-            &outcome,
-            period,
-            &generated.vouchers,
-        );
-        let written = output::write_json(&dir.join(crate::report::METRICS_JSON), &metrics)
-            .and_then(|()| {
-                let report = args.report.then_some((&metrics, history.as_slice()));
-                let shop_names: BTreeMap<String, String> = outcome
-                    .shops
-                    .iter()
-                    .map(|s| {
-                        let name = duizhang_metrics::compute::shop_name(&settings, &s.id);
-                        (s.id.clone(), name)
-                    })
-                    .collect();
-                write_outputs(
+        let shop_names: BTreeMap<String, String> = outcome
+            .shops
+            .iter()
+            .map(|s| {
+                let name = duizhang_metrics::compute::shop_name(&settings, &s.id);
+                (s.id.clone(), name)
+            })
+            .collect();
+        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref(), &shop_names);
+        let (vouchers, metrics) = join(workbook);
+        let metrics = crate::report::with_outcome(metrics, &outcome, &settings);
+        let written = written.and_then(|summary| {
+            output::write_json(&dir.join(crate::report::METRICS_JSON), &metrics)?;
+            if args.report {
+                let started = std::time::Instant::now();
+                crate::report::write(
                     dir,
-                    &outcome,
-                    period,
-                    &files,
-                    carried.as_ref(),
-                    report,
-                    &shop_names,
-                )
-            });
+                    &metrics,
+                    &summary,
+                    &outcome.pending,
+                    &outcome.findings,
+                    &history,
+                )?;
+                tracing::info!("report: {:?}", started.elapsed());
+            }
+            Ok(())
+        });
         tracing::info!("outputs: {:?}", started.elapsed());
-        let vouchers = join(workbook);
         written.and(vouchers).map(|files| (files, carried))
     });
     // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
@@ -274,9 +283,8 @@ fn write_outputs(
     period: Period,
     files: &[ImportedFile],
     carried: Option<&CarryAccount>,
-    report: Option<(&duizhang_metrics::Metrics, &[duizhang_metrics::Metrics])>,
     shop_names: &BTreeMap<String, String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Summary> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
     output::write_findings_xlsx(
         &out.join("findings.xlsx"),
@@ -306,17 +314,7 @@ fn write_outputs(
     };
     output::write_json(&out.join("summary.json"), &summary)?;
     output::write_json(&out.join("carry.json"), &outcome.carry_out)?;
-    if let Some((metrics, history)) = report {
-        crate::report::write(
-            out,
-            metrics,
-            &summary.summary,
-            &outcome.pending,
-            &outcome.findings,
-            history,
-        )?;
-    }
-    Ok(())
+    Ok(summary.summary)
 }
 
 /// A worker's result; a worker that panicked takes the run down with its own message.

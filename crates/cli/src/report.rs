@@ -19,17 +19,24 @@ pub const REPORT_XLSX: &str = "report.xlsx";
 pub const REPORT_HTML: &str = "report.html";
 pub const METRICS_JSON: &str = "metrics.json";
 
-/// The period's metrics, with the vouchers the run generated (or read).
+/// The period's metrics of the records, with the vouchers the run generated (or read); the
+/// reconciliation's figures are added by [`with_outcome`] once the outcome is complete.
 pub fn metrics_of(
     data: &Dataset,
     settings: &Settings,
     names: &ShopNames,
-    outcome: &Outcome,
+    shops: &[duizhang_engine::ShopInfo],
     period: Period,
     vouchers: &[duizhang_books::Voucher],
 ) -> Metrics {
-    let mut m = duizhang_metrics::compute(data, settings, names, outcome, period);
+    let mut m = duizhang_metrics::compute::of_records(data, settings, names, shops, period);
     m.vouchers = Some(voucher_figures(vouchers));
+    m
+}
+
+/// Adds the outcome's matched / pending / found figures.
+pub fn with_outcome(mut m: Metrics, outcome: &Outcome, settings: &Settings) -> Metrics {
+    m.reconciliation = duizhang_metrics::reconciliation::of(outcome, settings);
     m
 }
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use duizhang_core::*;
 use duizhang_engine::shops::{ShopNames, shop_of};
-use duizhang_engine::{Outcome, Settings};
+use duizhang_engine::{Outcome, Settings, ShopInfo};
 use foldhash::{HashMap, HashSet};
 
 use crate::define::METRICS;
@@ -121,11 +121,23 @@ pub fn compute(
     outcome: &Outcome,
     period: Period,
 ) -> Metrics {
-    let shop_platform: BTreeMap<&str, Platform> = outcome
-        .shops
-        .iter()
-        .map(|s| (s.id.as_str(), s.platform))
-        .collect();
+    let mut m = of_records(data, settings, names, &outcome.shops, period);
+    m.reconciliation = crate::reconciliation::of(outcome, settings);
+    m
+}
+
+/// The metrics of the records alone (the reconciliation's figures left empty): they need only
+/// the shops the engine saw, so a caller may compute them while the outcome is still being
+/// completed, and add [`crate::reconciliation::of`] after.
+pub fn of_records(
+    data: &Dataset,
+    settings: &Settings,
+    names: &ShopNames,
+    shops: &[ShopInfo],
+    period: Period,
+) -> Metrics {
+    let shop_platform: BTreeMap<&str, Platform> =
+        shops.iter().map(|s| (s.id.as_str(), s.platform)).collect();
     let in_period = |t: Option<BeijingTime>| t.is_none_or(|t| period.contains(t));
     let week = |t: Option<BeijingTime>| t.map_or(1, week_no);
     let mut acc = Acc::default();
@@ -480,7 +492,7 @@ pub fn compute(
             })
             .collect(),
         groups,
-        reconciliation: crate::reconciliation::of(outcome, settings),
+        reconciliation: crate::Reconciliation::default(),
         vouchers: None,
         not_available,
         outside_period: outside,
