@@ -36,6 +36,20 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<
     write().with_context(|| format!("无法写入 {}", path.display()))
 }
 
+/// A large JSON file (metrics.json, whose records run to hundreds of thousands at a big
+/// seller's month) without indentation.
+pub fn write_json_compact(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let write = || -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        serde_json::to_writer(&mut out, value)?;
+        out.write_all(b"\n")?;
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("无法写入 {}", path.display()))
+}
+
 /// 元 as an Excel number (Excel keeps numbers as doubles; the text form is exact).
 fn yuan_number(fen: i64) -> f64 {
     Fen::new(fen).to_string().parse().unwrap_or(0.0)

@@ -212,7 +212,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         let (vouchers, metrics) = join(workbook);
         let metrics = crate::report::with_outcome(metrics, &outcome, &settings);
         let written = written.and_then(|summary| {
-            output::write_json(&dir.join(crate::report::METRICS_JSON), &metrics)?;
+            output::write_json_compact(&dir.join(crate::report::METRICS_JSON), &metrics)?;
             if args.report {
                 let started = std::time::Instant::now();
                 crate::report::write(
