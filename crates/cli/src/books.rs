@@ -146,7 +146,10 @@ pub fn check_books(
         }
         match settings.check(&f.shop, &f.code) {
             Some(e) if !e.enabled => continue,
-            Some(e) => f.severity = e.severity,
+            Some(e) => {
+                f.severity = e.severity;
+                f.owner = e.owner;
+            }
             None => {}
         }
         outcome.findings.push(f);

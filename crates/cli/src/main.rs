@@ -10,6 +10,7 @@ mod output;
 mod progress;
 mod publish;
 mod reconcile;
+mod report;
 mod term;
 mod vouchers;
 mod workspace;
@@ -64,7 +65,7 @@ enum Command {
         /// 输出目录
         #[arg(long)]
         out: PathBuf,
-        /// 存在该级别及以上的问题时以非零状态退出（low/medium/high/critical），便于定时任务
+        /// 存在该级别及以上的问题时以状态 1 退出（低/中/高/严重 或 low/medium/high/critical），便于定时任务
         #[arg(long, value_parser = parse_severity)]
         fail_on: Option<FindingSeverity>,
         /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
@@ -88,6 +89,21 @@ enum Command {
         /// 记账系统导出的账簿（通用 Excel 凭证表或用友凭证文本）：账务检查据此核对，而非本次生成的凭证
         #[arg(long)]
         journal: Option<PathBuf>,
+        /// 同时写出月度对账报告 report.xlsx 与 report.html（有 --carry-in 时与上期比较）
+        #[arg(long)]
+        report: bool,
+    },
+    /// 月度对账报告：由对账结果目录写出 report.xlsx 与 report.html（给出前几期的结果目录即显示环比与趋势）
+    Report {
+        /// 报告期间，如 2026-10
+        #[arg(long)]
+        period: String,
+        /// 结果目录（duizhang reconcile 的 --out），本期一个，前几期可选
+        #[arg(required = true)]
+        results: Vec<PathBuf>,
+        /// 报告写到的目录
+        #[arg(long)]
+        out: PathBuf,
     },
     /// 生成记账凭证：导入文件或文件夹，按账套规则生成、校验，写出记账软件可导入的文件
     Vouchers {
@@ -159,8 +175,9 @@ enum Command {
 }
 
 fn parse_severity(text: &str) -> Result<FindingSeverity, String> {
-    FindingSeverity::parse(text)
-        .ok_or_else(|| format!("“{text}”不是严重程度（low/medium/high/critical）"))
+    FindingSeverity::parse(text).ok_or_else(|| {
+        format!("“{text}”不是严重程度（低/中/高/严重，或 low/medium/high/critical）")
+    })
 }
 
 /// The built-in importers plus the user's mapping profiles (theirs first).
@@ -209,6 +226,7 @@ fn main() -> ExitCode {
             books,
             rules,
             journal,
+            report,
         } => reconcile::run_with_books(
             reconcile::Args {
                 inputs,
@@ -220,6 +238,7 @@ fn main() -> ExitCode {
                 carry_in,
                 allow_carry_gap,
                 skip_unknown,
+                report,
             },
             reconcile::BooksArgs {
                 books,
@@ -256,6 +275,11 @@ fn main() -> ExitCode {
             kingdee_words,
             skip_unknown,
         }),
+        Command::Report {
+            period,
+            results,
+            out,
+        } => report::run(&period, &results, &out),
         Command::Init { path, force } => init(&path, force),
         Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),
         Command::Formats => inspect::formats(),

@@ -34,6 +34,8 @@ pub struct Args {
     pub allow_carry_gap: bool,
     /// Files no importer recognises are listed and left out instead of stopping the run.
     pub skip_unknown: bool,
+    /// Also write the monthly report (report.xlsx, report.html).
+    pub report: bool,
 }
 
 /// The books side of a run: the 账套 (the 小企业会计准则 preset when none) and the journal the
@@ -118,6 +120,13 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             crate::books::read_journal(p, &books.books)
         })
         .transpose()?;
+    // The previous period's metrics, for the report's change on last period.
+    let history = match (&args.carry_in, args.report) {
+        (Some(dir), true) if dir.join(crate::report::METRICS_JSON).is_file() => {
+            crate::report::history(std::slice::from_ref(dir), period)?
+        }
+        _ => Vec::new(),
+    };
     let out = crate::publish::OutDir::lock(&args.out)?;
     let Some(load::Imported {
         data,
@@ -159,12 +168,24 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .findings
         .extend(broken_total_findings(&settings, period, &broken));
     // The voucher workbook is written while the books checks run and the findings are written.
+    let shops = outcome.shops.clone();
     let voucher_files = std::thread::scope(|scope| {
+        // The voucher workbook, then the records' metrics, beside the books checks.
         let workbook = scope.spawn(|| {
             let started = std::time::Instant::now();
             let written = crate::books::write_vouchers_xlsx(dir, &generated, &books.books, &data);
             tracing::info!("vouchers.xlsx: {:?}", started.elapsed());
-            written
+            let started = std::time::Instant::now();
+            let metrics = crate::report::metrics_of(
+                &data,
+                &settings,
+                &names,
+                &shops,
+                period,
+                &generated.vouchers,
+            );
+            tracing::info!("metrics: {:?}", started.elapsed());
+            (written, metrics)
         });
         let started = std::time::Instant::now();
         crate::books::check_books(
@@ -179,9 +200,34 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         duizhang_engine::sort_findings(&mut outcome.findings);
         let started = std::time::Instant::now();
         let carried = CarryAccount::of(&carry, &outcome);
-        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref());
+        let shop_names: BTreeMap<String, String> = outcome
+            .shops
+            .iter()
+            .map(|s| {
+                let name = duizhang_metrics::compute::shop_name(&settings, &s.id);
+                (s.id.clone(), name)
+            })
+            .collect();
+        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref(), &shop_names);
+        let (vouchers, metrics) = join(workbook);
+        let metrics = crate::report::with_outcome(metrics, &outcome, &settings);
+        let written = written.and_then(|summary| {
+            output::write_json_compact(&dir.join(crate::report::METRICS_JSON), &metrics)?;
+            if args.report {
+                let started = std::time::Instant::now();
+                crate::report::write(
+                    dir,
+                    &metrics,
+                    &summary,
+                    &outcome.pending,
+                    &outcome.findings,
+                    &history,
+                )?;
+                tracing::info!("report: {:?}", started.elapsed());
+            }
+            Ok(())
+        });
         tracing::info!("outputs: {:?}", started.elapsed());
-        let vouchers = join(workbook);
         written.and(vouchers).map(|files| (files, carried))
     });
     // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
@@ -211,14 +257,24 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             crate::books::UNTRACEABLE_JOURNAL
         );
     }
-    let fail = args
-        .fail_on
-        .is_some_and(|level| outcome.findings.iter().any(|f| f.severity >= level));
-    Ok(if fail {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if let Some(level) = args.fail_on {
+        let at_least: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level)
+            .collect();
+        if !at_least.is_empty() {
+            note!(
+                "有 {} 条严重程度为“{}”及以上的问题（--fail-on {}），以状态 1 退出；问题见 {}。",
+                at_least.len(),
+                level.zh(),
+                level.zh(),
+                args.out.join("findings.xlsx").display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_outputs(
@@ -227,9 +283,19 @@ fn write_outputs(
     period: Period,
     files: &[ImportedFile],
     carried: Option<&CarryAccount>,
-) -> anyhow::Result<()> {
+    shop_names: &BTreeMap<String, String>,
+) -> anyhow::Result<Summary> {
     output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
-    output::write_findings_xlsx(&out.join("findings.xlsx"), &outcome.findings, period)?;
+    output::write_findings_xlsx(
+        &out.join("findings.xlsx"),
+        &output::FindingsBook {
+            findings: &outcome.findings,
+            pending: &outcome.pending,
+            not_run: &outcome.not_run,
+            shop_names,
+            period,
+        },
+    )?;
     let summary = RunSummary {
         summary: Summary::build(outcome, period),
         findings: outcome.findings.len(),
@@ -248,7 +314,7 @@ fn write_outputs(
     };
     output::write_json(&out.join("summary.json"), &summary)?;
     output::write_json(&out.join("carry.json"), &outcome.carry_out)?;
-    Ok(())
+    Ok(summary.summary)
 }
 
 /// A worker's result; a worker that panicked takes the run down with its own message.
@@ -378,7 +444,7 @@ fn print_summary(outcome: &Outcome, out: &Path) -> std::io::Result<()> {
     }
     writeln!(
         o,
-        "结果已写入 {}：findings.xlsx（按财务/客服/仓储分表）、findings.jsonl、summary.json、carry.json（下期用 --carry-in 结转）。",
+        "结果已写入 {}：findings.xlsx（按财务/客服/仓储分表）、findings.jsonl、summary.json、metrics.json（售后与对账指标）、carry.json（下期用 --carry-in 结转）。",
         out.display()
     )
 }

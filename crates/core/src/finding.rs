@@ -14,12 +14,13 @@ pub enum FindingSeverity {
 }
 
 impl FindingSeverity {
+    /// `low` … `critical`, or as people write it in Chinese: 低、中、高、严重.
     pub fn parse(text: &str) -> Option<FindingSeverity> {
         Some(match text.trim() {
-            "low" => FindingSeverity::Low,
-            "medium" => FindingSeverity::Medium,
-            "high" => FindingSeverity::High,
-            "critical" => FindingSeverity::Critical,
+            "low" | "低" => FindingSeverity::Low,
+            "medium" | "中" => FindingSeverity::Medium,
+            "high" | "高" => FindingSeverity::High,
+            "critical" | "严重" => FindingSeverity::Critical,
             _ => return None,
         })
     }
@@ -44,6 +45,16 @@ pub enum Owner {
 }
 
 impl Owner {
+    /// `finance` / `service` / `warehouse`, or 财务 / 客服 / 仓储.
+    pub fn parse(text: &str) -> Option<Owner> {
+        Some(match text.trim() {
+            "finance" | "财务" => Owner::Finance,
+            "service" | "客服" => Owner::Service,
+            "warehouse" | "仓储" | "仓库" => Owner::Warehouse,
+            _ => return None,
+        })
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Owner::Finance => "财务",

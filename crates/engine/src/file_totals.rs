@@ -52,7 +52,7 @@ pub fn broken_total_findings(
         out.push(Finding {
             code: "BALANCE_BREAK".into(),
             severity: check.severity,
-            owner: check.def.owner,
+            owner: check.owner,
             platform,
             shop,
             order_no: None,

@@ -184,7 +184,7 @@ impl Sink {
         self.findings.push(Finding {
             code: d.code.to_string(),
             severity: e.severity,
-            owner: e.def.owner,
+            owner: e.owner,
             platform: ctx.platform(),
             shop: ctx.shop.id.clone(),
             order_no: d.order_no,

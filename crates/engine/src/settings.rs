@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use duizhang_core::{FindingSeverity, FundProvider, Platform, RatePpm};
+use duizhang_core::{FindingSeverity, FundProvider, Owner, Platform, RatePpm};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{CATALOG, CheckDef, lookup};
@@ -49,7 +49,13 @@ pub struct ShopSettings {
 #[serde(deny_unknown_fields)]
 pub struct CheckSettings {
     pub enabled: Option<bool>,
+    /// `high` or 高 …
+    #[serde(default, deserialize_with = "severity")]
     pub severity: Option<FindingSeverity>,
+    /// Who handles the check's findings: `finance` / 财务, `service` / 客服,
+    /// `warehouse` / 仓储.
+    #[serde(default, deserialize_with = "owner")]
+    pub owner: Option<Owner>,
     /// Absolute tolerance in 分 (0 to [`MAX_TOLERANCE_FEN`]).
     #[serde(default, deserialize_with = "tolerance_fen")]
     pub tolerance_fen: Option<i64>,
@@ -99,6 +105,26 @@ fn ranged<'de, D: serde::Deserializer<'de>>(d: D, key: &str) -> Result<Option<i6
     }
 }
 
+/// A severity in English or Chinese, refused in Chinese where it is written otherwise.
+fn severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<FindingSeverity>, D::Error> {
+    let text = String::deserialize(d)?;
+    FindingSeverity::parse(&text).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "severity 应为 低/中/高/严重（或 low/medium/high/critical），而不是“{text}”"
+        ))
+    })
+}
+
+/// An owner in English or Chinese, refused in Chinese where it is written otherwise.
+fn owner<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Owner>, D::Error> {
+    let text = String::deserialize(d)?;
+    Owner::parse(&text).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "owner 应为 财务/客服/仓储（或 finance/service/warehouse），而不是“{text}”"
+        ))
+    })
+}
+
 fn tolerance_fen<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     ranged(d, "tolerance_fen")
 }
@@ -124,6 +150,8 @@ pub struct Effective {
     pub def: &'static CheckDef,
     pub enabled: bool,
     pub severity: FindingSeverity,
+    /// Who handles the findings: the catalog's owner unless the settings say otherwise.
+    pub owner: Owner,
     pub tolerance_fen: i64,
     /// Relative tolerance in parts per million of the base.
     pub tolerance_ppm: i64,
@@ -262,6 +290,7 @@ impl Settings {
             def,
             enabled: true,
             severity: def.severity,
+            owner: def.owner,
             tolerance_fen: def.tolerance_fen,
             tolerance_ppm: 0,
             window_days: def.window_days,
@@ -277,6 +306,9 @@ impl Settings {
             }
             if let Some(v) = c.severity {
                 e.severity = v;
+            }
+            if let Some(v) = c.owner {
+                e.owner = v;
             }
             if let Some(v) = c.tolerance_fen {
                 e.tolerance_fen = v;
@@ -488,5 +520,46 @@ mod tests {
              [[shops]]\nid = \"pdd\"\nname = \"禾木家居\"\nplatform = \"pdd\"\n",
         );
         assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn severity_and_owner_are_read_in_chinese_as_in_english() {
+        let s = Settings::from_toml(
+            "[checks.REFUND_ONLY_SHIPPED]\nseverity = \"高\"\nowner = \"仓储\"\n\n\
+             [checks.FEE_MISMATCH]\nseverity = \"critical\"\nowner = \"finance\"\n",
+        )
+        .expect("settings");
+        let e = s.check("any", "REFUND_ONLY_SHIPPED").expect("check");
+        assert_eq!(
+            (e.severity, e.owner),
+            (FindingSeverity::High, Owner::Warehouse)
+        );
+        let e = s.check("any", "FEE_MISMATCH").expect("check");
+        assert_eq!(
+            (e.severity, e.owner),
+            (FindingSeverity::Critical, Owner::Finance)
+        );
+    }
+
+    #[test]
+    fn a_shop_may_hand_a_check_to_another_role() {
+        let s = Settings::from_toml(
+            "[[shops]]\nid = \"pdd\"\nplatform = \"pdd\"\n\n\
+             [shops.checks.RETURN_NOT_RECEIVED]\nowner = \"客服\"\n",
+        )
+        .expect("settings");
+        let owner = |shop: &str| s.check(shop, "RETURN_NOT_RECEIVED").expect("check").owner;
+        assert_eq!(owner("pdd"), Owner::Service);
+        assert_eq!(owner("tmall"), Owner::Warehouse);
+    }
+
+    #[test]
+    fn an_unknown_severity_or_owner_is_explained_in_chinese_with_its_line() {
+        let m = refused("[checks.FEE_MISMATCH]\ntolerance_fen = 1\nseverity = \"很高\"\n");
+        assert!(m.contains("第 3 行"), "{m}");
+        assert!(m.contains("severity 应为 低/中/高/严重"), "{m}");
+        let m = refused("[checks.FEE_MISMATCH]\nowner = \"老板\"\n");
+        assert!(m.contains("owner 应为 财务/客服/仓储"), "{m}");
+        assert!(m.contains("“老板”"), "{m}");
     }
 }

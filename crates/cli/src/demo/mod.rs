@@ -69,6 +69,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
             carry_in: None,
             allow_carry_gap: false,
             skip_unknown: false,
+            report: true,
         },
         reconcile::BooksArgs {
             journal: Some(journal_file),

@@ -1,0 +1,181 @@
+//! `duizhang report` and `reconcile --report`: the monthly 对账报告 (report.xlsx, report.html)
+//! from a run's results and, for the change on last period and the trend, earlier periods'
+//! result folders (their metrics.json).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use duizhang_core::{Dataset, Finding, Period};
+use duizhang_engine::shops::ShopNames;
+use duizhang_engine::{Outcome, PendingItem, Settings, Summary};
+use duizhang_metrics::{Metrics, VoucherFigures};
+use serde::Deserialize;
+
+use crate::publish::Edited;
+use crate::term::say;
+
+pub const REPORT_XLSX: &str = "report.xlsx";
+pub const REPORT_HTML: &str = "report.html";
+pub const METRICS_JSON: &str = "metrics.json";
+
+/// The period's metrics of the records, with the vouchers the run generated (or read); the
+/// reconciliation's figures are added by [`with_outcome`] once the outcome is complete.
+pub fn metrics_of(
+    data: &Dataset,
+    settings: &Settings,
+    names: &ShopNames,
+    shops: &[duizhang_engine::ShopInfo],
+    period: Period,
+    vouchers: &[duizhang_books::Voucher],
+) -> Metrics {
+    let mut m = duizhang_metrics::compute::of_records(data, settings, names, shops, period);
+    m.vouchers = Some(voucher_figures(vouchers));
+    m
+}
+
+/// Adds the outcome's matched / pending / found figures.
+pub fn with_outcome(mut m: Metrics, outcome: &Outcome, settings: &Settings) -> Metrics {
+    m.reconciliation = duizhang_metrics::reconciliation::of(outcome, settings);
+    m
+}
+
+/// How many vouchers, their debit total, and each 凭证字's number range (`记 1–812`).
+fn voucher_figures(vouchers: &[duizhang_books::Voucher]) -> VoucherFigures {
+    let mut ranges: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+    let mut debit = 0i64;
+    for v in vouchers {
+        debit += v.total_debit().get();
+        let r = ranges
+            .entry(v.word.as_str())
+            .or_insert((v.number, v.number));
+        r.0 = r.0.min(v.number);
+        r.1 = r.1.max(v.number);
+    }
+    VoucherFigures {
+        count: u64::try_from(vouchers.len()).unwrap_or(u64::MAX),
+        debit_fen: debit,
+        numbers: (!ranges.is_empty()).then(|| {
+            ranges
+                .iter()
+                .map(|(w, (a, b))| format!("{w} {a}–{b}"))
+                .collect::<Vec<_>>()
+                .join("、")
+        }),
+    }
+}
+
+/// summary.json as the report reads it: the engine's summary and the pending list.
+#[derive(Deserialize)]
+struct RunSummary {
+    #[serde(flatten)]
+    summary: Summary,
+    pending: Vec<PendingItem>,
+}
+
+/// Writes report.xlsx and report.html into `dir`.
+pub fn write(
+    dir: &Path,
+    metrics: &Metrics,
+    summary: &Summary,
+    pending: &[PendingItem],
+    findings: &[Finding],
+    history: &[Metrics],
+) -> anyhow::Result<()> {
+    let report = duizhang_report::build(&duizhang_report::Inputs {
+        metrics,
+        summary,
+        pending,
+        findings,
+        history,
+    });
+    let xlsx = duizhang_report::xlsx::workbook(&report)
+        .map_err(|e| anyhow::anyhow!("对账报告工作簿生成失败：{e}"))?;
+    let path = dir.join(REPORT_XLSX);
+    std::fs::write(&path, xlsx).with_context(|| format!("无法写入 {}", path.display()))?;
+    let path = dir.join(REPORT_HTML);
+    std::fs::write(&path, duizhang_report::html::page(&report))
+        .with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(())
+}
+
+/// A result folder's file, checked against its manifest.
+fn read_result(dir: &Path, name: &str, what: &str) -> anyhow::Result<String> {
+    let path = dir.join(name);
+    if !path.is_file() {
+        anyhow::bail!(
+            "{} 中没有 {name}：请给出 duizhang reconcile 的结果目录（本版本的对账会写出 {name}）",
+            dir.display()
+        );
+    }
+    crate::publish::verify(&path, what, Edited::Refuse)?;
+    std::fs::read_to_string(&path).with_context(|| format!("无法读取 {}", path.display()))
+}
+
+fn read_metrics(dir: &Path) -> anyhow::Result<Metrics> {
+    let text = read_result(dir, METRICS_JSON, "指标文件")?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} 不是对账指标文件", dir.join(METRICS_JSON).display()))
+}
+
+/// The earlier periods' metrics found in `dirs` (the current period's folder excluded).
+pub fn history(dirs: &[PathBuf], period: Period) -> anyhow::Result<Vec<Metrics>> {
+    let mut out = Vec::new();
+    for d in dirs {
+        let m = read_metrics(d)?;
+        if m.period < period.to_string() {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// `duizhang report --period P DIR...`: the report of period P from its result folder, with
+/// the other folders' periods as history.
+pub fn run(period: &str, dirs: &[PathBuf], out: &Path) -> anyhow::Result<ExitCode> {
+    let period = Period::parse(period)
+        .ok_or_else(|| anyhow::anyhow!("期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）"))?;
+    let mut current: Option<(PathBuf, Metrics)> = None;
+    let mut history = Vec::new();
+    for d in dirs {
+        let m = read_metrics(d)?;
+        if m.period == period.to_string() {
+            if current.is_some() {
+                anyhow::bail!("给出了两个 {period} 的结果目录，只能给一个");
+            }
+            current = Some((d.clone(), m));
+        } else if m.period < period.to_string() {
+            history.push(m);
+        }
+    }
+    let Some((dir, metrics)) = current else {
+        anyhow::bail!("给出的结果目录中没有 {period} 的结果（各目录的 metrics.json 写明了期间）");
+    };
+    let summary: RunSummary = serde_json::from_str(&read_result(&dir, "summary.json", "汇总文件")?)
+        .with_context(|| format!("{} 不是对账汇总文件", dir.join("summary.json").display()))?;
+    let findings: Vec<Finding> = read_result(&dir, "findings.jsonl", "问题清单")?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{} 无法读取", dir.join("findings.jsonl").display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("无法创建目录 {}", out.display()))?;
+    write(
+        out,
+        &metrics,
+        &summary.summary,
+        &summary.pending,
+        &findings,
+        &history,
+    )?;
+    say!(
+        "对账报告已写入 {}：{REPORT_XLSX}（汇总在第一张表）、{REPORT_HTML}（可直接打印为 A4 PDF）。{}",
+        out.display(),
+        if history.is_empty() {
+            "未给出上期结果，不显示环比。".to_string()
+        } else {
+            format!("与 {} 个前期比较。", history.len())
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
