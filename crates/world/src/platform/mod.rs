@@ -1,0 +1,3 @@
+//! One module per platform: its rules for money and files, from formats.md and CHECKS.md.
+
+pub mod tmall;
