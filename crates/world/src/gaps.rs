@@ -31,3 +31,16 @@ pub fn known(code: &str, platform: Platform, shape: Shape) -> Option<&'static Ga
         .iter()
         .find(|g| g.code == code && g.platform == platform && g.shapes.contains(&shape))
 }
+
+/// A planted problem the engine does not report as its code alone (missed, or reported with
+/// another code beside it).
+#[derive(Clone, Copy, Debug)]
+pub struct Miss {
+    pub code: &'static str,
+    pub platform: Platform,
+    pub rule: &'static str,
+    /// The plant's seed (`world::run_planted`).
+    pub seed: u64,
+}
+
+pub const KNOWN_MISSES: &[Miss] = &[];

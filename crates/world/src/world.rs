@@ -62,3 +62,63 @@ pub fn run_clean(world: World, seed: u64, total: usize) -> (usize, Vec<String>) 
     }
     (run, wrong)
 }
+
+/// Orders of a month with one planted problem.
+pub const PLANTED_ORDERS: usize = 800;
+
+/// Plants `plant` in a clean month and runs it: `Ok` when the findings (known gaps set
+/// aside) are exactly the planted code, about the planted order.
+pub fn run_planted(world: World, plant: &crate::plant::Plant, seed: u64) -> Result<(), String> {
+    let period = Period {
+        year: 2026,
+        month: 10,
+    };
+    for attempt in 0..5 {
+        let seed = seed + attempt;
+        let mut m = (world.month)(seed, period, PLANTED_ORDERS);
+        let Some(order) = (plant.apply)(&mut m) else {
+            continue;
+        };
+        let files = (world.files)(&m);
+        let ran = month::run(&m, &files);
+        let v = verdict::clean(&m, &ran, world.platform);
+        let about_it = |f: &duizhang_core::Finding| {
+            f.order_no.as_deref() == Some(order.as_str())
+                || m.deals.iter().any(|d| {
+                    d.order_no == order
+                        && d.sales
+                            .iter()
+                            .any(|s| f.refund_no.as_deref() == Some(s.refund_no.as_str()))
+                })
+                || f.order_no.is_none()
+        };
+        let right: Vec<_> = v
+            .unexplained
+            .iter()
+            .filter(|(f, _)| f.code == plant.code && about_it(f))
+            .collect();
+        let others: Vec<_> = v
+            .unexplained
+            .iter()
+            .filter(|(f, _)| !(f.code == plant.code && about_it(f)))
+            .collect();
+        if right.is_empty() || !others.is_empty() {
+            return Err(format!(
+                "{:?} {} (seed {seed}, order {order}): found {} of it; other findings:\n{}",
+                world.platform,
+                plant.code,
+                right.len(),
+                verdict::Verdict {
+                    unexplained: others.into_iter().cloned().collect(),
+                    gaps: Default::default(),
+                }
+                .summary()
+            ));
+        }
+        return Ok(());
+    }
+    Err(format!(
+        "{:?} {}: no story to plant it in",
+        world.platform, plant.code
+    ))
+}

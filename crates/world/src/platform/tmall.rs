@@ -417,3 +417,34 @@ pub fn files(m: &Month) -> crate::month::Files {
     .chain(crate::erp_files::files(m, &erp_opts))
     .collect()
 }
+
+pub const WORLD: crate::world::World = crate::world::World {
+    platform: Platform::Tmall,
+    month,
+    files,
+};
+
+/// The codes a Tmall month can carry honestly (no discount columns in the 订单报表, no
+/// commission rate in the bill: ORDER_AMOUNT_ERROR, DISCOUNT_* and FEE_MISMATCH cannot be
+/// told from these files without settings).
+pub const PLANTED: &[&str] = &[
+    "REFUND_UNPAID",
+    "REFUND_AMOUNT_MISMATCH",
+    "REFUND_DUPLICATE",
+    "REFUND_ORPHAN",
+    "REFUND_EXCEEDS_PAID",
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "PAYMENT_ORPHAN",
+    "BALANCE_BREAK",
+    "FLOW_DUPLICATE",
+    "RETURN_MISMATCH",
+    "RETURN_NOT_RECEIVED",
+    "RECEIVED_NOT_REFUNDED",
+    "REFUND_ONLY_SHIPPED",
+    "AFTERSALE_OVERDUE",
+    "SHIPPED_AFTER_REFUND",
+    "DUPLICATE_SHIPMENT",
+    "STATUS_MISMATCH",
+    "EXCHANGE_OPEN",
+];
