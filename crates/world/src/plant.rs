@@ -50,14 +50,16 @@ fn refund_after_release(m: &Month, days: i64) -> Option<(usize, usize, usize)> {
             continue;
         }
         for (k, s) in d.sales.iter().enumerate() {
-            if s.is_refund() && before(m, s.done_at, days) && s.received_at.is_some() {
-                if let Some(f) = m.flows.iter().position(|f| {
+            if s.is_refund()
+                && before(m, s.done_at, days)
+                && s.received_at.is_some()
+                && let Some(f) = m.flows.iter().position(|f| {
                     f.kind == FlowKind::Refund
                         && f.order_no.as_deref() == Some(d.order_no.as_str())
                         && f.amount == -s.amount
-                }) {
-                    return Some((i, k, f));
-                }
+                })
+            {
+                return Some((i, k, f));
             }
         }
     }
