@@ -67,6 +67,26 @@ pub struct Month {
 }
 
 impl Month {
+    /// A month with no records yet.
+    pub fn new(clock: Clock, shop: Shop, deals: Vec<Deal>, opening: Fen) -> Month {
+        Month {
+            clock,
+            shop,
+            deals,
+            orders: Vec::new(),
+            after_sales: Vec::new(),
+            flows: Vec::new(),
+            opening,
+            balance_break: None,
+            payments: Vec::new(),
+            settlements: Vec::new(),
+            erp_orders: Vec::new(),
+            erp_after_sales: Vec::new(),
+            shipments: Vec::new(),
+            receipts: Vec::new(),
+        }
+    }
+
     pub fn period(&self) -> Period {
         self.clock.period
     }

@@ -407,6 +407,43 @@ fn exchange_open(m: &mut Month) -> Option<String> {
     Some(m.deals[d].order_no.clone())
 }
 
+/// An order with no money released yet (shipped, not confirmed), its record's index.
+fn unreleased_order(m: &Month) -> Option<(usize, usize)> {
+    let d = find(m, |d| {
+        d.shape == Shape::Plain && d.shipped_at.is_some() && d.confirmed_at.is_none()
+    })?;
+    let o = m
+        .orders
+        .iter()
+        .position(|o| o.order_no == m.deals[d].order_no.as_str())?;
+    Some((d, o))
+}
+
+fn order_amount_error(m: &mut Month) -> Option<String> {
+    let (d, o) = unreleased_order(m)?;
+    let order = &mut m.orders[o];
+    // The stated discount does not explain what the buyer paid.
+    order.seller_discount = Some(order.seller_discount.unwrap_or(Fen::ZERO) + Fen::new(300));
+    Some(m.deals[d].order_no.clone())
+}
+
+fn discount_excessive(m: &mut Month) -> Option<String> {
+    let (d, o) = unreleased_order(m)?;
+    let order = &mut m.orders[o];
+    let goods = order.goods?;
+    // Stacked coupons: 60 % off, and the amounts agree with it.
+    let discount = Fen::new(goods.get() * 6 / 10);
+    let postage = order.postage.unwrap_or(Fen::ZERO);
+    order.seller_discount = Some(discount);
+    order.paid = Some(goods - discount + postage);
+    order.seller_receivable = order.paid;
+    if let [line] = order.lines.as_mut_slice() {
+        line.discount = Some(discount);
+        line.paid = order.paid;
+    }
+    Some(m.deals[d].order_no.clone())
+}
+
 /// Every plant that any platform's world supports; a platform's list picks from these.
 pub const PLANTS: &[Plant] = &[
     Plant {
@@ -503,6 +540,16 @@ pub const PLANTS: &[Plant] = &[
         code: "EXCHANGE_OPEN",
         what: "an exchange done 9 days ago whose replacement never shipped",
         apply: exchange_open,
+    },
+    Plant {
+        code: "ORDER_AMOUNT_ERROR",
+        what: "an order whose stated discount is 3 元 more than goods + postage − paid",
+        apply: order_amount_error,
+    },
+    Plant {
+        code: "DISCOUNT_EXCESSIVE",
+        what: "an order 60 % off its goods (amounts consistent)",
+        apply: discount_excessive,
     },
 ];
 

@@ -226,6 +226,8 @@ pub struct Rules {
     pub confirm_days: (i64, i64),
     /// Seconds from confirmation to the money's release (settlement lag).
     pub release_lag: (i64, i64),
+    /// Orders hold one goods line (Pinduoduo: one goods per order).
+    pub one_line: bool,
 }
 
 /// Splits `total` over weights in proportion, the rounding remainder on the last share.
@@ -284,7 +286,12 @@ pub fn deals(
         let paid_at = rng.range(10 * MINUTE, clock.cut_off - HOUR);
         let created_at = paid_at - rng.range(5, 10 * MINUTE);
         let no = order_no(rng, paid_at);
-        let n_lines = if matches!(shape, Shape::CancelLine | Shape::Several) {
+        if rules.one_line && matches!(shape, Shape::CancelLine | Shape::Several) {
+            shape = Shape::ReturnAfterRelease;
+        }
+        let n_lines = if rules.one_line {
+            1
+        } else if matches!(shape, Shape::CancelLine | Shape::Several) {
             rng.range(2, 3)
         } else {
             match rng.range(0, 9) {

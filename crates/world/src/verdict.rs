@@ -9,18 +9,14 @@ use crate::gaps;
 use crate::month::{Month, Ran};
 use crate::story::Shape;
 
-/// The shape of the story a finding is about (by order number, or by refund number).
-pub fn shape_of(month: &Month, f: &Finding) -> Option<Shape> {
-    month
-        .deals
-        .iter()
-        .find(|d| {
-            f.order_no.as_deref() == Some(d.order_no.as_str())
-                || d.sales
-                    .iter()
-                    .any(|s| f.refund_no.as_deref() == Some(s.refund_no.as_str()))
-        })
-        .map(|d| d.shape)
+/// The story a finding is about (by order number, or by refund number).
+pub fn deal_of<'m>(month: &'m Month, f: &Finding) -> Option<&'m crate::story::Deal> {
+    month.deals.iter().find(|d| {
+        f.order_no.as_deref() == Some(d.order_no.as_str())
+            || d.sales
+                .iter()
+                .any(|s| f.refund_no.as_deref() == Some(s.refund_no.as_str()))
+    })
 }
 
 /// Findings of a clean month, split into the unexplained ones and those a known gap explains.
@@ -40,8 +36,9 @@ pub fn clean<'a>(month: &Month, ran: &'a Ran, platform: Platform) -> Verdict<'a>
 impl<'a> Verdict<'a> {
     fn fill(mut self, month: &Month, findings: &'a [Finding], platform: Platform) -> Self {
         for f in findings {
-            let shape = shape_of(month, f);
-            match shape.and_then(|s| gaps::known(&f.code, platform, s)) {
+            let deal = deal_of(month, f);
+            let shape = deal.map(|d| d.shape);
+            match deal.and_then(|d| gaps::known(&f.code, platform, d)) {
                 Some(g) => *self.gaps.entry(g.code).or_default() += 1,
                 None => self.unexplained.push((f, shape)),
             }

@@ -30,3 +30,8 @@ fn assert_planted(world: World, codes: &[&str]) {
 fn tmall_each_planted_problem_gives_exactly_its_code() {
     assert_planted(platform::tmall::WORLD, platform::tmall::PLANTED);
 }
+
+#[test]
+fn pdd_each_planted_problem_gives_exactly_its_code() {
+    assert_planted(platform::pdd::WORLD, platform::pdd::PLANTED);
+}

@@ -1,3 +1,4 @@
 //! One module per platform: its rules for money and files, from formats.md and CHECKS.md.
 
+pub mod pdd;
 pub mod tmall;

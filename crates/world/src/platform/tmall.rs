@@ -37,6 +37,7 @@ pub const RULES: Rules = Rules {
     postage: false,
     confirm_days: (3, 10),
     release_lag: (0, 20),
+    one_line: false,
 };
 
 /// Tmall's commission in this world: 5 % of what the line brought in.
