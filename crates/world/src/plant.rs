@@ -3,7 +3,8 @@
 //! it in the records the sources hold, and says which order it broke.
 
 use duizhang_core::{
-    AfterSaleKind, AfterSaleStatus, ErpOrderStatus, Fen, FlowKind, FundFlowRow, Label, ShipmentKind,
+    AfterSaleKind, AfterSaleStatus, BeijingTime, ErpOrderStatus, Fen, FlowKind, FundFlowRow, Label,
+    ShipmentKind,
 };
 
 use crate::month::Month;
@@ -36,10 +37,22 @@ fn flow_of(m: &Month, order: &str, kind: FlowKind) -> Option<usize> {
         .position(|f| f.kind == kind && f.order_no.as_deref() == Some(order))
 }
 
+/// The same row again under a new row id, a second later (as a double charge is booked).
 fn twin(row: &FundFlowRow, suffix: &str) -> FundFlowRow {
     let mut r = row.clone();
-    r.txn_no = format!("{}{suffix}", &row.txn_no[..row.txn_no.len() - suffix.len()]).into();
+    r.txn_no = format!("{}{suffix}", row.txn_no).into();
+    r.occurred_at = BeijingTime::from_datetime(
+        row.occurred_at
+            .datetime()
+            .checked_add(jiff::Span::new().seconds(1))
+            .unwrap_or(row.occurred_at.datetime()),
+    );
     r
+}
+
+/// A payment bill's fee on a refund row follows the refund (the fee given back).
+fn refund_fee(p: &duizhang_core::PaymentRow) -> Fen {
+    -p.rate.map_or(Fen::ZERO, |r| r.apply(p.refund))
 }
 
 /// A refund after the release, completed more than `days` before the cut-off, with its
@@ -67,17 +80,27 @@ fn refund_after_release(m: &Month, days: i64) -> Option<(usize, usize, usize)> {
 }
 
 fn refund_unpaid(m: &mut Month) -> Option<String> {
-    let (d, _, f) = refund_after_release(m, 5)?;
+    let (d, k, f) = refund_after_release(m, 5)?;
     m.flows.remove(f);
+    let refund = m.deals[d].sales[k].refund_no.clone();
+    m.payments
+        .retain(|p| p.out_refund_no.as_deref() != Some(refund.as_str()));
     Some(m.deals[d].order_no.clone())
 }
 
 fn refund_amount_mismatch(m: &mut Month) -> Option<String> {
-    let (d, _, f) = refund_after_release(m, 5)?;
+    let (d, _k, f) = refund_after_release(m, 5)?;
     if m.flows[f].amount.get() > -500 {
         return None;
     }
     m.flows[f].amount += Fen::new(300);
+    let refund = m.deals[d].sales[_k].refund_no.clone();
+    for p in &mut m.payments {
+        if p.out_refund_no.as_deref() == Some(refund.as_str()) {
+            p.refund -= Fen::new(300);
+            p.fee = refund_fee(p);
+        }
+    }
     Some(m.deals[d].order_no.clone())
 }
 
@@ -122,6 +145,17 @@ fn payment_missing(m: &mut Month) -> Option<String> {
     let order = m.deals[d].order_no.clone();
     let f = flow_of(m, &order, FlowKind::Income)?;
     m.flows.remove(f);
+    let paid_under = m.deals[d].payment_no.clone();
+    m.payments.retain(|p| {
+        p.kind != duizhang_core::PaymentKind::Payment
+            || p.out_trade_no.as_deref() != Some(paid_under.as_str())
+    });
+    if !m.payments.is_empty() {
+        // Nothing was paid: no fee either.
+        m.flows.retain(|x| {
+            !(x.kind == FlowKind::Fee && x.order_no.as_deref() == Some(order.as_str()))
+        });
+    }
     Some(order)
 }
 
@@ -282,9 +316,23 @@ fn refund_only_shipped(m: &mut Month) -> Option<String> {
 fn refund_exceeds_paid(m: &mut Month) -> Option<String> {
     let (d, k, f) = refund_after_release(m, 5)?;
     let refund = m.deals[d].sales[k].refund_no.clone();
-    let line = &m.deals[d].lines[m.deals[d].sales[k].line];
-    let over = line.paid + Fen::new(1500);
+    // More than the buyer paid for the whole order, other refunds counted.
+    let deal = &m.deals[d];
+    let others: Fen = deal
+        .sales
+        .iter()
+        .enumerate()
+        .filter(|(j, s)| *j != k && s.is_refund() && s.done_at.is_some())
+        .map(|(_, s)| s.amount)
+        .sum();
+    let over = deal.paid() - others + Fen::new(1500);
     m.flows[f].amount = -over;
+    for p in &mut m.payments {
+        if p.out_refund_no.as_deref() == Some(refund.as_str()) {
+            p.refund = over;
+            p.fee = refund_fee(p);
+        }
+    }
     for a in m.after_sales.iter_mut().chain(m.erp_after_sales.iter_mut()) {
         if a.refund_no == refund.as_str() {
             a.requested = Some(over);
@@ -302,9 +350,7 @@ fn refund_exceeds_paid(m: &mut Month) -> Option<String> {
 fn aftersale_overdue(m: &mut Month) -> Option<String> {
     let cut = m.clock.cut_off;
     let d = find(m, |d| {
-        d.shape == Shape::Plain
-            && d.shipped_at.is_some_and(|s| s < cut - 8 * DAY)
-            && d.confirmed_at.is_none()
+        d.shape == Shape::Plain && d.shipped_at.is_some_and(|s| s < cut - 8 * DAY)
     })?;
     let deal = m.deals[d].clone();
     let applied = cut - 6 * DAY;
@@ -343,9 +389,7 @@ fn aftersale_overdue(m: &mut Month) -> Option<String> {
 fn received_not_refunded(m: &mut Month) -> Option<String> {
     let cut = m.clock.cut_off;
     let d = find(m, |d| {
-        d.shape == Shape::Plain
-            && d.shipped_at.is_some_and(|s| s < cut - 8 * DAY)
-            && d.confirmed_at.is_none()
+        d.shape == Shape::Plain && d.shipped_at.is_some_and(|s| s < cut - 8 * DAY)
     })?;
     let deal = m.deals[d].clone();
     let applied = cut - 3 * DAY + 4 * HOUR;
@@ -468,7 +512,7 @@ pub const PLANTS: &[Plant] = &[
     },
     Plant {
         code: "REFUND_EXCEEDS_PAID",
-        what: "a return refunded 15 元 more than the line's 实付 (after-sale and outflow agree)",
+        what: "a return refunded 15 元 more than the order's 实付 less its other refunds (after-sale and outflow agree)",
         apply: refund_exceeds_paid,
     },
     Plant {

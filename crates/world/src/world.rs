@@ -86,6 +86,11 @@ pub fn run_planted(world: World, plant: &crate::plant::Plant, seed: u64) -> Resu
             f.order_no.as_deref() == Some(order.as_str())
                 || m.deals.iter().any(|d| {
                     d.order_no == order
+                        && !d.payment_no.is_empty()
+                        && f.order_no.as_deref() == Some(d.payment_no.as_str())
+                })
+                || m.deals.iter().any(|d| {
+                    d.order_no == order
                         && d.sales
                             .iter()
                             .any(|s| f.refund_no.as_deref() == Some(s.refund_no.as_str()))

@@ -4,7 +4,7 @@
 //! are set aside. `DUIZHANG_WORLD_LIFECYCLES` raises the count for a long run.
 
 use duizhang_core::Platform;
-use duizhang_world::platform::{pdd, tmall};
+use duizhang_world::platform::{pdd, tmall, wechat};
 use duizhang_world::world::{World, lifecycles, run_clean};
 
 fn assert_clean(world: World, seed: u64) {
@@ -34,4 +34,9 @@ fn tmall_orders_with_escrow_refunds_returns_and_exchanges_give_no_finding() {
 #[test]
 fn pdd_orders_settled_at_confirmation_with_deductions_and_after_sale_refunds_give_no_finding() {
     assert_clean(pdd::WORLD, 12);
+}
+
+#[test]
+fn wechat_mini_program_orders_paid_directly_with_refunds_at_any_time_give_no_finding() {
+    assert_clean(wechat::WORLD, 13);
 }

@@ -35,3 +35,8 @@ fn tmall_each_planted_problem_gives_exactly_its_code() {
 fn pdd_each_planted_problem_gives_exactly_its_code() {
     assert_planted(platform::pdd::WORLD, platform::pdd::PLANTED);
 }
+
+#[test]
+fn wechat_each_planted_problem_gives_exactly_its_code() {
+    assert_planted(platform::wechat::WORLD, platform::wechat::PLANTED);
+}

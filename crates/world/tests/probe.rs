@@ -45,3 +45,45 @@ fn probe_deal() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn probe_world() {
+    let name = std::env::var("WORLD").unwrap_or_default();
+    let w = match name.as_str() {
+        "pdd" => platform::pdd::WORLD,
+        "wechat" => platform::wechat::WORLD,
+        _ => platform::tmall::WORLD,
+    };
+    let period = Period::parse("2026-10").expect("period");
+    let m = (w.month)(1, period, 2000);
+    let files = (w.files)(&m);
+    let ran = month::run(&m, &files);
+    let v = verdict::clean(&m, &ran, w.platform);
+    println!("{}", v.summary());
+    for n in &ran.outcome.not_run {
+        println!("not run {} {}", n.code, n.reason);
+    }
+    for ((_, c), t) in &ran.outcome.tallies {
+        println!(
+            "{c}: matched {} pending {} found {}",
+            t.matched, t.pending, t.found
+        );
+    }
+    let _ = Platform::Tmall;
+}
+
+#[test]
+#[ignore]
+fn probe_plant() {
+    let code = std::env::var("CODE").unwrap_or_default();
+    let w = platform::wechat::WORLD;
+    let period = Period::parse("2026-10").expect("period");
+    let mut m = (w.month)(7, period, 800);
+    let p = duizhang_world::plant::plant(&code).expect("plant");
+    let order = (p.apply)(&mut m);
+    println!("{order:?}");
+    for (name, bytes) in (w.files)(&m) {
+        std::fs::write(format!("/tmp/world-{name}"), bytes).expect("write");
+    }
+}

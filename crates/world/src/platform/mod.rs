@@ -2,3 +2,4 @@
 
 pub mod pdd;
 pub mod tmall;
+pub mod wechat;

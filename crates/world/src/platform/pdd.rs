@@ -198,7 +198,7 @@ fn money(m: &mut Month) {
             }
         }
     }
-    m.flows.sort_by(|a, b| a.occurred_at.cmp(&b.occurred_at));
+    m.flows.sort_by_key(|f| f.occurred_at);
 }
 
 pub fn files(m: &Month) -> Files {
