@@ -28,6 +28,14 @@ pub const KNOWN_GAPS: &[Gap] = &[
         seed: (1, "2026-10", 2000),
     },
     Gap {
+        code: "REFUND_UNPAID",
+        platform: Platform::Jd,
+        stories: "Several (a line cancelled before the settlement, another of the same amount returned after it)",
+        story: |d| d.shape == Shape::Several,
+        rule: "a refund netted in JD's settlement and a later one of the same amount clawed back through its own settlement: the clawback is taken for the netted refund and the later refund is reported unpaid",
+        seed: (1, "2026-10", 2000),
+    },
+    Gap {
         code: "ORDER_AMOUNT_ERROR",
         platform: Platform::Pdd,
         stories: "any order with 邮费",

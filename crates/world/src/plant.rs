@@ -241,8 +241,20 @@ fn return_mismatch(m: &mut Month) -> Option<String> {
     Some(deal.order_no.clone())
 }
 
+/// A return refunded more than `days` before the cut-off, its goods received: (deal, sale).
+fn completed_return(m: &Month, days: i64) -> Option<(usize, usize)> {
+    m.deals.iter().enumerate().find_map(|(i, d)| {
+        d.sales
+            .iter()
+            .position(|s| {
+                s.kind == SaleKind::Return && before(m, s.done_at, days) && s.received_at.is_some()
+            })
+            .map(|k| (i, k))
+    })
+}
+
 fn return_not_received(m: &mut Month) -> Option<String> {
-    let (d, k, _) = refund_after_release(m, 9)?;
+    let (d, k) = completed_return(m, 9)?;
     let refund = m.deals[d].sales[k].refund_no.clone();
     m.receipts.retain(|r| r.refund_no != refund.as_str());
     Some(m.deals[d].order_no.clone())

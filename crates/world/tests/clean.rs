@@ -4,7 +4,7 @@
 //! are set aside. `DUIZHANG_WORLD_LIFECYCLES` raises the count for a long run.
 
 use duizhang_core::Platform;
-use duizhang_world::platform::{pdd, tmall, wechat};
+use duizhang_world::platform::{jd, pdd, tmall, wechat};
 use duizhang_world::world::{World, lifecycles, run_clean};
 
 fn assert_clean(world: World, seed: u64) {
@@ -39,4 +39,9 @@ fn pdd_orders_settled_at_confirmation_with_deductions_and_after_sale_refunds_giv
 #[test]
 fn wechat_mini_program_orders_paid_directly_with_refunds_at_any_time_give_no_finding() {
     assert_clean(wechat::WORLD, 13);
+}
+
+#[test]
+fn jd_orders_settled_after_completion_with_clawbacks_give_no_finding() {
+    assert_clean(jd::WORLD, 14);
 }

@@ -40,3 +40,8 @@ fn pdd_each_planted_problem_gives_exactly_its_code() {
 fn wechat_each_planted_problem_gives_exactly_its_code() {
     assert_planted(platform::wechat::WORLD, platform::wechat::PLANTED);
 }
+
+#[test]
+fn jd_each_planted_problem_gives_exactly_its_code() {
+    assert_planted(platform::jd::WORLD, platform::jd::PLANTED);
+}

@@ -53,6 +53,7 @@ fn probe_world() {
     let w = match name.as_str() {
         "pdd" => platform::pdd::WORLD,
         "wechat" => platform::wechat::WORLD,
+        "jd" => platform::jd::WORLD,
         _ => platform::tmall::WORLD,
     };
     let period = Period::parse("2026-10").expect("period");
