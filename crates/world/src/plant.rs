@@ -85,6 +85,9 @@ fn refund_unpaid(m: &mut Month) -> Option<String> {
     let refund = m.deals[d].sales[k].refund_no.clone();
     m.payments
         .retain(|p| p.out_refund_no.as_deref() != Some(refund.as_str()));
+    // Nor did the platform's statement pay it (it would not match the money otherwise).
+    m.settlements
+        .retain(|s| s.refund_no.as_deref() != Some(refund.as_str()));
     Some(m.deals[d].order_no.clone())
 }
 
@@ -99,6 +102,11 @@ fn refund_amount_mismatch(m: &mut Month) -> Option<String> {
         if p.out_refund_no.as_deref() == Some(refund.as_str()) {
             p.refund -= Fen::new(300);
             p.fee = refund_fee(p);
+        }
+    }
+    for s in &mut m.settlements {
+        if s.refund_no.as_deref() == Some(refund.as_str()) && s.kind == FlowKind::Refund {
+            s.amount += Fen::new(300);
         }
     }
     Some(m.deals[d].order_no.clone())

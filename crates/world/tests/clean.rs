@@ -4,7 +4,7 @@
 //! are set aside. `DUIZHANG_WORLD_LIFECYCLES` raises the count for a long run.
 
 use duizhang_core::Platform;
-use duizhang_world::platform::{jd, pdd, tmall, wechat};
+use duizhang_world::platform::{douyin, jd, pdd, tmall, wechat};
 use duizhang_world::world::{World, lifecycles, run_clean};
 
 fn assert_clean(world: World, seed: u64) {
@@ -44,4 +44,9 @@ fn wechat_mini_program_orders_paid_directly_with_refunds_at_any_time_give_no_fin
 #[test]
 fn jd_orders_settled_after_completion_with_clawbacks_give_no_finding() {
     assert_clean(jd::WORLD, 14);
+}
+
+#[test]
+fn douyin_sub_orders_settled_net_after_confirmation_give_no_finding() {
+    assert_clean(douyin::WORLD, 15);
 }

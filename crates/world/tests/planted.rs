@@ -45,3 +45,8 @@ fn wechat_each_planted_problem_gives_exactly_its_code() {
 fn jd_each_planted_problem_gives_exactly_its_code() {
     assert_planted(platform::jd::WORLD, platform::jd::PLANTED);
 }
+
+#[test]
+fn douyin_each_planted_problem_gives_exactly_its_code() {
+    assert_planted(platform::douyin::WORLD, platform::douyin::PLANTED);
+}

@@ -54,6 +54,7 @@ fn probe_world() {
         "pdd" => platform::pdd::WORLD,
         "wechat" => platform::wechat::WORLD,
         "jd" => platform::jd::WORLD,
+        "douyin" => platform::douyin::WORLD,
         _ => platform::tmall::WORLD,
     };
     let period = Period::parse("2026-10").expect("period");
