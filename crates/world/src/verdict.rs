@@ -38,7 +38,7 @@ impl<'a> Verdict<'a> {
         for f in findings {
             let deal = deal_of(month, f);
             let shape = deal.map(|d| d.shape);
-            match deal.and_then(|d| gaps::known(&f.code, platform, d)) {
+            match deal.and_then(|d| gaps::known(&f.code, platform, d, month.clock.cut_off)) {
                 Some(g) => *self.gaps.entry(g.code).or_default() += 1,
                 None => self.unexplained.push((f, shape)),
             }

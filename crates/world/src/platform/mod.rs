@@ -5,3 +5,28 @@ pub mod jd;
 pub mod pdd;
 pub mod tmall;
 pub mod wechat;
+
+use duizhang_core::Platform;
+
+use crate::world::World;
+
+/// The world of a platform (Taobao C shops are not modelled apart from Tmall).
+pub fn world(platform: Platform) -> Option<World> {
+    Some(match platform {
+        Platform::Tmall => tmall::WORLD,
+        Platform::Pdd => pdd::WORLD,
+        Platform::Wechat => wechat::WORLD,
+        Platform::Jd => jd::WORLD,
+        Platform::Douyin => douyin::WORLD,
+        _ => return None,
+    })
+}
+
+/// Every platform's world, in the order the tests run them.
+pub const ALL: [Platform; 5] = [
+    Platform::Tmall,
+    Platform::Pdd,
+    Platform::Wechat,
+    Platform::Jd,
+    Platform::Douyin,
+];
