@@ -69,7 +69,8 @@ fn refund_after_release(m: &Month, days: i64) -> Option<(usize, usize, usize)> {
                 && let Some(f) = m.flows.iter().position(|f| {
                     f.kind == FlowKind::Refund
                         && f.order_no.as_deref() == Some(d.order_no.as_str())
-                        && f.amount == -s.amount
+                        && (f.refund_no.as_deref() == Some(s.refund_no.as_str())
+                            || f.refund_no.is_none() && f.amount == -s.amount)
                 })
             {
                 return Some((i, k, f));
@@ -146,12 +147,22 @@ fn refund_text(m: &Month) -> Label {
         .map_or_else(|| "交易退款".into(), |f| f.kind_text.clone())
 }
 
+/// The statement rows that settled a fund-flow income row (same 商户订单号 or 子订单).
+fn settles(s: &duizhang_core::SettlementRow, f: &FundFlowRow) -> bool {
+    s.refund_no.is_none()
+        && f.order_no.as_deref() == Some(s.order_no.as_str())
+        && (s.payment_ref.is_some() && s.payment_ref == f.merchant_ref
+            || s.sub_order_no.is_some() && s.sub_order_no == f.merchant_ref)
+}
+
 fn payment_missing(m: &mut Month) -> Option<String> {
     let d = find(m, |d| {
         d.shape == Shape::Plain && before(m, d.released_at, 20)
     })?;
     let order = m.deals[d].order_no.clone();
     let f = flow_of(m, &order, FlowKind::Income)?;
+    // Never settled: no statement either.
+    m.settlements.retain(|s| s.order_no != order.as_str());
     m.flows.remove(f);
     let paid_under = m.deals[d].payment_no.clone();
     m.payments.retain(|p| {
@@ -174,6 +185,13 @@ fn payment_amount_mismatch(m: &mut Month) -> Option<String> {
     let order = m.deals[d].order_no.clone();
     let f = flow_of(m, &order, FlowKind::Income)?;
     m.flows[f].amount -= Fen::new(500);
+    // The statement says the same short amount (what reached the account is what it settled).
+    let income = m.flows[f].clone();
+    for s in &mut m.settlements {
+        if settles(s, &income) && s.kind == FlowKind::Income {
+            s.amount -= Fen::new(500);
+        }
+    }
     Some(order)
 }
 
@@ -217,6 +235,22 @@ fn flow_duplicate(m: &mut Month) -> Option<String> {
     };
     let f = flow_of(m, &order, kind)?;
     let again = twin(&m.flows[f], "55");
+    m.flows.push(again);
+    Some(order)
+}
+
+/// Tmall's commission on one sub-order of several taken twice: a second order line does not
+/// explain it when the amounts fit the per-line fees without it.
+pub fn commission_twice_on_several_lines(m: &mut Month) -> Option<String> {
+    let d = find(m, |d| {
+        d.shape == Shape::Plain
+            && d.lines.len() > 1
+            && before(m, d.released_at, 2)
+            && d.lines[0].paid != d.lines[1].paid
+    })?;
+    let order = m.deals[d].order_no.clone();
+    let f = flow_of(m, &order, FlowKind::Commission)?;
+    let again = twin(&m.flows[f], "56");
     m.flows.push(again);
     Some(order)
 }

@@ -257,7 +257,11 @@ pub const WORLD: crate::world::World = crate::world::World {
     files,
 };
 
+/// The codes a Douyin month can carry honestly (a planted money problem keeps the 结算账单 and
+/// the 资金流水 in agreement, or SETTLEMENT_MISMATCH would be true as well).
 pub const PLANTED: &[&str] = &[
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
     "REFUND_UNPAID",
     "REFUND_AMOUNT_MISMATCH",
     "RETURN_MISMATCH",

@@ -245,6 +245,8 @@ fn money(m: &mut Month) {
                     FlowKind::Refund,
                 );
                 f.order_no = Some(d.order_no.as_str().into());
+                // The 资金表 does not name the after-sale (not written): kept for the plants.
+                f.refund_no = Some(s.refund_no.as_str().into());
                 m.flows.push(f);
             }
         }
@@ -277,7 +279,14 @@ pub const WORLD: crate::world::World = crate::world::World {
     files,
 };
 
+/// The codes a JD month can carry honestly (a planted money problem keeps the statement and
+/// the 资金表 in agreement, or SETTLEMENT_MISMATCH would be true as well).
 pub const PLANTED: &[&str] = &[
+    "REFUND_UNPAID",
+    "REFUND_AMOUNT_MISMATCH",
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "BALANCE_BREAK",
     "RETURN_MISMATCH",
     "RETURN_NOT_RECEIVED",
     "RECEIVED_NOT_REFUNDED",
