@@ -30,6 +30,14 @@ pub const KNOWN_GAPS: &[Gap] = &[
     },
     Gap {
         code: "REFUND_UNPAID",
+        platform: Platform::Taobao,
+        stories: "Several (a line cancelled before shipment, another of the same amount returned after 确认收货)",
+        story: |d, _| d.shape == Shape::Several,
+        rule: "as on Tmall: the one 交易退款 outflow, the later refund's, is taken for the earlier refund paid from escrow",
+        seed: (1, "2026-10", 2000),
+    },
+    Gap {
+        code: "REFUND_UNPAID",
         platform: Platform::Jd,
         stories: "Several (a line cancelled before the settlement, another of the same amount returned after it)",
         story: |d, _| d.shape == Shape::Several,

@@ -69,3 +69,11 @@ fn tmall_commission_taken_twice_on_an_order_of_several_lines_is_a_flow_duplicate
         panic!("{e}");
     }
 }
+
+#[test]
+fn taobao_each_planted_problem_gives_exactly_its_code() {
+    assert_planted(
+        platform::tmall::TAOBAO_WORLD,
+        platform::tmall::TAOBAO_PLANTED,
+    );
+}

@@ -55,6 +55,7 @@ fn probe_world() {
         "wechat" => platform::wechat::WORLD,
         "jd" => platform::jd::WORLD,
         "douyin" => platform::douyin::WORLD,
+        "taobao" => platform::tmall::TAOBAO_WORLD,
         _ => platform::tmall::WORLD,
     };
     let period = Period::parse("2026-10").expect("period");

@@ -10,10 +10,11 @@ use duizhang_core::Platform;
 
 use crate::world::World;
 
-/// The world of a platform (Taobao C shops are not modelled apart from Tmall).
+/// The world of a platform.
 pub fn world(platform: Platform) -> Option<World> {
     Some(match platform {
         Platform::Tmall => tmall::WORLD,
+        Platform::Taobao => tmall::TAOBAO_WORLD,
         Platform::Pdd => pdd::WORLD,
         Platform::Wechat => wechat::WORLD,
         Platform::Jd => jd::WORLD,
@@ -23,8 +24,9 @@ pub fn world(platform: Platform) -> Option<World> {
 }
 
 /// Every platform's world, in the order the tests run them.
-pub const ALL: [Platform; 5] = [
+pub const ALL: [Platform; 6] = [
     Platform::Tmall,
+    Platform::Taobao,
     Platform::Pdd,
     Platform::Wechat,
     Platform::Jd,

@@ -45,8 +45,31 @@ pub fn commission(net: Fen) -> Fen {
     RatePpm(50_000).apply(net)
 }
 
+/// A Taobao C shop (集市店) of the same seller: the same escrow and files, but its orders
+/// come in today's 订单导出 (one row per 子订单 with its own paid amount, formats.md §3.2b)
+/// and no platform commission is taken.
+pub const TAOBAO_ACCOUNT: &str = "20889876543210980156";
+
+pub fn taobao_shop() -> Shop {
+    Shop {
+        id: "taobao",
+        name: "青禾生活淘宝店",
+        platform: Platform::Taobao,
+        accounts: vec![TAOBAO_ACCOUNT.into()],
+    }
+}
+
 /// A month of `n` orders of the Tmall shop.
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
+    month_of(shop(), seed, period, n)
+}
+
+/// A month of `n` orders of the Taobao C shop.
+pub fn taobao_month(seed: u64, period: Period, n: usize) -> Month {
+    month_of(taobao_shop(), seed, period, n)
+}
+
+fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
     let mut rng = Rng::new(seed);
     let clock = Clock::new(period);
     let mut next_order = 0u64;
@@ -78,7 +101,7 @@ pub fn month(seed: u64, period: Period, n: usize) -> Month {
     }
     let mut m = Month {
         clock,
-        shop: shop(),
+        shop,
         deals,
         orders: Vec::new(),
         after_sales: Vec::new(),
@@ -114,7 +137,7 @@ fn orders(m: &mut Month) {
         let refunded = d.refunded(&clock);
         let released = d.confirmed_at.map(|c| d.paid() - d.refunded_before(c));
         m.orders.push(Order {
-            platform: Platform::Tmall,
+            platform: m.shop.platform,
             shop: Some(m.shop.name.into()),
             order_no: d.order_no.as_str().into(),
             status,
@@ -136,14 +159,14 @@ fn orders(m: &mut Month) {
                 .lines
                 .iter()
                 .map(|l| OrderLine {
-                    sub_order_no: None,
+                    sub_order_no: Some(l.sub_no.as_str().into()),
                     sku: Some(l.sku.into()),
                     title: Some(l.title.into()),
                     quantity: l.qty,
                     unit_price: Some(l.price),
-                    goods: None,
-                    discount: None,
-                    paid: None,
+                    goods: Some(l.goods),
+                    discount: Some(l.discount),
+                    paid: Some(l.paid),
                     source: src(),
                 })
                 .collect(),
@@ -180,7 +203,7 @@ fn refunds(m: &mut Month) {
                 AfterSalePhase::OnSale
             };
             m.after_sales.push(AfterSale {
-                platform: Platform::Tmall,
+                platform: m.shop.platform,
                 shop: None,
                 order_no: d.order_no.as_str().into(),
                 refund_no: s.refund_no.as_str().into(),
@@ -220,6 +243,7 @@ fn refunds(m: &mut Month) {
 }
 
 struct Flows<'a> {
+    account: &'a str,
     next: u64,
     base: u64,
     clock: &'a Clock,
@@ -244,7 +268,7 @@ impl Flows<'_> {
         let d = at.date();
         self.rows.push(FundFlowRow {
             provider: FundProvider::Alipay,
-            account: Some(ACCOUNT.into()),
+            account: Some(self.account.into()),
             txn_no: format!(
                 "{:04}{:02}{:02}{:012}",
                 d.year(),
@@ -272,7 +296,10 @@ impl Flows<'_> {
 fn money(m: &mut Month, rng: &mut Rng) {
     let clock = m.clock;
     let cut = clock.cut_off;
+    let account = m.shop.accounts[0].clone();
+    let takes_commission = m.shop.platform == Platform::Tmall;
     let mut f = Flows {
+        account: &account,
         next: 0,
         base: 0,
         clock: &clock,
@@ -296,7 +323,11 @@ fn money(m: &mut Month, rng: &mut Rng) {
             }
             for (i, l) in d.lines.iter().enumerate() {
                 let net = l.paid - d.line_refunded_before(i, r);
-                let fee = commission(net);
+                let fee = if takes_commission {
+                    commission(net)
+                } else {
+                    Fen::ZERO
+                };
                 if fee.get() > 0 {
                     f.push(
                         r + 1,
@@ -351,7 +382,7 @@ fn money(m: &mut Month, rng: &mut Rng) {
             let d = at.date();
             out.push(FundFlowRow {
                 provider: FundProvider::Alipay,
-                account: Some(ACCOUNT.into()),
+                account: Some(account.as_str().into()),
                 txn_no: format!("{:04}{:02}{:02}9{:011}", d.year(), d.month(), d.day(), next)
                     .into(),
                 business_no: Some(
@@ -381,47 +412,59 @@ fn money(m: &mut Month, rng: &mut Rng) {
 pub fn files(m: &Month) -> crate::month::Files {
     let p = m.period();
     let tag = format!("{}{:02}", p.year, p.month);
+    let account = m.shop.accounts[0].as_str();
     let order_opts = taobao::OrderOptions::default();
     let fund = alipay::FundOptions {
-        account: ACCOUNT.into(),
+        account: account.into(),
         from: p.start(),
         to: p.end(),
         ..alipay::FundOptions::default()
     };
-    let erp_opts = erp_file::ErpOptions::default();
-    vec![
-        (
-            format!("ExportOrderList{tag}.csv"),
-            taobao::orders(&m.orders, &order_opts).expect("csv"),
-        ),
-        (
-            format!("ExportOrderDetailList{tag}.csv"),
-            taobao::order_items(&m.orders, &order_opts).expect("csv"),
-        ),
-        (
-            format!("退款报表{tag}.csv"),
-            taobao::refunds(
-                &m.after_sales,
-                &taobao::RefundOptions {
-                    variant: taobao::RefundVariant::B,
-                    shape: Shape::GBK_CSV,
-                },
-            )
-            .expect("csv"),
-        ),
-        (
-            format!("{ACCOUNT}_{tag}_账务明细.csv"),
-            alipay::fund_flow(&m.flows_with_balances(), &fund),
-        ),
-    ]
-    .into_iter()
-    .chain(crate::erp_files::files(m, &erp_opts))
-    .collect()
+    let mut out = if m.shop.platform == Platform::Taobao {
+        vec![(
+            format!("ExportOrderList{tag}.xlsx"),
+            taobao::sub_orders(&m.orders, taobao::RowOrder::ByOrder).expect("xlsx"),
+        )]
+    } else {
+        vec![
+            (
+                format!("ExportOrderList{tag}.csv"),
+                taobao::orders(&m.orders, &order_opts).expect("csv"),
+            ),
+            (
+                format!("ExportOrderDetailList{tag}.csv"),
+                taobao::order_items(&m.orders, &order_opts).expect("csv"),
+            ),
+        ]
+    };
+    out.push((
+        format!("退款报表{tag}.csv"),
+        taobao::refunds(
+            &m.after_sales,
+            &taobao::RefundOptions {
+                variant: taobao::RefundVariant::B,
+                shape: Shape::GBK_CSV,
+            },
+        )
+        .expect("csv"),
+    ));
+    out.push((
+        format!("{account}_{tag}_账务明细.csv"),
+        alipay::fund_flow(&m.flows_with_balances(), &fund),
+    ));
+    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
+    out
 }
 
 pub const WORLD: crate::world::World = crate::world::World {
     platform: Platform::Tmall,
     month,
+    files,
+};
+
+pub const TAOBAO_WORLD: crate::world::World = crate::world::World {
+    platform: Platform::Taobao,
+    month: taobao_month,
     files,
 };
 
@@ -448,4 +491,27 @@ pub const PLANTED: &[&str] = &[
     "DUPLICATE_SHIPMENT",
     "STATUS_MISMATCH",
     "EXCHANGE_OPEN",
+];
+
+/// The Taobao C shop: its sub-order export states each line's paid amount, so the order
+/// checks have data; no commission is taken (FLOW_DUPLICATE has no fee row to repeat).
+pub const TAOBAO_PLANTED: &[&str] = &[
+    "REFUND_UNPAID",
+    "REFUND_AMOUNT_MISMATCH",
+    "REFUND_DUPLICATE",
+    "REFUND_ORPHAN",
+    "REFUND_EXCEEDS_PAID",
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "PAYMENT_ORPHAN",
+    "BALANCE_BREAK",
+    "RETURN_MISMATCH",
+    "RETURN_NOT_RECEIVED",
+    "REFUND_ONLY_SHIPPED",
+    "AFTERSALE_OVERDUE",
+    "SHIPPED_AFTER_REFUND",
+    "DUPLICATE_SHIPMENT",
+    "STATUS_MISMATCH",
+    "EXCHANGE_OPEN",
+    "DISCOUNT_EXCESSIVE",
 ];
