@@ -1,0 +1,279 @@
+//! A Douyin shop (抖店) (formats.md §6.1–6.3; CHECKS.md "Money timing": the platform holds the
+//! money until it settles, net).
+//!
+//! This is a young 免佣 shop: no platform commission is taken. After 确认收货 the platform
+//! settles each 子订单 within two days: a 结算账单 row (已结算) of its 订单应付金额 less the
+//! refunds already made, and a 货款结算入账 row in the 资金流水. A refund before the settlement
+//! is netted in it; one after it is a 结算后退款 row of the statement and an 出账 row of the
+//! 资金流水 naming the 售后编号. A 子订单 refunded whole before settlement is never settled.
+//!
+//! Files: the order export (UTF-8 BOM, one row per 子订单, 订单应付金额 with 运费 on the row
+//! that carries it), the 资金流水 and the 结算账单, and the ERP's files (the 售后 export has no
+//! public layout). Store coupons only on one-line orders: the export states discounts on an
+//! order's first row only.
+
+use duizhang_core::{
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period, Platform,
+    SettlementRow,
+};
+use duizhang_samples::bytes::Encoding;
+use duizhang_samples::write::{douyin, erp as erp_file};
+
+use crate::erp::{self, src};
+use crate::month::{Files, Month, Shop};
+use crate::rng::Rng;
+use crate::story::{self, Clock, DAY, HOUR, Rules};
+
+pub fn shop() -> Shop {
+    Shop {
+        id: "douyin",
+        name: "青禾生活抖音小店",
+        platform: Platform::Douyin,
+        accounts: Vec::new(),
+    }
+}
+
+pub const RULES: Rules = Rules {
+    postage: true,
+    confirm_days: (3, 9),
+    release_lag: (HOUR, 2 * DAY),
+    one_line: false,
+};
+
+/// What the buyer pays for a line: its goods less its discount, the order's 运费 on the first.
+fn line_paid(d: &story::Deal, i: usize) -> Fen {
+    d.lines[i].paid + if i == 0 { d.postage } else { Fen::ZERO }
+}
+
+pub fn month(seed: u64, period: Period, n: usize) -> Month {
+    let mut rng = Rng::new(seed);
+    let clock = Clock::new(period);
+    let mut next_order = 0u64;
+    let mut next_refund = 0u64;
+    let base = (seed % 1000) * 1_000_000;
+    let mut deals = story::deals(
+        &mut rng,
+        &clock,
+        &RULES,
+        n,
+        &mut |_, _| {
+            next_order += 1;
+            format!("69{:017}", 10_000_000_000_000 + base + next_order)
+        },
+        &mut |_| {
+            next_refund += 1;
+            format!("14{:016}", 5_000_000_000_000 + base + next_refund)
+        },
+    );
+    for d in &mut deals {
+        if d.lines.len() > 1 {
+            for l in &mut d.lines {
+                l.discount = Fen::ZERO;
+                l.paid = l.goods;
+            }
+            for s in &mut d.sales {
+                if s.is_refund() {
+                    let l = &d.lines[s.line];
+                    s.amount = Fen::new(l.paid.get() * s.qty / l.qty);
+                }
+            }
+        }
+        // The first line's refund in full gives back its 运费 too.
+        let postage = d.postage;
+        for s in &mut d.sales {
+            if s.is_refund() && s.line == 0 && s.qty == d.lines[0].qty {
+                s.amount = d.lines[0].paid + postage;
+            }
+        }
+    }
+    let mut m = Month::new(clock, shop(), deals, Fen::ZERO);
+    orders(&mut m);
+    money(&mut m);
+    erp::fill(&mut m, true);
+    m
+}
+
+fn orders(m: &mut Month) {
+    let clock = m.clock;
+    for d in &m.deals {
+        let (status, text) = if d.closed_at.is_some() {
+            (OrderStatus::Refunded, "已关闭")
+        } else if d.confirmed_at.is_some() {
+            (OrderStatus::Finished, "已完成")
+        } else if d.shipped_at.is_some() {
+            (OrderStatus::Shipped, "已发货")
+        } else {
+            (OrderStatus::Paid, "待发货")
+        };
+        m.orders.push(Order {
+            platform: Platform::Douyin,
+            shop: None,
+            order_no: d.order_no.as_str().into(),
+            status,
+            status_text: text.into(),
+            created_at: Some(clock.at(d.created_at)),
+            paid_at: Some(clock.at(d.paid_at)),
+            shipped_at: d.shipped_at.map(|t| clock.at(t)),
+            finished_at: d.confirmed_at.map(|t| clock.at(t)),
+            goods: Some(d.goods()),
+            postage: Some(d.postage),
+            seller_discount: Some(d.discount()),
+            platform_discount: Some(Fen::ZERO),
+            other_discount: Some(Fen::ZERO),
+            paid: Some(d.paid()),
+            seller_receivable: None,
+            refunded: None,
+            payment_no: None,
+            lines: d
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| OrderLine {
+                    sub_order_no: Some(l.sub_no.as_str().into()),
+                    sku: Some(l.sku.into()),
+                    title: Some(l.title.into()),
+                    quantity: l.qty,
+                    unit_price: None,
+                    goods: None,
+                    discount: None,
+                    // Goods money only: the writer adds the order's 运费 to the first row's
+                    // 订单应付金额, as the export does (formats.md §6.1).
+                    paid: Some(d.lines[i].paid),
+                    source: src(),
+                })
+                .collect(),
+            source: src(),
+        });
+    }
+}
+
+fn money(m: &mut Month) {
+    let clock = m.clock;
+    let cut = clock.cut_off;
+    let mut next = 0u64;
+    for d in &m.deals {
+        let Some(r) = d.released_at.filter(|&r| r < cut) else {
+            continue;
+        };
+        for (i, l) in d.lines.iter().enumerate() {
+            let net = line_paid(d, i) - d.line_refunded_before(i, r);
+            if net.get() <= 0 {
+                continue;
+            }
+            m.settlements.push(SettlementRow {
+                platform: Platform::Douyin,
+                order_no: d.order_no.as_str().into(),
+                sub_order_no: Some(l.sub_no.as_str().into()),
+                item: "已结算".into(),
+                kind: FlowKind::Income,
+                amount: net,
+                settled_at: Some(clock.at(r)),
+                account: Some("聚合账户".into()),
+                refund_no: None,
+                payment_ref: None,
+                rate: None,
+                source: src(),
+            });
+            next += 1;
+            m.flows.push(FundFlowRow {
+                provider: FundProvider::Douyin,
+                account: Some("聚合账户".into()),
+                txn_no: format!("{:019}", 7_000_000_000_000_000_000u64 + next).into(),
+                business_no: None,
+                order_no: Some(d.order_no.as_str().into()),
+                merchant_ref: Some(l.sub_no.as_str().into()),
+                refund_no: None,
+                kind: FlowKind::Income,
+                kind_text: "货款结算入账".into(),
+                amount: net,
+                balance: None,
+                occurred_at: clock.at(r + 5),
+                counterparty: None,
+                memo: Some("-".into()),
+                source: src(),
+            });
+        }
+        for s in d.sales.iter().filter(|s| s.is_refund()) {
+            let Some(done) = s.done_at.filter(|&t| t >= r && t + 60 < cut) else {
+                continue;
+            };
+            let l = &d.lines[s.line];
+            m.settlements.push(SettlementRow {
+                platform: Platform::Douyin,
+                order_no: d.order_no.as_str().into(),
+                sub_order_no: Some(l.sub_no.as_str().into()),
+                item: "结算后退款-原路退回".into(),
+                kind: FlowKind::Refund,
+                amount: -s.amount,
+                settled_at: Some(clock.at(done + 30)),
+                account: Some("聚合账户".into()),
+                refund_no: Some(s.refund_no.as_str().into()),
+                payment_ref: None,
+                rate: None,
+                source: src(),
+            });
+            next += 1;
+            m.flows.push(FundFlowRow {
+                provider: FundProvider::Douyin,
+                account: Some("聚合账户".into()),
+                txn_no: format!("{:019}", 7_000_000_000_000_000_000u64 + next).into(),
+                business_no: None,
+                order_no: Some(d.order_no.as_str().into()),
+                merchant_ref: Some(l.sub_no.as_str().into()),
+                refund_no: Some(s.refund_no.as_str().into()),
+                kind: FlowKind::Refund,
+                kind_text: "退款-结算后退款-退用户".into(),
+                amount: -s.amount,
+                balance: None,
+                occurred_at: clock.at(done + 60),
+                counterparty: None,
+                memo: Some("-".into()),
+                source: src(),
+            });
+        }
+    }
+    m.settlements.sort_by_key(|s| s.settled_at);
+    m.flows.sort_by_key(|f| f.occurred_at);
+}
+
+pub fn files(m: &Month) -> Files {
+    let mut out = vec![
+        (
+            "抖店订单导出.csv".to_string(),
+            douyin::orders(&m.orders, false),
+        ),
+        (
+            "抖店资金流水.csv".to_string(),
+            douyin::fund_flow(&m.flows, &douyin::FlowOptions::default()),
+        ),
+        (
+            "抖店结算账单.csv".to_string(),
+            douyin::settlement(&m.settlements, Encoding::Utf8Bom, false),
+        ),
+    ];
+    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
+    out
+}
+
+pub const WORLD: crate::world::World = crate::world::World {
+    platform: Platform::Douyin,
+    month,
+    files,
+};
+
+/// The codes a Douyin month can carry honestly (a planted money problem keeps the 结算账单 and
+/// the 资金流水 in agreement, or SETTLEMENT_MISMATCH would be true as well).
+pub const PLANTED: &[&str] = &[
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "REFUND_UNPAID",
+    "REFUND_AMOUNT_MISMATCH",
+    "RETURN_MISMATCH",
+    "RETURN_NOT_RECEIVED",
+    "RECEIVED_NOT_REFUNDED",
+    "AFTERSALE_OVERDUE",
+    "SHIPPED_AFTER_REFUND",
+    "DUPLICATE_SHIPMENT",
+    "STATUS_MISMATCH",
+    "EXCHANGE_OPEN",
+];

@@ -1,0 +1,253 @@
+//! Pinduoduo (formats.md §5.1, §5.2; CHECKS.md "Money timing").
+//!
+//! One goods per order. The buyer's money waits with the platform (货款 pending) until
+//! 确认收货; then the 货款明细 shows one 交易收入 row of 实付 less the refunds already made and a
+//! 技术服务费 row of 0.6 % of it (四舍五入). A refund before that is deducted before settlement
+//! and leaves no row; one after it is a 交易退款 row. Rows carry no row id or balance.
+//!
+//! Files: the order export (GBK CSV, one row per order, 用户实付金额 includes 邮费), the
+//! 货款明细 (GBK CSV with its `#` footers), and the ERP's files, which hold the shop's
+//! after-sales (PDD's own 售后 export has no public layout).
+
+use duizhang_core::{
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period, Platform,
+    RatePpm,
+};
+use duizhang_samples::bytes::Encoding;
+use duizhang_samples::write::{erp as erp_file, pdd};
+
+use crate::erp::{self, src};
+use crate::month::{Files, Month, Shop};
+use crate::rng::Rng;
+use crate::story::{self, Clock, Rules};
+
+pub fn shop() -> Shop {
+    Shop {
+        id: "pdd",
+        name: "青禾生活拼多多店",
+        platform: Platform::Pdd,
+        accounts: Vec::new(),
+    }
+}
+
+pub const RULES: Rules = Rules {
+    postage: true,
+    confirm_days: (4, 12),
+    release_lag: (0, 60),
+    one_line: true,
+};
+
+/// 基础技术服务费: 0.6 % of what the order brought in.
+pub fn service_fee(net: Fen) -> Fen {
+    RatePpm(6_000).apply(net)
+}
+
+pub fn month(seed: u64, period: Period, n: usize) -> Month {
+    let mut rng = Rng::new(seed);
+    let clock = Clock::new(period);
+    let mut next_order = 0u64;
+    let mut next_refund = 0u64;
+    let base = (seed % 1000) * 1_000_000;
+    let deals = story::deals(
+        &mut rng,
+        &clock,
+        &RULES,
+        n,
+        &mut |_, paid_at| {
+            next_order += 1;
+            let d = clock.at(paid_at).date();
+            format!(
+                "{:02}{:02}{:02}-{:015}",
+                d.year() % 100,
+                d.month(),
+                d.day(),
+                500_000_000_000_000 + base + next_order
+            )
+        },
+        &mut |_| {
+            next_refund += 1;
+            format!("{:012}", 300_000_000_000 + base + next_refund)
+        },
+    );
+    let mut m = Month::new(clock, shop(), deals, Fen::ZERO);
+    orders(&mut m);
+    money(&mut m);
+    erp::fill(&mut m, true);
+    m
+}
+
+fn orders(m: &mut Month) {
+    let clock = m.clock;
+    for d in &m.deals {
+        let (status, text) = if d.closed_at.is_some() {
+            (OrderStatus::Refunded, "已取消")
+        } else if d.confirmed_at.is_some() {
+            (OrderStatus::Finished, "已收货")
+        } else if d.shipped_at.is_some() {
+            (OrderStatus::Shipped, "已发货，待收货")
+        } else {
+            (OrderStatus::Paid, "待发货")
+        };
+        let l = &d.lines[0];
+        m.orders.push(Order {
+            platform: Platform::Pdd,
+            shop: None,
+            order_no: d.order_no.as_str().into(),
+            status,
+            status_text: text.into(),
+            created_at: Some(clock.at(d.created_at)),
+            paid_at: Some(clock.at(d.paid_at)),
+            shipped_at: d.shipped_at.map(|t| clock.at(t)),
+            finished_at: d.confirmed_at.map(|t| clock.at(t)),
+            goods: Some(d.goods()),
+            postage: Some(d.postage),
+            seller_discount: Some(d.discount()),
+            platform_discount: Some(Fen::ZERO),
+            other_discount: None,
+            paid: Some(d.paid()),
+            seller_receivable: Some(d.paid()),
+            refunded: None,
+            payment_no: None,
+            lines: vec![OrderLine {
+                sub_order_no: None,
+                sku: Some(l.sku.into()),
+                title: Some(l.title.into()),
+                quantity: l.qty,
+                unit_price: Some(l.price),
+                goods: Some(l.goods),
+                discount: Some(l.discount),
+                // 用户实付金额: what the buyer paid, postage included.
+                paid: Some(d.paid()),
+                source: src(),
+            }],
+            source: src(),
+        });
+    }
+}
+
+fn row(
+    clock: &Clock,
+    t: i64,
+    order: &str,
+    kind: FlowKind,
+    text: &str,
+    amount: Fen,
+    memo: &str,
+) -> FundFlowRow {
+    FundFlowRow {
+        provider: FundProvider::Pdd,
+        account: None,
+        txn_no: format!("{order}-{t}-{}", amount.get()).into(),
+        business_no: None,
+        order_no: Some(order.into()),
+        merchant_ref: Some(order.into()),
+        refund_no: None,
+        kind,
+        kind_text: text.into(),
+        amount,
+        balance: None,
+        occurred_at: clock.at(t),
+        counterparty: None,
+        memo: Some(memo.into()),
+        source: src(),
+    }
+}
+
+fn money(m: &mut Month) {
+    let clock = m.clock;
+    let cut = clock.cut_off;
+    for d in &m.deals {
+        let Some(r) = d.released_at.filter(|&r| r < cut) else {
+            continue;
+        };
+        let income = d.paid() - d.refunded_before(r);
+        if income.get() > 0 {
+            m.flows.push(row(
+                &clock,
+                r,
+                &d.order_no,
+                FlowKind::Income,
+                "交易收入",
+                income,
+                "-；0010002|交易收入-订单收入",
+            ));
+            let fee = service_fee(income);
+            if fee.get() > 0 {
+                m.flows.push(row(
+                    &clock,
+                    r,
+                    &d.order_no,
+                    FlowKind::Fee,
+                    "技术服务费",
+                    -fee,
+                    "基础技术服务费；0030002|技术服务费-基础技术服务费",
+                ));
+            }
+        }
+        for s in d.sales.iter().filter(|s| s.is_refund()) {
+            if let Some(done) = s.done_at.filter(|&t| t >= r && t + 30 < cut) {
+                m.flows.push(row(
+                    &clock,
+                    done + 30,
+                    &d.order_no,
+                    FlowKind::Refund,
+                    "交易退款",
+                    -s.amount,
+                    "-；0020002|交易退款-订单退款",
+                ));
+            }
+        }
+    }
+    m.flows.sort_by_key(|f| f.occurred_at);
+}
+
+pub fn files(m: &Month) -> Files {
+    let p = m.period();
+    let fund = pdd::FundOptions {
+        from: p.start(),
+        to: p.end().plus_days(0),
+        exported_at: p.end().plus_days(1),
+        ..pdd::FundOptions::default()
+    };
+    let mut out = vec![
+        (
+            "拼多多订单导出.csv".to_string(),
+            pdd::orders(&m.orders, Encoding::Gbk, true),
+        ),
+        (
+            "拼多多货款明细.csv".to_string(),
+            pdd::fund_flow(&m.flows, &fund),
+        ),
+    ];
+    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
+    out
+}
+
+pub const WORLD: crate::world::World = crate::world::World {
+    platform: Platform::Pdd,
+    month,
+    files,
+};
+
+/// The codes a Pinduoduo month can carry honestly: no balances or row ids in the 货款明细
+/// (no BALANCE_BREAK), no fee rate without settings (no FEE_MISMATCH).
+pub const PLANTED: &[&str] = &[
+    "REFUND_UNPAID",
+    "REFUND_AMOUNT_MISMATCH",
+    "REFUND_ORPHAN",
+    "REFUND_EXCEEDS_PAID",
+    "PAYMENT_MISSING",
+    "PAYMENT_AMOUNT_MISMATCH",
+    "PAYMENT_ORPHAN",
+    "RETURN_MISMATCH",
+    "RETURN_NOT_RECEIVED",
+    "RECEIVED_NOT_REFUNDED",
+    "REFUND_ONLY_SHIPPED",
+    "AFTERSALE_OVERDUE",
+    "SHIPPED_AFTER_REFUND",
+    "DUPLICATE_SHIPMENT",
+    "STATUS_MISMATCH",
+    "EXCHANGE_OPEN",
+    "ORDER_AMOUNT_ERROR",
+    "DISCOUNT_EXCESSIVE",
+];
