@@ -100,6 +100,20 @@ pub struct Miss {
 
 pub const KNOWN_MISSES: &[Miss] = &[
     Miss {
+        code: "PAYMENT_ORPHAN",
+        plant: "PAYMENT_ORPHAN",
+        platform: Platform::Jd,
+        rule: "a settlement (结算表 货款 and 佣金, its net in the 资金表) of an order no order export holds: money for an unknown order, yet nothing is reported",
+        seed: 7,
+    },
+    Miss {
+        code: "PAYMENT_ORPHAN",
+        plant: "PAYMENT_ORPHAN",
+        platform: Platform::Douyin,
+        rule: "a 已结算 row and its 货款结算入账 for an order no order export holds: money for an unknown order, yet nothing is reported",
+        seed: 7,
+    },
+    Miss {
         code: "FLOW_DUPLICATE",
         plant: "commission_twice_on_several_lines",
         platform: Platform::Tmall,
