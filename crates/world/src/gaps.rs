@@ -71,8 +71,13 @@ pub const KNOWN_GAPS: &[Gap] = &[
     Gap {
         code: "SETTLEMENT_MISMATCH",
         platform: Platform::Jd,
-        stories: "an order settled in the last 30 seconds before the cut-off",
-        story: |d, cut| d.released_at.is_some_and(|r| r < cut && r + 30 >= cut),
+        stories: "an order settled, or a refund clawed back, in the last 30 seconds before the cut-off",
+        story: |d, cut| {
+            d.released_at.is_some_and(|r| r < cut && r + 30 >= cut)
+                || d.sales
+                    .iter()
+                    .any(|s| s.done_at.is_some_and(|t| t + 60 < cut && t + 90 >= cut))
+        },
         rule: "a statement settled just before the cut-off whose money reaches the wallet just after it is in transit (在途), not a difference: it should be pending until the 资金表 of the next days",
         seed: (14005, "2025-06", 5000),
     },
@@ -99,6 +104,20 @@ pub struct Miss {
 }
 
 pub const KNOWN_MISSES: &[Miss] = &[
+    Miss {
+        code: "PAYMENT_ORPHAN",
+        plant: "PAYMENT_ORPHAN",
+        platform: Platform::Jd,
+        rule: "a settlement (结算表 货款 and 佣金, its net in the 资金表) of an order no order export holds: money for an unknown order, yet nothing is reported",
+        seed: 7,
+    },
+    Miss {
+        code: "PAYMENT_ORPHAN",
+        plant: "PAYMENT_ORPHAN",
+        platform: Platform::Douyin,
+        rule: "a 已结算 row and its 货款结算入账 for an order no order export holds: money for an unknown order, yet nothing is reported",
+        seed: 7,
+    },
     Miss {
         code: "FLOW_DUPLICATE",
         plant: "commission_twice_on_several_lines",

@@ -153,11 +153,6 @@ pub fn run(month: &Month, files: &[(String, Vec<u8>)]) -> Ran {
         let errors: Vec<_> = r.problems.iter().filter(|p| p.is_error()).collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", r.name);
     }
-    let timing = std::env::var_os("DUIZHANG_WORLD_TIMING").is_some();
-    let started = std::time::Instant::now();
     let outcome = duizhang_engine::reconcile(&data, &month.shop.settings(), month.period());
-    if timing {
-        eprintln!("engine {:?}", started.elapsed());
-    }
     Ran { outcome, data }
 }

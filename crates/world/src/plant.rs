@@ -205,10 +205,32 @@ fn payment_orphan(m: &mut Month) -> Option<String> {
     // Same shape of number, a range no order of the month uses.
     let stranger = format!("{}{}", &order[..2], "9".repeat(order.len() - 2));
     r.order_no = Some(stranger.as_str().into());
-    r.merchant_ref = r
-        .merchant_ref
-        .map(|x| x.replace(order.as_str(), &stranger).into());
+    r.merchant_ref = r.merchant_ref.map(|x| {
+        if x.contains(order.as_str()) {
+            x.replace(order.as_str(), &stranger).into()
+        } else {
+            // A settlement's own reference (JD's 商户订单号): a new one.
+            format!("{x}9").into()
+        }
+    });
     r.business_no = r.business_no.map(|b| format!("{b}7").into());
+    // Where a statement settled the money, it says the same of the stranger order.
+    let settled: Vec<_> = m
+        .settlements
+        .iter()
+        .filter(|s| settles(s, &m.flows[f]))
+        .cloned()
+        .collect();
+    for mut s in settled {
+        s.order_no = stranger.as_str().into();
+        s.sub_order_no = s
+            .sub_order_no
+            .map(|x| x.replace(order.as_str(), &stranger).into());
+        if s.payment_ref.is_some() {
+            s.payment_ref = r.merchant_ref.clone();
+        }
+        m.settlements.push(s);
+    }
     m.flows.push(r);
     Some(stranger)
 }

@@ -266,6 +266,7 @@ pub const WORLD: crate::world::World = crate::world::World {
 pub const PLANTED: &[&str] = &[
     "PAYMENT_MISSING",
     "PAYMENT_AMOUNT_MISMATCH",
+    "PAYMENT_ORPHAN",
     "REFUND_UNPAID",
     "REFUND_AMOUNT_MISMATCH",
     "RETURN_MISMATCH",
