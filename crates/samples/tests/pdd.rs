@@ -440,6 +440,24 @@ fn order_file(rows: &[&str]) -> Vec<u8> {
 const FINISHED_ROW: &str = "纯棉T恤 白色 L,261003-123456789012345,已收货,69.00,0.00,5.00,2.00,0.20,61.80,66.80,1,2026-10-03 18:00:00,2026-10-08 10:11:12,6123456789,白色 L,3123456789,TS-WHITE-L,TS,,无售后或售后取消,YT1234567890,圆通快递,2026-10-03 09:12:33";
 
 #[test]
+fn the_postage_in_the_paid_amount_stays_with_the_order_not_the_line() {
+    // formats.md §5.4: 用户实付金额 = goods − discounts + 邮费. Hand-checked: 69.00 + 8.00 − 5.00 − 2.20
+    // = 69.80 paid by the buyer; the line's goods money is 69.80 − 8.00 = 61.80.
+    let row = FINISHED_ROW.replacen(
+        ",69.00,0.00,5.00,2.00,0.20,61.80,66.80,",
+        ",69.00,8.00,5.00,2.00,0.20,69.80,74.80,",
+        1,
+    );
+    let (_, data) = import_clean("orders.csv", order_file(&[&row]), "pdd.orders");
+    let o = &data.orders[0];
+    assert_eq!(o.paid, Some(Fen::new(6980)));
+    assert_eq!(o.postage, Some(Fen::new(800)));
+    assert_eq!(o.lines[0].paid, Some(Fen::new(6180)));
+    assert_eq!(o.lines[0].goods, Some(Fen::new(6900)));
+    assert_eq!(o.lines[0].discount, Some(Fen::new(720)));
+}
+
+#[test]
 fn reads_an_order_row_with_every_amount() {
     let (file, data) = import_clean("orders.csv", order_file(&[FINISHED_ROW]), "pdd.orders");
     assert_eq!(file.header_line, Some(1));
@@ -585,7 +603,8 @@ fn orders_round_trip_through_the_writer() {
                 unit_price: None,
                 goods: Some(Fen::new(goods)),
                 discount: Some(Fen::new(sd + pd)),
-                paid: Some(Fen::new(paid)),
+                // The line's goods money: the order's paid less its 邮费.
+                paid: Some(Fen::new(paid - 600)),
                 source: at(0),
             }],
             source: at(0),

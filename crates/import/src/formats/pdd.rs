@@ -420,6 +420,13 @@ fn read_order_row(
     // the platform's discount and counted with it.
     let platform_discount = add_present(c.fen(cols.platform_discount)?, c.fen(cols.duoduo_pay)?);
     let paid = c.req_fen(cols.paid)?;
+    let postage = c.fen(cols.postage)?;
+    // 用户实付金额 includes the 邮费 (formats.md §5.4); the one line's paid is the goods money,
+    // as on every other platform, so the line adds up to goods − discount.
+    let line_paid = match postage {
+        Some(p) if p.get() > 0 && p <= paid => paid - p,
+        _ => paid,
+    };
     let sku = c.opt(cols.sku_spec).or_else(|| c.opt(cols.sku_goods));
     let line = OrderLine {
         sub_order_no: None,
@@ -429,7 +436,7 @@ fn read_order_row(
         unit_price: None,
         goods: Some(goods),
         discount: add_present(seller_discount, platform_discount),
-        paid: Some(paid),
+        paid: Some(line_paid),
         source: out.source(c.line()),
     };
     let order = Order {
@@ -444,7 +451,7 @@ fn read_order_row(
         shipped_at: c.time(cols.shipped)?,
         finished_at: c.time(cols.received)?,
         goods: Some(goods),
-        postage: c.fen(cols.postage)?,
+        postage,
         seller_discount,
         platform_discount,
         other_discount: None,

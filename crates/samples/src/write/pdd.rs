@@ -180,7 +180,14 @@ pub fn orders(orders: &[Order], encoding: Encoding, crlf: bool) -> Vec<u8> {
                 part(o.seller_discount),
                 part(o.platform_discount),
                 "0.00".into(),
-                money(line.paid),
+                // 用户实付金额 includes the 邮费 of its row (formats.md §5.4).
+                money(line.paid.map(|p| {
+                    p + if first {
+                        o.postage.unwrap_or(Fen::ZERO)
+                    } else {
+                        Fen::ZERO
+                    }
+                })),
                 part(o.seller_receivable),
                 line.quantity.to_string(),
                 time(o.shipped_at),

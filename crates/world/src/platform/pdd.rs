@@ -116,8 +116,9 @@ fn orders(m: &mut Month) {
                 unit_price: Some(l.price),
                 goods: Some(l.goods),
                 discount: Some(l.discount),
-                // 用户实付金额: what the buyer paid, postage included.
-                paid: Some(d.paid()),
+                // The line's goods money: the writer adds the 邮费 into 用户实付金额, which is
+                // what the buyer paid, postage included (formats.md §5.4).
+                paid: Some(d.paid() - d.postage),
                 source: src(),
             }],
             source: src(),
