@@ -237,6 +237,13 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .commit("reconcile", &period.to_string())
         .context("结果未写出，输出目录保持原样")?;
     print_summary(&outcome, &args.out)?;
+    if args.report {
+        say!(
+            "月度对账报告：{}（汇总在第一张表）、{}（可打印为 A4 PDF）。",
+            crate::report::REPORT_XLSX,
+            crate::report::REPORT_HTML
+        );
+    }
     if let Some(account) = &carried {
         account.print()?;
     }

@@ -90,6 +90,7 @@ struct Acc {
     groups: Vec<(Dimension, String, String, Figures)>,
     after_sale_orders: HashSet<(usize, Text)>,
     return_orders: HashSet<(usize, Text)>,
+    weeks: [Option<usize>; 6],
 }
 
 impl Acc {
@@ -103,6 +104,19 @@ impl Acc {
         self.groups
             .push((dim, key.to_string(), label(), Figures::default()));
         i
+    }
+
+    /// Week `w`'s group (a month has five weeks at most).
+    fn week(&mut self, w: i8, period: Period) -> usize {
+        let at = usize::try_from(w).unwrap_or(0).min(5);
+        if let Some(id) = self.weeks[at] {
+            return id;
+        }
+        let id = self.id(Dimension::Week, &format_week_key(w), || {
+            week_label(period, w)
+        });
+        self.weeks[at] = Some(id);
+        id
     }
 
     fn fig(&mut self, id: usize) -> &mut Figures {
@@ -138,12 +152,15 @@ pub fn of_records(
 ) -> Metrics {
     let shop_platform: BTreeMap<&str, Platform> =
         shops.iter().map(|s| (s.id.as_str(), s.platform)).collect();
-    let in_period = |t: Option<BeijingTime>| t.is_none_or(|t| period.contains(t));
+    let (start, end) = (period.start(), period.end());
+    let inside = |t: BeijingTime| t >= start && t < end;
+    let in_period = |t: Option<BeijingTime>| t.is_none_or(inside);
     let week = |t: Option<BeijingTime>| t.map_or(1, week_no);
     let mut acc = Acc::default();
     // The period has a total even when none of its records fall in it.
     let total = acc.id(Dimension::Total, "", || "全部".into());
-    let place = |acc: &mut Acc, shop: &str, platform: Platform, w: i8| -> Place {
+    // A record's shop and platform groups.
+    let where_ = |acc: &mut Acc, shop: &str, platform: Platform| -> [usize; 2] {
         let label = || {
             if shop == NO_SHOP {
                 shop.to_string()
@@ -153,21 +170,21 @@ pub fn of_records(
         };
         let platform = shop_platform.get(shop).copied().unwrap_or(platform);
         [
-            total,
             acc.id(Dimension::Shop, shop, label),
             acc.id(Dimension::Platform, platform.code(), || {
                 platform.zh().into()
             }),
-            acc.id(Dimension::Week, &format_week_key(w), || {
-                week_label(period, w)
-            }),
         ]
+    };
+    let place = |acc: &mut Acc, shop: &str, platform: Platform, w: i8| -> Place {
+        let [s, p] = where_(acc, shop, platform);
+        [total, s, p, acc.week(w, period)]
     };
     let mut outside = 0u64;
     let mut records = Vec::new();
     let orders = data.merged_orders();
     // Shops of records that name only a shop (and platform): resolved once per name.
-    let mut shop_cache: HashMap<(Platform, Option<&str>), String> = HashMap::default();
+    let mut shop_cache: HashMap<(Platform, Option<&str>), [usize; 2]> = HashMap::default();
     // Which refunded-only orders had shipped: a 仅退款 of shipped goods loses the goods too.
     let wanted: HashSet<&str> = data
         .after_sales
@@ -206,14 +223,18 @@ pub fn of_records(
             outside += 1;
             continue;
         }
-        let shop = cached(
-            &mut shop_cache,
-            (settings, names),
-            o.platform,
-            o.shop.as_deref(),
-            RecordRef::Order(o),
-        );
-        let p = place(&mut acc, &shop, o.platform, week(at));
+        let key = (o.platform, o.shop.as_deref());
+        let [s, pl] = match shop_cache.get(&key) {
+            Some(ids) => *ids,
+            None => {
+                let shop =
+                    shop_of(settings, names, RecordRef::Order(o)).unwrap_or_else(|| NO_SHOP.into());
+                let ids = where_(&mut acc, &shop, o.platform);
+                shop_cache.insert(key, ids);
+                ids
+            }
+        };
+        let p = [total, s, pl, acc.week(week(at), period)];
         platform_shops.insert(p[1]);
         let line_paid: Option<i64> = o
             .lines
@@ -255,17 +276,18 @@ pub fn of_records(
         ) {
             continue;
         }
-        let shop = cached(
-            &mut shop_cache,
-            (settings, names),
-            e.platform,
-            Some(&e.shop),
-            RecordRef::ErpOrder(e),
-        );
-        if acc.index[slot(Dimension::Shop)]
-            .get(shop.as_str())
-            .is_some_and(|i| platform_shops.contains(i))
-        {
+        let key = (e.platform, Some(&*e.shop));
+        let [s, pl] = match shop_cache.get(&key) {
+            Some(ids) => *ids,
+            None => {
+                let shop = shop_of(settings, names, RecordRef::ErpOrder(e))
+                    .unwrap_or_else(|| NO_SHOP.into());
+                let ids = where_(&mut acc, &shop, e.platform);
+                shop_cache.insert(key, ids);
+                ids
+            }
+        };
+        if platform_shops.contains(&s) {
             continue;
         }
         let at = e.paid_at.or(Some(e.updated_at));
@@ -273,7 +295,7 @@ pub fn of_records(
             outside += 1;
             continue;
         }
-        let p = place(&mut acc, &shop, e.platform, week(at));
+        let p = [total, s, pl, acc.week(week(at), period)];
         let paid = e.paid.map_or(0, Fen::get);
         for id in p {
             let f = acc.fig(id);
@@ -368,7 +390,7 @@ pub fn of_records(
         if c.kind != ComplaintKind::Complaint {
             continue;
         }
-        if !period.contains(c.created_at) {
+        if !inside(c.created_at) {
             outside += 1;
             continue;
         }
@@ -402,7 +424,7 @@ pub fn of_records(
     let mut claim_rows = 0u64;
     for r in &data.fund_flows {
         let cost = flow_cost(r);
-        if cost == FlowCost::None || !period.contains(r.occurred_at) {
+        if cost == FlowCost::None || !inside(r.occurred_at) {
             continue;
         }
         let shop =
@@ -424,7 +446,7 @@ pub fn of_records(
     }
 
     for s in &data.shipments {
-        if s.kind != ShipmentKind::Reship || !period.contains(s.shipped_at) {
+        if s.kind != ShipmentKind::Reship || !inside(s.shipped_at) {
             continue;
         }
         let shop =
@@ -498,20 +520,6 @@ pub fn of_records(
         outside_period: outside,
         records,
     }
-}
-
-/// The shop of a record that names only a shop (and its platform), resolved once per name.
-fn cached<'d>(
-    cache: &mut HashMap<(Platform, Option<&'d str>), String>,
-    (settings, names): (&Settings, &ShopNames),
-    platform: Platform,
-    name: Option<&'d str>,
-    record: RecordRef<'_>,
-) -> String {
-    cache
-        .entry((platform, name))
-        .or_insert_with(|| shop_of(settings, names, record).unwrap_or_else(|| NO_SHOP.into()))
-        .clone()
 }
 
 /// The week group's key: `w1` … `w5`.

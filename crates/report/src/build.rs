@@ -187,15 +187,19 @@ fn overview(inputs: &Inputs<'_>, previous: Option<&Metrics>) -> Section {
             ],
             vec![
                 Cell::text("相符"),
-                Cell::text(format!("{} 笔，{} 元", r.matched, money(r.matched_fen))),
+                Cell::text(format!("{} 笔，{} 元", n(r.matched), money(r.matched_fen))),
             ],
             vec![
                 Cell::text("在途（结转下期）"),
-                Cell::text(format!("{} 项，{} 元", r.pending, money(r.pending_fen))),
+                Cell::text(format!("{} 项，{} 元", n(r.pending), money(r.pending_fen))),
             ],
             vec![
                 Cell::text("发现的问题"),
-                Cell::text(format!("{findings} 条，差额合计 {} 元", money(r.found_fen))),
+                Cell::text(format!(
+                    "{} 条，差额合计 {} 元",
+                    n(findings),
+                    money(r.found_fen)
+                )),
             ],
             vec![
                 Cell::text("未运行的检查"),
@@ -245,7 +249,9 @@ fn overview(inputs: &Inputs<'_>, previous: Option<&Metrics>) -> Section {
     };
     let mut notes = vec![format!(
         "本报告由本期对账结果生成：相符 {} 笔，在途 {} 项，发现问题 {} 条。",
-        r.matched, r.pending, findings
+        n(r.matched),
+        n(r.pending),
+        n(findings)
     )];
     if previous.is_none() {
         notes.push(
@@ -912,4 +918,9 @@ fn definitions(m: &Metrics) -> Section {
 /// The file's own name, without the folders it was read from.
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// A count with thousands separators.
+fn n(count: impl ToString) -> String {
+    thousands(&count.to_string())
 }
