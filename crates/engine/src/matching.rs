@@ -239,6 +239,51 @@ impl RefundMatching {
 ///    one-to-many, many-to-one), else paired in time order within `window_secs`;
 /// 4. an outflow left over whose order and amount equal an already paid after-sale of that
 ///    order joins its group as a repeated payment.
+/// Pass 2a of [`match_refunds`]: for each amount that more open claims than open payouts of
+/// one order share exactly, pairs each payout (in time order) with the latest unpaired claim
+/// done no later than `window_secs` after it, else the earliest one left.
+fn exact_by_time(
+    claims: &[Claim<'_>],
+    payouts: &[Payout<'_>],
+    open_c: &[u32],
+    open_p: &[u32],
+    window_secs: i64,
+    m: &mut RefundMatching,
+) {
+    let mut amounts: Vec<i64> = open_p.iter().map(|&p| payouts[at(p)].amount).collect();
+    amounts.sort_unstable();
+    amounts.dedup();
+    for amount in amounts {
+        let mut cs: Vec<u32> = open_c
+            .iter()
+            .copied()
+            .filter(|&c| claims[at(c)].amount == amount)
+            .collect();
+        let mut ps: Vec<u32> = open_p
+            .iter()
+            .copied()
+            .filter(|&p| payouts[at(p)].amount == amount)
+            .collect();
+        if cs.len() <= ps.len() {
+            continue;
+        }
+        cs.sort_by_key(|&c| (claims[at(c)].at, c));
+        ps.sort_by_key(|&p| (payouts[at(p)].at, p));
+        for p in ps {
+            let by = payouts[at(p)].at.saturating_add(window_secs);
+            let latest_done = cs
+                .iter()
+                .rposition(|&c| claims[at(c)].at.is_some_and(|t| t <= by));
+            let pick = latest_done.unwrap_or(0);
+            let c = cs.remove(pick);
+            let g = idx(m.groups.len());
+            m.groups.push(MatchedBy::OrderAmount);
+            m.claim_group[at(c)] = g;
+            m.payout_group[at(p)] = g;
+        }
+    }
+}
+
 pub fn match_refunds(
     claims: &[Claim<'_>],
     payouts: &[Payout<'_>],
@@ -312,6 +357,14 @@ pub fn match_refunds(
         );
         open_p.clear();
         open_p.extend_from_slice(ps);
+
+        // Pass 2a: where more after-sales than outflows share one exact amount (a line refunded
+        // from escrow before the release, another of the same amount paid out after it), each
+        // outflow pays the latest of them done by its time: the earlier one may never have been
+        // paid from the account at all.
+        exact_by_time(claims, payouts, &open_c, &open_p, window_secs, &mut m);
+        open_c.retain(|&c| m.claim_group[at(c)] == NONE);
+        open_p.retain(|&p| m.payout_group[at(p)] == NONE);
 
         // Pass 2: amount within tolerance, by sorted two-pointer (exact matches first).
         open_c.sort_by_key(|&c| (claims[at(c)].amount, claims[at(c)].at, c));
@@ -492,6 +545,37 @@ mod tests {
         assert_eq!(g.members(0), &[2]);
         assert_eq!(g.members(1), &[0, 3]);
         assert!(g.members(5).is_empty());
+    }
+
+    #[test]
+    fn one_outflow_pays_the_latest_refund_done_by_its_time() {
+        // A line refunded from escrow on day 2 (never paid from the account) and another line
+        // of the same amount returned on day 9, paid out on day 9: the outflow is day 9's.
+        let day = 86_400;
+        let claims = [
+            Claim {
+                refund_no: "R1",
+                order: "O1",
+                amount: 5900,
+                at: Some(2 * day),
+            },
+            Claim {
+                refund_no: "R2",
+                order: "O1",
+                amount: 5900,
+                at: Some(9 * day),
+            },
+        ];
+        let payouts = [Payout {
+            refund_no: None,
+            order: Some("O1"),
+            amount: 5900,
+            at: 9 * day + 60,
+        }];
+        let m = match_refunds(&claims, &payouts, 1, 3 * day);
+        assert_eq!(m.claim_group[0], NONE);
+        assert_ne!(m.claim_group[1], NONE);
+        assert_eq!(m.claim_group[1], m.payout_group[0]);
     }
 
     #[test]

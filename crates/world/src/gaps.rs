@@ -19,45 +19,19 @@ pub struct Gap {
     pub seed: (u64, &'static str, usize),
 }
 
-pub const KNOWN_GAPS: &[Gap] = &[
-    Gap {
-        code: "REFUND_UNPAID",
-        platform: Platform::Tmall,
-        stories: "Several (a line cancelled before shipment, another of the same amount returned after 确认收货)",
-        story: |d, _| d.shape == Shape::Several,
-        rule: "a line refunded from escrow before 确认收货 and another line of the same amount returned after it: the one 交易退款 outflow is the later refund's (the earlier one was paid from escrow), yet it is taken for the earlier one and the later refund is reported unpaid",
-        seed: (1, "2026-10", 2000),
+pub const KNOWN_GAPS: &[Gap] = &[Gap {
+    code: "SETTLEMENT_MISMATCH",
+    platform: Platform::Jd,
+    stories: "an order settled, or a refund clawed back, in the last 30 seconds before the cut-off",
+    story: |d, cut| {
+        d.released_at.is_some_and(|r| r < cut && r + 30 >= cut)
+            || d.sales
+                .iter()
+                .any(|s| s.done_at.is_some_and(|t| t + 60 < cut && t + 90 >= cut))
     },
-    Gap {
-        code: "REFUND_UNPAID",
-        platform: Platform::Taobao,
-        stories: "Several (a line cancelled before shipment, another of the same amount returned after 确认收货)",
-        story: |d, _| d.shape == Shape::Several,
-        rule: "as on Tmall: the one 交易退款 outflow, the later refund's, is taken for the earlier refund paid from escrow",
-        seed: (1, "2026-10", 2000),
-    },
-    Gap {
-        code: "REFUND_UNPAID",
-        platform: Platform::Jd,
-        stories: "Several (a line cancelled before the settlement, another of the same amount returned after it)",
-        story: |d, _| d.shape == Shape::Several,
-        rule: "a refund netted in JD's settlement and a later one of the same amount clawed back through its own settlement: the clawback is taken for the netted refund and the later refund is reported unpaid",
-        seed: (1, "2026-10", 2000),
-    },
-    Gap {
-        code: "SETTLEMENT_MISMATCH",
-        platform: Platform::Jd,
-        stories: "an order settled, or a refund clawed back, in the last 30 seconds before the cut-off",
-        story: |d, cut| {
-            d.released_at.is_some_and(|r| r < cut && r + 30 >= cut)
-                || d.sales
-                    .iter()
-                    .any(|s| s.done_at.is_some_and(|t| t + 60 < cut && t + 90 >= cut))
-        },
-        rule: "a statement settled just before the cut-off whose money reaches the wallet just after it is in transit (在途), not a difference: it should be pending until the 资金表 of the next days",
-        seed: (14005, "2025-06", 5000),
-    },
-];
+    rule: "a statement settled just before the cut-off whose money reaches the wallet just after it is in transit (在途), not a difference: it should be pending until the 资金表 of the next days",
+    seed: (14005, "2025-06", 5000),
+}];
 
 /// The gap that explains a false finding of `code` on a clean story, if any.
 pub fn known(code: &str, platform: Platform, deal: &Deal, cut_off: i64) -> Option<&'static Gap> {
