@@ -232,13 +232,6 @@ impl RefundMatching {
     }
 }
 
-/// Matches after-sales (claims) to refund outflows (payouts), in passes:
-/// 1. refund number (one after-sale may receive several outflows);
-/// 2. same order and amount within `tolerance` (sorted two-pointer, exact first);
-/// 3. same order, the rest: all of them as one group when their sums agree (partial refunds,
-///    one-to-many, many-to-one), else paired in time order within `window_secs`;
-/// 4. an outflow left over whose order and amount equal an already paid after-sale of that
-///    order joins its group as a repeated payment.
 /// Pass 2a of [`match_refunds`]: for each amount that more open claims than open payouts of
 /// one order share exactly, pairs each payout (in time order) with the latest unpaired claim
 /// done no later than `window_secs` after it, else the earliest one left.
@@ -284,6 +277,13 @@ fn exact_by_time(
     }
 }
 
+/// Matches after-sales (claims) to refund outflows (payouts), in passes:
+/// 1. refund number (one after-sale may receive several outflows);
+/// 2. same order and amount within `tolerance` (sorted two-pointer, exact first);
+/// 3. same order, the rest: all of them as one group when their sums agree (partial refunds,
+///    one-to-many, many-to-one), else paired in time order within `window_secs`;
+/// 4. an outflow left over whose order and amount equal an already paid after-sale of that
+///    order joins its group as a repeated payment.
 pub fn match_refunds(
     claims: &[Claim<'_>],
     payouts: &[Payout<'_>],

@@ -4,7 +4,7 @@
 
 use duizhang_core::Platform;
 
-use crate::story::{Deal, Shape};
+use crate::story::Deal;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Gap {
