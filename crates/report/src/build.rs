@@ -24,20 +24,8 @@ const KPIS: &[&str] = &[
     "after_sale_cost",
 ];
 
-/// The metric columns of the per-shop / per-platform tables.
-const SHOP_METRICS: &[&str] = &[
-    "orders",
-    "gmv",
-    "after_sales",
-    "after_sale_rate",
-    "return_rate",
-    "refund_amount",
-    "refund_rate",
-    "refund_only_share",
-    "complaint_rate",
-    "avg_handling_hours",
-    "after_sale_cost",
-];
+/// The metric columns of the per-shop / per-platform tables: the same as the overview's.
+const SHOP_METRICS: &[&str] = KPIS;
 
 /// How many of the largest problems, reasons and SKUs are listed.
 const TOP: usize = 20;
