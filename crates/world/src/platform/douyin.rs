@@ -13,12 +13,12 @@
 //! order's first row only.
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period, Platform,
-    SettlementRow,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, SettlementRow,
 };
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::{douyin, erp as erp_file};
 
+use super::{StatusTexts, order_of};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::rng::Rng;
@@ -93,37 +93,21 @@ pub fn month(seed: u64, period: Period, n: usize) -> Month {
     m
 }
 
+/// What the order export says of an order's state (formats.md).
+const ORDER_STATUS: StatusTexts = StatusTexts {
+    closed: "已关闭",
+    finished: "已完成",
+    shipped: "已发货",
+    paid: "待发货",
+};
+
 fn orders(m: &mut Month) {
     let clock = m.clock;
     for d in &m.deals {
-        let (status, text) = if d.closed_at.is_some() {
-            (OrderStatus::Refunded, "已关闭")
-        } else if d.confirmed_at.is_some() {
-            (OrderStatus::Finished, "已完成")
-        } else if d.shipped_at.is_some() {
-            (OrderStatus::Shipped, "已发货")
-        } else {
-            (OrderStatus::Paid, "待发货")
-        };
         m.orders.push(Order {
-            platform: Platform::Douyin,
-            shop: None,
-            order_no: d.order_no.as_str().into(),
-            status,
-            status_text: text.into(),
-            created_at: Some(clock.at(d.created_at)),
-            paid_at: Some(clock.at(d.paid_at)),
-            shipped_at: d.shipped_at.map(|t| clock.at(t)),
-            finished_at: d.confirmed_at.map(|t| clock.at(t)),
-            goods: Some(d.goods()),
-            postage: Some(d.postage),
             seller_discount: Some(d.discount()),
             platform_discount: Some(Fen::ZERO),
             other_discount: Some(Fen::ZERO),
-            paid: Some(d.paid()),
-            seller_receivable: None,
-            refunded: None,
-            payment_no: None,
             lines: d
                 .lines
                 .iter()
@@ -142,7 +126,7 @@ fn orders(m: &mut Month) {
                     source: src(),
                 })
                 .collect(),
-            source: src(),
+            ..order_of(d, &clock, Platform::Douyin, &ORDER_STATUS)
         });
     }
 }

@@ -12,11 +12,12 @@
 //! (JD's 售后 export has no public layout).
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period, Platform,
-    RatePpm, SettlementRow,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
+    SettlementRow,
 };
 use duizhang_samples::write::{erp as erp_file, jd, sheet::Shape};
 
+use super::{StatusTexts, order_of};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::rng::Rng;
@@ -71,37 +72,19 @@ pub fn month(seed: u64, period: Period, n: usize) -> Month {
     m
 }
 
+/// What the order export says of an order's state (formats.md).
+const ORDER_STATUS: StatusTexts = StatusTexts {
+    closed: "已取消",
+    finished: "完成",
+    shipped: "等待确认收货",
+    paid: "等待出库",
+};
+
 fn orders(m: &mut Month) {
     let clock = m.clock;
     for d in &m.deals {
-        let (status, text) = if d.closed_at.is_some() {
-            (OrderStatus::Refunded, "已取消")
-        } else if d.confirmed_at.is_some() {
-            (OrderStatus::Finished, "完成")
-        } else if d.shipped_at.is_some() {
-            (OrderStatus::Shipped, "等待确认收货")
-        } else {
-            (OrderStatus::Paid, "等待出库")
-        };
         m.orders.push(Order {
-            platform: Platform::Jd,
-            shop: None,
-            order_no: d.order_no.as_str().into(),
-            status,
-            status_text: text.into(),
-            created_at: Some(clock.at(d.created_at)),
-            paid_at: Some(clock.at(d.paid_at)),
-            shipped_at: d.shipped_at.map(|t| clock.at(t)),
-            finished_at: d.confirmed_at.map(|t| clock.at(t)),
-            goods: Some(d.goods()),
-            postage: Some(d.postage),
-            seller_discount: None,
-            platform_discount: None,
-            other_discount: None,
-            paid: Some(d.paid()),
             seller_receivable: Some(d.paid()),
-            refunded: None,
-            payment_no: None,
             lines: d
                 .lines
                 .iter()
@@ -117,7 +100,7 @@ fn orders(m: &mut Month) {
                     source: src(),
                 })
                 .collect(),
-            source: src(),
+            ..order_of(d, &clock, Platform::Jd, &ORDER_STATUS)
         });
     }
 }

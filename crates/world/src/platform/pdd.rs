@@ -10,12 +10,12 @@
 //! after-sales (PDD's own 售后 export has no public layout).
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period, Platform,
-    RatePpm,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
 };
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::{erp as erp_file, pdd};
 
+use super::{StatusTexts, order_of};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::rng::Rng;
@@ -76,38 +76,22 @@ pub fn month(seed: u64, period: Period, n: usize) -> Month {
     m
 }
 
+/// What the order export says of an order's state (formats.md).
+const ORDER_STATUS: StatusTexts = StatusTexts {
+    closed: "已取消",
+    finished: "已收货",
+    shipped: "已发货，待收货",
+    paid: "待发货",
+};
+
 fn orders(m: &mut Month) {
     let clock = m.clock;
     for d in &m.deals {
-        let (status, text) = if d.closed_at.is_some() {
-            (OrderStatus::Refunded, "已取消")
-        } else if d.confirmed_at.is_some() {
-            (OrderStatus::Finished, "已收货")
-        } else if d.shipped_at.is_some() {
-            (OrderStatus::Shipped, "已发货，待收货")
-        } else {
-            (OrderStatus::Paid, "待发货")
-        };
         let l = &d.lines[0];
         m.orders.push(Order {
-            platform: Platform::Pdd,
-            shop: None,
-            order_no: d.order_no.as_str().into(),
-            status,
-            status_text: text.into(),
-            created_at: Some(clock.at(d.created_at)),
-            paid_at: Some(clock.at(d.paid_at)),
-            shipped_at: d.shipped_at.map(|t| clock.at(t)),
-            finished_at: d.confirmed_at.map(|t| clock.at(t)),
-            goods: Some(d.goods()),
-            postage: Some(d.postage),
             seller_discount: Some(d.discount()),
             platform_discount: Some(Fen::ZERO),
-            other_discount: None,
-            paid: Some(d.paid()),
             seller_receivable: Some(d.paid()),
-            refunded: None,
-            payment_no: None,
             lines: vec![OrderLine {
                 sub_order_no: None,
                 sku: Some(l.sku.into()),
@@ -121,7 +105,7 @@ fn orders(m: &mut Month) {
                 paid: Some(d.paid() - d.postage),
                 source: src(),
             }],
-            source: src(),
+            ..order_of(d, &clock, Platform::Pdd, &ORDER_STATUS)
         });
     }
 }

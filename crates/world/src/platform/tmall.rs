@@ -13,10 +13,11 @@
 
 use duizhang_core::{
     AfterSale, AfterSaleLine, AfterSalePhase, AfterSaleStatus, Fen, FlowKind, FundFlowRow,
-    FundProvider, Order, OrderLine, OrderStatus, Period, Platform, RatePpm,
+    FundProvider, Order, OrderLine, Period, Platform, RatePpm,
 };
 use duizhang_samples::write::{alipay, erp as erp_file, sheet::Shape, taobao};
 
+use super::{StatusTexts, order_of};
 use crate::erp::{self, src};
 use crate::month::{Month, Shop};
 use crate::rng::Rng;
@@ -122,36 +123,21 @@ fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
     m
 }
 
+/// What the order export says of an order's state (formats.md).
+const ORDER_STATUS: StatusTexts = StatusTexts {
+    closed: "交易关闭",
+    finished: "交易成功",
+    shipped: "卖家已发货，等待买家确认",
+    paid: "买家已付款，等待卖家发货",
+};
+
 fn orders(m: &mut Month) {
     let clock = m.clock;
     for d in &m.deals {
-        let (status, text) = if d.closed_at.is_some() {
-            (OrderStatus::Refunded, "交易关闭")
-        } else if d.confirmed_at.is_some() {
-            (OrderStatus::Finished, "交易成功")
-        } else if d.shipped_at.is_some() {
-            (OrderStatus::Shipped, "卖家已发货，等待买家确认")
-        } else {
-            (OrderStatus::Paid, "买家已付款，等待卖家发货")
-        };
         let refunded = d.refunded(&clock);
         let released = d.confirmed_at.map(|c| d.paid() - d.refunded_before(c));
         m.orders.push(Order {
-            platform: m.shop.platform,
             shop: Some(m.shop.name.into()),
-            order_no: d.order_no.as_str().into(),
-            status,
-            status_text: text.into(),
-            created_at: Some(clock.at(d.created_at)),
-            paid_at: Some(clock.at(d.paid_at)),
-            shipped_at: d.shipped_at.map(|t| clock.at(t)),
-            finished_at: d.confirmed_at.map(|t| clock.at(t)),
-            goods: Some(d.goods()),
-            postage: Some(d.postage),
-            seller_discount: None,
-            platform_discount: None,
-            other_discount: None,
-            paid: Some(d.paid()),
             seller_receivable: released,
             refunded: Some(refunded),
             payment_no: Some(d.payment_no.as_str().into()),
@@ -170,7 +156,7 @@ fn orders(m: &mut Month) {
                     source: src(),
                 })
                 .collect(),
-            source: src(),
+            ..order_of(d, &clock, m.shop.platform, &ORDER_STATUS)
         });
     }
 }
