@@ -263,21 +263,24 @@ fn an_empty_or_damaged_journal_is_refused_not_read_as_an_empty_ledger() {
     let input = dir.join("files");
     std::fs::create_dir_all(&input).unwrap();
     std::fs::write(input.join("发货单.csv"), shipments(2)).unwrap();
-    std::fs::write(dir.join("账簿.txt"), b"").unwrap();
+    let with_journal = |journal: &Path| {
+        run(
+            &[
+                "reconcile",
+                s(&input),
+                "--period",
+                "2026-10",
+                "--out",
+                s(&dir.join("out")),
+                "--journal",
+                s(journal),
+            ],
+            Duration::from_secs(60),
+        )
+    };
     let journal = dir.join("账簿.txt");
-    let r = run(
-        &[
-            "reconcile",
-            s(&input),
-            "--period",
-            "2026-10",
-            "--out",
-            s(&dir.join("out")),
-            "--journal",
-            s(&journal),
-        ],
-        Duration::from_secs(60),
-    );
+    std::fs::write(&journal, b"").unwrap();
+    let r = with_journal(&journal);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("账簿.txt") && r.stderr.contains("没有任何凭证行"),
@@ -290,19 +293,7 @@ fn an_empty_or_damaged_journal_is_refused_not_read_as_an_empty_ledger() {
     let bytes = wb.save_to_buffer().unwrap();
     let journal = dir.join("账簿.xlsx");
     std::fs::write(&journal, &bytes[..bytes.len() / 2]).unwrap();
-    let r = run(
-        &[
-            "reconcile",
-            s(&input),
-            "--period",
-            "2026-10",
-            "--out",
-            s(&dir.join("out")),
-            "--journal",
-            s(&journal),
-        ],
-        Duration::from_secs(60),
-    );
+    let r = with_journal(&journal);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("账簿.xlsx") && r.stderr.contains("已损坏"),
