@@ -346,13 +346,49 @@ pub fn write_issues(
         }
         return Ok(None);
     }
+    write_file(&path, issues_text(generated, data).as_bytes())?;
+    Ok(Some(ISSUES_FILE.to_string()))
+}
+
+/// The records not booked, one per line, as `ISSUES_FILE` holds them.
+fn issues_text(generated: &Generated, data: &Dataset) -> String {
     let mut text = String::new();
     for i in &generated.issues {
         text.push_str(&issue_line(i, data));
         text.push('\n');
     }
-    write_file(&path, text.as_bytes())?;
-    Ok(Some(ISSUES_FILE.to_string()))
+    text
+}
+
+/// The files [`write_vouchers_xlsx`] writes, as (name, bytes) in name order, for a caller that
+/// keeps them elsewhere (the workspace's voucher batches); nothing when no voucher was made.
+pub fn render_vouchers_xlsx(
+    generated: &Generated,
+    books: &Books,
+    data: &Dataset,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    if generated.vouchers.is_empty() {
+        return Ok(files);
+    }
+    let journal = duizhang_books::export::excel(&generated.vouchers, &books.chart)
+        .map_err(|e| anyhow::anyhow!("凭证导出失败：{}", e.message))?;
+    if let Some(sources) = &journal.sources {
+        let mut csv = Vec::new();
+        sources
+            .write_to(&mut csv)
+            .context("凭证来源单据表生成失败")?;
+        files.push((EXCEL_SOURCES_CSV.to_string(), csv));
+    }
+    files.push((VOUCHERS_XLSX.to_string(), journal.workbook));
+    if !generated.issues.is_empty() {
+        files.push((
+            ISSUES_FILE.to_string(),
+            issues_text(generated, data).into_bytes(),
+        ));
+    }
+    files.sort();
+    Ok(files)
 }
 
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

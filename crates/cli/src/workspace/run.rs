@@ -116,7 +116,7 @@ pub fn run(
             }
         }
     }
-    let vouchers = voucher_batch(&staging.dir.join("vouchers"), &generated, &loaded, data)?;
+    let vouchers = voucher_batch(&generated, &loaded, data)?;
     duizhang_engine::sort_findings(&mut outcome.findings);
     let carried = CarryAccount::of(&carry, &outcome);
     let summary = Summary::build(&outcome, period);
@@ -171,11 +171,10 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The run's vouchers rendered as `vouchers` renders them (the generic Excel journal, its links
+/// The run's vouchers rendered as `reconcile` writes them (the generic Excel journal, its links
 /// CSV when they exceed a sheet, the list of records not booked), kept as one batch for
 /// approval; `None` when the period made no voucher.
 fn voucher_batch(
-    dir: &Path,
     generated: &duizhang_books::Generated,
     loaded: &crate::books::LoadedBooks,
     data: &duizhang_core::Dataset,
@@ -183,13 +182,7 @@ fn voucher_batch(
     if generated.vouchers.is_empty() {
         return Ok(None);
     }
-    std::fs::create_dir_all(dir)?;
-    let mut files = Vec::new();
-    for name in crate::books::write_vouchers_xlsx(dir, generated, &loaded.books, data)? {
-        let bytes = std::fs::read(dir.join(&name))?;
-        files.push((name, bytes));
-    }
-    files.sort();
+    let files = crate::books::render_vouchers_xlsx(generated, &loaded.books, data)?;
     let mut debit = duizhang_core::Fen::ZERO;
     for line in generated.vouchers.iter().flat_map(|v| &v.lines) {
         debit = debit
