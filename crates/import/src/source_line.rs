@@ -4,7 +4,7 @@
 
 use std::io::{Cursor, Read};
 
-use crate::container::{date1904, is_spreadsheet_zip, member_name, write_cell};
+use crate::container::{date1904, is_ole, is_spreadsheet_zip, member_name, write_cell};
 use crate::text::{TextEncoding, sniff_encoding};
 
 /// A ZIP member is read back only up to this size; the evidence of a larger one is shown by
@@ -17,6 +17,9 @@ const MEMBER_LIMIT: u64 = 256 * 1024 * 1024;
 pub fn source_line(name: &str, bytes: &[u8], evidence_file: &str, line: u32) -> Option<String> {
     if evidence_file == name {
         return whole_file_line(bytes, None, line);
+    }
+    if !is_within(name, evidence_file) {
+        return None;
     }
     let rest = evidence_file.strip_prefix(name)?;
     if let Some(sheet) = rest.strip_prefix('#') {
@@ -51,11 +54,19 @@ pub fn source_line(name: &str, bytes: &[u8], evidence_file: &str, line: u32) -> 
     None
 }
 
+/// Whether the evidence file `evidence_file` is the file `name` itself, or a member (`!`) or
+/// sheet (`#`) inside it.
+pub fn is_within(name: &str, evidence_file: &str) -> bool {
+    evidence_file
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('!') || rest.starts_with('#'))
+}
+
 /// Line `line` of a whole file: a workbook's row (of `sheet`, or its only sheet), or a text
 /// file's line.
 fn whole_file_line(bytes: &[u8], sheet: Option<&str>, line: u32) -> Option<String> {
     let index = usize::try_from(line.checked_sub(1)?).ok()?;
-    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let ole = is_ole(bytes);
     let workbook_zip = zip::ZipArchive::new(Cursor::new(bytes))
         .is_ok_and(|mut archive| is_spreadsheet_zip(&mut archive));
     if ole || workbook_zip {

@@ -312,11 +312,9 @@ fn evidence_lines<B: duizhang_store::backend::Backend>(
     let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
     let mut lines = Vec::new();
     for e in &case.finding.evidence {
-        let holder = files.iter().find(|f| {
-            e.file == f.name
-                || e.file.starts_with(&format!("{}!", f.name))
-                || e.file.starts_with(&format!("{}#", f.name))
-        });
+        let holder = files
+            .iter()
+            .find(|f| duizhang_import::source_line::is_within(&f.name, &e.file));
         let Some(holder) = holder else {
             lines.push(None);
             continue;
