@@ -1,29 +1,16 @@
-//! The books side shared by `vouchers` and `reconcile`: the 账套 (a file, or the 小企业会计准则
-//! preset), records to shops as the engine assigns them, voucher generation, a journal read
-//! back from the accounting system, and the books checks of CHECKS.md against a journal.
+//! The books side of the command line: the 账套 (a file, or the 小企业会计准则 preset), a
+//! journal read back from the accounting system, what was generated told on the console, and
+//! the voucher files written by `vouchers`. Generation and the books checks are the pipeline's.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use duizhang_books::checks::{Booked, flow_not_booked, refund_not_booked, source_booked_twice};
 use duizhang_books::export::{EXCEL_SOURCES_CSV, ExcelJournal};
-use duizhang_books::{Books, BooksConfig, Generated, RecordRef, Rules, Standard, Voucher};
+use duizhang_books::{Books, BooksConfig, Generated, Rules, Standard, Voucher};
 use duizhang_core::{Dataset, Fen, Period};
-use duizhang_engine::catalog::Data;
-use duizhang_engine::shops::{self, ShopNames};
-use duizhang_engine::{NotRun, Outcome, Settings};
-
-/// Why the row-by-row books checks did not run against an imported journal.
-pub const UNTRACEABLE_JOURNAL: &str = "导入的账簿既没有来源单据，摘要里也没有任何流水号、退款单号或订单号，无法逐条核对是否入账：请导出通用 Excel 凭证表（含来源单据），或在凭证规则的摘要中加入 {ref} 后再导出用友文本";
-
-/// The books checks of CHECKS.md, in catalog order.
-pub const CHECK_CODES: [&str; 3] = [
-    "REFUND_NOT_BOOKED",
-    "FLOW_NOT_BOOKED",
-    "SOURCE_BOOKED_TWICE",
-];
+pub use duizhang_pipeline::books::{ISSUES_FILE, VOUCHERS_XLSX, generate};
 
 /// A validated 账套 and how to name it to the user.
 pub struct LoadedBooks {
@@ -66,23 +53,6 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
     Ok(LoadedBooks { books, describe })
 }
 
-/// The period's vouchers, checked against every invariant an export enforces. Reads only
-/// shared references, so it may run beside the engine's checks on another thread.
-pub fn generate(
-    books: &Books,
-    data: &Dataset,
-    period: Period,
-    settings: &Settings,
-    names: &ShopNames,
-) -> Result<Generated, duizhang_books::BooksError> {
-    let generated =
-        duizhang_books::generate(books, data, period, &|r| shops::shop_of(settings, names, r));
-    if !generated.vouchers.is_empty() {
-        duizhang_books::validate_all(&generated.vouchers, &books.chart)?;
-    }
-    Ok(generated)
-}
-
 /// A journal exported from the accounting system: the generic Excel journal (a ZIP container,
 /// by its first bytes; its links CSV read from beside it when it names one), or 用友 凭证引入
 /// text whose optional fields follow the 账套's `[u8] fields`.
@@ -114,105 +84,6 @@ pub fn read_journal(path: &Path, books: &Books) -> anyhow::Result<Vec<Voucher>> 
         duizhang_books::import::u8_text_with(&bytes, &name, &books.u8)
     };
     read.map_err(|e| anyhow::anyhow!("账簿文件读取失败：{}", e.message))
-}
-
-/// Runs the books checks against `journal` and adds their findings to the outcome, each with
-/// the severity and switch the settings give its shop. The engine marked these checks "not
-/// run" (it has no vouchers); that is replaced by what actually ran.
-pub fn check_books(
-    outcome: &mut Outcome,
-    data: &Dataset,
-    settings: &Settings,
-    period: Period,
-    journal: &[Voucher],
-    names: &ShopNames,
-) {
-    let shop = |r: RecordRef<'_>| shops::shop_of(settings, names, r);
-    let booked = Booked::of(journal, period);
-    // A journal that names no source row cannot be checked row by row: every row would look
-    // unbooked. The two checks are then "not run, and why" instead of a flood of false findings.
-    let traceable = booked.is_empty() || booked.traces_any(data);
-    let mut found = Vec::new();
-    if traceable {
-        found.extend(refund_not_booked(data, &booked, &shop));
-        found.extend(flow_not_booked(data, &booked, &shop));
-    }
-    drop(booked);
-    found.extend(source_booked_twice(data, journal, &shop));
-    for mut f in found {
-        // A record of no known shop is reported once as unassigned, never as a finding.
-        if f.shop.is_empty() {
-            continue;
-        }
-        match settings.check(&f.shop, &f.code) {
-            Some(e) if !e.enabled => continue,
-            Some(e) => {
-                f.severity = e.severity;
-                f.owner = e.owner;
-            }
-            None => {}
-        }
-        outcome.findings.push(f);
-    }
-    let switched_off = "已在设置中关闭";
-    outcome.not_run.retain(|n| {
-        !CHECK_CODES.contains(&n.code.as_str()) || n.reason == switched_off || n.shop.is_empty()
-    });
-    // Shops without the data a check reads: it ran, and could find nothing there. Looking
-    // stops once every shop has both kinds.
-    let mut has: BTreeSet<(String, Data)> = BTreeSet::new();
-    let wanted = 2 * outcome.shops.len();
-    let mut note = |s: Option<String>, need: Data| {
-        if let Some(s) = s
-            && outcome.shops.iter().any(|o| o.id == s)
-        {
-            has.insert((s, need));
-        }
-        has.len() < wanted
-    };
-    let more = data.after_sales.iter().all(|r| {
-        note(
-            shops::shop_of(settings, names, RecordRef::AfterSale(r)),
-            Data::AfterSales,
-        )
-    }) && data.fund_flows.iter().all(|r| {
-        note(
-            shops::shop_of(settings, names, RecordRef::FundFlow(r)),
-            Data::FundFlow,
-        )
-    });
-    if more {
-        for r in &data.payments {
-            let s = shops::shop_of(settings, names, RecordRef::Payment(r));
-            if !note(s, Data::FundFlow) {
-                break;
-            }
-        }
-    }
-    for s in &outcome.shops {
-        for (code, need) in [
-            ("REFUND_NOT_BOOKED", Data::AfterSales),
-            ("FLOW_NOT_BOOKED", Data::FundFlow),
-        ] {
-            let off = settings.check(&s.id, code).is_some_and(|e| !e.enabled);
-            if !off && !traceable {
-                outcome.not_run.push(NotRun {
-                    shop: s.id.clone(),
-                    code: code.into(),
-                    reason: UNTRACEABLE_JOURNAL.into(),
-                });
-            } else if !off && !has.contains(&(s.id.clone(), need)) {
-                outcome.not_run.push(NotRun {
-                    shop: s.id.clone(),
-                    code: code.into(),
-                    reason: format!("缺少数据：{}", need.zh()),
-                });
-            }
-        }
-    }
-    outcome
-        .not_run
-        .sort_by(|a, b| (&a.shop, &a.code).cmp(&(&b.shop, &b.code)));
 }
 
 /// Prints what was generated: vouchers per 凭证字, lines, the totals, what a reviewer must look
@@ -262,7 +133,7 @@ pub fn print_generated(
     if !issues.is_empty() {
         writeln!(o, "未入账或未完整入账的记录 {} 条：", issues.len())?;
         for i in issues.iter().take(max_issues) {
-            writeln!(o, "  {}", issue_line(i, data))?;
+            writeln!(o, "  {}", duizhang_pipeline::books::issue_line(i, data))?;
         }
         if issues.len() > max_issues {
             writeln!(
@@ -273,39 +144,6 @@ pub fn print_generated(
         }
     }
     Ok(())
-}
-
-/// Every record not booked, one per line, beside the vouchers.
-pub const ISSUES_FILE: &str = "vouchers-issues.txt";
-
-fn issue_line(i: &duizhang_books::Issue, data: &Dataset) -> String {
-    format!(
-        "{} 第{}行 {}：{}",
-        data.file_name(i.source.file),
-        i.source.line,
-        i.kind.zh(),
-        i.message
-    )
-}
-
-/// Writes `vouchers.xlsx` (the generic Excel journal) into `out` when there are vouchers, and
-/// the list of records not booked when there are any. Returns the files written.
-pub fn write_vouchers_xlsx(
-    out: &Path,
-    generated: &Generated,
-    books: &Books,
-    data: &Dataset,
-) -> anyhow::Result<Vec<String>> {
-    let mut written = Vec::new();
-    if !generated.vouchers.is_empty() {
-        let started = std::time::Instant::now();
-        let journal = duizhang_books::export::excel(&generated.vouchers, &books.chart)
-            .map_err(|e| anyhow::anyhow!("凭证导出失败：{}", e.message))?;
-        written = write_excel_journal(out, &journal)?;
-        tracing::info!("{VOUCHERS_XLSX}: {:?}", started.elapsed());
-    }
-    written.extend(write_issues(out, generated, data)?);
-    Ok(written)
 }
 
 /// Writes the generic Excel journal into `out` as `vouchers.xlsx`, with its links in
@@ -331,8 +169,6 @@ pub fn write_excel_journal(out: &Path, journal: &ExcelJournal<'_>) -> anyhow::Re
     Ok(written)
 }
 
-pub const VOUCHERS_XLSX: &str = "vouchers.xlsx";
-
 /// The records not booked, when there are any (a stale list from an earlier run is removed).
 pub fn write_issues(
     out: &Path,
@@ -346,49 +182,11 @@ pub fn write_issues(
         }
         return Ok(None);
     }
-    write_file(&path, issues_text(generated, data).as_bytes())?;
+    write_file(
+        &path,
+        duizhang_pipeline::books::issues_text(generated, data).as_bytes(),
+    )?;
     Ok(Some(ISSUES_FILE.to_string()))
-}
-
-/// The records not booked, one per line, as `ISSUES_FILE` holds them.
-fn issues_text(generated: &Generated, data: &Dataset) -> String {
-    let mut text = String::new();
-    for i in &generated.issues {
-        text.push_str(&issue_line(i, data));
-        text.push('\n');
-    }
-    text
-}
-
-/// The files [`write_vouchers_xlsx`] writes, as (name, bytes) in name order, for a caller that
-/// keeps them elsewhere (the workspace's voucher batches); nothing when no voucher was made.
-pub fn render_vouchers_xlsx(
-    generated: &Generated,
-    books: &Books,
-    data: &Dataset,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
-    if generated.vouchers.is_empty() {
-        return Ok(files);
-    }
-    let journal = duizhang_books::export::excel(&generated.vouchers, &books.chart)
-        .map_err(|e| anyhow::anyhow!("凭证导出失败：{}", e.message))?;
-    if let Some(sources) = &journal.sources {
-        let mut csv = Vec::new();
-        sources
-            .write_to(&mut csv)
-            .context("凭证来源单据表生成失败")?;
-        files.push((EXCEL_SOURCES_CSV.to_string(), csv));
-    }
-    files.push((VOUCHERS_XLSX.to_string(), journal.workbook));
-    if !generated.issues.is_empty() {
-        files.push((
-            ISSUES_FILE.to_string(),
-            issues_text(generated, data).into_bytes(),
-        ));
-    }
-    files.sort();
-    Ok(files)
 }
 
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

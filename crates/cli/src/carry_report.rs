@@ -1,128 +1,25 @@
-//! What became of the items carried in from the previous run: closed, turned into findings, or
-//! still pending (and, when their check could not run this period, which data was missing).
+//! What became of the items carried in, told on the console.
 
 use std::io::Write;
 
-use duizhang_core::Finding;
-use duizhang_engine::{CarryIn, Outcome, PendingItem};
-use serde::Serialize;
+use duizhang_pipeline::carry::CarryAccount;
 
-/// How one carried item ended in this run.
-#[derive(Debug, PartialEq, Eq)]
-enum Fate<'a> {
-    Closed,
-    Found,
-    Pending,
-    /// Still pending because its check did not run for its shop: the reason (missing data).
-    NotJudged(&'a str),
-}
-
-fn same_item(a: &PendingItem, b: &PendingItem) -> bool {
-    (&a.shop, &a.code, &a.order_no, &a.refund_no, &a.txn_no)
-        == (&b.shop, &b.code, &b.order_no, &b.refund_no, &b.txn_no)
-}
-
-/// A finding of the item's check for the same shop that names what the item named.
-fn found_as(item: &PendingItem, f: &Finding) -> bool {
-    let names = |mine: &Option<String>, theirs: &Option<String>| {
-        mine.is_none() || mine.as_deref() == theirs.as_deref()
-    };
-    f.shop == item.shop
-        && f.code == item.code
-        && names(&item.order_no, &f.order_no)
-        && names(&item.refund_no, &f.refund_no)
-        && names(&item.txn_no, &f.txn_no)
-}
-
-fn fate<'a>(item: &PendingItem, outcome: &'a Outcome) -> Fate<'a> {
-    if let Some(n) = outcome
-        .not_run
-        .iter()
-        .find(|n| n.shop == item.shop && n.code == item.code)
-    {
-        return Fate::NotJudged(&n.reason);
-    }
-    if outcome.pending.iter().any(|p| same_item(p, item)) {
-        Fate::Pending
-    } else if outcome.findings.iter().any(|f| found_as(item, f)) {
-        Fate::Found
-    } else {
-        Fate::Closed
-    }
-}
-
-/// What became of the carried items, for summary.json (`carried`) and the console.
-#[derive(Debug, Default, Serialize)]
-pub struct CarryAccount {
-    /// The period the items were carried from.
-    pub from: String,
-    pub items: usize,
-    pub closed: usize,
-    pub found: usize,
-    pub pending: usize,
-    /// Items whose check did not run this period, per shop and check, with the reason.
-    pub not_judged: Vec<NotJudged>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NotJudged {
-    pub shop: String,
-    pub code: String,
-    pub reason: String,
-    pub items: usize,
-}
-
-impl CarryAccount {
-    /// `None` when nothing was carried in.
-    pub fn of(carry: &CarryIn, outcome: &Outcome) -> Option<CarryAccount> {
-        if carry.pending.is_empty() {
-            return None;
-        }
-        let mut account = CarryAccount {
-            from: carry.period.clone().unwrap_or_default(),
-            items: carry.pending.len(),
-            ..CarryAccount::default()
-        };
-        for item in &carry.pending {
-            match fate(item, outcome) {
-                Fate::Closed => account.closed += 1,
-                Fate::Found => account.found += 1,
-                Fate::Pending => account.pending += 1,
-                Fate::NotJudged(reason) => match account
-                    .not_judged
-                    .iter_mut()
-                    .find(|n| n.shop == item.shop && n.code == item.code)
-                {
-                    Some(n) => n.items += 1,
-                    None => account.not_judged.push(NotJudged {
-                        shop: item.shop.clone(),
-                        code: item.code.clone(),
-                        reason: reason.to_string(),
-                        items: 1,
-                    }),
-                },
-            }
-        }
-        Some(account)
-    }
-
-    /// One line of counts and, for items left unjudged, the checks and the missing data.
-    pub fn print(&self) -> std::io::Result<()> {
-        let mut o = crate::term::stdout();
-        let not_judged: usize = self.not_judged.iter().map(|n| n.items).sum();
+/// One line of counts and, for items left unjudged, the checks and the missing data.
+pub fn print(account: &CarryAccount) -> std::io::Result<()> {
+    let mut o = crate::term::stdout();
+    let not_judged: usize = account.not_judged.iter().map(|n| n.items).sum();
+    writeln!(
+        o,
+        "上期（{}）结转在途 {} 项：已了结 {} 项，转为问题 {} 项，仍在途 {} 项，未判断 {} 项。",
+        account.from, account.items, account.closed, account.found, account.pending, not_judged
+    )?;
+    for n in &account.not_judged {
+        let zh = duizhang_engine::catalog::lookup(&n.code).map_or("", |d| d.zh);
         writeln!(
             o,
-            "上期（{}）结转在途 {} 项：已了结 {} 项，转为问题 {} 项，仍在途 {} 项，未判断 {} 项。",
-            self.from, self.items, self.closed, self.found, self.pending, not_judged
+            "  店铺 {} 的 {} 项 {}（{zh}）本期未判断，仍在途：{}（上期的状态不作为本期的结论）。",
+            n.shop, n.items, n.code, n.reason
         )?;
-        for n in &self.not_judged {
-            let zh = duizhang_engine::catalog::lookup(&n.code).map_or("", |d| d.zh);
-            writeln!(
-                o,
-                "  店铺 {} 的 {} 项 {}（{zh}）本期未判断，仍在途：{}（上期的状态不作为本期的结论）。",
-                n.shop, n.items, n.code, n.reason
-            )?;
-        }
-        Ok(())
     }
+    Ok(())
 }

@@ -6,7 +6,6 @@ mod carry_report;
 mod demo;
 mod inspect;
 mod load;
-mod output;
 mod progress;
 mod publish;
 mod reconcile;

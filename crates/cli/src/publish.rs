@@ -361,6 +361,15 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// Writes a run's rendered outputs into `dir` (a staging folder), each under its name.
+pub fn write_outputs(dir: &Path, outputs: &duizhang_pipeline::Outputs) -> anyhow::Result<()> {
+    for (name, bytes) in outputs.iter() {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -491,5 +500,17 @@ mod tests {
             Some("2026-11")
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `/dev/full` fails every write as a full disk does.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let outputs: duizhang_pipeline::Outputs = [("full".to_string(), vec![b'x'; 100_000])]
+            .into_iter()
+            .collect();
+        let e = super::write_outputs(Path::new("/dev"), &outputs).err();
+        let message = e.map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(message.contains("无法写入 /dev/full"), "{message}");
     }
 }

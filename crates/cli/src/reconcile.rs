@@ -8,19 +8,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duizhang_core::{BeijingTime, Dataset, Fen, Finding, FindingSeverity, Period};
+use duizhang_core::{Dataset, Fen, Finding, FindingSeverity, Period};
 use duizhang_engine::carry::CarryIn;
-use duizhang_engine::file_totals::broken_total_findings;
-use duizhang_engine::shops::{ShopNames, Unassigned};
-use duizhang_engine::summary::Summary;
-use duizhang_engine::{Outcome, PendingItem, Settings};
-use duizhang_import::ImportedFile;
-use serde::Serialize;
+use duizhang_engine::shops::Unassigned;
+use duizhang_engine::{Outcome, Settings};
+use duizhang_pipeline::books::UNTRACEABLE_JOURNAL;
+use duizhang_pipeline::metrics::{METRICS_JSON, REPORT_HTML, REPORT_XLSX};
 
-use crate::carry_report::CarryAccount;
+use crate::load;
+use crate::progress::Console;
 use crate::publish::Edited;
 use crate::term::{note, say};
-use crate::{load, output};
 
 pub struct Args {
     pub inputs: Vec<PathBuf>,
@@ -83,28 +81,6 @@ fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::R
     Ok(carry)
 }
 
-/// summary.json: the engine's summary plus the pending list and what was imported.
-#[derive(Serialize)]
-struct RunSummary<'a> {
-    #[serde(flatten)]
-    summary: Summary,
-    findings: usize,
-    pending: &'a [PendingItem],
-    /// What became of the items carried in (absent without `--carry-in`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    carried: Option<&'a CarryAccount>,
-    inputs: Vec<InputSummary<'a>>,
-}
-
-#[derive(Serialize)]
-struct InputSummary<'a> {
-    file: &'a str,
-    format: Option<&'a str>,
-    variant: Option<&'a str>,
-    records: u64,
-    control_totals_hold: bool,
-}
-
 pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitCode> {
     let period = Period::parse(&args.period).ok_or_else(|| {
         anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
@@ -122,147 +98,68 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         .transpose()?;
     // The previous period's metrics, for the report's change on last period.
     let history = match (&args.carry_in, args.report) {
-        (Some(dir), true) if dir.join(crate::report::METRICS_JSON).is_file() => {
+        (Some(dir), true) if dir.join(METRICS_JSON).is_file() => {
             crate::report::history(std::slice::from_ref(dir), period)?
         }
         _ => Vec::new(),
     };
     let out = crate::publish::OutDir::lock(&args.out)?;
-    let Some(load::Imported {
-        data,
-        files,
-        broken,
-    }) = load::import_inputs(
-        &args.inputs,
-        &args.profiles,
-        "对账",
-        out.path(),
-        args.skip_unknown,
-    )?
-    else {
+    let importers = crate::importers(&args.profiles)?;
+    let result = duizhang_pipeline::run(
+        duizhang_pipeline::Run {
+            sources: load::sources(&args.inputs),
+            // The output folder may sit inside an input folder (`reconcile 十月 --out
+            // 十月/结果`): a second run must not read the first one's findings and vouchers.
+            exclude: vec![out.path().to_path_buf()],
+            importers: &importers,
+            settings: &settings,
+            period,
+            carry: &carry,
+            books: Some(&books.books),
+            journal: journal.as_deref(),
+            history: &history,
+            options: duizhang_pipeline::Options {
+                report: args.report,
+                skip_unknown: args.skip_unknown,
+                ..duizhang_pipeline::Options::default()
+            },
+        },
+        &Console::new("对账", true),
+    );
+    let Some(result) = load::stopped(result, "对账")? else {
         return Ok(ExitCode::from(2));
     };
-    warn_if_period_misses(&data, period);
-    note!("正在匹配与检查……");
-    let staging = out.stage()?;
-    let dir = staging.path();
-    // Which shop each record belongs to, as the books see it (the engine partitions by the
-    // same rule).
-    let names = ShopNames::of(&data, &settings);
-    // The engine's checks and the voucher generation read the same records and nothing of each
-    // other: they run side by side.
-    let (mut outcome, generated) = std::thread::scope(|scope| {
-        let vouchers = scope.spawn(|| {
-            let started = std::time::Instant::now();
-            let generated = crate::books::generate(&books.books, &data, period, &settings, &names);
-            tracing::info!("vouchers: {:?}", started.elapsed());
-            generated
-        });
-        let started = std::time::Instant::now();
-        let outcome = duizhang_engine::reconcile_carried(&data, &settings, period, &carry);
-        tracing::info!("checks: {:?}", started.elapsed());
-        (outcome, join(vouchers))
-    });
-    let generated = generated.map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
-    outcome
-        .findings
-        .extend(broken_total_findings(&settings, period, &broken));
-    // The voucher workbook is written while the books checks run and the findings are written.
-    let shops = outcome.shops.clone();
-    let voucher_files = std::thread::scope(|scope| {
-        // The voucher workbook, then the records' metrics, beside the books checks.
-        let workbook = scope.spawn(|| {
-            let started = std::time::Instant::now();
-            let written = crate::books::write_vouchers_xlsx(dir, &generated, &books.books, &data);
-            tracing::info!("vouchers.xlsx: {:?}", started.elapsed());
-            let started = std::time::Instant::now();
-            let metrics = crate::report::metrics_of(
-                &data,
-                &settings,
-                &names,
-                &shops,
-                period,
-                &generated.vouchers,
-            );
-            tracing::info!("metrics: {:?}", started.elapsed());
-            (written, metrics)
-        });
-        let started = std::time::Instant::now();
-        crate::books::check_books(
-            &mut outcome,
-            &data,
-            &settings,
-            period,
-            journal.as_deref().unwrap_or(&generated.vouchers),
-            &names,
-        );
-        tracing::info!("books checks: {:?}", started.elapsed());
-        duizhang_engine::sort_findings(&mut outcome.findings);
-        let started = std::time::Instant::now();
-        let carried = CarryAccount::of(&carry, &outcome);
-        let shop_names: BTreeMap<String, String> = outcome
-            .shops
-            .iter()
-            .map(|s| {
-                let name = duizhang_metrics::compute::shop_name(&settings, &s.id);
-                (s.id.clone(), name)
-            })
-            .collect();
-        let written = write_outputs(dir, &outcome, period, &files, carried.as_ref(), &shop_names);
-        let (vouchers, metrics) = join(workbook);
-        let metrics = crate::report::with_outcome(metrics, &outcome, &settings);
-        let written = written.and_then(|summary| {
-            output::write_json_compact(&dir.join(crate::report::METRICS_JSON), &metrics)?;
-            if args.report {
-                let started = std::time::Instant::now();
-                crate::report::write(
-                    dir,
-                    &metrics,
-                    &summary,
-                    &outcome.pending,
-                    &outcome.findings,
-                    &history,
-                )?;
-                tracing::info!("report: {:?}", started.elapsed());
-            }
-            Ok(())
-        });
-        tracing::info!("outputs: {:?}", started.elapsed());
-        written.and(vouchers).map(|files| (files, carried))
-    });
     // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
     // with the error); an earlier result in `--out` stays as it was.
-    let (voucher_files, carried) = voucher_files.context("结果未写出，输出目录保持原样")?;
+    let staging = out.stage()?;
+    crate::publish::write_outputs(staging.path(), &result.outputs)
+        .context("结果未写出，输出目录保持原样")?;
     staging
         .commit("reconcile", &period.to_string())
         .context("结果未写出，输出目录保持原样")?;
-    print_summary(&outcome, &args.out)?;
+    let outcome = &result.outcome;
+    print_summary(outcome, &args.out)?;
     if args.report {
-        say!(
-            "月度对账报告：{}（汇总在第一张表）、{}（可打印为 A4 PDF）。",
-            crate::report::REPORT_XLSX,
-            crate::report::REPORT_HTML
-        );
+        say!("月度对账报告：{REPORT_XLSX}（汇总在第一张表）、{REPORT_HTML}（可打印为 A4 PDF）。");
     }
-    if let Some(account) = &carried {
-        account.print()?;
+    if let Some(account) = &result.carried {
+        crate::carry_report::print(account)?;
     }
-    print_books(
-        &books,
-        &generated,
-        &data,
-        journal.as_deref(),
-        &voucher_files,
-    )?;
+    if let Some(generated) = &result.generated {
+        print_books(
+            &books,
+            generated,
+            &result.data,
+            journal.as_deref(),
+            &result.voucher_files,
+        )?;
+    }
     if outcome
         .not_run
         .iter()
-        .any(|n| n.reason == crate::books::UNTRACEABLE_JOURNAL)
+        .any(|n| n.reason == UNTRACEABLE_JOURNAL)
     {
-        say!(
-            "注意：退款未入账、资金流水未入账两项检查未运行。{}。",
-            crate::books::UNTRACEABLE_JOURNAL
-        );
+        say!("注意：退款未入账、资金流水未入账两项检查未运行。{UNTRACEABLE_JOURNAL}。");
     }
     if let Some(level) = args.fail_on {
         let at_least: Vec<&Finding> = outcome
@@ -282,53 +179,6 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_outputs(
-    out: &Path,
-    outcome: &Outcome,
-    period: Period,
-    files: &[ImportedFile],
-    carried: Option<&CarryAccount>,
-    shop_names: &BTreeMap<String, String>,
-) -> anyhow::Result<Summary> {
-    output::write_findings_jsonl(&out.join("findings.jsonl"), &outcome.findings)?;
-    output::write_findings_xlsx(
-        &out.join("findings.xlsx"),
-        &output::FindingsBook {
-            findings: &outcome.findings,
-            pending: &outcome.pending,
-            not_run: &outcome.not_run,
-            shop_names,
-            period,
-        },
-    )?;
-    let summary = RunSummary {
-        summary: Summary::build(outcome, period),
-        findings: outcome.findings.len(),
-        pending: &outcome.pending,
-        carried,
-        inputs: files
-            .iter()
-            .map(|f| InputSummary {
-                file: &f.name,
-                format: f.format.as_deref(),
-                variant: f.variant.as_deref(),
-                records: f.stats.rows.values().sum(),
-                control_totals_hold: f.control.iter().all(|c| c.holds()),
-            })
-            .collect(),
-    };
-    output::write_json(&out.join("summary.json"), &summary)?;
-    output::write_json(&out.join("carry.json"), &outcome.carry_out)?;
-    Ok(summary.summary)
-}
-
-/// A worker's result; a worker that panicked takes the run down with its own message.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn print_books(
@@ -356,34 +206,6 @@ fn print_books(
         writeln!(o, "凭证文件：{}", written.join("、"))?;
     }
     Ok(())
-}
-
-/// Says so when most of the money rows lie outside `--period` (a month typed wrong): the
-/// checks would then judge another month's records against this one's cut-off.
-fn warn_if_period_misses(data: &Dataset, period: Period) {
-    let times = data
-        .fund_flows
-        .iter()
-        .map(|r| r.occurred_at)
-        .chain(data.payments.iter().map(|r| r.occurred_at));
-    let (mut inside, mut all) = (0usize, 0usize);
-    let mut range: Option<(BeijingTime, BeijingTime)> = None;
-    for t in times {
-        all += 1;
-        if period.contains(t) {
-            inside += 1;
-        }
-        range = Some(range.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
-    }
-    if let Some((first, last)) = range
-        && inside * 2 < all
-    {
-        note!(
-            "注意：资金流水只有 {inside} / {all} 条在所选期间 {period} 内（流水日期 {} 至 {}），请确认 --period 是否选对。",
-            first.date(),
-            last.date()
-        );
-    }
 }
 
 /// Pads to a terminal width: Chinese characters take two columns.

@@ -1,4 +1,4 @@
-//! `duizhang report` and `reconcile --report`: the monthly 对账报告 (report.xlsx, report.html)
+//! `duizhang report`: the monthly 对账报告 (report.xlsx, report.html)
 //! from a run's results and, for the change on last period and the trend, earlier periods'
 //! result folders (their metrics.json).
 
@@ -6,64 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use duizhang_core::{Dataset, Finding, Period};
-use duizhang_engine::shops::ShopNames;
-use duizhang_engine::{Outcome, PendingItem, Settings, Summary};
-use duizhang_metrics::{Metrics, VoucherFigures};
+use duizhang_core::{Finding, Period};
+use duizhang_engine::{PendingItem, Summary};
+use duizhang_metrics::Metrics;
+use duizhang_pipeline::metrics::{
+    METRICS_JSON, REPORT_HTML, REPORT_XLSX, ReportInputs, render_report,
+};
 use serde::Deserialize;
 
 use crate::publish::Edited;
 use crate::term::say;
-
-pub const REPORT_XLSX: &str = "report.xlsx";
-pub const REPORT_HTML: &str = "report.html";
-pub const METRICS_JSON: &str = "metrics.json";
-
-/// The period's metrics of the records, with the vouchers the run generated (or read); the
-/// reconciliation's figures are added by [`with_outcome`] once the outcome is complete.
-pub fn metrics_of(
-    data: &Dataset,
-    settings: &Settings,
-    names: &ShopNames,
-    shops: &[duizhang_engine::ShopInfo],
-    period: Period,
-    vouchers: &[duizhang_books::Voucher],
-) -> Metrics {
-    let mut m = duizhang_metrics::compute::of_records(data, settings, names, shops, period);
-    m.vouchers = Some(voucher_figures(vouchers));
-    m
-}
-
-/// Adds the outcome's matched / pending / found figures.
-pub fn with_outcome(mut m: Metrics, outcome: &Outcome, settings: &Settings) -> Metrics {
-    m.reconciliation = duizhang_metrics::reconciliation::of(outcome, settings);
-    m
-}
-
-/// How many vouchers, their debit total, and each 凭证字's number range (`记 1–812`).
-fn voucher_figures(vouchers: &[duizhang_books::Voucher]) -> VoucherFigures {
-    let mut ranges: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
-    let mut debit = 0i64;
-    for v in vouchers {
-        debit += v.total_debit().get();
-        let r = ranges
-            .entry(v.word.as_str())
-            .or_insert((v.number, v.number));
-        r.0 = r.0.min(v.number);
-        r.1 = r.1.max(v.number);
-    }
-    VoucherFigures {
-        count: u64::try_from(vouchers.len()).unwrap_or(u64::MAX),
-        debit_fen: debit,
-        numbers: (!ranges.is_empty()).then(|| {
-            ranges
-                .iter()
-                .map(|(w, (a, b))| format!("{w} {a}–{b}"))
-                .collect::<Vec<_>>()
-                .join("、")
-        }),
-    }
-}
 
 /// summary.json as the report reads it: the engine's summary and the pending list.
 #[derive(Deserialize)]
@@ -71,32 +23,6 @@ struct RunSummary {
     #[serde(flatten)]
     summary: Summary,
     pending: Vec<PendingItem>,
-}
-
-/// Writes report.xlsx and report.html into `dir`.
-pub fn write(
-    dir: &Path,
-    metrics: &Metrics,
-    summary: &Summary,
-    pending: &[PendingItem],
-    findings: &[Finding],
-    history: &[Metrics],
-) -> anyhow::Result<()> {
-    let report = duizhang_report::build(&duizhang_report::Inputs {
-        metrics,
-        summary,
-        pending,
-        findings,
-        history,
-    });
-    let xlsx = duizhang_report::xlsx::workbook(&report)
-        .map_err(|e| anyhow::anyhow!("对账报告工作簿生成失败：{e}"))?;
-    let path = dir.join(REPORT_XLSX);
-    std::fs::write(&path, xlsx).with_context(|| format!("无法写入 {}", path.display()))?;
-    let path = dir.join(REPORT_HTML);
-    std::fs::write(&path, duizhang_report::html::page(&report))
-        .with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
 }
 
 /// A result folder's file, checked against its manifest.
@@ -160,14 +86,17 @@ pub fn run(period: &str, dirs: &[PathBuf], out: &Path) -> anyhow::Result<ExitCod
         .collect::<Result<_, _>>()
         .with_context(|| format!("{} 无法读取", dir.join("findings.jsonl").display()))?;
     std::fs::create_dir_all(out).with_context(|| format!("无法创建目录 {}", out.display()))?;
-    write(
-        out,
-        &metrics,
-        &summary.summary,
-        &summary.pending,
-        &findings,
-        &history,
-    )?;
+    let report = render_report(&ReportInputs {
+        metrics: &metrics,
+        summary: &summary.summary,
+        pending: &summary.pending,
+        findings: &findings,
+        history: &history,
+    })?;
+    for (name, bytes) in report {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+    }
     say!(
         "对账报告已写入 {}：{REPORT_XLSX}（汇总在第一张表）、{REPORT_HTML}（可直接打印为 A4 PDF）。{}",
         out.display(),

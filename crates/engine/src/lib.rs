@@ -345,6 +345,21 @@ pub fn reconcile_carried(
     period: Period,
     carry: &CarryIn,
 ) -> Outcome {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(2);
+    reconcile_carried_on(data, settings, period, carry, threads)
+}
+
+/// [`reconcile_carried`] with shops checked on up to `threads` threads (the caller's choice;
+/// the outcome is the same for any number).
+pub fn reconcile_carried_on(
+    data: &Dataset,
+    settings: &Settings,
+    period: Period,
+    carry: &CarryIn,
+    threads: usize,
+) -> Outcome {
     let base = data.files.len();
     let carried_data = carry.dataset(base);
     let mut files = data.files.clone();
@@ -357,7 +372,7 @@ pub fn reconcile_carried(
     carry::merge(&mut shops, carried_shops);
     let carried = carry::Carried::new(carry, &carried_data, base, fresh);
 
-    let runs = on_two_threads(&shops, |shop| {
+    let runs = on_threads(&shops, threads, |shop| {
         run_shop(
             &Ctx {
                 shop,
@@ -492,17 +507,15 @@ fn run_shop(ctx: &Ctx<'_>, unassigned: &shops::Unassigned) -> ShopRun {
     }
 }
 
-/// `f` of every item, in item order. The shops are independent: up to two threads take them,
-/// the largest first, and each result is put back at its shop's position, so the outcome does
-/// not depend on which thread ran what.
-fn on_two_threads<'a, R: Send>(
+/// `f` of every item, in item order. The shops are independent: up to `threads` threads take
+/// them, the largest first, and each result is put back at its shop's position, so the outcome
+/// does not depend on which thread ran what.
+fn on_threads<'a, R: Send>(
     shops: &'a [ShopData<'a>],
+    threads: usize,
     f: impl Fn(&'a ShopData<'a>) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(2)
-        .min(shops.len());
+    let threads = threads.min(shops.len());
     if threads <= 1 {
         return shops.iter().map(f).collect();
     }
@@ -520,12 +533,14 @@ fn on_two_threads<'a, R: Send>(
         }
     };
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let helper = scope.spawn(work);
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut mine = work();
         // A panic in a check is a bug: let it surface as it would without threads.
-        match helper.join() {
-            Ok(theirs) => mine.extend(theirs),
-            Err(panic) => std::panic::resume_unwind(panic),
+        for helper in helpers {
+            match helper.join() {
+                Ok(theirs) => mine.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
         mine
     });

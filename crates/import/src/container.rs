@@ -126,8 +126,20 @@ pub fn import_bytes(
     files: &mut Vec<ImportedFile>,
     sink: &mut dyn FnMut(Record),
 ) {
+    import_bytes_numbered(name, bytes, importers, 0, files, sink);
+}
+
+/// Like [`import_bytes`], with ids assigned from `first_id + files.len()` on.
+pub(crate) fn import_bytes_numbered(
+    name: &str,
+    bytes: Vec<u8>,
+    importers: &[Box<dyn Importer>],
+    first_id: usize,
+    files: &mut Vec<ImportedFile>,
+    sink: &mut dyn FnMut(Record),
+) {
     let mut reports = Reports {
-        first_id: 0,
+        first_id,
         list: files,
     };
     let mut cx = Cx {

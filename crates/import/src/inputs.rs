@@ -10,7 +10,7 @@ use duizhang_core::{
     SettlementRow, Shipment, SourceFile, SourceRef,
 };
 
-use crate::container::{file_id, import_path_numbered};
+use crate::container::{file_id, import_bytes_numbered, import_path_numbered};
 use crate::{ImportedFile, Importer};
 
 /// Extensions that are data files; anything else inside a folder (notes, outputs) is ignored.
@@ -148,9 +148,42 @@ pub enum FileStep {
     Finished,
 }
 
-/// Threads that read files: the machines this runs on have two cores, and a third reader would
-/// only add the memory of a file in flight.
+/// Threads that read files by default: the machines this runs on have two cores, and a third
+/// reader would only add the memory of a file in flight.
 const MAX_WORKERS: usize = 2;
+
+/// The readers [`load`] uses: two, or one on a machine of one core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_WORKERS)
+}
+
+/// One input of a run: a file on disk, or a file's bytes under the name it was given (an
+/// upload, a file kept in a store). Its records name it by this name (a path as displayed).
+#[derive(Clone, Debug)]
+pub enum Source {
+    Path(PathBuf),
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+impl Source {
+    /// The name its records and problems carry.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Bytes { name, .. } => name.clone(),
+        }
+    }
+
+    /// Its size in bytes (0 when a path cannot be read: the import says why).
+    pub fn size(&self) -> u64 {
+        match self {
+            Source::Path(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Bytes { bytes, .. } => u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+        }
+    }
+}
 
 /// Imports every file into one dataset. The dataset's file table has one entry per imported
 /// table (a ZIP member or a sheet is its own entry), in the same order as the returned reports.
@@ -163,26 +196,47 @@ pub fn load(
     importers: &[Box<dyn Importer>],
     on_file: impl Fn(&Path, FileStep) + Sync,
 ) -> (Dataset, Vec<ImportedFile>) {
-    let sizes: Vec<u64> = paths
-        .iter()
-        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+    let sources = paths.iter().cloned().map(Source::Path).collect();
+    load_sources(sources, importers, default_workers(), |i, step| {
+        if let Some(p) = paths.get(i) {
+            on_file(p, step);
+        }
+    })
+}
+
+/// [`load`] of paths and in-memory files alike, on `workers` threads (at least one); `on_file`
+/// is told each source's index. Any number of workers gives the same result.
+pub fn load_sources(
+    sources: Vec<Source>,
+    importers: &[Box<dyn Importer>],
+    workers: usize,
+    on_file: impl Fn(usize, FileStep) + Sync,
+) -> (Dataset, Vec<ImportedFile>) {
+    let sizes: Vec<u64> = sources.iter().map(Source::size).collect();
+    let count = sources.len();
+    // Each source is taken by the worker that reads it, so an upload's bytes are not copied.
+    let slots: Vec<std::sync::Mutex<Option<Source>>> = sources
+        .into_iter()
+        .map(|s| std::sync::Mutex::new(Some(s)))
         .collect();
-    let mut queue: Vec<usize> = (0..paths.len()).collect();
+    let mut queue: Vec<usize> = (0..count).collect();
     queue.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(MAX_WORKERS)
-        .min(paths.len());
+    let workers = workers.max(1).min(count);
     let next = AtomicUsize::new(0);
     let (done, parts) = mpsc::channel::<(usize, Part)>();
     let work = |done: mpsc::Sender<(usize, Part)>| {
         while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let Some(path) = paths.get(i) else { break };
-            on_file(path, FileStep::Started);
+            let source = slots.get(i).and_then(|slot| {
+                slot.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+            });
+            let Some(source) = source else { break };
+            on_file(i, FileStep::Started);
             // Numbered as if every file before it held one table, which is true of all but
             // archives and workbooks of several; `merge` renumbers the rare other case.
-            let part = Part::read(path, importers, i);
-            on_file(path, FileStep::Finished);
+            let part = Part::read(source, importers, i);
+            on_file(i, FileStep::Finished);
             if done.send((i, part)).is_err() {
                 break;
             }
@@ -195,7 +249,7 @@ pub fn load(
         }
         work(done);
     });
-    let mut slots: Vec<Option<Part>> = (0..paths.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<Part>> = (0..count).map(|_| None).collect();
     for (i, part) in parts {
         if let Some(slot) = slots.get_mut(i) {
             *slot = Some(part);
@@ -258,13 +312,21 @@ struct Part {
 }
 
 impl Part {
-    fn read(path: &Path, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
+    fn read(source: Source, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
         let mut files = Vec::new();
         let mut data = Dataset::default();
         // The labels of one file (shops, statuses, SKUs, titles) share their text: the records
         // are kept. (A caller that only counts them, as `inspect` does, needs no sharing.)
         duizhang_core::Label::interning(|| {
-            import_path_numbered(path, importers, first_id, &mut files, &mut |r| data.push(r));
+            let sink = &mut |r| data.push(r);
+            match source {
+                Source::Path(path) => {
+                    import_path_numbered(&path, importers, first_id, &mut files, sink);
+                }
+                Source::Bytes { name, bytes } => {
+                    import_bytes_numbered(&name, bytes, importers, first_id, &mut files, sink);
+                }
+            }
         });
         // Merged here, on the worker, the file's orders leave one sorted run each for the
         // merge of all files, which is then cheap. The result is the same: the records of one

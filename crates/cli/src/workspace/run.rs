@@ -8,13 +8,11 @@ use std::process::ExitCode;
 
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::catalog::CATALOG;
-use duizhang_engine::file_totals::broken_total_findings;
-use duizhang_engine::shops::ShopNames;
-use duizhang_engine::summary::Summary;
+use duizhang_pipeline::Source;
 use duizhang_store::{NewRun, NewVoucherBatch};
 
-use crate::carry_report::CarryAccount;
 use crate::note;
+use crate::progress::Console;
 
 use super::{Who, print_json, refused, signed_in};
 
@@ -44,25 +42,6 @@ pub fn run(
             "账套“{company}”{period} 期间还没有导入文件：先用 duizhang import --period {period} 导入"
         );
     }
-    // The kept bytes are laid out under their own names (one folder each, so two files of one
-    // name stay apart) and read by the same import path as `reconcile`.
-    let staging = Staging::new()?;
-    let mut paths = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        let folder = staging.dir.join(index.to_string());
-        std::fs::create_dir_all(&folder)?;
-        let path = folder.join(&file.name);
-        std::fs::write(
-            &path,
-            ws.file_bytes(company, &file.sha256).map_err(refused)?,
-        )?;
-        paths.push(path);
-    }
-    let Some(imported) =
-        crate::load::import_inputs(&paths, profiles, "对账", &staging.dir.join("out"), false)?
-    else {
-        return Ok(ExitCode::from(2));
-    };
     let carry = match ws
         .pending_of(company, &period.previous().to_string())
         .map_err(refused)?
@@ -85,41 +64,41 @@ pub fn run(
             CarryIn::none()
         }
     };
-    let data = &imported.data;
-    let mut outcome = duizhang_engine::reconcile_carried(data, &settings, period, &carry);
-    outcome
-        .findings
-        .extend(broken_total_findings(&settings, period, &imported.broken));
-    // The books checks run against the vouchers this run generates, as `reconcile` does
-    // without `--journal`: the findings are the same as that command's on the same files.
-    let loaded = crate::books::read_books(books, rules)?;
-    let names = ShopNames::of(data, &settings);
-    let generated = crate::books::generate(&loaded.books, data, period, &settings, &names)
-        .map_err(|e| anyhow::anyhow!("凭证校验未通过：{}", e.message))?;
-    crate::books::check_books(
-        &mut outcome,
-        data,
-        &settings,
-        period,
-        &generated.vouchers,
-        &names,
-    );
-    // Evidence names the kept file as it was imported, not the private folder it was read from.
-    let prefix = format!("{}{}", staging.dir.display(), std::path::MAIN_SEPARATOR);
-    for finding in &mut outcome.findings {
-        for evidence in &mut finding.evidence {
-            if let Some(rest) = evidence.file.strip_prefix(&prefix) {
-                let name = rest
-                    .split_once(std::path::MAIN_SEPARATOR)
-                    .map_or(rest, |(_, name)| name);
-                evidence.file = name.to_string();
-            }
-        }
+    // The kept bytes are read under the names they were imported with, so evidence names the
+    // kept file; the books checks run against the vouchers this run generates, as `reconcile`
+    // does without `--journal`: the findings are the same as that command's on the same files.
+    let mut sources = Vec::new();
+    for file in &files {
+        sources.push(Source::Bytes {
+            name: file.name.clone(),
+            bytes: ws.file_bytes(company, &file.sha256).map_err(refused)?,
+        });
     }
-    let vouchers = voucher_batch(&generated, &loaded, data)?;
-    duizhang_engine::sort_findings(&mut outcome.findings);
-    let carried = CarryAccount::of(&carry, &outcome);
-    let summary = Summary::build(&outcome, period);
+    let loaded = crate::books::read_books(books, rules)?;
+    let importers = crate::importers(profiles)?;
+    let result = duizhang_pipeline::run(
+        duizhang_pipeline::Run {
+            sources,
+            exclude: Vec::new(),
+            importers: &importers,
+            settings: &settings,
+            period,
+            carry: &carry,
+            books: Some(&loaded.books),
+            journal: None,
+            history: &[],
+            options: duizhang_pipeline::Options {
+                metrics: false,
+                ..duizhang_pipeline::Options::default()
+            },
+        },
+        &Console::new("对账", false),
+    );
+    let Some(result) = crate::load::stopped(result, "对账")? else {
+        return Ok(ExitCode::from(2));
+    };
+    let vouchers = voucher_batch(&result)?;
+    let (outcome, summary, carried) = (result.outcome, result.summary, result.carried);
     let mut ran = BTreeSet::new();
     for shop in &outcome.shops {
         for check in CATALOG {
@@ -165,24 +144,28 @@ pub fn run(
             changes.opened, changes.refreshed, changes.closed, changes.reopened
         );
         if let Some(account) = &carried {
-            account.print()?;
+            crate::carry_report::print(account)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The run's vouchers rendered as `reconcile` writes them (the generic Excel journal, its links
-/// CSV when they exceed a sheet, the list of records not booked), kept as one batch for
-/// approval; `None` when the period made no voucher.
-fn voucher_batch(
-    generated: &duizhang_books::Generated,
-    loaded: &crate::books::LoadedBooks,
-    data: &duizhang_core::Dataset,
-) -> anyhow::Result<Option<NewVoucherBatch>> {
-    if generated.vouchers.is_empty() {
+/// The run's vouchers as `reconcile` writes them (the generic Excel journal, its links CSV
+/// when they exceed a sheet, the list of records not booked), kept as one batch for approval;
+/// `None` when the period made no voucher.
+fn voucher_batch(result: &duizhang_pipeline::RunResult) -> anyhow::Result<Option<NewVoucherBatch>> {
+    let Some(generated) = result.generated.as_ref().filter(|g| !g.vouchers.is_empty()) else {
         return Ok(None);
-    }
-    let files = crate::books::render_vouchers_xlsx(generated, &loaded.books, data)?;
+    };
+    let mut files: Vec<(String, Vec<u8>)> = result
+        .voucher_files
+        .iter()
+        .filter_map(|name| {
+            let bytes = result.outputs.get(name)?;
+            Some((name.clone(), bytes.to_vec()))
+        })
+        .collect();
+    files.sort();
     let mut debit = duizhang_core::Fen::ZERO;
     for line in generated.vouchers.iter().flat_map(|v| &v.lines) {
         debit = debit
@@ -194,30 +177,4 @@ fn voucher_batch(
         debit_fen: debit.get(),
         files,
     }))
-}
-
-/// A private folder for one run's inputs, removed when the run ends.
-struct Staging {
-    dir: PathBuf,
-}
-
-impl Staging {
-    fn new() -> anyhow::Result<Staging> {
-        let dir = std::env::temp_dir().join(format!(
-            "duizhang-run-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
-        ));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Staging { dir })
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }

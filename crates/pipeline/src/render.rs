@@ -1,53 +1,36 @@
-//! Writing run outputs: findings.jsonl for programs, findings.xlsx for people.
+//! Rendering a run's outputs to bytes: findings.jsonl and JSON files for programs,
+//! findings.xlsx for people.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
 
-use anyhow::Context;
 use duizhang_core::{Fen, Finding, Owner, Period};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 /// One finding per line, in the engine's deterministic order.
-pub fn write_findings_jsonl(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
-    let write = || -> anyhow::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        for f in findings {
-            serde_json::to_writer(&mut out, f)?;
-            out.write_all(b"\n")?;
+pub fn findings_jsonl(findings: &[Finding]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in findings {
+        // A finding is strings and integers: serialising it into memory cannot fail.
+        if serde_json::to_writer(&mut out, f).is_ok() {
+            out.push(b'\n');
         }
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        Ok(())
-    };
-    write().with_context(|| format!("无法写入 {}", path.display()))
+    }
+    out
 }
 
-/// A JSON file (summary.json, carry.json), pretty-printed.
-pub fn write_json(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let write = || -> anyhow::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        serde_json::to_writer_pretty(&mut out, value)?;
-        out.write_all(b"\n")?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        Ok(())
-    };
-    write().with_context(|| format!("无法写入 {}", path.display()))
+/// A JSON file (summary.json, carry.json), pretty-printed, with a final newline.
+pub fn json_pretty(value: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// A large JSON file (metrics.json, whose records run to hundreds of thousands at a big
-/// seller's month) without indentation.
-pub fn write_json_compact(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let write = || -> anyhow::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        serde_json::to_writer(&mut out, value)?;
-        out.write_all(b"\n")?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        Ok(())
-    };
-    write().with_context(|| format!("无法写入 {}", path.display()))
+/// seller's month) without indentation, with a final newline.
+pub fn json_compact(value: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec(value)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// 元 as an Excel number (Excel keeps numbers as doubles; the text form is exact).
@@ -120,11 +103,10 @@ fn excel_time(iso: &str) -> Option<ExcelDateTime> {
 /// name, amounts in 元, times as Excel dates, a frozen header row and filters; each finding
 /// lists its evidence rows. The workbook's creation date is the period's first day, not the
 /// clock: the same findings give the same bytes.
-pub fn write_findings_xlsx(path: &Path, book: &FindingsBook<'_>) -> anyhow::Result<()> {
+pub fn findings_xlsx(book: &FindingsBook<'_>) -> Result<Vec<u8>, XlsxError> {
     let period = book.period;
     let mut workbook = Workbook::new();
-    let created =
-        ExcelDateTime::from_ymd(u16::try_from(period.year)?, u8::try_from(period.month)?, 1)?;
+    let created = ExcelDateTime::from_ymd(number(period.year)?, number(period.month)?, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let header = Format::new()
         .set_bold()
@@ -147,14 +129,14 @@ pub fn write_findings_xlsx(path: &Path, book: &FindingsBook<'_>) -> anyhow::Resu
         let sheet = workbook.add_worksheet();
         sheet.set_name(owner.zh())?;
         for (col, (title, width)) in HEADERS.iter().enumerate() {
-            let col = u16::try_from(col)?;
+            let col = number::<u16, _>(col)?;
             sheet.write_string_with_format(0, col, *title, &header)?;
             sheet.set_column_width(col, *width)?;
         }
         for (i, f) in rows.iter().enumerate() {
-            let r = u32::try_from(i + 1)?;
+            let r = number::<u32, _>(i + 1)?;
             let name = duizhang_engine::catalog::lookup(&f.code).map_or("", |d| d.zh);
-            sheet.write_number(r, 0, u32::try_from(i + 1)?)?;
+            sheet.write_number(r, 0, number::<u32, _>(i + 1)?)?;
             sheet.write_string(r, 1, &f.code)?;
             sheet.write_string(r, 2, name)?;
             sheet.write_string(r, 3, f.severity.zh())?;
@@ -192,15 +174,18 @@ pub fn write_findings_xlsx(path: &Path, book: &FindingsBook<'_>) -> anyhow::Resu
             sheet.write_string_with_format(r, 15, evidence.join("\n"), &wrap)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        let last_col = u16::try_from(HEADERS.len() - 1)?;
-        sheet.autofilter(0, 0, u32::try_from(rows.len())?, last_col)?;
+        let last_col = number::<u16, _>(HEADERS.len() - 1)?;
+        sheet.autofilter(0, 0, number::<u32, _>(rows.len())?, last_col)?;
     }
     pending_sheet(&mut workbook, book, &header, &money, &date, &wrap)?;
     not_run_sheet(&mut workbook, book, &header, &wrap)?;
-    workbook
-        .save(path)
-        .with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
+    workbook.save_to_buffer()
+}
+
+/// A count or an index as the workbook's integer type; past its range is an error, not a
+/// wrapped number.
+fn number<T: TryFrom<U>, U>(n: U) -> Result<T, XlsxError> {
+    T::try_from(n).map_err(|_| XlsxError::ParameterError("数值超出工作表范围".into()))
 }
 
 /// Counts and amounts by owner, by check and by shop.
@@ -210,7 +195,7 @@ fn summary_sheet(
     header: &Format,
     money: &Format,
     bold: &Format,
-) -> anyhow::Result<()> {
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("汇总")?;
     for (col, width) in [(0u16, 26.0), (1, 24.0), (2, 10.0), (3, 10.0), (4, 16.0)] {
@@ -258,7 +243,7 @@ fn summary_sheet(
         .iter()
         .enumerate()
     {
-        sheet.write_string_with_format(r, u16::try_from(col)?, *title, header)?;
+        sheet.write_string_with_format(r, number::<u16, _>(col)?, *title, header)?;
     }
     for (code, (n, fen)) in &by_check {
         r += 1;
@@ -290,7 +275,7 @@ fn pending_sheet(
     money: &Format,
     date: &Format,
     wrap: &Format,
-) -> anyhow::Result<()> {
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("在途")?;
     let columns: [(&str, f64); 10] = [
@@ -306,12 +291,12 @@ fn pending_sheet(
         ("证据（文件 行号 种类）", 60.0),
     ];
     for (col, (title, width)) in columns.iter().enumerate() {
-        let col = u16::try_from(col)?;
+        let col = number::<u16, _>(col)?;
         sheet.write_string_with_format(0, col, *title, header)?;
         sheet.set_column_width(col, *width)?;
     }
     for (i, p) in book.pending.iter().enumerate() {
-        let r = u32::try_from(i + 1)?;
+        let r = number::<u32, _>(i + 1)?;
         sheet.write_string(r, 0, &p.code)?;
         sheet.write_string(
             r,
@@ -340,7 +325,7 @@ fn pending_sheet(
         sheet.write_string_with_format(r, 9, evidence.join("\n"), wrap)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, u32::try_from(book.pending.len())?, 9)?;
+    sheet.autofilter(0, 0, number::<u32, _>(book.pending.len())?, 9)?;
     Ok(())
 }
 
@@ -350,7 +335,7 @@ fn not_run_sheet(
     book: &FindingsBook<'_>,
     header: &Format,
     wrap: &Format,
-) -> anyhow::Result<()> {
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name("未运行的检查")?;
     for (col, (title, width)) in [
@@ -362,12 +347,12 @@ fn not_run_sheet(
     .iter()
     .enumerate()
     {
-        let col = u16::try_from(col)?;
+        let col = number::<u16, _>(col)?;
         sheet.write_string_with_format(0, col, *title, header)?;
         sheet.set_column_width(col, *width)?;
     }
     for (i, n) in book.not_run.iter().enumerate() {
-        let r = u32::try_from(i + 1)?;
+        let r = number::<u32, _>(i + 1)?;
         sheet.write_string(r, 0, book.shop(&n.shop))?;
         sheet.write_string(r, 1, &n.code)?;
         sheet.write_string(
@@ -379,16 +364,4 @@ fn not_run_sheet(
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    /// `/dev/full` fails every write as a full disk does.
-    #[test]
-    fn a_full_disk_is_an_error_naming_the_file() {
-        let rows: Vec<u32> = (0..100_000).collect();
-        let e = super::write_json(std::path::Path::new("/dev/full"), &rows).err();
-        let message = e.map(|e| format!("{e:#}")).unwrap_or_default();
-        assert!(message.contains("无法写入 /dev/full"), "{message}");
-    }
 }
