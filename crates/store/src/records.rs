@@ -257,3 +257,63 @@ pub struct RunPayload {
     pub findings: String,
     pub pending: String,
 }
+
+/// One entry of a correcting voucher: an account of the company's chart, one side non-zero
+/// (negative on a red reversal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustmentLine {
+    pub summary: String,
+    pub account: String,
+    /// The account's full name (`应收账款—平台`).
+    pub account_name: String,
+    pub debit_fen: i64,
+    pub credit_fen: i64,
+}
+
+/// A correcting voucher (红字冲销 / 补充凭证) a case's resolution made in the open period. It
+/// needs a second person's approval like any voucher; its number continues the period's
+/// numbering of its 凭证字.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    pub id: i64,
+    pub case_id: u64,
+    pub period: String,
+    pub kind: duizhang_workflow::adjustment::AdjustmentKind,
+    /// 凭证字.
+    pub word: String,
+    pub number: i64,
+    /// The voucher's date (`YYYY-MM-DD`): when the resolution was approved.
+    pub date: String,
+    pub summary: String,
+    pub lines: Vec<AdjustmentLine>,
+    pub state: BatchState,
+    /// 制单: who proposed the resolution.
+    pub prepared_by: String,
+    pub prepared_at: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+impl Adjustment {
+    /// `记-13`.
+    pub fn label(&self) -> String {
+        format!("{}-{}", self.word, self.number)
+    }
+
+    pub fn debit_fen(&self) -> i64 {
+        self.lines.iter().map(|l| l.debit_fen).sum()
+    }
+}
+
+/// An evidence file a person added to a case, kept by the SHA-256 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub case_id: u64,
+    /// 1, 2, … within the case.
+    pub n: i64,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub added_by: String,
+    pub added_at: String,
+}
