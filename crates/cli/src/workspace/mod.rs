@@ -104,6 +104,13 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// 调整凭证：影响账务的案件处理结果生成的红字冲销 / 补充凭证；列出、审核（制单与审核分离）、导出
+    Adjustments {
+        #[command(subcommand)]
+        command: batches::AdjustmentCommand,
+        #[command(flatten)]
+        who: Who,
+    },
     /// 结账：提交、审核（制单与审核分离）、查看状态；结账后期间锁定
     Close {
         #[command(subcommand)]
@@ -157,6 +164,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Cases { command, who } => cases::run(command, &who),
         Command::Audit { command, who } => audit::run(command, &who),
         Command::Batches { command, who } => batches::run(command, &who),
+        Command::Adjustments { command, who } => batches::adjustments(command, &who),
         Command::Close { command, who } => close::close(command, &who),
         Command::Archive { command, who } => close::archive(command, &who),
     }
