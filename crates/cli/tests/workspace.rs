@@ -245,6 +245,27 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         assert!(shown.contains(step), "{step} missing from:\n{shown}");
     }
 
+    // One order's records from every imported file, with each line's original text.
+    let order_no = open
+        .iter()
+        .find_map(|c| c["finding"]["order_no"].as_str())
+        .unwrap()
+        .to_string();
+    let found: Vec<serde_json::Value> = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("zhao"),
+        &["order", &order_no, "--company", "禾木家居", "--json"],
+    )))
+    .unwrap();
+    let parts: std::collections::BTreeSet<&str> = found
+        .iter()
+        .map(|r| r["record"]["part"].as_str().unwrap())
+        .collect();
+    assert!(parts.len() >= 2, "{found:?}");
+    for row in &found {
+        assert!(row["text"].as_str().unwrap().contains(&order_no), "{row:?}");
+    }
+
     // A write-off makes a correcting voucher on approval; evidence is attached and comes back.
     assert!(
         finance.len() > 1,

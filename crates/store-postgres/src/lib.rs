@@ -7,7 +7,7 @@
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
     PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_case_queue.sql"),
     include_str!("../migrations/0004_voucher_batches.sql"),
     include_str!("../migrations/0005_adjustments_attachments.sql"),
+    include_str!("../migrations/0006_order_index.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -406,6 +407,89 @@ impl Tx for PgTx<'_> {
         all.sort();
         all.dedup();
         Ok(all)
+    }
+
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError> {
+        // Multi-row INSERTs of up to ROWS rows: one round trip per chunk instead of per row.
+        const ROWS: usize = 2_000;
+        for chunk in refs.chunks(ROWS) {
+            let mut sql = String::from(
+                "INSERT INTO order_index (company_id, order_no, sha256, part, line, kind) VALUES ",
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&company, &sha256];
+            for (i, r) in chunk.iter().enumerate() {
+                let base = 3 + i * 4;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "($1, ${}, $2, ${}, ${}, ${})",
+                    base,
+                    base + 1,
+                    base + 2,
+                    base + 3
+                ));
+                params.push(&r.order_no);
+                params.push(&r.part);
+                params.push(&r.line);
+                params.push(&r.kind);
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            self.tx.execute(sql.as_str(), &params).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT sha256, part, line, kind FROM order_index \
+                 WHERE company_id = $1 AND order_no = $2 ORDER BY sha256, part, line",
+                &[&company, &order_no],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get(0),
+                    OrderRef {
+                        order_no: order_no.to_string(),
+                        part: r.get(1),
+                        line: r.get(2),
+                        kind: r.get(3),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT period, files FROM imports WHERE company_id = $1",
+                &[&company],
+            )
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let period: String = row.get(0);
+            for sha in codec::strings_parse(&row.get::<_, String>(1))? {
+                out.push((period.clone(), sha));
+            }
+        }
+        Ok(out)
     }
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
     PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_case_queue.sql"),
     include_str!("../migrations/0004_voucher_batches.sql"),
     include_str!("../migrations/0005_adjustments_attachments.sql"),
+    include_str!("../migrations/0006_order_index.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -449,6 +450,75 @@ impl Tx for SqliteTx<'_> {
         all.sort();
         all.dedup();
         Ok(all)
+    }
+
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError> {
+        // One prepared statement, many executions, inside the import's transaction.
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO order_index (company_id, order_no, sha256, part, line, kind) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(db)?;
+        for r in refs {
+            stmt.execute(params![company, r.order_no, sha256, r.part, r.line, r.kind])
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT sha256, part, line, kind FROM order_index \
+                 WHERE company_id = ?1 AND order_no = ?2 ORDER BY sha256, part, line",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company, order_no], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    OrderRef {
+                        order_no: order_no.to_string(),
+                        part: r.get(1)?,
+                        line: r.get(2)?,
+                        kind: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT period, files FROM imports WHERE company_id = ?1")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (period, files) = row.map_err(db)?;
+            for sha in codec::strings_parse(&files)? {
+                out.push((period.clone(), sha));
+            }
+        }
+        Ok(out)
     }
 
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {

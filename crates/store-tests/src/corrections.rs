@@ -185,3 +185,86 @@ pub fn corrections<B: Backend>(backend: B) {
     }
     assert!(ws.verify_audit(CO, None).unwrap().is_ok());
 }
+
+/// The order lookup: every record of one order, from every file of two months, with the
+/// periods each file was imported for; nothing of another company.
+pub fn order_lookup<B: Backend>(backend: B) {
+    use duizhang_store::{NewFile, OrderRef};
+    let mut ws = Workspace::new(backend, test_clock());
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .unwrap();
+    ws.create_company(CO, "admin").unwrap();
+    ws.create_company("另一家店", "admin").unwrap();
+    let at = |order: &str, part: &str, line: i64, kind: &str| OrderRef {
+        order_no: order.into(),
+        part: part.into(),
+        line,
+        kind: kind.into(),
+    };
+    let orders = NewFile {
+        name: "ExportOrderList202610.csv".into(),
+        bytes: b"orders of october".to_vec(),
+        inspect: "{}".into(),
+        orders: vec![
+            at("4012345678901", "ExportOrderList202610.csv", 2, "order"),
+            at("4012345678902", "ExportOrderList202610.csv", 3, "order"),
+        ],
+    };
+    let bills = NewFile {
+        name: "bills.zip".into(),
+        bytes: b"november bills".to_vec(),
+        inspect: "{}".into(),
+        orders: vec![
+            at("4012345678901", "bills.zip!账务明细.csv", 7, "fund_flow"),
+            at("4012345678901", "bills.zip!账务明细.csv", 9, "fund_flow"),
+        ],
+    };
+    ws.import(CO, "2026-10", &[orders], "admin").unwrap();
+    ws.import(CO, "2026-11", &[bills], "admin").unwrap();
+    let hits = ws.order(CO, "4012345678901", "admin").unwrap();
+    let mut seen: Vec<(&str, &str, i64, &str, Vec<String>)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h.file.as_str(),
+                h.part.as_str(),
+                h.line,
+                h.kind.as_str(),
+                h.periods.clone(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "ExportOrderList202610.csv",
+                "ExportOrderList202610.csv",
+                2,
+                "order",
+                vec!["2026-10".to_string()]
+            ),
+            (
+                "bills.zip",
+                "bills.zip!账务明细.csv",
+                7,
+                "fund_flow",
+                vec!["2026-11".to_string()]
+            ),
+            (
+                "bills.zip",
+                "bills.zip!账务明细.csv",
+                9,
+                "fund_flow",
+                vec!["2026-11".to_string()]
+            ),
+        ]
+    );
+    assert!(ws.order(CO, "4099999999999", "admin").unwrap().is_empty());
+    assert!(
+        ws.order("另一家店", "4012345678901", "admin")
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod corrections;
-pub use corrections::corrections;
+pub use corrections::{corrections, order_lookup};
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -121,6 +121,7 @@ pub fn story<B: Backend>(backend: B) {
             .as_bytes()
             .to_vec(),
         inspect: r#"{"format":"alipay_fund_flow"}"#.into(),
+        orders: Vec::new(),
     };
     let first = ws
         .import(CO, "2026-10", std::slice::from_ref(&bill), "li")

@@ -138,3 +138,13 @@ fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evi
     let url = scratch.database("corrections");
     duizhang_store_tests::corrections(PostgresBackend::connect(&url).expect("connect"));
 }
+
+#[test]
+fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("orders");
+    duizhang_store_tests::order_lookup(PostgresBackend::connect(&url).expect("connect"));
+}

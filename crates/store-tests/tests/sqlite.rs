@@ -151,3 +151,8 @@ fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evi
     duizhang_store_tests::corrections(SqliteBackend::open(&path).expect("open"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
+    duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
+}

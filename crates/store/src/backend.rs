@@ -5,7 +5,7 @@ use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
 use crate::error::StoreError;
 use crate::records::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
     PeriodClose, RunPayload, RunRecord, User, VoucherBatch,
 };
 
@@ -58,6 +58,21 @@ pub trait Tx {
     ) -> Result<(), StoreError>;
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Writes a new file's order index (in one statement per thousand rows or a prepared one).
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError>;
+    /// Every indexed record of one order: (file SHA-256, where), by file and line.
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError>;
+    /// (period, file SHA-256) of every import of the company.
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError>;
     /// Records an import of `files` (their SHA-256) for a period.
     fn insert_import(
         &mut self,

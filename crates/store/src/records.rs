@@ -35,6 +35,32 @@ pub struct NewFile {
     pub name: String,
     pub bytes: Vec<u8>,
     pub inspect: String,
+    /// Where each order's records are in the file (the order index), as the import read them.
+    pub orders: Vec<OrderRef>,
+}
+
+/// One record of an order in a kept file: the order lookup's index entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRef {
+    pub order_no: String,
+    /// The file as evidence names it: the file, or `file!member` / `file#sheet` inside it.
+    pub part: String,
+    pub line: i64,
+    /// The record's kind (`order`, `fund_flow` …).
+    pub kind: String,
+}
+
+/// A record of an order found by the lookup: which kept file and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderHit {
+    pub sha256: String,
+    /// The kept file's name.
+    pub file: String,
+    pub part: String,
+    pub line: i64,
+    pub kind: String,
+    /// The periods the file was imported for.
+    pub periods: Vec<String>,
 }
 
 /// A file kept by the store, addressed by the SHA-256 of its bytes.
