@@ -245,6 +245,110 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         assert!(shown.contains(step), "{step} missing from:\n{shown}");
     }
 
+    // One order's records from every imported file, with each line's original text.
+    let order_no = open
+        .iter()
+        .find_map(|c| c["finding"]["order_no"].as_str())
+        .unwrap()
+        .to_string();
+    let found: Vec<serde_json::Value> = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("zhao"),
+        &["order", &order_no, "--company", "禾木家居", "--json"],
+    )))
+    .unwrap();
+    let parts: std::collections::BTreeSet<&str> = found
+        .iter()
+        .map(|r| r["record"]["part"].as_str().unwrap())
+        .collect();
+    assert!(parts.len() >= 2, "{found:?}");
+    for row in &found {
+        assert!(row["text"].as_str().unwrap().contains(&order_no), "{row:?}");
+    }
+
+    // A write-off makes a correcting voucher on approval; evidence is attached and comes back.
+    assert!(
+        finance.len() > 1,
+        "the demo month has several finance cases"
+    );
+    let other = finance[1]["id"].as_u64().unwrap().to_string();
+    fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--company", "禾木家居"][..]].concat()
+    }
+    std::fs::write(dir.join("聊天记录.png"), b"\x89PNG\r\n\x1a\n chat").unwrap();
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["cases", "attach", &other, "聊天记录.png"]),
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&[
+            "cases",
+            "resolve",
+            &other,
+            "--reason",
+            "核销：小额差异",
+            "--write-off",
+            "0.05",
+        ]),
+    ));
+    let approved = ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["cases", "approve", &other]),
+    ));
+    assert!(approved.contains("已生成补充凭证"), "{approved}");
+    let shown = ok(as_user(&dir, Some("li"), &with(&["cases", "show", &other])));
+    for part in ["聊天记录.png", "营业外支出", "0.05", "待审核"] {
+        assert!(shown.contains(part), "{part} missing from:\n{shown}");
+    }
+    ok(as_user(
+        &dir,
+        Some("zhao"),
+        &with(&["cases", "attachment", &other, "1", "--out", "back.png"]),
+    ));
+    assert_eq!(
+        std::fs::read(dir.join("back.png")).unwrap(),
+        std::fs::read(dir.join("聊天记录.png")).unwrap()
+    );
+    let list: serde_json::Value = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["adjustments", "list", "--json"]),
+    )))
+    .unwrap();
+    let adjustment = list[0]["id"].as_i64().unwrap().to_string();
+    let own = as_user(
+        &dir,
+        Some("li"),
+        &with(&["adjustments", "approve", &adjustment]),
+    );
+    assert!(!own.status.success());
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["adjustments", "approve", &adjustment]),
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&[
+            "adjustments",
+            "export",
+            "--period",
+            "2026-10",
+            "--out",
+            "adj",
+        ]),
+    ));
+    let csv = std::fs::read_to_string(dir.join("adj/adjustments.csv")).unwrap();
+    assert!(
+        csv.contains("营业外支出") && csv.contains(",0.05,"),
+        "{csv}"
+    );
+
     // A service case resolved in bulk by 客服, approved by the reviewer.
     let service: Vec<String> = open
         .iter()

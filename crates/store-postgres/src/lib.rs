@@ -7,8 +7,8 @@
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
-    RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
+    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_periods.sql"),
     include_str!("../migrations/0003_case_queue.sql"),
     include_str!("../migrations/0004_voucher_batches.sql"),
+    include_str!("../migrations/0005_adjustments_attachments.sql"),
+    include_str!("../migrations/0006_order_index.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -407,6 +409,89 @@ impl Tx for PgTx<'_> {
         Ok(all)
     }
 
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError> {
+        // Multi-row INSERTs of up to ROWS rows: one round trip per chunk instead of per row.
+        const ROWS: usize = 2_000;
+        for chunk in refs.chunks(ROWS) {
+            let mut sql = String::from(
+                "INSERT INTO order_index (company_id, order_no, sha256, part, line, kind) VALUES ",
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&company, &sha256];
+            for (i, r) in chunk.iter().enumerate() {
+                let base = 3 + i * 4;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "($1, ${}, $2, ${}, ${}, ${})",
+                    base,
+                    base + 1,
+                    base + 2,
+                    base + 3
+                ));
+                params.push(&r.order_no);
+                params.push(&r.part);
+                params.push(&r.line);
+                params.push(&r.kind);
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            self.tx.execute(sql.as_str(), &params).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT sha256, part, line, kind FROM order_index \
+                 WHERE company_id = $1 AND order_no = $2 ORDER BY sha256, part, line",
+                &[&company, &order_no],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get(0),
+                    OrderRef {
+                        order_no: order_no.to_string(),
+                        part: r.get(1),
+                        line: r.get(2),
+                        kind: r.get(3),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT period, files FROM imports WHERE company_id = $1",
+                &[&company],
+            )
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let period: String = row.get(0);
+            for sha in codec::strings_parse(&row.get::<_, String>(1))? {
+                out.push((period.clone(), sha));
+            }
+        }
+        Ok(out)
+    }
+
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {
         let row = self
             .tx
@@ -551,6 +636,144 @@ impl Tx for PgTx<'_> {
             )
             .map_err(db)?;
         Ok(())
+    }
+
+    fn insert_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = self
+            .tx
+            .query_one(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM adjustments WHERE company_id = $1",
+                &[&company],
+            )
+            .map_err(db)?
+            .get(0);
+        let stored = Adjustment {
+            id,
+            ..adjustment.clone()
+        };
+        self.tx
+            .execute(
+                "INSERT INTO adjustments (company_id, id, case_id, period, word, number, state, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &company,
+                    &id,
+                    &id_i64(adjustment.case_id),
+                    &adjustment.period,
+                    &adjustment.word,
+                    &adjustment.number,
+                    &adjustment.state.code(),
+                    &codec::adjustment_body(&stored)?,
+                ],
+            )
+            .map_err(db)?;
+        Ok(id)
+    }
+
+    fn adjustments(&mut self, company: i64) -> Result<Vec<Adjustment>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT id, body FROM adjustments WHERE company_id = $1 ORDER BY id",
+                &[&company],
+            )
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| codec::adjustment_from(r.get(0), r.get::<_, &str>(1)))
+            .collect()
+    }
+
+    fn update_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE adjustments SET state = $3, body = $4 WHERE company_id = $1 AND id = $2",
+                &[
+                    &company,
+                    &adjustment.id,
+                    &adjustment.state.code(),
+                    &codec::adjustment_body(adjustment)?,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_attachment(
+        &mut self,
+        company: i64,
+        attachment: &Attachment,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO attachment_blobs (company_id, sha256, bytes) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+                &[&company, &attachment.sha256, &bytes],
+            )
+            .map_err(db)?;
+        self.tx
+            .execute(
+                "INSERT INTO case_attachments (company_id, case_id, n, name, sha256, size, \
+                 added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &company,
+                    &id_i64(attachment.case_id),
+                    &attachment.n,
+                    &attachment.name,
+                    &attachment.sha256,
+                    &attachment.size,
+                    &attachment.added_by,
+                    &attachment.added_at,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn attachments(&mut self, company: i64, case: u64) -> Result<Vec<Attachment>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT n, name, sha256, size, added_by, added_at FROM case_attachments \
+                 WHERE company_id = $1 AND case_id = $2 ORDER BY n",
+                &[&company, &id_i64(case)],
+            )
+            .map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Attachment {
+                case_id: case,
+                n: r.get(0),
+                name: r.get(1),
+                sha256: r.get(2),
+                size: r.get(3),
+                added_by: r.get(4),
+                added_at: r.get(5),
+            })
+            .collect())
+    }
+
+    fn attachment_bytes(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT bytes FROM attachment_blobs WHERE company_id = $1 AND sha256 = $2",
+                &[&company, &sha256],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     fn voucher_batch_files(

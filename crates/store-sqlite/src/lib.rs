@@ -11,8 +11,8 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
-    RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
+    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -24,6 +24,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_periods.sql"),
     include_str!("../migrations/0003_case_queue.sql"),
     include_str!("../migrations/0004_voucher_batches.sql"),
+    include_str!("../migrations/0005_adjustments_attachments.sql"),
+    include_str!("../migrations/0006_order_index.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -450,6 +452,75 @@ impl Tx for SqliteTx<'_> {
         Ok(all)
     }
 
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError> {
+        // One prepared statement, many executions, inside the import's transaction.
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO order_index (company_id, order_no, sha256, part, line, kind) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(db)?;
+        for r in refs {
+            stmt.execute(params![company, r.order_no, sha256, r.part, r.line, r.kind])
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT sha256, part, line, kind FROM order_index \
+                 WHERE company_id = ?1 AND order_no = ?2 ORDER BY sha256, part, line",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company, order_no], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    OrderRef {
+                        order_no: order_no.to_string(),
+                        part: r.get(1)?,
+                        line: r.get(2)?,
+                        kind: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT period, files FROM imports WHERE company_id = ?1")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (period, files) = row.map_err(db)?;
+            for sha in codec::strings_parse(&files)? {
+                out.push((period.clone(), sha));
+            }
+        }
+        Ok(out)
+    }
+
     fn insert_run(&mut self, company: i64, run: &RunRow<'_>) -> Result<i64, StoreError> {
         self.tx
             .execute(
@@ -635,6 +706,150 @@ impl Tx for SqliteTx<'_> {
             )
             .map_err(db)?;
         Ok(())
+    }
+
+    fn insert_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = self
+            .tx
+            .query_row(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM adjustments WHERE company_id = ?1",
+                params![company],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        let stored = Adjustment {
+            id,
+            ..adjustment.clone()
+        };
+        self.tx
+            .execute(
+                "INSERT INTO adjustments (company_id, id, case_id, period, word, number, state, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    company,
+                    id,
+                    id_i64(adjustment.case_id),
+                    adjustment.period,
+                    adjustment.word,
+                    adjustment.number,
+                    adjustment.state.code(),
+                    codec::adjustment_body(&stored)?
+                ],
+            )
+            .map_err(db)?;
+        Ok(id)
+    }
+
+    fn adjustments(&mut self, company: i64) -> Result<Vec<Adjustment>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare("SELECT id, body FROM adjustments WHERE company_id = ?1 ORDER BY id")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row.map_err(db)?;
+            out.push(codec::adjustment_from(id, &body)?);
+        }
+        Ok(out)
+    }
+
+    fn update_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE adjustments SET state = ?3, body = ?4 WHERE company_id = ?1 AND id = ?2",
+                params![
+                    company,
+                    adjustment.id,
+                    adjustment.state.code(),
+                    codec::adjustment_body(adjustment)?
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_attachment(
+        &mut self,
+        company: i64,
+        attachment: &Attachment,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO attachment_blobs (company_id, sha256, bytes) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT DO NOTHING",
+                params![company, attachment.sha256, bytes],
+            )
+            .map_err(db)?;
+        self.tx
+            .execute(
+                "INSERT INTO case_attachments (company_id, case_id, n, name, sha256, size, \
+                 added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    company,
+                    id_i64(attachment.case_id),
+                    attachment.n,
+                    attachment.name,
+                    attachment.sha256,
+                    attachment.size,
+                    attachment.added_by,
+                    attachment.added_at
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn attachments(&mut self, company: i64, case: u64) -> Result<Vec<Attachment>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT n, name, sha256, size, added_by, added_at FROM case_attachments \
+                 WHERE company_id = ?1 AND case_id = ?2 ORDER BY n",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company, id_i64(case)], |r| {
+                Ok(Attachment {
+                    case_id: case,
+                    n: r.get(0)?,
+                    name: r.get(1)?,
+                    sha256: r.get(2)?,
+                    size: r.get(3)?,
+                    added_by: r.get(4)?,
+                    added_at: r.get(5)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn attachment_bytes(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT bytes FROM attachment_blobs WHERE company_id = ?1 AND sha256 = ?2",
+                params![company, sha256],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
     }
 
     fn voucher_batch_files(

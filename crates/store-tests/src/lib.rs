@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod corrections;
+pub use corrections::{corrections, order_lookup};
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,7 +49,7 @@ pub fn finding(code: &str, refund_no: &str, diff: i64) -> Finding {
     }
 }
 
-fn run(findings: Vec<Finding>) -> NewRun {
+pub(crate) fn run(findings: Vec<Finding>) -> NewRun {
     let ran: BTreeSet<(String, String)> =
         ["REFUND_UNPAID", "RETURN_NOT_RECEIVED", "AFTERSALE_OVERDUE"]
             .iter()
@@ -118,6 +121,7 @@ pub fn story<B: Backend>(backend: B) {
             .as_bytes()
             .to_vec(),
         inspect: r#"{"format":"alipay_fund_flow"}"#.into(),
+        orders: Vec::new(),
     };
     let first = ws
         .import(CO, "2026-10", std::slice::from_ref(&bill), "li")

@@ -127,3 +127,24 @@ fn voucher_batches_are_approved_by_a_second_person_on_postgresql() {
     let url = scratch.database("batches");
     duizhang_store_tests::voucher_batches(PostgresBackend::connect(&url).expect("connect"));
 }
+
+#[test]
+fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evidence_on_postgresql()
+ {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("corrections");
+    duizhang_store_tests::corrections(PostgresBackend::connect(&url).expect("connect"));
+}
+
+#[test]
+fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("orders");
+    duizhang_store_tests::order_lookup(PostgresBackend::connect(&url).expect("connect"));
+}

@@ -121,7 +121,7 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
             |r| r.get(0),
         )
         .expect("version");
-    assert_eq!(version, "4");
+    assert_eq!(version, duizhang_store::codec::SCHEMA_VERSION.to_string());
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -141,4 +141,18 @@ fn voucher_batches_are_approved_by_a_second_person_on_sqlite() {
     let _ = std::fs::remove_file(&path);
     duizhang_store_tests::voucher_batches(SqliteBackend::open(&path).expect("open"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evidence_on_sqlite() {
+    let dir = scratch("corrections");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::corrections(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
+    duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
 }

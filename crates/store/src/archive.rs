@@ -123,14 +123,34 @@ impl<B: Backend> Workspace<B> {
             },
         )?;
         let mut case_lines = String::new();
+        let mut attachment_members = Vec::new();
         for case in &cases {
             let history = tx.case_events(company.id, case.id)?;
+            let attachments = tx.attachments(company.id, case.id)?;
+            for attachment in &attachments {
+                let bytes = tx
+                    .attachment_bytes(company.id, &attachment.sha256)?
+                    .ok_or_else(|| StoreError::UnknownFile(attachment.sha256.clone()))?;
+                attachment_members.push((
+                    format!("cases/{}/{}-{}", case.id, attachment.n, attachment.name),
+                    bytes,
+                ));
+            }
             case_lines.push_str(
-                &serde_json::to_string(&serde_json::json!({"case": case, "history": history}))
-                    .unwrap_or_default(),
+                &serde_json::to_string(&serde_json::json!({
+                    "case": case,
+                    "history": history,
+                    "attachments": attachments,
+                }))
+                .unwrap_or_default(),
             );
             case_lines.push('\n');
         }
+        let adjustments: Vec<_> = tx
+            .adjustments(company.id)?
+            .into_iter()
+            .filter(|a| a.period == period)
+            .collect();
 
         let log = tx.audit_log(company.id)?;
         let mut audit_lines = String::new();
@@ -148,7 +168,12 @@ impl<B: Backend> Workspace<B> {
 
         members.extend(file_members);
         members.extend(run_members);
+        members.push((
+            "adjustments.json".into(),
+            serde_json::to_vec_pretty(&adjustments).unwrap_or_default(),
+        ));
         members.push(("cases.jsonl".into(), case_lines.into_bytes()));
+        members.extend(attachment_members);
         members.push(("audit.jsonl".into(), audit_lines.into_bytes()));
         let manifest = Manifest {
             format: FORMAT.to_string(),

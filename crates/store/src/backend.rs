@@ -5,8 +5,8 @@ use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
 use crate::error::StoreError;
 use crate::records::{
-    CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, PeriodClose, RunPayload,
-    RunRecord, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
+    PeriodClose, RunPayload, RunRecord, User, VoucherBatch,
 };
 
 /// A database: hands out transactions. Everything the workspace does happens inside one, so
@@ -58,6 +58,21 @@ pub trait Tx {
     ) -> Result<(), StoreError>;
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Writes a new file's order index (in one statement per thousand rows or a prepared one).
+    fn insert_order_refs(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        refs: &[OrderRef],
+    ) -> Result<(), StoreError>;
+    /// Every indexed record of one order: (file SHA-256, where), by file and line.
+    fn order_refs(
+        &mut self,
+        company: i64,
+        order_no: &str,
+    ) -> Result<Vec<(String, OrderRef)>, StoreError>;
+    /// (period, file SHA-256) of every import of the company.
+    fn imported_periods(&mut self, company: i64) -> Result<Vec<(String, String)>, StoreError>;
     /// Records an import of `files` (their SHA-256) for a period.
     fn insert_import(
         &mut self,
@@ -123,6 +138,36 @@ pub trait Tx {
         event: &CaseEvent,
     ) -> Result<(), StoreError>;
     fn case_events(&mut self, company: i64, case: u64) -> Result<Vec<CaseEvent>, StoreError>;
+
+    /// Stores a correcting voucher (its `id` is ignored) and returns its id.
+    fn insert_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<i64, StoreError>;
+    /// Every correcting voucher of the company, by id.
+    fn adjustments(&mut self, company: i64) -> Result<Vec<Adjustment>, StoreError>;
+    /// Writes an adjustment's state and approval (by id, within the company).
+    fn update_adjustment(
+        &mut self,
+        company: i64,
+        adjustment: &Adjustment,
+    ) -> Result<(), StoreError>;
+
+    /// Keeps an attachment's bytes (once per content) and links it to its case.
+    fn insert_attachment(
+        &mut self,
+        company: i64,
+        attachment: &Attachment,
+        bytes: &[u8],
+    ) -> Result<(), StoreError>;
+    /// A case's attachments, by number.
+    fn attachments(&mut self, company: i64, case: u64) -> Result<Vec<Attachment>, StoreError>;
+    fn attachment_bytes(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// The head of a company's audit chain (company 0: the workspace's own events — users).
     fn audit_head(&mut self, company: i64) -> Result<ChainHead, StoreError>;

@@ -248,6 +248,7 @@ impl<B: Backend> Workspace<B> {
         crate::periods::ensure_open(tx.as_mut(), company.id, &record.period)?;
         let moved = transition(&record.facts, action, &actor, &self.reasons)?;
         let before = serde_json::to_string(&record.facts).unwrap_or_default();
+        let proposer = record.facts.prepared_by.clone();
         record.facts = moved.after;
         record.updated_at = at.clone();
         tx.update_case(company.id, &record)?;
@@ -283,6 +284,20 @@ impl<B: Backend> Workspace<B> {
                     .to_string(),
             ),
         )?;
+        if let (Action::Approve, Some(resolution), Some(proposer)) =
+            (action, &record.facts.resolution, &proposer)
+        {
+            crate::adjustments::make(
+                tx.as_mut(),
+                company.id,
+                &self.chart,
+                &self.reasons,
+                &record,
+                resolution,
+                proposer,
+                &at,
+            )?;
+        }
         tx.commit()?;
         Ok(record)
     }

@@ -102,7 +102,7 @@ pub const OPEN_STATES: &str = "state IN ('open', 'in_progress', 'pending_review'
 pub const CASE_ORDER: &str = "cases.severity_rank DESC, cases.due_at, cases.id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 6;
 /// Marks a database as the workspace's (the `meta` table's `app` row).
 pub const APP_MARK: &str = "duizhang-workspace";
 
@@ -279,6 +279,18 @@ pub fn head_columns(head: Option<&duizhang_workflow::ChainHead>) -> (Option<i64>
         Some(h) => (i64::try_from(h.seq).ok(), Some(h.hash.clone())),
         None => (None, None),
     }
+}
+
+/// A correcting voucher as its `body` column keeps it (JSON of the whole voucher).
+pub fn adjustment_body(adjustment: &crate::records::Adjustment) -> Result<String, StoreError> {
+    serde_json::to_string(adjustment).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// A correcting voucher from its `body` column and its id.
+pub fn adjustment_from(id: i64, body: &str) -> Result<crate::records::Adjustment, StoreError> {
+    let adjustment: crate::records::Adjustment = serde_json::from_str(body)
+        .map_err(|e| StoreError::Database(format!("adjustment {id}: {e}")))?;
+    Ok(crate::records::Adjustment { id, ..adjustment })
 }
 
 #[cfg(test)]

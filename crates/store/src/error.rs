@@ -37,6 +37,20 @@ pub enum StoreError {
     BatchApproved(i64),
     #[error("voucher batch of run {0} is not approved")]
     BatchNotApproved(i64),
+    #[error("correcting voucher {0} not found in this company")]
+    UnknownAdjustment(i64),
+    #[error("correcting voucher {0} is approved already")]
+    AdjustmentApproved(String),
+    #[error("case {0}: the finding states no amount to correct")]
+    AdjustmentWithoutAmount(u64),
+    #[error("case {case}: reason {reason} changes the books but has no voucher rule")]
+    AdjustmentWithoutRule { case: u64, reason: String },
+    #[error("the chart has no account for role {0}")]
+    AccountMissing(String),
+    #[error("case {case} has no attachment {n}")]
+    UnknownAttachment { case: u64, n: i64 },
+    #[error("attachment {name} is {size} bytes, over the limit of {limit}")]
+    AttachmentTooLarge { name: String, size: u64, limit: u64 },
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
     #[error("not a duizhang database: {0}")]
@@ -67,6 +81,13 @@ impl StoreError {
             StoreError::BatchSuperseded { .. } => "batch_superseded",
             StoreError::BatchApproved(_) => "batch_approved",
             StoreError::BatchNotApproved(_) => "batch_not_approved",
+            StoreError::UnknownAdjustment(_) => "unknown_adjustment",
+            StoreError::AdjustmentApproved(_) => "adjustment_approved",
+            StoreError::AdjustmentWithoutAmount(_) => "adjustment_without_amount",
+            StoreError::AdjustmentWithoutRule { .. } => "adjustment_without_rule",
+            StoreError::AccountMissing(_) => "account_missing",
+            StoreError::UnknownAttachment { .. } => "unknown_attachment",
+            StoreError::AttachmentTooLarge { .. } => "attachment_too_large",
             StoreError::Workflow(e) => e.code().as_str(),
             StoreError::ForeignDatabase(_) => "foreign_database",
             StoreError::NewerSchema { .. } => "newer_schema",
@@ -106,6 +127,24 @@ impl StoreError {
             StoreError::BatchApproved(run) => format!("对账运行 {run} 的凭证已审核过"),
             StoreError::BatchNotApproved(run) => format!(
                 "对账运行 {run} 的凭证尚未审核：须由制单人以外的财务主管或管理员审核后才能导出"
+            ),
+            StoreError::UnknownAdjustment(id) => format!("本账套没有编号为 {id} 的调整凭证"),
+            StoreError::AdjustmentApproved(label) => format!("调整凭证 {label} 已审核过"),
+            StoreError::AdjustmentWithoutAmount(case) => format!(
+                "案件 {case} 的问题没有金额，无法生成调整凭证：请改用不影响账务的原因，或以核销金额处理"
+            ),
+            StoreError::AdjustmentWithoutRule { case, reason } => {
+                format!("案件 {case} 的处理原因“{reason}”影响账务，但没有对应的调整凭证规则")
+            }
+            StoreError::AccountMissing(role) => {
+                format!("账套科目表中没有“{role}”对应的科目，无法生成调整凭证")
+            }
+            StoreError::UnknownAttachment { case, n } => {
+                format!("案件 {case} 没有第 {n} 个附件")
+            }
+            StoreError::AttachmentTooLarge { name, size, limit } => format!(
+                "附件“{name}”有 {size} 字节，超过上限 {limit} 字节（{} MB）",
+                limit / 1024 / 1024
             ),
             StoreError::Workflow(e) => e.zh(),
             StoreError::ForeignDatabase(detail) => {

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::records::{FileInfo, ImportOutcome, NewFile};
+use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// Who may import and run: the finance staff.
@@ -54,6 +54,7 @@ impl<B: Backend> Workspace<B> {
                 imported_at: at.clone(),
             };
             tx.insert_file(company.id, &info, &file.bytes)?;
+            tx.insert_order_refs(company.id, &info.sha256, &file.orders)?;
             added.push(info);
         }
         hashes.sort();
@@ -94,6 +95,49 @@ impl<B: Backend> Workspace<B> {
             .files(company.id)?
             .into_iter()
             .filter(|f| wanted.binary_search(&f.sha256).is_ok())
+            .collect())
+    }
+
+    /// Every record of one order in every file the company imported, across periods: the
+    /// order index written at import (any member may look).
+    pub fn order(
+        &mut self,
+        company: &str,
+        order_no: &str,
+        by: &str,
+    ) -> Result<Vec<OrderHit>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        let refs = tx.order_refs(company.id, order_no)?;
+        if refs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let files = tx.files(company.id)?;
+        let imports = tx.imported_periods(company.id)?;
+        Ok(refs
+            .into_iter()
+            .map(|(sha256, r)| {
+                let mut periods: Vec<String> = imports
+                    .iter()
+                    .filter(|(_, sha)| *sha == sha256)
+                    .map(|(period, _)| period.clone())
+                    .collect();
+                periods.sort();
+                periods.dedup();
+                OrderHit {
+                    file: files
+                        .iter()
+                        .find(|f| f.sha256 == sha256)
+                        .map(|f| f.name.clone())
+                        .unwrap_or_default(),
+                    sha256,
+                    part: r.part,
+                    line: r.line,
+                    kind: r.kind,
+                    periods,
+                }
+            })
             .collect())
     }
 

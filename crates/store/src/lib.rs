@@ -16,7 +16,9 @@ pub mod password;
 pub mod records;
 pub mod workspace;
 
+mod adjustments;
 pub mod archive;
+pub mod attachments;
 mod cases;
 mod imports;
 mod periods;

@@ -35,6 +35,32 @@ pub struct NewFile {
     pub name: String,
     pub bytes: Vec<u8>,
     pub inspect: String,
+    /// Where each order's records are in the file (the order index), as the import read them.
+    pub orders: Vec<OrderRef>,
+}
+
+/// One record of an order in a kept file: the order lookup's index entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRef {
+    pub order_no: String,
+    /// The file as evidence names it: the file, or `file!member` / `file#sheet` inside it.
+    pub part: String,
+    pub line: i64,
+    /// The record's kind (`order`, `fund_flow` …).
+    pub kind: String,
+}
+
+/// A record of an order found by the lookup: which kept file and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderHit {
+    pub sha256: String,
+    /// The kept file's name.
+    pub file: String,
+    pub part: String,
+    pub line: i64,
+    pub kind: String,
+    /// The periods the file was imported for.
+    pub periods: Vec<String>,
 }
 
 /// A file kept by the store, addressed by the SHA-256 of its bytes.
@@ -256,4 +282,64 @@ pub struct RunPayload {
     /// findings.jsonl
     pub findings: String,
     pub pending: String,
+}
+
+/// One entry of a correcting voucher: an account of the company's chart, one side non-zero
+/// (negative on a red reversal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdjustmentLine {
+    pub summary: String,
+    pub account: String,
+    /// The account's full name (`应收账款—平台`).
+    pub account_name: String,
+    pub debit_fen: i64,
+    pub credit_fen: i64,
+}
+
+/// A correcting voucher (红字冲销 / 补充凭证) a case's resolution made in the open period. It
+/// needs a second person's approval like any voucher; its number continues the period's
+/// numbering of its 凭证字.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    pub id: i64,
+    pub case_id: u64,
+    pub period: String,
+    pub kind: duizhang_workflow::adjustment::AdjustmentKind,
+    /// 凭证字.
+    pub word: String,
+    pub number: i64,
+    /// The voucher's date (`YYYY-MM-DD`): when the resolution was approved.
+    pub date: String,
+    pub summary: String,
+    pub lines: Vec<AdjustmentLine>,
+    pub state: BatchState,
+    /// 制单: who proposed the resolution.
+    pub prepared_by: String,
+    pub prepared_at: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+impl Adjustment {
+    /// `记-13`.
+    pub fn label(&self) -> String {
+        format!("{}-{}", self.word, self.number)
+    }
+
+    pub fn debit_fen(&self) -> i64 {
+        self.lines.iter().map(|l| l.debit_fen).sum()
+    }
+}
+
+/// An evidence file a person added to a case, kept by the SHA-256 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub case_id: u64,
+    /// 1, 2, … within the case.
+    pub n: i64,
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub added_by: String,
+    pub added_at: String,
 }

@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod adjustment;
 pub mod approval;
 pub mod assign;
 pub mod audit;

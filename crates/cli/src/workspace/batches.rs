@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use duizhang_core::Fen;
-use duizhang_store::VoucherBatch;
+use duizhang_store::{Adjustment, BatchState, VoucherBatch};
 
 use super::{Who, print_json, refused, signed_in};
 
@@ -108,5 +108,174 @@ fn print_list(batches: &[VoucherBatch]) {
             b.prepared_at,
             b.approved_by.as_deref().unwrap_or("-")
         );
+    }
+}
+
+/// `duizhang adjustments ...`: the correcting vouchers (调整凭证) resolutions made.
+#[derive(Subcommand)]
+pub enum AdjustmentCommand {
+    /// 列出调整凭证（红字冲销 / 补充凭证）：凭证号、案件、状态、分录
+    List {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        period: Option<String>,
+    },
+    /// 审核调整凭证（须为制单人以外的财务主管或管理员；已结账期间的不能再审核）
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        company: String,
+    },
+    /// 导出某期间已审核的调整凭证为 adjustments.csv（UTF-8，每行一条分录），供录入或导入财务软件
+    Export {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        period: String,
+        /// 输出目录
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<ExitCode> {
+    let (mut ws, by) = signed_in(who)?;
+    match command {
+        AdjustmentCommand::List { company, period } => {
+            let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
+            list.retain(|a| period.as_ref().is_none_or(|p| *p == a.period));
+            if who.json {
+                print_json(&list)?;
+            } else if list.is_empty() {
+                println!("没有调整凭证");
+            } else {
+                print_adjustments(&list);
+            }
+        }
+        AdjustmentCommand::Approve { ids, company } => {
+            let mut failed = 0usize;
+            let mut done = Vec::new();
+            for id in &ids {
+                match ws.approve_adjustment(&company, *id, &by) {
+                    Ok(a) => {
+                        if !who.json {
+                            println!(
+                                "调整凭证 {id}（{} {}，案件 {}）：已审核",
+                                a.period,
+                                a.label(),
+                                a.case_id
+                            );
+                        }
+                        done.push(a);
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("调整凭证 {id}：{}", e.zh());
+                    }
+                }
+            }
+            if who.json {
+                print_json(&done)?;
+            }
+            if failed > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        AdjustmentCommand::Export {
+            company,
+            period,
+            out,
+        } => {
+            let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
+            list.retain(|a| a.period == period && a.state == BatchState::Approved);
+            list.sort_by_key(|a| (a.word.clone(), a.number));
+            std::fs::create_dir_all(&out)
+                .map_err(|e| anyhow::anyhow!("无法创建输出目录 {}：{e}", out.display()))?;
+            let path = out.join(ADJUSTMENTS_CSV);
+            std::fs::write(&path, adjustments_csv(&list))
+                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            if who.json {
+                print_json(&serde_json::json!({"file": path, "adjustments": list}))?;
+            } else {
+                println!(
+                    "已导出 {period} 期间已审核的调整凭证 {} 张到 {}",
+                    list.len(),
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub const ADJUSTMENTS_CSV: &str = "adjustments.csv";
+
+/// One row per entry, UTF-8 with a BOM (Excel opens it as UTF-8); red amounts stay negative.
+fn adjustments_csv(list: &[Adjustment]) -> Vec<u8> {
+    let mut out = String::from(
+        "\u{feff}日期,凭证字,凭证号,类型,摘要,科目编码,科目名称,借方金额,贷方金额,制单人,审核人,案件\n",
+    );
+    for a in list {
+        for line in &a.lines {
+            let cells = [
+                a.date.clone(),
+                a.word.clone(),
+                a.number.to_string(),
+                a.kind.zh().to_string(),
+                line.summary.clone(),
+                line.account.clone(),
+                line.account_name.clone(),
+                Fen::new(line.debit_fen).to_yuan_string(),
+                Fen::new(line.credit_fen).to_yuan_string(),
+                a.prepared_by.clone(),
+                a.approved_by.clone().unwrap_or_default(),
+                a.case_id.to_string(),
+            ];
+            let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Correcting vouchers with their entries, for people.
+pub fn print_adjustments(list: &[Adjustment]) {
+    for a in list {
+        println!(
+            "  调整凭证 {}：{} {} {}（案件 {}，{}，制单 {}，审核 {}）",
+            a.id,
+            a.period,
+            a.label(),
+            a.kind.zh(),
+            a.case_id,
+            a.state.zh(),
+            a.prepared_by,
+            a.approved_by.as_deref().unwrap_or("-")
+        );
+        for line in &a.lines {
+            let (side, fen) = if line.debit_fen != 0 {
+                ("借", line.debit_fen)
+            } else {
+                ("贷", line.credit_fen)
+            };
+            println!(
+                "    {side} {} {} {} 元　{}",
+                line.account,
+                line.account_name,
+                Fen::new(fen).to_yuan_string(),
+                line.summary
+            );
+        }
     }
 }

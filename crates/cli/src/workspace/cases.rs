@@ -2,11 +2,12 @@
 //! case ids at once (a promotion month brings hundreds of the same kind); each id is its own
 //! transaction, and each refusal is printed with the id it concerns.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use duizhang_core::{Fen, FindingSeverity};
-use duizhang_store::{CaseFilter, CaseRecord};
+use duizhang_store::{Adjustment, Attachment, CaseFilter, CaseRecord};
 use duizhang_workflow::{Action, CaseState, Resolution};
 
 use super::{Who, print_json, refused, signed_in};
@@ -86,12 +87,34 @@ pub enum CasesCommand {
         #[arg(long)]
         write_off: Option<String>,
     },
-    /// 审核通过（不能审核自己提交的）
+    /// 审核通过（不能审核自己提交的）；影响账务的处理结果同时生成待审核的调整凭证
     Approve {
         #[arg(required = true)]
         ids: Vec<u64>,
         #[arg(long)]
         company: String,
+        /// 账套文件（TOML）：调整凭证用其科目表；不指定时用小企业会计准则预设科目
+        #[arg(long)]
+        books: Option<PathBuf>,
+    },
+    /// 给案件添加证据附件（聊天截图、快递面单、银行回单等，单个不超过 20 MB）
+    Attach {
+        id: u64,
+        /// 附件文件
+        file: PathBuf,
+        #[arg(long)]
+        company: String,
+    },
+    /// 取回案件的第 N 个附件（与添加时逐字节相同）
+    Attachment {
+        id: u64,
+        /// 附件序号（见 cases show）
+        n: i64,
+        #[arg(long)]
+        company: String,
+        /// 写到此文件
+        #[arg(long)]
+        out: PathBuf,
     },
     /// 退回重办，须写明原因
     Reject {
@@ -165,14 +188,61 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
         CasesCommand::Show { id, company } => {
             let (case, history) = ws.case(&company, id, &me).map_err(refused)?;
             let lines = evidence_lines(&mut ws, &company, &case)?;
+            let attachments = ws.attachments(&company, id, &me).map_err(refused)?;
+            let adjustments = ws.adjustments(&company, Some(id), &me).map_err(refused)?;
             if who.json {
                 print_json(&serde_json::json!({
                     "case": case,
                     "history": history,
                     "evidence_lines": lines,
+                    "attachments": attachments,
+                    "adjustments": adjustments,
                 }))?;
             } else {
                 print_case(&case, &history, &lines);
+                print_attachments(&attachments);
+                super::batches::print_adjustments(&adjustments);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        CasesCommand::Attach { id, file, company } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("无法读取附件 {}：{e}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.display().to_string());
+            let added = ws
+                .attach(&company, id, &name, &bytes, &me)
+                .map_err(refused)?;
+            if who.json {
+                print_json(&added)?;
+            } else {
+                println!(
+                    "案件 {id}：已添加附件 {}「{}」（{} 字节，SHA-256 {}）",
+                    added.n, added.name, added.size, added.sha256
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        CasesCommand::Attachment {
+            id,
+            n,
+            company,
+            out,
+        } => {
+            let (attachment, bytes) = ws.attachment(&company, id, n, &me).map_err(refused)?;
+            std::fs::write(&out, &bytes)
+                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", out.display()))?;
+            if who.json {
+                print_json(&attachment)?;
+            } else {
+                println!(
+                    "案件 {id} 的附件 {n}「{}」已写到 {}（{} 字节）",
+                    attachment.name,
+                    out.display(),
+                    bytes.len()
+                );
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -202,7 +272,16 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
             };
             (company, ids, Action::Submit { resolution }, note)
         }
-        CasesCommand::Approve { ids, company } => (company, ids, Action::Approve, String::new()),
+        CasesCommand::Approve {
+            ids,
+            company,
+            books,
+        } => {
+            if let Some(path) = books {
+                ws = ws.with_chart(chart_of(&path)?);
+            }
+            (company, ids, Action::Approve, String::new())
+        }
         CasesCommand::Reject {
             id,
             company,
@@ -225,6 +304,9 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
             Ok(case) => {
                 if !who.json {
                     println!("案件 {id}：{}", case.facts.state.zh());
+                    if action == Action::Approve {
+                        print_made_adjustment(&mut ws, &company, *id, &me)?;
+                    }
                 }
                 done.push(case);
             }
@@ -249,6 +331,51 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The chart of a 账套 file: the accounts correcting vouchers are booked to.
+fn chart_of(path: &Path) -> anyhow::Result<duizhang_books::Chart> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("无法读取账套文件 {}：{e}", path.display()))?;
+    let config = duizhang_books::BooksConfig::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.message))?;
+    duizhang_books::Chart::build(config.standard, config.vat.taxpayer, &config.chart)
+        .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.message))
+}
+
+/// Tells the approver which correcting voucher the approval made, if any.
+fn print_made_adjustment<B: duizhang_store::backend::Backend>(
+    ws: &mut duizhang_store::Workspace<B>,
+    company: &str,
+    id: u64,
+    me: &str,
+) -> anyhow::Result<()> {
+    let made: Vec<Adjustment> = ws.adjustments(company, Some(id), me).map_err(refused)?;
+    if let Some(a) = made.first().filter(|a| a.approved_by.is_none()) {
+        println!(
+            "  已生成{} {}（{} 期间，借方 {} 元，制单 {}），待制单人以外的人审核：duizhang adjustments approve {}",
+            a.kind.zh(),
+            a.label(),
+            a.period,
+            Fen::new(a.debit_fen()).to_yuan_string(),
+            a.prepared_by,
+            a.id
+        );
+    }
+    Ok(())
+}
+
+fn print_attachments(attachments: &[Attachment]) {
+    if attachments.is_empty() {
+        return;
+    }
+    println!("  附件：");
+    for a in attachments {
+        println!(
+            "    {} {}（{} 字节，{} 于 {} 添加）",
+            a.n, a.name, a.size, a.added_by, a.added_at
+        );
+    }
 }
 
 fn parse_states(texts: &[String]) -> anyhow::Result<Vec<CaseState>> {

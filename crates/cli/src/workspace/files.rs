@@ -28,7 +28,12 @@ pub fn import(
     let mut problems = Vec::new();
     for path in &paths {
         let mut inspected: Vec<ImportedFile> = Vec::new();
-        import_path(path, &importers, &mut inspected, &mut |_record| {});
+        let mut records = Vec::new();
+        import_path(path, &importers, &mut inspected, &mut |record| {
+            if super::order::order_of(&record).is_some() {
+                records.push(record);
+            }
+        });
         for file in &inspected {
             problems.extend(
                 file.problems
@@ -39,13 +44,25 @@ pub fn import(
         }
         let bytes =
             std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Evidence names a part by the kept file's name, then `!member` or `#sheet`.
+        let given = path.display().to_string();
+        let part_of = |record: &duizhang_core::Record| {
+            let file = inspected.iter().find(|f| f.id == record.source().file)?;
+            Some(match file.name.strip_prefix(&given) {
+                Some(inner) => format!("{name}{inner}"),
+                None => file.name.clone(),
+            })
+        };
+        let orders = super::order::refs_of(&records, &part_of);
         batch.push(NewFile {
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
             bytes,
             inspect: serde_json::to_string(&inspected)?,
+            orders,
+            name,
         });
     }
     if !problems.is_empty() {

@@ -9,6 +9,7 @@ mod cases;
 mod close;
 mod db;
 mod files;
+mod order;
 mod people;
 mod run;
 
@@ -90,6 +91,15 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// 查订单：列出工作区导入的全部文件（跨期间）中某订单的每一条记录：文件、行号、类型与原文
+    Order {
+        /// 订单号（支付宝的 T200P… 写法也可）
+        order_no: String,
+        #[arg(long)]
+        company: String,
+        #[command(flatten)]
+        who: Who,
+    },
     /// 案件：列出、查看、分派、处理、提交、审核、退回、重新打开
     Cases {
         #[command(subcommand)]
@@ -101,6 +111,13 @@ pub enum Command {
     Batches {
         #[command(subcommand)]
         command: batches::BatchCommand,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 调整凭证：影响账务的案件处理结果生成的红字冲销 / 补充凭证；列出、审核（制单与审核分离）、导出
+    Adjustments {
+        #[command(subcommand)]
+        command: batches::AdjustmentCommand,
         #[command(flatten)]
         who: Who,
     },
@@ -155,8 +172,14 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             &who,
         ),
         Command::Cases { command, who } => cases::run(command, &who),
+        Command::Order {
+            order_no,
+            company,
+            who,
+        } => order::order(&company, &order_no, &who),
         Command::Audit { command, who } => audit::run(command, &who),
         Command::Batches { command, who } => batches::run(command, &who),
+        Command::Adjustments { command, who } => batches::adjustments(command, &who),
         Command::Close { command, who } => close::close(command, &who),
         Command::Archive { command, who } => close::archive(command, &who),
     }

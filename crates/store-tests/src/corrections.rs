@@ -1,0 +1,270 @@
+//! Resolutions that change the books make correcting vouchers, approved by a second person and
+//! frozen by the close; evidence files on cases come back byte for byte; both reach the archive.
+
+use duizhang_core::Fen;
+use duizhang_store::{Backend, BatchState, CaseFilter, Workspace};
+use duizhang_workflow::adjustment::AdjustmentKind;
+use duizhang_workflow::{Action, ErrorCode, Resolution, Role};
+
+use crate::{finding, run, test_clock};
+
+const CO: &str = "禾木家居";
+
+fn submit(reason: &str, write_off: Option<i64>) -> Action {
+    Action::Submit {
+        resolution: Resolution {
+            reason: reason.into(),
+            note: String::new(),
+            write_off: write_off.map(Fen::new),
+        },
+    }
+}
+
+/// The story of correcting vouchers and attachments.
+pub fn corrections<B: Backend>(backend: B) {
+    let mut ws = Workspace::new(backend, test_clock());
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .unwrap();
+    ws.create_company(CO, "admin").unwrap();
+    for (login, name, role) in [
+        ("li", "李会计", Role::Accountant),
+        ("wang", "王主管", Role::Reviewer),
+        ("zhao", "赵客服", Role::Service),
+    ] {
+        ws.add_member(CO, login, name, "pw-12345678", &[role], "admin")
+            .unwrap();
+    }
+    // The run's batch holds 记-1 and 记-2; a refund of 129.00 was never booked, a refund of
+    // 80.00 never arrived, one was refunded by bank transfer.
+    let findings = vec![
+        finding("REFUND_NOT_BOOKED", "RF7", 12_900),
+        finding("REFUND_UNPAID", "RF8", 8_000),
+        finding("REFUND_NOT_BOOKED", "RF9", 4_500),
+    ];
+    ws.record_run(CO, &run(findings), "li").unwrap();
+    let cases = ws.cases(CO, &CaseFilter::default(), "li").unwrap();
+    let id = |key: &str| cases.iter().find(|c| c.key == key).unwrap().id;
+
+    // 已补录凭证: approving the resolution makes a supplementary voucher in the open period,
+    // prepared by the accountant who proposed it, waiting for approval.
+    ws.act(CO, id("RF7"), &submit("已补录凭证", None), "", "li")
+        .unwrap();
+    assert!(ws.adjustments(CO, None, "li").unwrap().is_empty());
+    ws.act(CO, id("RF7"), &Action::Approve, "", "wang").unwrap();
+    let made = ws.adjustments(CO, Some(id("RF7")), "li").unwrap();
+    assert_eq!(made.len(), 1);
+    let booked = &made[0];
+    assert_eq!(booked.kind, AdjustmentKind::Supplementary);
+    assert_eq!(
+        (booked.period.as_str(), booked.label()),
+        ("2026-10", "记-3".into())
+    );
+    assert_eq!(booked.state, BatchState::Prepared);
+    assert_eq!(booked.prepared_by, "li");
+    assert_eq!(booked.lines[0].account, "5001");
+    assert_eq!(booked.lines[0].account_name, "主营业务收入");
+    assert_eq!(booked.lines[0].debit_fen, 12_900);
+    assert_eq!(booked.lines[1].account_name, "其他货币资金—支付宝");
+    assert_eq!(booked.lines[1].credit_fen, 12_900);
+    assert!(booked.summary.contains("RF7"));
+
+    // A write-off of 3.00 by the admin: 营业外支出 against the platform's receivable; the admin
+    // may not approve their own voucher, an accountant may not approve at all.
+    ws.act(
+        CO,
+        id("RF8"),
+        &submit("核销：小额差异", Some(300)),
+        "",
+        "admin",
+    )
+    .unwrap();
+    ws.act(CO, id("RF8"), &Action::Approve, "", "wang").unwrap();
+    let write_off = ws.adjustments(CO, Some(id("RF8")), "li").unwrap().remove(0);
+    assert_eq!(write_off.label(), "记-4");
+    assert_eq!(write_off.lines[0].account_name, "营业外支出");
+    assert_eq!(write_off.lines[0].debit_fen, 300);
+    assert_eq!(write_off.lines[1].account_name, "应收账款—平台");
+    assert_eq!(
+        ws.approve_adjustment(CO, write_off.id, "admin")
+            .unwrap_err()
+            .code(),
+        ErrorCode::OwnWorkNotApprovable.as_str()
+    );
+    assert_eq!(
+        ws.approve_adjustment(CO, booked.id, "li")
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotPermitted.as_str()
+    );
+    let approved = ws.approve_adjustment(CO, booked.id, "admin").unwrap();
+    assert_eq!(
+        (approved.state, approved.approved_by.as_deref()),
+        (BatchState::Approved, Some("admin"))
+    );
+    assert_eq!(
+        ws.approve_adjustment(CO, booked.id, "wang")
+            .unwrap_err()
+            .code(),
+        "adjustment_approved"
+    );
+
+    // Evidence on a case: numbered, listed, returned byte for byte; too large is refused.
+    let screenshot: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let added = ws
+        .attach(CO, id("RF9"), "聊天记录.png", &screenshot, "li")
+        .unwrap();
+    assert_eq!(added.n, 1);
+    ws.attach(CO, id("RF9"), "银行回单.pdf", b"%PDF-1.4 receipt", "li")
+        .unwrap();
+    let listed = ws.attachments(CO, id("RF9"), "wang").unwrap();
+    assert_eq!(
+        listed.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["聊天记录.png", "银行回单.pdf"]
+    );
+    let (back, bytes) = ws.attachment(CO, id("RF9"), 1, "wang").unwrap();
+    assert_eq!(
+        (back.name.as_str(), bytes),
+        ("聊天记录.png", screenshot.clone())
+    );
+    assert_eq!(
+        ws.attachment(CO, id("RF9"), 3, "wang").unwrap_err().code(),
+        "unknown_attachment"
+    );
+    let huge = vec![0u8; 20 * 1024 * 1024 + 1];
+    assert_eq!(
+        ws.attach(CO, id("RF9"), "录像.mp4", &huge, "li")
+            .unwrap_err()
+            .code(),
+        "attachment_too_large"
+    );
+    let (_, history) = ws.case(CO, id("RF9"), "li").unwrap();
+    assert!(history.iter().any(|e| e.action == "attach"));
+
+    // A refund paid by bank transfer: its voucher is made, then the period closes before anyone
+    // approved it — a closed period's vouchers never change.
+    ws.act(CO, id("RF9"), &submit("线下已退款", None), "", "li")
+        .unwrap();
+    ws.act(CO, id("RF9"), &Action::Approve, "", "wang").unwrap();
+    let offline = ws.adjustments(CO, Some(id("RF9")), "li").unwrap().remove(0);
+    assert_eq!(offline.label(), "记-5");
+    assert_eq!(offline.lines[1].account_name, "银行存款");
+    ws.request_close(CO, "2026-10", "li").unwrap();
+    ws.approve_close(CO, "2026-10", "wang").unwrap();
+    assert_eq!(
+        ws.approve_adjustment(CO, offline.id, "wang")
+            .unwrap_err()
+            .code(),
+        "period_closed"
+    );
+    assert_eq!(
+        ws.attach(CO, id("RF9"), "补充.png", b"png", "li")
+            .unwrap_err()
+            .code(),
+        "period_closed"
+    );
+
+    // The archive holds the vouchers and the evidence, and verifies.
+    let archive = ws.archive(CO, "2026-10", "wang").unwrap();
+    let member = |path: &str| {
+        archive
+            .members
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, b)| b.clone())
+    };
+    let adjustments: serde_json::Value =
+        serde_json::from_slice(&member("adjustments.json").unwrap()).unwrap();
+    assert_eq!(adjustments.as_array().unwrap().len(), 3);
+    let evidence = format!("cases/{}/1-聊天记录.png", id("RF9"));
+    assert_eq!(member(&evidence).unwrap(), screenshot);
+    duizhang_store::archive::verify_archive(&archive.members).unwrap();
+
+    let log = ws.audit_log(CO).unwrap();
+    for action in ["adjustment.create", "adjustment.approve", "case.attach"] {
+        assert!(log.iter().any(|e| e.entry.action == action), "{action}");
+    }
+    assert!(ws.verify_audit(CO, None).unwrap().is_ok());
+}
+
+/// The order lookup: every record of one order, from every file of two months, with the
+/// periods each file was imported for; nothing of another company.
+pub fn order_lookup<B: Backend>(backend: B) {
+    use duizhang_store::{NewFile, OrderRef};
+    let mut ws = Workspace::new(backend, test_clock());
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .unwrap();
+    ws.create_company(CO, "admin").unwrap();
+    ws.create_company("另一家店", "admin").unwrap();
+    let at = |order: &str, part: &str, line: i64, kind: &str| OrderRef {
+        order_no: order.into(),
+        part: part.into(),
+        line,
+        kind: kind.into(),
+    };
+    let orders = NewFile {
+        name: "ExportOrderList202610.csv".into(),
+        bytes: b"orders of october".to_vec(),
+        inspect: "{}".into(),
+        orders: vec![
+            at("4012345678901", "ExportOrderList202610.csv", 2, "order"),
+            at("4012345678902", "ExportOrderList202610.csv", 3, "order"),
+        ],
+    };
+    let bills = NewFile {
+        name: "bills.zip".into(),
+        bytes: b"november bills".to_vec(),
+        inspect: "{}".into(),
+        orders: vec![
+            at("4012345678901", "bills.zip!账务明细.csv", 7, "fund_flow"),
+            at("4012345678901", "bills.zip!账务明细.csv", 9, "fund_flow"),
+        ],
+    };
+    ws.import(CO, "2026-10", &[orders], "admin").unwrap();
+    ws.import(CO, "2026-11", &[bills], "admin").unwrap();
+    let hits = ws.order(CO, "4012345678901", "admin").unwrap();
+    let mut seen: Vec<(&str, &str, i64, &str, Vec<String>)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h.file.as_str(),
+                h.part.as_str(),
+                h.line,
+                h.kind.as_str(),
+                h.periods.clone(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "ExportOrderList202610.csv",
+                "ExportOrderList202610.csv",
+                2,
+                "order",
+                vec!["2026-10".to_string()]
+            ),
+            (
+                "bills.zip",
+                "bills.zip!账务明细.csv",
+                7,
+                "fund_flow",
+                vec!["2026-11".to_string()]
+            ),
+            (
+                "bills.zip",
+                "bills.zip!账务明细.csv",
+                9,
+                "fund_flow",
+                vec!["2026-11".to_string()]
+            ),
+        ]
+    );
+    assert!(ws.order(CO, "4099999999999", "admin").unwrap().is_empty());
+    assert!(
+        ws.order("另一家店", "4012345678901", "admin")
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,0 +1,210 @@
+//! Correcting vouchers (调整凭证): when a resolution that changes the books is approved, the
+//! voucher the workflow's rule names is made in the case's period — which is open, since a
+//! closed period's cases never move — with the chart's accounts, numbered after the period's
+//! vouchers of its 凭证字, prepared by whoever proposed the resolution. It waits for a second
+//! person's approval like any voucher; a closed period's vouchers never change.
+
+use duizhang_books::Chart;
+use duizhang_core::Platform;
+use duizhang_workflow::adjustment::{AccountRef, amount, plan};
+use duizhang_workflow::approval::{ApprovalKind, approve};
+use duizhang_workflow::{Resolution, ResolutionReasons};
+
+use crate::backend::{Backend, Tx};
+use crate::error::StoreError;
+use crate::records::{Adjustment, AdjustmentLine, BatchState, CaseRecord};
+use crate::workspace::{Workspace, actor_in, audit, company_in};
+
+/// The 凭证字 of correcting vouchers: 记 (the general voucher every chart has).
+const WORD: &str = "记";
+
+impl<B: Backend> Workspace<B> {
+    /// The company's correcting vouchers, newest first, optionally of one case; any member may
+    /// look.
+    pub fn adjustments(
+        &mut self,
+        company: &str,
+        case: Option<u64>,
+        by: &str,
+    ) -> Result<Vec<Adjustment>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        let mut all = tx.adjustments(company.id)?;
+        all.retain(|a| case.is_none_or(|c| a.case_id == c));
+        all.reverse();
+        Ok(all)
+    }
+
+    /// Approves a correcting voucher: refused to its preparer (an admin included), to anyone
+    /// but a reviewer or admin, twice, and in a closed period.
+    pub fn approve_adjustment(
+        &mut self,
+        company: &str,
+        id: i64,
+        by: &str,
+    ) -> Result<Adjustment, StoreError> {
+        let at = (self.clock)();
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.lock_company(company.id)?;
+        let actor = actor_in(tx.as_mut(), &company, by)?;
+        let before = tx
+            .adjustments(company.id)?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or(StoreError::UnknownAdjustment(id))?;
+        crate::periods::ensure_open(tx.as_mut(), company.id, &before.period)?;
+        if before.state == BatchState::Approved {
+            return Err(StoreError::AdjustmentApproved(before.label()));
+        }
+        approve(ApprovalKind::Adjustment, &before.prepared_by, &actor)?;
+        let after = Adjustment {
+            state: BatchState::Approved,
+            approved_by: Some(by.to_string()),
+            approved_at: Some(at.clone()),
+            ..before.clone()
+        };
+        tx.update_adjustment(company.id, &after)?;
+        audit(
+            tx.as_mut(),
+            company.id,
+            &at,
+            by,
+            "adjustment.approve",
+            &format!("adjustment:{id}"),
+            Some(serde_json::to_string(&before).unwrap_or_default()),
+            Some(serde_json::to_string(&after).unwrap_or_default()),
+        )?;
+        tx.commit()?;
+        Ok(after)
+    }
+}
+
+/// Makes the correcting voucher of a case whose resolution was just approved, when its reason
+/// changes the books; audit-logged in the approval's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn make(
+    tx: &mut dyn Tx,
+    company: i64,
+    chart: &Chart,
+    reasons: &ResolutionReasons,
+    case: &CaseRecord,
+    resolution: &Resolution,
+    prepared_by: &str,
+    at: &str,
+) -> Result<Option<Adjustment>, StoreError> {
+    let Some(reason) = reasons.find(&resolution.reason) else {
+        return Ok(None);
+    };
+    if !reason.adjusts_books {
+        return Ok(None);
+    }
+    let fen = amount(&case.finding, resolution.write_off)
+        .ok_or(StoreError::AdjustmentWithoutAmount(case.id))?;
+    let planned = plan(&reason.code, &case.finding, fen).ok_or_else(|| {
+        StoreError::AdjustmentWithoutRule {
+            case: case.id,
+            reason: reason.zh.clone(),
+        }
+    })?;
+    crate::periods::ensure_open(tx, company, &case.period)?;
+    let mut lines = Vec::new();
+    for line in &planned.lines {
+        let role = match line.account {
+            AccountRef::Role(role) => role,
+            AccountRef::Fund => fund_role(case.finding.platform),
+        };
+        let code = chart
+            .role(role)
+            .ok_or_else(|| StoreError::AccountMissing(role.to_string()))?
+            .to_string();
+        let fen = line.amount.get();
+        lines.push(AdjustmentLine {
+            summary: planned.summary.clone(),
+            account_name: chart.full_name(&code),
+            account: code,
+            debit_fen: if line.debit { fen } else { 0 },
+            credit_fen: if line.debit { 0 } else { fen },
+        });
+    }
+    let number = next_number(tx, company, &case.period)?;
+    let adjustment = Adjustment {
+        id: 0,
+        case_id: case.id,
+        period: case.period.clone(),
+        kind: planned.kind,
+        word: WORD.to_string(),
+        number,
+        date: at.get(..10).unwrap_or(at).to_string(),
+        summary: planned.summary,
+        lines,
+        state: BatchState::Prepared,
+        prepared_by: prepared_by.to_string(),
+        prepared_at: at.to_string(),
+        approved_by: None,
+        approved_at: None,
+    };
+    let id = tx.insert_adjustment(company, &adjustment)?;
+    let adjustment = Adjustment { id, ..adjustment };
+    audit(
+        tx,
+        company,
+        at,
+        prepared_by,
+        "adjustment.create",
+        &format!("adjustment:{id}"),
+        None,
+        Some(serde_json::to_string(&adjustment).unwrap_or_default()),
+    )?;
+    Ok(Some(adjustment))
+}
+
+/// The next number of [`WORD`] in `period`: after the vouchers of the period's latest run
+/// (which number theirs from 1) and after the period's earlier correcting vouchers.
+fn next_number(tx: &mut dyn Tx, company: i64, period: &str) -> Result<i64, StoreError> {
+    let runs = tx.runs(company)?;
+    let latest_run = runs
+        .iter()
+        .filter(|r| r.period == period)
+        .map(|r| r.id)
+        .max();
+    let batch = tx
+        .voucher_batches(company)?
+        .into_iter()
+        .filter(|b| Some(b.run_id) == latest_run)
+        .map(|b| b.vouchers)
+        .max()
+        .unwrap_or(0);
+    let earlier = tx
+        .adjustments(company)?
+        .into_iter()
+        .filter(|a| a.period == period && a.word == WORD)
+        .map(|a| a.number)
+        .max()
+        .unwrap_or(0);
+    Ok(batch.max(earlier) + 1)
+}
+
+/// The fund account role money of `platform` moves through (accounting.md: 其他货币资金 per
+/// wallet); a platform without one goes through the bank.
+fn fund_role(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Taobao | Platform::Tmall => "fund_alipay",
+        Platform::Jd => "fund_jd",
+        Platform::Pdd => "fund_pdd",
+        Platform::Douyin => "fund_douyin",
+        Platform::Wechat => "fund_wechat",
+        Platform::Other => "bank",
+    }
+}
+
+/// The default chart when a company names none: 小企业会计准则, general VAT taxpayer.
+pub(crate) fn default_chart() -> Chart {
+    Chart::build(
+        duizhang_books::Standard::Small,
+        duizhang_books::Taxpayer::General,
+        &duizhang_books::ChartConfig::default(),
+    )
+    .unwrap_or_else(|e| panic!("the preset chart builds: {e}"))
+}
