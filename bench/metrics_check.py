@@ -32,6 +32,8 @@ NO_REASON = "（未填写原因）"
 NO_SHOP = "（未分配店铺）"
 
 FIGURES = [
+    "orders",
+    "gmv_fen",
     "after_sales",
     "after_sale_orders",
     "return_orders",
@@ -138,7 +140,10 @@ class Shops:
     def __init__(self, config):
         self.by_name = {}
         self.names = {}
+        # The one shop of a platform whose order export names no shop.
+        self.of_platform = {}
         for s in config.get("shops", []):
+            self.of_platform.setdefault(s.get("platform"), s["id"])
             self.names[s["id"]] = s.get("name") or s["id"]
             for n in [s["id"], s.get("name")] + s.get("aliases", []):
                 if n:
@@ -235,6 +240,73 @@ def read_month(folder, shops, start, end):
     return after_sales, complaints
 
 
+def read_orders(folder, shops, platform_shop):
+    """The month's orders sold, as (order no, shop, time, paid fen), by the platforms' rules:
+    not paid or cancelled is no order; Taobao's 交易关闭 after payment is a refunded order
+    (sold); a Pinduoduo order 已取消 whose 售后状态 says 退款成功 was paid and refunded. JD repeats
+    the order's amounts on each goods row. A shop with no platform order file (the WeChat
+    mini-program) has its orders only in the ERP: 待审核 and 已取消 are not sold."""
+    orders = {}
+
+    def add(platform, no, shop, at, paid):
+        orders.setdefault((platform, no), (shop, at, paid))
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for p in files:
+        if p.suffix == ".jsonl":
+            for line in p.read_text(encoding="utf-8").splitlines():
+                t = json.loads(line).get("trade_fullinfo_get_response", {}).get("trade") if line.strip() else None
+                if not t or t["status"] in ("WAIT_BUYER_PAY", "TRADE_NO_CREATE_PAY", "TRADE_CLOSED_BY_TAOBAO"):
+                    continue
+                at = when(t.get("pay_time") or "") or when(t.get("created") or "")
+                add("taobao", t["tid_str"], shops.of(t.get("seller_nick")), at, fen(t.get("payment", "")))
+            continue
+        if p.suffix != ".csv":
+            continue
+        cols = set(clean(h) for h in read_text(p).split("\n", 1)[0].strip().split(","))
+        if {"订单编号", "店铺名称", "买家实际支付金额"} <= cols:
+            for _, r in csv_rows(p):
+                paid_at = when(r["订单付款时间"])
+                if r["订单状态"] == "等待买家付款" or (r["订单状态"] == "交易关闭" and not paid_at):
+                    continue
+                add("tmall", r["订单编号"], shops.of(r["店铺名称"]), paid_at or when(r["订单创建时间"]), fen(r["买家实际支付金额"]))
+        elif {"订单号", "用户实付金额(元)", "订单成交时间"} <= cols:
+            for _, r in csv_rows(p):
+                st = r["订单状态"]
+                if st in ("待付款", "未付款", "待支付"):
+                    continue
+                if st in ("已取消", "已关闭", "交易关闭") and "退款成功" not in r.get("售后状态", ""):
+                    continue
+                add("pdd", r["订单号"], platform_shop.get("pdd", NO_SHOP), when(r["订单成交时间"]), fen(r["用户实付金额(元)"]))
+        elif {"主订单编号", "子订单编号", "订单应付金额"} <= cols:
+            by = {}
+            for _, r in csv_rows(p):
+                if r["订单状态"] in ("已关闭", "已取消", "待支付", "待付款"):
+                    continue
+                o = by.setdefault(r["主订单编号"], [when(r["订单提交时间"]), 0])
+                o[1] += fen(r["订单应付金额"])
+            for no, (at, paid) in by.items():
+                add("douyin", no, platform_shop.get("douyin", NO_SHOP), at, paid)
+        elif {"订单号", "京东价", "应付金额", "下单时间"} <= cols:
+            for _, r in csv_rows(p):
+                if r["订单状态"] in ("已取消", "取消"):
+                    continue
+                at = when(r["付款确认时间"]) or when(r["下单时间"])
+                add("jd", r["订单号"], platform_shop.get("jd", NO_SHOP), at, fen(r["应付金额"]))
+    with_file = {shop for shop, _, _ in orders.values()}
+    for p in files:
+        if p.suffix == ".csv" and {"ERP单号", "订单状态", "实付金额"} <= set(
+            clean(h) for h in read_text(p).split("\n", 1)[0].strip().split(",")
+        ):
+            for _, r in csv_rows(p):
+                shop = shops.of(r["店铺"])
+                if shop in with_file or r["订单状态"] in ("待审核", "已取消"):
+                    continue
+                at = when(r["付款时间"]) or when(r["更新时间"])
+                add("erp", r["订单号"], shop, at, fen(r["实付金额"]))
+    return list(orders.values())
+
+
 def sku_split(a):
     """Per-SKU refund: by line amounts when the file gives them, else all to the one SKU."""
     if any(amount is not None for _, amount in a["lines"]):
@@ -250,8 +322,14 @@ def sku_split(a):
     return [(UNSPLIT, a["refunded"])]
 
 
-def recompute(after_sales, complaints, start, end):
+def recompute(orders, after_sales, complaints, start, end):
     figures = defaultdict(lambda: defaultdict(int))
+    for shop, at, paid in orders:
+        if at is not None and not (start <= at < end):
+            continue
+        for g in [("total", ""), ("shop", shop)]:
+            figures[g]["orders"] += 1
+            figures[g]["gmv_fen"] += paid
     orders_seen = defaultdict(set)
     returns_seen = defaultdict(set)
     seen = set()
@@ -305,7 +383,8 @@ def main():
     end = datetime(year + month // 12, month % 12 + 1, 1)
     shops = Shops(tomllib.loads(args.config.read_text(encoding="utf-8")))
     after_sales, complaints = read_month(args.folder, shops, start, end)
-    mine = recompute(after_sales, complaints, start, end)
+    orders = read_orders(args.folder, shops, shops.of_platform)
+    mine = recompute(orders, after_sales, complaints, start, end)
 
     metrics = json.loads(args.metrics.read_text(encoding="utf-8"))
     theirs = {}
@@ -320,16 +399,16 @@ def main():
         actual = theirs.get(g, {})
         for name in FIGURES:
             e, a = expected.get(name, 0), actual.get(name, 0)
-            if g[0] == "sku" and name == "complaints":
-                continue  # tickets name no goods
             if g[0] in ("kind", "sku") and name == "complaints":
-                continue
+                continue  # tickets name no goods and no after-sale type
+            if g[0] not in ("total", "shop") and name in ("orders", "gmv_fen"):
+                continue  # orders are compared by shop and in total
             compared += 1
             if e != a:
                 disagreements += 1
                 print(f"不一致 {g[0]}={g[1]} {name}: 重算 {e}，metrics.json {a}")
     print(
-        f"{len(after_sales)} 条售后记录、{len(complaints)} 张投诉工单；"
+        f"{len(orders)} 张订单、{len(after_sales)} 条售后记录、{len(complaints)} 张投诉工单；"
         f"比较 {compared} 个数字（按全部、店铺、商品、原因、售后类型），不一致 {disagreements} 个"
     )
     return 1 if disagreements else 0
