@@ -18,9 +18,9 @@ use foldhash::{HashMap, HashMapExt};
 
 use duizhang_core::{
     AfterSale, AfterSaleKind, AfterSalePhase, AfterSaleStatus, BeijingTime, Dataset,
-    ErpOrderStatus, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Order, OrderStatus, Period,
-    Platform, QualityResult, RecordKind, ReturnReceipt, SettlementRow, Shipment, ShipmentKind,
-    SourceRef,
+    ErpOrderStatus, Fen, FileId, FlowKind, FundFlowRow, FundProvider, Label, Order, OrderStatus,
+    Period, Platform, QualityResult, RecordKind, ReturnReceipt, SettlementRow, Shipment,
+    ShipmentKind, SourceRef,
 };
 use jiff::civil::Date;
 
@@ -60,6 +60,10 @@ pub use duizhang_core::RecordRef;
 /// Names the shop of a record (the engine's settings resolve it). `Sync`, so that vouchers can
 /// be generated on another thread.
 pub type ShopOf<'a> = &'a (dyn Fn(RecordRef<'_>) -> Option<String> + Sync);
+
+/// The name people know a shop by (the settings' `name`), from the shop id [`ShopOf`] gives;
+/// voucher summaries (`{shop}`) use it, the id where it gives none.
+pub type ShopName<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 /// The link key of a record, as vouchers and the books checks name it.
 pub fn source_key(record: RecordRef<'_>) -> String {
@@ -239,22 +243,33 @@ fn link<'a>(
 
 type ShopId = u32;
 
-/// The shops records resolve to, each name kept once.
+/// The shops records resolve to, each id kept once, with the name people know it by.
 #[derive(Clone, Default)]
 struct Shops {
     ids: HashMap<String, ShopId>,
     names: Vec<String>,
+    titles: Vec<Option<String>>,
 }
 
 impl Shops {
-    fn intern(&mut self, name: String) -> ShopId {
+    fn intern(&mut self, name: String, title: ShopName<'_>) -> ShopId {
         if let Some(id) = self.ids.get(name.as_str()) {
             return *id;
         }
         let id = ShopId::try_from(self.names.len()).unwrap_or(ShopId::MAX);
+        self.titles.push(title(&name));
         self.names.push(name.clone());
         self.ids.insert(name, id);
         id
+    }
+
+    /// The shop's name for people (summaries), its id when the settings give none.
+    fn title(&self, id: ShopId) -> &str {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.titles.get(i))
+            .and_then(Option::as_deref)
+            .unwrap_or_else(|| self.name(id))
     }
 
     fn name(&self, id: ShopId) -> &str {
@@ -274,6 +289,7 @@ struct Ctx<'a> {
     start: BeijingTime,
     end: BeijingTime,
     shop_of: ShopOf<'a>,
+    shop_name: ShopName<'a>,
     shops: Shops,
     /// Every order number of the orders, classified rows, shipments, after-sales and
     /// not-yet-shipped ERP orders. The fields below up to `refund_ids` are by its ids.
@@ -329,7 +345,7 @@ impl<'a> Ctx<'a> {
         rows: &[(&'a FundFlowRow, Option<FlowClass>)],
         clawbacks: Clawbacks<'a>,
         period: Period,
-        shop_of: ShopOf<'a>,
+        (shop_of, shop_name): (ShopOf<'a>, ShopName<'a>),
     ) -> Ctx<'a> {
         // Each list is made as soon as its keys have ids, so only one list's (id, item)
         // pairs are held at a time.
@@ -408,6 +424,7 @@ impl<'a> Ctx<'a> {
             start: period.start(),
             end: period.end(),
             shop_of,
+            shop_name,
             shops: Shops::default(),
             orders: by_no,
             after_sales_by_order,
@@ -454,7 +471,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn shop(&mut self, record: RecordRef<'_>) -> Option<ShopId> {
-        (self.shop_of)(record).map(|name| self.shops.intern(name))
+        (self.shop_of)(record).map(|name| self.shops.intern(name, self.shop_name))
     }
 
     /// First delivery of an order: the platform's 发货时间 or the first normal ERP shipment.
@@ -699,6 +716,18 @@ fn vat_split(books: &Books, amount: Fen) -> (Fen, Fen) {
 /// Generates the period's vouchers. `shop_of` names the shop of a record (the engine's
 /// settings resolve it); a record without a shop is not booked and reported as an issue.
 pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'_>) -> Generated {
+    generate_named(books, data, period, shop_of, &|_| None)
+}
+
+/// [`generate`] with the shops' names for the summaries (`{shop}`): the settings' name of
+/// each shop id, so a voucher reads 禾木家居天猫旗舰店 rather than `tmall`.
+pub fn generate_named(
+    books: &Books,
+    data: &Dataset,
+    period: Period,
+    shop_of: ShopOf<'_>,
+    shop_name: ShopName<'_>,
+) -> Generated {
     let orders = data.merged_orders();
     let clawbacks = Clawbacks::of(data);
     let mut rows: Vec<(&FundFlowRow, Option<FlowClass>)> = data
@@ -710,7 +739,15 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
     rows.sort_unstable_by(|(a, _), (b, _)| {
         (a.occurred_at, &a.txn_no, a.source).cmp(&(b.occurred_at, &b.txn_no, b.source))
     });
-    let mut ctx = Ctx::new(books, data, &orders, &rows, clawbacks, period, shop_of);
+    let mut ctx = Ctx::new(
+        books,
+        data,
+        &orders,
+        &rows,
+        clawbacks,
+        period,
+        (shop_of, shop_name),
+    );
     rows.retain(|(r, _)| ctx.in_period(r.occurred_at));
     let mut ships: Vec<&Shipment> = data
         .shipments
@@ -761,11 +798,36 @@ pub fn generate(books: &Books, data: &Dataset, period: Period, shop_of: ShopOf<'
         let mut issues = std::mem::take(&mut ctx.issues);
         issues.extend(assembler.issues);
         issues.sort_by(|a, b| (a.source, &a.key).cmp(&(b.source, &b.key)));
-        Generated {
-            vouchers: assembler.vouchers,
-            issues,
-        }
+        let mut vouchers = assembler.vouchers;
+        name_files(&mut vouchers, data);
+        Generated { vouchers, issues }
     })
+}
+
+/// Each link's file name, so the journal says which file a source line is in (a file id
+/// means nothing outside the run). One shared name per file.
+fn name_files(vouchers: &mut [Voucher], data: &Dataset) {
+    let names: Vec<Label> = data
+        .files
+        .iter()
+        .map(|f| Label::from(without_folder(&f.name)))
+        .collect();
+    for link in vouchers.iter_mut().flat_map(|v| v.links.iter_mut()) {
+        link.file = link
+            .source
+            .and_then(|s| usize::try_from(s.file.0).ok())
+            .and_then(|i| names.get(i))
+            .cloned();
+    }
+}
+
+/// A file as the journal names it: without the folder it was read from (the journal outlives
+/// the download folder, and a workspace reads its files from a private one), keeping an
+/// archive member's or sheet's part (`账单.zip!明细.csv`).
+fn without_folder(path: &str) -> &str {
+    let outer = path.find('!').unwrap_or(path.len());
+    let start = path[..outer].rfind(['/', '\\']).map_or(0, |i| i + 1);
+    &path[start..]
 }
 
 /// Which of the period's rows, shipments and receipts repeat one met before (booked once).
@@ -1513,7 +1575,7 @@ impl<'b> Assembler<'b> {
                         .find(|(k, _)| *k == (e.event, e.cross))
                         .map_or(1, |(_, n)| *n);
                     let text = fill(rule.summary.clone(), "{date}", &date_text);
-                    let text = fill(text, "{shop}", shops.name(e.shop));
+                    let text = fill(text, "{shop}", shops.title(e.shop));
                     let text = fill(text, "{platform}", e.platform.zh());
                     let text = if text.contains("{count}") {
                         text.replace("{count}", &count.to_string())
@@ -1702,6 +1764,7 @@ impl<'b> Assembler<'b> {
                     key: key.into(),
                     role,
                     source: Some(source),
+                    file: None,
                 })
                 .collect(),
             flags: flags.into_iter().collect(),

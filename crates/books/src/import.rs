@@ -404,6 +404,9 @@ impl Links {
                 key: key.into(),
                 role,
                 source: None,
+                file: Some(text("文件"))
+                    .filter(|f| !f.is_empty())
+                    .map(duizhang_core::Label::from),
             });
         }
         Ok(())

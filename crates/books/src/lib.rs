@@ -17,7 +17,9 @@ pub mod voucher;
 pub use chart::{Account, AuxDim, Chart, ChartConfig, Standard, Taxpayer};
 pub use config::{Books, BooksConfig, Policy};
 pub use error::BooksError;
-pub use generate::{Generated, Issue, RecordRef, ShopOf, generate, source_key};
+pub use generate::{
+    Generated, Issue, RecordRef, ShopName, ShopOf, generate, generate_named, source_key,
+};
 pub use rules::{EventClass, EventId, Rules};
 pub use voucher::{
     Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering, check_open,

@@ -68,6 +68,9 @@ pub struct SourceLink {
     pub key: duizhang_core::Text,
     pub role: LinkRole,
     pub source: Option<SourceRef>,
+    /// The name of the file the source was read from, as the journal's 来源单据 sheet keeps
+    /// it beside the line (`source` is only meaningful within the run that read the file).
+    pub file: Option<duizhang_core::Label>,
 }
 
 /// Something a reviewer must look at on a generated voucher.

@@ -228,6 +228,7 @@ fn vouchers(b: &Books, specs: Vec<Spec>) -> Vec<Voucher> {
                         key: format!("{i}-{j}-{key}").as_str().into(),
                         role: LinkRole::Primary,
                         source: None,
+                        file: None,
                     })
                     .collect(),
                 flags: s.flags,

@@ -21,7 +21,7 @@ fn october() -> Dataset {
     let mut d = dataset();
     d.files.push(SourceFile {
         id: FileId(1),
-        name: "2088账务明细.csv".into(),
+        name: "下载/2026-10/2088账务明细.csv".into(),
         format: "alipay.fund_flow".into(),
     });
     let mut o = order(Platform::Taobao, TID, yuan("59.00"));
@@ -206,6 +206,109 @@ fn excel_round_trip_keeps_every_voucher_and_link() {
 
 /// The default rules with one line per source and its document number in the 摘要: the U8
 /// file has no link fields, so this is how the checks find the rows again.
+/// The cells of sheet 来源单据 as text, header first.
+fn source_sheet(workbook: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(workbook)).unwrap();
+    let range = book.worksheet_range("来源单据").unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn the_source_sheet_names_the_file_and_line_of_each_source() {
+    let (b, vouchers) = october_books();
+    let bytes = export::excel(&vouchers, &b.chart).unwrap().workbook;
+    let rows = source_sheet(&bytes);
+    assert_eq!(
+        rows[0],
+        [
+            "会计期间",
+            "凭证字",
+            "凭证号",
+            "单据类型",
+            "单据号",
+            "关系",
+            "文件",
+            "行号"
+        ]
+    );
+    // The withdrawal is the fifth row of the Alipay bill: physical line 10. The file is named
+    // as a person finds it in the download, without the folder it was read from.
+    let withdrawal = rows.iter().find(|r| r[4] == "20261031001").unwrap();
+    assert_eq!(withdrawal[3], "资金流水");
+    assert_eq!(withdrawal[6], "2088账务明细.csv");
+    assert_eq!(withdrawal[7], "10");
+    // Every row of the bill that is booked names the bill.
+    let flows: Vec<&Vec<String>> = rows.iter().filter(|r| r[3] == "资金流水").collect();
+    assert_eq!(flows.len(), 5);
+    assert!(
+        flows.iter().all(|r| r[6] == "2088账务明细.csv"),
+        "{flows:?}"
+    );
+}
+
+#[test]
+fn the_files_of_the_source_sheet_come_back_with_the_journal() {
+    let (b, vouchers) = october_books();
+    let bytes = export::excel(&vouchers, &b.chart).unwrap().workbook;
+    let back = import::excel(&bytes, "凭证.xlsx").unwrap();
+    let files = |vs: &[Voucher]| {
+        vs.iter()
+            .flat_map(|v| &v.links)
+            .map(|l| (l.key.to_string(), l.file.as_ref().map(ToString::to_string)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(files(&back), files(&vouchers));
+    assert!(
+        files(&back)
+            .iter()
+            .any(|(k, f)| k == "20261015001" && f.as_deref() == Some("2088账务明细.csv"))
+    );
+}
+
+/// The books checks give the same findings on the journal as exported and on the journal read
+/// back, for a complete journal and for one with a voucher left out and one booked twice.
+#[test]
+fn books_checks_agree_before_and_after_the_excel_round_trip() {
+    let (b, vouchers) = october_books();
+    let data = october();
+    let withdrawal = vouchers
+        .iter()
+        .position(|v| v.links.iter().any(|l| l.key == "20261031001"))
+        .unwrap();
+    let mut gapped: Vec<Voucher> = vouchers.clone();
+    gapped.remove(withdrawal);
+    let mut twice = gapped
+        .iter()
+        .find(|v| v.links.iter().any(|l| l.key == "RF2026101502"))
+        .unwrap()
+        .clone();
+    // The refund booked again as the last voucher of its word, as an accounting system
+    // numbers an imported voucher; the withdrawal left out, the numbers closed up.
+    for (n, v) in (1u32..).zip(gapped.iter_mut()) {
+        v.number = n;
+    }
+    twice.number = u32::try_from(gapped.len()).unwrap() + 1;
+    gapped.push(twice);
+    for journal in [vouchers.clone(), gapped] {
+        let bytes = export::excel_as_booked(&journal, &b.chart)
+            .unwrap()
+            .workbook;
+        let back = import::excel(&bytes, "凭证.xlsx").unwrap();
+        assert_eq!(checks(&data, &back), checks(&data, &journal));
+    }
+    let bytes = export::excel_as_booked(&vouchers, &b.chart)
+        .unwrap()
+        .workbook;
+    assert_eq!(
+        checks(&data, &import::excel(&bytes, "j.xlsx").unwrap()),
+        vec![]
+    );
+}
+
 fn rules_with_refs() -> Rules {
     let rules = Rules::defaults().unwrap();
     let mut text = String::new();
@@ -377,7 +480,7 @@ fn refund_not_booked_names_the_refund_and_flags_cross_period() {
             f.evidence[1].line,
             f.evidence[1].kind
         ),
-        ("2088账务明细.csv", 8, RecordKind::FundFlow)
+        ("下载/2026-10/2088账务明细.csv", 8, RecordKind::FundFlow)
     );
     // The same refund found again in the next run is the same finding.
     assert_eq!(
@@ -640,7 +743,7 @@ fn links_beyond_one_sheet_go_to_a_csv_and_import_back_whole() {
     let mut csv = Vec::new();
     sources.write_to(&mut csv).unwrap();
     let text = String::from_utf8(csv.clone()).unwrap();
-    assert!(text.starts_with("\u{feff}会计期间,凭证字,凭证号,单据类型,单据号,关系,行号\n"));
+    assert!(text.starts_with("\u{feff}会计期间,凭证字,凭证号,单据类型,单据号,关系,文件,行号\n"));
     assert_eq!(text.lines().count(), links + 1);
 
     let book =
@@ -844,4 +947,40 @@ fn a_journal_on_the_1904_date_system_keeps_its_dates() {
     let in_1904 = import::excel(&mac, "账簿.xlsx").unwrap();
     assert_eq!(in_1904[0].date.to_string(), "2026-10-31");
     assert_eq!(in_1904[0].period.to_string(), "2026-10");
+}
+
+/// A summary names the shop as people know it (the settings' name), not by its id.
+#[test]
+fn summaries_name_the_shop_by_its_name() {
+    let b = books(Standard::Small, "");
+    let named = duizhang_books::generate_named(
+        &b,
+        &october(),
+        period("2026-10"),
+        &|_| Some("tmall".to_string()),
+        &|id| (id == "tmall").then(|| "禾木家居天猫旗舰店".to_string()),
+    );
+    let summaries: Vec<&str> = named
+        .vouchers
+        .iter()
+        .flat_map(|v| &v.lines)
+        .map(|l| l.summary.as_str())
+        .collect();
+    assert!(
+        summaries.contains(&"2026-10-31 禾木家居天猫旗舰店 提现至银行"),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries.iter().all(|s| !s.contains("tmall")),
+        "{summaries:?}"
+    );
+    // Without a name the id stands in: nothing is left blank.
+    let unnamed = duizhang_books::generate(&b, &october(), period("2026-10"), &|_| {
+        Some("tmall".to_string())
+    });
+    assert!(
+        unnamed.vouchers[0].lines[0].summary.contains(" tmall "),
+        "{}",
+        unnamed.vouchers[0].lines[0].summary
+    );
 }

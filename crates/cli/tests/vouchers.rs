@@ -971,7 +971,7 @@ fn a_seller_template_sets_the_columns_of_the_chanjet_export() {
             "2026-10-08",
             "记",
             "1",
-            "2026-10-08 旗舰店 销售回款",
+            "2026-10-08 某某服饰旗舰店 销售回款",
             "101201"
         ]
     );

@@ -32,8 +32,13 @@ pub fn generate(
     settings: &Settings,
     names: &ShopNames,
 ) -> Result<Generated, duizhang_books::BooksError> {
-    let generated =
-        duizhang_books::generate(books, data, period, &|r| shops::shop_of(settings, names, r));
+    let generated = duizhang_books::generate_named(
+        books,
+        data,
+        period,
+        &|r| shops::shop_of(settings, names, r),
+        &|id| settings.shop(id).and_then(|s| s.name.clone()),
+    );
     if !generated.vouchers.is_empty() {
         duizhang_books::validate_all(&generated.vouchers, &books.chart)?;
     }

@@ -31,13 +31,16 @@ const LINE_HEADERS: [&str; 18] = [
     "规则版本",
     "提示",
 ];
-const SOURCE_HEADERS: [&str; 7] = [
+/// 文件 and 行号 say where a person finds the source: the file as it was read, and the
+/// physical line (CSV) or row (workbook) in it.
+const SOURCE_HEADERS: [&str; 8] = [
     "会计期间",
     "凭证字",
     "凭证号",
     "单据类型",
     "单据号",
     "关系",
+    "文件",
     "行号",
 ];
 
@@ -117,6 +120,7 @@ impl SourcesCsv<'_> {
                     link.kind.zh(),
                     link.key.as_str(),
                     link.role.zh(),
+                    link.file.as_deref().unwrap_or(""),
                     line.as_str(),
                 ])?;
             }
@@ -226,6 +230,7 @@ fn render_journal<'v>(
                     text(link.kind.zh()),
                     text(link.key.clone()),
                     text(link.role.zh()),
+                    link.file.as_ref().map_or(Cell::Empty, |f| text(f.as_str())),
                     link.source
                         .map_or(Cell::Empty, |s| Cell::Int(i64::from(s.line))),
                 ]);
