@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_periods.sql"),
     include_str!("../migrations/0003_case_queue.sql"),
     include_str!("../migrations/0004_voucher_batches.sql"),
+    include_str!("../migrations/0007_run_metrics.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -412,8 +413,8 @@ impl Tx for PgTx<'_> {
             .tx
             .query_one(
                 "INSERT INTO runs (company_id, period, at, actor, inputs, settings, program_version, \
-                 summary, findings, finding_count, pending) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 summary, findings, finding_count, pending, metrics) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 &[
                     &company,
                     &run.period,
@@ -426,6 +427,7 @@ impl Tx for PgTx<'_> {
                     &run.findings,
                     &run.finding_count,
                     &run.pending,
+                    &run.metrics,
                 ],
             )
             .map_err(db)?;
@@ -461,7 +463,7 @@ impl Tx for PgTx<'_> {
         let row = self
             .tx
             .query_opt(
-                "SELECT settings, summary, findings, pending FROM runs WHERE company_id = $1 AND id = $2",
+                "SELECT settings, summary, findings, pending, metrics FROM runs WHERE company_id = $1 AND id = $2",
                 &[&company, &run],
             )
             .map_err(db)?;
@@ -470,6 +472,7 @@ impl Tx for PgTx<'_> {
             summary: r.get(1),
             findings: r.get(2),
             pending: r.get(3),
+            metrics: r.get(4),
         }))
     }
 

@@ -121,7 +121,7 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
             |r| r.get(0),
         )
         .expect("version");
-    assert_eq!(version, "4");
+    assert_eq!(version, duizhang_store::codec::SCHEMA_VERSION.to_string());
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -106,18 +106,38 @@ pub fn run(
     );
     // Evidence names the kept file as it was imported, not the private folder it was read from.
     let prefix = format!("{}{}", staging.dir.display(), std::path::MAIN_SEPARATOR);
+    let kept_name = |file: &mut String| {
+        if let Some(rest) = file.strip_prefix(&prefix) {
+            let name = rest
+                .split_once(std::path::MAIN_SEPARATOR)
+                .map_or(rest, |(_, name)| name);
+            *file = name.to_string();
+        }
+    };
     for finding in &mut outcome.findings {
         for evidence in &mut finding.evidence {
-            if let Some(rest) = evidence.file.strip_prefix(&prefix) {
-                let name = rest
-                    .split_once(std::path::MAIN_SEPARATOR)
-                    .map_or(rest, |(_, name)| name);
-                evidence.file = name.to_string();
-            }
+            kept_name(&mut evidence.file);
         }
     }
     let vouchers = voucher_batch(&generated, &loaded, data)?;
     duizhang_engine::sort_findings(&mut outcome.findings);
+    // The run keeps its metrics.json: the monthly report of this period and the trend of later
+    // ones read them from the workspace.
+    let mut metrics = crate::report::with_outcome(
+        crate::report::metrics_of(
+            data,
+            &settings,
+            &names,
+            &outcome.shops,
+            period,
+            &generated.vouchers,
+        ),
+        &outcome,
+        &settings,
+    );
+    for record in &mut metrics.records {
+        kept_name(&mut record.file);
+    }
     let carried = CarryAccount::of(&carry, &outcome);
     let summary = Summary::build(&outcome, period);
     let mut ran = BTreeSet::new();
@@ -144,6 +164,7 @@ pub fn run(
         pending: serde_json::to_string(&outcome.carry_out)?,
         ran,
         vouchers,
+        metrics: Some(serde_json::to_string(&metrics)?),
     };
     let (run_id, changes) = ws.record_run(company, &new_run, &by).map_err(refused)?;
     if who.json {
