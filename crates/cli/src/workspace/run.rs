@@ -121,8 +121,10 @@ pub fn run(
     }
     let vouchers = voucher_batch(&generated, &loaded, data)?;
     duizhang_engine::sort_findings(&mut outcome.findings);
-    // The run keeps its metrics.json: the monthly report of this period and the trend of later
-    // ones read them from the workspace.
+    // The run keeps its metrics: the monthly report of this period and the trend of later ones
+    // read them from the workspace. Not the record behind each figure (one per after-sale and
+    // ticket, tens of MB at a large seller): the report reads the groups, and the records are
+    // in the kept files.
     let mut metrics = crate::report::with_outcome(
         crate::report::metrics_of(
             data,
@@ -135,9 +137,7 @@ pub fn run(
         &outcome,
         &settings,
     );
-    for record in &mut metrics.records {
-        kept_name(&mut record.file);
-    }
+    metrics.records = Vec::new();
     let carried = CarryAccount::of(&carry, &outcome);
     let summary = Summary::build(&outcome, period);
     let mut ran = BTreeSet::new();
