@@ -93,8 +93,7 @@ enum Command {
         #[arg(long)]
         report: bool,
     },
-    /// 月度对账报告：由对账结果目录（给出前几期的目录即显示环比与趋势）或工作区里账套的对账运行
-    /// （--company，前几期的运行自动用于环比与趋势）写出 report.xlsx 与 report.html
+    /// 月度对账报告：由对账结果目录（给出前几期的目录即显示环比与趋势）或工作区里账套的对账运行（--company，前几期的运行自动用于环比与趋势）写出 report.xlsx 与 report.html
     Report {
         /// 报告期间，如 2026-10
         #[arg(long)]
