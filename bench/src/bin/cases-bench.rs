@@ -114,6 +114,7 @@ fn record<B: Backend>(ws: &mut Workspace<B>, n: usize) -> anyhow::Result<()> {
                 settings: String::new(),
                 program_version: "bench".into(),
                 vouchers: None,
+                metrics: None,
                 summary: "{}".into(),
                 findings,
                 pending: "[]".into(),

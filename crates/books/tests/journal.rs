@@ -984,3 +984,20 @@ fn summaries_name_the_shop_by_its_name() {
         unnamed.vouchers[0].lines[0].summary
     );
 }
+
+/// A long shop name can make a summary too long for 用友 (60 bytes): the export says so and
+/// how to shorten it, and writes nothing.
+#[test]
+fn a_summary_too_long_for_u8_is_refused_with_how_to_shorten_it() {
+    let b = books(Standard::Small, "");
+    let g = duizhang_books::generate_named(
+        &b,
+        &october(),
+        period("2026-10"),
+        &|_| Some("shop".to_string()),
+        &|_| Some("杭州禾木家居用品有限公司天猫官方旗舰店".to_string()),
+    );
+    let e = export::u8_text(&g.vouchers, &b.chart, &b.u8, TextEncoding::Gbk).unwrap_err();
+    assert!(e.message.contains("超过用友限长 60 字节"), "{}", e.message);
+    assert!(e.message.contains("{shop}"), "{}", e.message);
+}

@@ -92,17 +92,22 @@ enum Command {
         #[arg(long)]
         report: bool,
     },
-    /// 月度对账报告：由对账结果目录写出 report.xlsx 与 report.html（给出前几期的结果目录即显示环比与趋势）
+    /// 月度对账报告：由对账结果目录（给出前几期的目录即显示环比与趋势）或工作区里账套的对账运行（--company，前几期的运行自动用于环比与趋势）写出 report.xlsx 与 report.html
     Report {
         /// 报告期间，如 2026-10
         #[arg(long)]
         period: String,
         /// 结果目录（duizhang reconcile 的 --out），本期一个，前几期可选
-        #[arg(required = true)]
+        #[arg(required_unless_present = "company", conflicts_with = "company")]
         results: Vec<PathBuf>,
+        /// 工作区里的账套：用它本期最近一次对账运行，以及前几期各自最近一次运行
+        #[arg(long)]
+        company: Option<String>,
         /// 报告写到的目录
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        who: workspace::Who,
     },
     /// 生成记账凭证：导入文件或文件夹，按账套规则生成、校验，写出记账软件可导入的文件
     Vouchers {
@@ -277,7 +282,15 @@ fn main() -> ExitCode {
         Command::Report {
             period,
             results,
+            company: Some(company),
             out,
+            who,
+        } if results.is_empty() => report::run_workspace(&company, &period, &out, &who),
+        Command::Report {
+            period,
+            results,
+            out,
+            ..
         } => report::run(&period, &results, &out),
         Command::Init { path, force } => init(&path, force),
         Command::Demo { out, orders, seed } => demo::run(&out, orders, seed),

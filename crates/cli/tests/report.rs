@@ -261,3 +261,193 @@ fn a_report_without_the_period_s_results_says_which_period_is_missing() {
         text(&out.stderr)
     );
 }
+
+/// `duizhang ARGS` in `dir` as `user` of a workspace there (password `pw-<user>-2026`).
+fn in_workspace(dir: &Path, user: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(dir)
+        .args(args)
+        .args(["--as", user])
+        .env_remove("DUIZHANG_DATABASE_URL")
+        .env_remove("DUIZHANG_USER")
+        .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"))
+        .env("DUIZHANG_NEW_PASSWORD", "pw-li-2026")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}\nstdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// The sections of a report page, by their anchor (`s0` 汇总 … `s8` 指标口径).
+fn sections(page: &Path) -> BTreeMap<String, String> {
+    let html = std::fs::read_to_string(page).unwrap();
+    let mut out = BTreeMap::new();
+    for part in html.split("<section id=\"").skip(1) {
+        let (id, body) = part.split_once("\">").unwrap();
+        let body = body.split("</section>").next().unwrap();
+        out.insert(id.to_string(), body.to_string());
+    }
+    out
+}
+
+#[test]
+fn a_workspace_report_uses_the_stored_runs_of_the_month_and_of_the_months_before() {
+    let dir = scratch("workspace");
+    let files = demo().join("files");
+    let config = demo().join("duizhang.toml");
+    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args(["users", "add", "admin", "--name", "管理员"])
+        .env_remove("DUIZHANG_DATABASE_URL")
+        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    in_workspace(&dir, "admin", &["companies", "add", "禾木家居"]);
+    in_workspace(
+        &dir,
+        "admin",
+        &[
+            "users",
+            "add",
+            "li",
+            "--name",
+            "李会计",
+            "--company",
+            "禾木家居",
+            "--role",
+            "会计",
+        ],
+    );
+    // October, and November from the same downloads (its orders are all of October).
+    for period in ["2026-10", "2026-11"] {
+        in_workspace(
+            &dir,
+            "li",
+            &[
+                "import",
+                "--company",
+                "禾木家居",
+                "--period",
+                period,
+                s(&files),
+            ],
+        );
+        in_workspace(
+            &dir,
+            "li",
+            &[
+                "run",
+                "--company",
+                "禾木家居",
+                "--period",
+                period,
+                "--config",
+                s(&config),
+            ],
+        );
+    }
+    let said = in_workspace(
+        &dir,
+        "li",
+        &[
+            "report",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "--out",
+            "十月",
+        ],
+    );
+    assert!(said.contains("不显示环比"), "{said}");
+    // The stored October run reports what `reconcile --report` on the same files reports (the
+    // books checked against the generated vouchers, as a run does): every section but the
+    // largest problems, whose evidence names the kept files without the download folder.
+    let reconciled = duizhang(&[
+        "reconcile",
+        s(&files),
+        "--period",
+        "2026-10",
+        "--config",
+        s(&config),
+        "--out",
+        s(&dir.join("plain")),
+        "--report",
+    ]);
+    assert!(reconciled.status.success(), "{}", text(&reconciled.stderr));
+    let plain = sections(&dir.join("plain/report.html"));
+    let stored = sections(&dir.join("十月/report.html"));
+    assert_eq!(plain.len(), 9);
+    // The after-sales section's note says where the records behind the figures are.
+    let figures_of = |body: &str| {
+        body.split("<p class=\"note\">")
+            .map(|part| part.split_once("</p>").map_or(part, |(_, rest)| rest))
+            .collect::<String>()
+    };
+    for (id, body) in &plain {
+        if id != "s7" {
+            assert_eq!(
+                Some(figures_of(body)),
+                stored.get(id).map(|b| figures_of(b)),
+                "section {id}"
+            );
+        }
+    }
+    assert!(
+        stored["s5"].contains("工作区只保存各组数字"),
+        "{}",
+        stored["s5"]
+    );
+
+    let said = in_workspace(
+        &dir,
+        "li",
+        &[
+            "report",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-11",
+            "--out",
+            "十一月",
+        ],
+    );
+    assert!(said.contains("与 1 个前期比较（2026-10）"), "{said}");
+    let november = sections(&dir.join("十一月/report.html"));
+    // The trend by month lists October's orders from its stored run; November has none.
+    let orders = figures(&metrics(), "total", "")["orders"].as_u64().unwrap();
+    let trend = &november["s6"];
+    assert!(trend.contains("2026年10月"), "{trend}");
+    assert!(trend.contains(&format!(">{orders}<")), "{trend}");
+
+    // A period never run is refused with what to do.
+    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+        .current_dir(&dir)
+        .args([
+            "report",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-09",
+            "--out",
+            "九月",
+            "--as",
+            "li",
+        ])
+        .env_remove("DUIZHANG_DATABASE_URL")
+        .env("DUIZHANG_PASSWORD", "pw-li-2026")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("2026-09 期间在工作区里还没有对账运行"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -58,6 +58,9 @@ pub struct Options {
     pub metrics: bool,
     /// Render the monthly report (report.xlsx, report.html).
     pub report: bool,
+    /// Compute the metrics and keep them in the result, rendered or not (a workspace run stores
+    /// them for later reports).
+    pub keep_metrics: bool,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             skip_unknown: false,
             metrics: true,
             report: false,
+            keep_metrics: false,
         }
     }
 }
@@ -121,6 +125,8 @@ pub struct RunResult {
     /// The voucher files among the outputs, in the order a person is told of them.
     pub voucher_files: Vec<String>,
     pub outputs: Outputs,
+    /// The period's metrics, when `Options::keep_metrics` asked for them.
+    pub metrics: Option<Metrics>,
 }
 
 /// Runs a period: import, checks, vouchers, books checks, metrics, outputs.
@@ -184,7 +190,7 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         .findings
         .extend(broken_total_findings(settings, period, &broken));
     let shops = outcome.shops.clone();
-    let want_metrics = options.metrics || options.report;
+    let want_metrics = options.metrics || options.report || options.keep_metrics;
     // The voucher workbook, then the records' metrics, beside the books checks and the
     // findings' outputs.
     let ((vouchers, metrics), (carried, summary, rendered)) = beside(
@@ -229,8 +235,8 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
     );
     let mut outputs = Outputs::default();
     outputs.extend(rendered?);
-    if let Some(m) = metrics {
-        let m = crate::metrics::with_outcome(m, &outcome, settings);
+    let metrics = metrics.map(|m| crate::metrics::with_outcome(m, &outcome, settings));
+    if let Some(m) = &metrics {
         if options.metrics {
             let json = render::json_compact(&m).map_err(|e| error::render(METRICS_JSON, e))?;
             outputs.extend([(METRICS_JSON.to_string(), json)]);
@@ -238,7 +244,7 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         if options.report {
             let started = std::time::Instant::now();
             outputs.extend(crate::metrics::render_report(&ReportInputs {
-                metrics: &m,
+                metrics: m,
                 summary: &summary,
                 pending: &outcome.pending,
                 findings: &outcome.findings,
@@ -260,6 +266,7 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         generated,
         voucher_files,
         outputs,
+        metrics: metrics.filter(|_| options.keep_metrics),
     })
 }
 

@@ -662,7 +662,12 @@ fn after_sales(m: &Metrics) -> Section {
         sheet: "售后指标".into(),
         title: "售后指标".into(),
         notes: vec![
-            "口径见“指标口径”；按售后原因、售后类型统计时，分母为本期全部订单。每个数字背后的售后单与工单列在 metrics.json 的 records 中（含文件名与行号）。".into(),
+            if m.records.is_empty() && m.total().is_some_and(|t| t.figures.after_sales > 0) {
+                // Metrics kept by the workspace carry the groups only.
+                "口径见“指标口径”；按售后原因、售后类型统计时，分母为本期全部订单。每个数字背后的售后单与工单（含文件名与行号）在 duizhang reconcile 结果目录的 metrics.json 的 records 中；工作区只保存各组数字。".into()
+            } else {
+                "口径见“指标口径”；按售后原因、售后类型统计时，分母为本期全部订单。每个数字背后的售后单与工单列在 metrics.json 的 records 中（含文件名与行号）。".into()
+            },
         ],
         charts: vec![
             Chart {

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_voucher_batches.sql"),
     include_str!("../migrations/0005_adjustments_attachments.sql"),
     include_str!("../migrations/0006_order_index.sql"),
+    include_str!("../migrations/0007_run_metrics.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -497,8 +498,8 @@ impl Tx for PgTx<'_> {
             .tx
             .query_one(
                 "INSERT INTO runs (company_id, period, at, actor, inputs, settings, program_version, \
-                 summary, findings, finding_count, pending) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 summary, findings, finding_count, pending, metrics) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 &[
                     &company,
                     &run.period,
@@ -511,6 +512,7 @@ impl Tx for PgTx<'_> {
                     &run.findings,
                     &run.finding_count,
                     &run.pending,
+                    &run.metrics,
                 ],
             )
             .map_err(db)?;
@@ -546,7 +548,7 @@ impl Tx for PgTx<'_> {
         let row = self
             .tx
             .query_opt(
-                "SELECT settings, summary, findings, pending FROM runs WHERE company_id = $1 AND id = $2",
+                "SELECT settings, summary, findings, pending, metrics FROM runs WHERE company_id = $1 AND id = $2",
                 &[&company, &run],
             )
             .map_err(db)?;
@@ -555,6 +557,7 @@ impl Tx for PgTx<'_> {
             summary: r.get(1),
             findings: r.get(2),
             pending: r.get(3),
+            metrics: r.get(4),
         }))
     }
 

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_voucher_batches.sql"),
     include_str!("../migrations/0005_adjustments_attachments.sql"),
     include_str!("../migrations/0006_order_index.sql"),
+    include_str!("../migrations/0007_run_metrics.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -525,8 +526,8 @@ impl Tx for SqliteTx<'_> {
         self.tx
             .execute(
                 "INSERT INTO runs (company_id, period, at, actor, inputs, settings, program_version, \
-                 summary, findings, finding_count, pending) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 summary, findings, finding_count, pending, metrics) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     company,
                     run.period,
@@ -538,7 +539,8 @@ impl Tx for SqliteTx<'_> {
                     run.summary,
                     run.findings,
                     run.finding_count,
-                    run.pending
+                    run.pending,
+                    run.metrics
                 ],
             )
             .map_err(db)?;
@@ -588,7 +590,7 @@ impl Tx for SqliteTx<'_> {
     fn run_payload(&mut self, company: i64, run: i64) -> Result<Option<RunPayload>, StoreError> {
         self.tx
             .query_row(
-                "SELECT settings, summary, findings, pending FROM runs WHERE company_id = ?1 AND id = ?2",
+                "SELECT settings, summary, findings, pending, metrics FROM runs WHERE company_id = ?1 AND id = ?2",
                 params![company, run],
                 |r| {
                     Ok(RunPayload {
@@ -596,6 +598,7 @@ impl Tx for SqliteTx<'_> {
                         summary: r.get(1)?,
                         findings: r.get(2)?,
                         pending: r.get(3)?,
+                        metrics: r.get(4)?,
                     })
                 },
             )

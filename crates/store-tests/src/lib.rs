@@ -69,6 +69,7 @@ pub(crate) fn run(findings: Vec<Finding>) -> NewRun {
             debit_fen: 12_345,
             files: vec![("vouchers.xlsx".into(), b"PK\x03\x04 workbook".to_vec())],
         }),
+        metrics: Some(r#"{"period":"2026-10"}"#.into()),
     }
 }
 
@@ -173,8 +174,20 @@ pub fn story<B: Backend>(backend: B) {
     );
 
     // Running the same again duplicates nothing.
-    let (_, changes) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
+    let (second, changes) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
     assert_eq!((changes.opened, changes.refreshed), (0, 3));
+
+    // The monthly report reads the period's latest run with its metrics; a later period's run
+    // is not part of an earlier period's report, and another company's member reads none.
+    let latest = ws.latest_runs(CO, "2026-10", "wang").unwrap();
+    assert_eq!(latest.len(), 1);
+    assert_eq!(latest[0].0.id, second);
+    assert_eq!(
+        latest[0].1.metrics.as_deref(),
+        Some(r#"{"period":"2026-10"}"#)
+    );
+    assert!(ws.latest_runs(CO, "2026-09", "wang").unwrap().is_empty());
+    assert!(ws.latest_runs(CO, "2026-10", "nobody").is_err());
 
     // 客服 works the overdue after-sale; 财务 the refund; 主管 approves.
     let overdue = ws

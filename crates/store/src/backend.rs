@@ -190,4 +190,5 @@ pub struct RunRow<'a> {
     pub findings: &'a str,
     pub finding_count: i64,
     pub pending: &'a str,
+    pub metrics: Option<&'a str>,
 }

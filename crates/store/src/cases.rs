@@ -10,7 +10,8 @@ use crate::backend::{Backend, RunRow, Tx};
 use crate::error::StoreError;
 use crate::imports::{PREPARERS, require};
 use crate::records::{
-    BatchState, CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunRecord, VoucherBatch,
+    BatchState, CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunPayload, RunRecord,
+    VoucherBatch,
 };
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
@@ -48,6 +49,7 @@ impl<B: Backend> Workspace<B> {
                 findings: &findings_jsonl,
                 finding_count: i64::try_from(run.findings.len()).unwrap_or(i64::MAX),
                 pending: &run.pending,
+                metrics: run.metrics.as_deref(),
             },
         )?;
         if let Some(vouchers) = &run.vouchers {
@@ -199,6 +201,33 @@ impl<B: Backend> Workspace<B> {
         Ok(tx
             .run_payload(company.id, latest.id)?
             .map(|payload| (latest.id, payload.pending)))
+    }
+
+    /// The latest run of each period up to `period` (oldest first), with what it stored: the
+    /// monthly report of `period` and the change and trend across the earlier ones. Any
+    /// member of the company may read them.
+    pub fn latest_runs(
+        &mut self,
+        company: &str,
+        period: &str,
+        by: &str,
+    ) -> Result<Vec<(RunRecord, RunPayload)>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        let mut latest: std::collections::BTreeMap<String, RunRecord> = Default::default();
+        for run in tx.runs(company.id)? {
+            if run.period.as_str() <= period {
+                latest.insert(run.period.clone(), run);
+            }
+        }
+        let mut out = Vec::with_capacity(latest.len());
+        for run in latest.into_values() {
+            if let Some(payload) = tx.run_payload(company.id, run.id)? {
+                out.push((run, payload));
+            }
+        }
+        Ok(out)
     }
 
     /// Lists cases; any member of the company may.

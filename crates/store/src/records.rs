@@ -100,6 +100,8 @@ pub struct NewRun {
     pub ran: std::collections::BTreeSet<(String, String)>,
     /// The run's vouchers, kept as one batch for approval (none when no voucher was made).
     pub vouchers: Option<NewVoucherBatch>,
+    /// The run's metrics.json, for the monthly report and the trend across periods.
+    pub metrics: Option<String>,
 }
 
 /// A run's vouchers as rendered for the accounting system.
@@ -282,6 +284,8 @@ pub struct RunPayload {
     /// findings.jsonl
     pub findings: String,
     pub pending: String,
+    /// metrics.json; `None` for runs stored before runs kept their metrics.
+    pub metrics: Option<String>,
 }
 
 /// One entry of a correcting voucher: an account of the company's chart, one side non-zero

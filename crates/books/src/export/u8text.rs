@@ -183,7 +183,10 @@ pub fn u8_text(
                 .sum();
             if width > 60 {
                 return Err(BooksError::export(
-                    format!("凭证 {} 的摘要“{summary}”超过用友限长 60 字节", v.label()),
+                    format!(
+                        "凭证 {} 的摘要“{summary}”超过用友限长 60 字节：请在凭证规则（--rules）中把该业务的摘要改短，例如去掉 {{date}} 或 {{shop}}（店铺名称较长时）",
+                        v.label()
+                    ),
                     format!("voucher {} summary longer than 60 bytes", v.label()),
                 ));
             }

@@ -186,7 +186,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 /// Opens the workspace and signs the acting person in; returns their login.
-fn signed_in(who: &Who) -> anyhow::Result<(duizhang_store::Workspace<db::AnyBackend>, String)> {
+pub(crate) fn signed_in(
+    who: &Who,
+) -> anyhow::Result<(duizhang_store::Workspace<db::AnyBackend>, String)> {
     let mut ws = db::open(&who.db)?;
     let login = who
         .user
@@ -208,7 +210,7 @@ fn password_of(login: &str) -> anyhow::Result<String> {
 }
 
 /// A store refusal as the user reads it.
-fn refused(e: duizhang_store::StoreError) -> anyhow::Error {
+pub(crate) fn refused(e: duizhang_store::StoreError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.zh())
 }
 

@@ -89,6 +89,7 @@ pub fn run(
             history: &[],
             options: duizhang_pipeline::Options {
                 metrics: false,
+                keep_metrics: true,
                 ..duizhang_pipeline::Options::default()
             },
         },
@@ -98,6 +99,14 @@ pub fn run(
         return Ok(ExitCode::from(2));
     };
     let vouchers = voucher_batch(&result)?;
+    // The run keeps its metrics: the monthly report of this period and the trend of later ones
+    // read them from the workspace. Not the record behind each figure (one per after-sale and
+    // ticket, tens of MB at a large seller): the report reads the groups, and the records are
+    // in the kept files.
+    let mut metrics = result
+        .metrics
+        .ok_or_else(|| anyhow::anyhow!("对账结果缺少指标"))?;
+    metrics.records = Vec::new();
     let (outcome, summary, carried) = (result.outcome, result.summary, result.carried);
     let mut ran = BTreeSet::new();
     for shop in &outcome.shops {
@@ -123,6 +132,7 @@ pub fn run(
         pending: serde_json::to_string(&outcome.carry_out)?,
         ran,
         vouchers,
+        metrics: Some(serde_json::to_string(&metrics)?),
     };
     let (run_id, changes) = ws.record_run(company, &new_run, &by).map_err(refused)?;
     if who.json {
