@@ -504,6 +504,8 @@ fn reads_the_formats_md_settlement_example_exactly() {
                 refund_no: None,
                 payment_ref: None,
                 rate: None,
+                // 收入合计: the goods money before the 3.53 of fees.
+                goods: Some(Fen::new(2890)),
                 source: at(3),
             }
         );
@@ -511,6 +513,7 @@ fn reads_the_formats_md_settlement_example_exactly() {
         assert_eq!(rows[1].amount, Fen::new(-800));
         assert_eq!(rows[1].item, "结算后退款-非原路退回");
         assert_eq!(rows[1].source, at(4));
+        assert_eq!(rows[1].goods, Some(Fen::ZERO));
         assert_eq!(file.stats.amounts.get("结算单/收入"), Some(&Fen::new(2537)));
     }
 }
@@ -561,7 +564,8 @@ fn settlement_errors() {
 
 #[test]
 fn settlement_round_trips_through_the_writer() {
-    let row = |i: u32, item: &str, kind, amount: i64| SettlementRow {
+    // 收入合计 `goods` beside the net 结算金额 `amount`.
+    let row = |i: u32, item: &str, kind, amount: i64, goods: i64| SettlementRow {
         platform: Platform::Douyin,
         order_no: format!("69000000000000000{i:02}").into(),
         sub_order_no: Some(format!("69000000000000001{i:02}").into()),
@@ -573,13 +577,14 @@ fn settlement_round_trips_through_the_writer() {
         refund_no: None,
         payment_ref: None,
         rate: None,
+        goods: Some(Fen::new(goods)),
         source: at(0),
     };
     let want = vec![
-        row(1, "已结算", FlowKind::Income, 2537),
-        row(2, "结算后退款-原路退回", FlowKind::Refund, -800),
-        row(3, "结算后退款-非原路退回", FlowKind::Refund, -1),
-        row(4, "已结算", FlowKind::Income, 0),
+        row(1, "已结算", FlowKind::Income, 2537, 2890),
+        row(2, "结算后退款-原路退回", FlowKind::Refund, -800, 0),
+        row(3, "结算后退款-非原路退回", FlowKind::Refund, -1, 0),
+        row(4, "已结算", FlowKind::Income, 0, 0),
     ];
     for (encoding, crlf) in [(Encoding::Utf8Bom, false), (Encoding::Utf8, true)] {
         let (_, data) = import_clean(
