@@ -65,6 +65,19 @@ fn reads_the_formats_md_order_example_exactly() {
 }
 
 #[test]
+fn an_order_export_naming_the_sellers_code_huohao_reads_it_as_the_sku() {
+    // A seller's workbook sheet of the order export: 货号 where the export says 商家编码,
+    // 商品金额 beside 订单应付金额.
+    let text = "主订单编号,子订单编号,选购商品,商品规格,商品数量,货号,商品金额,订单应付金额,运费,订单提交时间,订单完成时间,订单状态,售后状态\n\
+\"\t6954164338068755932\",\"\t6954164338068755932\",\"\t辣条礼包\",\"\t1袋\",1,\"\tHT-01\",109.00,109.00,0.00,2026-10-02 00:54:10,2026-10-04 13:18:29,已完成,-\n";
+    let (_, data) = import_clean("订单明细.csv", bom(text), "douyin.orders");
+    let o = &data.orders[0];
+    assert_eq!(o.lines.len(), 1);
+    assert_eq!(o.lines[0].sku.as_deref(), Some("HT-01"));
+    assert_eq!(o.paid, Some(Fen::new(10900)));
+}
+
+#[test]
 fn sub_orders_of_one_order_become_its_lines() {
     let second = ORDER_ROW
         .replacen(

@@ -20,7 +20,8 @@ const O_ORDER: Column = &["主订单编号", "订单编号", "订单号"];
 const O_SUB_ORDER: Column = &["子订单编号", "子订单号"];
 const O_TITLE: Column = &["选购商品", "商品名称"];
 const O_QUANTITY: Column = &["商品数量"];
-const O_SKU: Column = &["商家编码"];
+/// The seller's code: 商家编码, or 货号 in exports (and sellers' workbooks) that name it so.
+const O_SKU: Column = &["商家编码", "货号"];
 const O_PAYABLE: Column = &["订单应付金额"];
 const O_POSTAGE: Column = &["运费"];
 const O_CREATED: Column = &["订单提交时间", "下单时间"];
