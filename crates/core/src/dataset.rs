@@ -351,11 +351,12 @@ impl Dataset {
                     refund_no,
                     payment_ref,
                     rate,
+                    goods,
                     source: _,
                 } = s;
                 (
                     (platform, order_no, sub_order_no, item, kind, amount),
-                    (settled_at, account, refund_no, payment_ref, rate),
+                    (settled_at, account, refund_no, payment_ref, rate, goods),
                 )
             },
         );

@@ -495,6 +495,10 @@ pub struct SettlementRow {
     /// The commission rate the statement itself states for the row (JD 对账表 佣金比例).
     #[serde(default)]
     pub rate: Option<RatePpm>,
+    /// The goods money the row settles before the platform's fees, where the statement states
+    /// it beside its net (抖店 收入合计: 订单实付应结 with the platform's subsidies).
+    #[serde(default)]
+    pub goods: Option<Fen>,
     pub source: SourceRef,
 }
 

@@ -96,6 +96,17 @@ pub fn refund_paid_from(
     }
 }
 
+/// Days a settlement statement's money may take to reach the seller's fund account after
+/// the settlement time the statement states (在途). 京东钱包: the 结算单's 费用结算时间 comes
+/// first and the money is booked in the 资金表 later (the 对账表 states 到账时间 up to a day
+/// after it, formats.md §4.2); 抖店 books 货款结算入账 as it settles.
+pub fn settlement_transit_days(platform: Platform) -> i64 {
+    match platform {
+        Platform::Jd => 1,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1094,15 +1094,22 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
     assert_eq!(m[0].order_no.as_deref(), Some("300000000000001"));
     assert_eq!(m[0].evidence.len(), 3);
     assert_eq!(money_codes(&bad), vec!["SETTLEMENT_MISMATCH"]);
-    // Settled on the last evening, not yet arrived: a finding with the default window of 0
-    // days, pending with a window of 2.
-    let late = |window: &str| {
+}
+
+#[test]
+fn jd_money_settled_within_a_day_of_the_cut_off_and_not_yet_in_the_wallet_is_in_transit() {
+    let reference = "202610130000011332600000001";
+    let jd_order = Record::Order(order(Platform::Jd, "300000000000001", yuan("88.00")));
+    // The 结算单's 费用结算时间 comes first; the 资金表 books the money up to a day later
+    // (the 对账表's 到账时间). Settled on the last evening, not yet arrived: pending (在途)
+    // until a day after the settlement, or for the window when that is longer.
+    let settled_at = |at: &str, window: &str| {
         let mut s = settlement(
             Platform::Jd,
             "300000000000001",
             FlowKind::Income,
             yuan("88.00"),
-            "2026-10-31 20:00:00",
+            at,
         );
         s.payment_ref = Some(reference.into());
         run_with(
@@ -1114,11 +1121,27 @@ fn a_settlement_whose_money_did_not_all_arrive_is_a_mismatch() {
             ],
         )
     };
-    assert_eq!(found(&late(""), "SETTLEMENT_MISMATCH").len(), 1);
-    let waiting = late("[checks.SETTLEMENT_MISMATCH]\nwindow_days = 2\n");
+    let in_transit = settled_at("2026-10-31 23:59:40", "");
+    assert!(
+        found(&in_transit, "SETTLEMENT_MISMATCH").is_empty(),
+        "{:#?}",
+        in_transit.findings
+    );
+    assert_eq!(in_transit.pending.len(), 1);
+    assert_eq!(in_transit.pending[0].code, "SETTLEMENT_MISMATCH");
+    assert_eq!(in_transit.pending[0].due, "2026-11-01T23:59:40");
+    let waiting = settled_at(
+        "2026-10-31 20:00:00",
+        "[checks.SETTLEMENT_MISMATCH]\nwindow_days = 2\n",
+    );
     assert!(found(&waiting, "SETTLEMENT_MISMATCH").is_empty());
     assert_eq!(waiting.pending.len(), 1);
     assert_eq!(waiting.pending[0].due, "2026-11-02T20:00:00");
+    // Settled two days before the cut-off and still not in the wallet: a difference.
+    let lost = settled_at("2026-10-29 20:00:00", "");
+    let m = found(&lost, "SETTLEMENT_MISMATCH");
+    assert_eq!(m.len(), 1, "{:#?}", lost.findings);
+    assert_eq!((m[0].expected_fen, m[0].actual_fen), (Some(8800), Some(0)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1892,4 +1915,112 @@ fn income_released_next_month_closes_a_carried_payment() {
     );
     assert_eq!(nov.findings[0].order_no.as_deref(), Some(TID));
     assert!(nov.pending.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Douyin: each 子订单 settled on its own in the 结算账单, goods money (收入合计) apart from
+// the net (结算金额) that reaches the 资金流水.
+
+const DY_NO: &str = "6900000000000000001";
+
+/// An order of two 子订单: 28.90 and 15.00 (订单应付金额), confirmed on 10-08.
+fn dy_order() -> Record {
+    let mut o = order(Platform::Douyin, DY_NO, yuan("43.90"));
+    o.status_text = "已完成".into();
+    for (sub, paid) in [
+        ("6900000000000000002", "28.90"),
+        ("6900000000000000003", "15.00"),
+    ] {
+        let mut l = order_line("SKU300400008", 1, yuan(paid));
+        l.sub_order_no = Some(sub.into());
+        o.lines.push(l);
+    }
+    Record::Order(o)
+}
+
+/// A sub-order's 已结算 row (收入合计 `goods`, 结算金额 `net`) and the 资金流水 row that
+/// booked the net.
+fn dy_settled(sub: &str, goods: &str, net: &str, at: &str) -> Vec<Record> {
+    let mut s = settlement(Platform::Douyin, DY_NO, FlowKind::Income, yuan(net), at);
+    s.sub_order_no = Some(sub.into());
+    s.item = "已结算".into();
+    s.account = Some("聚合账户".into());
+    s.goods = Some(yuan(goods));
+    let mut f = flow(
+        FundProvider::Douyin,
+        &format!("7{sub}"),
+        FlowKind::Income,
+        yuan(net),
+        at,
+    );
+    f.order_no = Some(DY_NO.into());
+    f.merchant_ref = Some(sub.into());
+    f.business_no = Some(sub.into());
+    f.kind_text = "货款结算入账".into();
+    vec![Record::Settlement(s), Record::FundFlow(f)]
+}
+
+#[test]
+fn douyin_goods_money_settled_in_full_net_of_fees_is_no_finding() {
+    let mut records = vec![dy_order()];
+    records.extend(dy_settled(
+        "6900000000000000002",
+        "28.90",
+        "25.37",
+        "2026-10-09 05:59:20",
+    ));
+    records.extend(dy_settled(
+        "6900000000000000003",
+        "15.00",
+        "14.10",
+        "2026-10-09 07:00:00",
+    ));
+    let o = run(records);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn douyin_settling_a_sub_order_short_of_what_the_buyer_paid_is_a_payment_mismatch() {
+    // The statement settles the second 子订单 at 10.00 of goods, not 15.00; the 资金流水 books
+    // the same net, so the statement and the fund flow agree and only the release is short.
+    let mut records = vec![dy_order()];
+    records.extend(dy_settled(
+        "6900000000000000002",
+        "28.90",
+        "25.37",
+        "2026-10-09 05:59:20",
+    ));
+    records.extend(dy_settled(
+        "6900000000000000003",
+        "10.00",
+        "9.10",
+        "2026-10-09 07:00:00",
+    ));
+    let o = run(records);
+    assert_eq!(
+        money_codes(&o),
+        vec!["PAYMENT_AMOUNT_MISMATCH"],
+        "{:#?}",
+        o.findings
+    );
+    let m = found(&o, "PAYMENT_AMOUNT_MISMATCH");
+    assert_eq!(
+        (m[0].expected_fen, m[0].actual_fen),
+        (Some(4390), Some(3890))
+    );
+    assert_eq!(m[0].order_no.as_deref(), Some(DY_NO));
+}
+
+#[test]
+fn douyin_order_settled_for_one_sub_order_only_is_not_judged_short() {
+    // The second 子订单 settles after the cut-off: the goods money is not all released yet.
+    let mut records = vec![dy_order()];
+    records.extend(dy_settled(
+        "6900000000000000002",
+        "28.90",
+        "25.37",
+        "2026-10-31 23:00:00",
+    ));
+    let o = run(records);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
 }

@@ -151,6 +151,36 @@ fn lines_of_different_rates_are_not_called_duplicates() {
 }
 
 #[test]
+fn a_fee_taken_twice_on_lines_of_different_rates_is_a_duplicate_though_no_rate_fits() {
+    // 50.00 at 5% and 9.00 at 2%: 2.50 and 0.18; the 2.50 again. Two lines explain two rows,
+    // not three, whatever rate each line bears.
+    let o = run_with("", with_fees(&[5000, 900], &[250, 18, 250]));
+    assert_eq!(money_codes(&o), vec!["FLOW_DUPLICATE"], "{:#?}", o.findings);
+    let f = &o.findings[0];
+    assert_eq!((f.expected_fen, f.actual_fen), (Some(-250), Some(-500)));
+}
+
+/// A 交易分账 row whose 备注 says which commission it is.
+fn commission_named(txn: &str, fen: i64, memo: &str) -> Record {
+    let mut r = commission(txn, fen);
+    if let Record::FundFlow(f) = &mut r {
+        f.memo = Some(format!("{memo}（类目：居家日用）{{{TID}}}扣款").into());
+    }
+    r
+}
+
+#[test]
+fn a_tmall_commission_and_a_taobaoke_commission_of_one_amount_are_not_duplicates() {
+    // Each line pays 天猫佣金 (5% and 2%), and the 50.00 line a 淘宝客佣金 of the same 2.50.
+    let mut records = tmall_order(&[5000, 900]);
+    records.push(commission_named("202610080010", 250, "天猫佣金"));
+    records.push(commission_named("202610080011", 18, "天猫佣金"));
+    records.push(commission_named("202610080012", 250, "淘宝客佣金"));
+    let o = run_with("", records);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
 fn an_orders_fees_must_still_meet_the_rate_whatever_explains_the_rows() {
     // Two rows, one per line, but the second line's fee is 0.90 instead of 0.45.
     let o = run_with(RATE_5, with_fees(&[5000, 900], &[250, 90]));

@@ -175,6 +175,7 @@ pub fn settlement(
         refund_no: None,
         payment_ref: None,
         rate: None,
+        goods: None,
         source: src(2),
     }
 }

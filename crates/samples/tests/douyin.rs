@@ -65,6 +65,19 @@ fn reads_the_formats_md_order_example_exactly() {
 }
 
 #[test]
+fn an_order_export_naming_the_sellers_code_huohao_reads_it_as_the_sku() {
+    // A seller's workbook sheet of the order export: 货号 where the export says 商家编码,
+    // 商品金额 beside 订单应付金额.
+    let text = "主订单编号,子订单编号,选购商品,商品规格,商品数量,货号,商品金额,订单应付金额,运费,订单提交时间,订单完成时间,订单状态,售后状态\n\
+\"\t6954164338068755932\",\"\t6954164338068755932\",\"\t辣条礼包\",\"\t1袋\",1,\"\tHT-01\",109.00,109.00,0.00,2026-10-02 00:54:10,2026-10-04 13:18:29,已完成,-\n";
+    let (_, data) = import_clean("订单明细.csv", bom(text), "douyin.orders");
+    let o = &data.orders[0];
+    assert_eq!(o.lines.len(), 1);
+    assert_eq!(o.lines[0].sku.as_deref(), Some("HT-01"));
+    assert_eq!(o.paid, Some(Fen::new(10900)));
+}
+
+#[test]
 fn sub_orders_of_one_order_become_its_lines() {
     let second = ORDER_ROW
         .replacen(
@@ -504,6 +517,8 @@ fn reads_the_formats_md_settlement_example_exactly() {
                 refund_no: None,
                 payment_ref: None,
                 rate: None,
+                // 收入合计: the goods money before the 3.53 of fees.
+                goods: Some(Fen::new(2890)),
                 source: at(3),
             }
         );
@@ -511,6 +526,7 @@ fn reads_the_formats_md_settlement_example_exactly() {
         assert_eq!(rows[1].amount, Fen::new(-800));
         assert_eq!(rows[1].item, "结算后退款-非原路退回");
         assert_eq!(rows[1].source, at(4));
+        assert_eq!(rows[1].goods, Some(Fen::ZERO));
         assert_eq!(file.stats.amounts.get("结算单/收入"), Some(&Fen::new(2537)));
     }
 }
@@ -561,7 +577,8 @@ fn settlement_errors() {
 
 #[test]
 fn settlement_round_trips_through_the_writer() {
-    let row = |i: u32, item: &str, kind, amount: i64| SettlementRow {
+    // 收入合计 `goods` beside the net 结算金额 `amount`.
+    let row = |i: u32, item: &str, kind, amount: i64, goods: i64| SettlementRow {
         platform: Platform::Douyin,
         order_no: format!("69000000000000000{i:02}").into(),
         sub_order_no: Some(format!("69000000000000001{i:02}").into()),
@@ -573,13 +590,14 @@ fn settlement_round_trips_through_the_writer() {
         refund_no: None,
         payment_ref: None,
         rate: None,
+        goods: Some(Fen::new(goods)),
         source: at(0),
     };
     let want = vec![
-        row(1, "已结算", FlowKind::Income, 2537),
-        row(2, "结算后退款-原路退回", FlowKind::Refund, -800),
-        row(3, "结算后退款-非原路退回", FlowKind::Refund, -1),
-        row(4, "已结算", FlowKind::Income, 0),
+        row(1, "已结算", FlowKind::Income, 2537, 2890),
+        row(2, "结算后退款-原路退回", FlowKind::Refund, -800, 0),
+        row(3, "结算后退款-非原路退回", FlowKind::Refund, -1, 0),
+        row(4, "已结算", FlowKind::Income, 0, 0),
     ];
     for (encoding, crlf) in [(Encoding::Utf8Bom, false), (Encoding::Utf8, true)] {
         let (_, data) = import_clean(

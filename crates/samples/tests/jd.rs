@@ -46,6 +46,7 @@ fn reads_the_formats_md_statement_example_exactly() {
                     payment_ref: Some(paid_ref.into()),
                     // 佣金比例 0.05.
                     rate: Some(RatePpm(50_000)),
+                    goods: None,
                     source: at(line),
                 }
             };
@@ -154,6 +155,7 @@ fn sample_settlements() -> Vec<SettlementRow> {
         refund_no: refund.map(Into::into),
         payment_ref: Some("202610130000011332600000001".into()),
         rate: Some(RatePpm(60_000)),
+        goods: None,
         source: at(0),
     };
     vec![

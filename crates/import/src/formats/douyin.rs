@@ -20,7 +20,8 @@ const O_ORDER: Column = &["主订单编号", "订单编号", "订单号"];
 const O_SUB_ORDER: Column = &["子订单编号", "子订单号"];
 const O_TITLE: Column = &["选购商品", "商品名称"];
 const O_QUANTITY: Column = &["商品数量"];
-const O_SKU: Column = &["商家编码"];
+/// The seller's code: 商家编码, or 货号 in exports (and sellers' workbooks) that name it so.
+const O_SKU: Column = &["商家编码", "货号"];
 const O_PAYABLE: Column = &["订单应付金额"];
 const O_POSTAGE: Column = &["运费"];
 const O_CREATED: Column = &["订单提交时间", "下单时间"];
@@ -385,6 +386,9 @@ const S_SUB_ORDER: Column = &["子订单号"];
 const S_AMOUNT: Column = &["结算金额"];
 const S_ACCOUNT: Column = &["结算账户"];
 const S_TYPE: Column = &["结算单类型"];
+/// The row's income before the platform's fees (订单实付应结, 运费 and subsidies):
+/// the goods money Douyin settled, apart from 结算金额, which is net of fees.
+const S_INCOME: Column = &["收入合计"];
 
 const SETTLE_REQUIRED: &[Column] = &[S_TIME, S_ORDER, S_AMOUNT, S_TYPE];
 const SETTLE_OPTIONAL: &[Column] = &[
@@ -392,7 +396,7 @@ const SETTLE_OPTIONAL: &[Column] = &[
     S_ACCOUNT,
     &["有结算前退款"],
     &["下单时间"],
-    &["收入合计"],
+    S_INCOME,
     &["支出合计"],
     &["平台服务费"],
     &["达人佣金"],
@@ -434,6 +438,7 @@ impl HeaderFormat for DouyinSettlement {
         let kind = header.require(&file, S_TYPE)?;
         let sub_order = header.find(S_SUB_ORDER);
         let account = header.find(S_ACCOUNT);
+        let income = header.find(S_INCOME);
         let legend_line = header.line.saturating_add(1);
         read_rows(table, &header, out, |c, out| {
             // The line under the header explains the amounts (` , , ,收入+支出, …`): no data.
@@ -458,6 +463,7 @@ impl HeaderFormat for DouyinSettlement {
                 refund_no: None,
                 payment_ref: None,
                 rate: None,
+                goods: c.fen(income)?,
                 source: out.source(c.line()),
             })))
         })

@@ -381,6 +381,7 @@ fn read_settlement_row(
         refund_no: opt_text(c, cols.refund_no),
         payment_ref: opt_text(c, cols.merchant_order),
         rate: stated_rate(c, cols.rate)?,
+        goods: None,
         source: out.source(c.line()),
     }))
 }

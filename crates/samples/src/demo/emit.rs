@@ -1035,7 +1035,7 @@ pub fn money(
         }
         Shop::Douyin => {
             if let Some(at) = d.release {
-                douyin_settlement(c, d, at, income, income);
+                douyin_settlement(c, d, at, income, income, income);
             }
         }
         Shop::Jd => {
@@ -1124,6 +1124,7 @@ fn jd_statement<const N: usize>(
             refund_no: None,
             payment_ref: Some(text(&reference)),
             rate: None,
+            goods: None,
             source: here(),
         };
         c.out
@@ -1175,10 +1176,17 @@ pub fn jd_withdrawal(c: &mut Ctx<'_>, at: Secs) {
     );
 }
 
-/// A Douyin order's settlement: the 结算账单 row (`statement`) and the 资金流水 row of the
-/// money that arrived (`arrived`). The shop is exempt from commission (免佣), so both are
-/// the released amount when nothing is wrong.
-pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, arrived: Fen) {
+/// A Douyin order's settlement: the 结算账单 row (its 收入合计 `goods` and net `statement`)
+/// and the 资金流水 row of the money that arrived (`arrived`). The shop is exempt from
+/// commission (免佣), so all three are the released amount when nothing is wrong.
+pub fn douyin_settlement(
+    c: &mut Ctx<'_>,
+    d: &Deal,
+    at: Secs,
+    goods: Fen,
+    statement: Fen,
+    arrived: Fen,
+) {
     let settlement = SettlementRow {
         platform: Platform::Douyin,
         order_no: text(&d.no),
@@ -1191,6 +1199,7 @@ pub fn douyin_settlement(c: &mut Ctx<'_>, d: &Deal, at: Secs, statement: Fen, ar
         refund_no: None,
         payment_ref: None,
         rate: None,
+        goods: Some(goods),
         source: here(),
     };
     c.out.push(

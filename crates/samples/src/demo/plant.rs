@@ -495,17 +495,18 @@ pub fn plant(c: &mut Ctx<'_>, code: &'static str, shop: Shop, serial: usize) -> 
             );
         }
         "SETTLEMENT_MISMATCH" => {
-            // The statement lists a 5 元 platform subsidy that never arrived.
-            let subsidy = Fen::new(500);
+            // The statement's net is 5 元 more than its goods money (a negative 支出合计 no
+            // fee explains), and only the goods money arrived.
+            let extra = Fen::new(500);
             emit::platform_order(c, &d);
             emit::erp_order(c, &d, None);
             emit::shipments(c, &d);
-            emit::douyin_settlement(c, &d, release, d.income() + subsidy, d.income());
+            emit::douyin_settlement(c, &d, release, d.income(), d.income() + extra, d.income());
             p.note = format!(
-                "订单 {} 结算单净额 {} 元（含 {} 元平台补贴），资金流水到账 {} 元",
+                "订单 {} 结算单净额 {} 元（比收入合计多 {} 元），资金流水到账 {} 元",
                 d.no,
-                d.income() + subsidy,
-                subsidy,
+                d.income() + extra,
+                extra,
                 d.income()
             );
         }

@@ -156,10 +156,11 @@ pub fn settlement(rows: &[SettlementRow], encoding: Encoding, crlf: bool) -> Vec
     f.line("结算时间,订单号,子订单号,结算金额,结算账户,结算单类型,有结算前退款,下单时间,收入合计,支出合计,平台服务费,达人佣金");
     f.line(" , , ,收入+支出, , , , , , , , ");
     for r in rows {
-        let (income, expense) = if r.amount.get() < 0 {
-            (Fen::ZERO, r.amount.abs())
-        } else {
-            (r.amount, Fen::ZERO)
+        // 收入合计 − 支出合计 = 结算金额; a row without stated goods money has no fees.
+        let (income, expense) = match r.goods {
+            Some(goods) => (goods, goods - r.amount),
+            None if r.amount.get() < 0 => (Fen::ZERO, r.amount.abs()),
+            None => (r.amount, Fen::ZERO),
         };
         let cells = [
             time(r.settled_at),

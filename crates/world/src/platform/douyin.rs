@@ -156,6 +156,7 @@ fn money(m: &mut Month) {
                 refund_no: None,
                 payment_ref: None,
                 rate: None,
+                goods: None,
                 source: src(),
             });
             next += 1;
@@ -194,6 +195,7 @@ fn money(m: &mut Month) {
                 refund_no: Some(s.refund_no.as_str().into()),
                 payment_ref: None,
                 rate: None,
+                goods: None,
                 source: src(),
             });
             next += 1;

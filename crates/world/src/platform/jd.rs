@@ -138,6 +138,7 @@ fn money(m: &mut Month) {
         refund_no: refund.map(Into::into),
         payment_ref: Some(reference.into()),
         rate: None,
+        goods: None,
         source: src(),
     };
     let fund = |amount: Fen, t: i64, reference: &str, memo: &str, kind: FlowKind| FundFlowRow {

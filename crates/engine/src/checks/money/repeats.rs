@@ -35,12 +35,14 @@ impl<'a> Money<'a> {
             .collect();
         let first = matching::first_occurrence(with_id.len(), |k| {
             let r = self.flows[ix(with_id[k])];
-            // The provider's own type text too: two rows of one event are the same kind of
-            // money only when the file calls them the same (抖店: the same 动账场景).
+            // The provider's own type text and memo too: two rows of one event are the same
+            // kind of money only when the file calls them the same (抖店: the same 动账场景;
+            // 支付宝 交易分账: 天猫佣金 or 淘宝客佣金).
             (
                 r.business_no.as_deref().unwrap_or(""),
                 r.kind,
                 r.kind_text.as_str(),
+                memo_kind(r),
                 r.amount.get(),
             )
         });
@@ -100,9 +102,12 @@ impl<'a> Money<'a> {
     /// the rate the event's own rows imply (the largest row over a line's paid amount),
     /// whichever fits every row of the event; a line explains one row at most, and the rate
     /// that explains the most rows decides.
-    /// When no rate fits every row (lines of different fee rates, or several kinds of
-    /// commission under one business id) or a line's paid amount is unknown, any line may
-    /// explain a row: what cannot be weighed is not called a duplicate.
+    /// When no rate fits every row (lines of different fee rates) or a line's paid amount is
+    /// unknown, the amounts cannot be weighed but the rows can still be counted: each line
+    /// explains one row of the kind at most, and every row of another amount takes a line of
+    /// its own, so the rows of this amount explained are the lines left over (one at least).
+    /// Rows of one kind are those the provider names alike (type text and the memo's leading
+    /// words: 天猫佣金 apart from 淘宝客佣金).
     fn explained_by_lines(&self, ctx: &Ctx<'_>, f: u32) -> usize {
         let row = self.flows[ix(f)];
         let o = self.row_order[ix(f)];
@@ -125,6 +130,7 @@ impl<'a> Money<'a> {
                 r.kind == row.kind
                     && r.kind_text == row.kind_text
                     && r.business_no == row.business_no
+                    && memo_kind(r) == memo_kind(row)
             })
             .map(|r| r.amount.get().abs())
             .collect();
@@ -163,9 +169,19 @@ impl<'a> Money<'a> {
                 one_line_each(&amounts, s, fits).saturating_sub(one_line_each(&others, s, fits))
             })
             .max()
-            .unwrap_or(lines.len())
+            .unwrap_or_else(|| lines.len().saturating_sub(others.len()))
             .max(1)
     }
+}
+
+/// The words a fee row's memo opens with, before any bracket or number (`天猫佣金` of
+/// `天猫佣金（类目：居家日用）{…}扣款`): what kind of fee the provider says it is.
+fn memo_kind(r: &FundFlowRow) -> &str {
+    let memo = r.memo.as_deref().unwrap_or("").trim();
+    let end = memo
+        .find(|c: char| c.is_ascii_digit() || "（({[【".contains(c))
+        .unwrap_or(memo.len());
+    &memo[..end]
 }
 
 /// The most rows that can each be given a line of their own whose share fits the row

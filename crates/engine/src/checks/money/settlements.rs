@@ -1,5 +1,6 @@
 //! Settlements: SETTLEMENT_MISMATCH.
 
+use duizhang_core::timing;
 use duizhang_core::*;
 
 use super::view::Money;
@@ -71,7 +72,10 @@ impl<'a> Money<'a> {
             for r in &frows {
                 d = d.evidence(r.source, RecordKind::FundFlow);
             }
-            let due = settled_at.map(|t| t.plus_days(e.window_days));
+            // Money not yet seen at all may still be on its way to the account (在途): the
+            // window runs from the settlement and is never shorter than the platform's transit.
+            let transit = timing::settlement_transit_days(first.platform);
+            let due = settled_at.map(|t| t.plus_days(e.window_days.max(transit)));
             match due {
                 Some(due) if frows.is_empty() && due > ctx.cut_off => sink.pending(ctx, d, due),
                 _ => sink.found(ctx, d),

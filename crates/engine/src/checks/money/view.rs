@@ -598,18 +598,58 @@ impl<'a> Money<'a> {
         }
     }
 
-    /// The goods money (货款) a statement that itemises it settled for order `o`, and its
-    /// rows; `None` when no statement of the order itemises it (抖店's 结算金额 is already net
-    /// of fees).
+    /// The goods money a statement settled for order `o`, and its rows: the 货款 rows where
+    /// the statement itemises it (京东), else the goods money each settled row states beside
+    /// its net (抖店 收入合计, one row per 子订单). `None` when no statement states it, or
+    /// while the order is settled only in part (see [`Money::settled_whole`]).
     pub(super) fn settled_goods(&self, o: u32) -> Option<(Fen, Vec<&'a SettlementRow>)> {
-        let rows: Vec<&SettlementRow> = self
-            .settlements_of_order
-            .members(o)
+        let of_order = || {
+            self.settlements_of_order
+                .members(o)
+                .iter()
+                .map(|&i| self.settlements[ix(i)])
+                .filter(|s| s.kind == FlowKind::Income)
+        };
+        let itemised: Vec<&SettlementRow> = of_order().filter(|s| is_goods_money(s)).collect();
+        if !itemised.is_empty() {
+            return Some((itemised.iter().map(|s| s.amount).sum(), itemised));
+        }
+        let stated: Vec<&SettlementRow> = of_order().filter(|s| s.goods.is_some()).collect();
+        if stated.is_empty() || !self.settled_whole(o, &stated) {
+            return None;
+        }
+        Some((stated.iter().filter_map(|s| s.goods).sum(), stated))
+    }
+
+    /// Whether statement rows settled per 子订单 (`rows`) cover the whole of order `o`: every
+    /// line is settled, and no refund completed between the first line's settlement and the
+    /// last one's (it would be netted from some lines and not from others, which the order's
+    /// release cannot say). Until then the order's goods money is not all released.
+    fn settled_whole(&self, o: u32, rows: &[&SettlementRow]) -> bool {
+        let mut settled: Vec<&str> = rows
             .iter()
-            .map(|&i| self.settlements[ix(i)])
-            .filter(|s| is_goods_money(s) && s.kind == FlowKind::Income)
+            .filter_map(|s| non_empty(s.sub_order_no.as_deref()))
+            .map(normalize_order_no)
             .collect();
-        (!rows.is_empty()).then(|| (rows.iter().map(|s| s.amount).sum(), rows))
+        settled.sort_unstable();
+        let lines = self.orders[ix(o)].lines();
+        let every_line = match lines {
+            [] | [_] => true,
+            _ => lines.iter().all(|l| {
+                non_empty(l.sub_order_no.as_deref())
+                    .is_some_and(|n| settled.binary_search(&normalize_order_no(n)).is_ok())
+            }),
+        };
+        let times = rows.iter().filter_map(|s| s.settled_at);
+        let (Some(first), Some(last)) = (times.clone().min(), times.max()) else {
+            return every_line;
+        };
+        every_line
+            && !self.sales_of_order.members(o).iter().any(|&a| {
+                self.after_sales[ix(a)]
+                    .completed_at
+                    .is_some_and(|t| first < t && t < last)
+            })
     }
 
     pub(super) fn income_rows(&self, o: u32) -> impl Iterator<Item = MoneyRow<'a>> + '_ {
