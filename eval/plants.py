@@ -86,8 +86,9 @@ def refund_amount(ids, o):
 
 
 def refund_exceeds(ids, o):
-    a = _after_release_return(ids, o, amount_extra=1000)
-    return [truth("REFUND_EXCEEDS_PAID", o, refund_no=a.no, order_no=o.no, sku=a.line.sku)]
+    # single-line orders: the order is the line (a WeChat ERP order states no lines)
+    _after_release_return(ids, o, amount_extra=1000 + o.postage)
+    return [truth("REFUND_EXCEEDS_PAID", o, order_no=o.no)]
 
 
 def refund_duplicate(ids, o):
@@ -121,7 +122,9 @@ def settlement_mismatch(ids, o):
 
 def order_amount(ids, o):
     o.flags["shown_discount_delta"] = 300
-    return [truth("ORDER_AMOUNT_ERROR", o, order_no=o.no)]
+    # the first line's discount is shown too high: on a multi-line order that line is wrong
+    sku = o.lines[0].sku if len(o.lines) > 1 and o.platform == "douyin" else None
+    return [truth("ORDER_AMOUNT_ERROR", o, order_no=o.no, sku=sku)]
 
 
 def discount_excessive(ids, o):
@@ -168,7 +171,11 @@ def duplicate_shipment(ids, o):
 def reship_unlinked(ids, o):
     line = o.lines[0]
     o.extra_ships.append((line, 1, o.ship_at + D(days=2), "补发", None))
-    return [truth("RESHIP_UNLINKED", o, order_no=o.no, sku=line.sku)]
+    out = [truth("RESHIP_UNLINKED", o, order_no=o.no, sku=line.sku)]
+    if o.platform != "wechat":
+        # shipped > ordered + approved reships (CHECKS.md, literally): the line is over-shipped too
+        out.append(truth("DUPLICATE_SHIPMENT", o, order_no=o.no, sku=line.sku, note="unlinked reship over-ships the line"))
+    return out
 
 
 def return_not_received(ids, o):
@@ -198,7 +205,9 @@ def return_mismatch(ids, o):
     a.receipt = (other[0], line.qty, apply + D(days=2))
     a.done_at = apply + D(days=2, hours=2)
     o.afters.append(a)
-    return [truth("RETURN_MISMATCH", o, refund_no=a.no, order_no=o.no, sku=other[0])]
+    # per SKU: the wrong SKU came in, and the after-sale's SKU did not
+    return [truth("RETURN_MISMATCH", o, refund_no=a.no, order_no=o.no, sku=other[0]),
+            truth("RETURN_MISMATCH", o, refund_no=a.no, order_no=o.no, sku=line.sku, note="after-sale SKU not received")]
 
 
 def refund_only_shipped(ids, o):
@@ -246,18 +255,19 @@ PLANTS = [
     (payment_orphan, DIRECT_FUNDS, money_released_in_period),
     (refund_unpaid, DIRECT_FUNDS, lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_amount, DIRECT_FUNDS, lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
-    (refund_exceeds, DIRECT_FUNDS, lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
+    (refund_exceeds, DIRECT_FUNDS, lambda o: single(o) and money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_duplicate, ("tmall", "wechat"), lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_orphan, DIRECT_FUNDS, money_released_in_period),
-    (flow_duplicate, ("tmall", "wechat"), money_released_in_period),
+    (flow_duplicate, ("tmall", "wechat"), lambda o: single(o) and money_released_in_period(o)),
     (fee_mismatch, ("wechat",), money_released_in_period),
     (settlement_mismatch, ("jd", "douyin"), money_released_in_period),
     (order_amount, ("pdd", "wechat", "douyin"), lambda o: o.paid_at >= dt.datetime(2026, 10, 1)),
-    (discount_excessive, ("pdd", "wechat", "douyin"), lambda o: o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
+    (discount_excessive, ("pdd", "wechat", "douyin"), lambda o: single(o) and o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
     (status_mismatch_closed, ("tmall", "pdd"), lambda o: o.paid_at >= dt.datetime(2026, 10, 2) and o.paid_at <= dt.datetime(2026, 10, 25) and single(o)),
     (status_mismatch_unshipped, ("jd", "douyin"), lambda o: o.ship_at is not None and o.ship_at <= dt.datetime(2026, 10, 25) and o.paid_at >= dt.datetime(2026, 10, 1)),
     (shipped_after_refund, ("tmall", "pdd", "wechat"), lambda o: len(o.lines) > 1 and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at is not None and o.ship_at < dt.datetime(2026, 10, 28)),
-    (duplicate_shipment, ALL, lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
+    # a WeChat ERP order states no lines: the ordered quantity is unknown
+    (duplicate_shipment, ("tmall", "pdd", "jd", "douyin"), lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
     (reship_unlinked, ALL, lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
     (return_not_received, ALL, _confirmed_by(18)),
     (received_not_refunded, ALL, lambda o: o.confirm_at is not None and o.confirm_at < dt.datetime(2026, 10, 27) and o.paid_at >= dt.datetime(2026, 10, 1)),

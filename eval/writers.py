@@ -389,8 +389,12 @@ def jd(out, orders, shop, ids):
                 t = a.done_at + D(hours=1)
                 batch = ids.digits("2026%s0000113327" % t.strftime("%m%d"), 11)
                 l = a.line
-                stl.append(row([o.no, o.no, "完成", ts(o.paid_at), ts(o.confirm_at), a.no, ts(a.done_at), "1000%08d" % (zlib.crc32(l.sku.encode()) % 10**8), l.title, a.qty, "基础扣点", "0.05", "货款", yuan(-(a.amount)), "CNY", "支出", "已结算", ts(t), t.strftime("%Y%m%d"), ts(t), batch, "售后退款扣回"]))
-                wallet_ev.append((t, batch, -(a.amount + a.outflow_delta), "售后退款"))
+                base = [o.no, o.no, "完成", ts(o.paid_at), ts(o.confirm_at), a.no, ts(a.done_at), "1000%08d" % (zlib.crc32(l.sku.encode()) % 10**8), l.title, a.qty, "基础扣点", "0.05"]
+                stl.append(row(base + ["货款", yuan(-(a.amount)), "CNY", "支出", "已结算", ts(t), t.strftime("%Y%m%d"), ts(t), batch, "售后退款扣回"]))
+                # JD gives the commission on refunded goods back in the same statement
+                back = round_rate(a.amount, 500)
+                stl.append(row(base + ["佣金", yuan(back), "CNY", "收入", "已结算", ts(t), t.strftime("%Y%m%d"), ts(t), batch, "售后退款退佣"]))
+                wallet_ev.append((t, batch, -(a.amount + a.outflow_delta) + back, "售后退款"))
     write(os.path.join(out, "京东对账表_202610.csv"), stl, "utf-8", bom=True)
     wallet_ev.sort()
     bal = 3000000
