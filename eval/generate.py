@@ -56,7 +56,7 @@ def main():
     writers.tmall_refunds(files, by["tmall"])
     writers.alipay(files, by["tmall"], shop["tmall"], rng, truths)
     writers.pdd_orders(files, by["pdd"])
-    writers.pdd_funds(files, by["pdd"])
+    writers.pdd_funds(files, by["pdd"], rng)
     writers.wechat(files, by["wechat"], shop["wechat"], ids, truths)
     writers.jd(files, by["jd"], shop["jd"], ids)
     writers.douyin(files, by["douyin"], shop["douyin"], ids)
