@@ -929,3 +929,30 @@ fn a_doubled_wechat_fee_row_is_reported_on_the_shops_order_not_the_payment_numbe
     assert_eq!(dup.len(), 1, "{:#?}", o.findings);
     assert_eq!(dup[0].order_no.as_deref(), Some("WX1"));
 }
+
+#[test]
+fn a_wechat_fee_off_its_stated_rate_is_reported_on_the_shops_order() {
+    // 交易账单: 59.00 at 0.60% is 0.35; the bill charged 0.40. The row names the payment
+    // (商户订单号 ORD1); the order is WX1.
+    let mut records = wechat(OrderStatus::Finished, false, false);
+    records.remove(1);
+    let mut p = payment(
+        FundProvider::Wechat,
+        "4200001",
+        "ORD1",
+        PaymentKind::Payment,
+        yuan("59.00"),
+        "2026-10-03 10:00:12",
+    );
+    p.fee = yuan("0.40");
+    p.rate = Some(RatePpm::parse("0.60%").unwrap());
+    records.push(Record::Payment(p));
+    let o = run_with(MINI, records);
+    let fee: Vec<_> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == "FEE_MISMATCH")
+        .collect();
+    assert_eq!(fee.len(), 1, "{:#?}", o.findings);
+    assert_eq!(fee[0].order_no.as_deref(), Some("WX1"));
+}
