@@ -189,6 +189,51 @@ fn order_amount_error_on_a_line() {
 }
 
 #[test]
+fn a_single_line_order_whose_amounts_do_not_add_up_is_one_finding_on_the_order() {
+    // 拼多多 order export: one row per order, the line is the order; 店铺优惠 shown 3.00 too
+    // high. The order and its only line disagree by the same 3.00: one problem, one finding.
+    let mut data = dataset();
+    let mut line = order_line("CUP-500", 3, yuan("249.00")).on_line(3);
+    line.goods = Some(yuan("264.00"));
+    line.discount = Some(yuan("18.00"));
+    let mut o = tb_order("261007-008993846189522", "249.00").on_line(3);
+    o.goods = Some(yuan("264.00"));
+    o.seller_discount = Some(yuan("18.00"));
+    o.lines = vec![line];
+    data.orders.push(o);
+    let out = run(&data);
+    let f = found(&out, "ORDER_AMOUNT_ERROR");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku, None);
+    assert_eq!(f[0].diff_fen, Some(300));
+}
+
+#[test]
+fn a_multi_line_order_whose_error_is_one_lines_is_told_on_that_line_only() {
+    // 抖店 export: one row per 子订单; the order is the sum of its rows. Line B states a
+    // 3.00 discount its 实付 does not reflect; the order disagrees by exactly that.
+    let mut data = dataset();
+    let mut a = order_line("A", 1, yuan("49.00"));
+    a.goods = Some(yuan("59.00"));
+    a.discount = Some(yuan("10.00"));
+    let mut b = order_line("B", 1, yuan("59.00"));
+    b.goods = Some(yuan("59.00"));
+    b.discount = Some(yuan("3.00"));
+    let mut o = tb_order("6912159076515851875", "108.00");
+    o.goods = Some(yuan("118.00"));
+    o.postage = Some(Fen::ZERO);
+    o.seller_discount = Some(yuan("13.00"));
+    o.platform_discount = Some(Fen::ZERO);
+    o.lines = vec![a, b];
+    data.orders.push(o);
+    let out = run(&data);
+    let f = found(&out, "ORDER_AMOUNT_ERROR");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].sku.as_deref(), Some("B"));
+    assert_eq!(f[0].diff_fen, Some(300));
+}
+
+#[test]
 fn order_amount_error_on_a_direct_payment_erp_order() {
     let mut data = dataset();
     let mut e = erp_order(
@@ -1428,6 +1473,41 @@ fn discount_allocation_error_on_paid_only() {
         "{}",
         f[0].message
     );
+}
+
+#[test]
+fn an_approved_exchange_whose_replacement_never_went_out_is_one_finding_exchange_open() {
+    // Applied 10-10, agreed, the old goods back in stock, no replacement shipped by the
+    // cut-off: the exchange is open (EXCHANGE_OPEN); it is not also an overdue after-sale.
+    let mut data = dataset();
+    let mut a = exchange("4001", "X1", "2026-10-10 09:00:00");
+    a.status = AfterSaleStatus::Approved;
+    a.status_text = "已同意".into();
+    data.after_sales.push(a);
+    // Still awaiting review after three days: that one is overdue.
+    let mut b = exchange("4002", "X2", "2026-10-10 09:00:00");
+    b.status = AfterSaleStatus::PendingReview;
+    b.status_text = "待审核".into();
+    data.after_sales.push(b);
+    // The shop's ERP shipments are here (another order's), so the exchange check runs.
+    data.shipments.push(ship(
+        "4009",
+        "A-M",
+        1,
+        ShipmentKind::Normal,
+        "2026-10-05 10:00:00",
+    ));
+    let out = run(&data);
+    let open: Vec<_> = found(&out, "EXCHANGE_OPEN")
+        .iter()
+        .map(|f| f.refund_no.as_deref())
+        .collect();
+    assert!(open.contains(&Some("X1")), "{open:?}");
+    let overdue: Vec<_> = found(&out, "AFTERSALE_OVERDUE")
+        .iter()
+        .map(|f| f.refund_no.as_deref())
+        .collect();
+    assert_eq!(overdue, vec![Some("X2")]);
 }
 
 #[test]

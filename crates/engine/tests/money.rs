@@ -862,7 +862,8 @@ fn a_fee_off_the_stated_rate_is_a_fee_mismatch() {
         (m[0].expected_fen, m[0].actual_fen, m[0].diff_fen),
         (Some(35), Some(40), Some(5))
     );
-    assert_eq!(m[0].order_no.as_deref(), Some("ORD1"));
+    // The order the payment (商户订单号 ORD1) paid, as every other finding on it names it.
+    assert_eq!(m[0].order_no.as_deref(), Some("WX1"));
     assert_eq!(m[0].shop, "mini");
     assert_eq!(m[0].platform, Platform::Wechat);
     assert!(

@@ -776,3 +776,183 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money released before the period: its row is in an earlier month's fund flow
+
+#[test]
+fn an_order_released_last_month_is_not_missing_its_payment_in_this_months_fund_flow() {
+    // Paid 09-20, confirmed 09-27 (Tmall: one 交易付款 row on 09-27, in September's 账务明细);
+    // a return refunded on 10-05 brings it into October's files, with its 交易退款 row.
+    for p in [Platform::Tmall, Platform::Pdd] {
+        let mut o = paid_order(p, TM_NO, "88.00");
+        o.paid_at = Some(at("2026-09-20 10:00:00"));
+        o.shipped_at = Some(at("2026-09-21 10:00:00"));
+        o.finished_at = Some(at("2026-09-27 10:00:00"));
+        let mut records = vec![
+            Record::Order(o),
+            Record::AfterSale(refund(p, TM_NO, "R1", "88.00", "2026-10-05 12:00:00")),
+            outflow(p, "X2", TM_NO, "88.00", "2026-10-05 12:01:00"),
+        ];
+        records.extend(another(p));
+        let o = run(records);
+        assert!(money_codes(&o).is_empty(), "{p:?}: {:#?}", o.findings);
+    }
+}
+
+#[test]
+fn a_wechat_order_paid_last_month_and_refunded_now_is_not_missing_its_payment() {
+    // WeChat Pay direct: the 09-25 payment is in September's 交易账单; October's has the refund.
+    let mut records = wechat(OrderStatus::Refunded, false, true);
+    if let Record::Order(o) = &mut records[0] {
+        o.created_at = Some(at("2026-09-25 09:58:00"));
+        o.paid_at = Some(at("2026-09-25 10:00:00"));
+    }
+    let o = run_with(MINI, records);
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn a_fund_flow_reaching_back_before_the_period_still_owes_the_earlier_payment() {
+    // The seller gave September's fund flow too: the 09-27 release should be in it.
+    let mut o = paid_order(Platform::Tmall, TM_NO, "88.00");
+    o.paid_at = Some(at("2026-09-20 10:00:00"));
+    o.finished_at = Some(at("2026-09-27 10:00:00"));
+    let mut records = vec![Record::Order(o)];
+    records.extend(another(Platform::Tmall));
+    records.push(income(
+        Platform::Tmall,
+        "X0",
+        "4099999999999999999",
+        "5.00",
+        "2026-09-01 08:00:00",
+    ));
+    let o = run(records);
+    assert!(
+        money_codes(&o).contains(&"PAYMENT_MISSING"),
+        "{:#?}",
+        o.findings
+    );
+}
+
+/// A WeChat mini-program order of 59.00 refunded in full on 10-03, as 资金账单 shows it:
+/// the income row, and the refund's outflow net of the 0.35 fee WeChat gives back, whose
+/// 备注 states the refund.
+fn wechat_fund_bill(memo: &str, outflow: &str) -> Vec<Record> {
+    let mut records = wechat(OrderStatus::Refunded, false, false);
+    let mut pay = flow(
+        FundProvider::Wechat,
+        "1900000109202610030000000001",
+        FlowKind::Income,
+        yuan("59.00"),
+        "2026-10-03 10:00:13",
+    );
+    pay.business_no = Some("4200001".into());
+    pay.merchant_ref = Some("ORD1".into());
+    records.push(Record::FundFlow(pay));
+    let mut back = flow(
+        FundProvider::Wechat,
+        "1900000109202610030000000003",
+        FlowKind::Refund,
+        yuan(outflow),
+        "2026-10-03 18:40:12",
+    );
+    back.business_no = Some("50300001".into());
+    back.merchant_ref = Some("RF1".into());
+    back.refund_no = Some("RF1".into());
+    back.memo = Some(memo.into());
+    records.push(Record::FundFlow(back));
+    records
+}
+
+#[test]
+fn a_wechat_fund_bill_refund_net_of_the_returned_fee_pays_the_whole_refund() {
+    let o = run_with(
+        MINI,
+        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", "-58.65"),
+    );
+    assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn a_wechat_fund_bill_refund_stating_less_than_the_after_sale_is_a_mismatch() {
+    let o = run_with(
+        MINI,
+        wechat_fund_bill("退款总金额49.00元;含手续费0.29元", "-48.71"),
+    );
+    assert_eq!(
+        money_codes(&o),
+        vec!["REFUND_AMOUNT_MISMATCH"],
+        "{:#?}",
+        o.findings
+    );
+    assert_eq!(o.findings[0].actual_fen, Some(4900));
+}
+
+#[test]
+fn a_doubled_wechat_fee_row_is_reported_on_the_shops_order_not_the_payment_number() {
+    // 资金账单: the 扣除交易手续费 row of one payment twice (same 微信支付业务单号, two
+    // 资金流水单号). The row names the payment (商户订单号 ORD1); the order is WX1.
+    let mut records = wechat(OrderStatus::Finished, false, false);
+    records.remove(1);
+    let mut pay = flow(
+        FundProvider::Wechat,
+        "1900000109202610030000000001",
+        FlowKind::Income,
+        yuan("59.00"),
+        "2026-10-03 10:00:13",
+    );
+    pay.business_no = Some("4200001".into());
+    pay.merchant_ref = Some("ORD1".into());
+    records.push(Record::FundFlow(pay));
+    for txn in [
+        "1900000109202610030000000002",
+        "1900000109202610030000000009",
+    ] {
+        let mut fee = flow(
+            FundProvider::Wechat,
+            txn,
+            FlowKind::Fee,
+            yuan("-0.35"),
+            "2026-10-03 10:00:13",
+        );
+        fee.business_no = Some("4200001".into());
+        fee.merchant_ref = Some("ORD1".into());
+        records.push(Record::FundFlow(fee));
+    }
+    let o = run_with(MINI, records);
+    let dup: Vec<_> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == "FLOW_DUPLICATE")
+        .collect();
+    assert_eq!(dup.len(), 1, "{:#?}", o.findings);
+    assert_eq!(dup[0].order_no.as_deref(), Some("WX1"));
+}
+
+#[test]
+fn a_wechat_fee_off_its_stated_rate_is_reported_on_the_shops_order() {
+    // 交易账单: 59.00 at 0.60% is 0.35; the bill charged 0.40. The row names the payment
+    // (商户订单号 ORD1); the order is WX1.
+    let mut records = wechat(OrderStatus::Finished, false, false);
+    records.remove(1);
+    let mut p = payment(
+        FundProvider::Wechat,
+        "4200001",
+        "ORD1",
+        PaymentKind::Payment,
+        yuan("59.00"),
+        "2026-10-03 10:00:12",
+    );
+    p.fee = yuan("0.40");
+    p.rate = Some(RatePpm::parse("0.60%").unwrap());
+    records.push(Record::Payment(p));
+    let o = run_with(MINI, records);
+    let fee: Vec<_> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == "FEE_MISMATCH")
+        .collect();
+    assert_eq!(fee.len(), 1, "{:#?}", o.findings);
+    assert_eq!(fee[0].order_no.as_deref(), Some("WX1"));
+}

@@ -1,10 +1,12 @@
 //! After-sales ageing: AFTERSALE_OVERDUE.
 
+use duizhang_core::*;
+
 use super::{AfterSales, settle};
 use crate::{Ctx, Sink};
 
 /// An after-sale still open (待审核 / 已同意 / 待退货 / 待收货) at the cut-off, past its limit
-/// counted from the application. One carried open from last month that this month's
+/// counted from the application; an exchange only while it awaits review. One carried open from last month that this month's
 /// after-sales files do not hold is not judged from its stale status: it stays pending.
 pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
     const CODE: &str = "AFTERSALE_OVERDUE";
@@ -16,6 +18,11 @@ pub fn aftersale_overdue(ctx: &Ctx<'_>, sink: &mut Sink) {
         let a = v.rec;
         if !a.status.is_open() {
             sink.matched(CODE, a.refunded);
+            continue;
+        }
+        // An exchange past review waits for its replacement: EXCHANGE_OPEN's, with its own
+        // window, not a second finding here.
+        if a.kind == AfterSaleKind::Exchange && a.status != AfterSaleStatus::PendingReview {
             continue;
         }
         let Some(applied) = a.applied_at else {

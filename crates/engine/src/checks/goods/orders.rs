@@ -100,6 +100,9 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
         let lines = m.lines;
         let mut compared = false;
         let mut agrees = true;
+        let mut order_finding = None;
+        let mut line_findings = Vec::new();
+        let mut lines_diff = Fen::ZERO;
         if let (Some(goods), Some(postage), Some(discount), Some(paid)) =
             (m.goods, m.postage, m.discount, m.paid)
         {
@@ -121,7 +124,7 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
                 if let Some(t) = m.at {
                     d = d.at(t);
                 }
-                sink.found(ctx, d);
+                order_finding = Some((diff, d));
             }
         }
         for l in lines {
@@ -151,8 +154,22 @@ pub fn order_amount_error(ctx: &Ctx<'_>, sink: &mut Sink) {
                 if let Some(t) = m.at {
                     d = d.at(t);
                 }
-                sink.found(ctx, d);
+                lines_diff += diff;
+                line_findings.push(d);
             }
+        }
+        // One error, one finding: the only line of an order is the order, told once at the
+        // order; an order whose difference is exactly its lines' is told line by line.
+        match order_finding {
+            Some((_, d)) if lines.len() <= 1 => {
+                sink.found(ctx, d);
+                line_findings.clear();
+            }
+            Some((diff, d)) if diff != lines_diff || line_findings.is_empty() => sink.found(ctx, d),
+            _ => {}
+        }
+        for d in line_findings {
+            sink.found(ctx, d);
         }
         if compared && agrees {
             sink.matched(CODE, m.paid.unwrap_or(Fen::ZERO));

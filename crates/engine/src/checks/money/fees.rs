@@ -55,7 +55,12 @@ impl<'a> Money<'a> {
                 ok,
                 FeeCase {
                     what: "支付手续费",
-                    order: order_ref(p.out_trade_no.as_deref()),
+                    // The bill names the payment (商户订单号); the finding names the order.
+                    order: order_ref(p.out_trade_no.as_deref()).map(|k| {
+                        self.index
+                            .get(k)
+                            .map_or(k, |o| self.orders[ix(o)].order_no())
+                    }),
                     txn: Some(&p.txn_no),
                     rate,
                     base,

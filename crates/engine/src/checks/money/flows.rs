@@ -3,7 +3,7 @@
 use duizhang_core::*;
 use serde::{Deserialize, Serialize};
 
-use super::view::{Money, MoneyRow};
+use super::view::Money;
 use super::{Agreed, ix};
 use crate::matching::NONE;
 use crate::{Ctx, Effective, Sink};
@@ -33,7 +33,7 @@ impl<'a> Money<'a> {
             };
             let extra = self.flows[ix(members[explained])];
             let business = first.business_no.as_deref().unwrap_or("");
-            let order = MoneyRow::Flow(first).order_ref();
+            let order = self.row_order_no(ix(members[0]));
             let mut d = ctx
                 .finding("FLOW_DUPLICATE")
                 .txn(&extra.txn_no)

@@ -17,11 +17,21 @@ impl<'a> Money<'a> {
         sink: &mut Sink,
         ok: &mut Agreed,
     ) {
+        // The money of an order released before the period reached the account in an earlier
+        // period: unless the fund flow given reaches back to that time, its row is not here.
+        // An order carried from last period as pending is still owed its payment.
+        let flow_from = self.rows.iter().map(|r| r.at()).min();
         for (o, order) in self.orders.iter().enumerate() {
             let oi = u32::try_from(o).unwrap_or(NONE);
             let (Some(due_from), Some(paid)) = (order.due_from(), order.paid()) else {
                 continue;
             };
+            if due_from < self.period_start
+                && flow_from.is_none_or(|f| f > due_from)
+                && !ctx.carried.is_carried(order.source())
+            {
+                continue;
+            }
             let (before, sales) = self.refunds_from_held(oi);
             // Wholly refunded before the release: nothing is due, the platform's subsidy of
             // the sale that did not happen included.

@@ -62,7 +62,7 @@ impl<'a> Money<'a> {
     pub(super) fn refund_orphan(&self, ctx: &Ctx<'_>, sink: &mut Sink, ok: &mut Agreed) {
         for (p, &r) in self.payout_row.iter().enumerate() {
             let row = self.rows[ix(r)];
-            let amount = -row.amount();
+            let amount = row.refunded();
             if self.refunds.payout_group[p] != NONE {
                 ok.add(amount);
                 continue;
@@ -117,8 +117,8 @@ impl<'a> Money<'a> {
                 .collect();
             payouts.sort_by_key(|r| (r.at(), r.source()));
             let claimed: Fen = sales.iter().map(|a| a.refunded).sum();
-            let paid_out: Fen = payouts.iter().map(|r| -r.amount()).sum();
-            let amounts: Vec<i64> = payouts.iter().map(|r| -r.amount().get()).collect();
+            let paid_out: Fen = payouts.iter().map(|r| r.refunded()).sum();
+            let amounts: Vec<i64> = payouts.iter().map(|r| r.refunded().get()).collect();
             let repeated = if sales.len() == 1 {
                 matching::repeated_after(claimed.get(), &amounts, tolerance_of(claimed)).is_some()
             } else {

@@ -53,6 +53,19 @@ impl<'a> MoneyRow<'a> {
         }
     }
 
+    /// What a refund row gave back to the buyer, positive. WeChat's 资金账单 writes the
+    /// account's outflow net of the payment fee WeChat returns with the refund, and the refund
+    /// itself in 备注 (`退款总金额59.00元;含手续费0.35元`): the refund is that total.
+    pub fn refunded(self) -> Fen {
+        if let MoneyRow::Flow(r) = self
+            && r.provider == FundProvider::Wechat
+            && let Some(total) = r.memo.as_deref().and_then(stated_refund_total)
+        {
+            return total;
+        }
+        -self.amount()
+    }
+
     /// The order reference, normalised (`T200P…` removed).
     pub fn order_ref(self) -> Option<&'a str> {
         match self {
@@ -341,6 +354,15 @@ pub struct Money<'a> {
 }
 
 impl<'a> Money<'a> {
+    /// The order a money row is about, by its number: the matched order's (a WeChat row names
+    /// the payment's 商户订单号, the order is the ERP's 订单号), else the row's own reference.
+    pub(super) fn row_order_no(&self, r: usize) -> Option<&'a str> {
+        match self.row_order.get(r) {
+            Some(&o) if o != NONE => Some(self.orders[ix(o)].order_no()),
+            _ => self.rows.get(r).and_then(|row| row.order_ref()),
+        }
+    }
+
     /// `flows`: the shop's fund-flow rows from [`dedup_flows`].
     pub fn prepare(ctx: &Ctx<'a>, flows: Vec<&'a FundFlowRow>) -> Money<'a> {
         let shop = ctx.shop;
@@ -557,7 +579,7 @@ impl<'a> Money<'a> {
             payouts.push(Payout {
                 refund_no: row.refund_ref(),
                 order: canonical(row_order[r], row.order_ref()),
-                amount: -row.amount().get(),
+                amount: row.refunded().get(),
                 at: row.at().local_seconds(),
             });
             payout_row.push(u32::try_from(r).unwrap_or(NONE));
@@ -665,4 +687,11 @@ impl<'a> Money<'a> {
 /// statement's net.
 pub(super) fn is_goods_money(s: &SettlementRow) -> bool {
     s.item.trim() == "货款"
+}
+
+/// The refund total a WeChat 资金账单 备注 states (`退款总金额59.00元;含手续费0.35元` → 59.00).
+fn stated_refund_total(memo: &str) -> Option<Fen> {
+    let rest = memo.split_once("退款总金额")?.1;
+    let number = rest.split_once('元')?.0.trim();
+    Fen::parse_yuan(number).ok()
 }
