@@ -91,6 +91,9 @@ enum Command {
         /// 同时写出月度对账报告 report.xlsx 与 report.html（有 --carry-in 时与上期比较）
         #[arg(long)]
         report: bool,
+        /// 使用的线程数（默认 2，单核机器为 1）；线程数不影响结果
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: Option<u16>,
     },
     /// 月度对账报告：由对账结果目录（给出前几期的目录即显示环比与趋势）或工作区里账套的对账运行（--company，前几期的运行自动用于环比与趋势）写出 report.xlsx 与 report.html
     Report {
@@ -231,6 +234,7 @@ fn main() -> ExitCode {
             rules,
             journal,
             report,
+            threads,
         } => reconcile::run_with_books(
             reconcile::Args {
                 inputs,
@@ -243,6 +247,7 @@ fn main() -> ExitCode {
                 allow_carry_gap,
                 skip_unknown,
                 report,
+                threads: threads.map(usize::from),
             },
             reconcile::BooksArgs {
                 books,

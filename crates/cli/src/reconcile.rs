@@ -34,6 +34,8 @@ pub struct Args {
     pub skip_unknown: bool,
     /// Also write the monthly report (report.xlsx, report.html).
     pub report: bool,
+    /// Threads the run uses (the pipeline's default when none).
+    pub threads: Option<usize>,
 }
 
 /// The books side of a run: the 账套 (the 小企业会计准则 preset when none) and the journal the
@@ -119,9 +121,13 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             journal: journal.as_deref(),
             history: &history,
             options: duizhang_pipeline::Options {
+                threads: args
+                    .threads
+                    .unwrap_or_else(duizhang_pipeline::default_threads),
                 report: args.report,
                 skip_unknown: args.skip_unknown,
-                ..duizhang_pipeline::Options::default()
+                metrics: true,
+                keep_metrics: false,
             },
         },
         &Console::new("对账", true),

@@ -7,14 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use duizhang_books::export::{
-    CloudSettings, CloudTemplate, ColumnTemplate, ExcelJournal, TextEncoding, beancount, chanjet,
-    excel, kingdee_cloud, kis, u8_text,
-};
-use duizhang_books::{Books, BooksError, Voucher};
+use duizhang_books::export::{CloudTemplate, ColumnTemplate};
 use duizhang_core::Period;
+use duizhang_pipeline::exports::{ExportFormat, Templates, render_exports};
 
-use crate::books::{self, VOUCHERS_XLSX};
+use crate::books;
 use crate::load;
 use crate::term::note;
 
@@ -36,19 +33,15 @@ pub enum Format {
 }
 
 impl Format {
-    fn file(self) -> &'static str {
+    fn export(self) -> ExportFormat {
         match self {
-            Format::Excel => VOUCHERS_XLSX,
-            Format::Beancount => "vouchers.beancount",
-            Format::U8 => "vouchers-u8.txt",
-            Format::Chanjet => "vouchers-chanjet.xlsx",
-            Format::Kis => "vouchers-kis.xlsx",
-            Format::KingdeeCloud => "vouchers-kingdee-cloud.xlsx",
+            Format::Excel => ExportFormat::Excel,
+            Format::Beancount => ExportFormat::Beancount,
+            Format::U8 => ExportFormat::U8,
+            Format::Chanjet => ExportFormat::Chanjet,
+            Format::Kis => ExportFormat::Kis,
+            Format::KingdeeCloud => ExportFormat::KingdeeCloud,
         }
-    }
-
-    fn uses_template(self) -> bool {
-        matches!(self, Format::Chanjet | Format::Kis | Format::KingdeeCloud)
     }
 }
 
@@ -81,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     formats.sort();
     formats.dedup();
-    let exporter = Exporter::new(&args, &formats)?;
+    let templates = templates(&args, &formats)?;
     let out = crate::publish::OutDir::lock(&args.out)?;
     let Some(imported) = load::import_inputs(
         &args.inputs,
@@ -124,28 +117,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "{period} 没有可生成凭证的记录（凭证由资金流水、发货与退货入库生成）。"
         )?;
     } else {
-        for f in &formats {
-            let rendered = match exporter.render(*f, &generated.vouchers, &loaded.books) {
-                Ok(b) => b,
-                Err(e) => {
-                    writeln!(
-                        o,
-                        "{} 未写出：{}；本次没有写出任何文件，输出目录保持原样。",
-                        f.file(),
-                        e.message
-                    )?;
-                    tracing::error!("export {f:?}: {}", e.detail);
-                    return Ok(ExitCode::from(1));
+        let exports: Vec<ExportFormat> = formats.iter().map(|f| f.export()).collect();
+        match render_exports(&exports, &generated.vouchers, &loaded.books, &templates) {
+            Ok(files) => {
+                for (name, bytes) in files {
+                    books::write_file(&dir.join(&name), &bytes)?;
+                    written.push(name);
                 }
-            };
-            match rendered {
-                Rendered::Excel(journal) => {
-                    written.extend(books::write_excel_journal(dir, &journal)?);
-                }
-                Rendered::Bytes(bytes) => {
-                    books::write_file(&dir.join(f.file()), &bytes)?;
-                    written.push(f.file().to_string());
-                }
+            }
+            Err(e) => {
+                writeln!(
+                    o,
+                    "{} 未写出：{}；本次没有写出任何文件，输出目录保持原样。",
+                    e.format.file(),
+                    e.error.message
+                )?;
+                tracing::error!("export {:?}: {}", e.format, e.error.detail);
+                return Ok(ExitCode::from(1));
             }
         }
     }
@@ -164,109 +152,55 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// What the template-driven exports need, read once before any work.
-struct Exporter {
-    columns: Option<ColumnTemplate>,
-    cloud: Option<CloudTemplate>,
-    cloud_settings: CloudSettings,
-}
-
-impl Exporter {
-    fn new(args: &Args, formats: &[Format]) -> anyhow::Result<Exporter> {
-        let templated: Vec<Format> = formats
-            .iter()
-            .copied()
-            .filter(|f| f.uses_template())
-            .collect();
-        let mut columns = None;
-        let mut cloud = None;
-        if let Some(path) = &args.template {
-            let [format] = templated.as_slice() else {
-                anyhow::bail!(
-                    "--template 只能配合一种模板格式使用（chanjet、kis 或 kingdee-cloud），本次选择了 {} 种",
-                    templated.len()
-                );
-            };
-            let bytes =
-                std::fs::read(path).with_context(|| format!("无法读取模板 {}", path.display()))?;
-            if *format == Format::KingdeeCloud {
-                cloud = Some(
-                    CloudTemplate::from_xlsx(&bytes)
-                        .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), e.message))?,
-                );
-            } else {
-                columns = Some(header_template(&bytes, path)?);
-            }
-        }
-        let mut cloud_settings = CloudSettings::default();
-        if let Some(code) = &args.kingdee_book {
-            cloud_settings.account_book.0.clone_from(code);
-        }
-        if let Some(code) = &args.kingdee_org {
-            cloud_settings.org.0.clone_from(code);
-        }
-        for pair in &args.kingdee_words {
-            let (word, code) = pair
-                .split_once('=')
-                .filter(|(w, c)| !w.trim().is_empty() && !c.trim().is_empty())
-                .ok_or_else(|| {
-                    anyhow::anyhow!("--kingdee-word “{pair}”应写作 凭证字=编码，如 付=PRE003")
-                })?;
-            cloud_settings
-                .word_codes
-                .insert(word.trim().to_string(), code.trim().to_string());
-        }
-        Ok(Exporter {
-            columns,
-            cloud,
-            cloud_settings,
-        })
-    }
-
-    fn render<'v>(
-        &self,
-        f: Format,
-        v: &'v [Voucher],
-        books: &Books,
-    ) -> Result<Rendered<'v>, BooksError> {
-        let chart = &books.chart;
-        let bytes = match f {
-            Format::Excel => return excel(v, chart).map(Rendered::Excel),
-            Format::Beancount => beancount(v, chart),
-            Format::U8 => u8_text(v, chart, &books.u8, TextEncoding::Gbk),
-            Format::Chanjet => chanjet(
-                v,
-                chart,
-                &self
-                    .columns
-                    .clone()
-                    .unwrap_or_else(ColumnTemplate::chanjet_default),
-            ),
-            Format::Kis => kis(
-                v,
-                chart,
-                &self
-                    .columns
-                    .clone()
-                    .unwrap_or_else(ColumnTemplate::kis_default),
-            ),
-            Format::KingdeeCloud => kingdee_cloud(
-                v,
-                chart,
-                &self
-                    .cloud
-                    .clone()
-                    .unwrap_or_else(CloudTemplate::default_columns),
-                &self.cloud_settings,
-            ),
+fn templates(args: &Args, formats: &[Format]) -> anyhow::Result<Templates> {
+    let templated: Vec<Format> = formats
+        .iter()
+        .copied()
+        .filter(|f| f.export().uses_template())
+        .collect();
+    let mut columns = None;
+    let mut cloud = None;
+    if let Some(path) = &args.template {
+        let [format] = templated.as_slice() else {
+            anyhow::bail!(
+                "--template 只能配合一种模板格式使用（chanjet、kis 或 kingdee-cloud），本次选择了 {} 种",
+                templated.len()
+            );
         };
-        bytes.map(Rendered::Bytes)
+        let bytes =
+            std::fs::read(path).with_context(|| format!("无法读取模板 {}", path.display()))?;
+        if *format == Format::KingdeeCloud {
+            cloud = Some(
+                CloudTemplate::from_xlsx(&bytes)
+                    .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), e.message))?,
+            );
+        } else {
+            columns = Some(header_template(&bytes, path)?);
+        }
     }
-}
-
-/// An export ready to write: the generic Excel journal may come with a links CSV.
-enum Rendered<'v> {
-    Excel(ExcelJournal<'v>),
-    Bytes(Vec<u8>),
+    let mut cloud_settings = duizhang_books::export::CloudSettings::default();
+    if let Some(code) = &args.kingdee_book {
+        cloud_settings.account_book.0.clone_from(code);
+    }
+    if let Some(code) = &args.kingdee_org {
+        cloud_settings.org.0.clone_from(code);
+    }
+    for pair in &args.kingdee_words {
+        let (word, code) = pair
+            .split_once('=')
+            .filter(|(w, c)| !w.trim().is_empty() && !c.trim().is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!("--kingdee-word “{pair}”应写作 凭证字=编码，如 付=PRE003")
+            })?;
+        cloud_settings
+            .word_codes
+            .insert(word.trim().to_string(), code.trim().to_string());
+    }
+    Ok(Templates {
+        columns,
+        cloud,
+        cloud_settings,
+    })
 }
 
 /// The seller's import template (畅捷通 / 金蝶 KIS "下载模板"): its first sheet's first non-empty

@@ -234,6 +234,14 @@ proptest! {
     }
 }
 
+#[test]
+fn one_thread_gives_the_same_bytes_as_the_default() {
+    let out = scratch("one_thread");
+    let run = reconcile(&[month().join("files")], &out, &["--threads", "1"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(&result_files(&out), folder_result());
+}
+
 /// October's result folder (with its carry.json), made once.
 fn october() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

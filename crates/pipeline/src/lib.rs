@@ -8,6 +8,7 @@
 pub mod books;
 pub mod carry;
 mod error;
+pub mod exports;
 mod load;
 pub mod metrics;
 mod progress;

@@ -70,6 +70,7 @@ pub fn run(out: &Path, orders: usize, seed: u64) -> anyhow::Result<ExitCode> {
             allow_carry_gap: false,
             skip_unknown: false,
             report: true,
+            threads: None,
         },
         reconcile::BooksArgs {
             journal: Some(journal_file),
