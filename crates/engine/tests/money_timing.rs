@@ -956,3 +956,20 @@ fn a_wechat_fee_off_its_stated_rate_is_reported_on_the_shops_order() {
     assert_eq!(fee.len(), 1, "{:#?}", o.findings);
     assert_eq!(fee[0].order_no.as_deref(), Some("WX1"));
 }
+
+#[test]
+fn a_wechat_refund_memo_that_does_not_add_up_with_the_outflow_is_not_taken_for_the_refund() {
+    // 50.00 left the account; the 备注 claims 59.00 with 0.35 fee: they do not add up, so
+    // the money that moved is the refund, 9.00 short of the after-sale.
+    let o = run_with(
+        MINI,
+        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", "-50.00"),
+    );
+    assert_eq!(
+        money_codes(&o),
+        vec!["REFUND_AMOUNT_MISMATCH"],
+        "{:#?}",
+        o.findings
+    );
+    assert_eq!(o.findings[0].actual_fen, Some(5000));
+}
