@@ -64,7 +64,7 @@ fn week_label(period: Period, w: i8) -> String {
     } else {
         first + 6
     };
-    format!("{}月{}日–{}日", period.month, first, last)
+    format!("{}月{}日–{}日", period.month(), first, last)
 }
 
 const DIMENSIONS: usize = 7;
