@@ -6,6 +6,7 @@ mod carry_report;
 mod demo;
 mod inspect;
 mod load;
+mod period;
 mod progress;
 mod publish;
 mod reconcile;

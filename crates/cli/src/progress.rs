@@ -96,6 +96,12 @@ impl Progress for Console {
                 m.last.date()
             );
         }
+        if notes.untimed > 0 {
+            note!(
+                "注意：有 {} 条记录没有可定位的时间，按周或按日对账不判断它们，留待整月对账。",
+                notes.untimed
+            );
+        }
     }
 
     fn checking(&self) {

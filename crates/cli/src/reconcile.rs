@@ -84,9 +84,7 @@ fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::R
 }
 
 pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitCode> {
-    let period = Period::parse(&args.period).ok_or_else(|| {
-        anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
-    })?;
+    let period = crate::period::any(&args.period)?;
     let settings = read_settings(args.config.as_deref())?;
     let carry = read_carry(args.carry_in.as_deref(), period, args.allow_carry_gap)?;
     let books = crate::books::read_books(books_args.books.as_deref(), books_args.rules.as_deref())?;

@@ -44,12 +44,18 @@ fn read_metrics(dir: &Path) -> anyhow::Result<Metrics> {
         .with_context(|| format!("{} 不是对账指标文件", dir.join(METRICS_JSON).display()))
 }
 
+/// Whether `text` is a period before `period` of its kind: a month's trend is of months, a
+/// week's of weeks, a day's of days.
+fn earlier_of_kind(text: &str, period: Period) -> bool {
+    Period::parse(text).is_some_and(|p| p.kind() == period.kind() && p < period)
+}
+
 /// The earlier periods' metrics found in `dirs` (the current period's folder excluded).
 pub fn history(dirs: &[PathBuf], period: Period) -> anyhow::Result<Vec<Metrics>> {
     let mut out = Vec::new();
     for d in dirs {
         let m = read_metrics(d)?;
-        if m.period < period.to_string() {
+        if earlier_of_kind(&m.period, period) {
             out.push(m);
         }
     }
@@ -66,8 +72,7 @@ pub fn run_workspace(
     out: &Path,
     who: &crate::workspace::Who,
 ) -> anyhow::Result<ExitCode> {
-    let period = Period::parse(period)
-        .ok_or_else(|| anyhow::anyhow!("期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）"))?;
+    let period = crate::period::any(period)?;
     let (mut ws, by) = crate::workspace::signed_in(who)?;
     let mut runs = ws
         .latest_runs(company, &period.to_string(), &by)
@@ -99,6 +104,7 @@ pub fn run_workspace(
         .map_err(|e| stored("问题清单", e))?;
     let mut history = Vec::new();
     let mut without = Vec::new();
+    runs.retain(|(r, _)| earlier_of_kind(&r.period, period));
     for (earlier, payload) in &runs {
         match payload
             .metrics
@@ -156,8 +162,7 @@ pub fn run_workspace(
 /// `duizhang report --period P DIR...`: the report of period P from its result folder, with
 /// the other folders' periods as history.
 pub fn run(period: &str, dirs: &[PathBuf], out: &Path) -> anyhow::Result<ExitCode> {
-    let period = Period::parse(period)
-        .ok_or_else(|| anyhow::anyhow!("期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）"))?;
+    let period = crate::period::any(period)?;
     let mut current: Option<(PathBuf, Metrics)> = None;
     let mut history = Vec::new();
     for d in dirs {
@@ -167,7 +172,7 @@ pub fn run(period: &str, dirs: &[PathBuf], out: &Path) -> anyhow::Result<ExitCod
                 anyhow::bail!("给出了两个 {period} 的结果目录，只能给一个");
             }
             current = Some((d.clone(), m));
-        } else if m.period < period.to_string() {
+        } else if earlier_of_kind(&m.period, period) {
             history.push(m);
         }
     }

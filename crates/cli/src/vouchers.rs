@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::ValueEnum;
 use duizhang_books::export::{CloudTemplate, ColumnTemplate};
-use duizhang_core::Period;
 use duizhang_pipeline::exports::{ExportFormat, Templates, render_exports};
 
 use crate::books;
@@ -62,9 +61,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let period = Period::parse(&args.period).ok_or_else(|| {
-        anyhow::anyhow!("期间“{}”格式不对，应为 YYYY-MM（如 2026-10）", args.period)
-    })?;
+    let period = crate::period::month(&args.period, "凭证")?;
     let settings = crate::reconcile::read_settings(args.config.as_deref())?;
     let loaded = books::read_books(args.books.as_deref(), args.rules.as_deref())?;
     let mut formats = if args.formats.is_empty() {

@@ -445,7 +445,7 @@ fn a_period_with_a_sign_or_three_month_digits_is_refused() {
             s(&scratch("bad_period")),
         ]);
         assert_eq!(run.status.code(), Some(2), "{period}");
-        assert!(text(&run.stderr).contains("应为 YYYY-MM"));
+        assert!(text(&run.stderr).contains("格式不对，应为月份（如 2026-10）"));
     }
 }
 

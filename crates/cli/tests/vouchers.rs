@@ -432,7 +432,7 @@ fn a_bad_period_or_books_file_is_an_error_in_chinese() {
         s(&dir),
     ]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(text(&run.stderr).contains("期间“2026-13”格式不对"));
+    assert!(text(&run.stderr).contains("期间“2026-13”的月份 13 不存在"));
     let bad = dir.join("坏账套.toml");
     std::fs::write(&bad, "standard = \"small\"\n[policy]\nrefund = \"x\"\n").unwrap();
     let run = duizhang(&[

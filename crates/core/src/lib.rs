@@ -7,6 +7,7 @@ pub mod finding;
 pub mod label;
 pub mod model;
 pub mod money;
+pub mod period;
 pub mod time;
 pub mod timing;
 
@@ -15,4 +16,5 @@ pub use finding::{Evidence, Finding, FindingSeverity, Owner};
 pub use label::Label;
 pub use model::*;
 pub use money::{Fen, MoneyError, RatePpm};
-pub use time::{BeijingTime, Period, TimeError};
+pub use period::{Period, PeriodError, PeriodKind};
+pub use time::{BeijingTime, TimeError};

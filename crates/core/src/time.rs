@@ -5,6 +5,8 @@ use std::fmt;
 use std::num::NonZeroU64;
 
 use jiff::civil::{Date, DateTime};
+
+pub use crate::period::{Period, PeriodError, PeriodKind};
 use serde::{Deserialize, Serialize};
 
 /// A moment in Beijing time, to the second.
@@ -263,87 +265,6 @@ impl BeijingTime {
     }
 }
 
-/// An accounting period: one calendar month.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Period {
-    pub year: i16,
-    pub month: i8,
-}
-
-impl Period {
-    /// `2026-10` (a month of one digit, `2026-1`, is read too). Only digits: no sign, no
-    /// padding beyond two digits (`2026-+1`, `2026-010` are not periods).
-    pub fn parse(text: &str) -> Option<Period> {
-        let (y, m) = text.trim().split_once('-')?;
-        let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
-            lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-        };
-        if !digits(y, 4..=4) || !digits(m, 1..=2) {
-            return None;
-        }
-        let year: i16 = y.parse().ok()?;
-        let month: i8 = m.parse().ok()?;
-        (1..=12).contains(&month).then_some(Period { year, month })
-    }
-
-    pub fn start(self) -> BeijingTime {
-        BeijingTime::from_datetime(
-            DateTime::new(self.year, self.month, 1, 0, 0, 0, 0).unwrap_or_default(),
-        )
-    }
-
-    pub fn next(self) -> Period {
-        if self.month == 12 {
-            Period {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Period {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Period {
-        if self.month == 1 {
-            Period {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Period {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    /// The first moment after the period: the cut-off.
-    pub fn end(self) -> BeijingTime {
-        self.next().start()
-    }
-
-    pub fn contains(self, t: BeijingTime) -> bool {
-        t >= self.start() && t < self.end()
-    }
-
-    pub fn of(t: BeijingTime) -> Period {
-        let d = t.date();
-        Period {
-            year: d.year(),
-            month: d.month(),
-        }
-    }
-}
-
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,42 +325,6 @@ mod tests {
             BeijingTime::from_datetime(jiff::civil::date(-9999, 1, 1).at(0, 0, 0, 0)).date(),
             jiff::civil::date(-9999, 1, 1)
         );
-    }
-
-    #[test]
-    fn periods() {
-        let p = Period::parse("2026-12").unwrap_or(Period { year: 0, month: 1 });
-        assert_eq!(p.next().to_string(), "2027-01");
-        assert_eq!(p.end().to_string(), "2027-01-01 00:00:00");
-        assert!(Period::parse("2026-13").is_none());
-    }
-
-    #[test]
-    fn a_period_is_four_digits_a_dash_and_a_month_of_digits() {
-        assert_eq!(Period::parse("2026-1"), Period::parse("2026-01"));
-        assert_eq!(Period::parse(" 2026-10 ").map(|p| p.month), Some(10));
-        for bad in [
-            "2026-+1",
-            "2026-010",
-            "+202-10",
-            "2026-00",
-            "2026-1 0",
-            "26-10",
-            "2026-",
-            "2026",
-            "２０２６-10",
-            "2026--1",
-            "2026-0x",
-        ] {
-            assert!(Period::parse(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn period_steps() {
-        let p = Period::parse("2026-12").unwrap_or(Period { year: 0, month: 1 });
-        let a = BeijingTime::parse("2026-10-31 23:59:59").unwrap_or(p.start());
-        assert_eq!(a.seconds_until(p.previous().previous().end()), 1);
     }
 
     proptest! {

@@ -91,9 +91,10 @@ impl CarryIn {
         self.period.as_deref().and_then(Period::parse)
     }
 
-    /// Whether this carry may open `period`: it must come from the month just before. A carry
-    /// of the same or a later month is always refused; an earlier month that skips one or more
-    /// months only when `allow_gap` (a deliberate skip), with what was skipped in the `Ok`.
+    /// Whether this carry may open `period`: it must come from the period of the same kind just
+    /// before (month, ISO week or day). A carry of another kind, of the same or a later period is
+    /// always refused; an earlier one that skips periods only when `allow_gap` (a deliberate
+    /// skip), with what was skipped in the `Ok`.
     pub fn check_follows(
         &self,
         period: Period,
@@ -102,6 +103,16 @@ impl CarryIn {
         let Some(from) = self.from_period() else {
             return Ok(None);
         };
+        // A day's run carries yesterday's pending items, a week's last week's, a month's last
+        // month's: a carry of another kind would judge the days between twice or never.
+        if from.kind() != period.kind() {
+            return Err(CarryError(format!(
+                "结转文件来自 {from}（按{}），本次期间 {period} 按{}：结转只能来自同类的上一期（{}）",
+                from.kind().zh(),
+                period.kind().zh(),
+                period.previous()
+            )));
+        }
         if from >= period {
             return Err(CarryError(format!(
                 "结转文件来自 {from}，不早于本次期间 {period}：结转只能从上一期（{}）带入",

@@ -52,19 +52,27 @@ pub fn shop_name(settings: &Settings, id: &str) -> String {
 }
 
 /// The week of the month a date is in: days 1–7 are week 1, 8–14 week 2, … 29–31 week 5.
-fn week_no(t: BeijingTime) -> i8 {
-    (t.date().day() - 1) / 7 + 1
+/// A week's or a day's run is one group: the week trend is a month's.
+fn week_no(period: Period, t: BeijingTime) -> i8 {
+    if period.is_month() {
+        (t.date().day() - 1) / 7 + 1
+    } else {
+        1
+    }
 }
 
-/// `10月1日–7日` for week `w` of `period`.
+/// `10月1日–7日` for week `w` of `period`; a week's or a day's run is labelled by its period.
 fn week_label(period: Period, w: i8) -> String {
+    if !period.is_month() {
+        return period.to_string();
+    }
     let first = (w - 1) * 7 + 1;
     let last = if w == 5 {
         period.start().date().days_in_month()
     } else {
         first + 6
     };
-    format!("{}月{}日–{}日", period.month, first, last)
+    format!("{}月{}日–{}日", period.month(), first, last)
 }
 
 const DIMENSIONS: usize = 7;
@@ -155,7 +163,7 @@ pub fn of_records(
     let (start, end) = (period.start(), period.end());
     let inside = |t: BeijingTime| t >= start && t < end;
     let in_period = |t: Option<BeijingTime>| t.is_none_or(inside);
-    let week = |t: Option<BeijingTime>| t.map_or(1, week_no);
+    let week = |t: Option<BeijingTime>| t.map_or(1, |t| week_no(period, t));
     let mut acc = Acc::default();
     // The period has a total even when none of its records fall in it.
     let total = acc.id(Dimension::Total, "", || "全部".into());
@@ -397,7 +405,7 @@ pub fn of_records(
         let shop =
             shop_of(settings, names, RecordRef::Complaint(c)).unwrap_or_else(|| NO_SHOP.into());
         let platform = names.platform_of(&c.shop).unwrap_or(Platform::Other);
-        let p = place(&mut acc, &shop, platform, week_no(c.created_at));
+        let p = place(&mut acc, &shop, platform, week_no(period, c.created_at));
         let reason = c.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         let reason_key = reason.unwrap_or(NO_REASON);
         let r = acc.id(Dimension::Reason, reason_key, || reason_key.into());
@@ -429,7 +437,12 @@ pub fn of_records(
         }
         let shop =
             shop_of(settings, names, RecordRef::FundFlow(r)).unwrap_or_else(|| NO_SHOP.into());
-        let p = place(&mut acc, &shop, Platform::Other, week_no(r.occurred_at));
+        let p = place(
+            &mut acc,
+            &shop,
+            Platform::Other,
+            week_no(period, r.occurred_at),
+        );
         for id in p {
             let f = acc.fig(id);
             match cost {
@@ -452,7 +465,7 @@ pub fn of_records(
         let shop =
             shop_of(settings, names, RecordRef::Shipment(s)).unwrap_or_else(|| NO_SHOP.into());
         let platform = names.platform_of(&s.shop).unwrap_or(Platform::Other);
-        let p = place(&mut acc, &shop, platform, week_no(s.shipped_at));
+        let p = place(&mut acc, &shop, platform, week_no(period, s.shipped_at));
         for id in p {
             acc.fig(id).reships += 1;
         }

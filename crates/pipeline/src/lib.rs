@@ -14,6 +14,7 @@ pub mod metrics;
 mod progress;
 pub mod render;
 mod run;
+mod span;
 mod summary;
 
 pub use duizhang_import::inputs::Source;

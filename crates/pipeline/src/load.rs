@@ -31,6 +31,8 @@ pub struct ImportNotes {
     pub repeated: Vec<(String, String)>,
     /// Most money rows lie outside the period (a month chosen wrong); set by [`crate::run`].
     pub period_miss: Option<PeriodMiss>,
+    /// Records a week's or a day's run left out because they carry no time to place them by.
+    pub untimed: usize,
 }
 
 /// Money rows of the run, and how many of them lie inside its period.
@@ -93,6 +95,7 @@ pub fn load(
         skipped: if skip_unknown { unknown } else { Vec::new() },
         repeated,
         period_miss: None,
+        untimed: 0,
     };
     Ok(Loaded {
         data,

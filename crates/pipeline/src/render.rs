@@ -106,7 +106,7 @@ fn excel_time(iso: &str) -> Option<ExcelDateTime> {
 pub fn findings_xlsx(book: &FindingsBook<'_>) -> Result<Vec<u8>, XlsxError> {
     let period = book.period;
     let mut workbook = Workbook::new();
-    let created = ExcelDateTime::from_ymd(number(period.year)?, number(period.month)?, 1)?;
+    let created = ExcelDateTime::from_ymd(number(period.year())?, number(period.month())?, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let header = Format::new()
         .set_bold()

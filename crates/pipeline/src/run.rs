@@ -144,6 +144,9 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         options,
     } = input;
     let threads = options.threads.max(1);
+    // Vouchers belong to accounting months: a week's or a day's run is a check run that finds
+    // problems early, and books nothing (nor checks books against a journal).
+    let books = books.filter(|_| period.is_month());
     let Loaded {
         data,
         files,
@@ -157,7 +160,18 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         options.skip_unknown,
         progress,
     )?;
-    notes.period_miss = load::period_miss(&data, period);
+    // A week's or a day's files are the month's: the month is what they must match.
+    let months = period.months();
+    if let [month] = months.as_slice() {
+        notes.period_miss = load::period_miss(&data, *month);
+    }
+    let data = if period.is_month() {
+        data
+    } else {
+        let (data, untimed) = crate::span::within(data, period);
+        notes.untimed = untimed;
+        data
+    };
     progress.imported(&notes);
     progress.checking();
     // Which shop each record belongs to, as the books see it (the engine partitions by the

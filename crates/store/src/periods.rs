@@ -104,14 +104,21 @@ impl<B: Backend> Workspace<B> {
     }
 }
 
-/// Refuses any change to a closed period.
+/// Refuses any change to a closed period: a week or a day is closed with the accounting
+/// month (or months, for a week across a month's end) it lies in.
 pub(crate) fn ensure_open(tx: &mut dyn Tx, company: i64, period: &str) -> Result<(), StoreError> {
-    match tx.period_close(company, period)? {
-        Some(close) if close.state == PeriodState::Closed => {
-            Err(StoreError::PeriodClosed(period.to_string()))
+    let months = duizhang_core::Period::parse(period)
+        .filter(|p| !p.is_month())
+        .map(|p| p.months().iter().map(ToString::to_string).collect())
+        .unwrap_or_else(|| vec![period.to_string()]);
+    for month in months {
+        if let Some(close) = tx.period_close(company, &month)?
+            && close.state == PeriodState::Closed
+        {
+            return Err(StoreError::PeriodClosed(month));
         }
-        _ => Ok(()),
     }
+    Ok(())
 }
 
 /// Who may archive: anyone of the company but 客服 and 仓储 alone (审计 reads it).

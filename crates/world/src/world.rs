@@ -26,10 +26,7 @@ pub const MONTH_ORDERS: usize = 5_000;
 
 /// The months of a run: consecutive, from 2025-01, so month lengths and year ends vary.
 pub fn periods(count: usize) -> impl Iterator<Item = Period> {
-    let mut p = Period {
-        year: 2025,
-        month: 1,
-    };
+    let mut p = Period::year_month(2025, 1).unwrap_or_else(|| unreachable!());
     (0..count).map(move |_| {
         let this = p;
         p = p.next();
@@ -69,10 +66,7 @@ pub const PLANTED_ORDERS: usize = 800;
 /// Plants `plant` in a clean month and runs it: `Ok` when the findings (known gaps set
 /// aside) are exactly the planted code, about the planted order.
 pub fn run_planted(world: World, plant: &crate::plant::Plant, seed: u64) -> Result<(), String> {
-    let period = Period {
-        year: 2026,
-        month: 10,
-    };
+    let period = Period::year_month(2026, 10).unwrap_or_else(|| unreachable!());
     for attempt in 0..5 {
         let seed = seed + attempt;
         let mut m = (world.month)(seed, period, PLANTED_ORDERS);

@@ -7,10 +7,7 @@ use duizhang_core::{Fen, FlowKind, Period};
 use duizhang_world::platform;
 
 fn period() -> Period {
-    Period {
-        year: 2026,
-        month: 2,
-    }
+    Period::year_month(2026, 2).expect("month")
 }
 
 #[test]

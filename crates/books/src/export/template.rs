@@ -491,8 +491,8 @@ fn value(
     match field {
         Field::VoucherSeq => Cell::Int(seq),
         Field::Date | Field::BusinessDate => text(v.date.to_string()),
-        Field::Year => Cell::Int(i64::from(v.period.year)),
-        Field::PeriodNo => Cell::Int(i64::from(v.period.month)),
+        Field::Year => Cell::Int(i64::from(v.period.year())),
+        Field::PeriodNo => Cell::Int(i64::from(v.period.month())),
         Field::Word => text(v.word.clone()),
         Field::WordCode => opt(cloud
             .and_then(|c| c.word_codes.get(&v.word))

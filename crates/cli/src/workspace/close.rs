@@ -108,9 +108,7 @@ pub fn close(command: CloseCommand, who: &Who) -> anyhow::Result<ExitCode> {
 }
 
 fn checked(period: &str) -> anyhow::Result<String> {
-    duizhang_core::Period::parse(period)
-        .map(|p| p.to_string())
-        .ok_or_else(|| anyhow::anyhow!("期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）"))
+    crate::period::month(period, "结账和归档").map(|p| p.to_string())
 }
 
 pub fn archive(command: ArchiveCommand, who: &Who) -> anyhow::Result<ExitCode> {

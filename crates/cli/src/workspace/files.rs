@@ -16,8 +16,7 @@ pub fn import(
     profiles: &[PathBuf],
     who: &Who,
 ) -> anyhow::Result<ExitCode> {
-    let period_checked = duizhang_core::Period::parse(period)
-        .ok_or_else(|| anyhow::anyhow!("期间“{period}”格式不对，应为 YYYY-MM（如 2026-10）"))?;
+    let period_checked = crate::period::month(period, "导入")?;
     let (mut ws, by) = signed_in(who)?;
     let paths = duizhang_import::inputs::expand_inputs(inputs)?;
     if paths.is_empty() {

@@ -24,9 +24,7 @@ pub fn run(
     profiles: &[PathBuf],
     who: &Who,
 ) -> anyhow::Result<ExitCode> {
-    let period = duizhang_core::Period::parse(period_text).ok_or_else(|| {
-        anyhow::anyhow!("期间“{period_text}”格式不对，应为 YYYY-MM（如 2026-10）")
-    })?;
+    let period = crate::period::any(period_text)?;
     let settings_text = match config {
         Some(p) => std::fs::read_to_string(p)
             .map_err(|e| anyhow::anyhow!("无法读取设置文件 {}：{e}", p.display()))?,
@@ -34,12 +32,30 @@ pub fn run(
     };
     let settings = crate::reconcile::read_settings(config)?;
     let (mut ws, by) = signed_in(who)?;
-    let files = ws
-        .files_for_period(company, &period.to_string())
-        .map_err(refused)?;
+    // Files are imported by month: a week's or a day's run reads those of the months it lies
+    // in, and judges only what began inside it. A closed month takes its weeks and days along.
+    let mut files = Vec::new();
+    for month in period.months() {
+        let month = month.to_string();
+        if !period.is_month()
+            && let Some(close) = ws.period_close(company, &month).map_err(refused)?
+            && close.state == duizhang_store::PeriodState::Closed
+        {
+            anyhow::bail!("{month} 期间已结账，不能再对其中的 {period} 对账");
+        }
+        for file in ws.files_for_period(company, &month).map_err(refused)? {
+            if !files
+                .iter()
+                .any(|f: &duizhang_store::FileInfo| f.sha256 == file.sha256)
+            {
+                files.push(file);
+            }
+        }
+    }
     if files.is_empty() {
         anyhow::bail!(
-            "账套“{company}”{period} 期间还没有导入文件：先用 duizhang import --period {period} 导入"
+            "账套“{company}”{period} 期间还没有导入文件：先用 duizhang import --period {} 导入",
+            period.months()[0]
         );
     }
     let carry = match ws

@@ -340,10 +340,7 @@ pub const MAX_ORDERS: usize = 2_000_000;
 
 /// The demo's period.
 pub fn period() -> Period {
-    Period {
-        year: 2026,
-        month: 10,
-    }
+    Period::year_month(2026, 10).unwrap_or_else(|| unreachable!())
 }
 
 /// The seller's settings: six shops with their accounts and rates.

@@ -397,7 +397,7 @@ fn money(m: &mut Month, rng: &mut Rng) {
 /// The month's files in their real shapes.
 pub fn files(m: &Month) -> crate::month::Files {
     let p = m.period();
-    let tag = format!("{}{:02}", p.year, p.month);
+    let tag = format!("{}{:02}", p.year(), p.month());
     let account = m.shop.accounts[0].as_str();
     let order_opts = taobao::OrderOptions::default();
     let fund = alipay::FundOptions {
