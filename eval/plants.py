@@ -266,7 +266,7 @@ PLANTS = [
     (fee_mismatch, ("wechat", "tmall", "pdd"), money_released_in_period),
     (settlement_mismatch, ("jd", "douyin"), money_released_in_period),
     (order_amount, ("pdd", "wechat", "douyin"), lambda o: o.paid_at >= dt.datetime(2026, 10, 1)),
-    (discount_excessive, ("pdd", "wechat", "douyin"), lambda o: single(o) and o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
+    (discount_excessive, ("pdd", "wechat", "douyin", "taobao"), lambda o: single(o) and o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
     (status_mismatch_closed, ("tmall", "pdd", "taobao"), lambda o: o.paid_at >= dt.datetime(2026, 10, 2) and o.paid_at <= dt.datetime(2026, 10, 25) and single(o)),
     # JD's export states no ship time: keep the platform's last change (完成) days before the cut-off
     (status_mismatch_unshipped, ("jd", "douyin"), lambda o: o.ship_at is not None and o.ship_at <= dt.datetime(2026, 10, 25) and o.paid_at >= dt.datetime(2026, 10, 1) and (o.confirm_at is None or o.confirm_at <= dt.datetime(2026, 10, 28))),
