@@ -24,6 +24,10 @@ def settings_toml():
         out += ["[[shops]]", 'id = "%s"' % sid, 'name = "%s"' % name, 'platform = "%s"' % plat, 'aliases = ["%s"]' % name]
         if acct:
             out.append('fund_accounts = ["%s"]' % acct)
+        if plat == "tmall":
+            out.append('commission_rate = "5%"  # 天猫佣金，按类目费率')
+        if plat == "pdd":
+            out.append('payment_fee_rate = "0.6%"  # 技术服务费')
         out.append("")
     return "\n".join(out)
 
@@ -41,6 +45,7 @@ def main():
     ap.add_argument("--orders", type=int, default=3000)
     ap.add_argument("--out", required=True)
     ap.add_argument("--per-code", type=int, default=2, help="plants per code and platform")
+    ap.add_argument("--unknown-erp-shop", action="store_true", help="add an ERP order and shipment of a shop the settings do not name")
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -55,19 +60,23 @@ def main():
     writers.tmall_orders(files, by["tmall"], shop["tmall"])
     writers.tmall_refunds(files, by["tmall"])
     writers.alipay(files, by["tmall"], shop["tmall"], rng, truths)
+    writers.taobao_sub_orders(files, by["taobao"])
+    refund_head = writers.REFUND_HEAD_C if rng.random() < 0.5 else writers.REFUND_HEAD_A
+    writers.tmall_refunds(files, by["taobao"], refund_head, "退款报表_淘宝店_202610.csv")
+    writers.alipay(files, by["taobao"], shop["taobao"], rng, truths, zipped=True)
     writers.pdd_orders(files, by["pdd"])
     writers.pdd_funds(files, by["pdd"], rng)
     writers.wechat(files, by["wechat"], shop["wechat"], ids, truths)
     writers.jd(files, by["jd"], shop["jd"], ids)
     writers.douyin(files, by["douyin"], shop["douyin"], ids)
-    writers.erp(files, orders, ids, rng)
+    writers.erp(files, orders, ids, rng, args.unknown_erp_shop)
 
     with open(os.path.join(args.out, "settings.toml"), "w", encoding="utf-8") as f:
         f.write(settings_toml())
     truths.sort(key=lambda t: (t["code"], t["shop"], t["refund_no"] or "", t["order_no"] or "", t["txn_no"] or "", t["sku"] or ""))
     shops = {s[0]: {"platform": s[1], "name": s[2]} for s in world.SHOPS}
     with open(os.path.join(args.out, "truth.json"), "w", encoding="utf-8") as f:
-        json.dump({"period": "2026-10", "seed": args.seed, "orders": len(orders), "shops": shops, "findings": truths}, f, ensure_ascii=False, indent=1)
+        json.dump({"period": "2026-10", "seed": args.seed, "orders": len(orders), "shops": shops, "unassigned": 2 if args.unknown_erp_shop else 0, "findings": truths}, f, ensure_ascii=False, indent=1)
     print("%d orders, %d planted findings -> %s" % (len(orders), len(truths), args.out))
 
 

@@ -37,6 +37,10 @@ def money_released_in_period(o):
     """Order whose income row falls in October, well before the window ends."""
     if o.platform == "wechat":
         return paid_in_period(o)
+    if o.platform == "taobao":
+        # 千牛's export states no 确认收货时间: only an order paid in the period is known to
+        # have been released in it
+        return confirmed_early(o) and o.paid_at >= dt.datetime(2026, 10, 1)
     return confirmed_early(o)
 
 
@@ -240,8 +244,8 @@ def exchange_open(ids, o):
 
 # ---- which plants where -------------------------------------------------------------
 
-ALL = ("tmall", "pdd", "wechat", "jd", "douyin")
-DIRECT_FUNDS = ("tmall", "pdd", "wechat")
+ALL = ("tmall", "pdd", "wechat", "jd", "douyin", "taobao")
+DIRECT_FUNDS = ("tmall", "pdd", "wechat", "taobao")
 
 
 def _confirmed_by(day):
@@ -256,19 +260,19 @@ PLANTS = [
     (refund_unpaid, DIRECT_FUNDS, lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_amount, DIRECT_FUNDS, lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_exceeds, DIRECT_FUNDS, lambda o: single(o) and money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
-    (refund_duplicate, ("tmall", "wechat"), lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
+    (refund_duplicate, ("tmall", "wechat", "taobao"), lambda o: money_released_in_period(o) and o.confirm_at is not None and o.release_at() < dt.datetime(2026, 10, 20)),
     (refund_orphan, DIRECT_FUNDS, money_released_in_period),
     (flow_duplicate, ("tmall", "wechat"), lambda o: single(o) and money_released_in_period(o)),
-    (fee_mismatch, ("wechat",), money_released_in_period),
+    (fee_mismatch, ("wechat", "tmall", "pdd"), money_released_in_period),
     (settlement_mismatch, ("jd", "douyin"), money_released_in_period),
     (order_amount, ("pdd", "wechat", "douyin"), lambda o: o.paid_at >= dt.datetime(2026, 10, 1)),
-    (discount_excessive, ("pdd", "wechat", "douyin"), lambda o: single(o) and o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
-    (status_mismatch_closed, ("tmall", "pdd"), lambda o: o.paid_at >= dt.datetime(2026, 10, 2) and o.paid_at <= dt.datetime(2026, 10, 25) and single(o)),
+    (discount_excessive, ("pdd", "wechat", "douyin", "taobao"), lambda o: single(o) and o.paid_at >= dt.datetime(2026, 10, 1) and o.confirm_at is None and o.lines[0].qty == 1 and o.postage == 0),
+    (status_mismatch_closed, ("tmall", "pdd", "taobao"), lambda o: o.paid_at >= dt.datetime(2026, 10, 2) and o.paid_at <= dt.datetime(2026, 10, 25) and single(o)),
     # JD's export states no ship time: keep the platform's last change (完成) days before the cut-off
     (status_mismatch_unshipped, ("jd", "douyin"), lambda o: o.ship_at is not None and o.ship_at <= dt.datetime(2026, 10, 25) and o.paid_at >= dt.datetime(2026, 10, 1) and (o.confirm_at is None or o.confirm_at <= dt.datetime(2026, 10, 28))),
-    (shipped_after_refund, ("tmall", "pdd", "wechat"), lambda o: len(o.lines) > 1 and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at is not None and o.ship_at < dt.datetime(2026, 10, 28)),
+    (shipped_after_refund, ("tmall", "pdd", "wechat", "taobao"), lambda o: len(o.lines) > 1 and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at is not None and o.ship_at < dt.datetime(2026, 10, 28)),
     # a WeChat ERP order states no lines: the ordered quantity is unknown
-    (duplicate_shipment, ("tmall", "pdd", "jd", "douyin"), lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
+    (duplicate_shipment, ("tmall", "pdd", "jd", "douyin", "taobao"), lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
     (reship_unlinked, ALL, lambda o: o.ship_at is not None and o.paid_at >= dt.datetime(2026, 10, 1) and o.ship_at < dt.datetime(2026, 10, 28)),
     (return_not_received, ALL, _confirmed_by(18)),
     (received_not_refunded, ALL, lambda o: o.confirm_at is not None and o.confirm_at < dt.datetime(2026, 10, 27) and o.paid_at >= dt.datetime(2026, 10, 1)),

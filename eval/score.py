@@ -8,6 +8,7 @@ Shops may be written by id or by name: both map to the shop id of truth.json.
 """
 
 import json
+import os
 import sys
 from collections import defaultdict
 
@@ -73,7 +74,14 @@ def main():
             if idv:
                 near += by_loose.get((k[0], k[1], idv), [])
         print("MISSED %s %s%s" % (k, t.get("note", ""), ("  (reported as %r)" % (near[0],)) if near else ""))
-    sys.exit(1 if F or M else 0)
+    # records of a shop the settings do not name: reported once as unassigned, never guessed
+    bad_unassigned = False
+    summary_path = os.path.join(os.path.dirname(findings_path), "summary.json")
+    if "unassigned" in truth and os.path.exists(summary_path):
+        got = json.load(open(summary_path, encoding="utf-8")).get("unassigned")
+        bad_unassigned = got != truth["unassigned"]
+        print("unassigned records: %s (planted %d)%s" % (got, truth["unassigned"], "  WRONG" if bad_unassigned else ""))
+    sys.exit(1 if F or M or bad_unassigned else 0)
 
 
 if __name__ == "__main__":

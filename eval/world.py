@@ -18,8 +18,13 @@ SHOPS = [
     ("wechat-mall", "wechat", "某某小程序商城", "1900000109"),
     ("jd-pop", "jd", "某某京东POP店", "110099887766"),
     ("douyin-main", "douyin", "某某抖音小店", None),
+    # a second shop of the Taobao family: a C店 with 千牛's current order export and its own Alipay
+    ("taobao-c", "taobao", "某某家居淘宝店", "20880000000000000278"),
 ]
-ERP_PLATFORM = {"tmall": "天猫", "pdd": "拼多多", "wechat": "微信小程序", "jd": "京东", "douyin": "抖音"}
+# an ERP shop (of a platform with no configured shop) the settings do not know: its two
+# records are reported once as unassigned, never guessed
+UNKNOWN_ERP_SHOP = "某某饰品快手小店"
+ERP_PLATFORM = {"tmall": "天猫", "taobao": "淘宝", "pdd": "拼多多", "wechat": "微信小程序", "jd": "京东", "douyin": "抖音"}
 
 CATALOG = [
     ("TS-WHITE-L", "纯棉T恤 白色 L", 5900),
@@ -105,7 +110,7 @@ class Order:
             return self.paid_at + dt.timedelta(seconds=1)
         if self.confirm_at is None or self.closed():
             return None
-        if p == "tmall":
+        if p in ("tmall", "taobao"):
             return self.confirm_at
         if p == "pdd":
             return self.confirm_at + dt.timedelta(minutes=10)
@@ -124,7 +129,7 @@ class Order:
 
 
 def platform_status(o):
-    p = o.platform
+    p = "tmall" if o.platform == "taobao" else o.platform  # one family, the same texts
     if o.closed():
         return {"tmall": "交易关闭", "pdd": "已取消", "jd": "已取消", "douyin": "已关闭", "wechat": "已退款"}[p]
     if o.confirm_at is not None:
@@ -161,7 +166,7 @@ class Ids:
                 return s
 
     def order(self, platform, paid_at):
-        if platform == "tmall":
+        if platform in ("tmall", "taobao"):
             return self.digits("40", 17)
         if platform == "pdd":
             return self.digits(paid_at.strftime("%y%m%d") + "-", 15)
@@ -174,6 +179,7 @@ class Ids:
     def after(self, platform):
         return {
             "tmall": lambda: self.digits("20", 16),
+            "taobao": lambda: self.digits("20", 16),
             "pdd": lambda: self.digits("", 9).lstrip("0") or self.digits("1", 9),
             "wechat": lambda: self.digits("TK", 12),
             "jd": lambda: self.digits("20", 8),
@@ -190,7 +196,7 @@ def build(rng, n_orders):
     """Clean lifecycles for every shop."""
     ids = Ids(rng)
     orders = []
-    weights = [0.3, 0.25, 0.15, 0.15, 0.15]
+    weights = [0.26, 0.22, 0.13, 0.13, 0.13, 0.13]
     for i in range(n_orders):
         shop = rng.choices(SHOPS, weights)[0]
         p = shop[1]
@@ -204,7 +210,7 @@ def build(rng, n_orders):
             disc = rng.choice([0, 0, 0, 500, 1000, 300]) * qty
             disc = min(disc, price * qty * 3 // 10)
             sub = no if n_lines == 1 else (no[:-2] + "%02d" % (k + 1) if p in ("tmall",) else ids.digits("69", 17) if p == "douyin" else no + "-%d" % (k + 1))
-            if p == "tmall" and n_lines > 1:
+            if p in ("tmall", "taobao") and n_lines > 1:
                 sub = ids.digits("40", 17)
             lines.append(Line(sub, sku, title, price, qty, disc))
         postage = rng.choice([0, 0, 0, 600, 1000]) if p in ("tmall", "pdd", "wechat") else 0
@@ -212,6 +218,8 @@ def build(rng, n_orders):
         o.pay_no = {
             "tmall": ids.digits(paid_at.strftime("%Y%m%d") + "22001", 15),
             "wechat": ids.digits("MP" + paid_at.strftime("%Y%m%d"), 10),
+            # 千牛's 支付单号: the 20-digit Alipay trade number
+            "taobao": ids.digits(paid_at.strftime("%Y%m%d") + "22001", 7),
         }.get(p)
         ship = paid_at + dt.timedelta(hours=rng.randint(3, 60))
         if ship < CUTOFF:

@@ -2,9 +2,10 @@
 
 import datetime as dt
 import os
+import zipfile
 import zlib
 
-from world import CUTOFF, ERP_PLATFORM, PERIOD_START, erp_status, platform_status
+from world import CUTOFF, ERP_PLATFORM, PERIOD_START, UNKNOWN_ERP_SHOP, erp_status, platform_status
 
 D = dt.timedelta
 TAB = "\t"
@@ -80,7 +81,9 @@ def money_split(o, line=None):
 
 # ---------------------------------------------------------------- Alipay 账务明细 (Tmall)
 
-def alipay(out, orders, shop, rng, truths):
+def alipay(out, orders, shop, rng, truths, zipped=False):
+    """Tmall pays 交易分账 commission (5%) per order; a Taobao C店 pays none. `zipped`: the
+    `.csv.zip` Alipay delivers (GBK member names, the 汇总 member first)."""
     acct = shop[3]
     ev = []  # (time, kind, order, income, outgo, memo, biz)
     for o in orders:
@@ -91,8 +94,9 @@ def alipay(out, orders, shop, rng, truths):
             income = o.paid - sum(a.amount for a in before) + o.flags.get("income_delta", 0)
             if income > 0:
                 ev.append((rel, "交易付款", o, income, 0, "", None))
-                fee = round_rate(income, 500)
-                ev.append((rel + D(seconds=1), "交易分账", o, 0, fee, "天猫佣金（类目：服饰）{%s}扣款" % tid, "dupe" if o.flags.get("dup_fee_row") else None))
+                if shop[1] == "tmall":
+                    fee = round_rate(income, 500) + o.flags.get("fee_delta", 0)
+                    ev.append((rel + D(seconds=1), "交易分账", o, 0, fee, "天猫佣金（类目：服饰）{%s}扣款" % tid, "dupe" if o.flags.get("dup_fee_row") else None))
         for a in after:
             if in_period(a.done_at) and a.pay_out:
                 amt = a.amount + a.outflow_delta
@@ -108,8 +112,10 @@ def alipay(out, orders, shop, rng, truths):
         ev.append((dt.datetime(2026, 10, d, 10, 0), "提现", None, 0, None, "提现", None))
     ev.sort(key=lambda e: (e[0], e[1]))
     bal = 5000000
-    txn = Seq("2026100100000", 12345600)
-    biz = Seq("202610012000400111008800", 10000000)
+    # Alipay numbers are unique across accounts
+    base = 12345600 if shop[1] == "tmall" else 52345600
+    txn = Seq("2026100100000", base)
+    biz = Seq("202610012000400111008800", base - 2345600)
     rows, withdrawals = [], 0
     n_in = n_out = s_in = s_out = 0
     break_at = None
@@ -129,7 +135,7 @@ def alipay(out, orders, shop, rng, truths):
         if kind == "提现" and withdrawals == 2 and break_at is None:
             # a row is missing before this one: the balance jumps by 100.00
             break_at = rid
-            truths.append({"code": "BALANCE_BREAK", "shop": shop[0], "platform": "tmall", "refund_no": None, "order_no": None, "txn_no": rid, "sku": None, "note": "balance jumps by 100.00 at a withdrawal row"})
+            truths.append({"code": "BALANCE_BREAK", "shop": shop[0], "platform": shop[1], "refund_no": None, "order_no": None, "txn_no": rid, "sku": None, "note": "balance jumps by 100.00 at a withdrawal row"})
         shown = bal + (10000 if break_at is not None else 0)
         line = [rid + TAB, b + TAB, ref + TAB, title + TAB, ts(t), who + TAB, yuan(inc), yuan(-out_) if out_ else "0.00", yuan(shown), "淘宝" if o is not None else "支付宝", kind, memo]
         rows.append(line)
@@ -168,7 +174,43 @@ def alipay(out, orders, shop, rng, truths):
     if rng.random() < 0.5:  # after an Excel round trip the footer lines are padded with commas
         foot = [f + "," * (len(rows[0]) - 1) if f.startswith("#") and "合计" in f else f for f in foot]
     eol = "\n" if rng.random() < 0.5 else "\r\n"
-    write(os.path.join(out, "%s_202610_账务明细.csv" % acct), head + [row(r) for r in rows] + foot, "gbk", eol=eol)
+    name = "%s_202610_账务明细.csv" % acct
+    lines = head + [row(r) for r in rows] + foot
+    if not zipped:
+        write(os.path.join(out, name), lines, "gbk", eol=eol)
+        return
+    kinds = {}
+    for r in rows:
+        k = kinds.setdefault(r[10], [0, 0, 0, 0])
+        inc, outg = fen(r[6]), -fen(r[7])
+        if inc:
+            k[0], k[1] = k[0] + 1, k[1] + inc
+        else:
+            k[2], k[3] = k[2] + 1, k[3] + outg
+    summary = head[:3] + ["类型,收入笔数,收入金额（+元）,支出笔数,支出金额（-元）,总金额（元）"]
+    for k, (ni, si, no, so) in kinds.items():
+        summary.append(row([k, ni, yuan(si), no, yuan(-so), yuan(si - so)]))
+    summary.append(row(["合计", n_in, yuan(s_in), n_out, yuan(-s_out), yuan(s_in - s_out)]))
+    with zipfile.ZipFile(os.path.join(out, "%s_202610.csv.zip" % acct), "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(GbkName("%s_202610_账务明细(汇总).csv" % acct), (eol.join(summary) + eol).encode("gbk"))
+        z.writestr(GbkName(name), (eol.join(lines) + eol).encode("gbk"))
+
+
+def fen(yuan_text):
+    whole, _, cents = yuan_text.lstrip("-").partition(".")
+    v = int(whole) * 100 + int((cents + "00")[:2])
+    return -v if yuan_text.startswith("-") else v
+
+
+class GbkName(zipfile.ZipInfo):
+    """A ZIP entry named in GBK without the UTF-8 flag, as Alipay writes them."""
+
+    def __init__(self, name):
+        super().__init__(name, date_time=(2026, 11, 2, 6, 12, 40))
+        self.compress_type = zipfile.ZIP_DEFLATED
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
 
 
 # ---------------------------------------------------------------- Tmall 订单报表 + 宝贝报表 + 退款报表
@@ -199,8 +241,16 @@ def tmall_orders(out, orders, shop):
 TMALL_REFUND_STATUS = {"待审核": "买家已经申请退款，等待卖家同意", "待收货": "买家已经退货，等待卖家确认收货", "待退款": "买家已经退货，等待卖家确认收货"}
 
 
-def tmall_refunds(out, orders):
-    head = "订单编号,退款编号,支付宝交易号,订单付款时间,商品编码,退款完结时间,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,是否需要退货,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家真实姓名新,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,商家备注,完结时间,部分退款/全部退款,审核操作人,举证超时,是否零秒响应,退款操作人,退款原因标签,业务类型,是否帮他退款,帮他退款操作账号"
+REFUND_HEAD_B = "订单编号,退款编号,支付宝交易号,订单付款时间,商品编码,退款完结时间,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,是否需要退货,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家真实姓名新,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,商家备注,完结时间,部分退款/全部退款,审核操作人,举证超时,是否零秒响应,退款操作人,退款原因标签,业务类型,是否帮他退款,帮他退款操作账号"
+# variant A (older): 退款编号 first, 买家会员名称, 商家编码
+REFUND_HEAD_A = "退款编号,订单编号,支付宝交易号,订单付款时间,商家编码,退款完结时间,买家会员名称,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,是否需要退货,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,商家备注,完结时间,部分退款/全部退款,审核操作人,举证超时,是否零秒响应,退款操作人,退款原因标签"
+# variant C (≈2024–2025): 支付单号, 商品id, 售后类型 instead of 是否需要退货
+REFUND_HEAD_C = "订单编号,退款编号,支付单号,订单付款时间,商品id,商品编码,退款完结时间,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,售后类型,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家真实姓名新,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,备注标签,商家备注,完结时间,部分退款/全部退款,审核操作人,审核操作人新会员名,举证超时,是否零秒响应,退款操作人,退款操作人新会员名,退款原因标签,业务类型,是否帮他退款,帮他退款操作账号,小额收款,淘特订单,百亿补贴超链退款信息,智能退款策略,执行方案"
+
+
+def tmall_refunds(out, orders, head=REFUND_HEAD_B, name="退款管理导出_202610.csv"):
+    """退款报表 (formats.md §3.1), cells by header name so every variant is one table."""
+    cols = head.split(",")
     rows = [head]
     for o in orders:
         for a in o.afters:
@@ -209,18 +259,79 @@ def tmall_refunds(out, orders):
             l = a.line
             paid_line = o.paid if len(o.lines) == 1 else l.paid
             done = a.done_at is not None
-            status = "退款成功" if done else TMALL_REFUND_STATUS[a.status]
-            goods = "买家已退货" if a.kind == "退货退款" else ("买家未收到货" if a.phase == "售中" else "买家已收到货")
-            whole = "全部退款" if a.amount >= paid_line else "部分退款"
-            rows.append(row([
-                o.no, a.no, o.pay_no, ts(o.paid_at), l.sku, ts(a.done_at), yuan(paid_line), l.title, yuan(a.amount), "系统退款" if done else "",
-                "是" if a.kind == "退货退款" else "否", ts(a.apply_at), ts(a.apply_at + D(days=7)), status, goods,
-                "中通快递:73%s" % a.no[-11:] if a.kind == "退货退款" else "", "", "不需要客服介入", "某某服饰", "某某服饰", "浙江省杭州市余杭区某路1号", "311100",
-                "0571-00000000", "13800000000", "73%s" % a.no[-11:] if a.kind == "退货退款" else "", "中通快递" if a.kind == "退货退款" else "",
-                "7天无理由退换货" if a.kind == "退货退款" else "不想要了", "", ts(a.apply_at + D(hours=5)) if a.kind == "退货退款" else "", "买家", a.phase, "",
-                ts(a.done_at), whole, "店小二A" if done else "", "", "否", "店小二A" if done else "", "", "", "否", "",
-            ]))
-    write(os.path.join(out, "退款管理导出_202610.csv"), rows, "gbk")
+            ret = a.kind == "退货退款"
+            v = {
+                "订单编号": o.no, "退款编号": a.no, "支付宝交易号": o.pay_no, "支付单号": o.pay_no, "订单付款时间": ts(o.paid_at),
+                "商品编码": l.sku, "商家编码": l.sku, "商品id": "6%011d" % zlib.crc32(l.sku.encode()), "退款完结时间": ts(a.done_at),
+                "买家会员名称": "t**%s" % o.no[-3:], "买家实际支付金额": yuan(paid_line), "宝贝标题": l.title, "买家退款金额": yuan(a.amount),
+                "手工退款/系统退款": "系统退款" if done else "", "是否需要退货": "是" if ret else "否", "售后类型": a.kind,
+                "退款的申请时间": ts(a.apply_at), "超时时间": ts(a.apply_at + D(days=7)),
+                "退款状态": "退款成功" if done else TMALL_REFUND_STATUS[a.status],
+                "货物状态": "买家已退货" if ret else ("买家未收到货" if a.phase == "售中" else "买家已收到货"),
+                "退货物流信息": "中通快递:73%s" % a.no[-11:] if ret else "", "客服介入状态": "不需要客服介入",
+                "卖家真实姓名": "某某服饰", "卖家真实姓名新": "某某服饰", "卖家退货地址": "浙江省杭州市余杭区某路1号", "卖家邮编": "311100",
+                "卖家电话": "0571-00000000", "卖家手机": "13800000000", "退货物流单号": "73%s" % a.no[-11:] if ret else "",
+                "退货物流公司": "中通快递" if ret else "", "买家退款原因": "7天无理由退换货" if ret else "不想要了",
+                "买家退货时间": ts(a.apply_at + D(hours=5)) if ret else "", "责任方": "买家", "售中或售后": a.phase,
+                "完结时间": ts(a.done_at), "部分退款/全部退款": "全部退款" if a.amount >= paid_line else "部分退款",
+                "审核操作人": "店小二A" if done else "", "是否零秒响应": "否", "退款操作人": "店小二A" if done else "",
+                "是否帮他退款": "否", "小额收款": "否", "淘特订单": "否",
+            }
+            rows.append(row([v.get(c, "") for c in cols]))
+    write(os.path.join(out, name), rows, "gbk")
+
+
+# ---------------------------------------------------------------- Taobao 订单导出 (千牛, one row per sub-order)
+
+SUB_ORDER_HEAD = "子订单编号,主订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,联系方式备注,订单状态,商家编码,支付单号,买家应付货款,买家实际支付金额,退款状态,退款金额,订单创建时间,订单付款时间,商品id,分阶段订单信息,备注标签,商家备注,主订单买家留言,发货时间,物流单号,物流公司,是否赔付,延迟发货主动赔付金额,赔付出账时间"
+
+
+def taobao_sub_orders(out, orders):
+    """formats.md §3.2b: xlsx, every cell text, `null` for empty, `无退款申请` for no refund."""
+    table = [SUB_ORDER_HEAD.split(",")]
+    for o in orders:
+        status = platform_status(o)
+        for l in o.lines:
+            refunded = sum(a.amount for a in o.refunds() if a.line is l)
+            shipped = o.ship_at is not None
+            table.append([
+                l.sub_no, o.no, l.title, yuan(l.price), str(l.qty), "null", "颜色分类：默认", "null", "null", status, l.sku, o.pay_no,
+                yuan(l.goods), yuan(l.paid), "退款成功" if refunded else "没有申请退款", yuan(refunded) if refunded else "无退款申请",
+                ts(o.paid_at - D(minutes=2)), ts(o.paid_at), "6%011d" % zlib.crc32(l.sku.encode()), "null", "null", "null", "null",
+                ts(o.ship_at) if shipped else "null", ("YT%s" % o.no[-10:]) if shipped else "null", "圆通速递" if shipped else "null",
+                "否", "null", "null",
+            ])
+    write_xlsx(os.path.join(out, "ExportOrderList_千牛_202611020901.xlsx"), "ExportOrderList_千牛_202611020901", table)
+
+
+def write_xlsx(path, sheet, table):
+    """A minimal workbook of inline text cells and no styles part, as 千牛 writes it."""
+    def esc(v):
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def col(i):
+        s = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            s = chr(65 + r) + s
+        return s
+
+    body = []
+    for r, cells in enumerate(table, 1):
+        body.append('<row r="%d">%s</row>' % (r, "".join('<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col(i), r, esc(v)) for i, v in enumerate(cells))))
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/></Relationships>' % rel,
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook %s xmlns:r="%s"><sheets><sheet name="%s" sheetId="1" r:id="rId1"/></sheets></workbook>' % (ns, rel, esc(sheet[:31])),
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' % rel,
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet %s><sheetData>%s</sheetData></worksheet>' % (ns, "".join(body)),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- Pinduoduo
@@ -253,7 +364,7 @@ def pdd_funds(out, orders, rng):
             income = o.paid - sum(a.amount for a in before) + o.flags.get("income_delta", 0)
             if income > 0:
                 ev.append((rel, o.no, income, "交易收入", "-", "0010002|交易收入-订单收入"))
-                ev.append((rel, o.no, -round_rate(income, 60), "技术服务费", "基础技术服务费", "0030002|技术服务费-基础技术服务费"))
+                ev.append((rel, o.no, -round_rate(income, 60) - o.flags.get("fee_delta", 0), "技术服务费", "基础技术服务费", "0030002|技术服务费-基础技术服务费"))
         for a in after:
             if in_period(a.done_at) and a.pay_out:
                 ev.append((a.done_at + D(minutes=1), o.no, -(a.amount + a.outflow_delta), "交易退款", "-", "0020002|交易退款-订单退款"))
@@ -470,7 +581,7 @@ def douyin(out, orders, shop, ids):
 
 # ---------------------------------------------------------------- ERP (通用ERP格式)
 
-def erp(out, orders, ids, rng):
+def erp(out, orders, ids, rng, unknown_shop=False):
     o_rows = ["店铺,平台,订单号,ERP单号,订单状态,更新时间,付款时间,商品金额,运费,优惠金额,实付金额,支付方式,支付单号"]
     a_rows = ["店铺,平台,订单号,售后单号,售后类型,状态,申请时间,完成时间,申请金额,退款金额,商家编码,数量,原因"]
     s_rows = ["店铺,订单号,子订单号,商家编码,数量,发货时间,物流公司,运单号,发货类型,售后单号"]
@@ -499,7 +610,7 @@ def erp(out, orders, ids, rng):
         for line, qty, at, kind, ano in o.extra_ships:
             s_rows.append(row([shopname, o.no, line.sub_no, line.sku, qty, ts(at), "圆通速递", waybill(), kind, ano or ""]))
         for a in o.afters:
-            if o.platform != "tmall" or a.kind in ("换货", "补发"):
+            if o.platform not in ("tmall", "taobao") or a.kind in ("换货", "补发"):
                 if a.kind in ("换货", "补发"):
                     status = a.status if a.status != "已完成" else ("已完成" if a.ship_at else "已同意")
                     done = a.ship_at
@@ -515,6 +626,12 @@ def erp(out, orders, ids, rng):
                 r_rows.append(row([shopname, o.no, a.no, sku, qty, ts(at), "良品"]))
         if rng.random() < 0.02 and o.ship_at is not None:
             c_rows.append(row([shopname, o.no, ids.digits("GD", 8), "投诉", ts(o.ship_at + D(days=1)), "物流慢"]))
+    if unknown_shop:
+        # an order and its shipment from a shop the settings do not name (an ERP shop of no
+        # configured platform may be any shop's: the matching checks then do not run)
+        ghost = ids.digits("25", 17)  # 快手 order number
+        o_rows.append(row([UNKNOWN_ERP_SHOP, "其他", ghost, ids.digits("XD", 10), "已发货", ts(dt.datetime(2026, 10, 10, 9, 0))] + [""] * 7))
+        s_rows.append(row([UNKNOWN_ERP_SHOP, ghost, ghost, "HAT-KNIT", 1, ts(dt.datetime(2026, 10, 10, 9, 0)), "圆通速递", waybill(), "正常", ""]))
     write(os.path.join(out, "ERP订单_202610.csv"), o_rows, "utf-8", bom=True)
     write(os.path.join(out, "ERP售后单_202610.csv"), a_rows, "gbk")
     write(os.path.join(out, "ERP发货单_202610.csv"), s_rows, "utf-8", bom=True)

@@ -393,7 +393,7 @@ pub fn partition<'a>(
         orders,
         RecordKind::Order,
         |r| {
-            let n = Naming::Resolve(r.platform, r.shop.as_deref(), None);
+            let n = Naming::Resolve(r.platform, names.of_order(r), names.account_of_order(r));
             (n, r.platform)
         },
         |s| &mut s.orders,
@@ -544,6 +544,26 @@ impl ShopNames {
             .map(|l| &**l)
     }
 
+    /// For a platform order that names no shop (千牛's order export has no shop column) and
+    /// that no ERP order names either: the fund account its money moved through.
+    pub fn account_of_order<'s>(&'s self, o: &'s Order) -> Option<&'s str> {
+        if o.shop.is_some() {
+            return None;
+        }
+        self.order_accounts
+            .get(&(platform_family(o.platform), o.order_no.clone()))
+            .map(|l| &**l)
+    }
+
+    /// The shop a platform order names, or else the one the ERP's record of it names.
+    pub fn of_order<'s>(&'s self, o: &'s Order) -> Option<&'s str> {
+        o.shop.as_deref().or_else(|| {
+            self.order_shops
+                .get(&(platform_family(o.platform), o.order_no.clone()))
+                .map(|l| &**l)
+        })
+    }
+
     /// The shop an after-sale names, or else the one its order names.
     pub fn of_after_sale<'s>(&'s self, a: &'s AfterSale) -> Option<&'s str> {
         a.shop.as_deref().or_else(|| {
@@ -573,8 +593,8 @@ impl ShopNames {
     }
 }
 
-/// The shop names of the orders that after-sales without a shop refund (empty, and no
-/// order looked at, when every after-sale names its shop).
+/// The shop names of the orders that after-sales or platform orders without a shop name
+/// (empty, and no order looked at, when every record names its shop).
 type ByOrder = HashMap<(Platform, Text), Label>;
 
 fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
@@ -592,6 +612,12 @@ fn order_shops(data: &Dataset, settings: &Settings) -> (ByOrder, ByOrder) {
         .iter()
         .filter(|a| a.shop.is_none() && shared(platform_family(a.platform)))
         .map(|a| (platform_family(a.platform), a.order_no.as_str()))
+        .chain(
+            data.orders
+                .iter()
+                .filter(|o| o.shop.is_none() && shared(platform_family(o.platform)))
+                .map(|o| (platform_family(o.platform), o.order_no.as_str())),
+        )
         .collect();
     let mut found = HashMap::default();
     let mut accounts = HashMap::default();
@@ -659,7 +685,9 @@ fn given(text: Option<&str>) -> Option<&str> {
 /// The shop any record belongs to: the one rule the engine and the books share.
 pub fn shop_of(settings: &Settings, names: &ShopNames, record: RecordRef<'_>) -> Option<String> {
     match record {
-        RecordRef::Order(r) => settings.resolve_shop(r.platform, r.shop.as_deref(), None),
+        RecordRef::Order(r) => {
+            settings.resolve_shop(r.platform, names.of_order(r), names.account_of_order(r))
+        }
         RecordRef::AfterSale(r) => settings.resolve_shop(
             r.platform,
             names.of_after_sale(r),

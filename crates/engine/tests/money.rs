@@ -1629,6 +1629,66 @@ fund_accounts = ["acct-taobao"]
     assert_eq!(o.unassigned, 1);
 }
 
+/// 千牛's current order export (one row per sub-order) has no shop column either: with a
+/// Tmall and a Taobao shop, an order from it belongs to the shop its ERP order names, else to
+/// the shop whose Alipay account its money came into; its income is then checked there.
+#[test]
+fn an_order_from_the_qianniu_export_belongs_to_the_shop_its_erp_order_or_its_money_names() {
+    let settings = r#"
+[[shops]]
+id = "tmall"
+platform = "tmall"
+name = "禾木家居天猫旗舰店"
+fund_accounts = ["acct-tmall"]
+
+[[shops]]
+id = "taobao"
+platform = "taobao"
+name = "禾木家居淘宝店"
+aliases = ["淘宝店"]
+fund_accounts = ["acct-taobao"]
+"#;
+    const TID3: &str = "4012345678901230003";
+    // Both orders as 千牛 exports them: no shop. The ERP names the first one's shop; the
+    // second is only in the Taobao shop's Alipay account. Each was released 1.00 short.
+    let mut short = income("T1", TID, "58.00", "2026-10-08 10:00:01");
+    short.account = Some("acct-taobao".into());
+    let mut short3 = income("T3", TID3, "9.00", "2026-10-08 10:00:01");
+    short3.account = Some("acct-taobao".into());
+    let erp = Record::ErpOrder(erp_order(
+        "淘宝店",
+        TB,
+        TID,
+        ErpOrderStatus::Completed,
+        "2026-10-06 10:00:00",
+    ));
+    let o = run_with(
+        settings,
+        vec![
+            tb_order(TID, "59.00"),
+            tb_order(TID3, "10.00"),
+            erp,
+            f(short),
+            f(short3),
+        ],
+    );
+    let found: Vec<(&str, &str, Option<&str>)> = o
+        .findings
+        .iter()
+        .map(|f| (f.shop.as_str(), f.code.as_str(), f.order_no.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("taobao", "PAYMENT_AMOUNT_MISMATCH", Some(TID3)),
+            ("taobao", "PAYMENT_AMOUNT_MISMATCH", Some(TID)),
+        ],
+        "{:#?}",
+        o.findings
+    );
+    assert_eq!(o.unassigned, 0);
+}
+
 #[test]
 fn a_check_switched_off_for_a_shop_stays_quiet_and_says_so() {
     let o = run_with(
