@@ -361,13 +361,23 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Writes a run's rendered outputs into `dir` (a staging folder), each under its name.
-pub fn write_outputs(dir: &Path, outputs: &duizhang_pipeline::Outputs) -> anyhow::Result<()> {
-    for (name, bytes) in outputs.iter() {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+/// A run's outputs written into a folder (a staging folder) as they are rendered, each under
+/// its name: the large ones stream to disk instead of being held whole in memory.
+pub struct Folder<'a>(pub &'a Path);
+
+impl duizhang_pipeline::Sink for Folder<'_> {
+    fn put(
+        &self,
+        name: &str,
+        body: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let file = File::create(self.0.join(name))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        body(&mut out)?;
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -505,12 +515,15 @@ mod tests {
     /// `/dev/full` fails every write as a full disk does.
     #[cfg(target_os = "linux")]
     #[test]
-    fn a_full_disk_is_an_error_naming_the_file() {
-        let outputs: duizhang_pipeline::Outputs = [("full".to_string(), vec![b'x'; 100_000])]
-            .into_iter()
-            .collect();
-        let e = super::write_outputs(Path::new("/dev"), &outputs).err();
-        let message = e.map(|e| format!("{e:#}")).unwrap_or_default();
-        assert!(message.contains("无法写入 /dev/full"), "{message}");
+    fn a_full_disk_fails_the_output_instead_of_leaving_it_short() {
+        use duizhang_pipeline::Sink;
+        let e = super::Folder(Path::new("/dev"))
+            .put("full", &mut |w| w.write_all(&[b'x'; 100_000]))
+            .err();
+        assert_eq!(
+            e.map(|e| e.kind()),
+            Some(std::io::ErrorKind::StorageFull),
+            "a full disk must be an error"
+        );
     }
 }

@@ -105,7 +105,10 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
     };
     let out = crate::publish::OutDir::lock(&args.out)?;
     let importers = crate::importers(&args.profiles)?;
-    let result = duizhang_pipeline::run(
+    // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
+    // with the error); an earlier result in `--out` stays as it was.
+    let staging = out.stage()?;
+    let result = duizhang_pipeline::run_into(
         duizhang_pipeline::Run {
             sources: load::sources(&args.inputs),
             // The output folder may sit inside an input folder (`reconcile 十月 --out
@@ -129,15 +132,17 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
             },
         },
         &Console::new("对账", true),
+        &crate::publish::Folder(staging.path()),
     );
+    let result = match result {
+        Err(e @ duizhang_pipeline::Error::Write { .. }) => {
+            return Err(anyhow::Error::new(e).context("结果未写出，输出目录保持原样"));
+        }
+        other => other,
+    };
     let Some(result) = load::stopped(result, "对账")? else {
         return Ok(ExitCode::from(2));
     };
-    // Nothing of a run whose outputs could not all be written is kept (the staging folder goes
-    // with the error); an earlier result in `--out` stays as it was.
-    let staging = out.stage()?;
-    crate::publish::write_outputs(staging.path(), &result.outputs)
-        .context("结果未写出，输出目录保持原样")?;
     staging
         .commit("reconcile", &period.to_string())
         .context("结果未写出，输出目录保持原样")?;

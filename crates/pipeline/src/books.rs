@@ -1,5 +1,5 @@
 //! The books side of a run: records to shops as the engine assigns them, voucher generation,
-//! the books checks of CHECKS.md against a journal, and the voucher files rendered to bytes.
+//! the books checks of CHECKS.md against a journal, and the voucher files put into a sink.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +12,7 @@ use duizhang_engine::shops::{self, ShopNames};
 use duizhang_engine::{NotRun, Outcome, Settings};
 
 use crate::error::{self, Error};
+use crate::sink::{Sink, put_bytes};
 
 /// Why the row-by-row books checks did not run against an imported journal.
 pub const UNTRACEABLE_JOURNAL: &str = "导入的账簿既没有来源单据，摘要里也没有任何流水号、退款单号或订单号，无法逐条核对是否入账：请导出通用 Excel 凭证表（含来源单据），或在凭证规则的摘要中加入 {ref} 后再导出用友文本";
@@ -170,34 +171,35 @@ pub fn issues_text(generated: &Generated, data: &Dataset) -> String {
     text
 }
 
-/// The generic Excel journal (`vouchers.xlsx`, with its links in `vouchers-sources.csv` when
-/// they exceed a worksheet) when there are vouchers, and the records not booked when there are
-/// any, as (name, bytes) in the order a person is told of them.
-pub fn render_vouchers(
+/// The generic Excel journal (`vouchers.xlsx`, with its links streamed into
+/// `vouchers-sources.csv` when they exceed a worksheet) when there are vouchers, and the records
+/// not booked when there are any, put into `sink`; their names in the order a person is told
+/// of them.
+pub fn write_vouchers(
     generated: &Generated,
     books: &Books,
     data: &Dataset,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     if !generated.vouchers.is_empty() {
         let started = std::time::Instant::now();
         let journal = duizhang_books::export::excel(&generated.vouchers, &books.chart)
             .map_err(|e| error::render(VOUCHERS_XLSX, e.message))?;
-        files.push((VOUCHERS_XLSX.to_string(), journal.workbook));
+        put_bytes(sink, VOUCHERS_XLSX, &journal.workbook)
+            .map_err(|e| error::write(VOUCHERS_XLSX, e))?;
+        files.push(VOUCHERS_XLSX.to_string());
         if let Some(sources) = &journal.sources {
-            let mut csv = Vec::new();
-            sources
-                .write_to(&mut csv)
-                .map_err(|e| error::render(EXCEL_SOURCES_CSV, e))?;
-            files.push((EXCEL_SOURCES_CSV.to_string(), csv));
+            sink.put(EXCEL_SOURCES_CSV, &mut |w| sources.write_to(w))
+                .map_err(|e| error::write(EXCEL_SOURCES_CSV, e))?;
+            files.push(EXCEL_SOURCES_CSV.to_string());
         }
         tracing::info!("{VOUCHERS_XLSX}: {:?}", started.elapsed());
     }
     if !generated.issues.is_empty() {
-        files.push((
-            ISSUES_FILE.to_string(),
-            issues_text(generated, data).into_bytes(),
-        ));
+        put_bytes(sink, ISSUES_FILE, issues_text(generated, data).as_bytes())
+            .map_err(|e| error::write(ISSUES_FILE, e))?;
+        files.push(ISSUES_FILE.to_string());
     }
     Ok(files)
 }

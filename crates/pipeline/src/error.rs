@@ -20,6 +20,13 @@ pub enum Error {
     /// An output could not be rendered.
     #[error("{file} 生成失败：{message}")]
     Render { file: String, message: String },
+    /// An output could not be written where the caller puts it (a full disk, a folder gone).
+    #[error("无法写入 {file}：{source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// What stopped a run at import.
@@ -78,5 +85,13 @@ pub(crate) fn render(file: &str, e: impl std::fmt::Display) -> Error {
     Error::Render {
         file: file.to_string(),
         message: e.to_string(),
+    }
+}
+
+/// An output the caller's sink could not take.
+pub(crate) fn write(file: &str, source: std::io::Error) -> Error {
+    Error::Write {
+        file: file.to_string(),
+        source,
     }
 }

@@ -1,21 +1,19 @@
-//! Rendering a run's outputs to bytes: findings.jsonl and JSON files for programs,
+//! Rendering a run's outputs (to bytes, or into a writer): findings.jsonl and JSON files for programs,
 //! findings.xlsx for people.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use duizhang_core::{Fen, Finding, Owner, Period};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 /// One finding per line, in the engine's deterministic order.
-pub fn findings_jsonl(findings: &[Finding]) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn write_findings_jsonl(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
     for f in findings {
-        // A finding is strings and integers: serialising it into memory cannot fail.
-        if serde_json::to_writer(&mut out, f).is_ok() {
-            out.push(b'\n');
-        }
+        serde_json::to_writer(&mut *out, f)?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// A JSON file (summary.json, carry.json), pretty-printed, with a final newline.
@@ -27,10 +25,12 @@ pub fn json_pretty(value: &impl serde::Serialize) -> serde_json::Result<Vec<u8>>
 
 /// A large JSON file (metrics.json, whose records run to hundreds of thousands at a big
 /// seller's month) without indentation, with a final newline.
-pub fn json_compact(value: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
-    let mut out = serde_json::to_vec(value)?;
-    out.push(b'\n');
-    Ok(out)
+pub fn write_json_compact(
+    value: &impl serde::Serialize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 /// 元 as an Excel number (Excel keeps numbers as doubles; the text form is exact).

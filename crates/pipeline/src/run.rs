@@ -22,6 +22,7 @@ use crate::load::{self, ImportNotes, Loaded};
 use crate::metrics::{METRICS_JSON, ReportInputs};
 use crate::progress::Progress;
 use crate::render::{self, FindingsBook};
+use crate::sink::{Collect, Sink, put_bytes};
 use crate::summary::{InputSummary, RunSummary};
 
 /// What a run reads.
@@ -95,10 +96,6 @@ impl Outputs {
     pub fn into_inner(self) -> BTreeMap<String, Vec<u8>> {
         self.0
     }
-
-    fn extend(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
-        self.0.extend(files);
-    }
 }
 
 impl FromIterator<(String, Vec<u8>)> for Outputs {
@@ -129,8 +126,22 @@ pub struct RunResult {
     pub metrics: Option<Metrics>,
 }
 
-/// Runs a period: import, checks, vouchers, books checks, metrics, outputs.
+/// Runs a period: import, checks, vouchers, books checks, metrics, outputs (in memory, in
+/// `RunResult::outputs`).
 pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> {
+    let collect = Collect::default();
+    let mut result = run_into(input, progress, &collect)?;
+    result.outputs = collect.into_outputs();
+    Ok(result)
+}
+
+/// [`run()`], each output put into `sink` as it is rendered (`RunResult::outputs` stays empty):
+/// a caller writing files streams the large ones instead of holding them beside the records.
+pub fn run_into(
+    input: Run<'_>,
+    progress: &dyn Progress,
+    sink: &dyn Sink,
+) -> Result<RunResult, Error> {
     let Run {
         sources,
         exclude,
@@ -212,7 +223,7 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         || {
             let started = std::time::Instant::now();
             let vouchers = match (books, &generated) {
-                (Some(b), Some(g)) => books::render_vouchers(g, b, &data),
+                (Some(b), Some(g)) => books::write_vouchers(g, b, &data, sink),
                 _ => Ok(Vec::new()),
             };
             tracing::info!("voucher files: {:?}", started.elapsed());
@@ -236,40 +247,42 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
             duizhang_engine::sort_findings(&mut outcome.findings);
             let carried = CarryAccount::of(carry, &outcome);
             let summary = Summary::build(&outcome, period);
-            let rendered = render_findings(
+            let rendered = write_findings(
                 period,
                 &outcome,
                 &summary,
                 &files,
                 carried.as_ref(),
                 settings,
+                sink,
             );
             (carried, summary, rendered)
         },
     );
-    let mut outputs = Outputs::default();
-    outputs.extend(rendered?);
+    rendered?;
     let metrics = metrics.map(|m| crate::metrics::with_outcome(m, &outcome, settings));
     if let Some(m) = &metrics {
         if options.metrics {
-            let json = render::json_compact(&m).map_err(|e| error::render(METRICS_JSON, e))?;
-            outputs.extend([(METRICS_JSON.to_string(), json)]);
+            let started = std::time::Instant::now();
+            sink.put(METRICS_JSON, &mut |w| render::write_json_compact(m, w))
+                .map_err(|e| error::write(METRICS_JSON, e))?;
+            tracing::info!("{METRICS_JSON}: {:?}", started.elapsed());
         }
         if options.report {
             let started = std::time::Instant::now();
-            outputs.extend(crate::metrics::render_report(&ReportInputs {
+            for (name, bytes) in crate::metrics::render_report(&ReportInputs {
                 metrics: m,
                 summary: &summary,
                 pending: &outcome.pending,
                 findings: &outcome.findings,
                 history,
-            })?);
+            })? {
+                put_bytes(sink, &name, &bytes).map_err(|e| error::write(&name, e))?;
+            }
             tracing::info!("report: {:?}", started.elapsed());
         }
     }
-    let vouchers = vouchers?;
-    let voucher_files = vouchers.iter().map(|(name, _)| name.clone()).collect();
-    outputs.extend(vouchers);
+    let voucher_files = vouchers?;
     Ok(RunResult {
         data,
         files,
@@ -279,20 +292,21 @@ pub fn run(input: Run<'_>, progress: &dyn Progress) -> Result<RunResult, Error> 
         carried,
         generated,
         voucher_files,
-        outputs,
+        outputs: Outputs::default(),
         metrics: metrics.filter(|_| options.keep_metrics),
     })
 }
 
-/// findings.jsonl, findings.xlsx, summary.json and carry.json.
-fn render_findings(
+/// findings.jsonl, findings.xlsx, summary.json and carry.json, put into `sink`.
+fn write_findings(
     period: Period,
     outcome: &Outcome,
     summary: &Summary,
     files: &[ImportedFile],
     carried: Option<&CarryAccount>,
     settings: &Settings,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    sink: &dyn Sink,
+) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let shop_names: BTreeMap<String, String> = outcome
         .shops
@@ -321,16 +335,19 @@ fn render_findings(
         render::json_pretty(&run_summary).map_err(|e| error::render("summary.json", e))?;
     let carry_json =
         render::json_pretty(&outcome.carry_out).map_err(|e| error::render("carry.json", e))?;
+    sink.put("findings.jsonl", &mut |w| {
+        render::write_findings_jsonl(&outcome.findings, w)
+    })
+    .map_err(|e| error::write("findings.jsonl", e))?;
+    for (name, bytes) in [
+        ("findings.xlsx", &xlsx),
+        ("summary.json", &summary_json),
+        ("carry.json", &carry_json),
+    ] {
+        put_bytes(sink, name, bytes).map_err(|e| error::write(name, e))?;
+    }
     tracing::info!("outputs: {:?}", started.elapsed());
-    Ok(vec![
-        (
-            "findings.jsonl".to_string(),
-            render::findings_jsonl(&outcome.findings),
-        ),
-        ("findings.xlsx".to_string(), xlsx),
-        ("summary.json".to_string(), summary_json),
-        ("carry.json".to_string(), carry_json),
-    ])
+    Ok(())
 }
 
 /// `a` on a second thread beside `b` when the run may use two, else one after the other;
