@@ -15,19 +15,43 @@ const MEMBER_LIMIT: u64 = 256 * 1024 * 1024;
 /// `bytes`: a text file's line decoded from its encoding, a sheet's row as its cells joined by
 /// tabs. `None` when the evidence is not in this file, or the line is not there.
 pub fn source_line(name: &str, bytes: &[u8], evidence_file: &str, line: u32) -> Option<String> {
+    source_lines(name, bytes, evidence_file, &[line])
+        .pop()
+        .flatten()
+}
+
+/// The texts of many lines of one evidence file, in the order of `lines`: the file (or its
+/// member, or its sheet) is opened and decoded once, so an import can keep the text of every
+/// line it indexes.
+pub fn source_lines(
+    name: &str,
+    bytes: &[u8],
+    evidence_file: &str,
+    lines: &[u32],
+) -> Vec<Option<String>> {
+    let none = || vec![None; lines.len()];
     if evidence_file == name {
-        return whole_file_line(bytes, None, line);
+        return whole_file_lines(bytes, None, lines);
     }
     if !is_within(name, evidence_file) {
-        return None;
+        return none();
     }
-    let rest = evidence_file.strip_prefix(name)?;
+    let Some(rest) = evidence_file.strip_prefix(name) else {
+        return none();
+    };
     if let Some(sheet) = rest.strip_prefix('#') {
-        return whole_file_line(bytes, Some(sheet), line);
+        return whole_file_lines(bytes, Some(sheet), lines);
     }
-    let inner = rest.strip_prefix('!')?;
+    let Some(inner) = rest.strip_prefix('!') else {
+        return none();
+    };
+    member_lines(bytes, inner, lines).unwrap_or_else(none)
+}
+
+/// The lines of the ZIP member whose name starts `inner` (a ZIP inside a ZIP names its own
+/// members after it).
+fn member_lines(bytes: &[u8], inner: &str, lines: &[u32]) -> Option<Vec<Option<String>>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    // The member whose name starts the rest: a ZIP inside a ZIP names its own members after it.
     for index in 0..archive.len() {
         let member = {
             let entry = archive.by_index_raw(index).ok()?;
@@ -49,7 +73,7 @@ pub fn source_line(name: &str, bytes: &[u8], evidence_file: &str, line: u32) -> 
             .take(MEMBER_LIMIT)
             .read_to_end(&mut data)
             .ok()?;
-        return source_line(&member, &data, inner, line);
+        return Some(source_lines(&member, &data, inner, lines));
     }
     None
 }
@@ -62,38 +86,98 @@ pub fn is_within(name: &str, evidence_file: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('!') || rest.starts_with('#'))
 }
 
-/// Line `line` of a whole file: a workbook's row (of `sheet`, or its only sheet), or a text
-/// file's line.
-fn whole_file_line(bytes: &[u8], sheet: Option<&str>, line: u32) -> Option<String> {
-    let index = usize::try_from(line.checked_sub(1)?).ok()?;
+/// Lines of a whole file: a workbook's rows (of `sheet`, or its only sheet), or a text file's
+/// lines.
+fn whole_file_lines(bytes: &[u8], sheet: Option<&str>, lines: &[u32]) -> Vec<Option<String>> {
     let ole = is_ole(bytes);
     let workbook_zip = zip::ZipArchive::new(Cursor::new(bytes))
         .is_ok_and(|mut archive| is_spreadsheet_zip(&mut archive));
     if ole || workbook_zip {
-        return sheet_row(bytes, sheet, index);
+        return sheet_rows(bytes, sheet, lines);
     }
-    let raw = bytes.split(|b| *b == b'\n').nth(index)?;
-    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let text = match sniff_encoding(bytes.get(..8192).unwrap_or(bytes)) {
-        TextEncoding::Gb18030 => encoding_rs::GB18030
-            .decode_without_bom_handling(raw)
-            .0
-            .into_owned(),
-        _ => String::from_utf8_lossy(raw).into_owned(),
-    };
-    Some(text.trim_start_matches('\u{feff}').to_string())
+    let gb18030 = matches!(
+        sniff_encoding(bytes.get(..8192).unwrap_or(bytes)),
+        TextEncoding::Gb18030
+    );
+    let starts = line_starts(bytes, lines);
+    lines
+        .iter()
+        .map(|line| {
+            let start = *starts.get(&line.checked_sub(1)?)?;
+            let rest = &bytes[start..];
+            let raw = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let text = if gb18030 {
+                encoding_rs::GB18030
+                    .decode_without_bom_handling(raw)
+                    .0
+                    .into_owned()
+            } else {
+                String::from_utf8_lossy(raw).into_owned()
+            };
+            Some(text.trim_start_matches('\u{feff}').to_string())
+        })
+        .collect()
 }
 
-fn sheet_row(bytes: &[u8], sheet: Option<&str>, index: usize) -> Option<String> {
-    use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
-    let date1904 = date1904(&workbook);
-    let names = workbook.sheet_names();
-    let sheet = match sheet {
-        Some(s) => s.to_string(),
-        None => names.first()?.clone(),
+/// Where each wanted line (0-based) starts, found in one pass up to the last wanted line.
+fn line_starts(bytes: &[u8], lines: &[u32]) -> std::collections::HashMap<u32, usize> {
+    let wanted: std::collections::HashSet<u32> =
+        lines.iter().filter_map(|l| l.checked_sub(1)).collect();
+    let Some(&last) = wanted.iter().max() else {
+        return std::collections::HashMap::new();
     };
-    let range = workbook.worksheet_range(&sheet).ok()?;
+    let mut starts = std::collections::HashMap::with_capacity(wanted.len());
+    let mut index = 0u32;
+    let mut start = 0usize;
+    loop {
+        if wanted.contains(&index) {
+            starts.insert(index, start);
+        }
+        if index == last {
+            break;
+        }
+        match bytes[start..].iter().position(|b| *b == b'\n') {
+            Some(at) => start += at + 1,
+            None => break,
+        }
+        index += 1;
+    }
+    starts
+}
+
+fn sheet_rows(bytes: &[u8], sheet: Option<&str>, lines: &[u32]) -> Vec<Option<String>> {
+    use calamine::Reader;
+    let range = (|| {
+        let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).ok()?;
+        let date1904 = date1904(&workbook);
+        let names = workbook.sheet_names();
+        let sheet = match sheet {
+            Some(s) => s.to_string(),
+            None => names.first()?.clone(),
+        };
+        Some((workbook.worksheet_range(&sheet).ok()?, date1904))
+    })();
+    let Some((range, date1904)) = range else {
+        return vec![None; lines.len()];
+    };
+    lines
+        .iter()
+        .map(|line| {
+            sheet_row(
+                &range,
+                date1904,
+                usize::try_from(line.checked_sub(1)?).ok()?,
+            )
+        })
+        .collect()
+}
+
+fn sheet_row(
+    range: &calamine::Range<calamine::Data>,
+    date1904: bool,
+    index: usize,
+) -> Option<String> {
     let (first_row, first_col) = range.start()?;
     let row = index.checked_sub(usize::try_from(first_row).ok()?)?;
     let width = range.get_size().1;
@@ -140,6 +224,34 @@ mod tests {
         assert_eq!(
             source_line("d.zip", &zipped, "d.zip!账务明细.csv", 2).as_deref(),
             Some("1,2")
+        );
+    }
+
+    #[test]
+    fn many_lines_of_one_bill_are_read_in_the_order_asked_with_missing_ones_empty() {
+        let text = "\u{feff}#抖店资金流水\r\n动账时间,订单号\r\n2026-10-01 08:00:00,6900001\r\n2026-10-02 09:30:00,6900002";
+        let asked = [4, 2, 9, 3, 4];
+        assert_eq!(
+            source_lines("flow.csv", text.as_bytes(), "flow.csv", &asked),
+            vec![
+                Some("2026-10-02 09:30:00,6900002".to_string()),
+                Some("动账时间,订单号".to_string()),
+                None,
+                Some("2026-10-01 08:00:00,6900001".to_string()),
+                Some("2026-10-02 09:30:00,6900002".to_string()),
+            ]
+        );
+        for line in [1, 2, 3, 4, 5] {
+            assert_eq!(
+                source_lines("flow.csv", text.as_bytes(), "flow.csv", &[line])
+                    .pop()
+                    .flatten(),
+                source_line("flow.csv", text.as_bytes(), "flow.csv", line)
+            );
+        }
+        assert_eq!(
+            source_line("flow.csv", text.as_bytes(), "flow.csv", 1).as_deref(),
+            Some("#抖店资金流水")
         );
     }
 }

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_adjustments_attachments.sql"),
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
+    include_str!("../migrations/0008_order_index_text.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -420,25 +421,28 @@ impl Tx for PgTx<'_> {
         const ROWS: usize = 2_000;
         for chunk in refs.chunks(ROWS) {
             let mut sql = String::from(
-                "INSERT INTO order_index (company_id, order_no, sha256, part, line, kind) VALUES ",
+                "INSERT INTO order_index (company_id, order_no, sha256, part, line, kind, text) \
+                 VALUES ",
             );
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&company, &sha256];
             for (i, r) in chunk.iter().enumerate() {
-                let base = 3 + i * 4;
+                let base = 3 + i * 5;
                 if i > 0 {
                     sql.push(',');
                 }
                 sql.push_str(&format!(
-                    "($1, ${}, $2, ${}, ${}, ${})",
+                    "($1, ${}, $2, ${}, ${}, ${}, ${})",
                     base,
                     base + 1,
                     base + 2,
-                    base + 3
+                    base + 3,
+                    base + 4
                 ));
                 params.push(&r.order_no);
                 params.push(&r.part);
                 params.push(&r.line);
                 params.push(&r.kind);
+                params.push(&r.text);
             }
             sql.push_str(" ON CONFLICT DO NOTHING");
             self.tx.execute(sql.as_str(), &params).map_err(db)?;
@@ -454,7 +458,7 @@ impl Tx for PgTx<'_> {
         let rows = self
             .tx
             .query(
-                "SELECT sha256, part, line, kind FROM order_index \
+                "SELECT sha256, part, line, kind, text FROM order_index \
                  WHERE company_id = $1 AND order_no = $2 ORDER BY sha256, part, line",
                 &[&company, &order_no],
             )
@@ -469,6 +473,7 @@ impl Tx for PgTx<'_> {
                         part: r.get(1),
                         line: r.get(2),
                         kind: r.get(3),
+                        text: r.get(4),
                     },
                 )
             })

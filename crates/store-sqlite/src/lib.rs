@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_adjustments_attachments.sql"),
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
+    include_str!("../migrations/0008_order_index_text.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -463,13 +464,16 @@ impl Tx for SqliteTx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO order_index (company_id, order_no, sha256, part, line, kind) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO order_index \
+                 (company_id, order_no, sha256, part, line, kind, text) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db)?;
         for r in refs {
-            stmt.execute(params![company, r.order_no, sha256, r.part, r.line, r.kind])
-                .map_err(db)?;
+            stmt.execute(params![
+                company, r.order_no, sha256, r.part, r.line, r.kind, r.text
+            ])
+            .map_err(db)?;
         }
         Ok(())
     }
@@ -482,7 +486,7 @@ impl Tx for SqliteTx<'_> {
         let mut stmt = self
             .tx
             .prepare(
-                "SELECT sha256, part, line, kind FROM order_index \
+                "SELECT sha256, part, line, kind, text FROM order_index \
                  WHERE company_id = ?1 AND order_no = ?2 ORDER BY sha256, part, line",
             )
             .map_err(db)?;
@@ -495,6 +499,7 @@ impl Tx for SqliteTx<'_> {
                         part: r.get(1)?,
                         line: r.get(2)?,
                         kind: r.get(3)?,
+                        text: r.get(4)?,
                     },
                 ))
             })

@@ -195,11 +195,14 @@ pub fn order_lookup<B: Backend>(backend: B) {
         .unwrap();
     ws.create_company(CO, "admin").unwrap();
     ws.create_company("另一家店", "admin").unwrap();
+    // The line as the file has it is kept with the index row, so the lookup shows it without
+    // reading the kept file back.
     let at = |order: &str, part: &str, line: i64, kind: &str| OrderRef {
         order_no: order.into(),
         part: part.into(),
         line,
         kind: kind.into(),
+        text: Some(format!("{order},{kind},第{line}行")),
     };
     let orders = NewFile {
         name: "ExportOrderList202610.csv".into(),
@@ -222,6 +225,12 @@ pub fn order_lookup<B: Backend>(backend: B) {
     ws.import(CO, "2026-10", &[orders], "admin").unwrap();
     ws.import(CO, "2026-11", &[bills], "admin").unwrap();
     let hits = ws.order(CO, "4012345678901", "admin").unwrap();
+    for hit in &hits {
+        assert_eq!(
+            hit.text.as_deref(),
+            Some(format!("4012345678901,{},第{}行", hit.kind, hit.line).as_str())
+        );
+    }
     let mut seen: Vec<(&str, &str, i64, &str, Vec<String>)> = hits
         .iter()
         .map(|h| {

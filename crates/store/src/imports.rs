@@ -136,6 +136,7 @@ impl<B: Backend> Workspace<B> {
                     line: r.line,
                     kind: r.kind,
                     periods,
+                    text: r.text,
                 }
             })
             .collect())

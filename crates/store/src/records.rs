@@ -48,6 +48,10 @@ pub struct OrderRef {
     pub line: i64,
     /// The record's kind (`order`, `fund_flow` …).
     pub kind: String,
+    /// The line as the file has it, kept so the lookup need not read the file back; `None`
+    /// when it could not be read, or for an index written before the text was kept.
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// A record of an order found by the lookup: which kept file and where.
@@ -61,6 +65,9 @@ pub struct OrderHit {
     pub kind: String,
     /// The periods the file was imported for.
     pub periods: Vec<String>,
+    /// The line's text as kept in the index (see [`OrderRef::text`]).
+    #[serde(skip)]
+    pub text: Option<String>,
 }
 
 /// A file kept by the store, addressed by the SHA-256 of its bytes.

@@ -56,7 +56,7 @@ pub fn import(
                 None => file.name.clone(),
             })
         };
-        let orders = super::order::refs_of(&records, &part_of);
+        let orders = super::order::refs_of(&name, &bytes, &records, &part_of);
         batch.push(NewFile {
             bytes,
             inspect: serde_json::to_string(&inspected)?,

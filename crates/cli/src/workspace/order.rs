@@ -1,6 +1,7 @@
 //! `duizhang order ORDER_NO`: every record of one order in every file the company imported,
 //! across periods — file, line, kind and the line as the file has it. The index is written at
-//! import (`order_refs`); the line's text is read back from the kept file.
+//! import (`refs_of`) with each line's text, so the lookup reads only the index rows; a row
+//! written before the text was kept has its line read back from the kept file.
 
 use std::process::ExitCode;
 
@@ -26,10 +27,16 @@ pub fn order_of(record: &Record) -> Option<&str> {
     Some(normalize_order_no(text)).filter(|no| !no.is_empty())
 }
 
-/// The index entries of one imported file: each record that names an order, where it is.
-/// `part_of` names the evidence file of a record's file id (`file`, `file!member`, `file#sheet`).
-pub fn refs_of(records: &[Record], part_of: &dyn Fn(&Record) -> Option<String>) -> Vec<OrderRef> {
-    records
+/// The index entries of one imported file `name` with `bytes`: each record that names an
+/// order, where it is and its line's text. `part_of` names the evidence file of a record's file
+/// id (`file`, `file!member`, `file#sheet`).
+pub fn refs_of(
+    name: &str,
+    bytes: &[u8],
+    records: &[Record],
+    part_of: &dyn Fn(&Record) -> Option<String>,
+) -> Vec<OrderRef> {
+    let mut refs: Vec<OrderRef> = records
         .iter()
         .filter_map(|record| {
             Some(OrderRef {
@@ -37,9 +44,26 @@ pub fn refs_of(records: &[Record], part_of: &dyn Fn(&Record) -> Option<String>) 
                 part: part_of(record)?,
                 line: i64::from(record.source().line),
                 kind: record.kind().code().to_string(),
+                text: None,
             })
         })
-        .collect()
+        .collect();
+    // Each part is opened and decoded once for all its lines.
+    let mut parts: Vec<String> = refs.iter().map(|r| r.part.clone()).collect();
+    parts.sort();
+    parts.dedup();
+    for part in parts {
+        let at: Vec<usize> = (0..refs.len()).filter(|&i| refs[i].part == part).collect();
+        let lines: Vec<u32> = at
+            .iter()
+            .map(|&i| u32::try_from(refs[i].line).unwrap_or(0))
+            .collect();
+        let texts = duizhang_import::source_line::source_lines(name, bytes, &part, &lines);
+        for (i, text) in at.into_iter().zip(texts) {
+            refs[i].text = text;
+        }
+    }
+    refs
 }
 
 pub fn order(company: &str, order_no: &str, who: &Who) -> anyhow::Result<ExitCode> {
@@ -49,6 +73,10 @@ pub fn order(company: &str, order_no: &str, who: &Who) -> anyhow::Result<ExitCod
     let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
     let mut texts = Vec::new();
     for hit in &hits {
+        if hit.text.is_some() {
+            texts.push(hit.text.clone());
+            continue;
+        }
         if !kept.iter().any(|(sha, _)| *sha == hit.sha256) {
             let bytes = ws.file_bytes(company, &hit.sha256).map_err(refused)?;
             kept.push((hit.sha256.clone(), bytes));
