@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use duizhang_core::{BeijingTime, Fen, Period};
+use duizhang_core::{BeijingTime, Fen, Period, RecordKind};
 use jiff::civil::Date;
 
 use crate::chart::AuxDim;
 use crate::error::BooksError;
-use crate::export::{EXCEL_LINES_SHEET, EXCEL_SOURCES_NOTE_SHEET, RECORD_KINDS, Slot, U8Layout};
+use crate::export::{EXCEL_LINES_SHEET, EXCEL_SOURCES_NOTE_SHEET, Slot, U8Layout};
 use crate::voucher::{Aux, LinkRole, SourceLink, Voucher, VoucherLine, numbering};
 
 fn at(file: &str, line: usize, column: &str, message: String, detail: String) -> BooksError {
@@ -385,7 +385,7 @@ impl Links {
                 )
             })?;
         let kind_text = text("单据类型");
-        let kind = RECORD_KINDS
+        let kind = RecordKind::ALL
             .iter()
             .find(|k| k.zh() == kind_text || k.code() == kind_text)
             .ok_or_else(|| fail("单据类型", format!("未知的单据类型“{kind_text}”")))?;

@@ -732,6 +732,19 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// Every kind, in the order files and outputs list them.
+    pub const ALL: [RecordKind; 9] = [
+        RecordKind::Order,
+        RecordKind::AfterSale,
+        RecordKind::FundFlow,
+        RecordKind::Payment,
+        RecordKind::Settlement,
+        RecordKind::ErpOrder,
+        RecordKind::Shipment,
+        RecordKind::ReturnReceipt,
+        RecordKind::Complaint,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             RecordKind::Order => "order",

@@ -1,8 +1,6 @@
 //! The generic Excel journal: sheet 凭证 (one row per entry) and sheet 来源单据 (the source
 //! documents each voucher books or rests on). It is also the format `import::excel` reads back.
 
-use duizhang_core::RecordKind;
-
 use super::sheet::{Cell, Grid, render};
 use crate::chart::Chart;
 use crate::error::BooksError;
@@ -42,18 +40,6 @@ const SOURCE_HEADERS: [&str; 8] = [
     "关系",
     "文件",
     "行号",
-];
-
-pub(crate) const RECORD_KINDS: [RecordKind; 9] = [
-    RecordKind::Order,
-    RecordKind::AfterSale,
-    RecordKind::FundFlow,
-    RecordKind::Payment,
-    RecordKind::Settlement,
-    RecordKind::ErpOrder,
-    RecordKind::Shipment,
-    RecordKind::ReturnReceipt,
-    RecordKind::Complaint,
 ];
 
 fn text(s: impl Into<String>) -> Cell {

@@ -9,7 +9,6 @@ mod template;
 mod u8text;
 
 pub use beancount::beancount;
-pub(crate) use excel::RECORD_KINDS;
 pub use excel::{
     EXCEL_LINES_SHEET, EXCEL_SOURCES_CSV, EXCEL_SOURCES_NOTE_SHEET, EXCEL_SOURCES_SHEET,
     ExcelJournal, SourcesCsv, excel, excel_as_booked, excel_with_sheet_rows, is_sources_sheet,

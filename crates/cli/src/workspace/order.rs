@@ -106,22 +106,10 @@ pub fn order(company: &str, order_no: &str, who: &Who) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-const KINDS: [RecordKind; 9] = [
-    RecordKind::Order,
-    RecordKind::AfterSale,
-    RecordKind::FundFlow,
-    RecordKind::Payment,
-    RecordKind::Settlement,
-    RecordKind::ErpOrder,
-    RecordKind::Shipment,
-    RecordKind::ReturnReceipt,
-    RecordKind::Complaint,
-];
-
 fn print_hits(order_no: &str, hits: &[OrderHit], texts: &[Option<String>]) {
     println!("订单 {order_no}：{} 条记录", hits.len());
     for (hit, text) in hits.iter().zip(texts) {
-        let kind = KINDS
+        let kind = RecordKind::ALL
             .iter()
             .find(|k| k.code() == hit.kind)
             .map_or(hit.kind.as_str(), |k| k.zh());
