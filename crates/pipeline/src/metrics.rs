@@ -1,9 +1,9 @@
 //! The period's metrics (metrics.json) and the monthly 对账报告 (report.xlsx, report.html)
 //! rendered from them.
 
-use duizhang_core::{Dataset, Finding, Period};
+use duizhang_core::{Dataset, Period};
 use duizhang_engine::shops::ShopNames;
-use duizhang_engine::{Outcome, PendingItem, Settings, Summary};
+use duizhang_engine::{Outcome, Settings};
 use duizhang_metrics::{Metrics, VoucherFigures};
 
 use crate::error::{self, Error};
@@ -59,25 +59,12 @@ fn voucher_figures(vouchers: &[duizhang_books::Voucher]) -> VoucherFigures {
     }
 }
 
-/// What the monthly report is made of.
-pub struct ReportInputs<'a> {
-    pub metrics: &'a Metrics,
-    pub summary: &'a Summary,
-    pub pending: &'a [PendingItem],
-    pub findings: &'a [Finding],
-    /// Earlier periods' metrics, for the change on last period and the trend.
-    pub history: &'a [Metrics],
-}
+/// What the monthly report is made of (the report crate's own inputs).
+pub use duizhang_report::Inputs as ReportInputs;
 
 /// report.xlsx and report.html, as (name, bytes).
 pub fn render_report(inputs: &ReportInputs<'_>) -> Result<[(String, Vec<u8>); 2], Error> {
-    let report = duizhang_report::build(&duizhang_report::Inputs {
-        metrics: inputs.metrics,
-        summary: inputs.summary,
-        pending: inputs.pending,
-        findings: inputs.findings,
-        history: inputs.history,
-    });
+    let report = duizhang_report::build(inputs);
     let xlsx = duizhang_report::xlsx::workbook(&report)
         .map_err(|e| error::render(REPORT_XLSX, format!("对账报告工作簿生成失败：{e}")))?;
     let html = duizhang_report::html::page(&report).into_bytes();
