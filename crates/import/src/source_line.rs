@@ -95,55 +95,103 @@ fn whole_file_lines(bytes: &[u8], sheet: Option<&str>, lines: &[u32]) -> Vec<Opt
     if ole || workbook_zip {
         return sheet_rows(bytes, sheet, lines);
     }
-    let gb18030 = matches!(
-        sniff_encoding(bytes.get(..8192).unwrap_or(bytes)),
-        TextEncoding::Gb18030
-    );
-    let starts = line_starts(bytes, lines);
-    lines
-        .iter()
-        .map(|line| {
-            let start = *starts.get(&line.checked_sub(1)?)?;
-            let rest = &bytes[start..];
-            let raw = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let text = if gb18030 {
-                encoding_rs::GB18030
-                    .decode_without_bom_handling(raw)
-                    .0
-                    .into_owned()
-            } else {
-                String::from_utf8_lossy(raw).into_owned()
-            };
-            Some(text.trim_start_matches('\u{feff}').to_string())
+    let head = bytes.get(..SNIFF).unwrap_or(bytes);
+    spans_in(bytes, lines)
+        .into_iter()
+        .map(|span| {
+            let (start, end) = span?;
+            Some(decode_line(&bytes[start..end], head))
         })
         .collect()
 }
 
-/// Where each wanted line (0-based) starts, found in one pass up to the last wanted line.
-fn line_starts(bytes: &[u8], lines: &[u32]) -> std::collections::HashMap<u32, usize> {
-    let wanted: std::collections::HashSet<u32> =
-        lines.iter().filter_map(|l| l.checked_sub(1)).collect();
-    let Some(&last) = wanted.iter().max() else {
-        return std::collections::HashMap::new();
+/// How much of a text file's start decides its encoding for showing a line.
+const SNIFF: usize = 8192;
+
+/// One line's bytes as text: GB18030 when the file's first bytes (`head`) say so, else UTF-8;
+/// a line ending and a byte-order mark are not part of it.
+pub fn decode_line(raw: &[u8], head: &[u8]) -> String {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let gb18030 = matches!(
+        sniff_encoding(head.get(..SNIFF).unwrap_or(head)),
+        TextEncoding::Gb18030
+    );
+    let text = if gb18030 {
+        encoding_rs::GB18030
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned()
+    } else {
+        String::from_utf8_lossy(raw).into_owned()
     };
-    let mut starts = std::collections::HashMap::with_capacity(wanted.len());
-    let mut index = 0u32;
-    let mut start = 0usize;
-    loop {
-        if wanted.contains(&index) {
-            starts.insert(index, start);
-        }
-        if index == last {
+    text.trim_start_matches('\u{feff}').to_string()
+}
+
+/// The first bytes of a kept file that [`decode_line`] needs as its `head`.
+pub const HEAD_LEN: usize = SNIFF;
+
+/// Where each of `lines` (1-based) of `evidence_file` lies in the kept file's own bytes, as
+/// (offset, length without the line ending), when the evidence is the file itself and the file
+/// is plain text in UTF-8 or GB18030: a lookup then reads those bytes alone and decodes them
+/// with [`decode_line`]. `None` for anything else (a workbook, an archive or its member, gzip,
+/// UTF-16), whose lines can only be kept as text.
+pub fn line_spans(
+    name: &str,
+    bytes: &[u8],
+    evidence_file: &str,
+    lines: &[u32],
+) -> Option<Vec<Option<(u64, u32)>>> {
+    let head = bytes.get(..SNIFF).unwrap_or(bytes);
+    let plain = evidence_file == name
+        && !is_ole(bytes)
+        && !head.starts_with(b"PK\x03\x04")
+        && !head.starts_with(&[0x1f, 0x8b])
+        && matches!(
+            sniff_encoding(head),
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom | TextEncoding::Gb18030
+        );
+    if !plain {
+        return None;
+    }
+    Some(
+        spans_in(bytes, lines)
+            .into_iter()
+            .map(|span| {
+                let (start, end) = span?;
+                Some((u64::try_from(start).ok()?, u32::try_from(end - start).ok()?))
+            })
+            .collect(),
+    )
+}
+
+/// Each of `lines` (1-based) as the range of its bytes without the line ending, found in one
+/// pass of `memchr` up to the last line asked.
+fn spans_in(bytes: &[u8], lines: &[u32]) -> Vec<Option<(usize, usize)>> {
+    let last = usize::try_from(lines.iter().copied().max().unwrap_or(0)).unwrap_or(usize::MAX);
+    // Line n starts after the (n-1)th newline.
+    let mut starts: Vec<usize> = vec![0];
+    for at in memchr::memchr_iter(b'\n', bytes) {
+        if starts.len() >= last {
             break;
         }
-        match bytes[start..].iter().position(|b| *b == b'\n') {
-            Some(at) => start += at + 1,
-            None => break,
-        }
-        index += 1;
+        starts.push(at + 1);
     }
-    starts
+    lines
+        .iter()
+        .map(|&line| {
+            let start = *starts.get(usize::try_from(line.checked_sub(1)?).ok()?)?;
+            if start >= bytes.len() && line > 1 {
+                return None;
+            }
+            let rest = &bytes[start..];
+            let mut end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            if rest[..end].ends_with(b"\r") {
+                end -= 1;
+            }
+            Some((start, start + end))
+        })
+        .collect()
 }
 
 fn sheet_rows(bytes: &[u8], sheet: Option<&str>, lines: &[u32]) -> Vec<Option<String>> {
@@ -253,5 +301,46 @@ mod tests {
             source_line("flow.csv", text.as_bytes(), "flow.csv", 1).as_deref(),
             Some("#抖店资金流水")
         );
+    }
+
+    #[test]
+    fn a_plain_bill_line_read_back_by_its_span_is_the_line_as_the_file_has_it() {
+        let text =
+            "#支付宝账务明细查询\r\n账务流水号,业务流水号\r\n2026001,退款\r\n2026002,交易付款";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let lines = [3, 1, 4, 7];
+        let spans = line_spans("bill.csv", &gbk, "bill.csv", &lines).expect("a plain file");
+        let shown: Vec<Option<String>> = spans
+            .iter()
+            .map(|span| {
+                let (at, len) = (*span)?;
+                let at = usize::try_from(at).ok()?;
+                let end = at + usize::try_from(len).ok()?;
+                Some(decode_line(&gbk[at..end], &gbk))
+            })
+            .collect();
+        assert_eq!(shown, source_lines("bill.csv", &gbk, "bill.csv", &lines));
+        assert_eq!(shown[0].as_deref(), Some("2026001,退款"));
+        assert_eq!(shown[3], None);
+    }
+
+    #[test]
+    fn a_workbook_or_an_archive_member_has_no_spans() {
+        let mut zipped = Vec::new();
+        {
+            let mut writer = zip::ZipWriter::new(Cursor::new(&mut zipped));
+            writer
+                .start_file("a.csv", zip::write::SimpleFileOptions::default())
+                .expect("member");
+            std::io::Write::write_all(&mut writer, b"a,b\n1,2\n").expect("write");
+            writer.finish().expect("finish");
+        }
+        assert_eq!(line_spans("d.zip", &zipped, "d.zip!a.csv", &[2]), None);
+        assert_eq!(line_spans("d.zip", &zipped, "d.zip", &[2]), None);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a,b\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(line_spans("u.txt", &utf16, "u.txt", &[1]), None);
     }
 }

@@ -7,8 +7,8 @@
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, ByteSpan, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member,
+    OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
     include_str!("../migrations/0008_order_index_text.sql"),
+    include_str!("../migrations/0009_file_chunks.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).
@@ -319,25 +320,35 @@ impl Tx for PgTx<'_> {
         Ok(row.is_some())
     }
 
-    fn insert_file(
-        &mut self,
-        company: i64,
-        file: &FileInfo,
-        bytes: &[u8],
-    ) -> Result<(), StoreError> {
+    fn insert_file(&mut self, company: i64, file: &FileInfo) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO files (company_id, sha256, name, size, inspect, bytes, imported_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 VALUES ($1, $2, $3, $4, $5, '\\x'::bytea, $6)",
                 &[
                     &company,
                     &file.sha256,
                     &file.name,
                     &file.size,
                     &file.inspect,
-                    &bytes,
                     &file.imported_at,
                 ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_file_chunk(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        at: i64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO file_chunks (company_id, sha256, at_byte, bytes) VALUES ($1, $2, $3, $4)",
+                &[&company, &sha256, &at, &bytes],
             )
             .map_err(db)?;
         Ok(())
@@ -365,14 +376,41 @@ impl Tx for PgTx<'_> {
     }
 
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = self
+        if !self.file_exists(company, sha256)? {
+            return Ok(None);
+        }
+        let rows = self
             .tx
-            .query_opt(
-                "SELECT bytes FROM files WHERE company_id = $1 AND sha256 = $2",
+            .query(
+                "SELECT bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 \
+                 ORDER BY at_byte",
                 &[&company, &sha256],
             )
             .map_err(db)?;
-        Ok(row.map(|r| r.get(0)))
+        let mut bytes = Vec::new();
+        for row in &rows {
+            bytes.extend_from_slice(row.get::<_, &[u8]>(0));
+        }
+        Ok(Some(bytes))
+    }
+
+    fn file_chunks_over(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        at: i64,
+        end: i64,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT at_byte, bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 \
+                 AND at_byte < $4 AND at_byte >= (SELECT coalesce(max(at_byte), 0) FROM file_chunks \
+                 WHERE company_id = $1 AND sha256 = $2 AND at_byte <= $3) ORDER BY at_byte",
+                &[&company, &sha256, &at, &end],
+            )
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     fn insert_import(
@@ -421,28 +459,36 @@ impl Tx for PgTx<'_> {
         const ROWS: usize = 2_000;
         for chunk in refs.chunks(ROWS) {
             let mut sql = String::from(
-                "INSERT INTO order_index (company_id, order_no, sha256, part, line, kind, text) \
-                 VALUES ",
+                "INSERT INTO order_index \
+                 (company_id, order_no, sha256, part, line, kind, text, at_byte, byte_len) VALUES ",
             );
+            let spans: Vec<(Option<i64>, Option<i64>)> = chunk
+                .iter()
+                .map(|r| (r.span.map(|s| s.at), r.span.map(|s| s.len)))
+                .collect();
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&company, &sha256];
-            for (i, r) in chunk.iter().enumerate() {
-                let base = 3 + i * 5;
+            for (i, (r, (at, len))) in chunk.iter().zip(&spans).enumerate() {
+                let base = 3 + i * 7;
                 if i > 0 {
                     sql.push(',');
                 }
                 sql.push_str(&format!(
-                    "($1, ${}, $2, ${}, ${}, ${}, ${})",
+                    "($1, ${}, $2, ${}, ${}, ${}, ${}, ${}, ${})",
                     base,
                     base + 1,
                     base + 2,
                     base + 3,
-                    base + 4
+                    base + 4,
+                    base + 5,
+                    base + 6
                 ));
                 params.push(&r.order_no);
                 params.push(&r.part);
                 params.push(&r.line);
                 params.push(&r.kind);
                 params.push(&r.text);
+                params.push(at);
+                params.push(len);
             }
             sql.push_str(" ON CONFLICT DO NOTHING");
             self.tx.execute(sql.as_str(), &params).map_err(db)?;
@@ -458,7 +504,7 @@ impl Tx for PgTx<'_> {
         let rows = self
             .tx
             .query(
-                "SELECT sha256, part, line, kind, text FROM order_index \
+                "SELECT sha256, part, line, kind, text, at_byte, byte_len FROM order_index \
                  WHERE company_id = $1 AND order_no = $2 ORDER BY sha256, part, line",
                 &[&company, &order_no],
             )
@@ -474,6 +520,7 @@ impl Tx for PgTx<'_> {
                         line: r.get(2),
                         kind: r.get(3),
                         text: r.get(4),
+                        span: span(r.get(5), r.get(6)),
                     },
                 )
             })
@@ -1104,4 +1151,9 @@ impl Tx for PgTx<'_> {
             })
             .collect())
     }
+}
+
+/// An index row's byte span, when it has one.
+fn span(at: Option<i64>, len: Option<i64>) -> Option<ByteSpan> {
+    Some(ByteSpan { at: at?, len: len? })
 }

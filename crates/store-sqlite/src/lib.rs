@@ -11,8 +11,8 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, ByteSpan, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member,
+    OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
     include_str!("../migrations/0008_order_index_text.sql"),
+    include_str!("../migrations/0009_file_chunks.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -363,26 +364,36 @@ impl Tx for SqliteTx<'_> {
             .map_err(db)
     }
 
-    fn insert_file(
-        &mut self,
-        company: i64,
-        file: &FileInfo,
-        bytes: &[u8],
-    ) -> Result<(), StoreError> {
+    fn insert_file(&mut self, company: i64, file: &FileInfo) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO files (company_id, sha256, name, size, inspect, bytes, imported_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6)",
                 params![
                     company,
                     file.sha256,
                     file.name,
                     file.size,
                     file.inspect,
-                    bytes,
                     file.imported_at
                 ],
             )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn insert_file_chunk(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        at: i64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO file_chunks (company_id, sha256, at_byte, bytes) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut stmt| stmt.execute(params![company, sha256, at, bytes]))
             .map_err(db)?;
         Ok(())
     }
@@ -410,14 +421,45 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.tx
-            .query_row(
-                "SELECT bytes FROM files WHERE company_id = ?1 AND sha256 = ?2",
-                params![company, sha256],
-                |r| r.get(0),
+        if !self.file_exists(company, sha256)? {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 \
+                 ORDER BY at_byte",
             )
-            .optional()
-            .map_err(db)
+            .map_err(db)?;
+        let mut rows = stmt.query(params![company, sha256]).map_err(db)?;
+        let mut bytes = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            bytes.extend_from_slice(row.get_ref(0).and_then(|v| Ok(v.as_blob()?)).map_err(db)?);
+        }
+        Ok(Some(bytes))
+    }
+
+    fn file_chunks_over(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        at: i64,
+        end: i64,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT at_byte, bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 \
+                 AND at_byte < ?4 AND at_byte >= (SELECT coalesce(max(at_byte), 0) FROM file_chunks \
+                 WHERE company_id = ?1 AND sha256 = ?2 AND at_byte <= ?3) ORDER BY at_byte",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company, sha256, at, end], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
     }
 
     fn insert_import(
@@ -465,13 +507,21 @@ impl Tx for SqliteTx<'_> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO order_index \
-                 (company_id, order_no, sha256, part, line, kind, text) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 (company_id, order_no, sha256, part, line, kind, text, at_byte, byte_len) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(db)?;
         for r in refs {
             stmt.execute(params![
-                company, r.order_no, sha256, r.part, r.line, r.kind, r.text
+                company,
+                r.order_no,
+                sha256,
+                r.part,
+                r.line,
+                r.kind,
+                r.text,
+                r.span.map(|s| s.at),
+                r.span.map(|s| s.len)
             ])
             .map_err(db)?;
         }
@@ -486,7 +536,7 @@ impl Tx for SqliteTx<'_> {
         let mut stmt = self
             .tx
             .prepare(
-                "SELECT sha256, part, line, kind, text FROM order_index \
+                "SELECT sha256, part, line, kind, text, at_byte, byte_len FROM order_index \
                  WHERE company_id = ?1 AND order_no = ?2 ORDER BY sha256, part, line",
             )
             .map_err(db)?;
@@ -500,6 +550,7 @@ impl Tx for SqliteTx<'_> {
                         line: r.get(2)?,
                         kind: r.get(3)?,
                         text: r.get(4)?,
+                        span: span(r.get(5)?, r.get(6)?),
                     },
                 ))
             })
@@ -1225,4 +1276,9 @@ impl Tx for SqliteTx<'_> {
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }
+}
+
+/// An index row's byte span, when it has one.
+fn span(at: Option<i64>, len: Option<i64>) -> Option<ByteSpan> {
+    Some(ByteSpan { at: at?, len: len? })
 }

@@ -203,6 +203,7 @@ pub fn order_lookup<B: Backend>(backend: B) {
         line,
         kind: kind.into(),
         text: Some(format!("{order},{kind},第{line}行")),
+        span: None,
     };
     let orders = NewFile {
         name: "ExportOrderList202610.csv".into(),
@@ -276,4 +277,49 @@ pub fn order_lookup<B: Backend>(backend: B) {
             .unwrap()
             .is_empty()
     );
+
+    // A bill larger than the chunks files are kept in: kept whole, and one line read back by
+    // its place in the file, across the border of two chunks.
+    let mut big = Vec::new();
+    let mut line = 0i64;
+    let mut wanted = None;
+    while big.len() < 3 * (1 << 20) + 77 {
+        line += 1;
+        let row = format!("2026100{line:09},T200P4012345678903,交易付款,{line}.00\r\n");
+        if wanted.is_none() && big.len() + row.len() > 1 << 20 {
+            wanted = Some((line, big.len(), row.trim_end().to_string()));
+        }
+        big.extend_from_slice(row.as_bytes());
+    }
+    let (line, at, row) = wanted.expect("a line across the first border");
+    assert!(at < 1 << 20 && at + row.len() > 1 << 20);
+    let bill = NewFile {
+        name: "20261101_2088账务明细.csv".into(),
+        bytes: big.clone(),
+        inspect: "{}".into(),
+        orders: vec![OrderRef {
+            order_no: "4012345678903".into(),
+            part: "20261101_2088账务明细.csv".into(),
+            line,
+            kind: "fund_flow".into(),
+            text: None,
+            span: Some(duizhang_store::ByteSpan {
+                at: i64::try_from(at).unwrap(),
+                len: i64::try_from(row.len()).unwrap(),
+            }),
+        }],
+    };
+    let sha = ws.import(CO, "2026-11", &[bill], "admin").unwrap().added[0]
+        .sha256
+        .clone();
+    assert_eq!(ws.file_bytes(CO, &sha).unwrap(), big);
+    let hit = ws.order(CO, "4012345678903", "admin").unwrap().remove(0);
+    let span = hit.span.expect("the line's place is kept");
+    let read = ws.file_range(CO, &hit.sha256, span.at, span.len).unwrap();
+    assert_eq!(String::from_utf8(read).unwrap(), row);
+    let tail = ws
+        .file_range(CO, &sha, i64::try_from(big.len()).unwrap() - 5, 100)
+        .unwrap();
+    assert_eq!(tail, big[big.len() - 5..]);
+    assert!(ws.file_range("另一家店", &sha, 0, 10).is_err());
 }

@@ -50,14 +50,28 @@ pub trait Tx {
     fn members(&mut self, company: i64) -> Result<Vec<Member>, StoreError>;
 
     fn file_exists(&mut self, company: i64, sha256: &str) -> Result<bool, StoreError>;
-    fn insert_file(
+    /// A kept file's row; its bytes follow as chunks ([`Tx::insert_file_chunk`]).
+    fn insert_file(&mut self, company: i64, file: &FileInfo) -> Result<(), StoreError>;
+    /// The bytes of a kept file from offset `at` on.
+    fn insert_file_chunk(
         &mut self,
         company: i64,
-        file: &FileInfo,
+        sha256: &str,
+        at: i64,
         bytes: &[u8],
     ) -> Result<(), StoreError>;
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
+    /// A kept file's bytes, its chunks joined; `None` for a file the company has not kept.
     fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The chunks (offset, bytes) of a kept file that hold bytes `at..end`: the last chunk
+    /// starting at or before `at` and every later one starting before `end`.
+    fn file_chunks_over(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        at: i64,
+        end: i64,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
     /// Writes a new file's order index (in one statement per thousand rows or a prepared one).
     fn insert_order_refs(
         &mut self,

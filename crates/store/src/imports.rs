@@ -9,6 +9,10 @@ use crate::error::StoreError;
 use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
+/// The size of the chunks a kept file is stored in: one value stays far below the 1 GB both
+/// databases allow, and a line is read back from one chunk.
+const FILE_CHUNK: usize = 1 << 20;
+
 /// Who may import and run: the finance staff.
 pub(crate) const PREPARERS: &[Role] = &[Role::Accountant, Role::Admin];
 
@@ -53,7 +57,13 @@ impl<B: Backend> Workspace<B> {
                 inspect: file.inspect.clone(),
                 imported_at: at.clone(),
             };
-            tx.insert_file(company.id, &info, &file.bytes)?;
+            tx.insert_file(company.id, &info)?;
+            for (at, chunk) in (0i64..)
+                .step_by(FILE_CHUNK)
+                .zip(file.bytes.chunks(FILE_CHUNK))
+            {
+                tx.insert_file_chunk(company.id, &info.sha256, at, chunk)?;
+            }
             tx.insert_order_refs(company.id, &info.sha256, &file.orders)?;
             added.push(info);
         }
@@ -137,6 +147,7 @@ impl<B: Backend> Workspace<B> {
                     kind: r.kind,
                     periods,
                     text: r.text,
+                    span: r.span,
                 }
             })
             .collect())
@@ -154,6 +165,35 @@ impl<B: Backend> Workspace<B> {
         let company = company_in(tx.as_mut(), company)?;
         tx.file_bytes(company.id, sha256)?
             .ok_or_else(|| StoreError::UnknownFile(sha256.to_string()))
+    }
+}
+
+impl<B: Backend> Workspace<B> {
+    /// `len` bytes of a kept file from offset `at` (fewer at its end): a record's line.
+    pub fn file_range(
+        &mut self,
+        company: &str,
+        sha256: &str,
+        at: i64,
+        len: i64,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        let end = at.saturating_add(len.max(0));
+        let mut out = Vec::new();
+        for (start, bytes) in tx.file_chunks_over(company.id, sha256, at, end)? {
+            let from = usize::try_from(at.saturating_sub(start)).unwrap_or(0);
+            let to = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
+            out.extend_from_slice(
+                bytes
+                    .get(from.min(bytes.len())..to.min(bytes.len()))
+                    .unwrap_or_default(),
+            );
+        }
+        if out.is_empty() && !tx.file_exists(company.id, sha256)? {
+            return Err(StoreError::UnknownFile(sha256.to_string()));
+        }
+        Ok(out)
     }
 }
 

@@ -52,6 +52,17 @@ pub struct OrderRef {
     /// when it could not be read, or for an index written before the text was kept.
     #[serde(default)]
     pub text: Option<String>,
+    /// Where the line lies in the kept file's bytes, for a line of a plain text file: the
+    /// lookup reads those bytes instead of a copy of the line kept in the index.
+    #[serde(default)]
+    pub span: Option<ByteSpan>,
+}
+
+/// A range of a kept file's bytes: `len` bytes from offset `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByteSpan {
+    pub at: i64,
+    pub len: i64,
 }
 
 /// A record of an order found by the lookup: which kept file and where.
@@ -68,6 +79,9 @@ pub struct OrderHit {
     /// The line's text as kept in the index (see [`OrderRef::text`]).
     #[serde(skip)]
     pub text: Option<String>,
+    /// Where the line lies in the kept file (see [`OrderRef::span`]).
+    #[serde(skip)]
+    pub span: Option<ByteSpan>,
 }
 
 /// A file kept by the store, addressed by the SHA-256 of its bytes.

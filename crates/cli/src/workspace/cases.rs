@@ -187,7 +187,7 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
         }
         CasesCommand::Show { id, company } => {
             let (case, history) = ws.case(&company, id, &me).map_err(refused)?;
-            let lines = evidence_lines(&mut ws, &company, &case)?;
+            let lines = evidence_lines(&mut ws, &company, &case, &me)?;
             let attachments = ws.attachments(&company, id, &me).map_err(refused)?;
             let adjustments = ws.adjustments(&company, Some(id), &me).map_err(refused)?;
             if who.json {
@@ -428,17 +428,40 @@ fn print_list(cases: &[CaseRecord]) {
 
 /// Each evidence line as the kept file has it (in evidence order; `None` where the file or
 /// line is no longer among the period's files), so a person sees the source without the download.
+/// A line of the case's order is found through the order index (a few bytes read); any other
+/// is read from its whole kept file.
 fn evidence_lines<B: duizhang_store::backend::Backend>(
     ws: &mut duizhang_store::Workspace<B>,
     company: &str,
     case: &CaseRecord,
+    me: &str,
 ) -> anyhow::Result<Vec<Option<String>>> {
     let files = ws
         .files_for_period(company, &case.period)
         .map_err(refused)?;
+    let indexed = match &case.finding.order_no {
+        Some(no) => ws
+            .order(company, duizhang_core::normalize_order_no(no), me)
+            .map_err(refused)?
+            .into_iter()
+            .filter(|hit| files.iter().any(|f| f.sha256 == hit.sha256))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
     let mut lines = Vec::new();
     for e in &case.finding.evidence {
+        if let Some(hit) = indexed
+            .iter()
+            .find(|h| h.part == e.file && h.line == i64::from(e.line))
+        {
+            lines.push(
+                super::order::hit_texts(ws, company, std::slice::from_ref(hit))?
+                    .pop()
+                    .flatten(),
+            );
+            continue;
+        }
         let holder = files
             .iter()
             .find(|f| duizhang_import::source_line::is_within(&f.name, &e.file));

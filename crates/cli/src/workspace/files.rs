@@ -1,12 +1,16 @@
 //! `duizhang import`: files into the workspace, kept by content. A batch is refused whole when
 //! any file in it cannot be read cleanly (nothing is stored), so what is kept always runs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
-use duizhang_import::{ImportedFile, import_path};
+use duizhang_import::inputs::default_workers;
+use duizhang_import::{ImportedFile, Importer, import_path};
 use duizhang_store::NewFile;
 
+use super::order_index::{Seen, refs_of};
 use super::{Who, print_json, refused, signed_in};
 
 pub fn import(
@@ -25,44 +29,10 @@ pub fn import(
     let importers = crate::importers(profiles)?;
     let mut batch = Vec::new();
     let mut problems = Vec::new();
-    for path in &paths {
-        let mut inspected: Vec<ImportedFile> = Vec::new();
-        let mut records = Vec::new();
-        import_path(path, &importers, &mut inspected, &mut |record| {
-            if super::order::order_of(&record).is_some() {
-                records.push(record);
-            }
-        });
-        for file in &inspected {
-            problems.extend(
-                file.problems
-                    .iter()
-                    .filter(|p| p.is_error())
-                    .map(|p| p.zh()),
-            );
-        }
-        let bytes =
-            std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Evidence names a part by the kept file's name, then `!member` or `#sheet`.
-        let given = path.display().to_string();
-        let part_of = |record: &duizhang_core::Record| {
-            let file = inspected.iter().find(|f| f.id == record.source().file)?;
-            Some(match file.name.strip_prefix(&given) {
-                Some(inner) => format!("{name}{inner}"),
-                None => file.name.clone(),
-            })
-        };
-        let orders = super::order::refs_of(&name, &bytes, &records, &part_of);
-        batch.push(NewFile {
-            bytes,
-            inspect: serde_json::to_string(&inspected)?,
-            orders,
-            name,
-        });
+    for read in read_all(&paths, &importers) {
+        let (file, errors) = read?;
+        problems.extend(errors);
+        batch.push(file);
     }
     if !problems.is_empty() {
         eprintln!(
@@ -92,4 +62,62 @@ pub fn import(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A file read for the store, with the errors that keep the batch out.
+type Read = anyhow::Result<(NewFile, Vec<String>)>;
+
+/// Reads every file on the import's worker threads (largest first, so one large file does not
+/// finish alone), in the order given.
+fn read_all(paths: &[PathBuf], importers: &[Box<dyn Importer>]) -> Vec<Read> {
+    let mut queue: Vec<usize> = (0..paths.len()).collect();
+    queue.sort_by_key(|&i| std::cmp::Reverse(std::fs::metadata(&paths[i]).map_or(0, |m| m.len())));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Read>>> = paths.iter().map(|_| Mutex::new(None)).collect();
+    let work = || {
+        while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let read = read_one(&paths[i], importers);
+            *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(read);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..default_workers().min(paths.len()) {
+            s.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect()
+}
+
+/// One file made ready for the store: its bytes, what `inspect` says of it and its order
+/// index; with the errors (in Chinese) that keep the batch out.
+fn read_one(path: &Path, importers: &[Box<dyn Importer>]) -> Read {
+    let mut inspected: Vec<ImportedFile> = Vec::new();
+    let mut seen = Vec::new();
+    import_path(path, importers, &mut inspected, &mut |record| {
+        seen.extend(Seen::of(&record));
+    });
+    let errors = inspected
+        .iter()
+        .flat_map(|f| f.problems.iter().filter(|p| p.is_error()).map(|p| p.zh()))
+        .collect();
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let orders = refs_of(&name, &path.display().to_string(), &bytes, &inspected, seen);
+    Ok((
+        NewFile {
+            inspect: serde_json::to_string(&inspected)?,
+            bytes,
+            orders,
+            name,
+        },
+        errors,
+    ))
 }

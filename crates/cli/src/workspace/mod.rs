@@ -10,6 +10,7 @@ mod close;
 mod db;
 mod files;
 mod order;
+mod order_index;
 mod people;
 mod run;
 

@@ -1,96 +1,23 @@
 //! `duizhang order ORDER_NO`: every record of one order in every file the company imported,
 //! across periods — file, line, kind and the line as the file has it. The index is written at
-//! import (`refs_of`) with each line's text, so the lookup reads only the index rows; a row
-//! written before the text was kept has its line read back from the kept file.
+//! import (`order_index.rs`) with each line's place in the kept file or its text, so the lookup
+//! reads the index rows and a few bytes; a row written before either was kept has its line read
+//! back from the whole kept file.
 
 use std::process::ExitCode;
 
-use duizhang_core::{Record, RecordKind, normalize_order_no};
-use duizhang_store::{OrderHit, OrderRef};
+use duizhang_core::{RecordKind, normalize_order_no};
+use duizhang_import::source_line::{HEAD_LEN, decode_line, source_line};
+use duizhang_store::OrderHit;
+use duizhang_store::backend::Backend;
 
 use super::{Who, print_json, refused, signed_in};
-
-/// The order a record belongs to, as the platforms write it (the Alipay `T200P` wrapper
-/// removed); `None` for a record that names no order.
-pub fn order_of(record: &Record) -> Option<&str> {
-    let text = match record {
-        Record::Order(r) => Some(r.order_no.as_str()),
-        Record::AfterSale(r) => Some(r.order_no.as_str()),
-        Record::FundFlow(r) => r.order_no.as_deref(),
-        Record::Payment(r) => r.out_trade_no.as_deref(),
-        Record::Settlement(r) => Some(r.order_no.as_str()),
-        Record::ErpOrder(r) => Some(r.order_no.as_str()),
-        Record::Shipment(r) => Some(r.order_no.as_str()),
-        Record::ReturnReceipt(r) => Some(r.order_no.as_str()),
-        Record::Complaint(r) => r.order_no.as_deref(),
-    }?;
-    Some(normalize_order_no(text)).filter(|no| !no.is_empty())
-}
-
-/// The index entries of one imported file `name` with `bytes`: each record that names an
-/// order, where it is and its line's text. `part_of` names the evidence file of a record's file
-/// id (`file`, `file!member`, `file#sheet`).
-pub fn refs_of(
-    name: &str,
-    bytes: &[u8],
-    records: &[Record],
-    part_of: &dyn Fn(&Record) -> Option<String>,
-) -> Vec<OrderRef> {
-    let mut refs: Vec<OrderRef> = records
-        .iter()
-        .filter_map(|record| {
-            Some(OrderRef {
-                order_no: order_of(record)?.to_string(),
-                part: part_of(record)?,
-                line: i64::from(record.source().line),
-                kind: record.kind().code().to_string(),
-                text: None,
-            })
-        })
-        .collect();
-    // Each part is opened and decoded once for all its lines.
-    let mut parts: Vec<String> = refs.iter().map(|r| r.part.clone()).collect();
-    parts.sort();
-    parts.dedup();
-    for part in parts {
-        let at: Vec<usize> = (0..refs.len()).filter(|&i| refs[i].part == part).collect();
-        let lines: Vec<u32> = at
-            .iter()
-            .map(|&i| u32::try_from(refs[i].line).unwrap_or(0))
-            .collect();
-        let texts = duizhang_import::source_line::source_lines(name, bytes, &part, &lines);
-        for (i, text) in at.into_iter().zip(texts) {
-            refs[i].text = text;
-        }
-    }
-    refs
-}
 
 pub fn order(company: &str, order_no: &str, who: &Who) -> anyhow::Result<ExitCode> {
     let (mut ws, by) = signed_in(who)?;
     let wanted = normalize_order_no(order_no);
     let hits = ws.order(company, wanted, &by).map_err(refused)?;
-    let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut texts = Vec::new();
-    for hit in &hits {
-        if hit.text.is_some() {
-            texts.push(hit.text.clone());
-            continue;
-        }
-        if !kept.iter().any(|(sha, _)| *sha == hit.sha256) {
-            let bytes = ws.file_bytes(company, &hit.sha256).map_err(refused)?;
-            kept.push((hit.sha256.clone(), bytes));
-        }
-        let bytes = kept
-            .iter()
-            .find(|(sha, _)| *sha == hit.sha256)
-            .map(|(_, b)| b.as_slice())
-            .unwrap_or_default();
-        let line = u32::try_from(hit.line).unwrap_or(0);
-        texts.push(duizhang_import::source_line::source_line(
-            &hit.file, bytes, &hit.part, line,
-        ));
-    }
+    let texts = hit_texts(&mut ws, company, &hits)?;
     if who.json {
         let rows: Vec<serde_json::Value> = hits
             .iter()
@@ -124,4 +51,56 @@ fn print_hits(order_no: &str, hits: &[OrderHit], texts: &[Option<String>]) {
             println!("    原文：{shown}");
         }
     }
+}
+
+/// Each hit's line as the kept file has it: its text from the index, or its bytes read from
+/// the kept file by the span the index gives (with the file's first bytes, which tell its
+/// encoding), or for an index row that has neither, the line found in the whole kept file.
+pub fn hit_texts<B: Backend>(
+    ws: &mut duizhang_store::Workspace<B>,
+    company: &str,
+    hits: &[OrderHit],
+) -> anyhow::Result<Vec<Option<String>>> {
+    let mut heads: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut whole: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut texts = Vec::with_capacity(hits.len());
+    for hit in hits {
+        if let Some(text) = &hit.text {
+            texts.push(Some(text.clone()));
+        } else if let Some(span) = hit.span {
+            if !heads.iter().any(|(sha, _)| *sha == hit.sha256) {
+                let head = ws
+                    .file_range(
+                        company,
+                        &hit.sha256,
+                        0,
+                        i64::try_from(HEAD_LEN).unwrap_or(i64::MAX),
+                    )
+                    .map_err(refused)?;
+                heads.push((hit.sha256.clone(), head));
+            }
+            let head = heads
+                .iter()
+                .find(|(sha, _)| *sha == hit.sha256)
+                .map(|(_, b)| b.as_slice())
+                .unwrap_or_default();
+            let raw = ws
+                .file_range(company, &hit.sha256, span.at, span.len)
+                .map_err(refused)?;
+            texts.push(Some(decode_line(&raw, head)));
+        } else {
+            if !whole.iter().any(|(sha, _)| *sha == hit.sha256) {
+                let bytes = ws.file_bytes(company, &hit.sha256).map_err(refused)?;
+                whole.push((hit.sha256.clone(), bytes));
+            }
+            let bytes = whole
+                .iter()
+                .find(|(sha, _)| *sha == hit.sha256)
+                .map(|(_, b)| b.as_slice())
+                .unwrap_or_default();
+            let line = u32::try_from(hit.line).unwrap_or(0);
+            texts.push(source_line(&hit.file, bytes, &hit.part, line));
+        }
+    }
+    Ok(texts)
 }
