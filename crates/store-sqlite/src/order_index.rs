@@ -1,0 +1,57 @@
+//! The order index: where each order's records are in the kept files.
+
+use duizhang_store::{OrderRef, StoreError};
+use rusqlite::{Transaction, params};
+
+use crate::db;
+
+pub(crate) fn insert_order_refs(
+    tx: &Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    refs: &[OrderRef],
+) -> Result<(), StoreError> {
+    // One prepared statement, many executions, inside the import's transaction.
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO order_index \
+             (company_id, order_no, sha256, part, line, kind, text) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(db)?;
+    for r in refs {
+        stmt.execute(params![
+            company, r.order_no, sha256, r.part, r.line, r.kind, r.text
+        ])
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn order_refs(
+    tx: &Transaction<'_>,
+    company: i64,
+    order_no: &str,
+) -> Result<Vec<(String, OrderRef)>, StoreError> {
+    let mut stmt = tx
+        .prepare(
+            "SELECT sha256, part, line, kind, text FROM order_index \
+             WHERE company_id = ?1 AND order_no = ?2 ORDER BY sha256, part, line",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map(params![company, order_no], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                OrderRef {
+                    order_no: order_no.to_string(),
+                    part: r.get(1)?,
+                    line: r.get(2)?,
+                    kind: r.get(3)?,
+                    text: r.get(4)?,
+                },
+            ))
+        })
+        .map_err(db)?;
+    rows.collect::<Result<_, _>>().map_err(db)
+}
