@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod corrections;
+mod import_speed;
 pub use corrections::{corrections, order_lookup};
+pub use import_speed::import_speed;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -148,3 +148,20 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
     let url = scratch.database("orders");
     duizhang_store_tests::order_lookup(PostgresBackend::connect(&url).expect("connect"));
 }
+
+/// The import's write path at a big month's size (see `import_speed`); run in release with
+/// `--ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: 2 × 1.1 M index rows, run in release"]
+fn import_speed_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("speed");
+    duizhang_store_tests::import_speed(
+        PostgresBackend::connect(&url).expect("connect"),
+        "postgresql",
+        200_000,
+    );
+}

@@ -156,3 +156,19 @@ fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evi
 fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
     duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
 }
+
+/// The import's write path at a big month's size (see `import_speed`); run in release with
+/// `--ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: 2 × 1.1 M index rows, run in release"]
+fn import_speed_on_sqlite() {
+    let dir = scratch("speed");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::import_speed(
+        SqliteBackend::open(&path).expect("open"),
+        "sqlite",
+        200_000,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
