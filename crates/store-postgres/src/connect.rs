@@ -17,7 +17,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
     include_str!("../migrations/0008_order_index_text.sql"),
-    include_str!("../migrations/0009_file_chunks.sql"),
+    include_str!("../migrations/0009_order_index_lookup_key.sql"),
+    include_str!("../migrations/0010_file_chunks.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).

@@ -166,7 +166,7 @@ impl Tx for PgTx<'_> {
         &mut self,
         company: i64,
         sha256: &str,
-        refs: &[OrderRef],
+        refs: &[&OrderRef],
     ) -> Result<(), StoreError> {
         order_index::insert_order_refs(&mut self.tx, company, sha256, refs)
     }

@@ -170,7 +170,7 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         company: i64,
         sha256: &str,
-        refs: &[OrderRef],
+        refs: &[&OrderRef],
     ) -> Result<(), StoreError> {
         order_index::insert_order_refs(&self.tx, company, sha256, refs)
     }

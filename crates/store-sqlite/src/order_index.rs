@@ -9,12 +9,13 @@ pub(crate) fn insert_order_refs(
     tx: &Transaction<'_>,
     company: i64,
     sha256: &str,
-    refs: &[OrderRef],
+    refs: &[&OrderRef],
 ) -> Result<(), StoreError> {
-    // One prepared statement, many executions, inside the import's transaction.
+    // One prepared statement, many executions, inside the import's transaction; the rows come
+    // in key order, so each lands next to the one before it in the primary key's B-tree.
     let mut stmt = tx
         .prepare_cached(
-            "INSERT OR IGNORE INTO order_index \
+            "INSERT INTO order_index \
              (company_id, order_no, sha256, part, line, kind, text, at_byte, byte_len) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )

@@ -126,6 +126,71 @@ fn a_workspace_of_the_first_schema_is_migrated_forward_keeping_its_data() {
 }
 
 #[test]
+fn an_order_index_written_under_the_primary_key_keeps_every_row_after_migration() {
+    let dir = scratch("migrate-index");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO meta VALUES ('app', 'duizhang-workspace'), ('schema_version', '8');",
+        )
+        .expect("meta");
+        for sql in [
+            include_str!("../../store-sqlite/migrations/0001_workspace.sql"),
+            include_str!("../../store-sqlite/migrations/0002_periods.sql"),
+            include_str!("../../store-sqlite/migrations/0003_case_queue.sql"),
+            include_str!("../../store-sqlite/migrations/0004_voucher_batches.sql"),
+            include_str!("../../store-sqlite/migrations/0005_adjustments_attachments.sql"),
+            include_str!("../../store-sqlite/migrations/0006_order_index.sql"),
+            include_str!("../../store-sqlite/migrations/0007_run_metrics.sql"),
+            include_str!("../../store-sqlite/migrations/0008_order_index_text.sql"),
+        ] {
+            conn.execute_batch(sql).expect("schema 8");
+        }
+        // An index row from before the text was kept (NULL) and one with its line.
+        conn.execute_batch(
+            "INSERT INTO companies (name, created_at) VALUES ('禾木家居', '2026-09-30 18:00:00');
+             INSERT INTO order_index VALUES
+               (1, '4012345678901', 'ab', 'ExportOrderList202609.csv', 2, 'order', NULL),
+               (1, '4012345678901', 'cd', 'bills.zip!账务明细.csv', 7, 'fund_flow', '4012345678901,退款'),
+               (1, '4012345678902', 'ab', 'ExportOrderList202609.csv', 3, 'order', NULL);",
+        )
+        .expect("index rows");
+    }
+    drop(SqliteBackend::open(&path).expect("migrated"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let rows: Vec<(String, i64, Option<String>)> = conn
+        .prepare(
+            "SELECT sha256, line, text FROM order_index \
+             WHERE company_id = 1 AND order_no = '4012345678901' ORDER BY sha256",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    assert_eq!(
+        rows,
+        [
+            ("ab".to_string(), 2, None),
+            ("cd".to_string(), 7, Some("4012345678901,退款".to_string()))
+        ]
+    );
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT sha256 FROM order_index \
+             WHERE company_id = 1 AND order_no = '4012345678901'",
+            [],
+            |r| r.get(3),
+        )
+        .expect("plan");
+    assert!(plan.contains("USING INDEX order_index_by_order"), "{plan}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn the_case_queue_lists_ids_in_numeric_order_on_sqlite() {
     let dir = scratch("queue");
     let path = dir.join("duizhang.db");

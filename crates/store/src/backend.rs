@@ -72,12 +72,14 @@ pub trait Tx {
         at: i64,
         end: i64,
     ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
-    /// Writes a new file's order index (in one statement per thousand rows or a prepared one).
+    /// Writes a new file's order index. `refs` come sorted by the index's key (order number,
+    /// part, line, kind) and without repeats (see `imports::index_rows`), so a backend can
+    /// append them in key order and use a bulk path that has no ON CONFLICT (COPY).
     fn insert_order_refs(
         &mut self,
         company: i64,
         sha256: &str,
-        refs: &[OrderRef],
+        refs: &[&OrderRef],
     ) -> Result<(), StoreError>;
     /// Every indexed record of one order: (file SHA-256, where), by file and line.
     fn order_refs(

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit};
+use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit, OrderRef};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// The size of the chunks a kept file is stored in: one value stays far below the 1 GB both
@@ -64,7 +64,7 @@ impl<B: Backend> Workspace<B> {
             {
                 tx.insert_file_chunk(company.id, &info.sha256, at, chunk)?;
             }
-            tx.insert_order_refs(company.id, &info.sha256, &file.orders)?;
+            tx.insert_order_refs(company.id, &info.sha256, &index_rows(&file.orders))?;
             added.push(info);
         }
         hashes.sort();
@@ -195,6 +195,21 @@ impl<B: Backend> Workspace<B> {
         }
         Ok(out)
     }
+}
+
+/// A file's index rows in the index's key order (order number, part, line, kind), each record
+/// once. Sorted, a B-tree is written from left to right instead of at a random page per row
+/// (the difference between seconds and a minute at a million rows); without repeats, a bulk
+/// write cannot trip on the key. A record the reader listed twice is one entry of the lookup.
+pub(crate) fn index_rows(refs: &[OrderRef]) -> Vec<&OrderRef> {
+    let mut rows: Vec<&OrderRef> = refs.iter().collect();
+    rows.sort_unstable_by(|a, b| index_key(a).cmp(&index_key(b)));
+    rows.dedup_by(|a, b| index_key(a) == index_key(b));
+    rows
+}
+
+fn index_key(r: &OrderRef) -> (&str, &str, i64, &str) {
+    (&r.order_no, &r.part, r.line, &r.kind)
 }
 
 pub(crate) fn require(
