@@ -11,6 +11,7 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
+    CompanyBooks, NumberRange,
     Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
     PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
 };
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_order_index.sql"),
     include_str!("../migrations/0007_run_metrics.sql"),
     include_str!("../migrations/0008_order_index_text.sql"),
+    include_str!("../migrations/0009_voucher_numbers_company_books.sql"),
 ];
 
 pub struct SqliteBackend {
@@ -876,6 +878,80 @@ impl Tx for SqliteTx<'_> {
             .query_map(params![company, run], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(db)?;
         rows.map(|r| r.map_err(db)).collect()
+    }
+
+    fn insert_voucher_numbers(
+        &mut self,
+        company: i64,
+        run: i64,
+        numbers: &[NumberRange],
+    ) -> Result<(), StoreError> {
+        for r in numbers {
+            self.tx
+                .execute(
+                    "INSERT INTO voucher_numbers (company_id, run_id, word, first_no, last_no) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![company, run, r.word, r.first, r.last],
+                )
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn voucher_numbers(&mut self, company: i64) -> Result<Vec<(i64, NumberRange)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT run_id, word, first_no, last_no FROM voucher_numbers WHERE company_id = ?1 \
+                 ORDER BY run_id, word, first_no",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![company], |r| {
+                Ok((
+                    r.get(0)?,
+                    NumberRange {
+                        word: r.get(1)?,
+                        first: r.get(2)?,
+                        last: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(db)?;
+        rows.map(|r| r.map_err(db)).collect()
+    }
+
+    fn company_books(&mut self, company: i64) -> Result<Option<CompanyBooks>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT toml, set_by, set_at FROM company_books WHERE company_id = ?1",
+                params![company],
+                |r| {
+                    Ok(CompanyBooks {
+                        toml: r.get(0)?,
+                        set_by: r.get(1)?,
+                        set_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn put_company_books(
+        &mut self,
+        company: i64,
+        books: &CompanyBooks,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO company_books (company_id, toml, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (company_id) DO UPDATE SET toml = excluded.toml, \
+                 set_by = excluded.set_by, set_at = excluded.set_at",
+                params![company, books.toml, books.set_by, books.set_at],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     fn period_close(

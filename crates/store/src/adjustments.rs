@@ -1,11 +1,10 @@
 //! Correcting vouchers (调整凭证): when a resolution that changes the books is approved, the
 //! voucher the workflow's rule names is made in the case's period — which is open, since a
-//! closed period's cases never move — with the chart's accounts, numbered after the period's
-//! vouchers of its 凭证字, prepared by whoever proposed the resolution. It waits for a second
-//! person's approval like any voucher; a closed period's vouchers never change.
+//! closed period's cases never move — with the accounts of the company's 账套, numbered by the
+//! store (see [`crate::numbering`]), prepared by whoever proposed the resolution. It waits for
+//! a second person's approval like any voucher; a closed period's vouchers never change.
 
-use duizhang_books::Chart;
-use duizhang_core::Platform;
+use duizhang_core::{BeijingTime, Period, Platform};
 use duizhang_workflow::adjustment::{AccountRef, amount, plan};
 use duizhang_workflow::approval::{ApprovalKind, approve};
 use duizhang_workflow::{Resolution, ResolutionReasons};
@@ -13,6 +12,7 @@ use duizhang_workflow::{Resolution, ResolutionReasons};
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
 use crate::records::{Adjustment, AdjustmentLine, BatchState, CaseRecord};
+use crate::numbering::Claimant;
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// The 凭证字 of correcting vouchers: 记 (the general voucher every chart has).
@@ -87,7 +87,6 @@ impl<B: Backend> Workspace<B> {
 pub(crate) fn make(
     tx: &mut dyn Tx,
     company: i64,
-    chart: &Chart,
     reasons: &ResolutionReasons,
     case: &CaseRecord,
     resolution: &Resolution,
@@ -109,6 +108,7 @@ pub(crate) fn make(
         }
     })?;
     crate::periods::ensure_open(tx, company, &case.period)?;
+    let chart = crate::company_books::chart_of(tx, company)?;
     let mut lines = Vec::new();
     for line in &planned.lines {
         let role = match line.account {
@@ -128,7 +128,8 @@ pub(crate) fn make(
             credit_fen: if line.debit { 0 } else { fen },
         });
     }
-    let number = next_number(tx, company, &case.period)?;
+    let held = crate::numbering::held(tx, company, &case.period, Claimant::Adjustment)?;
+    let number = crate::numbering::lowest_free(&held, WORD);
     let adjustment = Adjustment {
         id: 0,
         case_id: case.id,
@@ -136,7 +137,7 @@ pub(crate) fn make(
         kind: planned.kind,
         word: WORD.to_string(),
         number,
-        date: at.get(..10).unwrap_or(at).to_string(),
+        date: date_in(&case.period, at),
         summary: planned.summary,
         lines,
         state: BatchState::Prepared,
@@ -160,30 +161,15 @@ pub(crate) fn make(
     Ok(Some(adjustment))
 }
 
-/// The next number of [`WORD`] in `period`: after the vouchers of the period's latest run
-/// (which number theirs from 1) and after the period's earlier correcting vouchers.
-fn next_number(tx: &mut dyn Tx, company: i64, period: &str) -> Result<i64, StoreError> {
-    let runs = tx.runs(company)?;
-    let latest_run = runs
-        .iter()
-        .filter(|r| r.period == period)
-        .map(|r| r.id)
-        .max();
-    let batch = tx
-        .voucher_batches(company)?
-        .into_iter()
-        .filter(|b| Some(b.run_id) == latest_run)
-        .map(|b| b.vouchers)
-        .max()
-        .unwrap_or(0);
-    let earlier = tx
-        .adjustments(company)?
-        .into_iter()
-        .filter(|a| a.period == period && a.word == WORD)
-        .map(|a| a.number)
-        .max()
-        .unwrap_or(0);
-    Ok(batch.max(earlier) + 1)
+/// The voucher's date: the day of approval, or the period's last day when the approval falls
+/// after it (an October correction approved on 2 November is dated 31 October: an accounting
+/// system takes no voucher dated outside its period).
+fn date_in(period: &str, at: &str) -> String {
+    let day = at.get(..10).unwrap_or(at);
+    match (Period::parse(period), BeijingTime::parse(at)) {
+        (Some(p), Ok(t)) if !p.contains(t) && t >= p.end() => p.end().plus_days(-1).date().to_string(),
+        _ => day.to_string(),
+    }
 }
 
 /// The fund account role money of `platform` moves through (accounting.md: 其他货币资金 per
@@ -197,14 +183,4 @@ fn fund_role(platform: Platform) -> &'static str {
         Platform::Wechat => "fund_wechat",
         Platform::Other => "bank",
     }
-}
-
-/// The default chart when a company names none: 小企业会计准则, general VAT taxpayer.
-pub(crate) fn default_chart() -> Chart {
-    Chart::build(
-        duizhang_books::Standard::Small,
-        duizhang_books::Taxpayer::General,
-        &duizhang_books::ChartConfig::default(),
-    )
-    .unwrap_or_else(|e| panic!("the preset chart builds: {e}"))
 }

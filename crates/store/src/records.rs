@@ -119,6 +119,16 @@ pub struct NewVoucherBatch {
     pub debit_fen: i64,
     /// The rendered files (name, bytes), e.g. `vouchers.xlsx`.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The voucher numbers the batch's vouchers carry, per 凭证字 (see [`NumberRange`]).
+    pub numbers: Vec<NumberRange>,
+}
+
+/// Consecutive voucher numbers `first..=last` of one 凭证字 in a period.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NumberRange {
+    pub word: String,
+    pub first: i64,
+    pub last: i64,
 }
 
 /// Where a voucher batch stands.
@@ -353,4 +363,14 @@ pub struct Attachment {
     pub size: i64,
     pub added_by: String,
     pub added_at: String,
+}
+
+/// A company's 账套 file (TOML: standard, taxpayer, chart, voucher settings), kept so every
+/// correcting voucher of the company uses the same chart. Changed by an admin or 会计, each
+/// change in the audit log with the text before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyBooks {
+    pub toml: String,
+    pub set_by: String,
+    pub set_at: String,
 }
