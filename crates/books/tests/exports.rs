@@ -461,7 +461,11 @@ fn exports_refuse_what_would_not_import() {
     let mut mixed = good.clone();
     mixed[0].lines[0].debit = Fen::new(-mixed[0].lines[0].debit.get());
     let e = export::excel(&mixed, &b.chart).err().unwrap();
-    assert!(e.message.contains("大于0") || e.message.contains("负数"), "{}", e.message);
+    assert!(
+        e.message.contains("大于0") || e.message.contains("负数"),
+        "{}",
+        e.message
+    );
 
     let mut twice = good.clone();
     let link = twice[0].links[0].clone();
@@ -550,7 +554,11 @@ fn a_red_reversal_exports_in_every_format_with_negative_amounts_on_the_same_side
     assert!(red.is_red() && !good[0].is_red());
     red.check_balanced().unwrap();
     let original = &good[0].lines[0];
-    let side_amount = if original.debit.is_zero() { original.credit } else { original.debit };
+    let side_amount = if original.debit.is_zero() {
+        original.credit
+    } else {
+        original.debit
+    };
     let negative = Fen::new(-side_amount.get()).to_yuan_string();
     assert!(negative.starts_with('-'), "{negative}");
 

@@ -7,9 +7,9 @@
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CompanyBooks, NumberRange,
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
+    Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User,
+    VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -859,11 +859,7 @@ impl Tx for PgTx<'_> {
         }))
     }
 
-    fn put_company_books(
-        &mut self,
-        company: i64,
-        books: &CompanyBooks,
-    ) -> Result<(), StoreError> {
+    fn put_company_books(&mut self, company: i64, books: &CompanyBooks) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO company_books (company_id, toml, set_by, set_at) VALUES ($1, $2, $3, $4) \

@@ -11,9 +11,9 @@ use std::time::Duration;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::codec::{self, APP_MARK, CASE_ORDER, SCHEMA_VERSION};
 use duizhang_store::{
-    CompanyBooks, NumberRange,
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
+    Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User,
+    VoucherBatch,
 };
 use duizhang_workflow::sync::{CaseKey, KnownCase};
 use duizhang_workflow::{AuditEntry, ChainHead, NewAuditEntry, Role};
@@ -938,11 +938,7 @@ impl Tx for SqliteTx<'_> {
             .map_err(db)
     }
 
-    fn put_company_books(
-        &mut self,
-        company: i64,
-        books: &CompanyBooks,
-    ) -> Result<(), StoreError> {
+    fn put_company_books(&mut self, company: i64, books: &CompanyBooks) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO company_books (company_id, toml, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \

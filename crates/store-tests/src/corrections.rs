@@ -11,7 +11,8 @@ use crate::{finding, run, test_clock};
 const CO: &str = "禾木家居";
 
 /// A 账套 file under 企业会计准则.
-const ENTERPRISE: &str = "name = \"禾木家居 2026\"\nstandard = \"enterprise\"\n\n[vat]\ntaxpayer = \"general\"\n";
+const ENTERPRISE: &str =
+    "name = \"禾木家居 2026\"\nstandard = \"enterprise\"\n\n[vat]\ntaxpayer = \"general\"\n";
 
 fn submit(reason: &str, write_off: Option<i64>) -> Action {
     Action::Submit {

@@ -320,7 +320,8 @@ pub fn story<B: Backend>(backend: B) {
     );
     assert!(pending.zh().contains(&expected), "{}", pending.zh());
     ws.approve_voucher_batch(CO, fourth, "wang").unwrap();
-    ws.approve_adjustment(CO, adjustments[0].id, "wang").unwrap();
+    ws.approve_adjustment(CO, adjustments[0].id, "wang")
+        .unwrap();
     ws.request_close(CO, "2026-10", "li").unwrap();
     assert_eq!(
         ws.approve_close(CO, "2026-10", "li").unwrap_err().code(),

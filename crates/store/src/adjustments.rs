@@ -4,15 +4,16 @@
 //! store (see [`crate::numbering`]), prepared by whoever proposed the resolution. It waits for
 //! a second person's approval like any voucher; a closed period's vouchers never change.
 
-use duizhang_core::{BeijingTime, Period, Platform};
+use duizhang_books::{Aux, Voucher, VoucherLine};
+use duizhang_core::{BeijingTime, Fen, Period, Platform};
 use duizhang_workflow::adjustment::{AccountRef, amount, plan};
 use duizhang_workflow::approval::{ApprovalKind, approve};
 use duizhang_workflow::{Resolution, ResolutionReasons};
 
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
-use crate::records::{Adjustment, AdjustmentLine, BatchState, CaseRecord};
 use crate::numbering::Claimant;
+use crate::records::{Adjustment, AdjustmentLine, BatchState, CaseRecord};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// The 凭证字 of correcting vouchers: 记 (the general voucher every chart has).
@@ -78,6 +79,43 @@ impl<B: Backend> Workspace<B> {
         )?;
         tx.commit()?;
         Ok(after)
+    }
+}
+
+impl Adjustment {
+    /// The correcting voucher as the books model holds it, for the accounting systems' import
+    /// formats: a red reversal keeps its negative amounts on the same sides. Preparer and
+    /// reviewer are the workspace's logins; it books no aux items (refused at export when an
+    /// account of the 账套 requires one).
+    pub fn voucher(&self) -> Result<Voucher, StoreError> {
+        let corrupt = |what: &str| StoreError::Database(format!("adjustment {}: {what}", self.id));
+        let date: jiff::civil::Date = self.date.parse().map_err(|_| corrupt("date"))?;
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| VoucherLine {
+                summary: l.summary.clone(),
+                account: l.account.clone(),
+                debit: Fen::new(l.debit_fen),
+                credit: Fen::new(l.credit_fen),
+                aux: Aux::default(),
+            })
+            .collect();
+        Ok(Voucher {
+            date,
+            period: Period::of(BeijingTime::start_of(date)),
+            word: self.word.clone(),
+            number: u32::try_from(self.number).map_err(|_| corrupt("number"))?,
+            attachments: 0,
+            preparer: self.prepared_by.clone(),
+            reviewer: self.approved_by.clone(),
+            rules_version: None,
+            shop: None,
+            class: None,
+            lines,
+            links: Vec::new(),
+            flags: Vec::new(),
+        })
     }
 }
 
@@ -167,7 +205,9 @@ pub(crate) fn make(
 fn date_in(period: &str, at: &str) -> String {
     let day = at.get(..10).unwrap_or(at);
     match (Period::parse(period), BeijingTime::parse(at)) {
-        (Some(p), Ok(t)) if !p.contains(t) && t >= p.end() => p.end().plus_days(-1).date().to_string(),
+        (Some(p), Ok(t)) if !p.contains(t) && t >= p.end() => {
+            p.end().plus_days(-1).date().to_string()
+        }
         _ => day.to_string(),
     }
 }

@@ -123,8 +123,7 @@ pub trait Tx {
     /// The company's 账套, when one was set.
     fn company_books(&mut self, company: i64) -> Result<Option<CompanyBooks>, StoreError>;
     /// Inserts or replaces the company's 账套.
-    fn put_company_books(&mut self, company: i64, books: &CompanyBooks)
-    -> Result<(), StoreError>;
+    fn put_company_books(&mut self, company: i64, books: &CompanyBooks) -> Result<(), StoreError>;
 
     fn period_close(
         &mut self,

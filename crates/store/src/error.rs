@@ -53,7 +53,9 @@ pub enum StoreError {
         word: String,
         number: i64,
     },
-    #[error("period {period} has vouchers waiting for approval: batches {batches:?}, adjustments {adjustments:?}")]
+    #[error(
+        "period {period} has vouchers waiting for approval: batches {batches:?}, adjustments {adjustments:?}"
+    )]
     PendingApprovals {
         period: String,
         /// Runs whose current batch is pending.
@@ -173,10 +175,7 @@ impl StoreError {
                 let mut pending = Vec::new();
                 if !batches.is_empty() {
                     let runs: Vec<String> = batches.iter().map(ToString::to_string).collect();
-                    pending.push(format!(
-                        "凭证批次（对账运行 {}）",
-                        runs.join("、")
-                    ));
+                    pending.push(format!("凭证批次（对账运行 {}）", runs.join("、")));
                 }
                 if !adjustments.is_empty() {
                     let list: Vec<String> = adjustments

@@ -49,8 +49,8 @@ pub(crate) fn held(
             continue;
         }
         let current = Some(batch.run_id) == latest;
-        let holds = batch.state == BatchState::Approved
-            || (current && claimant == Claimant::Adjustment);
+        let holds =
+            batch.state == BatchState::Approved || (current && claimant == Claimant::Adjustment);
         if !holds {
             continue;
         }
@@ -131,7 +131,11 @@ mod tests {
 
     #[test]
     fn the_next_number_fills_the_first_hole_else_follows_the_highest() {
-        let held = merge(vec![range("记", 1, 5), range("记", 7, 7), range("收", 1, 2)]);
+        let held = merge(vec![
+            range("记", 1, 5),
+            range("记", 7, 7),
+            range("收", 1, 2),
+        ]);
         assert_eq!(lowest_free(&held, "记"), 6);
         let held = merge(vec![range("记", 1, 5), range("记", 6, 6)]);
         assert_eq!(lowest_free(&held, "记"), 7);
@@ -147,7 +151,10 @@ mod tests {
             first_clash(&held, &[range("记", 1, 8)]),
             Some(("记".into(), 6))
         );
-        assert_eq!(first_clash(&held, &[range("记", 1, 5), range("记", 7, 9)]), None);
+        assert_eq!(
+            first_clash(&held, &[range("记", 1, 5), range("记", 7, 9)]),
+            None
+        );
         assert_eq!(first_clash(&held, &[range("收", 1, 8)]), None);
     }
 }

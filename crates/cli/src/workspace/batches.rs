@@ -1,5 +1,6 @@
 //! `duizhang batches ...`: each stored run's vouchers as one batch (凭证批次) — listed, approved
-//! by a second person (制单 ≠ 审核), and only then exported for the accounting system.
+//! by a second person (制单 ≠ 审核), and only then exported for the accounting system; and
+//! `duizhang adjustments ...`, the correcting vouchers, exported in the same formats.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,10 @@ use clap::Subcommand;
 use duizhang_core::Fen;
 use duizhang_store::{Adjustment, BatchState, VoucherBatch};
 
+use duizhang_pipeline::exports::render_exports;
+
 use super::{Who, print_json, refused, signed_in};
+use crate::vouchers::{Format, TemplateChoice, templates};
 
 #[derive(Subcommand)]
 pub enum BatchCommand {
@@ -128,7 +132,8 @@ pub enum AdjustmentCommand {
         #[arg(long)]
         company: String,
     },
-    /// 导出某期间已审核的调整凭证为 adjustments.csv（UTF-8，每行一条分录），供录入或导入财务软件
+    /// 导出某期间已审核的调整凭证：adjustments.csv（UTF-8，每行一条分录）以及所选财务软件的导入格式
+    /// （与对账凭证相同：excel、beancount、u8、chanjet、kis、kingdee-cloud；红字冲销为同方向负数）
     Export {
         #[arg(long)]
         company: String,
@@ -137,6 +142,21 @@ pub enum AdjustmentCommand {
         /// 输出目录
         #[arg(long)]
         out: PathBuf,
+        /// 导出格式，可多次指定或用逗号分隔；默认 excel（adjustments.csv 总是写出）
+        #[arg(long = "format", value_enum, value_delimiter = ',')]
+        formats: Vec<Format>,
+        /// 记账软件的导入模板（畅捷通 / 金蝶 KIS：首行列名；金蝶云星空：引入模板）
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// 金蝶云星空：账簿编码
+        #[arg(long)]
+        kingdee_book: Option<String>,
+        /// 金蝶云星空：核算组织编码
+        #[arg(long)]
+        kingdee_org: Option<String>,
+        /// 金蝶云星空：凭证字编码，写作 凭证字=编码（记=PRE001 已内置），可多次指定
+        #[arg(long = "kingdee-word")]
+        kingdee_words: Vec<String>,
     },
 }
 
@@ -187,22 +207,54 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
             company,
             period,
             out,
+            formats,
+            template,
+            kingdee_book,
+            kingdee_org,
+            kingdee_words,
         } => {
+            let mut formats = if formats.is_empty() {
+                vec![Format::Excel]
+            } else {
+                formats
+            };
+            formats.sort();
+            formats.dedup();
+            let templates = templates(
+                &TemplateChoice {
+                    template: template.as_deref(),
+                    kingdee_book: kingdee_book.as_deref(),
+                    kingdee_org: kingdee_org.as_deref(),
+                    kingdee_words: &kingdee_words,
+                },
+                &formats,
+            )?;
             let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
             list.retain(|a| a.period == period && a.state == BatchState::Approved);
             list.sort_by_key(|a| (a.word.clone(), a.number));
+            let mut files = vec![(ADJUSTMENTS_CSV.to_string(), adjustments_csv(&list))];
+            if !list.is_empty() {
+                files.extend(rendered(
+                    &mut ws, &company, &by, &list, &formats, &templates,
+                )?);
+            }
             std::fs::create_dir_all(&out)
                 .map_err(|e| anyhow::anyhow!("无法创建输出目录 {}：{e}", out.display()))?;
-            let path = out.join(ADJUSTMENTS_CSV);
-            std::fs::write(&path, adjustments_csv(&list))
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            let mut names = Vec::new();
+            for (name, bytes) in &files {
+                let path = out.join(name);
+                std::fs::write(&path, bytes)
+                    .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+                names.push(name.clone());
+            }
             if who.json {
-                print_json(&serde_json::json!({"file": path, "adjustments": list}))?;
+                print_json(&serde_json::json!({"files": names, "adjustments": list}))?;
             } else {
                 println!(
-                    "已导出 {period} 期间已审核的调整凭证 {} 张到 {}",
+                    "已导出 {period} 期间已审核的调整凭证 {} 张到 {}：{}",
                     list.len(),
-                    path.display()
+                    out.display(),
+                    names.join("、")
                 );
             }
         }
@@ -211,6 +263,42 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
 }
 
 pub const ADJUSTMENTS_CSV: &str = "adjustments.csv";
+
+/// The approved correcting vouchers in the accounting systems' formats, checked against the
+/// company's 账套 (the chart they were booked with); named like the run's voucher files with
+/// `adjustments` for `vouchers`, so both fit in one folder.
+fn rendered(
+    ws: &mut duizhang_store::Workspace<super::db::AnyBackend>,
+    company: &str,
+    by: &str,
+    list: &[Adjustment],
+    formats: &[Format],
+    templates: &duizhang_pipeline::exports::Templates,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let kept = ws.company_books(company, by).map_err(refused)?;
+    let origin = format!("账套“{company}”的设置");
+    let loaded = crate::books::preset_or_text(
+        kept.as_ref().map(|k| (k.toml.as_str(), origin.as_str())),
+        None,
+    )?;
+    let vouchers = list
+        .iter()
+        .map(Adjustment::voucher)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(refused)?;
+    let exports: Vec<_> = formats.iter().map(|f| f.export()).collect();
+    let files = render_exports(&exports, &vouchers, &loaded.books, templates).map_err(|e| {
+        anyhow::anyhow!(
+            "调整凭证无法导出为 {}：{}",
+            e.format.file().replacen("vouchers", "adjustments", 1),
+            e.error.message
+        )
+    })?;
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (name.replacen("vouchers", "adjustments", 1), bytes))
+        .collect())
+}
 
 /// One row per entry, UTF-8 with a BOM (Excel opens it as UTF-8); red amounts stay negative.
 fn adjustments_csv(list: &[Adjustment]) -> Vec<u8> {
