@@ -447,10 +447,7 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     ));
     let journal = std::fs::read(dir.join("rerun/vouchers.xlsx")).unwrap();
     let rerun_vouchers = duizhang_books::import::excel(&journal, "vouchers.xlsx").unwrap();
-    let numbers: Vec<i64> = rerun_vouchers
-        .iter()
-        .map(|v| i64::from(v.number))
-        .collect();
+    let numbers: Vec<i64> = rerun_vouchers.iter().map(|v| i64::from(v.number)).collect();
     assert_eq!(numbers.len(), usize::try_from(posted).unwrap());
     assert_eq!(numbers.first(), Some(&(number + 1)));
     assert!(!numbers.contains(&number));

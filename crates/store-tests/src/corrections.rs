@@ -208,7 +208,30 @@ pub fn corrections<B: Backend>(backend: B) {
     assert_eq!(offline.label(), "记-8");
     assert_eq!(offline.lines[1].account_name, "银行存款");
 
-    // The close waits for every voucher of the period: the batch and two adjustments are
+    // A week's run (19–25 October) makes no batch; a case of it is corrected in October's
+    // books: dated the week's last day, numbered after October's vouchers.
+    let mut week = run(vec![finding("REFUND_NOT_BOOKED", "RF11", 2_600)]);
+    week.period = "2026-W43".into();
+    week.vouchers = None;
+    ws.record_run(CO, &week, "li").unwrap();
+    let week_case = ws
+        .cases(CO, &CaseFilter::default(), "li")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key == "RF11")
+        .unwrap()
+        .id;
+    ws.act(CO, week_case, &submit("已补录凭证", None), "", "li")
+        .unwrap();
+    ws.act(CO, week_case, &Action::Approve, "", "wang").unwrap();
+    let weekly = ws.adjustments(CO, Some(week_case), "li").unwrap().remove(0);
+    assert_eq!(
+        (weekly.period.as_str(), weekly.date.as_str(), weekly.month()),
+        ("2026-W43", "2026-10-25", "2026-10")
+    );
+    assert_eq!(weekly.label(), "记-9");
+
+    // The close waits for every voucher of the period: the batch and three adjustments are
     // pending, and the refusal names them.
     let pending = ws.request_close(CO, "2026-10", "li").unwrap_err();
     assert_eq!(pending.code(), "pending_approvals");
@@ -219,8 +242,8 @@ pub fn corrections<B: Backend>(backend: B) {
     );
     assert!(
         message.contains(&format!(
-            "调整凭证 {}（记-4）、{}（记-8）",
-            write_off.id, offline.id
+            "调整凭证 {}（记-4）、{}（记-8）、{}（记-9）",
+            write_off.id, offline.id, weekly.id
         )),
         "{message}"
     );
@@ -231,11 +254,12 @@ pub fn corrections<B: Backend>(backend: B) {
         "pending_approvals"
     );
     ws.approve_adjustment(CO, offline.id, "wang").unwrap();
+    ws.approve_adjustment(CO, weekly.id, "wang").unwrap();
 
     // Approved, the batch may have been posted: its numbers are spent, a later run of October
-    // would number from 记-9.
+    // would number from 记-10.
     let held = ws.voucher_numbers_held(CO, "2026-10", "li").unwrap();
-    assert_eq!(held.get("记"), Some(&vec![(1, 8)]));
+    assert_eq!(held.get("记"), Some(&vec![(1, 9)]));
 
     // Closed, the period's vouchers never change.
     ws.request_close(CO, "2026-10", "li").unwrap();
@@ -264,7 +288,8 @@ pub fn corrections<B: Backend>(backend: B) {
     };
     let adjustments: serde_json::Value =
         serde_json::from_slice(&member("adjustments.json").unwrap()).unwrap();
-    assert_eq!(adjustments.as_array().unwrap().len(), 3);
+    // Every correcting voucher booked in October, the week's included.
+    assert_eq!(adjustments.as_array().unwrap().len(), 4);
     let evidence = format!("cases/{}/1-聊天记录.png", id("RF9"));
     assert_eq!(member(&evidence).unwrap(), screenshot);
     duizhang_store::archive::verify_archive(&archive.members).unwrap();

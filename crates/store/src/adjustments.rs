@@ -166,7 +166,9 @@ pub(crate) fn make(
             credit_fen: if line.debit { 0 } else { fen },
         });
     }
-    let held = crate::numbering::held(tx, company, &case.period, Claimant::Adjustment)?;
+    let date = date_in(&case.period, at);
+    let month = date.get(..7).unwrap_or(&date).to_string();
+    let held = crate::numbering::held(tx, company, &month, Claimant::Adjustment)?;
     let number = crate::numbering::lowest_free(&held, WORD);
     let adjustment = Adjustment {
         id: 0,
@@ -175,7 +177,7 @@ pub(crate) fn make(
         kind: planned.kind,
         word: WORD.to_string(),
         number,
-        date: date_in(&case.period, at),
+        date,
         summary: planned.summary,
         lines,
         state: BatchState::Prepared,

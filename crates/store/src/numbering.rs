@@ -29,7 +29,7 @@ pub(crate) enum Claimant {
     Adjustment,
 }
 
-/// The numbers of `period` a new voucher of `claimant` must not take.
+/// The numbers of the accounting month `period` a new voucher of `claimant` must not take.
 pub(crate) fn held(
     tx: &mut dyn Tx,
     company: i64,
@@ -71,7 +71,7 @@ pub(crate) fn held(
         }
     }
     for a in tx.adjustments(company)? {
-        if a.period == period {
+        if a.month() == period {
             ranges.push(NumberRange {
                 word: a.word.clone(),
                 first: a.number,

@@ -125,7 +125,7 @@ pub(crate) fn ensure_open(tx: &mut dyn Tx, company: i64, period: &str) -> Result
 
 /// Refuses to close a month while a voucher of it waits for approval (财会〔2024〕12号 §24:
 /// close only once every voucher is through): the current batch of its runs, and correcting
-/// vouchers of the month or of a week or day in it.
+/// vouchers dated in it (those of its weeks' and days' cases included).
 fn nothing_pending(tx: &mut dyn Tx, company: i64, month: &str) -> Result<(), StoreError> {
     let runs = tx.runs(company)?;
     let batches: Vec<i64> = crate::vouchers::with_superseded(tx.voucher_batches(company)?, &runs)
@@ -136,7 +136,7 @@ fn nothing_pending(tx: &mut dyn Tx, company: i64, month: &str) -> Result<(), Sto
     let adjustments: Vec<(i64, String)> = tx
         .adjustments(company)?
         .into_iter()
-        .filter(|a| a.state == BatchState::Prepared && in_month(&a.period, month))
+        .filter(|a| a.state == BatchState::Prepared && a.month() == month)
         .map(|a| (a.id, a.label()))
         .collect();
     if batches.is_empty() && adjustments.is_empty() {
@@ -147,13 +147,6 @@ fn nothing_pending(tx: &mut dyn Tx, company: i64, month: &str) -> Result<(), Sto
         batches,
         adjustments,
     })
-}
-
-/// Whether `period` (a month, week or day) lies in `month`, wholly or in part.
-fn in_month(period: &str, month: &str) -> bool {
-    period == month
-        || duizhang_core::Period::parse(period)
-            .is_some_and(|p| p.months().iter().any(|m| m.to_string() == month))
 }
 
 /// Who may archive: anyone of the company but 客服 and 仓储 alone (审计 reads it).

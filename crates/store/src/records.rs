@@ -347,6 +347,12 @@ impl Adjustment {
         format!("{}-{}", self.word, self.number)
     }
 
+    /// The accounting month it is booked in (`YYYY-MM`, its date's): a week's or a day's case
+    /// corrects the books of the month its voucher is dated in, and is numbered there.
+    pub fn month(&self) -> &str {
+        self.date.get(..7).unwrap_or(&self.date)
+    }
+
     pub fn debit_fen(&self) -> i64 {
         self.lines.iter().map(|l| l.debit_fen).sum()
     }

@@ -132,7 +132,7 @@ pub enum AdjustmentCommand {
         #[arg(long)]
         company: String,
     },
-    /// 导出某期间已审核的调整凭证：adjustments.csv（UTF-8，每行一条分录）以及所选财务软件的导入格式
+    /// 导出某会计月份已审核的调整凭证（按凭证日期所在月份，含该月中按周、按日对账的案件生成的）：adjustments.csv（UTF-8，每行一条分录）以及所选财务软件的导入格式
     /// （与对账凭证相同：excel、beancount、u8、chanjet、kis、kingdee-cloud；红字冲销为同方向负数）
     Export {
         #[arg(long)]
@@ -165,7 +165,11 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
     match command {
         AdjustmentCommand::List { company, period } => {
             let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
-            list.retain(|a| period.as_ref().is_none_or(|p| *p == a.period));
+            list.retain(|a| {
+                period
+                    .as_ref()
+                    .is_none_or(|p| *p == a.period || p == a.month())
+            });
             if who.json {
                 print_json(&list)?;
             } else if list.is_empty() {
@@ -213,6 +217,7 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
             kingdee_org,
             kingdee_words,
         } => {
+            let period = crate::period::month(&period, "调整凭证导出")?.to_string();
             let mut formats = if formats.is_empty() {
                 vec![Format::Excel]
             } else {
@@ -230,7 +235,7 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
                 &formats,
             )?;
             let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
-            list.retain(|a| a.period == period && a.state == BatchState::Approved);
+            list.retain(|a| a.month() == period && a.state == BatchState::Approved);
             list.sort_by_key(|a| (a.word.clone(), a.number));
             let mut files = vec![(ADJUSTMENTS_CSV.to_string(), adjustments_csv(&list))];
             if !list.is_empty() {
