@@ -44,6 +44,7 @@ pub fn corrections<B: Backend>(backend: B) {
         finding("REFUND_NOT_BOOKED", "RF7", 12_900),
         finding("REFUND_UNPAID", "RF8", 8_000),
         finding("REFUND_NOT_BOOKED", "RF9", 4_500),
+        finding("REFUND_UNPAID", "RF12", 1_200),
     ];
     let (first_run, _) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
     let cases = ws.cases(CO, &CaseFilter::default(), "li").unwrap();
@@ -182,6 +183,13 @@ pub fn corrections<B: Backend>(backend: B) {
     };
     if let Some(batch) = rerun.vouchers.as_mut() {
         batch.vouchers = 5;
+        batch.numbers = numbered(&[(1, 4)]);
+    }
+    assert_eq!(
+        ws.record_run(CO, &rerun, "li").unwrap_err().code(),
+        "batch_numbers_mismatch"
+    );
+    if let Some(batch) = rerun.vouchers.as_mut() {
         batch.numbers = numbered(&[(1, 5)]);
     }
     let clash = ws.record_run(CO, &rerun, "li").unwrap_err();
@@ -261,8 +269,28 @@ pub fn corrections<B: Backend>(backend: B) {
     let held = ws.voucher_numbers_held(CO, "2026-10", "li").unwrap();
     assert_eq!(held.get("记"), Some(&vec![(1, 9)]));
 
-    // Closed, the period's vouchers never change.
+    // A voucher made after the close was requested holds back its approval too.
     ws.request_close(CO, "2026-10", "li").unwrap();
+    ws.act(CO, id("RF12"), &submit("运费险赔付", None), "", "li")
+        .unwrap();
+    ws.act(CO, id("RF12"), &Action::Approve, "", "wang")
+        .unwrap();
+    let insurance = ws
+        .adjustments(CO, Some(id("RF12")), "li")
+        .unwrap()
+        .remove(0);
+    assert_eq!(insurance.label(), "记-10");
+    let late = ws.approve_close(CO, "2026-10", "wang").unwrap_err();
+    assert_eq!(late.code(), "pending_approvals");
+    assert!(
+        late.zh()
+            .contains(&format!("调整凭证 {}（记-10）", insurance.id)),
+        "{}",
+        late.zh()
+    );
+    ws.approve_adjustment(CO, insurance.id, "wang").unwrap();
+
+    // Closed, the period's vouchers never change.
     ws.approve_close(CO, "2026-10", "wang").unwrap();
     assert_eq!(
         ws.approve_adjustment(CO, offline.id, "wang")
@@ -289,7 +317,7 @@ pub fn corrections<B: Backend>(backend: B) {
     let adjustments: serde_json::Value =
         serde_json::from_slice(&member("adjustments.json").unwrap()).unwrap();
     // Every correcting voucher booked in October, the week's included.
-    assert_eq!(adjustments.as_array().unwrap().len(), 4);
+    assert_eq!(adjustments.as_array().unwrap().len(), 5);
     let evidence = format!("cases/{}/1-聊天记录.png", id("RF9"));
     assert_eq!(member(&evidence).unwrap(), screenshot);
     duizhang_store::archive::verify_archive(&archive.members).unwrap();

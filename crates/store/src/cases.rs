@@ -56,6 +56,13 @@ impl<B: Backend> Workspace<B> {
         if let Some(vouchers) = &run.vouchers {
             // The numbers were asked for before the run rendered its files; refused if an
             // adjustment or an approval took one of them since.
+            let numbered: i64 = vouchers.numbers.iter().map(|r| r.last - r.first + 1).sum();
+            if numbered != vouchers.vouchers {
+                return Err(StoreError::BatchNumbersMismatch {
+                    vouchers: vouchers.vouchers,
+                    numbered,
+                });
+            }
             let held = numbering::held(tx.as_mut(), company.id, &run.period, Claimant::NewRun)?;
             if let Some((word, number)) = numbering::first_clash(&held, &vouchers.numbers) {
                 return Err(StoreError::VoucherNumberHeld {

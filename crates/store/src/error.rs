@@ -63,6 +63,8 @@ pub enum StoreError {
         /// (id, label) of pending correcting vouchers.
         adjustments: Vec<(i64, String)>,
     },
+    #[error("a voucher batch of {vouchers} vouchers carries {numbered} numbers")]
+    BatchNumbersMismatch { vouchers: i64, numbered: i64 },
     #[error("books file invalid: {detail}")]
     BooksInvalid { message: String, detail: String },
     #[error("case {case} has no attachment {n}")]
@@ -106,6 +108,7 @@ impl StoreError {
             StoreError::AccountMissing(_) => "account_missing",
             StoreError::VoucherNumberHeld { .. } => "voucher_number_held",
             StoreError::PendingApprovals { .. } => "pending_approvals",
+            StoreError::BatchNumbersMismatch { .. } => "batch_numbers_mismatch",
             StoreError::BooksInvalid { .. } => "books_invalid",
             StoreError::UnknownAttachment { .. } => "unknown_attachment",
             StoreError::AttachmentTooLarge { .. } => "attachment_too_large",
@@ -189,6 +192,9 @@ impl StoreError {
                     pending.join("；")
                 )
             }
+            StoreError::BatchNumbersMismatch { vouchers, numbered } => format!(
+                "凭证批次有 {vouchers} 张凭证，却带有 {numbered} 个凭证号，未保存（程序错误，请报告）"
+            ),
             StoreError::BooksInvalid { message, .. } => format!("账套文件有误：{message}"),
             StoreError::UnknownAttachment { case, n } => {
                 format!("案件 {case} 没有第 {n} 个附件")
