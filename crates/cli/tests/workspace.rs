@@ -389,8 +389,39 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     assert!(csv.contains(&format!(",记,{number},")), "{csv}");
     assert_eq!(list[0]["number"].as_i64(), Some(number));
 
+    // A receipt booked twice is reversed in red: a pending 红字冲销, approved by the reviewer.
+    assert!(
+        finance.len() > 2,
+        "the demo month has several finance cases"
+    );
+    let twice = finance[2]["id"].as_u64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["cases", "resolve", &twice, "--reason", "重复款项已冲回"]),
+    ));
+    let reversed = ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["cases", "approve", &twice]),
+    ));
+    assert!(reversed.contains("红字冲销"), "{reversed}");
+    let list: serde_json::Value = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["adjustments", "list", "--json"]),
+    )))
+    .unwrap();
+    assert_eq!(list[0]["number"].as_i64(), Some(number + 1));
+    let red = list[0]["id"].as_i64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["adjustments", "approve", &red]),
+    ));
+
     // The same formats as the run's vouchers: the generic Excel journal read back as an
-    // accounting system would, and 用友 U8 text.
+    // accounting system would, and 用友 U8 text; the red voucher keeps its negative amounts.
     ok(as_user(
         &dir,
         Some("li"),
@@ -407,12 +438,20 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     ));
     let journal = std::fs::read(dir.join("adj-u8/adjustments.xlsx")).unwrap();
     let read = duizhang_books::import::excel(&journal, "adjustments.xlsx").unwrap();
-    assert_eq!(read.len(), 1);
+    assert_eq!(read.len(), 2);
     assert_eq!(read[0].number, u32::try_from(number).unwrap());
     assert_eq!(read[0].reviewer.as_deref(), Some("wang"));
+    assert!(!read[0].is_red() && read[1].is_red());
+    assert!(read[1].total_debit().get() < 0);
+    assert_eq!(read[1].total_debit(), read[1].total_credit());
     let u8 = std::fs::read(dir.join("adj-u8/adjustments-u8.txt")).unwrap();
     let (u8, _, _) = encoding_rs::GBK.decode(&u8);
     assert!(u8.contains("6711") && u8.contains("0.05"), "{u8}");
+    let red_amount = read[1].lines[0].debit.to_yuan_string();
+    assert!(
+        red_amount.starts_with('-') && u8.contains(&red_amount),
+        "{red_amount} in {u8}"
+    );
 
     // October is run again: its new batch steps over the spent numbers and the correcting
     // voucher's, and the close waits for it, naming the run.
@@ -449,8 +488,8 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     let rerun_vouchers = duizhang_books::import::excel(&journal, "vouchers.xlsx").unwrap();
     let numbers: Vec<i64> = rerun_vouchers.iter().map(|v| i64::from(v.number)).collect();
     assert_eq!(numbers.len(), usize::try_from(posted).unwrap());
-    assert_eq!(numbers.first(), Some(&(number + 1)));
-    assert!(!numbers.contains(&number));
+    assert_eq!(numbers.first(), Some(&(number + 2)));
+    assert!(!numbers.contains(&number) && !numbers.contains(&(number + 1)));
 
     // A service case resolved in bulk by 客服, approved by the reviewer.
     let service: Vec<String> = open

@@ -226,3 +226,64 @@ fn fund_role(platform: Platform) -> &'static str {
         Platform::Other => "bank",
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::records::AdjustmentLine;
+    use duizhang_workflow::adjustment::AdjustmentKind;
+
+    /// 冲销重复入账: a receipt of 500.00 booked twice, repeated in red.
+    fn duplicate_reversed() -> Adjustment {
+        let line = |account: &str, name: &str, debit: bool| AdjustmentLine {
+            summary: "冲销重复入账 RF7（FUND_DUPLICATE）".into(),
+            account: account.into(),
+            account_name: name.into(),
+            debit_fen: if debit { -50_000 } else { 0 },
+            credit_fen: if debit { 0 } else { -50_000 },
+        };
+        Adjustment {
+            id: 7,
+            case_id: 12,
+            period: "2026-10".into(),
+            kind: AdjustmentKind::RedReversal,
+            word: "记".into(),
+            number: 9,
+            date: "2026-10-31".into(),
+            summary: "冲销重复入账 RF7（FUND_DUPLICATE）".into(),
+            lines: vec![
+                line("101201", "其他货币资金—支付宝", true),
+                line("5001", "主营业务收入", false),
+            ],
+            state: BatchState::Approved,
+            prepared_by: "li".into(),
+            prepared_at: "2026-11-02 09:00:00".into(),
+            approved_by: Some("wang".into()),
+            approved_at: Some("2026-11-02 10:00:00".into()),
+        }
+    }
+
+    #[test]
+    fn a_red_reversal_becomes_a_red_voucher_with_its_number_date_and_people() {
+        let v = duplicate_reversed().voucher().unwrap();
+        assert!(v.is_red());
+        v.check_balanced().unwrap();
+        assert_eq!(v.label(), "记-9");
+        assert_eq!(v.period.to_string(), "2026-10");
+        assert_eq!(v.date.to_string(), "2026-10-31");
+        assert_eq!(
+            (v.preparer.as_str(), v.reviewer.as_deref()),
+            ("li", Some("wang"))
+        );
+        assert_eq!(v.lines[0].debit, Fen::new(-50_000));
+        assert_eq!(v.lines[1].credit, Fen::new(-50_000));
+    }
+
+    #[test]
+    fn an_adjustment_approved_after_its_month_is_dated_the_months_last_day() {
+        assert_eq!(date_in("2026-10", "2026-11-02 09:30:00"), "2026-10-31");
+        assert_eq!(date_in("2026-10", "2026-10-20 09:30:00"), "2026-10-20");
+        assert_eq!(date_in("2026-W43", "2026-11-02 09:30:00"), "2026-10-25");
+    }
+}
