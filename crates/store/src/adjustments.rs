@@ -166,18 +166,14 @@ pub(crate) fn make(
             credit_fen: if line.debit { 0 } else { fen },
         });
     }
-    let date = date_in(&case.period, at);
-    let month = date.get(..7).unwrap_or(&date).to_string();
-    let held = crate::numbering::held(tx, company, &month, Claimant::Adjustment)?;
-    let number = crate::numbering::lowest_free(&held, WORD);
-    let adjustment = Adjustment {
+    let mut adjustment = Adjustment {
         id: 0,
         case_id: case.id,
         period: case.period.clone(),
         kind: planned.kind,
         word: WORD.to_string(),
-        number,
-        date,
+        number: 0,
+        date: date_in(&case.period, at),
         summary: planned.summary,
         lines,
         state: BatchState::Prepared,
@@ -186,6 +182,9 @@ pub(crate) fn make(
         approved_by: None,
         approved_at: None,
     };
+    // Numbered in the accounting month it is dated in (a week's case may fall in either).
+    let held = crate::numbering::held(tx, company, adjustment.month(), Claimant::Adjustment)?;
+    adjustment.number = crate::numbering::lowest_free(&held, WORD);
     let id = tx.insert_adjustment(company, &adjustment)?;
     let adjustment = Adjustment { id, ..adjustment };
     audit(
@@ -207,9 +206,7 @@ pub(crate) fn make(
 fn date_in(period: &str, at: &str) -> String {
     let day = at.get(..10).unwrap_or(at);
     match (Period::parse(period), BeijingTime::parse(at)) {
-        (Some(p), Ok(t)) if !p.contains(t) && t >= p.end() => {
-            p.end().plus_days(-1).date().to_string()
-        }
+        (Some(p), Ok(t)) if t >= p.end() => p.end().plus_days(-1).date().to_string(),
         _ => day.to_string(),
     }
 }
