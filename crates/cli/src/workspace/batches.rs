@@ -7,9 +7,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use duizhang_core::Fen;
-use duizhang_store::{Adjustment, BatchState, VoucherBatch};
-
 use duizhang_pipeline::exports::render_exports;
+use duizhang_store::{Adjustment, BatchState, VoucherBatch};
 
 use super::{Who, print_json, refused, signed_in};
 use crate::vouchers::{Format, TemplateChoice, templates};
@@ -280,12 +279,7 @@ fn rendered(
     formats: &[Format],
     templates: &duizhang_pipeline::exports::Templates,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let kept = ws.company_books(company, by).map_err(refused)?;
-    let origin = format!("账套“{company}”的设置");
-    let loaded = crate::books::preset_or_text(
-        kept.as_ref().map(|k| (k.toml.as_str(), origin.as_str())),
-        None,
-    )?;
+    let loaded = super::company_books(ws, company, by, None)?;
     let vouchers = list
         .iter()
         .map(Adjustment::voucher)

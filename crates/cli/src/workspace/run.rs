@@ -97,14 +97,7 @@ pub fn run(
     // else the preset.
     let loaded = match books {
         Some(path) => crate::books::read_books(Some(path), rules)?,
-        None => {
-            let kept = ws.company_books(company, &by).map_err(refused)?;
-            let origin = format!("账套“{company}”的设置（duizhang companies books）");
-            crate::books::preset_or_text(
-                kept.as_ref().map(|k| (k.toml.as_str(), origin.as_str())),
-                rules,
-            )?
-        }
+        None => super::company_books(&mut ws, company, &by, rules)?,
     };
     note!("{}", loaded.describe);
     let importers = crate::importers(profiles)?;
