@@ -489,6 +489,9 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     let numbers: Vec<i64> = rerun_vouchers.iter().map(|v| i64::from(v.number)).collect();
     assert_eq!(numbers.len(), usize::try_from(posted).unwrap());
     assert_eq!(numbers.first(), Some(&(number + 2)));
+    let listed = ok(as_user(&dir, Some("li"), &with(&["batches", "list"])));
+    let range = format!("记-{}～记-{}", number + 2, number + 1 + posted);
+    assert!(listed.contains(&range), "{range} in {listed}");
     assert!(!numbers.contains(&number) && !numbers.contains(&(number + 1)));
 
     // A service case resolved in bulk by 客服, approved by the reviewer.

@@ -201,6 +201,9 @@ pub fn corrections<B: Backend>(backend: B) {
         batch.numbers = numbered(&[(1, 2), (5, 7)]);
     }
     let (second_run, _) = ws.record_run(CO, &rerun, "li").unwrap();
+    let listed = ws.voucher_batches(CO, "wang").unwrap();
+    assert_eq!(listed[0].run_id, second_run);
+    assert_eq!(listed[0].numbers, numbered(&[(1, 2), (5, 7)]));
     assert_eq!(
         ws.approve_voucher_batch(CO, first_run, "wang")
             .unwrap_err()

@@ -82,6 +82,7 @@ impl<B: Backend> Workspace<B> {
                 approved_by: None,
                 approved_at: None,
                 superseded: false,
+                numbers: vouchers.numbers.clone(),
             };
             tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
             tx.insert_voucher_numbers(company.id, run_id, &vouchers.numbers)?;

@@ -238,6 +238,7 @@ pub fn voucher_batch_from(
         approved_by,
         approved_at,
         superseded: false,
+        numbers: Vec::new(),
     })
 }
 

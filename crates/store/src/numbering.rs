@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::backend::Tx;
 use crate::error::StoreError;
-use crate::records::{BatchState, NumberRange};
+use crate::records::{BatchState, NumberRange, VoucherBatch};
 
 /// Held numbers per 凭证字, as sorted, merged ranges `(first, last)`.
 pub type Held = BTreeMap<String, Vec<(i64, i64)>>;
@@ -43,31 +43,16 @@ pub(crate) fn held(
         .map(|r| r.id)
         .max();
     let mut ranges: Vec<NumberRange> = Vec::new();
-    let stored = tx.voucher_numbers(company)?;
-    for batch in tx.voucher_batches(company)? {
+    let batches = tx.voucher_batches(company)?;
+    for batch in numbered(tx, company, batches)? {
         if batch.period != period {
             continue;
         }
         let current = Some(batch.run_id) == latest;
         let holds =
             batch.state == BatchState::Approved || (current && claimant == Claimant::Adjustment);
-        if !holds {
-            continue;
-        }
-        let own: Vec<NumberRange> = stored
-            .iter()
-            .filter(|(run, _)| *run == batch.run_id)
-            .map(|(_, r)| r.clone())
-            .collect();
-        if own.is_empty() {
-            // Batches stored before numbers were kept were numbered 记-1..N by their run.
-            ranges.push(NumberRange {
-                word: "记".into(),
-                first: 1,
-                last: batch.vouchers,
-            });
-        } else {
-            ranges.extend(own);
+        if holds {
+            ranges.extend(batch.numbers);
         }
     }
     for a in tx.adjustments(company)? {
@@ -80,6 +65,31 @@ pub(crate) fn held(
         }
     }
     Ok(merge(ranges))
+}
+
+/// The batches with the numbers their vouchers carry.
+pub(crate) fn numbered(
+    tx: &mut dyn Tx,
+    company: i64,
+    mut batches: Vec<VoucherBatch>,
+) -> Result<Vec<VoucherBatch>, StoreError> {
+    let stored = tx.voucher_numbers(company)?;
+    for batch in &mut batches {
+        batch.numbers = stored
+            .iter()
+            .filter(|(run, _)| *run == batch.run_id)
+            .map(|(_, r)| r.clone())
+            .collect();
+        if batch.numbers.is_empty() {
+            // Batches stored before numbers were kept were numbered 记-1..N by their run.
+            batch.numbers.push(NumberRange {
+                word: "记".into(),
+                first: 1,
+                last: batch.vouchers,
+            });
+        }
+    }
+    Ok(batches)
 }
 
 /// The lowest number of `word` nobody holds.

@@ -178,6 +178,9 @@ pub struct VoucherBatch {
     /// Whether a later run of the same period made this batch out of date (it can no longer be
     /// approved or exported).
     pub superseded: bool,
+    /// The voucher numbers its vouchers carry, per 凭证字 (filled by the workspace's reads).
+    #[serde(default)]
+    pub numbers: Vec<NumberRange>,
 }
 
 /// A stored run.

@@ -25,7 +25,9 @@ impl<B: Backend> Workspace<B> {
         let company = company_in(tx.as_mut(), company)?;
         actor_in(tx.as_mut(), &company, by)?;
         let runs = tx.runs(company.id)?;
-        let mut batches = with_superseded(tx.voucher_batches(company.id)?, &runs);
+        let batches = tx.voucher_batches(company.id)?;
+        let mut batches = crate::numbering::numbered(tx.as_mut(), company.id, batches)?;
+        batches = with_superseded(batches, &runs);
         batches.reverse();
         Ok(batches)
     }
@@ -110,7 +112,9 @@ pub type NamedBytes = (String, Vec<u8>);
 /// The batch of `run`, refused when there is none or a later run of its period replaced it.
 fn current(tx: &mut dyn Tx, company: i64, run: i64) -> Result<VoucherBatch, StoreError> {
     let runs = tx.runs(company)?;
-    let batch = with_superseded(tx.voucher_batches(company)?, &runs)
+    let batches = tx.voucher_batches(company)?;
+    let batches = crate::numbering::numbered(tx, company, batches)?;
+    let batch = with_superseded(batches, &runs)
         .into_iter()
         .find(|b| b.run_id == run)
         .ok_or(StoreError::UnknownBatch(run))?;

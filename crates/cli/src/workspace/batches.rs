@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use duizhang_core::Fen;
 use duizhang_pipeline::exports::render_exports;
-use duizhang_store::{Adjustment, BatchState, VoucherBatch};
+use duizhang_store::{Adjustment, BatchState, NumberRange, VoucherBatch};
 
 use super::{Who, print_json, refused, signed_in};
 use crate::vouchers::{Format, TemplateChoice, templates};
@@ -57,9 +57,10 @@ pub fn run(command: BatchCommand, who: &Who) -> anyhow::Result<ExitCode> {
                 print_json(&batch)?;
             } else {
                 println!(
-                    "已审核对账运行 {run}（{} 期间）的 {} 张凭证，借方合计 {} 元；可用 duizhang batches export 导出",
+                    "已审核对账运行 {run}（{} 期间）的 {} 张凭证（{}），借方合计 {} 元；可用 duizhang batches export 导出",
                     batch.period,
                     batch.vouchers,
+                    number_text(&batch.numbers),
                     Fen::new(batch.debit_fen).to_yuan_string()
                 );
             }
@@ -93,8 +94,23 @@ pub fn run(command: BatchCommand, who: &Who) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `记-1～记-5、记-7～记-9`: the numbers a batch's vouchers carry.
+fn number_text(numbers: &[NumberRange]) -> String {
+    let parts: Vec<String> = numbers
+        .iter()
+        .map(|r| {
+            if r.first == r.last {
+                format!("{}-{}", r.word, r.first)
+            } else {
+                format!("{w}-{}～{w}-{}", r.first, r.last, w = r.word)
+            }
+        })
+        .collect();
+    parts.join("、")
+}
+
 fn print_list(batches: &[VoucherBatch]) {
-    println!("运行\t期间\t状态\t凭证数\t借方合计（元）\t制单\t审核");
+    println!("运行\t期间\t状态\t凭证数\t凭证号\t借方合计（元）\t制单\t审核");
     for b in batches {
         let state = if b.superseded {
             format!("{}（已被新运行取代）", b.state.zh())
@@ -102,10 +118,11 @@ fn print_list(batches: &[VoucherBatch]) {
             b.state.zh().to_string()
         };
         println!(
-            "{}\t{}\t{state}\t{}\t{}\t{} {}\t{}",
+            "{}\t{}\t{state}\t{}\t{}\t{}\t{} {}\t{}",
             b.run_id,
             b.period,
             b.vouchers,
+            number_text(&b.numbers),
             Fen::new(b.debit_fen).to_yuan_string(),
             b.prepared_by,
             b.prepared_at,
