@@ -169,6 +169,18 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     let books = ["companies", "books", "禾木家居", "--books", "账套.toml"];
     let refused = as_user(&dir, Some("zhao"), &books);
     assert!(!refused.status.success());
+    std::fs::write(dir.join("坏账套.toml"), "standard = \"ifrs\"\n").unwrap();
+    let bad = as_user(
+        &dir,
+        Some("li"),
+        &["companies", "books", "禾木家居", "--books", "坏账套.toml"],
+    );
+    assert!(!bad.status.success());
+    let said = text(&bad.stderr);
+    assert!(
+        said.contains("坏账套.toml") && said.contains("账套文件有误"),
+        "{said}"
+    );
     let set = ok(as_user(&dir, Some("li"), &books));
     assert!(set.contains("已为账套“禾木家居”设置账套文件"), "{set}");
     let shown = ok(as_user(
