@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod renumber;
 pub mod rules;
 pub mod voucher;
 
@@ -20,8 +21,9 @@ pub use error::BooksError;
 pub use generate::{
     Generated, Issue, RecordRef, ShopName, ShopOf, generate, generate_named, source_key,
 };
+pub use renumber::{HeldNumbers, number_around, number_ranges};
 pub use rules::{EventClass, EventId, Rules};
 pub use voucher::{
     Aux, Flag, LinkRole, SourceLink, Voucher, VoucherLine, check_numbering, check_open,
-    validate_all, validate_as_booked,
+    validate_all, validate_as_booked, validate_part,
 };

@@ -32,7 +32,8 @@ impl Aux {
     }
 }
 
-/// One entry (分录): exactly one of debit and credit is non-zero, and it is positive.
+/// One entry (分录): exactly one of debit and credit is non-zero — positive, or negative on
+/// a red reversal (红字冲销, see [`Voucher::is_red`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VoucherLine {
     pub summary: String,
@@ -156,6 +157,16 @@ impl Voucher {
         format!("{}-{}", self.word, self.number)
     }
 
+    /// A red reversal (红字冲销): the entry booked in error repeated with negative amounts on
+    /// the same sides, as 用友 U8/T+ and 金蝶 KIS/K3 import it. Every amount of a red voucher
+    /// is negative, every amount of a blue one positive; [`Voucher::check_balanced`] refuses a
+    /// mix.
+    pub fn is_red(&self) -> bool {
+        self.lines
+            .first()
+            .is_some_and(|l| l.debit.get() < 0 || l.credit.get() < 0)
+    }
+
     pub fn total_debit(&self) -> Fen {
         self.lines.iter().map(|l| l.debit).sum()
     }
@@ -200,17 +211,24 @@ impl Voucher {
                 format!("voucher {label} has no lines"),
             ));
         }
+        let red = self.is_red();
         for (i, line) in self.lines.iter().enumerate() {
             let n = i + 1;
-            let one_side = (line.debit.get() > 0 && line.credit.get() == 0)
-                || (line.credit.get() > 0 && line.debit.get() == 0);
+            let signed = |fen: Fen| if red { fen.get() < 0 } else { fen.get() > 0 };
+            let one_side = (signed(line.debit) && line.credit.get() == 0)
+                || (signed(line.credit) && line.debit.get() == 0);
             if !one_side {
+                let (zh, en) = if red {
+                    ("红字凭证每行借方与贷方必须有且只有一方为负数", "negative")
+                } else {
+                    ("借方与贷方必须有且只有一方大于0", "positive")
+                };
                 return Err(BooksError::voucher(
                     format!(
-                        "凭证 {label} 第{n}行：借方与贷方必须有且只有一方大于0（借 {}，贷 {}）",
+                        "凭证 {label} 第{n}行：{zh}（借 {}，贷 {}）",
                         line.debit, line.credit
                     ),
-                    format!("voucher {label} line {n}: one side must be positive, the other 0"),
+                    format!("voucher {label} line {n}: one side must be {en}, the other 0"),
                 ));
             }
             if line.summary.trim().is_empty() {
@@ -301,20 +319,7 @@ pub fn check_open(vouchers: &[Voucher], closed_through: Period) -> Result<(), Bo
 /// Continuous numbers per 凭证字 per period; `from_one` when the set is a whole period (an
 /// imported file may hold a later part of it).
 pub(crate) fn numbering(vouchers: &[Voucher], from_one: bool) -> Result<(), BooksError> {
-    let mut seen: BTreeMap<(Period, &str), BTreeSet<u32>> = BTreeMap::new();
-    for v in vouchers {
-        if !seen
-            .entry((v.period, v.word.as_str()))
-            .or_default()
-            .insert(v.number)
-        {
-            return Err(BooksError::voucher(
-                format!("凭证号重复：{} {}", v.period, v.label()),
-                format!("duplicate voucher number {} {}", v.period, v.label()),
-            ));
-        }
-    }
-    for ((period, word), numbers) in &seen {
+    for ((period, word), numbers) in &unique_numbers(vouchers)? {
         let start = if from_one {
             1
         } else {
@@ -330,6 +335,44 @@ pub(crate) fn numbering(vouchers: &[Voucher], from_one: bool) -> Result<(), Book
         }
     }
     Ok(())
+}
+
+/// The numbers per 凭证字 per period, refused when one repeats.
+fn unique_numbers(
+    vouchers: &[Voucher],
+) -> Result<BTreeMap<(Period, &str), BTreeSet<u32>>, BooksError> {
+    let mut seen: BTreeMap<(Period, &str), BTreeSet<u32>> = BTreeMap::new();
+    for v in vouchers {
+        if v.number == 0 {
+            return Err(BooksError::voucher(
+                format!("凭证 {} 没有凭证号", PeriodLabel(v)),
+                format!("voucher {} has no number", v.label()),
+            ));
+        }
+        if !seen
+            .entry((v.period, v.word.as_str()))
+            .or_default()
+            .insert(v.number)
+        {
+            return Err(BooksError::voucher(
+                format!("凭证号重复：{} {}", v.period, v.label()),
+                format!("duplicate voucher number {} {}", v.period, v.label()),
+            ));
+        }
+    }
+    Ok(seen)
+}
+
+/// Validates vouchers that are part of a period's before export — a batch numbered around
+/// the period's correcting vouchers, or those vouchers alone: each voucher, no number twice, no
+/// primary source twice. Whether the period's numbers run without gaps is the numbering's
+/// owner's to guarantee (the generator from 1, the workspace across batches and corrections).
+pub fn validate_part(vouchers: &[Voucher], chart: &Chart) -> Result<(), BooksError> {
+    for v in vouchers {
+        v.validate(chart)?;
+    }
+    unique_numbers(vouchers)?;
+    no_source_twice(vouchers)
 }
 
 /// Validates a whole set before export: each voucher, numbering, no primary source twice.

@@ -448,13 +448,23 @@ fn exports_refuse_what_would_not_import() {
             .contains("不在科目表中")
     );
 
-    let mut gap = good.clone();
-    gap[1].number = 9;
+    let mut twice_numbered = good.clone();
+    twice_numbered[1].number = twice_numbered[0].number;
     assert!(
-        export::u8_text(&gap, &b.chart, &b.u8, TextEncoding::Gbk)
+        export::u8_text(&twice_numbered, &b.chart, &b.u8, TextEncoding::Gbk)
             .unwrap_err()
             .message
-            .contains("断号")
+            .contains("凭证号重复")
+    );
+
+    // A voucher mixing red and blue amounts is neither: refused.
+    let mut mixed = good.clone();
+    mixed[0].lines[0].debit = Fen::new(-mixed[0].lines[0].debit.get());
+    let e = export::excel(&mixed, &b.chart).err().unwrap();
+    assert!(
+        e.message.contains("大于0") || e.message.contains("负数"),
+        "{}",
+        e.message
     );
 
     let mut twice = good.clone();
@@ -520,4 +530,69 @@ fn seller_header_row_drives_the_chanjet_columns() {
     let _ = BooksConfig::preset(Standard::Small);
     let _ = Rules::defaults().unwrap();
     let _ = generate;
+}
+
+/// The month's first voucher booked twice, reversed in red: the same accounts on the same
+/// sides with every amount negative, numbered after the month's vouchers.
+fn red_reversal_of(good: &[duizhang_books::Voucher]) -> duizhang_books::Voucher {
+    let mut red = good[0].clone();
+    for line in &mut red.lines {
+        line.debit = Fen::new(-line.debit.get());
+        line.credit = Fen::new(-line.credit.get());
+        line.summary = format!("冲销重复入账 {}", line.summary);
+    }
+    red.number = u32::try_from(good.len()).unwrap() + 1;
+    red.links.clear();
+    red
+}
+
+#[test]
+fn a_red_reversal_exports_in_every_format_with_negative_amounts_on_the_same_side() {
+    let b = books(Standard::Small, "");
+    let good = generated(&b).vouchers;
+    let red = red_reversal_of(&good);
+    assert!(red.is_red() && !good[0].is_red());
+    red.check_balanced().unwrap();
+    let original = &good[0].lines[0];
+    let side_amount = if original.debit.is_zero() {
+        original.credit
+    } else {
+        original.debit
+    };
+    let negative = Fen::new(-side_amount.get()).to_yuan_string();
+    assert!(negative.starts_with('-'), "{negative}");
+
+    // The correcting voucher alone, numbered after the month's: an export of part of a period.
+    let part = vec![red.clone()];
+    let u8 = export::u8_text(&part, &b.chart, &b.u8, TextEncoding::Utf8).unwrap();
+    let u8 = String::from_utf8(u8).unwrap();
+    assert!(u8.contains(&negative), "{u8}");
+    let bean = String::from_utf8(export::beancount(&part, &b.chart).unwrap()).unwrap();
+    assert!(bean.contains("冲销重复入账"), "{bean}");
+    let excel = export::excel(&part, &b.chart).unwrap();
+    assert!(dump(&excel.workbook).contains(&negative));
+    let kis = export::kis(&part, &b.chart, &ColumnTemplate::kis_default()).unwrap();
+    assert!(dump(&kis).contains(&negative));
+    let chanjet = export::chanjet(&part, &b.chart, &ColumnTemplate::chanjet_default()).unwrap();
+    assert!(dump(&chanjet).contains(&negative));
+    let cloud = export::kingdee_cloud(
+        &part,
+        &b.chart,
+        &CloudTemplate::default_columns(),
+        &CloudSettings {
+            account_book: ("001".into(), "杭州某某服饰".into()),
+            org: ("100".into(), "杭州某某服饰有限公司".into()),
+            ..CloudSettings::default()
+        },
+    )
+    .unwrap();
+    assert!(dump(&cloud).contains(&negative));
+
+    // Read back as a journal, the red voucher stays red and balanced.
+    let back = duizhang_books::import::excel(&excel.workbook, "adjustments.xlsx").unwrap();
+    assert_eq!(back.len(), 1);
+    assert!(back[0].is_red());
+    assert_eq!(back[0].total_debit(), red.total_debit());
+    let back = duizhang_books::import::u8_text(u8.as_bytes(), "adjustments-u8.txt").unwrap();
+    assert!(back[0].is_red());
 }

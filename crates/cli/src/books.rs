@@ -22,6 +22,22 @@ pub struct LoadedBooks {
 /// The 账套 of `path`, or the 小企业会计准则 preset; the default voucher rules with the
 /// seller's rules file (`rules`) over them.
 pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<LoadedBooks> {
+    match path {
+        None => preset_or_text(None, rules),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取账套文件 {}", path.display()))?;
+            preset_or_text(Some((&text, &path.display().to_string())), rules)
+        }
+    }
+}
+
+/// The 账套 of `books` (its TOML and where it came from: a file, the workspace), or the
+/// 小企业会计准则 preset; with the rules as [`read_books`] takes them.
+pub fn preset_or_text(
+    books: Option<(&str, &str)>,
+    rules: Option<&Path>,
+) -> anyhow::Result<LoadedBooks> {
     let mut defaults = Rules::defaults().map_err(|e| anyhow::anyhow!("{}", e.message))?;
     if let Some(p) = rules {
         let text = std::fs::read_to_string(p)
@@ -31,7 +47,7 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
             .map_err(|e| anyhow::anyhow!("凭证规则文件 {}：{}", p.display(), e.message))?;
     }
     let rules = defaults;
-    let Some(path) = path else {
+    let Some((text, origin)) = books else {
         let books = Books::new(BooksConfig::preset(Standard::Small), rules)
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;
         return Ok(LoadedBooks {
@@ -39,16 +55,14 @@ pub fn read_books(path: Option<&Path>, rules: Option<&Path>) -> anyhow::Result<L
             describe: "未指定账套（--books），按小企业会计准则预设生成：一般纳税人，增值税 13%，预设科目，未设单位成本（不生成成本分录）".into(),
         });
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("无法读取账套文件 {}", path.display()))?;
-    let books = BooksConfig::from_toml(&text)
+    let books = BooksConfig::from_toml(text)
         .and_then(|c| Books::new(c, rules))
-        .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.message))?;
+        .map_err(|e| anyhow::anyhow!("账套文件 {origin}：{}", e.message))?;
     let name = books
         .config
         .name
         .clone()
-        .unwrap_or_else(|| path.display().to_string());
+        .unwrap_or_else(|| origin.to_string());
     let describe = format!("账套：{name}（{}）", books.chart.standard.zh());
     Ok(LoadedBooks { books, describe })
 }

@@ -32,7 +32,7 @@ pub enum Format {
 }
 
 impl Format {
-    fn export(self) -> ExportFormat {
+    pub(crate) fn export(self) -> ExportFormat {
         match self {
             Format::Excel => ExportFormat::Excel,
             Format::Beancount => ExportFormat::Beancount,
@@ -71,7 +71,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     formats.sort();
     formats.dedup();
-    let templates = templates(&args, &formats)?;
+    let templates = templates(
+        &TemplateChoice {
+            template: args.template.as_deref(),
+            kingdee_book: args.kingdee_book.as_deref(),
+            kingdee_org: args.kingdee_org.as_deref(),
+            kingdee_words: &args.kingdee_words,
+        },
+        &formats,
+    )?;
     let out = crate::publish::OutDir::lock(&args.out)?;
     let Some(imported) = load::import_inputs(
         &args.inputs,
@@ -148,8 +156,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The options that shape the template-driven exports (`--template`, `--kingdee-*`).
+pub(crate) struct TemplateChoice<'a> {
+    pub template: Option<&'a Path>,
+    pub kingdee_book: Option<&'a str>,
+    pub kingdee_org: Option<&'a str>,
+    pub kingdee_words: &'a [String],
+}
+
 /// What the template-driven exports need, read once before any work.
-fn templates(args: &Args, formats: &[Format]) -> anyhow::Result<Templates> {
+pub(crate) fn templates(
+    args: &TemplateChoice<'_>,
+    formats: &[Format],
+) -> anyhow::Result<Templates> {
     let templated: Vec<Format> = formats
         .iter()
         .copied()
@@ -157,7 +176,7 @@ fn templates(args: &Args, formats: &[Format]) -> anyhow::Result<Templates> {
         .collect();
     let mut columns = None;
     let mut cloud = None;
-    if let Some(path) = &args.template {
+    if let Some(path) = args.template {
         let [format] = templated.as_slice() else {
             anyhow::bail!(
                 "--template 只能配合一种模板格式使用（chanjet、kis 或 kingdee-cloud），本次选择了 {} 种",
@@ -176,13 +195,13 @@ fn templates(args: &Args, formats: &[Format]) -> anyhow::Result<Templates> {
         }
     }
     let mut cloud_settings = duizhang_books::export::CloudSettings::default();
-    if let Some(code) = &args.kingdee_book {
-        cloud_settings.account_book.0.clone_from(code);
+    if let Some(code) = args.kingdee_book {
+        cloud_settings.account_book.0 = code.to_string();
     }
-    if let Some(code) = &args.kingdee_org {
-        cloud_settings.org.0.clone_from(code);
+    if let Some(code) = args.kingdee_org {
+        cloud_settings.org.0 = code.to_string();
     }
-    for pair in &args.kingdee_words {
+    for pair in args.kingdee_words {
         let (word, code) = pair
             .split_once('=')
             .filter(|(w, c)| !w.trim().is_empty() && !c.trim().is_empty())

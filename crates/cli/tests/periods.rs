@@ -269,6 +269,12 @@ fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed()
         ],
     ));
     assert!(week.contains("结账和归档按会计月份进行"), "{week}");
+    // The month's vouchers are approved first: a close waits for them.
+    ok(duizhang(
+        &dir,
+        Some("wang"),
+        &["batches", "approve", "1", "--company", "禾木家居"],
+    ));
     ok(duizhang(
         &dir,
         Some("li"),

@@ -159,6 +159,39 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         ],
     ));
     assert!(again.contains("此前已导入过"), "{again}");
+    // The company's 账套 (企业会计准则) is kept in the workspace by the accountant, not by 客服;
+    // runs and correcting vouchers use its chart from now on.
+    std::fs::write(
+        dir.join("账套.toml"),
+        "name = \"禾木家居 2026\"\nstandard = \"enterprise\"\n\n[vat]\ntaxpayer = \"general\"\n",
+    )
+    .unwrap();
+    let books = ["companies", "books", "禾木家居", "--books", "账套.toml"];
+    let refused = as_user(&dir, Some("zhao"), &books);
+    assert!(!refused.status.success());
+    std::fs::write(dir.join("坏账套.toml"), "standard = \"ifrs\"\n").unwrap();
+    let bad = as_user(
+        &dir,
+        Some("li"),
+        &["companies", "books", "禾木家居", "--books", "坏账套.toml"],
+    );
+    assert!(!bad.status.success());
+    let said = text(&bad.stderr);
+    assert!(
+        said.contains("坏账套.toml") && said.contains("账套文件有误"),
+        "{said}"
+    );
+    let set = ok(as_user(&dir, Some("li"), &books));
+    assert!(set.contains("已为账套“禾木家居”设置账套文件"), "{set}");
+    let shown = ok(as_user(
+        &dir,
+        Some("zhao"),
+        &["companies", "books", "禾木家居"],
+    ));
+    assert!(
+        shown.contains("li 于") && shown.contains("standard = \"enterprise\""),
+        "{shown}"
+    );
     let run = |dir: &Path| {
         ok(as_user(
             dir,
@@ -275,6 +308,20 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
         [args, &["--company", "禾木家居"][..]].concat()
     }
+    // The latest run's vouchers are approved (and may be posted): their numbers are spent.
+    let batches: serde_json::Value = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["batches", "list", "--json"]),
+    )))
+    .unwrap();
+    let posted = batches[0]["vouchers"].as_i64().unwrap();
+    let latest_run = batches[0]["run_id"].as_i64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["batches", "approve", &latest_run]),
+    ));
     std::fs::write(dir.join("聊天记录.png"), b"\x89PNG\r\n\x1a\n chat").unwrap();
     ok(as_user(
         &dir,
@@ -344,10 +391,120 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         ]),
     ));
     let csv = std::fs::read_to_string(dir.join("adj/adjustments.csv")).unwrap();
+    // 营业外支出 of 企业会计准则 (6711): the company's 账套, not the preset.
     assert!(
-        csv.contains("营业外支出") && csv.contains(",0.05,"),
+        csv.contains("6711,营业外支出") && csv.contains(",0.05,"),
         "{csv}"
     );
+    // The correcting voucher takes the number after the approved batch's.
+    let number = posted + 1;
+    assert!(csv.contains(&format!(",记,{number},")), "{csv}");
+    assert_eq!(list[0]["number"].as_i64(), Some(number));
+
+    // A receipt booked twice is reversed in red: a pending 红字冲销, approved by the reviewer.
+    assert!(
+        finance.len() > 2,
+        "the demo month has several finance cases"
+    );
+    let twice = finance[2]["id"].as_u64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["cases", "resolve", &twice, "--reason", "重复款项已冲回"]),
+    ));
+    let reversed = ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["cases", "approve", &twice]),
+    ));
+    assert!(reversed.contains("红字冲销"), "{reversed}");
+    let list: serde_json::Value = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["adjustments", "list", "--json"]),
+    )))
+    .unwrap();
+    assert_eq!(list[0]["number"].as_i64(), Some(number + 1));
+    let red = list[0]["id"].as_i64().unwrap().to_string();
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["adjustments", "approve", &red]),
+    ));
+
+    // The same formats as the run's vouchers: the generic Excel journal read back as an
+    // accounting system would, and 用友 U8 text; the red voucher keeps its negative amounts.
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&[
+            "adjustments",
+            "export",
+            "--period",
+            "2026-10",
+            "--out",
+            "adj-u8",
+            "--format",
+            "excel,u8",
+        ]),
+    ));
+    let journal = std::fs::read(dir.join("adj-u8/adjustments.xlsx")).unwrap();
+    let read = duizhang_books::import::excel(&journal, "adjustments.xlsx").unwrap();
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[0].number, u32::try_from(number).unwrap());
+    assert_eq!(read[0].reviewer.as_deref(), Some("wang"));
+    assert!(!read[0].is_red() && read[1].is_red());
+    assert!(read[1].total_debit().get() < 0);
+    assert_eq!(read[1].total_debit(), read[1].total_credit());
+    let u8 = std::fs::read(dir.join("adj-u8/adjustments-u8.txt")).unwrap();
+    let (u8, _, _) = encoding_rs::GBK.decode(&u8);
+    assert!(u8.contains("6711") && u8.contains("0.05"), "{u8}");
+    let red_amount = read[1].lines[0].debit.to_yuan_string();
+    assert!(
+        red_amount.starts_with('-') && u8.contains(&red_amount),
+        "{red_amount} in {u8}"
+    );
+
+    // October is run again: its new batch steps over the spent numbers and the correcting
+    // voucher's, and the close waits for it, naming the run.
+    run(&dir);
+    let batches: serde_json::Value = serde_json::from_str(&ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["batches", "list", "--json"]),
+    )))
+    .unwrap();
+    let rerun = batches[0]["run_id"].as_i64().unwrap().to_string();
+    let waiting = as_user(
+        &dir,
+        Some("li"),
+        &with(&["close", "request", "--period", "2026-10"]),
+    );
+    assert!(!waiting.status.success());
+    let refusal = text(&waiting.stderr);
+    assert!(
+        refusal.contains("待审核") && refusal.contains(&format!("对账运行 {rerun}")),
+        "{refusal}"
+    );
+    ok(as_user(
+        &dir,
+        Some("wang"),
+        &with(&["batches", "approve", &rerun]),
+    ));
+    ok(as_user(
+        &dir,
+        Some("li"),
+        &with(&["batches", "export", &rerun, "--out", "rerun"]),
+    ));
+    let journal = std::fs::read(dir.join("rerun/vouchers.xlsx")).unwrap();
+    let rerun_vouchers = duizhang_books::import::excel(&journal, "vouchers.xlsx").unwrap();
+    let numbers: Vec<i64> = rerun_vouchers.iter().map(|v| i64::from(v.number)).collect();
+    assert_eq!(numbers.len(), usize::try_from(posted).unwrap());
+    assert_eq!(numbers.first(), Some(&(number + 2)));
+    let listed = ok(as_user(&dir, Some("li"), &with(&["batches", "list"])));
+    let range = format!("记-{}～记-{}", number + 2, number + 1 + posted);
+    assert!(listed.contains(&range), "{range} in {listed}");
+    assert!(!numbers.contains(&number) && !numbers.contains(&(number + 1)));
 
     // A service case resolved in bulk by 客服, approved by the reviewer.
     let service: Vec<String> = open

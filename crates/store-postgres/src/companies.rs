@@ -1,7 +1,7 @@
 //! Companies, users and their roles in each company.
 
 use duizhang_store::codec;
-use duizhang_store::{Company, Member, StoreError, User};
+use duizhang_store::{Company, CompanyBooks, Member, StoreError, User};
 use duizhang_workflow::Role;
 use postgres::{Row, Transaction};
 
@@ -152,4 +152,36 @@ pub(crate) fn members(tx: &mut Transaction<'_>, company: i64) -> Result<Vec<Memb
             roles: codec::roles_parse(&r.get::<_, String>(4)),
         })
         .collect())
+}
+
+pub(crate) fn company_books(
+    tx: &mut Transaction<'_>,
+    company: i64,
+) -> Result<Option<CompanyBooks>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT toml, set_by, set_at FROM company_books WHERE company_id = $1",
+            &[&company],
+        )
+        .map_err(db)?;
+    Ok(row.map(|r| CompanyBooks {
+        toml: r.get(0),
+        set_by: r.get(1),
+        set_at: r.get(2),
+    }))
+}
+
+pub(crate) fn put_company_books(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    books: &CompanyBooks,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO company_books (company_id, toml, set_by, set_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (company_id) DO UPDATE SET toml = excluded.toml, \
+         set_by = excluded.set_by, set_at = excluded.set_at",
+        &[&company, &books.toml, &books.set_by, &books.set_at],
+    )
+    .map_err(db)?;
+    Ok(())
 }

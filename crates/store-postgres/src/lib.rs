@@ -20,8 +20,9 @@ mod vouchers;
 
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, StoreError, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
+    Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User,
+    VoucherBatch,
 };
 use duizhang_workflow::sync::KnownCase;
 use duizhang_workflow::{AuditEntry, ChainHead, Role};
@@ -265,6 +266,27 @@ impl Tx for PgTx<'_> {
         run: i64,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         vouchers::voucher_batch_files(&mut self.tx, company, run)
+    }
+
+    fn insert_voucher_numbers(
+        &mut self,
+        company: i64,
+        run: i64,
+        numbers: &[NumberRange],
+    ) -> Result<(), StoreError> {
+        vouchers::insert_voucher_numbers(&mut self.tx, company, run, numbers)
+    }
+
+    fn voucher_numbers(&mut self, company: i64) -> Result<Vec<(i64, NumberRange)>, StoreError> {
+        vouchers::voucher_numbers(&mut self.tx, company)
+    }
+
+    fn company_books(&mut self, company: i64) -> Result<Option<CompanyBooks>, StoreError> {
+        companies::company_books(&mut self.tx, company)
+    }
+
+    fn put_company_books(&mut self, company: i64, books: &CompanyBooks) -> Result<(), StoreError> {
+        companies::put_company_books(&mut self.tx, company, books)
     }
 
     fn period_close(

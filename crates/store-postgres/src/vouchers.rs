@@ -1,7 +1,7 @@
 //! A run's voucher batch and its files.
 
 use duizhang_store::codec;
-use duizhang_store::{StoreError, VoucherBatch};
+use duizhang_store::{NumberRange, StoreError, VoucherBatch};
 use postgres::Transaction;
 
 use crate::db;
@@ -98,4 +98,47 @@ pub(crate) fn voucher_batch_files(
         )
         .map_err(db)?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+pub(crate) fn insert_voucher_numbers(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    run: i64,
+    numbers: &[NumberRange],
+) -> Result<(), StoreError> {
+    for r in numbers {
+        tx.execute(
+            "INSERT INTO voucher_numbers (company_id, run_id, word, first_no, last_no) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&company, &run, &r.word, &r.first, &r.last],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn voucher_numbers(
+    tx: &mut Transaction<'_>,
+    company: i64,
+) -> Result<Vec<(i64, NumberRange)>, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT run_id, word, first_no, last_no FROM voucher_numbers WHERE company_id = $1 \
+             ORDER BY run_id, word, first_no",
+            &[&company],
+        )
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get(0),
+                NumberRange {
+                    word: r.get(1),
+                    first: r.get(2),
+                    last: r.get(3),
+                },
+            )
+        })
+        .collect())
 }

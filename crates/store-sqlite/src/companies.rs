@@ -1,7 +1,7 @@
 //! Companies, users and their roles in each company.
 
 use duizhang_store::codec;
-use duizhang_store::{Company, Member, StoreError, User};
+use duizhang_store::{Company, CompanyBooks, Member, StoreError, User};
 use duizhang_workflow::Role;
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -168,4 +168,38 @@ pub(crate) fn members(tx: &Transaction<'_>, company: i64) -> Result<Vec<Member>,
         })
         .map_err(db)?;
     rows.collect::<Result<_, _>>().map_err(db)
+}
+
+pub(crate) fn company_books(
+    tx: &Transaction<'_>,
+    company: i64,
+) -> Result<Option<CompanyBooks>, StoreError> {
+    tx.query_row(
+        "SELECT toml, set_by, set_at FROM company_books WHERE company_id = ?1",
+        params![company],
+        |r| {
+            Ok(CompanyBooks {
+                toml: r.get(0)?,
+                set_by: r.get(1)?,
+                set_at: r.get(2)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(db)
+}
+
+pub(crate) fn put_company_books(
+    tx: &Transaction<'_>,
+    company: i64,
+    books: &CompanyBooks,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO company_books (company_id, toml, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (company_id) DO UPDATE SET toml = excluded.toml, \
+         set_by = excluded.set_by, set_at = excluded.set_at",
+        params![company, books.toml, books.set_by, books.set_at],
+    )
+    .map_err(db)?;
+    Ok(())
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_order_index_text.sql"),
     include_str!("../migrations/0009_order_index_lookup_key.sql"),
     include_str!("../migrations/0010_file_chunks.sql"),
+    include_str!("../migrations/0011_voucher_numbers_company_books.sql"),
 ];
 
 pub struct SqliteBackend {

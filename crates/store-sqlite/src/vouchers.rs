@@ -1,7 +1,7 @@
 //! A run's voucher batch and its files.
 
 use duizhang_store::codec;
-use duizhang_store::{StoreError, VoucherBatch};
+use duizhang_store::{NumberRange, StoreError, VoucherBatch};
 use rusqlite::{Transaction, params};
 
 use crate::db;
@@ -123,6 +123,48 @@ pub(crate) fn voucher_batch_files(
         .map_err(db)?;
     let rows = stmt
         .query_map(params![company, run], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db)?;
+    rows.map(|r| r.map_err(db)).collect()
+}
+
+pub(crate) fn insert_voucher_numbers(
+    tx: &Transaction<'_>,
+    company: i64,
+    run: i64,
+    numbers: &[NumberRange],
+) -> Result<(), StoreError> {
+    for r in numbers {
+        tx.execute(
+            "INSERT INTO voucher_numbers (company_id, run_id, word, first_no, last_no) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![company, run, r.word, r.first, r.last],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn voucher_numbers(
+    tx: &Transaction<'_>,
+    company: i64,
+) -> Result<Vec<(i64, NumberRange)>, StoreError> {
+    let mut stmt = tx
+        .prepare(
+            "SELECT run_id, word, first_no, last_no FROM voucher_numbers WHERE company_id = ?1 \
+             ORDER BY run_id, word, first_no",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map(params![company], |r| {
+            Ok((
+                r.get(0)?,
+                NumberRange {
+                    word: r.get(1)?,
+                    first: r.get(2)?,
+                    last: r.get(3)?,
+                },
+            ))
+        })
         .map_err(db)?;
     rows.map(|r| r.map_err(db)).collect()
 }

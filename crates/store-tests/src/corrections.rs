@@ -2,13 +2,17 @@
 //! frozen by the close; evidence files on cases come back byte for byte; both reach the archive.
 
 use duizhang_core::Fen;
-use duizhang_store::{Backend, BatchState, CaseFilter, Workspace};
+use duizhang_store::{Backend, BatchState, CaseFilter, NumberRange, Workspace};
 use duizhang_workflow::adjustment::AdjustmentKind;
 use duizhang_workflow::{Action, ErrorCode, Resolution, Role};
 
 use crate::{finding, run, test_clock};
 
 const CO: &str = "禾木家居";
+
+/// A 账套 file under 企业会计准则.
+const ENTERPRISE: &str =
+    "name = \"禾木家居 2026\"\nstandard = \"enterprise\"\n\n[vat]\ntaxpayer = \"general\"\n";
 
 fn submit(reason: &str, write_off: Option<i64>) -> Action {
     Action::Submit {
@@ -40,9 +44,30 @@ pub fn corrections<B: Backend>(backend: B) {
         finding("REFUND_NOT_BOOKED", "RF7", 12_900),
         finding("REFUND_UNPAID", "RF8", 8_000),
         finding("REFUND_NOT_BOOKED", "RF9", 4_500),
+        finding("REFUND_UNPAID", "RF12", 1_200),
     ];
-    ws.record_run(CO, &run(findings), "li").unwrap();
+    let (first_run, _) = ws.record_run(CO, &run(findings.clone()), "li").unwrap();
     let cases = ws.cases(CO, &CaseFilter::default(), "li").unwrap();
+
+    // The company books under 企业会计准则 (revenue 6001): its 账套 is kept in the workspace by
+    // the accountant, so every correcting voucher uses its chart whoever approves.
+    assert_eq!(
+        ws.set_company_books(CO, ENTERPRISE, "zhao")
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotPermitted.as_str()
+    );
+    let wrong = ws
+        .set_company_books(CO, "standard = \"ifrs\"\n", "li")
+        .unwrap_err();
+    assert_eq!(wrong.code(), "books_invalid");
+    assert!(wrong.zh().starts_with("账套文件有误"), "{}", wrong.zh());
+    assert!(ws.company_books(CO, "zhao").unwrap().is_none());
+    ws.set_company_books(CO, ENTERPRISE, "li").unwrap();
+    assert_eq!(
+        ws.company_books(CO, "wang").unwrap().unwrap().toml,
+        ENTERPRISE
+    );
     let id = |key: &str| cases.iter().find(|c| c.key == key).unwrap().id;
 
     // 已补录凭证: approving the resolution makes a supplementary voucher in the open period,
@@ -61,7 +86,9 @@ pub fn corrections<B: Backend>(backend: B) {
     );
     assert_eq!(booked.state, BatchState::Prepared);
     assert_eq!(booked.prepared_by, "li");
-    assert_eq!(booked.lines[0].account, "5001");
+    // Approved on 2 November, the October voucher is dated the period's last day.
+    assert_eq!(booked.date, "2026-10-31");
+    assert_eq!(booked.lines[0].account, "6001");
     assert_eq!(booked.lines[0].account_name, "主营业务收入");
     assert_eq!(booked.lines[0].debit_fen, 12_900);
     assert_eq!(booked.lines[1].account_name, "其他货币资金—支付宝");
@@ -140,15 +167,133 @@ pub fn corrections<B: Backend>(backend: B) {
     let (_, history) = ws.case(CO, id("RF9"), "li").unwrap();
     assert!(history.iter().any(|e| e.action == "attach"));
 
-    // A refund paid by bank transfer: its voucher is made, then the period closes before anyone
-    // approved it — a closed period's vouchers never change.
+    // October is run again and makes five vouchers. Numbered 1..5 they would take 记-3 and
+    // 记-4 of the correcting vouchers: refused. The first batch was never approved (so never
+    // exported): its numbers go back; the store says which numbers are held.
+    let mut rerun = run(findings.clone());
+    let numbered = |ranges: &[(i64, i64)]| {
+        ranges
+            .iter()
+            .map(|&(first, last)| NumberRange {
+                word: "记".into(),
+                first,
+                last,
+            })
+            .collect::<Vec<_>>()
+    };
+    if let Some(batch) = rerun.vouchers.as_mut() {
+        batch.vouchers = 5;
+        batch.numbers = numbered(&[(1, 4)]);
+    }
+    assert_eq!(
+        ws.record_run(CO, &rerun, "li").unwrap_err().code(),
+        "batch_numbers_mismatch"
+    );
+    if let Some(batch) = rerun.vouchers.as_mut() {
+        batch.numbers = numbered(&[(1, 5)]);
+    }
+    let clash = ws.record_run(CO, &rerun, "li").unwrap_err();
+    assert_eq!(clash.code(), "voucher_number_held");
+    assert!(clash.zh().contains("记-3"), "{}", clash.zh());
+    let held = ws.voucher_numbers_held(CO, "2026-10", "li").unwrap();
+    assert_eq!(held.get("记"), Some(&vec![(3, 4)]));
+    if let Some(batch) = rerun.vouchers.as_mut() {
+        batch.numbers = numbered(&[(1, 2), (5, 7)]);
+    }
+    let (second_run, _) = ws.record_run(CO, &rerun, "li").unwrap();
+    let listed = ws.voucher_batches(CO, "wang").unwrap();
+    assert_eq!(listed[0].run_id, second_run);
+    assert_eq!(listed[0].numbers, numbered(&[(1, 2), (5, 7)]));
+    assert_eq!(
+        ws.approve_voucher_batch(CO, first_run, "wang")
+            .unwrap_err()
+            .code(),
+        "batch_superseded"
+    );
+
+    // A refund paid by bank transfer: its voucher takes the next free number, 记-8.
     ws.act(CO, id("RF9"), &submit("线下已退款", None), "", "li")
         .unwrap();
     ws.act(CO, id("RF9"), &Action::Approve, "", "wang").unwrap();
     let offline = ws.adjustments(CO, Some(id("RF9")), "li").unwrap().remove(0);
-    assert_eq!(offline.label(), "记-5");
+    assert_eq!(offline.label(), "记-8");
     assert_eq!(offline.lines[1].account_name, "银行存款");
+
+    // A week's run (19–25 October) makes no batch; a case of it is corrected in October's
+    // books: dated the week's last day, numbered after October's vouchers.
+    let mut week = run(vec![finding("REFUND_NOT_BOOKED", "RF11", 2_600)]);
+    week.period = "2026-W43".into();
+    week.vouchers = None;
+    ws.record_run(CO, &week, "li").unwrap();
+    let week_case = ws
+        .cases(CO, &CaseFilter::default(), "li")
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key == "RF11")
+        .unwrap()
+        .id;
+    ws.act(CO, week_case, &submit("已补录凭证", None), "", "li")
+        .unwrap();
+    ws.act(CO, week_case, &Action::Approve, "", "wang").unwrap();
+    let weekly = ws.adjustments(CO, Some(week_case), "li").unwrap().remove(0);
+    assert_eq!(
+        (weekly.period.as_str(), weekly.date.as_str(), weekly.month()),
+        ("2026-W43", "2026-10-25", "2026-10")
+    );
+    assert_eq!(weekly.label(), "记-9");
+
+    // The close waits for every voucher of the period: the batch and three adjustments are
+    // pending, and the refusal names them.
+    let pending = ws.request_close(CO, "2026-10", "li").unwrap_err();
+    assert_eq!(pending.code(), "pending_approvals");
+    let message = pending.zh();
+    assert!(
+        message.contains(&format!("凭证批次（对账运行 {second_run}）")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "调整凭证 {}（记-4）、{}（记-8）、{}（记-9）",
+            write_off.id, offline.id, weekly.id
+        )),
+        "{message}"
+    );
+    ws.approve_voucher_batch(CO, second_run, "wang").unwrap();
+    ws.approve_adjustment(CO, write_off.id, "wang").unwrap();
+    assert_eq!(
+        ws.request_close(CO, "2026-10", "li").unwrap_err().code(),
+        "pending_approvals"
+    );
+    ws.approve_adjustment(CO, offline.id, "wang").unwrap();
+    ws.approve_adjustment(CO, weekly.id, "wang").unwrap();
+
+    // Approved, the batch may have been posted: its numbers are spent, a later run of October
+    // would number from 记-10.
+    let held = ws.voucher_numbers_held(CO, "2026-10", "li").unwrap();
+    assert_eq!(held.get("记"), Some(&vec![(1, 9)]));
+
+    // A voucher made after the close was requested holds back its approval too.
     ws.request_close(CO, "2026-10", "li").unwrap();
+    ws.act(CO, id("RF12"), &submit("运费险赔付", None), "", "li")
+        .unwrap();
+    ws.act(CO, id("RF12"), &Action::Approve, "", "wang")
+        .unwrap();
+    let insurance = ws
+        .adjustments(CO, Some(id("RF12")), "li")
+        .unwrap()
+        .remove(0);
+    assert_eq!(insurance.label(), "记-10");
+    let late = ws.approve_close(CO, "2026-10", "wang").unwrap_err();
+    assert_eq!(late.code(), "pending_approvals");
+    assert!(
+        late.zh()
+            .contains(&format!("调整凭证 {}（记-10）", insurance.id)),
+        "{}",
+        late.zh()
+    );
+    ws.approve_adjustment(CO, insurance.id, "wang").unwrap();
+
+    // Closed, the period's vouchers never change.
     ws.approve_close(CO, "2026-10", "wang").unwrap();
     assert_eq!(
         ws.approve_adjustment(CO, offline.id, "wang")
@@ -174,13 +319,19 @@ pub fn corrections<B: Backend>(backend: B) {
     };
     let adjustments: serde_json::Value =
         serde_json::from_slice(&member("adjustments.json").unwrap()).unwrap();
-    assert_eq!(adjustments.as_array().unwrap().len(), 3);
+    // Every correcting voucher booked in October, the week's included.
+    assert_eq!(adjustments.as_array().unwrap().len(), 5);
     let evidence = format!("cases/{}/1-聊天记录.png", id("RF9"));
     assert_eq!(member(&evidence).unwrap(), screenshot);
     duizhang_store::archive::verify_archive(&archive.members).unwrap();
 
     let log = ws.audit_log(CO).unwrap();
-    for action in ["adjustment.create", "adjustment.approve", "case.attach"] {
+    for action in [
+        "company.books",
+        "adjustment.create",
+        "adjustment.approve",
+        "case.attach",
+    ] {
         assert!(log.iter().any(|e| e.entry.action == action), "{action}");
     }
     assert!(ws.verify_audit(CO, None).unwrap().is_ok());

@@ -70,6 +70,11 @@ pub(crate) fn run(findings: Vec<Finding>) -> NewRun {
             vouchers: 2,
             debit_fen: 12_345,
             files: vec![("vouchers.xlsx".into(), b"PK\x03\x04 workbook".to_vec())],
+            numbers: vec![duizhang_store::NumberRange {
+                word: "记".into(),
+                first: 1,
+                last: 2,
+            }],
         }),
         metrics: Some(r#"{"period":"2026-10"}"#.into()),
     }
@@ -278,7 +283,7 @@ pub fn story<B: Backend>(backend: B) {
     assert!(history.last().unwrap().note.contains("不再发现"));
 
     // Fourth run: RF1 is found again: the same case reopens with its history.
-    let (_, changes) = ws.record_run(CO, &run(findings), "li").unwrap();
+    let (fourth, changes) = ws.record_run(CO, &run(findings), "li").unwrap();
     assert_eq!((changes.opened, changes.reopened), (0, 1));
     let (reopened, history) = ws.case(CO, big, "li").unwrap();
     assert_eq!(reopened.facts.state, CaseState::Open);
@@ -305,6 +310,20 @@ pub fn story<B: Backend>(backend: B) {
         ws.archive(CO, "2026-10", "wang").err().unwrap().code(),
         "period_not_closed"
     );
+    // The fourth run's vouchers and a resolution's correcting voucher wait for approval: the
+    // close is refused, naming both.
+    let adjustments = ws.adjustments(CO, None, "li").unwrap();
+    assert_eq!(adjustments.len(), 1);
+    let pending = ws.request_close(CO, "2026-10", "li").unwrap_err();
+    assert_eq!(pending.code(), "pending_approvals");
+    let expected = format!(
+        "凭证批次（对账运行 {fourth}）；调整凭证 {}（记-3）",
+        adjustments[0].id
+    );
+    assert!(pending.zh().contains(&expected), "{}", pending.zh());
+    ws.approve_voucher_batch(CO, fourth, "wang").unwrap();
+    ws.approve_adjustment(CO, adjustments[0].id, "wang")
+        .unwrap();
     ws.request_close(CO, "2026-10", "li").unwrap();
     assert_eq!(
         ws.approve_close(CO, "2026-10", "li").unwrap_err().code(),

@@ -1,17 +1,18 @@
 //! Correcting vouchers (调整凭证): when a resolution that changes the books is approved, the
 //! voucher the workflow's rule names is made in the case's period — which is open, since a
-//! closed period's cases never move — with the chart's accounts, numbered after the period's
-//! vouchers of its 凭证字, prepared by whoever proposed the resolution. It waits for a second
-//! person's approval like any voucher; a closed period's vouchers never change.
+//! closed period's cases never move — with the accounts of the company's 账套, numbered by the
+//! store (see [`crate::numbering`]), prepared by whoever proposed the resolution. It waits for
+//! a second person's approval like any voucher; a closed period's vouchers never change.
 
-use duizhang_books::Chart;
-use duizhang_core::Platform;
+use duizhang_books::{Aux, Voucher, VoucherLine};
+use duizhang_core::{BeijingTime, Fen, Period, Platform};
 use duizhang_workflow::adjustment::{AccountRef, amount, plan};
 use duizhang_workflow::approval::{ApprovalKind, approve};
 use duizhang_workflow::{Resolution, ResolutionReasons};
 
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
+use crate::numbering::Claimant;
 use crate::records::{Adjustment, AdjustmentLine, BatchState, CaseRecord};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
@@ -81,13 +82,49 @@ impl<B: Backend> Workspace<B> {
     }
 }
 
+impl Adjustment {
+    /// The correcting voucher as the books model holds it, for the accounting systems' import
+    /// formats: a red reversal keeps its negative amounts on the same sides. Preparer and
+    /// reviewer are the workspace's logins; it books no aux items (refused at export when an
+    /// account of the 账套 requires one).
+    pub fn voucher(&self) -> Result<Voucher, StoreError> {
+        let corrupt = |what: &str| StoreError::Database(format!("adjustment {}: {what}", self.id));
+        let date: jiff::civil::Date = self.date.parse().map_err(|_| corrupt("date"))?;
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| VoucherLine {
+                summary: l.summary.clone(),
+                account: l.account.clone(),
+                debit: Fen::new(l.debit_fen),
+                credit: Fen::new(l.credit_fen),
+                aux: Aux::default(),
+            })
+            .collect();
+        Ok(Voucher {
+            date,
+            period: Period::of(BeijingTime::start_of(date)),
+            word: self.word.clone(),
+            number: u32::try_from(self.number).map_err(|_| corrupt("number"))?,
+            attachments: 0,
+            preparer: self.prepared_by.clone(),
+            reviewer: self.approved_by.clone(),
+            rules_version: None,
+            shop: None,
+            class: None,
+            lines,
+            links: Vec::new(),
+            flags: Vec::new(),
+        })
+    }
+}
+
 /// Makes the correcting voucher of a case whose resolution was just approved, when its reason
 /// changes the books; audit-logged in the approval's transaction.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn make(
     tx: &mut dyn Tx,
     company: i64,
-    chart: &Chart,
     reasons: &ResolutionReasons,
     case: &CaseRecord,
     resolution: &Resolution,
@@ -109,6 +146,7 @@ pub(crate) fn make(
         }
     })?;
     crate::periods::ensure_open(tx, company, &case.period)?;
+    let chart = crate::company_books::chart_of(tx, company)?;
     let mut lines = Vec::new();
     for line in &planned.lines {
         let role = match line.account {
@@ -128,15 +166,14 @@ pub(crate) fn make(
             credit_fen: if line.debit { 0 } else { fen },
         });
     }
-    let number = next_number(tx, company, &case.period)?;
-    let adjustment = Adjustment {
+    let mut adjustment = Adjustment {
         id: 0,
         case_id: case.id,
         period: case.period.clone(),
         kind: planned.kind,
         word: WORD.to_string(),
-        number,
-        date: at.get(..10).unwrap_or(at).to_string(),
+        number: 0,
+        date: date_in(&case.period, at),
         summary: planned.summary,
         lines,
         state: BatchState::Prepared,
@@ -145,6 +182,9 @@ pub(crate) fn make(
         approved_by: None,
         approved_at: None,
     };
+    // Numbered in the accounting month it is dated in (a week's case may fall in either).
+    let held = crate::numbering::held(tx, company, adjustment.month(), Claimant::Adjustment)?;
+    adjustment.number = crate::numbering::lowest_free(&held, WORD);
     let id = tx.insert_adjustment(company, &adjustment)?;
     let adjustment = Adjustment { id, ..adjustment };
     audit(
@@ -160,30 +200,15 @@ pub(crate) fn make(
     Ok(Some(adjustment))
 }
 
-/// The next number of [`WORD`] in `period`: after the vouchers of the period's latest run
-/// (which number theirs from 1) and after the period's earlier correcting vouchers.
-fn next_number(tx: &mut dyn Tx, company: i64, period: &str) -> Result<i64, StoreError> {
-    let runs = tx.runs(company)?;
-    let latest_run = runs
-        .iter()
-        .filter(|r| r.period == period)
-        .map(|r| r.id)
-        .max();
-    let batch = tx
-        .voucher_batches(company)?
-        .into_iter()
-        .filter(|b| Some(b.run_id) == latest_run)
-        .map(|b| b.vouchers)
-        .max()
-        .unwrap_or(0);
-    let earlier = tx
-        .adjustments(company)?
-        .into_iter()
-        .filter(|a| a.period == period && a.word == WORD)
-        .map(|a| a.number)
-        .max()
-        .unwrap_or(0);
-    Ok(batch.max(earlier) + 1)
+/// The voucher's date: the day of approval, or the period's last day when the approval falls
+/// after it (an October correction approved on 2 November is dated 31 October: an accounting
+/// system takes no voucher dated outside its period).
+fn date_in(period: &str, at: &str) -> String {
+    let day = at.get(..10).unwrap_or(at);
+    match (Period::parse(period), BeijingTime::parse(at)) {
+        (Some(p), Ok(t)) if t >= p.end() => p.end().plus_days(-1).date().to_string(),
+        _ => day.to_string(),
+    }
 }
 
 /// The fund account role money of `platform` moves through (accounting.md: 其他货币资金 per
@@ -199,12 +224,63 @@ fn fund_role(platform: Platform) -> &'static str {
     }
 }
 
-/// The default chart when a company names none: 小企业会计准则, general VAT taxpayer.
-pub(crate) fn default_chart() -> Chart {
-    Chart::build(
-        duizhang_books::Standard::Small,
-        duizhang_books::Taxpayer::General,
-        &duizhang_books::ChartConfig::default(),
-    )
-    .unwrap_or_else(|e| panic!("the preset chart builds: {e}"))
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::records::AdjustmentLine;
+    use duizhang_workflow::adjustment::AdjustmentKind;
+
+    /// 冲销重复入账: a receipt of 500.00 booked twice, repeated in red.
+    fn duplicate_reversed() -> Adjustment {
+        let line = |account: &str, name: &str, debit: bool| AdjustmentLine {
+            summary: "冲销重复入账 RF7（FUND_DUPLICATE）".into(),
+            account: account.into(),
+            account_name: name.into(),
+            debit_fen: if debit { -50_000 } else { 0 },
+            credit_fen: if debit { 0 } else { -50_000 },
+        };
+        Adjustment {
+            id: 7,
+            case_id: 12,
+            period: "2026-10".into(),
+            kind: AdjustmentKind::RedReversal,
+            word: "记".into(),
+            number: 9,
+            date: "2026-10-31".into(),
+            summary: "冲销重复入账 RF7（FUND_DUPLICATE）".into(),
+            lines: vec![
+                line("101201", "其他货币资金—支付宝", true),
+                line("5001", "主营业务收入", false),
+            ],
+            state: BatchState::Approved,
+            prepared_by: "li".into(),
+            prepared_at: "2026-11-02 09:00:00".into(),
+            approved_by: Some("wang".into()),
+            approved_at: Some("2026-11-02 10:00:00".into()),
+        }
+    }
+
+    #[test]
+    fn a_red_reversal_becomes_a_red_voucher_with_its_number_date_and_people() {
+        let v = duplicate_reversed().voucher().unwrap();
+        assert!(v.is_red());
+        v.check_balanced().unwrap();
+        assert_eq!(v.label(), "记-9");
+        assert_eq!(v.period.to_string(), "2026-10");
+        assert_eq!(v.date.to_string(), "2026-10-31");
+        assert_eq!(
+            (v.preparer.as_str(), v.reviewer.as_deref()),
+            ("li", Some("wang"))
+        );
+        assert_eq!(v.lines[0].debit, Fen::new(-50_000));
+        assert_eq!(v.lines[1].credit, Fen::new(-50_000));
+    }
+
+    #[test]
+    fn an_adjustment_approved_after_its_month_is_dated_the_months_last_day() {
+        assert_eq!(date_in("2026-10", "2026-11-02 09:30:00"), "2026-10-31");
+        assert_eq!(date_in("2026-10", "2026-10-20 09:30:00"), "2026-10-20");
+        assert_eq!(date_in("2026-W43", "2026-11-02 09:30:00"), "2026-10-25");
+    }
 }

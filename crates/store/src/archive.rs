@@ -149,7 +149,7 @@ impl<B: Backend> Workspace<B> {
         let adjustments: Vec<_> = tx
             .adjustments(company.id)?
             .into_iter()
-            .filter(|a| a.period == period)
+            .filter(|a| a.month() == period)
             .collect();
 
         let log = tx.audit_log(company.id)?;

@@ -5,8 +5,8 @@ use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
 use crate::error::StoreError;
 use crate::records::{
-    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, FileInfo, Member, OrderRef,
-    PeriodClose, RunPayload, RunRecord, User, VoucherBatch,
+    Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
+    Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, User, VoucherBatch,
 };
 
 /// A database: hands out transactions. Everything the workspace does happens inside one, so
@@ -126,6 +126,20 @@ pub trait Tx {
         company: i64,
         run: i64,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Keeps the voucher numbers of a run's batch.
+    fn insert_voucher_numbers(
+        &mut self,
+        company: i64,
+        run: i64,
+        numbers: &[NumberRange],
+    ) -> Result<(), StoreError>;
+    /// The voucher numbers of every batch of the company: (run, range).
+    fn voucher_numbers(&mut self, company: i64) -> Result<Vec<(i64, NumberRange)>, StoreError>;
+
+    /// The company's 账套, when one was set.
+    fn company_books(&mut self, company: i64) -> Result<Option<CompanyBooks>, StoreError>;
+    /// Inserts or replaces the company's 账套.
+    fn put_company_books(&mut self, company: i64, books: &CompanyBooks) -> Result<(), StoreError>;
 
     fn period_close(
         &mut self,

@@ -9,6 +9,7 @@ use duizhang_workflow::{Action, Actor, CaseFacts, CaseState, ResolutionReasons, 
 use crate::backend::{Backend, RunRow, Tx};
 use crate::error::StoreError;
 use crate::imports::{PREPARERS, require};
+use crate::numbering::{self, Claimant};
 use crate::records::{
     BatchState, CaseChanges, CaseEvent, CaseFilter, CaseRecord, NewRun, RunPayload, RunRecord,
     VoucherBatch,
@@ -53,6 +54,23 @@ impl<B: Backend> Workspace<B> {
             },
         )?;
         if let Some(vouchers) = &run.vouchers {
+            // The numbers were asked for before the run rendered its files; refused if an
+            // adjustment or an approval took one of them since.
+            let numbered: i64 = vouchers.numbers.iter().map(|r| r.last - r.first + 1).sum();
+            if numbered != vouchers.vouchers {
+                return Err(StoreError::BatchNumbersMismatch {
+                    vouchers: vouchers.vouchers,
+                    numbered,
+                });
+            }
+            let held = numbering::held(tx.as_mut(), company.id, &run.period, Claimant::NewRun)?;
+            if let Some((word, number)) = numbering::first_clash(&held, &vouchers.numbers) {
+                return Err(StoreError::VoucherNumberHeld {
+                    period: run.period.clone(),
+                    word,
+                    number,
+                });
+            }
             let batch = VoucherBatch {
                 run_id,
                 period: run.period.clone(),
@@ -64,8 +82,10 @@ impl<B: Backend> Workspace<B> {
                 approved_by: None,
                 approved_at: None,
                 superseded: false,
+                numbers: vouchers.numbers.clone(),
             };
             tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
+            tx.insert_voucher_numbers(company.id, run_id, &vouchers.numbers)?;
         }
         let known = tx.known_cases(company.id, &run.period)?;
         let steps = plan(&run.period, &run.findings, &run.ran, &known);
@@ -319,7 +339,6 @@ impl<B: Backend> Workspace<B> {
             crate::adjustments::make(
                 tx.as_mut(),
                 company.id,
-                &self.chart,
                 &self.reasons,
                 &record,
                 resolution,

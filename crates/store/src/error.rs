@@ -47,6 +47,26 @@ pub enum StoreError {
     AdjustmentWithoutRule { case: u64, reason: String },
     #[error("the chart has no account for role {0}")]
     AccountMissing(String),
+    #[error("voucher number {word}-{number} of {period} is held already")]
+    VoucherNumberHeld {
+        period: String,
+        word: String,
+        number: i64,
+    },
+    #[error(
+        "period {period} has vouchers waiting for approval: batches {batches:?}, adjustments {adjustments:?}"
+    )]
+    PendingApprovals {
+        period: String,
+        /// Runs whose current batch is pending.
+        batches: Vec<i64>,
+        /// (id, label) of pending correcting vouchers.
+        adjustments: Vec<(i64, String)>,
+    },
+    #[error("a voucher batch of {vouchers} vouchers carries {numbered} numbers")]
+    BatchNumbersMismatch { vouchers: i64, numbered: i64 },
+    #[error("books file invalid: {detail}")]
+    BooksInvalid { message: String, detail: String },
     #[error("case {case} has no attachment {n}")]
     UnknownAttachment { case: u64, n: i64 },
     #[error("attachment {name} is {size} bytes, over the limit of {limit}")]
@@ -86,6 +106,10 @@ impl StoreError {
             StoreError::AdjustmentWithoutAmount(_) => "adjustment_without_amount",
             StoreError::AdjustmentWithoutRule { .. } => "adjustment_without_rule",
             StoreError::AccountMissing(_) => "account_missing",
+            StoreError::VoucherNumberHeld { .. } => "voucher_number_held",
+            StoreError::PendingApprovals { .. } => "pending_approvals",
+            StoreError::BatchNumbersMismatch { .. } => "batch_numbers_mismatch",
+            StoreError::BooksInvalid { .. } => "books_invalid",
             StoreError::UnknownAttachment { .. } => "unknown_attachment",
             StoreError::AttachmentTooLarge { .. } => "attachment_too_large",
             StoreError::Workflow(e) => e.code().as_str(),
@@ -139,6 +163,39 @@ impl StoreError {
             StoreError::AccountMissing(role) => {
                 format!("账套科目表中没有“{role}”对应的科目，无法生成调整凭证")
             }
+            StoreError::VoucherNumberHeld {
+                period,
+                word,
+                number,
+            } => format!(
+                "{period} 期间的凭证号 {word}-{number} 已被占用（对账期间有人生成了调整凭证或审核了凭证批次），本次对账未保存：请重新运行"
+            ),
+            StoreError::PendingApprovals {
+                period,
+                batches,
+                adjustments,
+            } => {
+                let mut pending = Vec::new();
+                if !batches.is_empty() {
+                    let runs: Vec<String> = batches.iter().map(ToString::to_string).collect();
+                    pending.push(format!("凭证批次（对账运行 {}）", runs.join("、")));
+                }
+                if !adjustments.is_empty() {
+                    let list: Vec<String> = adjustments
+                        .iter()
+                        .map(|(id, label)| format!("{id}（{label}）"))
+                        .collect();
+                    pending.push(format!("调整凭证 {}", list.join("、")));
+                }
+                format!(
+                    "{period} 期间还有待审核的凭证，不能结账：{}。请先由制单人以外的财务主管或管理员审核（duizhang batches approve、duizhang adjustments approve）",
+                    pending.join("；")
+                )
+            }
+            StoreError::BatchNumbersMismatch { vouchers, numbered } => format!(
+                "凭证批次有 {vouchers} 张凭证，却带有 {numbered} 个凭证号，未保存（程序错误，请报告）"
+            ),
+            StoreError::BooksInvalid { message, .. } => format!("账套文件有误：{message}"),
             StoreError::UnknownAttachment { case, n } => {
                 format!("案件 {case} 没有第 {n} 个附件")
             }

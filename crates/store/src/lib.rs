@@ -20,11 +20,14 @@ mod adjustments;
 pub mod archive;
 pub mod attachments;
 mod cases;
+mod company_books;
 mod imports;
+mod numbering;
 mod periods;
 mod vouchers;
 
 pub use backend::{Backend, Tx};
 pub use error::StoreError;
+pub use numbering::Held;
 pub use records::*;
 pub use workspace::Workspace;

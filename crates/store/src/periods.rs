@@ -8,7 +8,7 @@ use duizhang_workflow::approval::{ApprovalKind, approve};
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
 use crate::imports::{PREPARERS, require};
-use crate::records::{PeriodClose, PeriodState};
+use crate::records::{BatchState, PeriodClose, PeriodState};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 impl<B: Backend> Workspace<B> {
@@ -26,6 +26,7 @@ impl<B: Backend> Workspace<B> {
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "request close")?;
         ensure_open(tx.as_mut(), company.id, period)?;
+        nothing_pending(tx.as_mut(), company.id, period)?;
         let close = PeriodClose {
             period: period.to_string(),
             state: PeriodState::Closing,
@@ -68,6 +69,7 @@ impl<B: Backend> Workspace<B> {
         if requested.state == PeriodState::Closed {
             return Err(StoreError::PeriodClosed(period.to_string()));
         }
+        nothing_pending(tx.as_mut(), company.id, period)?;
         approve(ApprovalKind::PeriodClose, &requested.prepared_by, &actor)?;
         let before = serde_json::to_string(&requested).unwrap_or_default();
         let mut closed = PeriodClose {
@@ -119,6 +121,32 @@ pub(crate) fn ensure_open(tx: &mut dyn Tx, company: i64, period: &str) -> Result
         }
     }
     Ok(())
+}
+
+/// Refuses to close a month while a voucher of it waits for approval (财会〔2024〕12号 §24:
+/// close only once every voucher is through): the current batch of its runs, and correcting
+/// vouchers dated in it (those of its weeks' and days' cases included).
+fn nothing_pending(tx: &mut dyn Tx, company: i64, month: &str) -> Result<(), StoreError> {
+    let runs = tx.runs(company)?;
+    let batches: Vec<i64> = crate::vouchers::with_superseded(tx.voucher_batches(company)?, &runs)
+        .into_iter()
+        .filter(|b| b.period == month && !b.superseded && b.state == BatchState::Prepared)
+        .map(|b| b.run_id)
+        .collect();
+    let adjustments: Vec<(i64, String)> = tx
+        .adjustments(company)?
+        .into_iter()
+        .filter(|a| a.state == BatchState::Prepared && a.month() == month)
+        .map(|a| (a.id, a.label()))
+        .collect();
+    if batches.is_empty() && adjustments.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::PendingApprovals {
+        period: month.to_string(),
+        batches,
+        adjustments,
+    })
 }
 
 /// Who may archive: anyone of the company but 客服 and 仓储 alone (审计 reads it).

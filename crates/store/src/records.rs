@@ -133,6 +133,16 @@ pub struct NewVoucherBatch {
     pub debit_fen: i64,
     /// The rendered files (name, bytes), e.g. `vouchers.xlsx`.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The voucher numbers the batch's vouchers carry, per 凭证字 (see [`NumberRange`]).
+    pub numbers: Vec<NumberRange>,
+}
+
+/// Consecutive voucher numbers `first..=last` of one 凭证字 in a period.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NumberRange {
+    pub word: String,
+    pub first: i64,
+    pub last: i64,
 }
 
 /// Where a voucher batch stands.
@@ -182,6 +192,9 @@ pub struct VoucherBatch {
     /// Whether a later run of the same period made this batch out of date (it can no longer be
     /// approved or exported).
     pub superseded: bool,
+    /// The voucher numbers its vouchers carry, per 凭证字 (filled by the workspace's reads).
+    #[serde(default)]
+    pub numbers: Vec<NumberRange>,
 }
 
 /// A stored run.
@@ -351,6 +364,12 @@ impl Adjustment {
         format!("{}-{}", self.word, self.number)
     }
 
+    /// The accounting month it is booked in (`YYYY-MM`, its date's): a week's or a day's case
+    /// corrects the books of the month its voucher is dated in, and is numbered there.
+    pub fn month(&self) -> &str {
+        self.date.get(..7).unwrap_or(&self.date)
+    }
+
     pub fn debit_fen(&self) -> i64 {
         self.lines.iter().map(|l| l.debit_fen).sum()
     }
@@ -367,4 +386,14 @@ pub struct Attachment {
     pub size: i64,
     pub added_by: String,
     pub added_at: String,
+}
+
+/// A company's 账套 file (TOML: standard, taxpayer, chart, voucher settings), kept so every
+/// correcting voucher of the company uses the same chart. Changed by an admin or 会计, each
+/// change in the audit log with the text before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyBooks {
+    pub toml: String,
+    pub set_by: String,
+    pub set_at: String,
 }

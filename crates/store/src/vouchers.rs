@@ -1,7 +1,8 @@
 //! Voucher batches (凭证批次): each run that makes vouchers keeps them as one batch, prepared by
 //! whoever ran it. A reviewer other than the preparer approves it (maker ≠ checker, an admin
 //! included) before it can be exported to the accounting system; a later run of the same period
-//! replaces it, and a closed period's batches never change.
+//! replaces it, and a closed period's batches never change. Its voucher numbers are the
+//! store's to allocate ([`crate::numbering`]).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use duizhang_workflow::approval::{ApprovalKind, approve};
 
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
+use crate::numbering::{Claimant, Held};
 use crate::records::{BatchState, RunRecord, VoucherBatch};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
@@ -23,9 +25,26 @@ impl<B: Backend> Workspace<B> {
         let company = company_in(tx.as_mut(), company)?;
         actor_in(tx.as_mut(), &company, by)?;
         let runs = tx.runs(company.id)?;
-        let mut batches = with_superseded(tx.voucher_batches(company.id)?, &runs);
+        let batches = tx.voucher_batches(company.id)?;
+        let mut batches = crate::numbering::numbered(tx.as_mut(), company.id, batches)?;
+        batches = with_superseded(batches, &runs);
         batches.reverse();
         Ok(batches)
+    }
+
+    /// The voucher numbers of `period` a new run must not give its vouchers (see
+    /// [`crate::numbering`]): the run numbers its batch around them before rendering it, and
+    /// [`Workspace::record_run`] refuses the batch if one was taken in between.
+    pub fn voucher_numbers_held(
+        &mut self,
+        company: &str,
+        period: &str,
+        by: &str,
+    ) -> Result<Held, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        actor_in(tx.as_mut(), &company, by)?;
+        crate::numbering::held(tx.as_mut(), company.id, period, Claimant::NewRun)
     }
 
     /// Releases the batch of `run` for export. Refused to its preparer, to anyone but a
@@ -93,7 +112,9 @@ pub type NamedBytes = (String, Vec<u8>);
 /// The batch of `run`, refused when there is none or a later run of its period replaced it.
 fn current(tx: &mut dyn Tx, company: i64, run: i64) -> Result<VoucherBatch, StoreError> {
     let runs = tx.runs(company)?;
-    let batch = with_superseded(tx.voucher_batches(company)?, &runs)
+    let batches = tx.voucher_batches(company)?;
+    let batches = crate::numbering::numbered(tx, company, batches)?;
+    let batch = with_superseded(batches, &runs)
         .into_iter()
         .find(|b| b.run_id == run)
         .ok_or(StoreError::UnknownBatch(run))?;

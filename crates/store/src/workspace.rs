@@ -18,8 +18,6 @@ pub struct Workspace<B: Backend> {
     pub(crate) backend: B,
     pub(crate) clock: Box<dyn Fn() -> String + Send>,
     pub(crate) reasons: ResolutionReasons,
-    /// The chart whose accounts correcting vouchers use.
-    pub(crate) chart: duizhang_books::Chart,
 }
 
 impl<B: Backend> Workspace<B> {
@@ -28,14 +26,7 @@ impl<B: Backend> Workspace<B> {
             backend,
             clock,
             reasons: ResolutionReasons::default(),
-            chart: crate::adjustments::default_chart(),
         }
-    }
-
-    /// Uses the company's own chart (from its 账套 file) for correcting vouchers.
-    pub fn with_chart(mut self, chart: duizhang_books::Chart) -> Workspace<B> {
-        self.chart = chart;
-        self
     }
 
     pub fn reasons(&self) -> &ResolutionReasons {

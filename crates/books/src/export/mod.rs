@@ -1,6 +1,9 @@
 //! Exports: vouchers rendered to the bytes an accounting system imports. Every export
-//! validates the whole set first (balanced, last-level accounts of the chart, aux items
-//! present, numbering continuous, no source booked twice) and renders nothing otherwise.
+//! validates the set first (balanced — red reversals in negative amounts included —, last-level
+//! accounts of the chart, aux items present, no voucher number twice, no source booked twice)
+//! and renders nothing otherwise. A file may hold part of a period (a batch numbered around the
+//! period's correcting vouchers, or those alone), so gaps are not its to judge: the generator
+//! numbers a whole period from 1 and checks it, the workspace allocates every later number.
 
 mod beancount;
 mod excel;
@@ -22,11 +25,11 @@ pub use u8text::{TextEncoding, U8Field, U8Layout, u8_text};
 use crate::chart::Chart;
 use crate::error::BooksError;
 pub(crate) use crate::voucher::validate_as_booked;
-use crate::voucher::{Voucher, validate_all};
+use crate::voucher::{Voucher, validate_part};
 
 fn validated(vouchers: &[Voucher], chart: &Chart) -> Result<(), BooksError> {
     not_empty(vouchers)?;
-    validate_all(vouchers, chart)
+    validate_part(vouchers, chart)
 }
 
 fn not_empty(vouchers: &[Voucher]) -> Result<(), BooksError> {

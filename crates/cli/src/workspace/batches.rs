@@ -1,14 +1,17 @@
 //! `duizhang batches ...`: each stored run's vouchers as one batch (凭证批次) — listed, approved
-//! by a second person (制单 ≠ 审核), and only then exported for the accounting system.
+//! by a second person (制单 ≠ 审核), and only then exported for the accounting system; and
+//! `duizhang adjustments ...`, the correcting vouchers, exported in the same formats.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use duizhang_core::Fen;
-use duizhang_store::{Adjustment, BatchState, VoucherBatch};
+use duizhang_pipeline::exports::render_exports;
+use duizhang_store::{Adjustment, BatchState, NumberRange, VoucherBatch};
 
 use super::{Who, print_json, refused, signed_in};
+use crate::vouchers::{Format, TemplateChoice, templates};
 
 #[derive(Subcommand)]
 pub enum BatchCommand {
@@ -54,9 +57,10 @@ pub fn run(command: BatchCommand, who: &Who) -> anyhow::Result<ExitCode> {
                 print_json(&batch)?;
             } else {
                 println!(
-                    "已审核对账运行 {run}（{} 期间）的 {} 张凭证，借方合计 {} 元；可用 duizhang batches export 导出",
+                    "已审核对账运行 {run}（{} 期间）的 {} 张凭证（{}），借方合计 {} 元；可用 duizhang batches export 导出",
                     batch.period,
                     batch.vouchers,
+                    number_text(&batch.numbers),
                     Fen::new(batch.debit_fen).to_yuan_string()
                 );
             }
@@ -90,8 +94,23 @@ pub fn run(command: BatchCommand, who: &Who) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `记-1～记-5、记-7～记-9`: the numbers a batch's vouchers carry.
+fn number_text(numbers: &[NumberRange]) -> String {
+    let parts: Vec<String> = numbers
+        .iter()
+        .map(|r| {
+            if r.first == r.last {
+                format!("{}-{}", r.word, r.first)
+            } else {
+                format!("{w}-{}～{w}-{}", r.first, r.last, w = r.word)
+            }
+        })
+        .collect();
+    parts.join("、")
+}
+
 fn print_list(batches: &[VoucherBatch]) {
-    println!("运行\t期间\t状态\t凭证数\t借方合计（元）\t制单\t审核");
+    println!("运行\t期间\t状态\t凭证数\t凭证号\t借方合计（元）\t制单\t审核");
     for b in batches {
         let state = if b.superseded {
             format!("{}（已被新运行取代）", b.state.zh())
@@ -99,10 +118,11 @@ fn print_list(batches: &[VoucherBatch]) {
             b.state.zh().to_string()
         };
         println!(
-            "{}\t{}\t{state}\t{}\t{}\t{} {}\t{}",
+            "{}\t{}\t{state}\t{}\t{}\t{}\t{} {}\t{}",
             b.run_id,
             b.period,
             b.vouchers,
+            number_text(&b.numbers),
             Fen::new(b.debit_fen).to_yuan_string(),
             b.prepared_by,
             b.prepared_at,
@@ -128,7 +148,8 @@ pub enum AdjustmentCommand {
         #[arg(long)]
         company: String,
     },
-    /// 导出某期间已审核的调整凭证为 adjustments.csv（UTF-8，每行一条分录），供录入或导入财务软件
+    /// 导出某会计月份已审核的调整凭证（按凭证日期所在月份，含该月中按周、按日对账的案件生成的）：adjustments.csv（UTF-8，每行一条分录）以及所选财务软件的导入格式
+    /// （与对账凭证相同：excel、beancount、u8、chanjet、kis、kingdee-cloud；红字冲销为同方向负数）
     Export {
         #[arg(long)]
         company: String,
@@ -137,6 +158,21 @@ pub enum AdjustmentCommand {
         /// 输出目录
         #[arg(long)]
         out: PathBuf,
+        /// 导出格式，可多次指定或用逗号分隔；默认 excel（adjustments.csv 总是写出）
+        #[arg(long = "format", value_enum, value_delimiter = ',')]
+        formats: Vec<Format>,
+        /// 记账软件的导入模板（畅捷通 / 金蝶 KIS：首行列名；金蝶云星空：引入模板）
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// 金蝶云星空：账簿编码
+        #[arg(long)]
+        kingdee_book: Option<String>,
+        /// 金蝶云星空：核算组织编码
+        #[arg(long)]
+        kingdee_org: Option<String>,
+        /// 金蝶云星空：凭证字编码，写作 凭证字=编码（记=PRE001 已内置），可多次指定
+        #[arg(long = "kingdee-word")]
+        kingdee_words: Vec<String>,
     },
 }
 
@@ -145,7 +181,11 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
     match command {
         AdjustmentCommand::List { company, period } => {
             let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
-            list.retain(|a| period.as_ref().is_none_or(|p| *p == a.period));
+            list.retain(|a| {
+                period
+                    .as_ref()
+                    .is_none_or(|p| *p == a.period || p == a.month())
+            });
             if who.json {
                 print_json(&list)?;
             } else if list.is_empty() {
@@ -187,22 +227,55 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
             company,
             period,
             out,
+            formats,
+            template,
+            kingdee_book,
+            kingdee_org,
+            kingdee_words,
         } => {
+            let period = crate::period::month(&period, "调整凭证导出")?.to_string();
+            let mut formats = if formats.is_empty() {
+                vec![Format::Excel]
+            } else {
+                formats
+            };
+            formats.sort();
+            formats.dedup();
+            let templates = templates(
+                &TemplateChoice {
+                    template: template.as_deref(),
+                    kingdee_book: kingdee_book.as_deref(),
+                    kingdee_org: kingdee_org.as_deref(),
+                    kingdee_words: &kingdee_words,
+                },
+                &formats,
+            )?;
             let mut list = ws.adjustments(&company, None, &by).map_err(refused)?;
-            list.retain(|a| a.period == period && a.state == BatchState::Approved);
+            list.retain(|a| a.month() == period && a.state == BatchState::Approved);
             list.sort_by_key(|a| (a.word.clone(), a.number));
+            let mut files = vec![(ADJUSTMENTS_CSV.to_string(), adjustments_csv(&list))];
+            if !list.is_empty() {
+                files.extend(rendered(
+                    &mut ws, &company, &by, &list, &formats, &templates,
+                )?);
+            }
             std::fs::create_dir_all(&out)
                 .map_err(|e| anyhow::anyhow!("无法创建输出目录 {}：{e}", out.display()))?;
-            let path = out.join(ADJUSTMENTS_CSV);
-            std::fs::write(&path, adjustments_csv(&list))
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            let mut names = Vec::new();
+            for (name, bytes) in &files {
+                let path = out.join(name);
+                std::fs::write(&path, bytes)
+                    .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+                names.push(name.clone());
+            }
             if who.json {
-                print_json(&serde_json::json!({"file": path, "adjustments": list}))?;
+                print_json(&serde_json::json!({"files": names, "adjustments": list}))?;
             } else {
                 println!(
-                    "已导出 {period} 期间已审核的调整凭证 {} 张到 {}",
+                    "已导出 {period} 期间已审核的调整凭证 {} 张到 {}：{}",
                     list.len(),
-                    path.display()
+                    out.display(),
+                    names.join("、")
                 );
             }
         }
@@ -211,6 +284,37 @@ pub fn adjustments(command: AdjustmentCommand, who: &Who) -> anyhow::Result<Exit
 }
 
 pub const ADJUSTMENTS_CSV: &str = "adjustments.csv";
+
+/// The approved correcting vouchers in the accounting systems' formats, checked against the
+/// company's 账套 (the chart they were booked with); named like the run's voucher files with
+/// `adjustments` for `vouchers`, so both fit in one folder.
+fn rendered(
+    ws: &mut duizhang_store::Workspace<super::db::AnyBackend>,
+    company: &str,
+    by: &str,
+    list: &[Adjustment],
+    formats: &[Format],
+    templates: &duizhang_pipeline::exports::Templates,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let loaded = super::company_books(ws, company, by, None)?;
+    let vouchers = list
+        .iter()
+        .map(Adjustment::voucher)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(refused)?;
+    let exports: Vec<_> = formats.iter().map(|f| f.export()).collect();
+    let files = render_exports(&exports, &vouchers, &loaded.books, templates).map_err(|e| {
+        anyhow::anyhow!(
+            "调整凭证无法导出为 {}：{}",
+            e.format.file().replacen("vouchers", "adjustments", 1),
+            e.error.message
+        )
+    })?;
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (name.replacen("vouchers", "adjustments", 1), bytes))
+        .collect())
+}
 
 /// One row per entry, UTF-8 with a BOM (Excel opens it as UTF-8); red amounts stay negative.
 fn adjustments_csv(list: &[Adjustment]) -> Vec<u8> {

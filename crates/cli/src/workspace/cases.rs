@@ -2,7 +2,7 @@
 //! case ids at once (a promotion month brings hundreds of the same kind); each id is its own
 //! transaction, and each refusal is printed with the id it concerns.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -87,15 +87,13 @@ pub enum CasesCommand {
         #[arg(long)]
         write_off: Option<String>,
     },
-    /// 审核通过（不能审核自己提交的）；影响账务的处理结果同时生成待审核的调整凭证
+    /// 审核通过（不能审核自己提交的）；影响账务的处理结果同时生成待审核的调整凭证，科目取账套设置的科目表
+    /// （duizhang companies books），未设置时用小企业会计准则预设科目
     Approve {
         #[arg(required = true)]
         ids: Vec<u64>,
         #[arg(long)]
         company: String,
-        /// 账套文件（TOML）：调整凭证用其科目表；不指定时用小企业会计准则预设科目
-        #[arg(long)]
-        books: Option<PathBuf>,
     },
     /// 给案件添加证据附件（聊天截图、快递面单、银行回单等，单个不超过 20 MB）
     Attach {
@@ -272,16 +270,7 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
             };
             (company, ids, Action::Submit { resolution }, note)
         }
-        CasesCommand::Approve {
-            ids,
-            company,
-            books,
-        } => {
-            if let Some(path) = books {
-                ws = ws.with_chart(chart_of(&path)?);
-            }
-            (company, ids, Action::Approve, String::new())
-        }
+        CasesCommand::Approve { ids, company } => (company, ids, Action::Approve, String::new()),
         CasesCommand::Reject {
             id,
             company,
@@ -331,16 +320,6 @@ pub fn run(command: CasesCommand, who: &Who) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// The chart of a 账套 file: the accounts correcting vouchers are booked to.
-fn chart_of(path: &Path) -> anyhow::Result<duizhang_books::Chart> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("无法读取账套文件 {}：{e}", path.display()))?;
-    let config = duizhang_books::BooksConfig::from_toml(&text)
-        .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.message))?;
-    duizhang_books::Chart::build(config.standard, config.vat.taxpayer, &config.chart)
-        .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.message))
 }
 
 /// Tells the approver which correcting voucher the approval made, if any.

@@ -210,6 +210,22 @@ fn password_of(login: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("无法读取密码（可设置环境变量 DUIZHANG_PASSWORD）：{e}"))
 }
 
+/// The company's 账套 as the workspace keeps it (`companies books`), else the preset; with
+/// the seller's rules file over the default rules.
+pub(crate) fn company_books(
+    ws: &mut duizhang_store::Workspace<db::AnyBackend>,
+    company: &str,
+    by: &str,
+    rules: Option<&std::path::Path>,
+) -> anyhow::Result<crate::books::LoadedBooks> {
+    let kept = ws.company_books(company, by).map_err(refused)?;
+    let origin = format!("账套“{company}”的设置（duizhang companies books）");
+    crate::books::preset_or_text(
+        kept.as_ref().map(|k| (k.toml.as_str(), origin.as_str())),
+        rules,
+    )
+}
+
 /// A store refusal as the user reads it.
 pub(crate) fn refused(e: duizhang_store::StoreError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.zh())

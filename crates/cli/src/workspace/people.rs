@@ -1,5 +1,6 @@
 //! `duizhang users ...` and `duizhang companies ...`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -44,6 +45,15 @@ pub enum CompaniesCommand {
     Add { name: String },
     /// 列出账套
     List,
+    /// 设置或查看账套的账套文件（科目表与凭证设置，TOML，见 docs/vouchers.md）：调整凭证和对账生成的凭证都用它。
+    /// 只有管理员或会计可以设置，每次更改（含更改前后的内容）记入审计日志。不给 --books 时显示当前设置
+    Books {
+        /// 账套名称
+        name: String,
+        /// 账套文件（TOML）
+        #[arg(long)]
+        books: Option<PathBuf>,
+    },
 }
 
 pub fn parse_role(text: &str) -> Result<Role, String> {
@@ -148,6 +158,44 @@ pub fn companies(command: CompaniesCommand, who: &Who) -> anyhow::Result<ExitCod
             } else {
                 for c in &companies {
                     println!("{}\t建于 {}", c.name, c.created_at);
+                }
+            }
+        }
+        CompaniesCommand::Books {
+            name,
+            books: Some(path),
+        } => {
+            let toml = std::fs::read_to_string(&path)
+                .map_err(|e| anyhow::anyhow!("无法读取账套文件 {}：{e}", path.display()))?;
+            let set = ws
+                .set_company_books(&name, &toml, &by)
+                .map_err(|e| anyhow::anyhow!("账套文件 {}：{}", path.display(), e.zh()))?;
+            if who.json {
+                print_json(&set)?;
+            } else {
+                println!(
+                    "已为账套“{name}”设置账套文件 {}：此后的调整凭证和对账凭证都用它的科目表（{by} 于 {} 设置，已记入审计日志）",
+                    path.display(),
+                    set.set_at
+                );
+            }
+        }
+        CompaniesCommand::Books { name, books: None } => {
+            let current = ws.company_books(&name, &by).map_err(refused)?;
+            if who.json {
+                print_json(&current)?;
+            } else {
+                match current {
+                    None => println!(
+                        "账套“{name}”未设置账套文件：凭证按小企业会计准则预设科目（一般纳税人）生成。可用 duizhang companies books {name} --books 账套.toml 设置"
+                    ),
+                    Some(b) => {
+                        println!(
+                            "账套“{name}”的账套文件（{} 于 {} 设置）：",
+                            b.set_by, b.set_at
+                        );
+                        print!("{}", b.toml);
+                    }
                 }
             }
         }

@@ -6,10 +6,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use duizhang_books::export::EXCEL_SOURCES_CSV;
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::catalog::CATALOG;
 use duizhang_pipeline::Source;
-use duizhang_store::{NewRun, NewVoucherBatch};
+use duizhang_pipeline::books::VOUCHERS_XLSX;
+use duizhang_pipeline::exports::{ExportFormat, Templates, render_exports};
+use duizhang_store::{NewRun, NewVoucherBatch, NumberRange};
 
 use crate::note;
 use crate::progress::Console;
@@ -90,7 +93,13 @@ pub fn run(
             bytes: ws.file_bytes(company, &file.sha256).map_err(refused)?,
         });
     }
-    let loaded = crate::books::read_books(books, rules)?;
+    // `--books` for this run, else the company's 账套 (the chart its correcting vouchers use),
+    // else the preset.
+    let loaded = match books {
+        Some(path) => crate::books::read_books(Some(path), rules)?,
+        None => super::company_books(&mut ws, company, &by, rules)?,
+    };
+    note!("{}", loaded.describe);
     let importers = crate::importers(profiles)?;
     let result = duizhang_pipeline::run(
         duizhang_pipeline::Run {
@@ -111,10 +120,13 @@ pub fn run(
         },
         &Console::new("对账", false),
     );
-    let Some(result) = crate::load::stopped(result, "对账")? else {
+    let Some(mut result) = crate::load::stopped(result, "对账")? else {
         return Ok(ExitCode::from(2));
     };
-    let vouchers = voucher_batch(&result)?;
+    let held = ws
+        .voucher_numbers_held(company, &period.to_string(), &by)
+        .map_err(refused)?;
+    let vouchers = voucher_batch(&mut result, &held, &loaded.books)?;
     // The run keeps its metrics: the monthly report of this period and the trend of later ones
     // read them from the workspace. Not the record behind each figure (one per after-sale and
     // ticket, tens of MB at a large seller): the report reads the groups, and the records are
@@ -178,9 +190,15 @@ pub fn run(
 
 /// The run's vouchers as `reconcile` writes them (the generic Excel journal, its links CSV
 /// when they exceed a sheet, the list of records not booked), kept as one batch for approval;
-/// `None` when the period made no voucher.
-fn voucher_batch(result: &duizhang_pipeline::RunResult) -> anyhow::Result<Option<NewVoucherBatch>> {
-    let Some(generated) = result.generated.as_ref().filter(|g| !g.vouchers.is_empty()) else {
+/// `None` when the period made no voucher. Numbered around the numbers the period's
+/// correcting vouchers and approved batches hold (the workbook rendered again then), so a
+/// re-run never takes a number already given.
+fn voucher_batch(
+    result: &mut duizhang_pipeline::RunResult,
+    held: &duizhang_store::Held,
+    books: &duizhang_books::Books,
+) -> anyhow::Result<Option<NewVoucherBatch>> {
+    let Some(generated) = result.generated.as_mut().filter(|g| !g.vouchers.is_empty()) else {
         return Ok(None);
     };
     let mut files: Vec<(String, Vec<u8>)> = result
@@ -191,6 +209,19 @@ fn voucher_batch(result: &duizhang_pipeline::RunResult) -> anyhow::Result<Option
             Some((name.clone(), bytes.to_vec()))
         })
         .collect();
+    if !held.is_empty() {
+        duizhang_books::number_around(&mut generated.vouchers, held)
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        let rendered = render_exports(
+            &[ExportFormat::Excel],
+            &generated.vouchers,
+            books,
+            &Templates::default(),
+        )
+        .map_err(|e| anyhow::anyhow!("{}：{}", e.format.file(), e.error.message))?;
+        files.retain(|(name, _)| name != VOUCHERS_XLSX && name != EXCEL_SOURCES_CSV);
+        files.extend(rendered);
+    }
     files.sort();
     let mut debit = duizhang_core::Fen::ZERO;
     for line in generated.vouchers.iter().flat_map(|v| &v.lines) {
@@ -198,9 +229,14 @@ fn voucher_batch(result: &duizhang_pipeline::RunResult) -> anyhow::Result<Option
             .checked_add(line.debit)
             .ok_or_else(|| anyhow::anyhow!("凭证借方合计超出可表示的范围"))?;
     }
+    let numbers = duizhang_books::number_ranges(&generated.vouchers)
+        .into_iter()
+        .map(|(word, first, last)| NumberRange { word, first, last })
+        .collect();
     Ok(Some(NewVoucherBatch {
         vouchers: i64::try_from(generated.vouchers.len()).unwrap_or(i64::MAX),
         debit_fen: debit.get(),
         files,
+        numbers,
     }))
 }
