@@ -67,15 +67,16 @@ impl<B: Backend> Workspace<B> {
             };
             tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
         }
-        let known = tx.known_cases(company.id, &run.period)?;
-        let steps = plan(&run.period, &run.findings, &run.ran, &known);
+        let cases_period = cases_period(&run.period);
+        let known = tx.known_cases(company.id, &cases_period)?;
+        let steps = plan(&cases_period, &run.findings, &run.ran, &known);
         let mut changes = CaseChanges::default();
         let sla = Sla::default();
         for step in steps {
             match step {
                 Step::Open { finding } => {
                     let finding = &run.findings[finding];
-                    let key = CaseKey::of(&run.period, finding);
+                    let key = CaseKey::of(&cases_period, finding);
                     let created = duizhang_core::BeijingTime::parse(&at)
                         .map_err(|e| StoreError::Database(e.to_string()))?;
                     let record = CaseRecord {
@@ -330,6 +331,17 @@ impl<B: Backend> Workspace<B> {
         tx.commit()?;
         Ok(record)
     }
+}
+
+/// The period a run's cases belong to: its accounting month. A week's or a day's run is
+/// month-to-date and its findings are the month's as they stood at its cut-off (the same
+/// identities the month's run gives), so they are the month's cases: a day's run and the
+/// month's later run update one case, and a finding gone by a later day closes it.
+fn cases_period(run_period: &str) -> String {
+    duizhang_core::Period::parse(run_period).map_or_else(
+        || run_period.to_string(),
+        |p| duizhang_core::Period::of(p.start()).to_string(),
+    )
 }
 
 fn case_in(tx: &mut dyn Tx, company: i64, id: u64) -> Result<CaseRecord, StoreError> {
