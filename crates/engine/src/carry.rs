@@ -519,4 +519,25 @@ mod tests {
             CarryIn::from_json(&october_carry().replace("2026-10", "2026-12")).unwrap_or_default();
         assert_eq!(december.check_follows(period("2027-01"), false), Ok(None));
     }
+
+    #[test]
+    fn a_week_or_a_day_opens_with_the_carry_of_the_month_before_its_own() {
+        let october = CarryIn::from_json(&october_carry()).unwrap_or_default();
+        for span in ["2026-11-01", "2026-11-15", "2026-W46"] {
+            assert_eq!(carried_from(period(span)), period("2026-10"), "{span}");
+            assert_eq!(october.check_follows(period(span), false), Ok(None), "{span}");
+        }
+        // Week 44 runs from 26 October: its month is October, its carry September's.
+        assert_eq!(carried_from(period("2026-W44")), period("2026-09"));
+        let own_month = october.check_follows(period("2026-10-20"), true).err();
+        assert!(own_month.is_some_and(|e| e.0.contains("从上月（2026-09）带入")));
+        // Yesterday's carry would judge the month's first days twice.
+        let yesterday = CarryIn::from_json(&october_carry().replace("2026-10", "2026-11-14"))
+            .unwrap_or_default();
+        let e = yesterday.check_follows(period("2026-11-15"), true).err();
+        assert!(
+            e.is_some_and(|e| e.0.contains("结转只能来自整月对账的结果")
+                && e.0.contains("上月（2026-10）")),
+        );
+    }
 }
