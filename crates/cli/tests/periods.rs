@@ -320,6 +320,14 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
         all.iter().all(|c| c["facts"]["state"] == "open"),
         "nothing the 15th found is gone by the month's end: {all:?}"
     );
+    // Checking an earlier day after the month's run changes no case: the month stands later,
+    // and what only came due since is no problem gone.
+    let earlier = ok(run(&dir, "2026-10-10"));
+    assert!(earlier.contains("案件未更新：本月已有截止时点更晚的对账运行"), "{earlier}");
+    assert!(number_after(&earlier, "发现 ") < found, "{earlier}");
+    let after = cases(&dir);
+    assert_eq!(after.len(), found);
+    assert!(after.iter().all(|c| c["facts"]["state"] == "open"));
     // Importing is by month.
     let import = refused(duizhang(
         &dir,

@@ -35,6 +35,7 @@ impl<B: Backend> Workspace<B> {
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "run")?;
         crate::periods::ensure_open(tx.as_mut(), company.id, &run.period)?;
+        let overtaken_by = overtaken_by(tx.as_mut(), company.id, &run.period)?;
         let findings_jsonl = findings_jsonl(&run.findings)?;
         let run_id = tx.insert_run(
             company.id,
@@ -69,8 +70,14 @@ impl<B: Backend> Workspace<B> {
         }
         let cases_period = cases_period(&run.period);
         let known = tx.known_cases(company.id, &cases_period)?;
-        let steps = plan(&cases_period, &run.findings, &run.ran, &known);
-        let mut changes = CaseChanges::default();
+        let steps = match overtaken_by {
+            Some(_) => Vec::new(),
+            None => plan(&cases_period, &run.findings, &run.ran, &known),
+        };
+        let mut changes = CaseChanges {
+            overtaken_by,
+            ..CaseChanges::default()
+        };
         let sla = Sla::default();
         for step in steps {
             match step {
@@ -342,6 +349,26 @@ fn cases_period(run_period: &str) -> String {
         || run_period.to_string(),
         |p| duizhang_core::Period::of(p.start()).to_string(),
     )
+}
+
+/// The latest run already recorded of the same accounting month as a week's or a day's
+/// `period`, with a later cut-off (a later day, the month itself): the cases stand as of that
+/// later moment, and this earlier view of the month must neither close what has come due since
+/// nor reopen what was settled since. A month's run always brings the cases in line.
+fn overtaken_by(tx: &mut dyn Tx, company: i64, period: &str) -> Result<Option<i64>, StoreError> {
+    let Some(span) = duizhang_core::Period::parse(period).filter(|p| !p.is_month()) else {
+        return Ok(None);
+    };
+    let month = cases_period(period);
+    Ok(tx
+        .runs(company)?
+        .into_iter()
+        .rev()
+        .find(|r| {
+            cases_period(&r.period) == month
+                && duizhang_core::Period::parse(&r.period).is_some_and(|p| p.end() > span.end())
+        })
+        .map(|r| r.id))
 }
 
 fn case_in(tx: &mut dyn Tx, company: i64, id: u64) -> Result<CaseRecord, StoreError> {

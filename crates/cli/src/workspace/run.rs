@@ -162,10 +162,15 @@ pub fn run(
             outcome.findings.len(),
             outcome.pending.len()
         );
-        println!(
-            "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
-            changes.opened, changes.refreshed, changes.closed, changes.reopened
-        );
+        match changes.overtaken_by {
+            Some(later) => println!(
+                "案件未更新：本月已有截止时点更晚的对账运行 {later}，案件以它为准（本次结果已保存，可查看）。"
+            ),
+            None => println!(
+                "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
+                changes.opened, changes.refreshed, changes.closed, changes.reopened
+            ),
+        }
         if let Some(account) = &carried {
             crate::carry_report::print(account)?;
         }
