@@ -262,7 +262,10 @@ fn run(dir: &Path, period: &str) -> Output {
 
 /// The number written right after `label` in `said`.
 fn number_after(said: &str, label: &str) -> usize {
-    let at = said.find(label).unwrap_or_else(|| panic!("{label}: {said}")) + label.len();
+    let at = said
+        .find(label)
+        .unwrap_or_else(|| panic!("{label}: {said}"))
+        + label.len();
     said[at..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -323,7 +326,10 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     // Checking an earlier day after the month's run changes no case: the month stands later,
     // and what only came due since is no problem gone.
     let earlier = ok(run(&dir, "2026-10-10"));
-    assert!(earlier.contains("案件未更新：本月已有截止时点更晚的对账运行"), "{earlier}");
+    assert!(
+        earlier.contains("案件未更新：本月已有截止时点更晚的对账运行"),
+        "{earlier}"
+    );
     assert!(number_after(&earlier, "发现 ") < found, "{earlier}");
     let after = cases(&dir);
     assert_eq!(after.len(), found);

@@ -525,7 +525,11 @@ mod tests {
         let october = CarryIn::from_json(&october_carry()).unwrap_or_default();
         for span in ["2026-11-01", "2026-11-15", "2026-W46"] {
             assert_eq!(carried_from(period(span)), period("2026-10"), "{span}");
-            assert_eq!(october.check_follows(period(span), false), Ok(None), "{span}");
+            assert_eq!(
+                october.check_follows(period(span), false),
+                Ok(None),
+                "{span}"
+            );
         }
         // Week 44 runs from 26 October: its month is October, its carry September's.
         assert_eq!(carried_from(period("2026-W44")), period("2026-09"));
@@ -535,9 +539,8 @@ mod tests {
         let yesterday = CarryIn::from_json(&october_carry().replace("2026-10", "2026-11-14"))
             .unwrap_or_default();
         let e = yesterday.check_follows(period("2026-11-15"), true).err();
-        assert!(
-            e.is_some_and(|e| e.0.contains("结转只能来自整月对账的结果")
-                && e.0.contains("上月（2026-10）")),
-        );
+        assert!(e.is_some_and(
+            |e| e.0.contains("结转只能来自整月对账的结果") && e.0.contains("上月（2026-10）")
+        ),);
     }
 }

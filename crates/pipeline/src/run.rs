@@ -236,9 +236,8 @@ pub fn run_into(
                 let started = std::time::Instant::now();
                 let vouchers = generated.as_ref().map(|g| g.vouchers.as_slice());
                 let counted = span.as_ref().unwrap_or(&data);
-                let m = crate::metrics::metrics_of(
-                    counted, settings, &names, &shops, period, vouchers,
-                );
+                let m =
+                    crate::metrics::metrics_of(counted, settings, &names, &shops, period, vouchers);
                 tracing::info!("metrics: {:?}", started.elapsed());
                 m
             });

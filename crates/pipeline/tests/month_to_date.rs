@@ -73,7 +73,10 @@ fn chained_day_runs_find_nothing_the_month_does_not_and_the_last_day_finds_what_
         let result = run(&scenario, &files, &importers, &day);
         let ids = identities(&result.outcome.findings);
         let extra: Vec<&Identity> = ids.difference(&month_ids).collect();
-        assert!(extra.is_empty(), "{day} reports what October does not: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{day} reports what October does not: {extra:?}"
+        );
         // Month-to-date: what a day found stays found on the later days, unless the record
         // that closes it arrived since (none does in the demo month).
         let lost: Vec<&Identity> = seen_before.difference(&ids).collect();
@@ -85,7 +88,10 @@ fn chained_day_runs_find_nothing_the_month_does_not_and_the_last_day_finds_what_
     // findings are the month's, byte for byte (no window of the month's findings ends later).
     let last = last.unwrap();
     assert_eq!(last.outcome.findings, month.outcome.findings);
-    assert_eq!(last.outputs.get("findings.jsonl"), month.outputs.get("findings.jsonl"));
+    assert_eq!(
+        last.outputs.get("findings.jsonl"),
+        month.outputs.get("findings.jsonl")
+    );
     assert_eq!(last.outcome.pending, month.outcome.pending);
     // The earlier days found fewer: a problem is reported once its window has passed.
     let mid = run(&scenario, &files, &importers, "2026-10-10");
@@ -104,7 +110,10 @@ fn chained_week_runs_find_nothing_the_month_does_not() {
         let result = run(&scenario, &files, &importers, week);
         let ids = identities(&result.outcome.findings);
         let extra: Vec<&Identity> = ids.difference(&month_ids).collect();
-        assert!(extra.is_empty(), "{week} reports what October does not: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{week} reports what October does not: {extra:?}"
+        );
         // A week books nothing: vouchers are the month's.
         assert!(result.generated.is_none());
         assert!(result.outputs.get("vouchers.xlsx").is_none());
@@ -137,7 +146,10 @@ fn a_pdd_order_paid_out_in_a_later_week_than_it_was_sold_is_no_orphan_payment_th
             }
         }
     }
-    assert!(!later.is_empty(), "the demo month has PDD payouts after the week of sale");
+    assert!(
+        !later.is_empty(),
+        "the demo month has PDD payouts after the week of sale"
+    );
     let weeks: BTreeSet<Period> = later.iter().map(|(_, w)| *w).collect();
     for week in weeks {
         let result = run(&scenario, &files, &importers, &week.to_string());
@@ -155,7 +167,11 @@ fn a_pdd_order_paid_out_in_a_later_week_than_it_was_sold_is_no_orphan_payment_th
                 .findings
                 .iter()
                 .any(|f| f.code == "PAYMENT_ORPHAN"
-                    && !month.outcome.findings.iter().any(|m| m.identity() == f.identity())),
+                    && !month
+                        .outcome
+                        .findings
+                        .iter()
+                        .any(|m| m.identity() == f.identity())),
             "{week}"
         );
     }

@@ -61,10 +61,7 @@ pub fn run(
     // What the month before left pending: a week's or a day's run reads its month from the
     // first day, so it carries what the month's run (not yesterday's) left, as the month does.
     let from = duizhang_engine::carry::carried_from(period);
-    let carry = match ws
-        .pending_of(company, &from.to_string())
-        .map_err(refused)?
-    {
+    let carry = match ws.pending_of(company, &from.to_string()).map_err(refused)? {
         Some((run_id, pending)) => {
             let carry = CarryIn::from_json(&pending).map_err(|e| {
                 anyhow::anyhow!("上月对账运行 {run_id} 的在途事项无法读取：{}", e.0)
