@@ -148,3 +148,13 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
     let url = scratch.database("orders");
     duizhang_store_tests::order_lookup(PostgresBackend::connect(&url).expect("connect"));
 }
+
+#[test]
+fn day_runs_and_the_months_run_share_the_months_cases_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("month_to_date");
+    duizhang_store_tests::month_to_date_cases(PostgresBackend::connect(&url).expect("connect"));
+}

@@ -156,3 +156,12 @@ fn resolutions_that_change_the_books_make_correcting_vouchers_and_cases_keep_evi
 fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
     duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
 }
+
+#[test]
+fn day_runs_and_the_months_run_share_the_months_cases_on_sqlite() {
+    let dir = scratch("month-to-date");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::month_to_date_cases(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}
