@@ -71,7 +71,7 @@ enum Command {
         /// 映射配置（TOML，见 docs/mapping-profiles.md），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
-        /// 上期的结果目录（或其中的 carry.json）：结转上期在途事项（须为本期的上一期）
+        /// 上月的结果目录（或其中的 carry.json）：结转上月在途事项（须为上一个月的整月结果；按周、按日对账时为所在月份的上一个月）
         #[arg(long)]
         carry_in: Option<PathBuf>,
         /// 允许结转文件来自更早的期间（中间跳过了若干期），默认拒绝

@@ -58,9 +58,10 @@ pub fn read_settings(path: Option<&Path>) -> anyhow::Result<Settings> {
     }
 }
 
-/// The previous run's carry file: `DIR/carry.json`, or the file itself. It must be whole
-/// (its folder's manifest says so), name itself a carry file, and come from the month before
-/// `period` (an earlier month only with `allow_gap`).
+/// The previous month's carry file: `DIR/carry.json`, or the file itself. It must be whole
+/// (its folder's manifest says so), name itself a carry file, and come from the month's run
+/// before `period` (for a week or a day, before its accounting month; an earlier month only
+/// with `allow_gap`).
 fn read_carry(path: Option<&Path>, period: Period, allow_gap: bool) -> anyhow::Result<CarryIn> {
     let Some(p) = path else {
         return Ok(CarryIn::none());

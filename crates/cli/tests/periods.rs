@@ -1,6 +1,6 @@
-//! Runs of an ISO week or a day over the demo month's files, from the command line: what a
-//! week judges and counts, how a daily run in the workspace carries yesterday's pending items
-//! by itself, and what stays monthly (vouchers, close).
+//! Runs of an ISO week or a day over the demo month's files, from the command line: each is the
+//! month's reconciliation as it stood at the span's end (month-to-date), carrying what the month
+//! before left pending; its cases are the month's; what stays monthly (vouchers, close).
 
 #![allow(clippy::unwrap_used)]
 
@@ -93,7 +93,7 @@ fn orders_counted(dir: &Path, out: &str) -> u64 {
 }
 
 #[test]
-fn a_week_run_over_the_months_files_judges_and_counts_only_that_week() {
+fn a_week_run_books_nothing_and_its_metrics_count_only_that_weeks_orders() {
     let dir = scratch("periods-week");
     demo(&dir);
     ok(reconcile(&dir, "2026-10", "month", None));
@@ -121,18 +121,59 @@ fn a_week_run_over_the_months_files_judges_and_counts_only_that_week() {
     assert_eq!(counted, month);
 }
 
+/// The identities (CHECKS.md) of the findings in `dir/out/findings.jsonl`.
+fn identities(dir: &Path, out: &str) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(dir.join(out).join("findings.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let f: serde_json::Value = serde_json::from_str(line).unwrap();
+            let key = ["refund_no", "order_no", "txn_no"]
+                .iter()
+                .find_map(|k| f[*k].as_str())
+                .unwrap_or("");
+            format!("{} {} {key} {}", f["code"], f["shop"], f["sku"])
+        })
+        .collect()
+}
+
 #[test]
-fn a_week_carries_only_last_weeks_results_not_a_months() {
+fn chained_weeks_report_no_payment_the_month_does_not_and_the_last_day_reports_the_month() {
+    let dir = scratch("periods-chain");
+    demo(&dir);
+    ok(reconcile(&dir, "2026-10", "month", None));
+    let month = identities(&dir, "month");
+    assert!(!month.is_empty());
+    // Weeks 40 to 44 one after the other, as a seller checks every Monday: an order sold in
+    // one week and paid out in the next (a PDD payout after confirmation) is the month's order,
+    // not a payment without an order.
+    for week in ["2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44"] {
+        ok(reconcile(&dir, week, week, None));
+        let extra: Vec<String> = identities(&dir, week).difference(&month).cloned().collect();
+        assert!(extra.is_empty(), "{week}: {extra:?}");
+    }
+    // The last day's cut-off is the month's: the same findings, byte for byte.
+    ok(reconcile(&dir, "2026-10-31", "last-day", None));
+    assert_eq!(
+        std::fs::read(dir.join("last-day/findings.jsonl")).unwrap(),
+        std::fs::read(dir.join("month/findings.jsonl")).unwrap()
+    );
+}
+
+#[test]
+fn a_week_carries_the_month_befores_results_not_last_weeks() {
     let dir = scratch("periods-carry-kind");
     demo(&dir);
     ok(reconcile(&dir, "2026-09", "september", None));
     ok(reconcile(&dir, "2026-W41", "w41", None));
-    let carried = ok(reconcile(&dir, "2026-W42", "w42", Some("w41")));
-    assert!(carried.contains("2026-W41"), "{carried}");
-    let wrong = refused(reconcile(&dir, "2026-W40", "w40", Some("september")));
+    let carried = ok(reconcile(&dir, "2026-W42", "w42", Some("september")));
+    assert!(carried.contains("上期（2026-09）结转在途"), "{carried}");
+    let summary = std::fs::read_to_string(dir.join("w42/summary.json")).unwrap();
+    assert!(summary.contains("\"from\": \"2026-09\""), "{summary}");
+    let weekly = refused(reconcile(&dir, "2026-W42", "x", Some("w41")));
     assert!(
-        wrong.contains("结转只能来自同类的上一期（2026-W39）"),
-        "{wrong}"
+        weekly.contains("结转只能来自整月对账的结果") && weekly.contains("上月（2026-09）"),
+        "{weekly}"
     );
 }
 
@@ -219,16 +260,49 @@ fn run(dir: &Path, period: &str) -> Output {
     )
 }
 
+/// The number written right after `label` in `said`.
+fn number_after(said: &str, label: &str) -> usize {
+    let at = said
+        .find(label)
+        .unwrap_or_else(|| panic!("{label}: {said}"))
+        + label.len();
+    said[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// The company's cases as `cases list --json` gives them.
+fn cases(dir: &Path) -> Vec<serde_json::Value> {
+    let out = ok(duizhang(
+        dir,
+        Some("li"),
+        &["cases", "list", "--company", "禾木家居", "--json"],
+    ));
+    let start = out.find('[').unwrap();
+    let end = out.rfind(']').unwrap();
+    serde_json::from_str::<serde_json::Value>(&out[start..=end])
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
 #[test]
-fn a_daily_run_in_the_workspace_carries_yesterdays_pending_items_by_itself() {
+fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     let dir = workspace("periods-daily");
     let first = ok(run(&dir, "2026-10-14"));
     assert!(
-        first.contains("上期（2026-10-13）在工作区里没有对账运行"),
+        first.contains("上月（2026-09）在工作区里没有整月对账运行"),
         "{first}"
     );
-    let next = ok(run(&dir, "2026-10-15"));
-    assert!(next.contains("结转上期（2026-10-14）对账运行"), "{next}");
+    let on_14th = cases(&dir).len();
+    assert!(on_14th > 0, "{first}");
+    ok(run(&dir, "2026-10-15"));
+    let on_15th = cases(&dir).len();
+    assert!(on_15th >= on_14th);
     // A day's run is a check run: no voucher batch waits for approval.
     let batches = ok(duizhang(
         &dir,
@@ -236,6 +310,30 @@ fn a_daily_run_in_the_workspace_carries_yesterdays_pending_items_by_itself() {
         &["batches", "list", "--company", "禾木家居"],
     ));
     assert!(!batches.contains("待审核"), "{batches}");
+    // The day's cases are the month's: filed under 2026-10 and found again by the month's run,
+    // which opens only what the 15th had not yet found.
+    let month = ok(run(&dir, "2026-10"));
+    let found: usize = number_after(&month, "发现 ");
+    assert_eq!(number_after(&month, "新开 "), found - on_15th, "{month}");
+    assert_eq!(number_after(&month, "仍存在 "), on_15th, "{month}");
+    let all = cases(&dir);
+    assert_eq!(all.len(), found, "one case per finding of the month");
+    assert!(all.iter().all(|c| c["period"] == "2026-10"), "{all:?}");
+    assert!(
+        all.iter().all(|c| c["facts"]["state"] == "open"),
+        "nothing the 15th found is gone by the month's end: {all:?}"
+    );
+    // Checking an earlier day after the month's run changes no case: the month stands later,
+    // and what only came due since is no problem gone.
+    let earlier = ok(run(&dir, "2026-10-10"));
+    assert!(
+        earlier.contains("案件未更新：本月已有截止时点更晚的对账运行"),
+        "{earlier}"
+    );
+    assert!(number_after(&earlier, "发现 ") < found, "{earlier}");
+    let after = cases(&dir);
+    assert_eq!(after.len(), found);
+    assert!(after.iter().all(|c| c["facts"]["state"] == "open"));
     // Importing is by month.
     let import = refused(duizhang(
         &dir,

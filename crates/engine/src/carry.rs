@@ -91,10 +91,10 @@ impl CarryIn {
         self.period.as_deref().and_then(Period::parse)
     }
 
-    /// Whether this carry may open `period`: it must come from the period of the same kind just
-    /// before (month, ISO week or day). A carry of another kind, of the same or a later period is
-    /// always refused; an earlier one that skips periods only when `allow_gap` (a deliberate
-    /// skip), with what was skipped in the `Ok`.
+    /// Whether this carry may open `period`: it must come from the month before (see
+    /// [`carried_from`]). A carry of a week or a day, of the same or a later month is always
+    /// refused; an earlier month that skips months only when `allow_gap` (a deliberate skip),
+    /// with what was skipped in the `Ok`.
     pub fn check_follows(
         &self,
         period: Period,
@@ -103,29 +103,33 @@ impl CarryIn {
         let Some(from) = self.from_period() else {
             return Ok(None);
         };
-        // A day's run carries yesterday's pending items, a week's last week's, a month's last
-        // month's: a carry of another kind would judge the days between twice or never.
-        if from.kind() != period.kind() {
+        let wanted = carried_from(period);
+        // Only a month's end is a point every later run starts from: a week's or a day's run
+        // reads its month from the first day, so a carry of a week or a day would judge the
+        // days between twice.
+        if !from.is_month() {
             return Err(CarryError(format!(
-                "结转文件来自 {from}（按{}），本次期间 {period} 按{}：结转只能来自同类的上一期（{}）",
+                "结转文件来自 {from}（按{}）：结转只能来自整月对账的结果，本次期间 {period} 应结转上月（{wanted}）的结果{}",
                 from.kind().zh(),
-                period.kind().zh(),
-                period.previous()
+                if period.is_month() {
+                    ""
+                } else {
+                    "（按周、按日对账从月初算起，本月此前的记录会重新读取）"
+                }
             )));
         }
-        if from >= period {
+        if from > wanted {
             return Err(CarryError(format!(
-                "结转文件来自 {from}，不早于本次期间 {period}：结转只能从上一期（{}）带入",
-                period.previous()
+                "结转文件来自 {from}，不早于本次期间 {period}：结转只能从上月（{wanted}）带入"
             )));
         }
-        if from == period.previous() {
+        if from == wanted {
             return Ok(None);
         }
-        let gap = if from.next() == period.previous() {
+        let gap = if from.next() == wanted {
             from.next().to_string()
         } else {
-            format!("{} 至 {}", from.next(), period.previous())
+            format!("{} 至 {}", from.next(), wanted)
         };
         let skipped =
             format!("结转文件来自 {from}，与本次期间 {period} 之间隔了 {gap}（其间的结果未结转）");
@@ -162,6 +166,13 @@ impl CarryIn {
         data.files = files;
         data
     }
+}
+
+/// The month whose carry opens `period`: the month before it, or for a week or a day the month
+/// before its accounting month (the one it starts in). A week's or a day's run is month-to-date:
+/// it reads its month from the first day, so only what the month before left pending comes in.
+pub fn carried_from(period: Period) -> Period {
+    Period::of(period.start()).previous()
 }
 
 /// Points a record (and its lines) at another file.
@@ -507,5 +518,29 @@ mod tests {
         let december =
             CarryIn::from_json(&october_carry().replace("2026-10", "2026-12")).unwrap_or_default();
         assert_eq!(december.check_follows(period("2027-01"), false), Ok(None));
+    }
+
+    #[test]
+    fn a_week_or_a_day_opens_with_the_carry_of_the_month_before_its_own() {
+        let october = CarryIn::from_json(&october_carry()).unwrap_or_default();
+        for span in ["2026-11-01", "2026-11-15", "2026-W46"] {
+            assert_eq!(carried_from(period(span)), period("2026-10"), "{span}");
+            assert_eq!(
+                october.check_follows(period(span), false),
+                Ok(None),
+                "{span}"
+            );
+        }
+        // Week 44 runs from 26 October: its month is October, its carry September's.
+        assert_eq!(carried_from(period("2026-W44")), period("2026-09"));
+        let own_month = october.check_follows(period("2026-10-20"), true).err();
+        assert!(own_month.is_some_and(|e| e.0.contains("从上月（2026-09）带入")));
+        // Yesterday's carry would judge the month's first days twice.
+        let yesterday = CarryIn::from_json(&october_carry().replace("2026-10", "2026-11-14"))
+            .unwrap_or_default();
+        let e = yesterday.check_follows(period("2026-11-15"), true).err();
+        assert!(e.is_some_and(
+            |e| e.0.contains("结转只能来自整月对账的结果") && e.0.contains("上月（2026-10）")
+        ),);
     }
 }

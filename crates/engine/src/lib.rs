@@ -29,8 +29,10 @@ pub use summary::Summary;
 pub struct Ctx<'a> {
     pub shop: &'a ShopData<'a>,
     pub settings: &'a Settings,
+    /// The accounting month judged: a week's or a day's run is month-to-date, judged as its
+    /// month's run would be at its cut-off.
     pub period: Period,
-    /// The first moment after the period; windows that end after it are pending.
+    /// The first moment after the run's period; windows that end after it are pending.
     pub cut_off: BeijingTime,
     pub files: &'a [SourceFile],
     /// Records carried in from the previous run, and the checks they may still raise.
@@ -353,6 +355,10 @@ pub fn reconcile_carried(
 
 /// [`reconcile_carried`] with shops checked on up to `threads` threads (the caller's choice;
 /// the outcome is the same for any number).
+///
+/// A week or a day is judged month-to-date: `data` is its month's records up to its cut-off,
+/// the carry is the month before's, and the findings are those the month's run would give at
+/// that cut-off (same identities).
 pub fn reconcile_carried_on(
     data: &Dataset,
     settings: &Settings,
@@ -377,7 +383,7 @@ pub fn reconcile_carried_on(
             &Ctx {
                 shop,
                 settings,
-                period,
+                period: Period::of(period.start()),
                 cut_off: period.end(),
                 files: &files,
                 carried: &carried,

@@ -31,7 +31,8 @@ pub struct ImportNotes {
     pub repeated: Vec<(String, String)>,
     /// Most money rows lie outside the period (a month chosen wrong); set by [`crate::run`].
     pub period_miss: Option<PeriodMiss>,
-    /// Records a week's or a day's run left out because they carry no time to place them by.
+    /// Records with no time to place them by: a week's or a day's run checks them (as the
+    /// month's does) but its metrics do not count them.
     pub untimed: usize,
 }
 

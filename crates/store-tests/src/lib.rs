@@ -468,6 +468,89 @@ pub fn queue_order<B: Backend>(backend: B) {
     assert_eq!(listed, (1..=12).collect::<Vec<u64>>());
 }
 
+/// Day runs and the month's run of one accounting month: a day's findings are the month's
+/// cases (filed under the month), a later day and the month update the same cases, a finding
+/// gone by a later day closes its case, and an earlier day recorded after the month's run
+/// leaves the cases alone.
+pub fn month_to_date_cases<B: Backend>(backend: B) {
+    let mut ws = Workspace::new(backend, test_clock());
+    const CO: &str = "禾木家居";
+    ws.add_user("admin", "管理员", "s3cret-admin", None)
+        .unwrap();
+    ws.add_user("li", "李会计", "pw-li", Some("admin")).unwrap();
+    ws.create_company(CO, "admin").unwrap();
+    ws.grant(CO, "li", &[Role::Accountant], "admin").unwrap();
+    let day = |period: &str, findings: Vec<Finding>| NewRun {
+        period: period.into(),
+        vouchers: None,
+        ..run(findings)
+    };
+    let all = |ws: &mut Workspace<B>| {
+        ws.cases(CO, &CaseFilter::default(), "li")
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.period, c.key, c.facts.state))
+            .collect::<Vec<_>>()
+    };
+
+    // The 14th finds two unpaid refunds: two cases of October.
+    let (_, c) = ws
+        .record_run(
+            CO,
+            &day(
+                "2026-10-14",
+                vec![
+                    finding("REFUND_UNPAID", "RF1", 5900),
+                    finding("REFUND_UNPAID", "RF2", 1200),
+                ],
+            ),
+            "li",
+        )
+        .unwrap();
+    assert_eq!((c.opened, c.overtaken_by), (2, None));
+    assert_eq!(
+        all(&mut ws),
+        [
+            ("2026-10".to_string(), "RF1".to_string(), CaseState::Open),
+            ("2026-10".to_string(), "RF2".to_string(), CaseState::Open),
+        ]
+    );
+    // By the 15th RF2's refund was paid: its case closes; RF1 is the same case.
+    let (_, c) = ws
+        .record_run(
+            CO,
+            &day("2026-10-15", vec![finding("REFUND_UNPAID", "RF1", 5900)]),
+            "li",
+        )
+        .unwrap();
+    assert_eq!((c.opened, c.refreshed, c.closed), (0, 1, 1));
+    // The month finds RF1 and a third: one new case, no second RF1.
+    let (month, c) = ws
+        .record_run(
+            CO,
+            &run(vec![
+                finding("REFUND_UNPAID", "RF1", 5900),
+                finding("REFUND_UNPAID", "RF3", 800),
+            ]),
+            "li",
+        )
+        .unwrap();
+    assert_eq!((c.opened, c.refreshed, c.closed), (1, 1, 0));
+    assert_eq!(all(&mut ws).len(), 3);
+    // The 10th run afterwards saw less than the month: it changes no case.
+    let (_, c) = ws
+        .record_run(CO, &day("2026-10-10", Vec::new()), "li")
+        .unwrap();
+    assert_eq!(c.overtaken_by, Some(month));
+    assert_eq!((c.opened, c.closed), (0, 0));
+    let states: Vec<CaseState> = all(&mut ws).into_iter().map(|(_, _, s)| s).collect();
+    assert_eq!(
+        states,
+        [CaseState::Open, CaseState::Closed, CaseState::Open],
+        "RF1 open, RF2 closed by the 15th, RF3 open"
+    );
+}
+
 /// Voucher batches: made by a run, approved by a second person only (an admin approving their
 /// own run included), exported only once approved, replaced by a later run of the period, and
 /// frozen by the period's close.

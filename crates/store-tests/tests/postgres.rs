@@ -165,3 +165,13 @@ fn import_speed_on_postgresql() {
         200_000,
     );
 }
+
+#[test]
+fn day_runs_and_the_months_run_share_the_months_cases_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("month_to_date");
+    duizhang_store_tests::month_to_date_cases(PostgresBackend::connect(&url).expect("connect"));
+}

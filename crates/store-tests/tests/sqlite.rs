@@ -237,3 +237,12 @@ fn import_speed_on_sqlite() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn day_runs_and_the_months_run_share_the_months_cases_on_sqlite() {
+    let dir = scratch("month-to-date");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    duizhang_store_tests::month_to_date_cases(SqliteBackend::open(&path).expect("open"));
+    std::fs::remove_dir_all(&dir).ok();
+}

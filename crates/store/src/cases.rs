@@ -36,6 +36,7 @@ impl<B: Backend> Workspace<B> {
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "run")?;
         crate::periods::ensure_open(tx.as_mut(), company.id, &run.period)?;
+        let overtaken_by = overtaken_by(tx.as_mut(), company.id, &run.period)?;
         let findings_jsonl = findings_jsonl(&run.findings)?;
         let run_id = tx.insert_run(
             company.id,
@@ -87,15 +88,22 @@ impl<B: Backend> Workspace<B> {
             tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
             tx.insert_voucher_numbers(company.id, run_id, &vouchers.numbers)?;
         }
-        let known = tx.known_cases(company.id, &run.period)?;
-        let steps = plan(&run.period, &run.findings, &run.ran, &known);
-        let mut changes = CaseChanges::default();
+        let cases_period = cases_period(&run.period);
+        let known = tx.known_cases(company.id, &cases_period)?;
+        let steps = match overtaken_by {
+            Some(_) => Vec::new(),
+            None => plan(&cases_period, &run.findings, &run.ran, &known),
+        };
+        let mut changes = CaseChanges {
+            overtaken_by,
+            ..CaseChanges::default()
+        };
         let sla = Sla::default();
         for step in steps {
             match step {
                 Step::Open { finding } => {
                     let finding = &run.findings[finding];
-                    let key = CaseKey::of(&run.period, finding);
+                    let key = CaseKey::of(&cases_period, finding);
                     let created = duizhang_core::BeijingTime::parse(&at)
                         .map_err(|e| StoreError::Database(e.to_string()))?;
                     let record = CaseRecord {
@@ -349,6 +357,37 @@ impl<B: Backend> Workspace<B> {
         tx.commit()?;
         Ok(record)
     }
+}
+
+/// The period a run's cases belong to: its accounting month. A week's or a day's run is
+/// month-to-date and its findings are the month's as they stood at its cut-off (the same
+/// identities the month's run gives), so they are the month's cases: a day's run and the
+/// month's later run update one case, and a finding gone by a later day closes it.
+fn cases_period(run_period: &str) -> String {
+    duizhang_core::Period::parse(run_period).map_or_else(
+        || run_period.to_string(),
+        |p| duizhang_core::Period::of(p.start()).to_string(),
+    )
+}
+
+/// The latest run already recorded of the same accounting month as a week's or a day's
+/// `period`, with a later cut-off (a later day, the month itself): the cases stand as of that
+/// later moment, and this earlier view of the month must neither close what has come due since
+/// nor reopen what was settled since. A month's run always brings the cases in line.
+fn overtaken_by(tx: &mut dyn Tx, company: i64, period: &str) -> Result<Option<i64>, StoreError> {
+    let Some(span) = duizhang_core::Period::parse(period).filter(|p| !p.is_month()) else {
+        return Ok(None);
+    };
+    let month = cases_period(period);
+    Ok(tx
+        .runs(company)?
+        .into_iter()
+        .rev()
+        .find(|r| {
+            cases_period(&r.period) == month
+                && duizhang_core::Period::parse(&r.period).is_some_and(|p| p.end() > span.end())
+        })
+        .map(|r| r.id))
 }
 
 fn case_in(tx: &mut dyn Tx, company: i64, id: u64) -> Result<CaseRecord, StoreError> {

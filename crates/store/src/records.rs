@@ -217,6 +217,10 @@ pub struct CaseChanges {
     pub refreshed: u64,
     pub closed: u64,
     pub reopened: u64,
+    /// A week's or a day's run that left the cases alone because this run of its month, with a
+    /// later cut-off, was already recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overtaken_by: Option<i64>,
 }
 
 /// A case with its finding as last seen.

@@ -36,7 +36,7 @@ pub fn run(
     let settings = crate::reconcile::read_settings(config)?;
     let (mut ws, by) = signed_in(who)?;
     // Files are imported by month: a week's or a day's run reads those of the months it lies
-    // in, and judges only what began inside it. A closed month takes its weeks and days along.
+    // in, and judges what existed at its cut-off. A closed month takes its weeks and days along.
     let mut files = Vec::new();
     for month in period.months() {
         let month = month.to_string();
@@ -61,25 +61,19 @@ pub fn run(
             period.months()[0]
         );
     }
-    let carry = match ws
-        .pending_of(company, &period.previous().to_string())
-        .map_err(refused)?
-    {
+    // What the month before left pending: a week's or a day's run reads its month from the
+    // first day, so it carries what the month's run (not yesterday's) left, as the month does.
+    let from = duizhang_engine::carry::carried_from(period);
+    let carry = match ws.pending_of(company, &from.to_string()).map_err(refused)? {
         Some((run_id, pending)) => {
             let carry = CarryIn::from_json(&pending).map_err(|e| {
-                anyhow::anyhow!("上期对账运行 {run_id} 的在途事项无法读取：{}", e.0)
+                anyhow::anyhow!("上月对账运行 {run_id} 的在途事项无法读取：{}", e.0)
             })?;
-            note!(
-                "结转上期（{}）对账运行 {run_id} 的在途事项。",
-                period.previous()
-            );
+            note!("结转上月（{from}）对账运行 {run_id} 的在途事项。");
             carry
         }
         None => {
-            note!(
-                "上期（{}）在工作区里没有对账运行，本期不结转在途事项。",
-                period.previous()
-            );
+            note!("上月（{from}）在工作区里没有整月对账运行，本次不结转在途事项。");
             CarryIn::none()
         }
     };
@@ -177,10 +171,15 @@ pub fn run(
             outcome.findings.len(),
             outcome.pending.len()
         );
-        println!(
-            "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
-            changes.opened, changes.refreshed, changes.closed, changes.reopened
-        );
+        match changes.overtaken_by {
+            Some(later) => println!(
+                "案件未更新：本月已有截止时点更晚的对账运行 {later}，案件以它为准（本次结果已保存，可查看）。"
+            ),
+            None => println!(
+                "案件：新开 {}，仍存在 {}，问题消失自动关闭 {}，再次出现重新打开 {}",
+                changes.opened, changes.refreshed, changes.closed, changes.reopened
+            ),
+        }
         if let Some(account) = &carried {
             crate::carry_report::print(account)?;
         }
