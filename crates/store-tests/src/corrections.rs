@@ -170,7 +170,11 @@ pub fn corrections<B: Backend>(backend: B) {
     // October is run again and makes five vouchers. Numbered 1..5 they would take 记-3 and
     // 记-4 of the correcting vouchers: refused. The first batch was never approved (so never
     // exported): its numbers go back; the store says which numbers are held.
-    let mut rerun = run(findings.clone());
+    let mut rerun = run(findings
+        .iter()
+        .cloned()
+        .chain([finding("REFUND_NOT_BOOKED", "RF13", 2_600)])
+        .collect());
     let numbered = |ranges: &[(i64, i64)]| {
         ranges
             .iter()
@@ -219,26 +223,25 @@ pub fn corrections<B: Backend>(backend: B) {
     assert_eq!(offline.label(), "记-8");
     assert_eq!(offline.lines[1].account_name, "银行存款");
 
-    // A week's run (19–25 October) makes no batch; a case of it is corrected in October's
-    // books: dated the week's last day, numbered after October's vouchers.
+    // A week's run after October's own changes no case: October's run, whose cut-off is
+    // later, is stored; what the week found waits for the month's next run.
     let mut week = run(vec![finding("REFUND_NOT_BOOKED", "RF11", 2_600)]);
     week.period = "2026-W43".into();
     week.vouchers = None;
     ws.record_run(CO, &week, "li").unwrap();
-    let week_case = ws
-        .cases(CO, &CaseFilter::default(), "li")
-        .unwrap()
-        .into_iter()
-        .find(|c| c.key == "RF11")
-        .unwrap()
-        .id;
-    ws.act(CO, week_case, &submit("已补录凭证", None), "", "li")
+    let listed = ws.cases(CO, &CaseFilter::default(), "li").unwrap();
+    assert!(listed.iter().all(|c| c.key != "RF11"));
+
+    // A refund the re-run found unbooked: its correcting voucher is numbered after all the
+    // others of October, 记-9.
+    let late_case = listed.iter().find(|c| c.key == "RF13").unwrap().id;
+    ws.act(CO, late_case, &submit("已补录凭证", None), "", "li")
         .unwrap();
-    ws.act(CO, week_case, &Action::Approve, "", "wang").unwrap();
-    let weekly = ws.adjustments(CO, Some(week_case), "li").unwrap().remove(0);
+    ws.act(CO, late_case, &Action::Approve, "", "wang").unwrap();
+    let weekly = ws.adjustments(CO, Some(late_case), "li").unwrap().remove(0);
     assert_eq!(
-        (weekly.period.as_str(), weekly.date.as_str(), weekly.month()),
-        ("2026-W43", "2026-10-25", "2026-10")
+        (weekly.period.as_str(), weekly.month()),
+        ("2026-10", "2026-10")
     );
     assert_eq!(weekly.label(), "记-9");
 
@@ -319,7 +322,7 @@ pub fn corrections<B: Backend>(backend: B) {
     };
     let adjustments: serde_json::Value =
         serde_json::from_slice(&member("adjustments.json").unwrap()).unwrap();
-    // Every correcting voucher booked in October, the week's included.
+    // Every correcting voucher booked in October.
     assert_eq!(adjustments.as_array().unwrap().len(), 5);
     let evidence = format!("cases/{}/1-聊天记录.png", id("RF9"));
     assert_eq!(member(&evidence).unwrap(), screenshot);
