@@ -48,10 +48,13 @@ pub(crate) fn order_refs(
     company: i64,
     order_no: &str,
 ) -> Result<Vec<(String, OrderRef)>, StoreError> {
+    // CROSS JOIN fixes SQLite's join order: the order's one index range first, then each
+    // row's part by its number (with few parts, statistics would otherwise favour probing the
+    // index once per part).
     let mut stmt = tx
         .prepare(
             "SELECT p.sha256, p.part, o.line, o.kind, o.text FROM order_index o \
-             JOIN order_index_parts p ON p.id = o.part_id \
+             CROSS JOIN order_index_parts p ON p.id = o.part_id \
              WHERE o.company_id = ?1 AND o.order_no = ?2 ORDER BY p.sha256, p.part, o.line",
         )
         .map_err(db)?;

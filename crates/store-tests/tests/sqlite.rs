@@ -183,7 +183,7 @@ fn an_order_index_written_under_the_primary_key_keeps_every_row_after_migration(
     let plan: Vec<String> = conn
         .prepare(
             "EXPLAIN QUERY PLAN SELECT p.sha256, p.part, o.line, o.kind, o.text \
-             FROM order_index o JOIN order_index_parts p ON p.id = o.part_id \
+             FROM order_index o CROSS JOIN order_index_parts p ON p.id = o.part_id \
              WHERE o.company_id = 1 AND o.order_no = '4012345678901' \
              ORDER BY p.sha256, p.part, o.line",
         )
