@@ -241,7 +241,7 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
 /// `--ignored --nocapture`.
 #[test]
 #[ignore = "a measurement: 2 × 1.1 M index rows, run in release"]
-fn import_speed_on_sqlite() {
+fn two_months_of_a_million_index_rows_import_whole_on_sqlite() {
     let dir = scratch("speed");
     let path = dir.join("duizhang.db");
     let _ = std::fs::remove_file(&path);
