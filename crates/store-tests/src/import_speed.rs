@@ -1,10 +1,10 @@
 //! The import's write path at the size of a big month: files of ~170 MB with ~1.1 M order-index
 //! rows (one per record that names an order: ~150-byte lines, 20-digit order numbers in no
 //! particular order), imported twice (two months) through [`Workspace::import`]. Run by the
-//! `#[ignore]`d `import_speed` tests of each backend, in release:
+//! `#[ignore]`d `two_months_of_a_million_index_rows_…` tests of each backend, in release:
 //!
 //! ```sh
-//! cargo test --release -p duizhang-store-tests --test sqlite -- --ignored --nocapture import_speed
+//! cargo test --release -p duizhang-store-tests --test sqlite -- --ignored --nocapture million_index_rows
 //! ```
 //!
 //! Prints the time of each import and of one order lookup afterwards, and checks that the index

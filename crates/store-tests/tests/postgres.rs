@@ -153,7 +153,7 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
 /// `--ignored --nocapture`.
 #[test]
 #[ignore = "a measurement: 2 × 1.1 M index rows, run in release"]
-fn import_speed_on_postgresql() {
+fn two_months_of_a_million_index_rows_import_whole_on_postgresql() {
     if skipped() {
         return;
     }
