@@ -119,6 +119,7 @@ pub fn flow(
         occurred_at: at(occurred_at),
         counterparty: None,
         memo: None,
+        refund_total: None,
         source: src(2),
     }
 }

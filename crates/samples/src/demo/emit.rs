@@ -652,6 +652,7 @@ pub fn alipay_row(
         occurred_at: c.at(at),
         counterparty: Some(text(counterparty)),
         memo: memo.map(Text::from),
+        refund_total: None,
         source: here(),
     };
     c.out.push(slot, at, Record::FundFlow(row));
@@ -808,6 +809,7 @@ pub fn pdd_row(
         occurred_at: c.at(at),
         counterparty: None,
         memo: Some(Text::from(memo)),
+        refund_total: None,
         source: here(),
     };
     c.out.push(FileSlot::PddFunds, at, Record::FundFlow(row));
@@ -978,6 +980,7 @@ pub fn wechat_flow(
         occurred_at: c.at(at),
         counterparty: None,
         memo: memo.map(Text::from),
+        refund_total: None,
         source: here(),
     };
     c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
@@ -1157,6 +1160,7 @@ fn jd_funds(
         occurred_at: c.at(at),
         counterparty: None,
         memo: Some(fixed(memo)),
+        refund_total: None,
         source: here(),
     };
     c.out
@@ -1224,6 +1228,7 @@ pub fn douyin_settlement(
         occurred_at: c.at(at),
         counterparty: None,
         memo: None,
+        refund_total: None,
         source: here(),
     };
     c.out.push(FileSlot::DouyinFunds, at, Record::FundFlow(row));

@@ -175,6 +175,7 @@ fn money(m: &mut Month) {
                 occurred_at: clock.at(r + 5),
                 counterparty: None,
                 memo: Some("-".into()),
+                refund_total: None,
                 source: src(),
             });
         }
@@ -214,6 +215,7 @@ fn money(m: &mut Month) {
                 occurred_at: clock.at(done + 60),
                 counterparty: None,
                 memo: Some("-".into()),
+                refund_total: None,
                 source: src(),
             });
         }

@@ -156,6 +156,7 @@ fn money(m: &mut Month) {
         occurred_at: clock.at(t),
         counterparty: None,
         memo: Some(memo.into()),
+        refund_total: None,
         source: src(),
     };
     for d in &m.deals {

@@ -134,6 +134,7 @@ fn row(
         occurred_at: clock.at(t),
         counterparty: None,
         memo: Some(memo.into()),
+        refund_total: None,
         source: src(),
     }
 }

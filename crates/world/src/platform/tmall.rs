@@ -274,6 +274,7 @@ impl Flows<'_> {
             occurred_at: at,
             counterparty: Some(counterparty.into()),
             memo: Some(memo.into()),
+            refund_total: None,
             source: src(),
         });
     }
@@ -384,6 +385,7 @@ fn money(m: &mut Month, rng: &mut Rng) {
                 occurred_at: at,
                 counterparty: Some("招商银行(尾号1234)".into()),
                 memo: Some("提现".into()),
+                refund_total: None,
                 source: src(),
             });
             balance -= amount;

@@ -103,6 +103,7 @@ fn money(m: &mut Month) {
             occurred_at: clock.at(t),
             counterparty: None,
             memo: Some(memo.into()),
+            refund_total: None,
             source: src(),
         }
     };
