@@ -4,58 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `duizhang ARGS` in `dir`, as `user` (password `pw-<user>-2026`) when given.
-fn duizhang(dir: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_duizhang"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env_remove("DUIZHANG_USER")
-        .env("DUIZHANG_NEW_PASSWORD", "pw-li-2026");
-    if let Some(user) = user {
-        command
-            .arg("--as")
-            .arg(user)
-            .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"));
-    }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Everything the command said, when it succeeded.
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    format!("{}{}", text(&out.stdout), text(&out.stderr))
-}
-
-/// Its Chinese refusal, when it failed.
-fn refused(out: Output) -> String {
-    assert!(!out.status.success(), "{}", text(&out.stdout));
-    text(&out.stderr)
-}
+use support::{add_user, as_user, first_user, ok_all, refused, scratch};
 
 /// The demo month (October 2026) written into `dir/demo`.
 fn demo(dir: &Path) {
-    ok(duizhang(
+    ok_all(as_user(
         dir,
         None,
         &["demo", "--out", "demo", "--orders", "150", "--seed", "11"],
@@ -76,7 +34,7 @@ fn reconcile(dir: &Path, period: &str, out: &str, carry: Option<&str>) -> Output
     if let Some(c) = carry {
         args.extend(["--carry-in", c]);
     }
-    duizhang(dir, None, &args)
+    as_user(dir, None, &args)
 }
 
 fn orders_counted(dir: &Path, out: &str) -> u64 {
@@ -96,8 +54,8 @@ fn orders_counted(dir: &Path, out: &str) -> u64 {
 fn a_week_run_over_the_months_files_judges_and_counts_only_that_week() {
     let dir = scratch("periods-week");
     demo(&dir);
-    ok(reconcile(&dir, "2026-10", "month", None));
-    let said = ok(reconcile(&dir, "2026-W42", "w42", None));
+    ok_all(reconcile(&dir, "2026-10", "month", None));
+    let said = ok_all(reconcile(&dir, "2026-W42", "w42", None));
     assert!(said.contains("2026-W42") || dir.join("w42/summary.json").exists());
     let summary = std::fs::read_to_string(dir.join("w42/summary.json")).unwrap();
     assert!(summary.contains("\"2026-W42\""), "{summary}");
@@ -113,7 +71,7 @@ fn a_week_run_over_the_months_files_judges_and_counts_only_that_week() {
     spans.extend((26..=31).map(|d| format!("2026-10-{d:02}")));
     let mut counted = 0;
     for span in &spans {
-        ok(reconcile(&dir, span, span, None));
+        ok_all(reconcile(&dir, span, span, None));
         counted += orders_counted(&dir, span);
     }
     let month = orders_counted(&dir, "month");
@@ -125,9 +83,9 @@ fn a_week_run_over_the_months_files_judges_and_counts_only_that_week() {
 fn a_week_carries_only_last_weeks_results_not_a_months() {
     let dir = scratch("periods-carry-kind");
     demo(&dir);
-    ok(reconcile(&dir, "2026-09", "september", None));
-    ok(reconcile(&dir, "2026-W41", "w41", None));
-    let carried = ok(reconcile(&dir, "2026-W42", "w42", Some("w41")));
+    ok_all(reconcile(&dir, "2026-09", "september", None));
+    ok_all(reconcile(&dir, "2026-W41", "w41", None));
+    let carried = ok_all(reconcile(&dir, "2026-W42", "w42", Some("w41")));
     assert!(carried.contains("2026-W41"), "{carried}");
     let wrong = refused(reconcile(&dir, "2026-W40", "w40", Some("september")));
     assert!(
@@ -151,44 +109,17 @@ fn impossible_periods_are_refused_before_anything_is_read() {
 fn workspace(name: &str) -> PathBuf {
     let dir = scratch(name);
     demo(&dir);
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["users", "add", "admin", "--name", "管理员"])
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .output()
-        .unwrap();
-    ok(first);
-    ok(duizhang(
+    ok_all(first_user(&dir));
+    ok_all(as_user(
         &dir,
         Some("admin"),
         &["companies", "add", "禾木家居"],
     ));
     for (login, name, role) in [("li", "李会计", "会计"), ("wang", "王主管", "财务主管")]
     {
-        let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-            .current_dir(&dir)
-            .args([
-                "users",
-                "add",
-                login,
-                "--name",
-                name,
-                "--company",
-                "禾木家居",
-                "--role",
-                role,
-                "--as",
-                "admin",
-            ])
-            .env_remove("DUIZHANG_DATABASE_URL")
-            .env("DUIZHANG_PASSWORD", "pw-admin-2026")
-            .env("DUIZHANG_NEW_PASSWORD", format!("pw-{login}-2026"))
-            .output()
-            .unwrap();
-        ok(out);
+        ok_all(add_user(&dir, login, name, role));
     }
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("li"),
         &[
@@ -204,7 +135,7 @@ fn workspace(name: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, period: &str) -> Output {
-    duizhang(
+    as_user(
         dir,
         Some("li"),
         &[
@@ -222,22 +153,22 @@ fn run(dir: &Path, period: &str) -> Output {
 #[test]
 fn a_daily_run_in_the_workspace_carries_yesterdays_pending_items_by_itself() {
     let dir = workspace("periods-daily");
-    let first = ok(run(&dir, "2026-10-14"));
+    let first = ok_all(run(&dir, "2026-10-14"));
     assert!(
         first.contains("上期（2026-10-13）在工作区里没有对账运行"),
         "{first}"
     );
-    let next = ok(run(&dir, "2026-10-15"));
+    let next = ok_all(run(&dir, "2026-10-15"));
     assert!(next.contains("结转上期（2026-10-14）对账运行"), "{next}");
     // A day's run is a check run: no voucher batch waits for approval.
-    let batches = ok(duizhang(
+    let batches = ok_all(as_user(
         &dir,
         Some("wang"),
         &["batches", "list", "--company", "禾木家居"],
     ));
     assert!(!batches.contains("待审核"), "{batches}");
     // Importing is by month.
-    let import = refused(duizhang(
+    let import = refused(as_user(
         &dir,
         Some("li"),
         &[
@@ -255,8 +186,8 @@ fn a_daily_run_in_the_workspace_carries_yesterdays_pending_items_by_itself() {
 #[test]
 fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed() {
     let dir = workspace("periods-closed");
-    ok(run(&dir, "2026-10"));
-    let week = refused(duizhang(
+    ok_all(run(&dir, "2026-10"));
+    let week = refused(as_user(
         &dir,
         Some("li"),
         &[
@@ -269,7 +200,7 @@ fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed()
         ],
     ));
     assert!(week.contains("结账和归档按会计月份进行"), "{week}");
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("li"),
         &[
@@ -281,7 +212,7 @@ fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed()
             "2026-10",
         ],
     ));
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("wang"),
         &[
