@@ -526,7 +526,10 @@ fn stated_refund(
     outflow: Fen,
     out: &mut Output<'_>,
 ) -> Result<Option<Fen>, Problem> {
-    let problem = |e: MemoError| c.problem(col, ProblemCode::BadAmount, e.zh(), e.en());
+    let problem = |e: MemoError| {
+        let (zh, en) = e.messages();
+        c.problem(col, ProblemCode::BadAmount, zh, en)
+    };
     let stated = RefundMemo::parse(memo).map_err(problem)?;
     match stated.map(|m| m.refund_for(outflow)).transpose() {
         Ok(total) => Ok(total),

@@ -30,28 +30,22 @@ pub enum MemoError {
 }
 
 impl MemoError {
-    /// For users, in Chinese.
-    pub fn zh(&self) -> String {
+    /// For users in Chinese, and for logs in English.
+    pub fn messages(&self) -> (String, String) {
         match self {
-            MemoError::BadAmount { label, reason } => {
-                format!("备注中的{label}无法读取：{reason}")
-            }
-            MemoError::Disagrees { memo, outflow } => format!(
-                "备注称{TOTAL}{}元、{FEE}{}元，与支出金额 {outflow} 元对不上（既不是退款总金额，也不是扣除手续费后的金额）；退款按实际支出计",
-                memo.total, memo.fee
+            MemoError::BadAmount { label, reason } => (
+                format!("备注中的{label}无法读取：{reason}"),
+                format!("memo {label}: {reason}"),
             ),
-        }
-    }
-
-    /// For logs, in English.
-    pub fn en(&self) -> String {
-        match self {
-            MemoError::BadAmount { label, reason } => {
-                format!("memo {label}: {reason}")
-            }
-            MemoError::Disagrees { memo, outflow } => format!(
-                "memo states refund {} with fee {}, outflow is {outflow}",
-                memo.total, memo.fee
+            MemoError::Disagrees { memo, outflow } => (
+                format!(
+                    "备注称{TOTAL}{}元、{FEE}{}元，与支出金额 {outflow} 元对不上（既不是退款总金额，也不是扣除手续费后的金额）；退款按实际支出计",
+                    memo.total, memo.fee
+                ),
+                format!(
+                    "memo states refund {} with fee {}, outflow is {outflow}",
+                    memo.total, memo.fee
+                ),
             ),
         }
     }
@@ -114,33 +108,21 @@ mod tests {
     }
 
     #[test]
-    fn a_refund_paid_net_of_the_returned_fee_is_the_total_the_memo_states() {
-        assert_eq!(
-            refund("退款总金额59.00元;含手续费0.35元", "58.65"),
-            Ok(Some(fen("59.00")))
-        );
-    }
-
-    #[test]
-    fn a_refund_paid_whole_with_the_fee_named_beside_it_is_the_total() {
-        assert_eq!(
-            refund("退款总金额59.00元;含手续费0.35元", "59.00"),
-            Ok(Some(fen("59.00")))
-        );
-        // The WeChat documentation's own example: a fen refunded, no fee.
-        assert_eq!(
-            refund("退款总金额0.01元;含手续费0.00元", "0.01"),
-            Ok(Some(fen("0.01")))
-        );
-    }
-
-    #[test]
-    fn a_memo_with_spaces_a_full_width_semicolon_or_no_fee_still_states_the_total() {
-        assert_eq!(
-            refund("退款总金额 128.50 元；含手续费 0.77 元", "127.73"),
-            Ok(Some(fen("128.50")))
-        );
-        assert_eq!(refund("退款总金额12.00元", "12.00"), Ok(Some(fen("12.00"))));
+    fn a_memo_stating_a_total_gives_that_total_whether_the_outflow_is_net_of_the_fee_or_not() {
+        for (memo, outflow, total) in [
+            // Net of the 0.35 fee WeChat gives back (formats.md's example).
+            ("退款总金额59.00元;含手续费0.35元", "58.65", "59.00"),
+            // The whole refund left the account, the fee named beside it.
+            ("退款总金额59.00元;含手续费0.35元", "59.00", "59.00"),
+            // The WeChat documentation's own example: a fen refunded, no fee.
+            ("退款总金额0.01元;含手续费0.00元", "0.01", "0.01"),
+            // Spaces and a full-width semicolon.
+            ("退款总金额 128.50 元；含手续费 0.77 元", "127.73", "128.50"),
+            // No fee named.
+            ("退款总金额12.00元", "12.00", "12.00"),
+        ] {
+            assert_eq!(refund(memo, outflow), Ok(Some(fen(total))), "{memo}");
+        }
     }
 
     #[test]
@@ -164,12 +146,16 @@ mod tests {
             "{err:?}"
         );
         assert!(
-            err.zh().starts_with("备注中的退款总金额无法读取"),
+            err.messages().0.starts_with("备注中的退款总金额无法读取"),
             "{}",
-            err.zh()
+            err.messages().0
         );
         let cut = refund("退款总金额59.00", "59.00").unwrap_err();
-        assert!(cut.zh().contains("没有“元”"), "{}", cut.zh());
+        assert!(
+            cut.messages().0.contains("没有“元”"),
+            "{}",
+            cut.messages().0
+        );
         let sub_fen = refund("退款总金额59.001元;含手续费0.35元", "58.65").unwrap_err();
         assert!(
             matches!(sub_fen, MemoError::BadAmount { .. }),
@@ -191,7 +177,11 @@ mod tests {
             "{bad:?}"
         );
         let negative = refund("退款总金额59.00元;含手续费-0.35元", "59.35").unwrap_err();
-        assert!(negative.zh().contains("为负数"), "{}", negative.zh());
+        assert!(
+            negative.messages().0.contains("为负数"),
+            "{}",
+            negative.messages().0
+        );
     }
 
     #[test]
@@ -208,9 +198,9 @@ mod tests {
             }
         );
         assert!(
-            err.zh().contains("59.00") && err.zh().contains("50.00"),
+            err.messages().0.contains("59.00") && err.messages().0.contains("50.00"),
             "{}",
-            err.zh()
+            err.messages().0
         );
     }
 }

@@ -18,7 +18,7 @@ use duizhang_core::{
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::douyin;
 
-use super::{Numbers, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::story::{self, DAY, HOUR, Rules};
@@ -45,13 +45,17 @@ fn line_paid(d: &story::Deal, i: usize) -> Fen {
 }
 
 /// 订单号 `69` and 17 digits; 售后编号 `14` and 16.
-const NUMBERS: Numbers = Numbers {
-    order: |seq, _| format!("69{:017}", 10_000_000_000_000 + seq),
-    refund: |seq| format!("14{:016}", 5_000_000_000_000 + seq),
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("69{:017}", 10_000_000_000_000 + seq),
+        refund: |seq| format!("14{:016}", 5_000_000_000_000 + seq),
+    },
+    opening: Fen::ZERO,
 };
 
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &RULES, &NUMBERS, Fen::ZERO);
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     for d in &mut m.deals {
         if d.lines.len() > 1 {
             for l in &mut d.lines {

@@ -17,7 +17,7 @@ use duizhang_core::{
 };
 use duizhang_samples::write::{jd, sheet::Shape};
 
-use super::{Numbers, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::story::{HOUR, Rules};
@@ -45,21 +45,17 @@ pub fn commission(goods: Fen) -> Fen {
 }
 
 /// 订单号 `3` and 11 digits; 服务单号 `2` and 9.
-const NUMBERS: Numbers = Numbers {
-    order: |seq, _| format!("3{:011}", 10_000_000_000 + seq),
-    refund: |seq| format!("2{:09}", 100_000_000 + seq),
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("3{:011}", 10_000_000_000 + seq),
+        refund: |seq| format!("2{:09}", 100_000_000 + seq),
+    },
+    opening: Fen::new(3_000_000),
 };
 
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(
-        seed,
-        period,
-        n,
-        shop(),
-        &RULES,
-        &NUMBERS,
-        Fen::new(3_000_000),
-    );
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);

@@ -10,6 +10,7 @@ use duizhang_core::{
     BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period,
     Platform,
 };
+use duizhang_samples::build;
 use duizhang_samples::write::erp::ErpOptions;
 
 use crate::erp::src;
@@ -26,17 +27,17 @@ pub struct Numbers {
     pub refund: fn(seq: u64) -> String,
 }
 
-/// A month of `n` deals of `shop` under its platform's rules and numbers, with no records yet,
-/// and the generator that drew them (for platforms that draw more).
-pub fn start(
-    seed: u64,
-    period: Period,
-    n: usize,
-    shop: Shop,
-    rules: &Rules,
-    numbers: &Numbers,
-    opening: Fen,
-) -> (Month, Rng) {
+/// How a platform's month begins: its rules for the stories, its numbers, and the fund
+/// account's opening balance.
+pub struct Start {
+    pub rules: &'static Rules,
+    pub numbers: Numbers,
+    pub opening: Fen,
+}
+
+/// A month of `n` deals of `shop` under its platform's [`Start`], with no records yet, and
+/// the generator that drew them (for platforms that draw more).
+pub fn start(seed: u64, period: Period, n: usize, shop: Shop, how: &Start) -> (Month, Rng) {
     let mut rng = Rng::new(seed);
     let clock = Clock::new(period);
     let base = (seed % 1000) * 1_000_000;
@@ -44,18 +45,18 @@ pub fn start(
     let deals = story::deals(
         &mut rng,
         &clock,
-        rules,
+        how.rules,
         n,
         &mut |_, paid_at| {
             orders += 1;
-            (numbers.order)(base + orders, clock.at(paid_at))
+            (how.numbers.order)(base + orders, clock.at(paid_at))
         },
         &mut |_| {
             refunds += 1;
-            (numbers.refund)(base + refunds)
+            (how.numbers.refund)(base + refunds)
         },
     );
-    (Month::new(clock, shop, deals, opening), rng)
+    (Month::new(clock, shop, deals, how.opening), rng)
 }
 
 /// A line as every order export names it: SKU, title, quantity. Numbers and amounts, which
@@ -86,22 +87,10 @@ pub fn flow_row(
     at: BeijingTime,
 ) -> FundFlowRow {
     FundFlowRow {
-        provider,
         account: account.map(Into::into),
-        txn_no: txn_no.into(),
-        business_no: None,
-        order_no: None,
-        merchant_ref: None,
-        refund_no: None,
-        kind,
         kind_text: text.into(),
-        amount,
-        balance: None,
-        occurred_at: at,
-        counterparty: None,
-        memo: None,
-        refund_total: None,
         source: src(),
+        ..build::flow_at(provider, &txn_no, kind, amount, at)
     }
 }
 

@@ -15,7 +15,7 @@ use duizhang_core::{
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd;
 
-use super::{Numbers, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp;
 use crate::month::{Files, Month, Shop};
 use crate::story::{Clock, Rules};
@@ -42,22 +42,26 @@ pub fn service_fee(net: Fen) -> Fen {
 }
 
 /// 订单号 `yymmdd-` and 15 digits; 售后单号 12 digits.
-const NUMBERS: Numbers = Numbers {
-    order: |seq, paid| {
-        let d = paid.date();
-        format!(
-            "{:02}{:02}{:02}-{:015}",
-            d.year() % 100,
-            d.month(),
-            d.day(),
-            500_000_000_000_000 + seq
-        )
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, paid| {
+            let d = paid.date();
+            format!(
+                "{:02}{:02}{:02}-{:015}",
+                d.year() % 100,
+                d.month(),
+                d.day(),
+                500_000_000_000_000 + seq
+            )
+        },
+        refund: |seq| format!("{:012}", 300_000_000_000 + seq),
     },
-    refund: |seq| format!("{:012}", 300_000_000_000 + seq),
+    opening: Fen::ZERO,
 };
 
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &RULES, &NUMBERS, Fen::ZERO);
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);

@@ -17,7 +17,7 @@ use duizhang_core::{
 };
 use duizhang_samples::write::{alipay, sheet::Shape, taobao};
 
-use super::{Numbers, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Month, Shop};
 use crate::rng::Rng;
@@ -71,13 +71,17 @@ pub fn taobao_month(seed: u64, period: Period, n: usize) -> Month {
 }
 
 /// 订单编号 `4` and 18 digits; 退款编号 `2` and 17.
-const NUMBERS: Numbers = Numbers {
-    order: |seq, _| format!("4{:018}", 3_100_000_000_000_000 + seq),
-    refund: |seq| format!("2{:017}", 60_000_000_000_000 + seq),
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("4{:018}", 3_100_000_000_000_000 + seq),
+        refund: |seq| format!("2{:017}", 60_000_000_000_000 + seq),
+    },
+    opening: Fen::new(5_000_000),
 };
 
 fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, mut rng) = start(seed, period, n, shop, &RULES, &NUMBERS, Fen::new(5_000_000));
+    let (mut m, mut rng) = start(seed, period, n, shop, &START);
     let (clock, base) = (m.clock, (seed % 1000) * 1_000_000);
     for (k, d) in m.deals.iter_mut().enumerate() {
         let paid = clock.at(d.paid_at).date();

@@ -12,7 +12,7 @@ use duizhang_core::{
 };
 use duizhang_samples::write::wechat;
 
-use super::{Numbers, flow_row, start, with_erp_files};
+use super::{Numbers, Start, flow_row, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
 use crate::story::Rules;
@@ -38,21 +38,17 @@ pub const RULES: Rules = Rules {
 pub const RATE: RatePpm = RatePpm(6_000);
 
 /// The mini-program's own numbers: `XCX` orders, `RF` refunds.
-const NUMBERS: Numbers = Numbers {
-    order: |seq, _| format!("XCX{:013}", 2_600_000_000_000 + seq),
-    refund: |seq| format!("RF{:012}", 800_000_000_000 + seq),
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("XCX{:013}", 2_600_000_000_000 + seq),
+        refund: |seq| format!("RF{:012}", 800_000_000_000 + seq),
+    },
+    opening: Fen::new(2_000_000),
 };
 
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(
-        seed,
-        period,
-        n,
-        shop(),
-        &RULES,
-        &NUMBERS,
-        Fen::new(2_000_000),
-    );
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     let clock = m.clock;
     for d in &mut m.deals {
         d.payment_no = format!("P{}", d.order_no);
