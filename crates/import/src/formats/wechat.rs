@@ -491,6 +491,10 @@ fn read_fund_row(
         FlowKind::Refund => (None, voucher.clone()),
         _ => (None, None),
     };
+    let txn_no = c.req(cols.flow_no)?.as_ref().into();
+    let balance = c.fen(cols.balance)?;
+    let occurred_at = c.req_time(cols.booked_at)?;
+    // Last: a 备注 that does not add up is a warning, only for a row read otherwise.
     let memo = opt_text(c, cols.memo);
     let refund_total = match (kind, cols.memo, memo.as_deref()) {
         (FlowKind::Refund, Some(col), Some(text)) => stated_refund(c, col, text, -amount, out)?,
@@ -499,7 +503,7 @@ fn read_fund_row(
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Wechat,
         account: None,
-        txn_no: c.req(cols.flow_no)?.as_ref().into(),
+        txn_no,
         business_no: opt_text(c, cols.business_no),
         order_no,
         merchant_ref: voucher,
@@ -507,8 +511,8 @@ fn read_fund_row(
         kind,
         kind_text: kind_text.as_ref().into(),
         amount,
-        balance: c.fen(cols.balance)?,
-        occurred_at: c.req_time(cols.booked_at)?,
+        balance,
+        occurred_at,
         counterparty: None,
         memo,
         refund_total,
