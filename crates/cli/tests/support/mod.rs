@@ -75,6 +75,12 @@ pub fn add_user(dir: &Path, login: &str, name: &str, role: &str) -> Output {
     .unwrap()
 }
 
+/// Where [`scratch`] puts the folder `name`: named after the test file too, so that test
+/// files running at the same time never share one.
+pub fn scratch_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}_{name}", env!("CARGO_CRATE_NAME")))
+}
+
 /// A fresh, empty folder for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = scratch_path(name);
