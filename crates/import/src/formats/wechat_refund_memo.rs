@@ -98,7 +98,7 @@ mod tests {
     use super::*;
 
     fn fen(yuan: &str) -> Fen {
-        Fen::parse_yuan(yuan).unwrap()
+        Fen::parse_yuan(yuan).expect("a test amount")
     }
 
     fn refund(memo: &str, outflow: &str) -> Result<Option<Fen>, MemoError> {
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn a_total_that_is_not_an_amount_is_an_error_naming_the_label() {
-        let err = refund("退款总金额5９.00元;含手续费0.35元", "58.65").unwrap_err();
+        let err = refund("退款总金额5９.00元;含手续费0.35元", "58.65").expect_err("not a refund");
         assert!(
             matches!(
                 err,
@@ -150,13 +150,14 @@ mod tests {
             "{}",
             err.messages().0
         );
-        let cut = refund("退款总金额59.00", "59.00").unwrap_err();
+        let cut = refund("退款总金额59.00", "59.00").expect_err("not a refund");
         assert!(
             cut.messages().0.contains("没有“元”"),
             "{}",
             cut.messages().0
         );
-        let sub_fen = refund("退款总金额59.001元;含手续费0.35元", "58.65").unwrap_err();
+        let sub_fen =
+            refund("退款总金额59.001元;含手续费0.35元", "58.65").expect_err("not a refund");
         assert!(
             matches!(sub_fen, MemoError::BadAmount { .. }),
             "{sub_fen:?}"
@@ -165,7 +166,7 @@ mod tests {
 
     #[test]
     fn a_fee_that_is_not_an_amount_or_is_negative_is_an_error() {
-        let bad = refund("退款总金额59.00元;含手续费约0.35元", "58.65").unwrap_err();
+        let bad = refund("退款总金额59.00元;含手续费约0.35元", "58.65").expect_err("not a refund");
         assert!(
             matches!(
                 bad,
@@ -176,7 +177,8 @@ mod tests {
             ),
             "{bad:?}"
         );
-        let negative = refund("退款总金额59.00元;含手续费-0.35元", "59.35").unwrap_err();
+        let negative =
+            refund("退款总金额59.00元;含手续费-0.35元", "59.35").expect_err("not a refund");
         assert!(
             negative.messages().0.contains("为负数"),
             "{}",
@@ -186,7 +188,7 @@ mod tests {
 
     #[test]
     fn a_memo_that_does_not_add_up_with_the_outflow_says_so_with_the_three_amounts() {
-        let err = refund("退款总金额59.00元;含手续费0.35元", "50.00").unwrap_err();
+        let err = refund("退款总金额59.00元;含手续费0.35元", "50.00").expect_err("not a refund");
         assert_eq!(
             err,
             MemoError::Disagrees {
