@@ -939,17 +939,23 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
     let memo = format!("退款总金额{amount}元;含手续费{fee}元");
-    wechat_flow(
-        c,
-        at + 1,
-        &refund_id,
-        None,
-        Some(&a.no),
-        FlowKind::Refund,
-        "退款",
-        -amount,
-        Some(memo),
-    );
+    let row = FundFlowRow {
+        // What the importer reads from the 备注: the refund, here the whole outflow.
+        refund_total: Some(amount),
+        ..wechat_row(
+            c,
+            at + 1,
+            &refund_id,
+            None,
+            Some(&a.no),
+            FlowKind::Refund,
+            "退款",
+            -amount,
+            Some(memo),
+        )
+    };
+    c.out
+        .push(FileSlot::WechatFunds, at + 1, Record::FundFlow(row));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -964,8 +970,25 @@ pub fn wechat_flow(
     amount: Fen,
     memo: Option<String>,
 ) {
+    let row = wechat_row(c, at, biz, order, refund, kind, kind_text, amount, memo);
+    c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
+}
+
+/// A 资金账单 row, numbered in turn.
+#[allow(clippy::too_many_arguments)]
+fn wechat_row(
+    c: &mut Ctx<'_>,
+    at: Secs,
+    biz: &str,
+    order: Option<&str>,
+    refund: Option<&str>,
+    kind: FlowKind,
+    kind_text: &'static str,
+    amount: Fen,
+    memo: Option<String>,
+) -> FundFlowRow {
     let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
-    let row = FundFlowRow {
+    FundFlowRow {
         provider: FundProvider::Wechat,
         account: None,
         txn_no: text(&txn),
@@ -982,8 +1005,7 @@ pub fn wechat_flow(
         memo: memo.map(Text::from),
         refund_total: None,
         source: here(),
-    };
-    c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
+    }
 }
 
 /// Money, goods and paperwork of a deal as its shop's files record them. Planted deals pass
