@@ -896,6 +896,7 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         "交易",
         d.paid,
         None,
+        None,
     );
     wechat_flow(
         c,
@@ -906,6 +907,7 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         FlowKind::Fee,
         "扣除交易手续费",
         -fee,
+        None,
         None,
     );
 }
@@ -939,25 +941,23 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
     let memo = format!("退款总金额{amount}元;含手续费{fee}元");
-    let row = FundFlowRow {
-        // What the importer reads from the 备注: the refund, here the whole outflow.
-        refund_total: Some(amount),
-        ..wechat_row(
-            c,
-            at + 1,
-            &refund_id,
-            None,
-            Some(&a.no),
-            FlowKind::Refund,
-            "退款",
-            -amount,
-            Some(memo),
-        )
-    };
-    c.out
-        .push(FileSlot::WechatFunds, at + 1, Record::FundFlow(row));
+    // What the importer reads from the 备注: the refund, here the whole outflow.
+    wechat_flow(
+        c,
+        at + 1,
+        &refund_id,
+        None,
+        Some(&a.no),
+        FlowKind::Refund,
+        "退款",
+        -amount,
+        Some(memo),
+        Some(amount),
+    );
 }
 
+/// A 资金账单 row of the demo's merchant, numbered in turn; `refund_total` is the refund a
+/// refund row's 备注 states.
 #[allow(clippy::too_many_arguments)]
 pub fn wechat_flow(
     c: &mut Ctx<'_>,
@@ -969,26 +969,10 @@ pub fn wechat_flow(
     kind_text: &'static str,
     amount: Fen,
     memo: Option<String>,
+    refund_total: Option<Fen>,
 ) {
-    let row = wechat_row(c, at, biz, order, refund, kind, kind_text, amount, memo);
-    c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
-}
-
-/// A 资金账单 row, numbered in turn.
-#[allow(clippy::too_many_arguments)]
-fn wechat_row(
-    c: &mut Ctx<'_>,
-    at: Secs,
-    biz: &str,
-    order: Option<&str>,
-    refund: Option<&str>,
-    kind: FlowKind,
-    kind_text: &'static str,
-    amount: Fen,
-    memo: Option<String>,
-) -> FundFlowRow {
     let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
-    FundFlowRow {
+    let row = FundFlowRow {
         provider: FundProvider::Wechat,
         account: None,
         txn_no: text(&txn),
@@ -1003,9 +987,10 @@ fn wechat_row(
         occurred_at: c.at(at),
         counterparty: None,
         memo: memo.map(Text::from),
-        refund_total: None,
+        refund_total,
         source: here(),
-    }
+    };
+    c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
 }
 
 /// Money, goods and paperwork of a deal as its shop's files record them. Planted deals pass
