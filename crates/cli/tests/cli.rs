@@ -2,46 +2,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use duizhang_core::{FlowKind, FundProvider};
 use duizhang_samples::build::{flow, yuan};
 use duizhang_samples::write::alipay::{FundOptions, fund_flow};
+use support::{demo, duizhang, scratch, text};
 
-fn duizhang(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh folder under the target directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `duizhang demo --out DIR --orders N --seed S`.
-fn demo(dir: &Path, orders: &str, seed: &str) -> Output {
-    duizhang(&[
-        "demo",
-        "--out",
-        dir.to_str().unwrap(),
-        "--orders",
-        orders,
-        "--seed",
-        seed,
-    ])
-}
-
-/// `duizhang reconcile FILES --period P` with the demo's settings in `dir`, into `out`.
 /// The codes of a findings.jsonl, sorted (one per finding).
 fn finding_codes(path: &Path) -> Vec<String> {
     let mut codes: Vec<String> = std::fs::read_to_string(path)

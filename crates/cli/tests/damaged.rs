@@ -4,10 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::{bin, gbk, s, scratch, text};
 
 /// What a run of the binary gave.
 struct Run {
@@ -18,7 +22,7 @@ struct Run {
 
 /// Runs `duizhang args`, killed after `limit` (a hang is a failure, not a stuck test).
 fn run(args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_duizhang"))
+    let mut child = bin()
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -39,24 +43,9 @@ fn run(args: &[&str], limit: Duration) -> Run {
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: text(&out.stderr),
+        stdout: text(&out.stdout),
     }
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("damaged_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn gbk(text: &str) -> Vec<u8> {
-    encoding_rs::GBK.encode(text).0.into_owned()
 }
 
 fn zip_of(members: &[(&str, &[u8])], folders: &[&str]) -> Vec<u8> {

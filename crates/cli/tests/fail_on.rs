@@ -2,29 +2,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn duizhang(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use support::{demo, duizhang, scratch};
 
-fn demo() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fail_on");
-    let _ = std::fs::remove_dir_all(&dir);
-    let out = duizhang(&[
-        "demo",
-        "--out",
-        dir.to_str().unwrap(),
-        "--orders",
-        "200",
-        "--seed",
-        "4",
-    ]);
-    assert!(out.status.success());
+/// The demo month the tests reconcile.
+fn demo_month() -> PathBuf {
+    let dir = scratch("demo");
+    assert!(demo(&dir, "200", "4").status.success());
     dir
 }
 
@@ -45,7 +33,7 @@ fn reconcile(demo: &Path, out: &str, level: &str) -> Output {
 
 #[test]
 fn a_run_with_problems_at_the_level_fails_and_says_how_many_and_where() {
-    let demo = demo();
+    let demo = demo_month();
     // The demo plants high-severity problems (payments missing, refunds unpaid).
     let out = reconcile(&demo, "high", "高");
     assert_eq!(out.status.code(), Some(1));

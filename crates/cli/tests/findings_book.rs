@@ -4,35 +4,21 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use calamine::{Data, DataType, Reader};
+use support::{demo, scratch, text};
 
 /// The demo month's findings workbook, written once.
 fn book() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("findings_book");
-        let _ = std::fs::remove_dir_all(&dir);
-        let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-            .args([
-                "demo",
-                "--out",
-                dir.to_str().unwrap(),
-                "--orders",
-                "400",
-                "--seed",
-                "9",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let dir = scratch("demo");
+        let out = demo(&dir, "400", "9");
+        assert!(out.status.success(), "{}", text(&out.stderr));
         dir.join("results/findings.xlsx")
     })
 }

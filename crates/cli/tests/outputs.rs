@@ -5,43 +5,23 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use proptest::prelude::*;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_duizhang"))
-}
-
-fn duizhang(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("outputs_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{bin, demo, duizhang, s, scratch, scratch_path, text};
 
 /// A small demo month (its files, settings and journal), written once for all tests.
 fn month() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = scratch("month");
-        let out = duizhang(&["demo", "--out", s(&dir), "--orders", "200", "--seed", "5"]);
+        let out = demo(&dir, "200", "5");
         assert!(out.status.success(), "{}", text(&out.stderr));
         dir
     })
@@ -319,7 +299,7 @@ fn the_next_month_reads_the_carry_and_says_what_became_of_it() {
         "{stdout}"
     );
     // summary.json accounts for every carried item.
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("outputs_carried_bom_2026-11");
+    let out = scratch_path("carried_bom_2026-11");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     let october: serde_json::Value =

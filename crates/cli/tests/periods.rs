@@ -4,58 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `duizhang ARGS` in `dir`, as `user` (password `pw-<user>-2026`) when given.
-fn duizhang(dir: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_duizhang"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env_remove("DUIZHANG_USER")
-        .env("DUIZHANG_NEW_PASSWORD", "pw-li-2026");
-    if let Some(user) = user {
-        command
-            .arg("--as")
-            .arg(user)
-            .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"));
-    }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Everything the command said, when it succeeded.
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    format!("{}{}", text(&out.stdout), text(&out.stderr))
-}
-
-/// Its Chinese refusal, when it failed.
-fn refused(out: Output) -> String {
-    assert!(!out.status.success(), "{}", text(&out.stdout));
-    text(&out.stderr)
-}
+use support::{add_user, as_user, first_user, ok_all, refused, scratch};
 
 /// The demo month (October 2026) written into `dir/demo`.
 fn demo(dir: &Path) {
-    ok(duizhang(
+    ok_all(as_user(
         dir,
         None,
         &["demo", "--out", "demo", "--orders", "150", "--seed", "11"],
@@ -76,7 +34,7 @@ fn reconcile(dir: &Path, period: &str, out: &str, carry: Option<&str>) -> Output
     if let Some(c) = carry {
         args.extend(["--carry-in", c]);
     }
-    duizhang(dir, None, &args)
+    as_user(dir, None, &args)
 }
 
 fn orders_counted(dir: &Path, out: &str) -> u64 {
@@ -96,8 +54,8 @@ fn orders_counted(dir: &Path, out: &str) -> u64 {
 fn a_week_run_books_nothing_and_its_metrics_count_only_that_weeks_orders() {
     let dir = scratch("periods-week");
     demo(&dir);
-    ok(reconcile(&dir, "2026-10", "month", None));
-    let said = ok(reconcile(&dir, "2026-W42", "w42", None));
+    ok_all(reconcile(&dir, "2026-10", "month", None));
+    let said = ok_all(reconcile(&dir, "2026-W42", "w42", None));
     assert!(said.contains("2026-W42") || dir.join("w42/summary.json").exists());
     let summary = std::fs::read_to_string(dir.join("w42/summary.json")).unwrap();
     assert!(summary.contains("\"2026-W42\""), "{summary}");
@@ -113,7 +71,7 @@ fn a_week_run_books_nothing_and_its_metrics_count_only_that_weeks_orders() {
     spans.extend((26..=31).map(|d| format!("2026-10-{d:02}")));
     let mut counted = 0;
     for span in &spans {
-        ok(reconcile(&dir, span, span, None));
+        ok_all(reconcile(&dir, span, span, None));
         counted += orders_counted(&dir, span);
     }
     let month = orders_counted(&dir, "month");
@@ -141,19 +99,19 @@ fn identities(dir: &Path, out: &str) -> std::collections::BTreeSet<String> {
 fn chained_weeks_report_no_payment_the_month_does_not_and_the_last_day_reports_the_month() {
     let dir = scratch("periods-chain");
     demo(&dir);
-    ok(reconcile(&dir, "2026-10", "month", None));
+    ok_all(reconcile(&dir, "2026-10", "month", None));
     let month = identities(&dir, "month");
     assert!(!month.is_empty());
     // Weeks 40 to 44 one after the other, as a seller checks every Monday: an order sold in
     // one week and paid out in the next (a PDD payout after confirmation) is the month's order,
     // not a payment without an order.
     for week in ["2026-W40", "2026-W41", "2026-W42", "2026-W43", "2026-W44"] {
-        ok(reconcile(&dir, week, week, None));
+        ok_all(reconcile(&dir, week, week, None));
         let extra: Vec<String> = identities(&dir, week).difference(&month).cloned().collect();
         assert!(extra.is_empty(), "{week}: {extra:?}");
     }
     // The last day's cut-off is the month's: the same findings, byte for byte.
-    ok(reconcile(&dir, "2026-10-31", "last-day", None));
+    ok_all(reconcile(&dir, "2026-10-31", "last-day", None));
     assert_eq!(
         std::fs::read(dir.join("last-day/findings.jsonl")).unwrap(),
         std::fs::read(dir.join("month/findings.jsonl")).unwrap()
@@ -164,9 +122,9 @@ fn chained_weeks_report_no_payment_the_month_does_not_and_the_last_day_reports_t
 fn a_week_carries_the_month_befores_results_not_last_weeks() {
     let dir = scratch("periods-carry-kind");
     demo(&dir);
-    ok(reconcile(&dir, "2026-09", "september", None));
-    ok(reconcile(&dir, "2026-W41", "w41", None));
-    let carried = ok(reconcile(&dir, "2026-W42", "w42", Some("september")));
+    ok_all(reconcile(&dir, "2026-09", "september", None));
+    ok_all(reconcile(&dir, "2026-W41", "w41", None));
+    let carried = ok_all(reconcile(&dir, "2026-W42", "w42", Some("september")));
     assert!(carried.contains("上期（2026-09）结转在途"), "{carried}");
     let summary = std::fs::read_to_string(dir.join("w42/summary.json")).unwrap();
     assert!(summary.contains("\"from\": \"2026-09\""), "{summary}");
@@ -192,44 +150,17 @@ fn impossible_periods_are_refused_before_anything_is_read() {
 fn workspace(name: &str) -> PathBuf {
     let dir = scratch(name);
     demo(&dir);
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["users", "add", "admin", "--name", "管理员"])
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .output()
-        .unwrap();
-    ok(first);
-    ok(duizhang(
+    ok_all(first_user(&dir));
+    ok_all(as_user(
         &dir,
         Some("admin"),
         &["companies", "add", "禾木家居"],
     ));
     for (login, name, role) in [("li", "李会计", "会计"), ("wang", "王主管", "财务主管")]
     {
-        let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-            .current_dir(&dir)
-            .args([
-                "users",
-                "add",
-                login,
-                "--name",
-                name,
-                "--company",
-                "禾木家居",
-                "--role",
-                role,
-                "--as",
-                "admin",
-            ])
-            .env_remove("DUIZHANG_DATABASE_URL")
-            .env("DUIZHANG_PASSWORD", "pw-admin-2026")
-            .env("DUIZHANG_NEW_PASSWORD", format!("pw-{login}-2026"))
-            .output()
-            .unwrap();
-        ok(out);
+        ok_all(add_user(&dir, login, name, role));
     }
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("li"),
         &[
@@ -245,7 +176,7 @@ fn workspace(name: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, period: &str) -> Output {
-    duizhang(
+    as_user(
         dir,
         Some("li"),
         &[
@@ -276,7 +207,7 @@ fn number_after(said: &str, label: &str) -> usize {
 
 /// The company's cases as `cases list --json` gives them.
 fn cases(dir: &Path) -> Vec<serde_json::Value> {
-    let out = ok(duizhang(
+    let out = ok_all(as_user(
         dir,
         Some("li"),
         &["cases", "list", "--company", "禾木家居", "--json"],
@@ -293,18 +224,18 @@ fn cases(dir: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     let dir = workspace("periods-daily");
-    let first = ok(run(&dir, "2026-10-14"));
+    let first = ok_all(run(&dir, "2026-10-14"));
     assert!(
         first.contains("上月（2026-09）在工作区里没有整月对账运行"),
         "{first}"
     );
     let on_14th = cases(&dir).len();
     assert!(on_14th > 0, "{first}");
-    ok(run(&dir, "2026-10-15"));
+    ok_all(run(&dir, "2026-10-15"));
     let on_15th = cases(&dir).len();
     assert!(on_15th >= on_14th);
     // A day's run is a check run: no voucher batch waits for approval.
-    let batches = ok(duizhang(
+    let batches = ok_all(as_user(
         &dir,
         Some("wang"),
         &["batches", "list", "--company", "禾木家居"],
@@ -312,7 +243,7 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     assert!(!batches.contains("待审核"), "{batches}");
     // The day's cases are the month's: filed under 2026-10 and found again by the month's run,
     // which opens only what the 15th had not yet found.
-    let month = ok(run(&dir, "2026-10"));
+    let month = ok_all(run(&dir, "2026-10"));
     let found: usize = number_after(&month, "发现 ");
     assert_eq!(number_after(&month, "新开 "), found - on_15th, "{month}");
     assert_eq!(number_after(&month, "仍存在 "), on_15th, "{month}");
@@ -325,7 +256,7 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     );
     // Checking an earlier day after the month's run changes no case: the month stands later,
     // and what only came due since is no problem gone.
-    let earlier = ok(run(&dir, "2026-10-10"));
+    let earlier = ok_all(run(&dir, "2026-10-10"));
     assert!(
         earlier.contains("案件未更新：本月已有截止时点更晚的对账运行"),
         "{earlier}"
@@ -335,7 +266,7 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
     assert_eq!(after.len(), found);
     assert!(after.iter().all(|c| c["facts"]["state"] == "open"));
     // Importing is by month.
-    let import = refused(duizhang(
+    let import = refused(as_user(
         &dir,
         Some("li"),
         &[
@@ -353,8 +284,8 @@ fn day_runs_and_the_months_run_in_the_workspace_share_one_case_per_finding() {
 #[test]
 fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed() {
     let dir = workspace("periods-closed");
-    ok(run(&dir, "2026-10"));
-    let week = refused(duizhang(
+    ok_all(run(&dir, "2026-10"));
+    let week = refused(as_user(
         &dir,
         Some("li"),
         &[
@@ -368,12 +299,12 @@ fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed()
     ));
     assert!(week.contains("结账和归档按会计月份进行"), "{week}");
     // The month's vouchers are approved first: a close waits for them.
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("wang"),
         &["batches", "approve", "1", "--company", "禾木家居"],
     ));
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("li"),
         &[
@@ -385,7 +316,7 @@ fn a_closed_month_refuses_a_run_of_one_of_its_days_and_a_week_cannot_be_closed()
             "2026-10",
         ],
     ));
-    ok(duizhang(
+    ok_all(as_user(
         &dir,
         Some("wang"),
         &[

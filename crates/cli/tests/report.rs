@@ -3,41 +3,21 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use calamine::Reader;
-
-fn duizhang(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{add_user, as_user, duizhang, first_user, ok, s, scratch, text};
 
 /// The demo month, reconciled with its report, once for all tests.
 fn demo() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = scratch("demo");
-        let out = duizhang(&["demo", "--out", s(&dir), "--orders", "600", "--seed", "3"]);
+        let out = support::demo(&dir, "600", "3");
         assert!(out.status.success(), "{}", text(&out.stderr));
         dir
     })
@@ -264,23 +244,7 @@ fn a_report_without_the_period_s_results_says_which_period_is_missing() {
 
 /// `duizhang ARGS` in `dir` as `user` of a workspace there (password `pw-<user>-2026`).
 fn in_workspace(dir: &Path, user: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(dir)
-        .args(args)
-        .args(["--as", user])
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env_remove("DUIZHANG_USER")
-        .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"))
-        .env("DUIZHANG_NEW_PASSWORD", "pw-li-2026")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}\nstdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+    ok(as_user(dir, Some(user), args))
 }
 
 /// The sections of a report page, by their anchor (`s0` 汇总 … `s8` 指标口径).
@@ -300,30 +264,9 @@ fn a_workspace_report_uses_the_stored_runs_of_the_month_and_of_the_months_before
     let dir = scratch("workspace");
     let files = demo().join("files");
     let config = demo().join("duizhang.toml");
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["users", "add", "admin", "--name", "管理员"])
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .output()
-        .unwrap();
-    assert!(first.status.success(), "{}", text(&first.stderr));
+    ok(first_user(&dir));
     in_workspace(&dir, "admin", &["companies", "add", "禾木家居"]);
-    in_workspace(
-        &dir,
-        "admin",
-        &[
-            "users",
-            "add",
-            "li",
-            "--name",
-            "李会计",
-            "--company",
-            "禾木家居",
-            "--role",
-            "会计",
-        ],
-    );
+    ok(add_user(&dir, "li", "李会计", "会计"));
     // October, and November from the same downloads (its orders are all of October).
     for period in ["2026-10", "2026-11"] {
         in_workspace(
@@ -427,9 +370,10 @@ fn a_workspace_report_uses_the_stored_runs_of_the_month_and_of_the_months_before
     assert!(trend.contains(&format!(">{orders}<")), "{trend}");
 
     // A period never run is refused with what to do.
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args([
+    let out = as_user(
+        &dir,
+        Some("li"),
+        &[
             "report",
             "--company",
             "禾木家居",
@@ -437,13 +381,8 @@ fn a_workspace_report_uses_the_stored_runs_of_the_month_and_of_the_months_before
             "2026-09",
             "--out",
             "九月",
-            "--as",
-            "li",
-        ])
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env("DUIZHANG_PASSWORD", "pw-li-2026")
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("2026-09 期间在工作区里还没有对账运行"),

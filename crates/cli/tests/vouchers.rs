@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,24 +18,7 @@ use duizhang_samples::build::*;
 use duizhang_samples::write::alipay;
 use duizhang_samples::write::erp::{ErpOptions, return_receipts, shipments};
 use duizhang_samples::write::taobao::{OrderOptions, RefundOptions, orders, refunds};
-
-fn duizhang(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{duizhang, s, scratch, text};
 
 /// This month's order (sold and settled in October), last month's order (returned in October:
 /// a cross-period refund) and a refund-only on this month's order.
@@ -204,10 +189,6 @@ fn books() -> Books {
         Rules::defaults().unwrap(),
     )
     .unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// `duizhang vouchers` on the period with the seller's 账套; the generated journal read back.

@@ -4,70 +4,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
 
-/// `duizhang ARGS` in `dir` as `user` (password `pw-<user>-2026`), no terminal.
-fn as_user(dir: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_duizhang"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env_remove("DUIZHANG_USER")
-        .env_remove("DUIZHANG_NEW_PASSWORD");
-    if let Some(user) = user {
-        command
-            .arg("--as")
-            .arg(user)
-            .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"));
-    }
-    command.output().unwrap()
-}
-
-fn add_user(dir: &Path, login: &str, name: &str, role: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(dir)
-        .args([
-            "users",
-            "add",
-            login,
-            "--name",
-            name,
-            "--company",
-            "禾木家居",
-            "--role",
-            role,
-            "--as",
-            "admin",
-        ])
-        .env("DUIZHANG_PASSWORD", "pw-admin-2026")
-        .env("DUIZHANG_NEW_PASSWORD", format!("pw-{login}-2026"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
+use support::{add_user, as_user, command_as, first_user, ok, scratch, text};
 
 fn cases_json(dir: &Path, user: &str, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut args = vec!["cases", "list", "--company", "禾木家居", "--json"];
@@ -82,20 +23,15 @@ fn cases_json(dir: &Path, user: &str, extra: &[&str]) -> Vec<serde_json::Value> 
 #[test]
 fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
     let dir = scratch("workspace-story");
-    let demo = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["demo", "--out", "demo", "--orders", "120", "--seed", "5"])
-        .output()
-        .unwrap();
+    let demo = as_user(
+        &dir,
+        None,
+        &["demo", "--out", "demo", "--orders", "120", "--seed", "5"],
+    );
     assert!(demo.status.success(), "{}", text(&demo.stderr));
 
     // The first user needs no sign-in; a second "first" user is refused.
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["users", "add", "admin", "--name", "管理员"])
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .output()
-        .unwrap();
+    let first = first_user(&dir);
     assert!(ok(first).contains("已添加第一位用户"));
     let second = as_user(&dir, None, &["users", "add", "eve", "--name", "某人"]);
     assert!(!second.status.success());
@@ -104,15 +40,17 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         Some("admin"),
         &["companies", "add", "禾木家居"],
     ));
-    add_user(&dir, "li", "李会计", "会计");
-    add_user(&dir, "wang", "王主管", "财务主管");
-    add_user(&dir, "zhao", "赵客服", "客服");
-    let wrong = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["cases", "list", "--company", "禾木家居", "--as", "li"])
-        .env("DUIZHANG_PASSWORD", "guess")
-        .output()
-        .unwrap();
+    ok(add_user(&dir, "li", "李会计", "会计"));
+    ok(add_user(&dir, "wang", "王主管", "财务主管"));
+    ok(add_user(&dir, "zhao", "赵客服", "客服"));
+    let wrong = command_as(
+        &dir,
+        Some("li"),
+        &["cases", "list", "--company", "禾木家居"],
+    )
+    .env("DUIZHANG_PASSWORD", "guess")
+    .output()
+    .unwrap();
     assert!(text(&wrong.stderr).contains("密码不正确"));
 
     // 客服 may not import; the accountant imports and runs.
@@ -672,15 +610,16 @@ fn finding_keys(jsonl: &str) -> Vec<(String, String, String, String)> {
 #[test]
 fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pending_items() {
     let dir = scratch("workspace-same-as-reconcile");
-    let demo = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["demo", "--out", "demo", "--orders", "150", "--seed", "11"])
-        .output()
-        .unwrap();
+    let demo = as_user(
+        &dir,
+        None,
+        &["demo", "--out", "demo", "--orders", "150", "--seed", "11"],
+    );
     assert!(demo.status.success(), "{}", text(&demo.stderr));
-    let reconciled = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args([
+    let reconciled = as_user(
+        &dir,
+        None,
+        &[
             "reconcile",
             "demo/files",
             "--period",
@@ -689,27 +628,21 @@ fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pendin
             "demo/duizhang.toml",
             "--out",
             "plain",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(reconciled.status.success(), "{}", text(&reconciled.stderr));
     let expected =
         finding_keys(&std::fs::read_to_string(dir.join("plain/findings.jsonl")).unwrap());
     assert!(!expected.is_empty());
 
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(&dir)
-        .args(["users", "add", "admin", "--name", "管理员"])
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .output()
-        .unwrap();
+    let first = first_user(&dir);
     ok(first);
     ok(as_user(
         &dir,
         Some("admin"),
         &["companies", "add", "禾木家居"],
     ));
-    add_user(&dir, "li", "李会计", "会计");
+    ok(add_user(&dir, "li", "李会计", "会计"));
     for period in ["2026-10", "2026-11"] {
         ok(as_user(
             &dir,
@@ -771,7 +704,7 @@ fn a_stored_run_finds_what_reconcile_finds_and_the_next_month_carries_its_pendin
     );
 
     // The run's vouchers wait for a second person before they can be exported.
-    add_user(&dir, "wang", "王主管", "财务主管");
+    ok(add_user(&dir, "wang", "王主管", "财务主管"));
     let batches = ok(as_user(
         &dir,
         Some("wang"),

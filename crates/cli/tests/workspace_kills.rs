@@ -5,49 +5,33 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::{as_user, command_as, ok, scratch};
 
 const COMPANY: &str = "禾木家居";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
+/// `duizhang ARGS --db DB` in `dir` as `user`.
 fn command(dir: &Path, db: &str, user: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_duizhang"));
-    c.current_dir(dir)
-        .args(args)
-        .args(["--db", db, "--as", user])
-        .env("DUIZHANG_PASSWORD", format!("pw-{user}-2026"))
-        .env_remove("DUIZHANG_DATABASE_URL")
-        .env_remove("DUIZHANG_USER");
-    c
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let mut with_db = args.to_vec();
+    with_db.extend(["--db", db]);
+    command_as(dir, Some(user), &with_db)
 }
 
 /// A workspace with the admin, an accountant and the company, and no files yet.
 fn prepare(dir: &Path, db: &str) {
-    let first = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(dir)
-        .args(["users", "add", "admin", "--name", "管理员", "--db", db])
-        .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
-        .env_remove("DUIZHANG_USER")
-        .output()
-        .unwrap();
+    let first = command_as(
+        dir,
+        None,
+        &["users", "add", "admin", "--name", "管理员", "--db", db],
+    )
+    .env("DUIZHANG_NEW_PASSWORD", "pw-admin-2026")
+    .output()
+    .unwrap();
     ok(first);
     ok(command(dir, db, "admin", &["companies", "add", COMPANY])
         .output()
@@ -256,11 +240,11 @@ fn kill_trials(dir: &Path, mut fresh: impl FnMut(&str) -> String) {
 }
 
 fn demo_in(dir: &Path) {
-    let demo = Command::new(env!("CARGO_BIN_EXE_duizhang"))
-        .current_dir(dir)
-        .args(["demo", "--out", "demo", "--orders", "300", "--seed", "11"])
-        .output()
-        .unwrap();
+    let demo = as_user(
+        dir,
+        None,
+        &["demo", "--out", "demo", "--orders", "300", "--seed", "11"],
+    );
     assert!(demo.status.success());
 }
 

@@ -435,6 +435,12 @@ pub struct FundFlowRow {
     pub occurred_at: BeijingTime,
     pub counterparty: Option<Text>,
     pub memo: Option<Text>,
+    /// What a refund row gave back to the buyer, positive, where the row states it apart from
+    /// the money that moved: WeChat's 资金账单 may write the outflow net of the payment fee
+    /// WeChat returns with the refund, with the refund itself in 备注
+    /// (`退款总金额59.00元;含手续费0.35元` → 59.00). Absent in carry files of earlier versions.
+    #[serde(default)]
+    pub refund_total: Option<Fen>,
     pub source: SourceRef,
 }
 

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use duizhang_core::*;
-use duizhang_engine::{Outcome, Settings, reconcile, reconcile_carried};
+use duizhang_engine::{CarriedRecord, CarryIn, Outcome, Settings, reconcile, reconcile_carried};
 use duizhang_samples::build::*;
 
 const SHOPS: &str = r#"
@@ -153,4 +153,59 @@ fn an_open_after_sale_missing_from_this_months_after_sales_file_is_not_judged_fr
     let dec_period = Period::parse("2026-12").unwrap();
     let out = reconcile_carried(&dec, &settings, dec_period, &out.carry_out);
     assert_eq!(overdue(&out), 1, "{:#?}", out.findings);
+}
+
+/// A WeChat 资金账单 refund carried out of October: 58.65 left the account, the 备注 stated
+/// the refund of 59.00 (the importer's `refund_total`).
+fn carried_wechat_refund() -> CarryIn {
+    let mut row = flow(
+        FundProvider::Wechat,
+        "1900000109202610300000000003",
+        FlowKind::Refund,
+        yuan("-58.65"),
+        "2026-10-30 18:40:12",
+    );
+    row.refund_no = Some("RF202610300001".into());
+    row.memo = Some("退款总金额59.00元;含手续费0.35元".into());
+    row.refund_total = Some(yuan("59.00"));
+    CarryIn {
+        format: duizhang_engine::carry::CARRY_FORMAT.into(),
+        period: Some("2026-10".into()),
+        pending: Vec::new(),
+        records: vec![CarriedRecord {
+            file: "微信支付资金账单.csv".into(),
+            record: Record::FundFlow(row),
+        }],
+    }
+}
+
+fn carried_flow(carry: &CarryIn) -> &FundFlowRow {
+    match &carry.records[0].record {
+        Record::FundFlow(r) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_carried_wechat_refund_keeps_the_refund_its_memo_stated() {
+    let carry = carried_wechat_refund();
+    let back = CarryIn::from_json(&serde_json::to_string(&carry).unwrap()).unwrap();
+    assert_eq!(back, carry);
+    assert_eq!(carried_flow(&back).refund_total, Some(yuan("59.00")));
+}
+
+#[test]
+fn a_carry_file_written_before_refund_totals_were_imported_still_opens() {
+    let carry = carried_wechat_refund();
+    let mut old = serde_json::to_value(&carry).unwrap();
+    old["records"][0]["record"]
+        .as_object_mut()
+        .unwrap()
+        .remove("refund_total")
+        .unwrap();
+    let back = CarryIn::from_json(&old.to_string()).unwrap();
+    let row = carried_flow(&back);
+    assert_eq!(row.refund_total, None);
+    assert_eq!(row.amount, yuan("-58.65"));
+    assert_eq!(row.memo, carried_flow(&carry).memo);
 }

@@ -836,9 +836,9 @@ fn a_fund_flow_reaching_back_before_the_period_still_owes_the_earlier_payment() 
 }
 
 /// A WeChat mini-program order of 59.00 refunded in full on 10-03, as 资金账单 shows it:
-/// the income row, and the refund's outflow net of the 0.35 fee WeChat gives back, whose
-/// 备注 states the refund.
-fn wechat_fund_bill(memo: &str, outflow: &str) -> Vec<Record> {
+/// the income row, and the refund's outflow net of the 0.35 fee WeChat gives back, with the
+/// refund its 备注 states as the importer read it (`None`: the 备注 states none that adds up).
+fn wechat_fund_bill(memo: &str, stated: Option<&str>, outflow: &str) -> Vec<Record> {
     let mut records = wechat(OrderStatus::Refunded, false, false);
     let mut pay = flow(
         FundProvider::Wechat,
@@ -861,6 +861,7 @@ fn wechat_fund_bill(memo: &str, outflow: &str) -> Vec<Record> {
     back.merchant_ref = Some("RF1".into());
     back.refund_no = Some("RF1".into());
     back.memo = Some(memo.into());
+    back.refund_total = stated.map(yuan);
     records.push(Record::FundFlow(back));
     records
 }
@@ -869,7 +870,7 @@ fn wechat_fund_bill(memo: &str, outflow: &str) -> Vec<Record> {
 fn a_wechat_fund_bill_refund_net_of_the_returned_fee_pays_the_whole_refund() {
     let o = run_with(
         MINI,
-        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", "-58.65"),
+        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", Some("59.00"), "-58.65"),
     );
     assert!(money_codes(&o).is_empty(), "{:#?}", o.findings);
 }
@@ -878,7 +879,7 @@ fn a_wechat_fund_bill_refund_net_of_the_returned_fee_pays_the_whole_refund() {
 fn a_wechat_fund_bill_refund_stating_less_than_the_after_sale_is_a_mismatch() {
     let o = run_with(
         MINI,
-        wechat_fund_bill("退款总金额49.00元;含手续费0.29元", "-48.71"),
+        wechat_fund_bill("退款总金额49.00元;含手续费0.29元", Some("49.00"), "-48.71"),
     );
     assert_eq!(
         money_codes(&o),
@@ -958,12 +959,13 @@ fn a_wechat_fee_off_its_stated_rate_is_reported_on_the_shops_order() {
 }
 
 #[test]
-fn a_wechat_refund_memo_that_does_not_add_up_with_the_outflow_is_not_taken_for_the_refund() {
-    // 50.00 left the account; the 备注 claims 59.00 with 0.35 fee: they do not add up, so
-    // the money that moved is the refund, 9.00 short of the after-sale.
+fn a_wechat_refund_row_stating_no_refund_total_refunded_what_left_the_account() {
+    // 50.00 left the account; the 备注 claims 59.00 with 0.35 fee, which does not add up, so
+    // the importer stated no total: the money that moved is the refund, 9.00 short of the
+    // after-sale.
     let o = run_with(
         MINI,
-        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", "-50.00"),
+        wechat_fund_bill("退款总金额59.00元;含手续费0.35元", None, "-50.00"),
     );
     assert_eq!(
         money_codes(&o),

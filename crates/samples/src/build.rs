@@ -104,6 +104,17 @@ pub fn flow(
     amount: Fen,
     occurred_at: &str,
 ) -> FundFlowRow {
+    flow_at(provider, txn_no, kind, amount, at(occurred_at))
+}
+
+/// [`flow`] at a time already known.
+pub fn flow_at(
+    provider: FundProvider,
+    txn_no: &str,
+    kind: FlowKind,
+    amount: Fen,
+    occurred_at: BeijingTime,
+) -> FundFlowRow {
     FundFlowRow {
         provider,
         account: None,
@@ -116,9 +127,10 @@ pub fn flow(
         kind_text: kind.zh().into(),
         amount,
         balance: None,
-        occurred_at: at(occurred_at),
+        occurred_at,
         counterparty: None,
         memo: None,
+        refund_total: None,
         source: src(2),
     }
 }

@@ -125,6 +125,7 @@ fn sample_rows() -> Vec<FundFlowRow> {
         occurred_at: t(i8::try_from(i % 24).unwrap_or(0)),
         counterparty: Some("*明(138****0000)".into()),
         memo: Some("备注，含逗号".replace('，', " ").into()),
+        refund_total: None,
         source: SourceRef {
             file: FileId(0),
             line: 0,

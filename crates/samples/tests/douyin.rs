@@ -432,6 +432,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             occurred_at: t(8, 6, 0, i8::try_from(i).unwrap()),
             counterparty: None,
             memo: Some(format!("备注 {i}, 含逗号").into()),
+            refund_total: None,
             source: at(0),
         }
     };

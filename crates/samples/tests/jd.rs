@@ -306,6 +306,7 @@ fn sample_funds() -> Vec<FundFlowRow> {
         occurred_at: t(&format!("2026-10-13 12:0{i}:00")),
         counterparty: None,
         memo: Some(memo.into()),
+        refund_total: None,
         source: at(i + 1),
     };
     vec![

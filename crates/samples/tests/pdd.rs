@@ -309,6 +309,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
             occurred_at: t(5, h, 10, 0),
             counterparty: None,
             memo: Some(memo.into()),
+            refund_total: None,
             source: at(0),
         };
     let o1 = Some("261005-100000000000001");

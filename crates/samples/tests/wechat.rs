@@ -112,6 +112,7 @@ fn reads_the_formats_md_fund_bill_exactly() {
             occurred_at: t("2026-10-03 10:00:13"),
             counterparty: None,
             memo: None,
+            refund_total: None,
             source: at(2),
         };
         let fee = FundFlowRow {
@@ -136,6 +137,8 @@ fn reads_the_formats_md_fund_bill_exactly() {
             balance: Some(Fen::new(100000)),
             occurred_at: t("2026-10-03 18:40:12"),
             memo: Some("退款总金额59.00元;含手续费0.35元".into()),
+            // 58.65 left the account: the refund net of the 0.35 fee given back.
+            refund_total: Some(Fen::new(5900)),
             source: at(4),
             ..income.clone()
         };
@@ -421,6 +424,7 @@ fn sample_flows() -> Vec<FundFlowRow> {
         occurred_at: t("2026-10-03 10:00:13"),
         counterparty: None,
         memo: None,
+        refund_total: None,
         source: at(0),
     };
     let other = |n: u32, kind: FlowKind, text: &str, amount: i64, balance: i64| FundFlowRow {
@@ -519,6 +523,84 @@ fn fund_bill_errors_name_line_and_column() {
     );
     // The two rows not read leave the summary unmatched.
     assert!(codes(&files[0]).contains(&ProblemCode::ControlTotal));
+}
+
+#[test]
+fn a_refund_written_with_its_stated_total_reads_back_as_that_total() {
+    let refund = FundFlowRow {
+        refund_no: Some("RF202610030001".into()),
+        merchant_ref: Some("RF202610030001".into()),
+        kind: FlowKind::Refund,
+        kind_text: "退款".into(),
+        amount: Fen::new(-12773),
+        balance: Some(Fen::new(93127)),
+        memo: None,
+        refund_total: Some(Fen::new(12850)),
+        ..sample_flows()[0].clone()
+    };
+    let bytes = fund_bill(std::slice::from_ref(&refund), &FundOptions::default());
+    let (_, data) = import_clean("fund.csv", bytes, "wechat.fund_bill");
+    let got = &data.fund_flows[0];
+    assert_eq!(got.refund_total, Some(Fen::new(12850)));
+    assert_eq!(got.amount, Fen::new(-12773));
+    assert_eq!(
+        got.memo.as_deref(),
+        Some("退款总金额128.50元;含手续费0.77元")
+    );
+}
+
+#[test]
+fn a_refund_memo_whose_total_cannot_be_read_stops_the_row_naming_line_and_column() {
+    for memo in [
+        "退款总金额59.O0元;含手续费0.35元",
+        "退款总金额59.00元;含手续费0.355元",
+        "退款总金额59.00",
+    ] {
+        let text = FUND_EXAMPLE.replace("退款总金额59.00元;含手续费0.35元", memo);
+        let (files, records) = import("fund.csv", text.into_bytes());
+        assert_eq!(records.len(), 2, "{memo}");
+        let p = &files[0].problems[0];
+        assert_eq!(
+            (p.code, p.line, p.column, p.column_name.as_deref()),
+            (ProblemCode::BadAmount, Some(4), Some(10), Some("备注")),
+            "{memo}"
+        );
+        assert!(p.is_error(), "{memo}");
+        assert!(p.message.starts_with("备注中的"), "{}", p.message);
+    }
+}
+
+#[test]
+fn a_refund_memo_that_does_not_add_up_is_a_warning_and_the_outflow_is_the_refund() {
+    // 58.65 left the account; the 备注 says 60.00 with 0.35 fee given back (59.65).
+    let text = FUND_EXAMPLE.replace("退款总金额59.00元", "退款总金额60.00元");
+    let (files, records) = import("fund.csv", text.into_bytes());
+    assert_eq!(records.len(), 3);
+    let duizhang_core::Record::FundFlow(refund) = &records[2] else {
+        panic!("{:?}", records[2]);
+    };
+    assert_eq!(
+        (refund.amount, refund.refund_total),
+        (Fen::new(-5865), None)
+    );
+    let found: Vec<_> = files[0]
+        .problems
+        .iter()
+        .map(|p| (p.code, p.is_error(), p.line, p.column))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(ProblemCode::BadAmount, false, Some(4), Some(10))]
+    );
+    assert!(files[0].problems[0].message.contains("60.00"));
+}
+
+#[test]
+fn a_refund_memo_of_free_text_states_no_total() {
+    let text = FUND_EXAMPLE.replace("退款总金额59.00元;含手续费0.35元", "用户申请退款");
+    let (_, data) = import_clean("fund.csv", text.into_bytes(), "wechat.fund_bill");
+    assert_eq!(data.fund_flows[2].refund_total, None);
+    assert_eq!(data.fund_flows[2].memo.as_deref(), Some("用户申请退款"));
 }
 
 #[test]

@@ -375,6 +375,7 @@ fn read_fund_row(
         occurred_at: c.req_time(cols.occurred)?,
         counterparty: opt_text(c, cols.counterparty),
         memo: memo_text,
+        refund_total: None,
         source: out.source(c.line()),
     }))
 }

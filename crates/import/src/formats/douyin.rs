@@ -373,6 +373,7 @@ fn read_flow_row(c: &Cells<'_>, cols: &FlowColumns, out: &Output<'_>) -> Result<
         occurred_at: c.req_time(cols.time)?,
         counterparty: None,
         memo: opt_text(c, cols.memo),
+        refund_total: None,
         source: out.source(c.line()),
     }))
 }

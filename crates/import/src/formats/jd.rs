@@ -652,6 +652,7 @@ impl HeaderFormat for JdWalletFunds {
                 occurred_at: c.req_time(date)?,
                 counterparty: None,
                 memo: memo_text,
+                refund_total: None,
                 source: out.source(c.line()),
             }))
         })

@@ -14,6 +14,7 @@ pub mod taobao;
 pub mod taobao_api;
 pub mod taobao_sub_orders;
 pub mod wechat;
+mod wechat_refund_memo;
 
 use duizhang_core::{Fen, Record, Text, normalize_order_no};
 

@@ -274,6 +274,7 @@ fn read_flow_row(
         occurred_at,
         counterparty: None,
         memo: memo.map(Into::into),
+        refund_total: None,
         source: out.source(c.line()),
     }))
 }

@@ -11,6 +11,7 @@ use duizhang_core::{
 };
 
 use super::alipay::summary_count;
+use super::wechat_refund_memo::{MemoError, RefundMemo};
 use super::{Column, HeaderFormat, opt_text};
 use crate::control::Tally;
 use crate::problem::{Problem, ProblemCode};
@@ -465,7 +466,11 @@ impl HeaderFormat for WechatFundBill {
     }
 }
 
-fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<Record, Problem> {
+fn read_fund_row(
+    c: &Cells<'_>,
+    cols: &FundColumns,
+    out: &mut Output<'_>,
+) -> Result<Record, Problem> {
     c.require_complete()?;
     let kind_text = c.req(cols.kind)?;
     let amount = signed_amount(c, cols.direction, cols.amount, c.req_fen(cols.amount)?)?;
@@ -486,10 +491,19 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         FlowKind::Refund => (None, voucher.clone()),
         _ => (None, None),
     };
+    let txn_no = c.req(cols.flow_no)?.as_ref().into();
+    let balance = c.fen(cols.balance)?;
+    let occurred_at = c.req_time(cols.booked_at)?;
+    // Last: a 备注 that does not add up is a warning, only for a row read otherwise.
+    let memo = opt_text(c, cols.memo);
+    let refund_total = match (kind, cols.memo, memo.as_deref()) {
+        (FlowKind::Refund, Some(col), Some(text)) => stated_refund(c, col, text, -amount, out)?,
+        _ => None,
+    };
     Ok(Record::FundFlow(FundFlowRow {
         provider: FundProvider::Wechat,
         account: None,
-        txn_no: c.req(cols.flow_no)?.as_ref().into(),
+        txn_no,
         business_no: opt_text(c, cols.business_no),
         order_no,
         merchant_ref: voucher,
@@ -497,12 +511,37 @@ fn read_fund_row(c: &Cells<'_>, cols: &FundColumns, out: &Output<'_>) -> Result<
         kind,
         kind_text: kind_text.as_ref().into(),
         amount,
-        balance: c.fen(cols.balance)?,
-        occurred_at: c.req_time(cols.booked_at)?,
+        balance,
+        occurred_at,
         counterparty: None,
-        memo: opt_text(c, cols.memo),
+        memo,
+        refund_total,
         source: out.source(c.line()),
     }))
+}
+
+/// The refund a refund row's 备注 states (`退款总金额59.00元;含手续费0.35元`), given its
+/// outflow. A total or fee that cannot be read stops the row (its refund is unknown); a 备注
+/// that does not add up with the outflow is a warning, and the outflow is the refund.
+fn stated_refund(
+    c: &Cells<'_>,
+    col: usize,
+    memo: &str,
+    outflow: Fen,
+    out: &mut Output<'_>,
+) -> Result<Option<Fen>, Problem> {
+    let problem = |e: MemoError| {
+        let (zh, en) = e.messages();
+        c.problem(col, ProblemCode::BadAmount, zh, en)
+    };
+    let stated = RefundMemo::parse(memo).map_err(problem)?;
+    match stated.map(|m| m.refund_for(outflow)).transpose() {
+        Ok(total) => Ok(total),
+        Err(e) => {
+            out.problem(problem(e).warning());
+            Ok(None)
+        }
+    }
 }
 
 const SHOP_FLOW_NO: Column = &["流水单号"];
@@ -583,6 +622,7 @@ impl HeaderFormat for WechatShopFundFlow {
                     occurred_at: c.req_time(booked_at)?,
                     counterparty: None,
                     memo: opt_text(&c, detail),
+                    refund_total: None,
                     source: out.source(c.line()),
                 }))
             })();

@@ -494,6 +494,7 @@ fn fund_flow(r: &RowCtx<'_>, source: SourceRef) -> Result<FundFlowRow, Problem> 
         occurred_at: r.req_time("occurred_at")?,
         counterparty: r.text("counterparty")?,
         memo: r.text("memo")?,
+        refund_total: None,
         source,
     })
 }

@@ -652,6 +652,7 @@ pub fn alipay_row(
         occurred_at: c.at(at),
         counterparty: Some(text(counterparty)),
         memo: memo.map(Text::from),
+        refund_total: None,
         source: here(),
     };
     c.out.push(slot, at, Record::FundFlow(row));
@@ -808,6 +809,7 @@ pub fn pdd_row(
         occurred_at: c.at(at),
         counterparty: None,
         memo: Some(Text::from(memo)),
+        refund_total: None,
         source: here(),
     };
     c.out.push(FileSlot::PddFunds, at, Record::FundFlow(row));
@@ -894,6 +896,7 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         "交易",
         d.paid,
         None,
+        None,
     );
     wechat_flow(
         c,
@@ -904,6 +907,7 @@ pub fn wechat_payment(c: &mut Ctx<'_>, d: &Deal, at: Secs, fee: Fen) {
         FlowKind::Fee,
         "扣除交易手续费",
         -fee,
+        None,
         None,
     );
 }
@@ -937,6 +941,7 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
     };
     c.out.push(FileSlot::WechatTrade, at, Record::Payment(row));
     let memo = format!("退款总金额{amount}元;含手续费{fee}元");
+    // What the importer reads from the 备注: the refund, here the whole outflow.
     wechat_flow(
         c,
         at + 1,
@@ -947,9 +952,12 @@ pub fn wechat_refund(c: &mut Ctx<'_>, d: &Deal, a: &After, at: Secs, amount: Fen
         "退款",
         -amount,
         Some(memo),
+        Some(amount),
     );
 }
 
+/// A 资金账单 row of the demo's merchant, numbered in turn; `refund_total` is the refund a
+/// refund row's 备注 states.
 #[allow(clippy::too_many_arguments)]
 pub fn wechat_flow(
     c: &mut Ctx<'_>,
@@ -961,6 +969,7 @@ pub fn wechat_flow(
     kind_text: &'static str,
     amount: Fen,
     memo: Option<String>,
+    refund_total: Option<Fen>,
 ) {
     let txn = c.nums.wx_flow(c.clock, at, WECHAT_MCH);
     let row = FundFlowRow {
@@ -978,6 +987,7 @@ pub fn wechat_flow(
         occurred_at: c.at(at),
         counterparty: None,
         memo: memo.map(Text::from),
+        refund_total,
         source: here(),
     };
     c.out.push(FileSlot::WechatFunds, at, Record::FundFlow(row));
@@ -1157,6 +1167,7 @@ fn jd_funds(
         occurred_at: c.at(at),
         counterparty: None,
         memo: Some(fixed(memo)),
+        refund_total: None,
         source: here(),
     };
     c.out
@@ -1224,6 +1235,7 @@ pub fn douyin_settlement(
         occurred_at: c.at(at),
         counterparty: None,
         memo: None,
+        refund_total: None,
         source: here(),
     };
     c.out.push(FileSlot::DouyinFunds, at, Record::FundFlow(row));

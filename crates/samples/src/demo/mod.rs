@@ -533,6 +533,7 @@ fn withdrawals(c: &mut Ctx<'_>, plan: &[(&str, Shop)]) {
                 "提现",
                 Fen::ZERO,
                 Some("提现到银行卡".into()),
+                None,
             );
         }
         if day % 7 == 2 {

@@ -377,7 +377,7 @@ pub fn fund_bill(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
                 r.amount.abs().to_string(),
                 r.balance.map(|b| b.to_string()).unwrap_or_default(),
                 applicant,
-                r.memo.as_deref().unwrap_or("").to_string(),
+                fund_memo(r),
                 r.merchant_ref.as_deref().unwrap_or("").to_string(),
             ],
         );
@@ -408,6 +408,17 @@ pub fn fund_bill(rows: &[FundFlowRow], o: &FundOptions) -> Vec<u8> {
         );
     }
     f.into_bytes()
+}
+
+/// A 资金账单 row's 备注: the row's own, else for a refund that states its total apart from
+/// its outflow the text WeChat writes (`退款总金额59.00元;含手续费0.35元`, the fee being what
+/// the outflow is short of the total).
+fn fund_memo(r: &FundFlowRow) -> String {
+    match (&r.memo, r.refund_total) {
+        (Some(memo), _) => memo.to_string(),
+        (None, Some(total)) => format!("退款总金额{total}元;含手续费{}元", total + r.amount),
+        (None, None) => String::new(),
+    }
 }
 
 /// Renders a WeChat 小店 资金流水 (formats.md §2.4, PARTIAL: the header is known, the value

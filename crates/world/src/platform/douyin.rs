@@ -16,13 +16,12 @@ use duizhang_core::{
     Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, SettlementRow,
 };
 use duizhang_samples::bytes::Encoding;
-use duizhang_samples::write::{douyin, erp as erp_file};
+use duizhang_samples::write::douyin;
 
-use super::{StatusTexts, order_of};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::rng::Rng;
-use crate::story::{self, Clock, DAY, HOUR, Rules};
+use crate::story::{self, DAY, HOUR, Rules};
 
 pub fn shop() -> Shop {
     Shop {
@@ -45,27 +44,19 @@ fn line_paid(d: &story::Deal, i: usize) -> Fen {
     d.lines[i].paid + if i == 0 { d.postage } else { Fen::ZERO }
 }
 
+/// 订单号 `69` and 17 digits; 售后编号 `14` and 16.
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("69{:017}", 10_000_000_000_000 + seq),
+        refund: |seq| format!("14{:016}", 5_000_000_000_000 + seq),
+    },
+    opening: Fen::ZERO,
+};
+
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
-    let mut next_order = 0u64;
-    let mut next_refund = 0u64;
-    let base = (seed % 1000) * 1_000_000;
-    let mut deals = story::deals(
-        &mut rng,
-        &clock,
-        &RULES,
-        n,
-        &mut |_, _| {
-            next_order += 1;
-            format!("69{:017}", 10_000_000_000_000 + base + next_order)
-        },
-        &mut |_| {
-            next_refund += 1;
-            format!("14{:016}", 5_000_000_000_000 + base + next_refund)
-        },
-    );
-    for d in &mut deals {
+    let (mut m, _) = start(seed, period, n, shop(), &START);
+    for d in &mut m.deals {
         if d.lines.len() > 1 {
             for l in &mut d.lines {
                 l.discount = Fen::ZERO;
@@ -86,7 +77,6 @@ pub fn month(seed: u64, period: Period, n: usize) -> Month {
             }
         }
     }
-    let mut m = Month::new(clock, shop(), deals, Fen::ZERO);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);
@@ -114,16 +104,10 @@ fn orders(m: &mut Month) {
                 .enumerate()
                 .map(|(i, l)| OrderLine {
                     sub_order_no: Some(l.sub_no.as_str().into()),
-                    sku: Some(l.sku.into()),
-                    title: Some(l.title.into()),
-                    quantity: l.qty,
-                    unit_price: None,
-                    goods: None,
-                    discount: None,
                     // Goods money only: the writer adds the order's 运费 to the first row's
                     // 订单应付金额, as the export does (formats.md §6.1).
                     paid: Some(d.lines[i].paid),
-                    source: src(),
+                    ..line_of(l)
                 })
                 .collect(),
             ..order_of(d, &clock, Platform::Douyin, &ORDER_STATUS)
@@ -161,21 +145,18 @@ fn money(m: &mut Month) {
             });
             next += 1;
             m.flows.push(FundFlowRow {
-                provider: FundProvider::Douyin,
-                account: Some("聚合账户".into()),
-                txn_no: format!("{:019}", 7_000_000_000_000_000_000u64 + next).into(),
-                business_no: None,
                 order_no: Some(d.order_no.as_str().into()),
                 merchant_ref: Some(l.sub_no.as_str().into()),
-                refund_no: None,
-                kind: FlowKind::Income,
-                kind_text: "货款结算入账".into(),
-                amount: net,
-                balance: None,
-                occurred_at: clock.at(r + 5),
-                counterparty: None,
                 memo: Some("-".into()),
-                source: src(),
+                ..flow_row(
+                    FundProvider::Douyin,
+                    Some("聚合账户"),
+                    format!("{:019}", 7_000_000_000_000_000_000u64 + next),
+                    FlowKind::Income,
+                    "货款结算入账",
+                    net,
+                    clock.at(r + 5),
+                )
             });
         }
         for s in d.sales.iter().filter(|s| s.is_refund()) {
@@ -200,21 +181,19 @@ fn money(m: &mut Month) {
             });
             next += 1;
             m.flows.push(FundFlowRow {
-                provider: FundProvider::Douyin,
-                account: Some("聚合账户".into()),
-                txn_no: format!("{:019}", 7_000_000_000_000_000_000u64 + next).into(),
-                business_no: None,
                 order_no: Some(d.order_no.as_str().into()),
                 merchant_ref: Some(l.sub_no.as_str().into()),
                 refund_no: Some(s.refund_no.as_str().into()),
-                kind: FlowKind::Refund,
-                kind_text: "退款-结算后退款-退用户".into(),
-                amount: -s.amount,
-                balance: None,
-                occurred_at: clock.at(done + 60),
-                counterparty: None,
                 memo: Some("-".into()),
-                source: src(),
+                ..flow_row(
+                    FundProvider::Douyin,
+                    Some("聚合账户"),
+                    format!("{:019}", 7_000_000_000_000_000_000u64 + next),
+                    FlowKind::Refund,
+                    "退款-结算后退款-退用户",
+                    -s.amount,
+                    clock.at(done + 60),
+                )
             });
         }
     }
@@ -223,22 +202,23 @@ fn money(m: &mut Month) {
 }
 
 pub fn files(m: &Month) -> Files {
-    let mut out = vec![
-        (
-            "抖店订单导出.csv".to_string(),
-            douyin::orders(&m.orders, false),
-        ),
-        (
-            "抖店资金流水.csv".to_string(),
-            douyin::fund_flow(&m.flows, &douyin::FlowOptions::default()),
-        ),
-        (
-            "抖店结算账单.csv".to_string(),
-            douyin::settlement(&m.settlements, Encoding::Utf8Bom, false),
-        ),
-    ];
-    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
-    out
+    with_erp_files(
+        m,
+        vec![
+            (
+                "抖店订单导出.csv".to_string(),
+                douyin::orders(&m.orders, false),
+            ),
+            (
+                "抖店资金流水.csv".to_string(),
+                douyin::fund_flow(&m.flows, &douyin::FlowOptions::default()),
+            ),
+            (
+                "抖店结算账单.csv".to_string(),
+                douyin::settlement(&m.settlements, Encoding::Utf8Bom, false),
+            ),
+        ],
+    )
 }
 
 pub const WORLD: crate::world::World = crate::world::World {

@@ -15,13 +15,12 @@ use duizhang_core::{
     Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
     SettlementRow,
 };
-use duizhang_samples::write::{erp as erp_file, jd, sheet::Shape};
+use duizhang_samples::write::{jd, sheet::Shape};
 
-use super::{StatusTexts, order_of};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::rng::Rng;
-use crate::story::{self, Clock, HOUR, Rules};
+use crate::story::{HOUR, Rules};
 
 pub const WALLET: &str = "110123456001";
 
@@ -45,27 +44,18 @@ pub fn commission(goods: Fen) -> Fen {
     RatePpm(60_000).apply(goods)
 }
 
+/// 订单号 `3` and 11 digits; 服务单号 `2` and 9.
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("3{:011}", 10_000_000_000 + seq),
+        refund: |seq| format!("2{:09}", 100_000_000 + seq),
+    },
+    opening: Fen::new(3_000_000),
+};
+
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
-    let mut next_order = 0u64;
-    let mut next_refund = 0u64;
-    let base = (seed % 1000) * 1_000_000;
-    let deals = story::deals(
-        &mut rng,
-        &clock,
-        &RULES,
-        n,
-        &mut |_, _| {
-            next_order += 1;
-            format!("3{:011}", 10_000_000_000 + base + next_order)
-        },
-        &mut |_| {
-            next_refund += 1;
-            format!("2{:09}", 100_000_000 + base + next_refund)
-        },
-    );
-    let mut m = Month::new(clock, shop(), deals, Fen::new(3_000_000));
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);
@@ -89,15 +79,8 @@ fn orders(m: &mut Month) {
                 .lines
                 .iter()
                 .map(|l| OrderLine {
-                    sub_order_no: None,
-                    sku: Some(l.sku.into()),
-                    title: Some(l.title.into()),
-                    quantity: l.qty,
                     unit_price: Some(l.price),
-                    goods: None,
-                    discount: None,
-                    paid: None,
-                    source: src(),
+                    ..line_of(l)
                 })
                 .collect(),
             ..order_of(d, &clock, Platform::Jd, &ORDER_STATUS)
@@ -142,21 +125,17 @@ fn money(m: &mut Month) {
         source: src(),
     };
     let fund = |amount: Fen, t: i64, reference: &str, memo: &str, kind: FlowKind| FundFlowRow {
-        provider: FundProvider::Jd,
-        account: Some(WALLET.into()),
-        txn_no: format!("{reference}-{t}").into(),
-        business_no: None,
-        order_no: None,
         merchant_ref: Some(reference.into()),
-        refund_no: None,
-        kind,
-        kind_text: memo.into(),
-        amount,
-        balance: None,
-        occurred_at: clock.at(t),
-        counterparty: None,
         memo: Some(memo.into()),
-        source: src(),
+        ..flow_row(
+            FundProvider::Jd,
+            Some(WALLET),
+            format!("{reference}-{t}"),
+            kind,
+            memo,
+            amount,
+            clock.at(t),
+        )
     };
     for d in &m.deals {
         let Some(r) = d.released_at.filter(|&r| r < cut) else {
@@ -240,22 +219,24 @@ fn money(m: &mut Month) {
 }
 
 pub fn files(m: &Month) -> Files {
-    let mut out = vec![
-        (
-            "京东订单导出.csv".to_string(),
-            jd::orders(&m.orders, &jd::OrderOptions::default()).expect("csv"),
-        ),
-        (
-            "京东钱包结算单.csv".to_string(),
-            jd::wallet_bill(&m.settlements, jd::WalletLayout::Buy360, Shape::GBK_CSV).expect("csv"),
-        ),
-        (
-            "京东钱包资金表.csv".to_string(),
-            jd::wallet_funds(&m.flows_with_balances(), Shape::GBK_CSV).expect("csv"),
-        ),
-    ];
-    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
-    out
+    with_erp_files(
+        m,
+        vec![
+            (
+                "京东订单导出.csv".to_string(),
+                jd::orders(&m.orders, &jd::OrderOptions::default()).expect("csv"),
+            ),
+            (
+                "京东钱包结算单.csv".to_string(),
+                jd::wallet_bill(&m.settlements, jd::WalletLayout::Buy360, Shape::GBK_CSV)
+                    .expect("csv"),
+            ),
+            (
+                "京东钱包资金表.csv".to_string(),
+                jd::wallet_funds(&m.flows_with_balances(), Shape::GBK_CSV).expect("csv"),
+            ),
+        ],
+    )
 }
 
 pub const WORLD: crate::world::World = crate::world::World {

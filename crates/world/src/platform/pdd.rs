@@ -13,13 +13,12 @@ use duizhang_core::{
     Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
 };
 use duizhang_samples::bytes::Encoding;
-use duizhang_samples::write::{erp as erp_file, pdd};
+use duizhang_samples::write::pdd;
 
-use super::{StatusTexts, order_of};
-use crate::erp::{self, src};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
+use crate::erp;
 use crate::month::{Files, Month, Shop};
-use crate::rng::Rng;
-use crate::story::{self, Clock, Rules};
+use crate::story::{Clock, Rules};
 
 pub fn shop() -> Shop {
     Shop {
@@ -42,34 +41,27 @@ pub fn service_fee(net: Fen) -> Fen {
     RatePpm(6_000).apply(net)
 }
 
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
-    let mut next_order = 0u64;
-    let mut next_refund = 0u64;
-    let base = (seed % 1000) * 1_000_000;
-    let deals = story::deals(
-        &mut rng,
-        &clock,
-        &RULES,
-        n,
-        &mut |_, paid_at| {
-            next_order += 1;
-            let d = clock.at(paid_at).date();
+/// 订单号 `yymmdd-` and 15 digits; 售后单号 12 digits.
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, paid| {
+            let d = paid.date();
             format!(
                 "{:02}{:02}{:02}-{:015}",
                 d.year() % 100,
                 d.month(),
                 d.day(),
-                500_000_000_000_000 + base + next_order
+                500_000_000_000_000 + seq
             )
         },
-        &mut |_| {
-            next_refund += 1;
-            format!("{:012}", 300_000_000_000 + base + next_refund)
-        },
-    );
-    let mut m = Month::new(clock, shop(), deals, Fen::ZERO);
+        refund: |seq| format!("{:012}", 300_000_000_000 + seq),
+    },
+    opening: Fen::ZERO,
+};
+
+pub fn month(seed: u64, period: Period, n: usize) -> Month {
+    let (mut m, _) = start(seed, period, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);
@@ -93,17 +85,13 @@ fn orders(m: &mut Month) {
             platform_discount: Some(Fen::ZERO),
             seller_receivable: Some(d.paid()),
             lines: vec![OrderLine {
-                sub_order_no: None,
-                sku: Some(l.sku.into()),
-                title: Some(l.title.into()),
-                quantity: l.qty,
                 unit_price: Some(l.price),
                 goods: Some(l.goods),
                 discount: Some(l.discount),
                 // The line's goods money: the writer adds the 邮费 into 用户实付金额, which is
                 // what the buyer paid, postage included (formats.md §5.4).
                 paid: Some(d.paid() - d.postage),
-                source: src(),
+                ..line_of(l)
             }],
             ..order_of(d, &clock, Platform::Pdd, &ORDER_STATUS)
         });
@@ -120,21 +108,18 @@ fn row(
     memo: &str,
 ) -> FundFlowRow {
     FundFlowRow {
-        provider: FundProvider::Pdd,
-        account: None,
-        txn_no: format!("{order}-{t}-{}", amount.get()).into(),
-        business_no: None,
         order_no: Some(order.into()),
         merchant_ref: Some(order.into()),
-        refund_no: None,
-        kind,
-        kind_text: text.into(),
-        amount,
-        balance: None,
-        occurred_at: clock.at(t),
-        counterparty: None,
         memo: Some(memo.into()),
-        source: src(),
+        ..flow_row(
+            FundProvider::Pdd,
+            None,
+            format!("{order}-{t}-{}", amount.get()),
+            kind,
+            text,
+            amount,
+            clock.at(t),
+        )
     }
 }
 
@@ -194,18 +179,19 @@ pub fn files(m: &Month) -> Files {
         exported_at: p.end().plus_days(1),
         ..pdd::FundOptions::default()
     };
-    let mut out = vec![
-        (
-            "拼多多订单导出.csv".to_string(),
-            pdd::orders(&m.orders, Encoding::Gbk, true),
-        ),
-        (
-            "拼多多货款明细.csv".to_string(),
-            pdd::fund_flow(&m.flows, &fund),
-        ),
-    ];
-    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
-    out
+    with_erp_files(
+        m,
+        vec![
+            (
+                "拼多多订单导出.csv".to_string(),
+                pdd::orders(&m.orders, Encoding::Gbk, true),
+            ),
+            (
+                "拼多多货款明细.csv".to_string(),
+                pdd::fund_flow(&m.flows, &fund),
+            ),
+        ],
+    )
 }
 
 pub const WORLD: crate::world::World = crate::world::World {

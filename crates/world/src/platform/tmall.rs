@@ -15,13 +15,13 @@ use duizhang_core::{
     AfterSale, AfterSaleLine, AfterSalePhase, AfterSaleStatus, Fen, FlowKind, FundFlowRow,
     FundProvider, Order, OrderLine, Period, Platform, RatePpm,
 };
-use duizhang_samples::write::{alipay, erp as erp_file, sheet::Shape, taobao};
+use duizhang_samples::write::{alipay, sheet::Shape, taobao};
 
-use super::{StatusTexts, order_of};
+use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Month, Shop};
 use crate::rng::Rng;
-use crate::story::{self, Clock, DAY, HOUR, Rules, SaleKind};
+use crate::story::{Clock, DAY, HOUR, Rules, SaleKind};
 
 pub const ACCOUNT: &str = "20881234567890120156";
 
@@ -70,27 +70,20 @@ pub fn taobao_month(seed: u64, period: Period, n: usize) -> Month {
     month_of(taobao_shop(), seed, period, n)
 }
 
+/// 订单编号 `4` and 18 digits; 退款编号 `2` and 17.
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("4{:018}", 3_100_000_000_000_000 + seq),
+        refund: |seq| format!("2{:017}", 60_000_000_000_000 + seq),
+    },
+    opening: Fen::new(5_000_000),
+};
+
 fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
-    let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
-    let mut next_order = 0u64;
-    let mut next_refund = 0u64;
-    let base = (seed % 1000) * 1_000_000;
-    let mut deals = story::deals(
-        &mut rng,
-        &clock,
-        &RULES,
-        n,
-        &mut |_, _| {
-            next_order += 1;
-            format!("4{:018}", 3_100_000_000_000_000 + base + next_order)
-        },
-        &mut |_| {
-            next_refund += 1;
-            format!("2{:017}", 60_000_000_000_000 + base + next_refund)
-        },
-    );
-    for (k, d) in deals.iter_mut().enumerate() {
+    let (mut m, mut rng) = start(seed, period, n, shop, &START);
+    let (clock, base) = (m.clock, (seed % 1000) * 1_000_000);
+    for (k, d) in m.deals.iter_mut().enumerate() {
         let paid = clock.at(d.paid_at).date();
         d.payment_no = format!(
             "{:04}{:02}{:02}22001{:015}",
@@ -100,22 +93,6 @@ fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
             base + u64::try_from(k).unwrap_or(0)
         );
     }
-    let mut m = Month {
-        clock,
-        shop,
-        deals,
-        orders: Vec::new(),
-        after_sales: Vec::new(),
-        flows: Vec::new(),
-        opening: Fen::new(5_000_000),
-        balance_break: None,
-        payments: Vec::new(),
-        settlements: Vec::new(),
-        erp_orders: Vec::new(),
-        erp_after_sales: Vec::new(),
-        shipments: Vec::new(),
-        receipts: Vec::new(),
-    };
     orders(&mut m);
     refunds(&mut m);
     money(&mut m, &mut rng);
@@ -146,14 +123,11 @@ fn orders(m: &mut Month) {
                 .iter()
                 .map(|l| OrderLine {
                     sub_order_no: Some(l.sub_no.as_str().into()),
-                    sku: Some(l.sku.into()),
-                    title: Some(l.title.into()),
-                    quantity: l.qty,
                     unit_price: Some(l.price),
                     goods: Some(l.goods),
                     discount: Some(l.discount),
                     paid: Some(l.paid),
-                    source: src(),
+                    ..line_of(l)
                 })
                 .collect(),
             ..order_of(d, &clock, m.shop.platform, &ORDER_STATUS)
@@ -252,29 +226,28 @@ impl Flows<'_> {
         self.next += 1;
         let at = self.clock.at(t);
         let d = at.date();
+        let txn_no = format!(
+            "{:04}{:02}{:02}{:012}",
+            d.year(),
+            d.month(),
+            d.day(),
+            self.base + self.next
+        );
         self.rows.push(FundFlowRow {
-            provider: FundProvider::Alipay,
-            account: Some(self.account.into()),
-            txn_no: format!(
-                "{:04}{:02}{:02}{:012}",
-                d.year(),
-                d.month(),
-                d.day(),
-                self.base + self.next
-            )
-            .into(),
             business_no: business.map(Into::into),
             order_no: order.map(Into::into),
             merchant_ref: order.map(|o| format!("T200P{o}").into()),
-            refund_no: None,
-            kind,
-            kind_text: text.into(),
-            amount,
-            balance: None,
-            occurred_at: at,
             counterparty: Some(counterparty.into()),
             memo: Some(memo.into()),
-            source: src(),
+            ..flow_row(
+                FundProvider::Alipay,
+                Some(self.account),
+                txn_no,
+                kind,
+                text,
+                amount,
+                at,
+            )
         });
     }
 }
@@ -367,24 +340,20 @@ fn money(m: &mut Month, rng: &mut Rng) {
             next += 1;
             let d = at.date();
             out.push(FundFlowRow {
-                provider: FundProvider::Alipay,
-                account: Some(account.as_str().into()),
-                txn_no: format!("{:04}{:02}{:02}9{:011}", d.year(), d.month(), d.day(), next)
-                    .into(),
                 business_no: Some(
                     format!("TX{:04}{:02}{:02}{next:08}", d.year(), d.month(), d.day()).into(),
                 ),
-                order_no: None,
-                merchant_ref: None,
-                refund_no: None,
-                kind: FlowKind::Withdrawal,
-                kind_text: "提现".into(),
-                amount: -amount,
-                balance: None,
-                occurred_at: at,
                 counterparty: Some("招商银行(尾号1234)".into()),
                 memo: Some("提现".into()),
-                source: src(),
+                ..flow_row(
+                    FundProvider::Alipay,
+                    Some(&account),
+                    format!("{:04}{:02}{:02}9{:011}", d.year(), d.month(), d.day(), next),
+                    FlowKind::Withdrawal,
+                    "提现",
+                    -amount,
+                    at,
+                )
             });
             balance -= amount;
         }
@@ -438,8 +407,7 @@ pub fn files(m: &Month) -> crate::month::Files {
         format!("{account}_{tag}_账务明细.csv"),
         alipay::fund_flow(&m.flows_with_balances(), &fund),
     ));
-    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
-    out
+    with_erp_files(m, out)
 }
 
 pub const WORLD: crate::world::World = crate::world::World {

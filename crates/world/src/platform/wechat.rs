@@ -10,12 +10,12 @@
 use duizhang_core::{
     Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Period, Platform, RatePpm,
 };
-use duizhang_samples::write::{erp as erp_file, wechat};
+use duizhang_samples::write::wechat;
 
+use super::{Numbers, Start, flow_row, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::rng::Rng;
-use crate::story::{self, Clock, Rules};
+use crate::story::Rules;
 
 pub const MCH_ID: &str = "1612345678";
 
@@ -37,30 +37,22 @@ pub const RULES: Rules = Rules {
 
 pub const RATE: RatePpm = RatePpm(6_000);
 
+/// The mini-program's own numbers: `XCX` orders, `RF` refunds.
+const START: Start = Start {
+    rules: &RULES,
+    numbers: Numbers {
+        order: |seq, _| format!("XCX{:013}", 2_600_000_000_000 + seq),
+        refund: |seq| format!("RF{:012}", 800_000_000_000 + seq),
+    },
+    opening: Fen::new(2_000_000),
+};
+
 pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
-    let mut next_order = 0u64;
-    let mut next_refund = 0u64;
-    let base = (seed % 1000) * 1_000_000;
-    let mut deals = story::deals(
-        &mut rng,
-        &clock,
-        &RULES,
-        n,
-        &mut |_, _| {
-            next_order += 1;
-            format!("XCX{:013}", 2_600_000_000_000 + base + next_order)
-        },
-        &mut |_| {
-            next_refund += 1;
-            format!("RF{:012}", 800_000_000_000 + base + next_refund)
-        },
-    );
-    for d in &mut deals {
+    let (mut m, _) = start(seed, period, n, shop(), &START);
+    let clock = m.clock;
+    for d in &mut m.deals {
         d.payment_no = format!("P{}", d.order_no);
     }
-    let mut m = Month::new(clock, shop(), deals, Fen::new(2_000_000));
     erp::fill(&mut m, true);
     for (e, d) in m.erp_orders.iter_mut().zip(&m.deals) {
         e.paid_at = Some(clock.at(d.paid_at));
@@ -89,21 +81,19 @@ fn money(m: &mut Month) {
                     order: &str| {
         flow_no += 1;
         FundFlowRow {
-            provider: FundProvider::Wechat,
-            account: Some(MCH_ID.into()),
-            txn_no: format!("{MCH_ID}{:014}", flow_no).into(),
             business_no: Some(business.into()),
             order_no: Some(order.into()),
             merchant_ref: Some(reference.into()),
-            refund_no: None,
-            kind,
-            kind_text: text.into(),
-            amount,
-            balance: None,
-            occurred_at: clock.at(t),
-            counterparty: None,
             memo: Some(memo.into()),
-            source: src(),
+            ..flow_row(
+                FundProvider::Wechat,
+                Some(MCH_ID),
+                format!("{MCH_ID}{:014}", flow_no),
+                kind,
+                text,
+                amount,
+                clock.at(t),
+            )
         }
     };
     for (k, d) in m.deals.iter().enumerate() {
@@ -206,18 +196,19 @@ pub fn files(m: &Month) -> Files {
         mch_id: MCH_ID.into(),
         ..wechat::FundOptions::default()
     };
-    let mut out = vec![
-        (
-            "微信支付交易账单.csv".to_string(),
-            wechat::trade_bill(&m.payments, &trade),
-        ),
-        (
-            "微信支付资金账单.csv".to_string(),
-            wechat::fund_bill(&m.flows_with_balances(), &fund),
-        ),
-    ];
-    out.extend(crate::erp_files::files(m, &erp_file::ErpOptions::default()));
-    out
+    with_erp_files(
+        m,
+        vec![
+            (
+                "微信支付交易账单.csv".to_string(),
+                wechat::trade_bill(&m.payments, &trade),
+            ),
+            (
+                "微信支付资金账单.csv".to_string(),
+                wechat::fund_bill(&m.flows_with_balances(), &fund),
+            ),
+        ],
+    )
 }
 
 pub const WORLD: crate::world::World = crate::world::World {

@@ -53,20 +53,13 @@ impl<'a> MoneyRow<'a> {
         }
     }
 
-    /// What a refund row gave back to the buyer, positive. WeChat's 资金账单 may write the
-    /// account's outflow net of the payment fee WeChat returns with the refund, with the refund
-    /// itself in 备注 (`退款总金额59.00元;含手续费0.35元`): the refund is then that total.
+    /// What a refund row gave back to the buyer, positive: the refund the row states apart
+    /// from its outflow (WeChat 资金账单 备注, read by the importer), else the outflow.
     pub fn refunded(self) -> Fen {
-        if let MoneyRow::Flow(r) = self
-            && r.provider == FundProvider::Wechat
-            && let Some(total) = r
-                .memo
-                .as_deref()
-                .and_then(|m| stated_refund_total(m, -r.amount))
-        {
-            return total;
+        match self {
+            MoneyRow::Flow(r) => r.refund_total.unwrap_or(-r.amount),
+            _ => -self.amount(),
         }
-        -self.amount()
     }
 
     /// The order reference, normalised (`T200P…` removed).
@@ -690,17 +683,4 @@ impl<'a> Money<'a> {
 /// statement's net.
 pub(super) fn is_goods_money(s: &SettlementRow) -> bool {
     s.item.trim() == "货款"
-}
-
-/// The refund a WeChat 资金账单 备注 states (`退款总金额59.00元;含手续费0.35元` → 59.00), when
-/// the row's outflow is that refund less the fee it names: a 备注 that does not add up with
-/// the money that moved says nothing about it.
-fn stated_refund_total(memo: &str, outflow: Fen) -> Option<Fen> {
-    let yuan_after = |label: &str| {
-        let rest = memo.split_once(label)?.1;
-        Fen::parse_yuan(rest.split_once('元')?.0.trim()).ok()
-    };
-    let total = yuan_after("退款总金额")?;
-    let fee = yuan_after("含手续费").unwrap_or(Fen::ZERO);
-    (total - fee == outflow).then_some(total)
 }
