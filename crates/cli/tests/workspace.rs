@@ -72,7 +72,45 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
         "{}",
         text(&refused.stderr)
     );
-    ok(as_user(
+    // A month's downloads with one bad amount: the error names the file, line and column and
+    // nothing of the batch is kept, not even the files read cleanly before or after it.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    for entry in std::fs::read_dir(dir.join("demo/files")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, bad.join(path.file_name().unwrap())).unwrap();
+    }
+    let erp = bad.join("ERP订单_202610.csv");
+    let mut lines: Vec<String> = std::fs::read_to_string(&erp)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[10] = "4O7.00".into();
+    lines[2] = cells.join(",");
+    std::fs::write(&erp, lines.join("\n") + "\n").unwrap();
+    let stopped = as_user(
+        &dir,
+        Some("li"),
+        &[
+            "import",
+            "--company",
+            "禾木家居",
+            "--period",
+            "2026-10",
+            "bad",
+        ],
+    );
+    assert_eq!(stopped.status.code(), Some(2));
+    let said = text(&stopped.stderr);
+    assert!(
+        said.contains("本批文件一个也没有导入")
+            && said.contains("ERP订单_202610.csv")
+            && said.contains("第 3 行"),
+        "{said}"
+    );
+    let first_import = ok(as_user(
         &dir,
         Some("li"),
         &[
@@ -84,6 +122,7 @@ fn a_month_is_imported_run_and_its_cases_worked_by_three_people() {
             "demo/files",
         ],
     ));
+    assert!(!first_import.contains("此前已导入过"), "{first_import}");
     let again = ok(as_user(
         &dir,
         Some("li"),

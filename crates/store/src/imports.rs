@@ -4,7 +4,7 @@
 use duizhang_workflow::Role;
 use sha2::{Digest, Sha256};
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
 use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit, OrderRef};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
@@ -32,6 +32,22 @@ impl<B: Backend> Workspace<B> {
         files: &[NewFile],
         by: &str,
     ) -> Result<ImportOutcome, StoreError> {
+        let mut batch = self.begin_import(company, period, by)?;
+        for file in files {
+            batch.add(file)?;
+        }
+        batch.commit()
+    }
+
+    /// Opens an import of files for `company`, as inputs of `period`: files are added one by
+    /// one as they are read ([`ImportBatch::add`]) and the batch is stored whole by
+    /// [`ImportBatch::commit`]; dropped without it, nothing of it is stored.
+    pub fn begin_import(
+        &mut self,
+        company: &str,
+        period: &str,
+        by: &str,
+    ) -> Result<ImportBatch<'_>, StoreError> {
         let at = (self.clock)();
         let mut tx = self.backend.begin()?;
         let company = company_in(tx.as_mut(), company)?;
@@ -39,56 +55,15 @@ impl<B: Backend> Workspace<B> {
         let actor = actor_in(tx.as_mut(), &company, by)?;
         require(&actor, PREPARERS, "import")?;
         crate::periods::ensure_open(tx.as_mut(), company.id, period)?;
-        let mut added = Vec::new();
-        let mut known = Vec::new();
-        let mut hashes = Vec::new();
-        for file in files {
-            let sha256 = sha256_hex(&file.bytes);
-            hashes.push(sha256.clone());
-            let seen_in_batch = added.iter().any(|f: &FileInfo| f.sha256 == sha256);
-            if seen_in_batch || tx.file_exists(company.id, &sha256)? {
-                known.push(sha256);
-                continue;
-            }
-            let info = FileInfo {
-                sha256,
-                name: file.name.clone(),
-                size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
-                inspect: file.inspect.clone(),
-                imported_at: at.clone(),
-            };
-            tx.insert_file(company.id, &info)?;
-            for (at, chunk) in (0i64..)
-                .step_by(FILE_CHUNK)
-                .zip(file.bytes.chunks(FILE_CHUNK))
-            {
-                tx.insert_file_chunk(company.id, &info.sha256, at, chunk)?;
-            }
-            tx.insert_order_refs(company.id, &info.sha256, &index_rows(&file.orders))?;
-            added.push(info);
-        }
-        hashes.sort();
-        hashes.dedup();
-        let batch = tx.insert_import(company.id, &at, by, period, &hashes)?;
-        let names: Vec<(&str, &str)> = added
-            .iter()
-            .map(|f| (f.name.as_str(), f.sha256.as_str()))
-            .collect();
-        audit(
-            tx.as_mut(),
-            company.id,
-            &at,
-            by,
-            "import",
-            &format!("import:{batch}"),
-            None,
-            Some(serde_json::json!({"period": period, "added": names, "known": known}).to_string()),
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome {
-            batch,
-            added,
-            known,
+        Ok(ImportBatch {
+            tx,
+            company: company.id,
+            at,
+            by: by.to_string(),
+            period: period.to_string(),
+            added: Vec::new(),
+            known: Vec::new(),
+            hashes: Vec::new(),
         })
     }
 
@@ -165,6 +140,89 @@ impl<B: Backend> Workspace<B> {
         let company = company_in(tx.as_mut(), company)?;
         tx.file_bytes(company.id, sha256)?
             .ok_or_else(|| StoreError::UnknownFile(sha256.to_string()))
+    }
+}
+
+/// An import in progress: one transaction, open until [`ImportBatch::commit`].
+pub struct ImportBatch<'w> {
+    tx: Box<dyn Tx + 'w>,
+    company: i64,
+    at: String,
+    by: String,
+    period: String,
+    added: Vec<FileInfo>,
+    known: Vec<String>,
+    hashes: Vec<String>,
+}
+
+impl ImportBatch<'_> {
+    /// Keeps one file of the batch (a file the company already keeps, or one met earlier in
+    /// the batch, is only named by the batch).
+    pub fn add(&mut self, file: &NewFile) -> Result<(), StoreError> {
+        let sha256 = sha256_hex(&file.bytes);
+        self.hashes.push(sha256.clone());
+        let seen_in_batch = self.added.iter().any(|f| f.sha256 == sha256);
+        if seen_in_batch || self.tx.file_exists(self.company, &sha256)? {
+            self.known.push(sha256);
+            return Ok(());
+        }
+        let info = FileInfo {
+            sha256,
+            name: file.name.clone(),
+            size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+            inspect: file.inspect.clone(),
+            imported_at: self.at.clone(),
+        };
+        self.tx.insert_file(self.company, &info)?;
+        for (at, chunk) in (0i64..)
+            .step_by(FILE_CHUNK)
+            .zip(file.bytes.chunks(FILE_CHUNK))
+        {
+            self.tx
+                .insert_file_chunk(self.company, &info.sha256, at, chunk)?;
+        }
+        self.tx
+            .insert_order_refs(self.company, &info.sha256, &index_rows(&file.orders))?;
+        self.added.push(info);
+        Ok(())
+    }
+
+    /// Stores the batch with its audit entry. Files are listed by name (then hash), whatever
+    /// order they were added in.
+    pub fn commit(mut self) -> Result<ImportOutcome, StoreError> {
+        self.hashes.sort();
+        self.hashes.dedup();
+        self.added
+            .sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
+        self.known.sort();
+        self.known.dedup();
+        let batch =
+            self.tx
+                .insert_import(self.company, &self.at, &self.by, &self.period, &self.hashes)?;
+        let names: Vec<(&str, &str)> = self
+            .added
+            .iter()
+            .map(|f| (f.name.as_str(), f.sha256.as_str()))
+            .collect();
+        audit(
+            self.tx.as_mut(),
+            self.company,
+            &self.at,
+            &self.by,
+            "import",
+            &format!("import:{batch}"),
+            None,
+            Some(
+                serde_json::json!({"period": self.period, "added": names, "known": self.known})
+                    .to_string(),
+            ),
+        )?;
+        self.tx.commit()?;
+        Ok(ImportOutcome {
+            batch,
+            added: self.added,
+            known: self.known,
+        })
     }
 }
 

@@ -28,6 +28,7 @@ mod vouchers;
 
 pub use backend::{Backend, Tx};
 pub use error::StoreError;
+pub use imports::ImportBatch;
 pub use numbering::Held;
 pub use records::*;
 pub use workspace::Workspace;

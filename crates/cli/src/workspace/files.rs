@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::mpsc;
 
 use duizhang_import::inputs::default_workers;
 use duizhang_import::{ImportedFile, Importer, import_path};
@@ -27,26 +27,44 @@ pub fn import(
         anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip .json .jsonl .gz）");
     }
     let importers = crate::importers(profiles)?;
-    let mut batch = Vec::new();
-    let mut problems = Vec::new();
-    for read in read_all(&paths, &importers) {
-        let (file, errors) = read?;
-        problems.extend(errors);
-        batch.push(file);
+    // The batch is written while the next files are still being read: a file goes into the
+    // open transaction as soon as it is read cleanly. A file with errors stops the writing; the
+    // rest are still read so that every error is reported, and the transaction is dropped.
+    let mut batch = ws
+        .begin_import(company, &period_checked.to_string(), &by)
+        .map_err(refused)?;
+    let mut problems: Vec<(usize, String)> = Vec::new();
+    let mut failure = None;
+    read_each(&paths, &importers, |i, read| match read {
+        Ok((file, errors)) if errors.is_empty() => {
+            if problems.is_empty()
+                && failure.is_none()
+                && let Err(e) = batch.add(&file)
+            {
+                failure = Some(refused(e));
+            }
+        }
+        Ok((_, errors)) => problems.extend(errors.into_iter().map(|e| (i, e))),
+        Err(e) => {
+            failure.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
     }
     if !problems.is_empty() {
+        drop(batch);
+        problems.sort_by_key(|(i, _)| *i);
         eprintln!(
             "有 {} 个错误，本批文件一个也没有导入。请修正后重试：",
             problems.len()
         );
-        for p in problems.iter().take(30) {
+        for (_, p) in problems.iter().take(30) {
             eprintln!("  {p}");
         }
         return Ok(ExitCode::from(2));
     }
-    let outcome = ws
-        .import(company, &period_checked.to_string(), &batch, &by)
-        .map_err(refused)?;
+    let outcome = batch.commit().map_err(refused)?;
     if who.json {
         print_json(&outcome)?;
     } else {
@@ -68,28 +86,34 @@ pub fn import(
 type Read = anyhow::Result<(NewFile, Vec<String>)>;
 
 /// Reads every file on the import's worker threads (largest first, so one large file does not
-/// finish alone), in the order given.
-fn read_all(paths: &[PathBuf], importers: &[Box<dyn Importer>]) -> Vec<Read> {
+/// finish alone) and hands each to `each` on this thread as soon as it is read, with its index
+/// in `paths`.
+fn read_each(
+    paths: &[PathBuf],
+    importers: &[Box<dyn Importer>],
+    mut each: impl FnMut(usize, Read),
+) {
     let mut queue: Vec<usize> = (0..paths.len()).collect();
     queue.sort_by_key(|&i| std::cmp::Reverse(std::fs::metadata(&paths[i]).map_or(0, |m| m.len())));
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Read>>> = paths.iter().map(|_| Mutex::new(None)).collect();
-    let work = || {
+    let (done, reads) = mpsc::channel::<(usize, Read)>();
+    let work = |done: mpsc::Sender<(usize, Read)>| {
         while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let read = read_one(&paths[i], importers);
-            *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(read);
+            if done.send((i, read_one(&paths[i], importers))).is_err() {
+                break;
+            }
         }
     };
     std::thread::scope(|s| {
-        for _ in 1..default_workers().min(paths.len()) {
-            s.spawn(work);
+        for _ in 0..default_workers().min(paths.len()) {
+            let done = done.clone();
+            s.spawn(|| work(done));
         }
-        work();
+        drop(done);
+        for (i, read) in reads {
+            each(i, read);
+        }
     });
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
-        .collect()
 }
 
 /// One file made ready for the store: its bytes, what `inspect` says of it and its order
