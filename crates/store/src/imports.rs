@@ -195,7 +195,6 @@ impl ImportBatch<'_> {
         self.added
             .sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
         self.known.sort();
-        self.known.dedup();
         let batch =
             self.tx
                 .insert_import(self.company, &self.at, &self.by, &self.period, &self.hashes)?;
