@@ -1,7 +1,7 @@
 //! `kill -9` at random moments during `duizhang import` and `duizhang run`, on SQLite and on
 //! PostgreSQL: the workspace holds either the whole batch or none of it, either the whole run
 //! with its cases or none of it, and the next complete run gives the same cases as a clean one.
-//! `DUIZHANG_KILL_TRIALS` sets the number of kills per operation and backend (default 3; the docs give a run of 25).
+//! `DUIZHANG_KILL_TRIALS` sets the number of kills per operation and backend (default 3; docs/workspace.md gives a run of 50).
 
 #![allow(clippy::unwrap_used)]
 
