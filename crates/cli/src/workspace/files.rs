@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use duizhang_import::inputs::default_workers;
 use duizhang_import::{ImportedFile, Importer, import_path};
 use duizhang_store::NewFile;
 
@@ -18,6 +17,7 @@ pub fn import(
     period: &str,
     inputs: &[PathBuf],
     profiles: &[PathBuf],
+    threads: usize,
     who: &Who,
 ) -> anyhow::Result<ExitCode> {
     let period_checked = crate::period::month(period, "导入")?;
@@ -35,7 +35,7 @@ pub fn import(
         .map_err(refused)?;
     let mut problems: Vec<(usize, String)> = Vec::new();
     let mut failure = None;
-    read_each(&paths, &importers, |i, read| match read {
+    read_each(&paths, &importers, threads, |i, read| match read {
         Ok((file, errors)) if errors.is_empty() => {
             if problems.is_empty()
                 && failure.is_none()
@@ -82,15 +82,25 @@ pub fn import(
     Ok(ExitCode::SUCCESS)
 }
 
+/// How many threads read files by default: one core is left to the thread that writes them
+/// into the store (on 2 cores one reader beside the writer imported a 2M-order month in 45 s
+/// against 50 s with two readers, and with 1 GB less memory: docs/benchmarks.md).
+pub fn default_readers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, duizhang_import::inputs::default_workers())
+}
+
 /// A file read for the store, with the errors that keep the batch out.
 type Read = anyhow::Result<(NewFile, Vec<String>)>;
 
-/// Reads every file on the import's worker threads (largest first, so one large file does not
+/// Reads every file on `threads` worker threads (largest first, so one large file does not
 /// finish alone) and hands each to `each` on this thread as soon as it is read, with its index
 /// in `paths`.
 fn read_each(
     paths: &[PathBuf],
     importers: &[Box<dyn Importer>],
+    threads: usize,
     mut each: impl FnMut(usize, Read),
 ) {
     let mut queue: Vec<usize> = (0..paths.len()).collect();
@@ -105,7 +115,7 @@ fn read_each(
         }
     };
     std::thread::scope(|s| {
-        for _ in 0..default_workers().min(paths.len()) {
+        for _ in 0..threads.clamp(1, paths.len().max(1)) {
             let done = done.clone();
             s.spawn(|| work(done));
         }

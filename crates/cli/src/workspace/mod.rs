@@ -68,6 +68,9 @@ pub enum Command {
         /// 映射配置（TOML），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
+        /// 读取文件的线程数（默认为核数减一，至少 1、至多 2：写入工作区另占一个线程）；线程数不影响结果
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: Option<u16>,
         #[command(flatten)]
         who: Who,
     },
@@ -154,8 +157,16 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             period,
             inputs,
             profiles,
+            threads,
             who,
-        } => files::import(&company, &period, &inputs, &profiles, &who),
+        } => files::import(
+            &company,
+            &period,
+            &inputs,
+            &profiles,
+            threads.map_or_else(files::default_readers, usize::from),
+            &who,
+        ),
         Command::Run {
             company,
             period,
