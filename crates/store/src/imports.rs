@@ -63,7 +63,6 @@ impl<B: Backend> Workspace<B> {
             period: period.to_string(),
             added: Vec::new(),
             known: Vec::new(),
-            hashes: Vec::new(),
         })
     }
 
@@ -152,7 +151,6 @@ pub struct ImportBatch<'w> {
     period: String,
     added: Vec<FileInfo>,
     known: Vec<String>,
-    hashes: Vec<String>,
 }
 
 impl ImportBatch<'_> {
@@ -160,7 +158,6 @@ impl ImportBatch<'_> {
     /// the batch, is only named by the batch).
     pub fn add(&mut self, file: &NewFile) -> Result<(), StoreError> {
         let sha256 = sha256_hex(&file.bytes);
-        self.hashes.push(sha256.clone());
         let seen_in_batch = self.added.iter().any(|f| f.sha256 == sha256);
         if seen_in_batch || self.tx.file_exists(self.company, &sha256)? {
             self.known.push(sha256);
@@ -190,14 +187,21 @@ impl ImportBatch<'_> {
     /// Stores the batch with its audit entry. Files are listed by name (then hash), whatever
     /// order they were added in.
     pub fn commit(mut self) -> Result<ImportOutcome, StoreError> {
-        self.hashes.sort();
-        self.hashes.dedup();
+        // Every file of the batch was either kept now or known already.
+        let mut hashes: Vec<String> = self
+            .added
+            .iter()
+            .map(|f| f.sha256.clone())
+            .chain(self.known.iter().cloned())
+            .collect();
+        hashes.sort();
+        hashes.dedup();
         self.added
             .sort_by(|a, b| (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256)));
         self.known.sort();
         let batch =
             self.tx
-                .insert_import(self.company, &self.at, &self.by, &self.period, &self.hashes)?;
+                .insert_import(self.company, &self.at, &self.by, &self.period, &hashes)?;
         let names: Vec<(&str, &str)> = self
             .added
             .iter()

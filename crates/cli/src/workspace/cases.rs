@@ -427,18 +427,24 @@ fn evidence_lines<B: duizhang_store::backend::Backend>(
             .collect(),
         None => Vec::new(),
     };
-    let mut kept: Vec<(String, Vec<u8>)> = Vec::new();
+    // The evidence the index holds is read by its spans in one pass (each file's head once).
+    let held: Vec<Option<&duizhang_store::OrderHit>> = case
+        .finding
+        .evidence
+        .iter()
+        .map(|e| {
+            indexed
+                .iter()
+                .find(|h| h.part == e.file && h.line == i64::from(e.line))
+        })
+        .collect();
+    let hits: Vec<duizhang_store::OrderHit> = held.iter().flatten().map(|h| (*h).clone()).collect();
+    let mut texts = super::order::hit_texts(ws, company, &hits)?.into_iter();
+    let mut kept = Vec::new();
     let mut lines = Vec::new();
-    for e in &case.finding.evidence {
-        if let Some(hit) = indexed
-            .iter()
-            .find(|h| h.part == e.file && h.line == i64::from(e.line))
-        {
-            lines.push(
-                super::order::hit_texts(ws, company, std::slice::from_ref(hit))?
-                    .pop()
-                    .flatten(),
-            );
+    for (e, hit) in case.finding.evidence.iter().zip(&held) {
+        if hit.is_some() {
+            lines.push(texts.next().flatten());
             continue;
         }
         let holder = files
@@ -448,15 +454,9 @@ fn evidence_lines<B: duizhang_store::backend::Backend>(
             lines.push(None);
             continue;
         };
-        if !kept.iter().any(|(sha, _)| *sha == holder.sha256) {
-            let bytes = ws.file_bytes(company, &holder.sha256).map_err(refused)?;
-            kept.push((holder.sha256.clone(), bytes));
-        }
-        let bytes = kept
-            .iter()
-            .find(|(sha, _)| *sha == holder.sha256)
-            .map(|(_, b)| b.as_slice())
-            .unwrap_or_default();
+        let bytes = super::order::fetched_once(&mut kept, &holder.sha256, || {
+            ws.file_bytes(company, &holder.sha256).map_err(refused)
+        })?;
         lines.push(duizhang_import::source_line::source_line(
             &holder.name,
             bytes,

@@ -61,46 +61,45 @@ pub fn hit_texts<B: Backend>(
     company: &str,
     hits: &[OrderHit],
 ) -> anyhow::Result<Vec<Option<String>>> {
-    let mut heads: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut whole: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut heads = Vec::new();
+    let mut whole = Vec::new();
     let mut texts = Vec::with_capacity(hits.len());
     for hit in hits {
         if let Some(text) = &hit.text {
             texts.push(Some(text.clone()));
         } else if let Some(span) = hit.span {
-            if !heads.iter().any(|(sha, _)| *sha == hit.sha256) {
-                let head = ws
-                    .file_range(
-                        company,
-                        &hit.sha256,
-                        0,
-                        i64::try_from(HEAD_LEN).unwrap_or(i64::MAX),
-                    )
-                    .map_err(refused)?;
-                heads.push((hit.sha256.clone(), head));
-            }
-            let head = heads
-                .iter()
-                .find(|(sha, _)| *sha == hit.sha256)
-                .map(|(_, b)| b.as_slice())
-                .unwrap_or_default();
             let raw = ws
                 .file_range(company, &hit.sha256, span.at, span.len)
                 .map_err(refused)?;
+            let head = fetched_once(&mut heads, &hit.sha256, || {
+                let len = i64::try_from(HEAD_LEN).unwrap_or(i64::MAX);
+                ws.file_range(company, &hit.sha256, 0, len).map_err(refused)
+            })?;
             texts.push(Some(decode_line(&raw, head)));
         } else {
-            if !whole.iter().any(|(sha, _)| *sha == hit.sha256) {
-                let bytes = ws.file_bytes(company, &hit.sha256).map_err(refused)?;
-                whole.push((hit.sha256.clone(), bytes));
-            }
-            let bytes = whole
-                .iter()
-                .find(|(sha, _)| *sha == hit.sha256)
-                .map(|(_, b)| b.as_slice())
-                .unwrap_or_default();
+            let bytes = fetched_once(&mut whole, &hit.sha256, || {
+                ws.file_bytes(company, &hit.sha256).map_err(refused)
+            })?;
             let line = u32::try_from(hit.line).unwrap_or(0);
             texts.push(source_line(&hit.file, bytes, &hit.part, line));
         }
     }
     Ok(texts)
+}
+
+/// The bytes kept in `fetched` for the file `sha256`, fetched by `fetch` the first time a file
+/// is asked for (a case or an order names a few files, each often many times).
+pub fn fetched_once<'f>(
+    fetched: &'f mut Vec<(String, Vec<u8>)>,
+    sha256: &str,
+    fetch: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<&'f [u8]> {
+    let at = match fetched.iter().position(|(sha, _)| sha == sha256) {
+        Some(at) => at,
+        None => {
+            fetched.push((sha256.to_string(), fetch()?));
+            fetched.len() - 1
+        }
+    };
+    Ok(fetched[at].1.as_slice())
 }
