@@ -130,6 +130,7 @@ pub fn run_with_books(args: Args, books_args: BooksArgs) -> anyhow::Result<ExitC
                 skip_unknown: args.skip_unknown,
                 metrics: true,
                 keep_metrics: false,
+                findings_files: true,
             },
         },
         &Console::new("对账", true),

@@ -63,6 +63,9 @@ pub struct Options {
     /// Compute the metrics and keep them in the result, rendered or not (a workspace run stores
     /// them for later reports).
     pub keep_metrics: bool,
+    /// Render findings.jsonl, findings.xlsx, summary.json and carry.json. A workspace run
+    /// stores the findings, summary and pending items themselves and renders none of these.
+    pub findings_files: bool,
 }
 
 impl Default for Options {
@@ -73,6 +76,7 @@ impl Default for Options {
             metrics: true,
             report: false,
             keep_metrics: false,
+            findings_files: true,
         }
     }
 }
@@ -253,15 +257,19 @@ pub fn run_into(
             duizhang_engine::sort_findings(&mut outcome.findings);
             let carried = CarryAccount::of(carry, &outcome);
             let summary = Summary::build(&outcome, period);
-            let rendered = write_findings(
-                period,
-                &outcome,
-                &summary,
-                &files,
-                carried.as_ref(),
-                settings,
-                sink,
-            );
+            let rendered = if options.findings_files {
+                write_findings(
+                    period,
+                    &outcome,
+                    &summary,
+                    &files,
+                    carried.as_ref(),
+                    settings,
+                    sink,
+                )
+            } else {
+                Ok(())
+            };
             (carried, summary, rendered)
         },
     );

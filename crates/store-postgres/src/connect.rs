@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_order_index_lookup_key.sql"),
     include_str!("../migrations/0010_file_chunks.sql"),
     include_str!("../migrations/0011_voucher_numbers_company_books.sql"),
+    include_str!("../migrations/0012_order_buckets.sql"),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).

@@ -163,13 +163,21 @@ impl Tx for PgTx<'_> {
         imports::files_for_period(&mut self.tx, company, period)
     }
 
-    fn insert_order_refs(
+    fn insert_order_buckets(
         &mut self,
         company: i64,
         sha256: &str,
-        refs: &[&OrderRef],
+        buckets: &[(u32, Vec<u8>)],
     ) -> Result<(), StoreError> {
-        order_index::insert_order_refs(&mut self.tx, company, sha256, refs)
+        order_index::insert_order_buckets(&mut self.tx, company, sha256, buckets)
+    }
+
+    fn order_bucket(
+        &mut self,
+        company: i64,
+        bucket: u32,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        order_index::order_bucket(&mut self.tx, company, bucket)
     }
 
     fn order_refs(

@@ -1,8 +1,6 @@
-//! The order index: where each order's records are in the kept files. A row names its file and
-//! part by a number from `order_index_parts` (one row per part of a file), not by repeating the
-//! SHA-256 and the part name a million times.
-
-use std::collections::BTreeMap;
+//! The order index: where each order's records are in the kept files, one blob per (file,
+//! bucket) as `duizhang_store` encodes them. `order_refs` reads the per-record rows imports
+//! wrote before the buckets (their file and part named by a number from `order_index_parts`).
 
 use duizhang_store::{ByteSpan, OrderRef, StoreError};
 use postgres::Transaction;
@@ -11,65 +9,46 @@ use postgres::types::Type;
 
 use crate::db;
 
-pub(crate) fn insert_order_refs(
+pub(crate) fn insert_order_buckets(
     tx: &mut Transaction<'_>,
     company: i64,
     sha256: &str,
-    refs: &[&OrderRef],
+    buckets: &[(u32, Vec<u8>)],
 ) -> Result<(), StoreError> {
-    let mut parts: BTreeMap<&str, i64> = refs.iter().map(|r| (r.part.as_str(), 0)).collect();
-    for (part, id) in &mut parts {
-        *id = tx
-            .query_one(
-                "INSERT INTO order_index_parts (company_id, sha256, part) VALUES ($1, $2, $3) \
-                 RETURNING id",
-                &[&company, &sha256, part],
-            )
-            .map_err(db)?
-            .get(0);
-    }
-    // COPY in binary form: one stream for the whole file, no per-row statement and no text
-    // escaping of the lines (a tab-separated download holds tabs). The rows come sorted and
-    // without repeats (COPY has no ON CONFLICT).
+    // COPY in binary form: one stream for the file's few thousand rows.
     let sink = tx
         .copy_in(
-            "COPY order_index \
-             (company_id, order_no, part_id, line, kind, text, at_byte, byte_len) \
-             FROM STDIN (FORMAT binary)",
+            "COPY order_buckets (company_id, bucket, sha256, entries) FROM STDIN (FORMAT binary)",
         )
         .map_err(db)?;
-    let types = [
-        Type::INT8,
-        Type::TEXT,
-        Type::INT8,
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT8,
-        Type::INT8,
-    ];
-    let mut writer = BinaryCopyInWriter::new(sink, &types);
-    for r in refs {
-        let part = parts
-            .get(r.part.as_str())
-            .copied()
-            .ok_or_else(|| StoreError::Database(format!("no part number for {:?}", r.part)))?;
-        let (at, len) = (r.span.map(|s| s.at), r.span.map(|s| s.len));
+    let mut writer =
+        BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT4, Type::TEXT, Type::BYTEA]);
+    for (bucket, entries) in buckets {
+        let bucket = i32::try_from(*bucket)
+            .map_err(|_| StoreError::Database(format!("bucket {bucket} out of range")))?;
         writer
-            .write(&[
-                &company,
-                &r.order_no,
-                &part,
-                &r.line,
-                &r.kind,
-                &r.text,
-                &at,
-                &len,
-            ])
+            .write(&[&company, &bucket, &sha256, entries])
             .map_err(db)?;
     }
     writer.finish().map_err(db)?;
     Ok(())
+}
+
+pub(crate) fn order_bucket(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    bucket: u32,
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let bucket = i32::try_from(bucket)
+        .map_err(|_| StoreError::Database(format!("bucket {bucket} out of range")))?;
+    let rows = tx
+        .query(
+            "SELECT sha256, entries FROM order_buckets WHERE company_id = $1 AND bucket = $2 \
+             ORDER BY sha256",
+            &[&company, &bucket],
+        )
+        .map_err(db)?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 pub(crate) fn order_refs(

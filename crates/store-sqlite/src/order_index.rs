@@ -1,56 +1,45 @@
-//! The order index: where each order's records are in the kept files. A row names its file and
-//! part by a number from `order_index_parts` (one row per part of a file), not by repeating the
-//! SHA-256 and the part name a million times.
-
-use std::collections::BTreeMap;
+//! The order index: where each order's records are in the kept files, one blob per (file,
+//! bucket) as `duizhang_store` encodes them. `order_refs` reads the per-record rows imports
+//! wrote before the buckets (their file and part named by a number from `order_index_parts`).
 
 use duizhang_store::{ByteSpan, OrderRef, StoreError};
 use rusqlite::{Transaction, params};
 
 use crate::db;
 
-pub(crate) fn insert_order_refs(
+pub(crate) fn insert_order_buckets(
     tx: &Transaction<'_>,
     company: i64,
     sha256: &str,
-    refs: &[&OrderRef],
+    buckets: &[(u32, Vec<u8>)],
 ) -> Result<(), StoreError> {
-    let mut parts: BTreeMap<&str, i64> = refs.iter().map(|r| (r.part.as_str(), 0)).collect();
-    for (part, id) in &mut parts {
-        tx.execute(
-            "INSERT INTO order_index_parts (company_id, sha256, part) VALUES (?1, ?2, ?3)",
-            params![company, sha256, part],
-        )
-        .map_err(db)?;
-        *id = tx.last_insert_rowid();
-    }
-    // One prepared statement, many executions, inside the import's transaction; the rows come
-    // in key order, so each lands next to the one before it in the index's B-tree.
     let mut stmt = tx
         .prepare_cached(
-            "INSERT INTO order_index \
-             (company_id, order_no, part_id, line, kind, text, at_byte, byte_len) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO order_buckets (company_id, bucket, sha256, entries) VALUES (?1, ?2, ?3, ?4)",
         )
         .map_err(db)?;
-    for r in refs {
-        let part = parts
-            .get(r.part.as_str())
-            .copied()
-            .ok_or_else(|| StoreError::Database(format!("no part number for {:?}", r.part)))?;
-        stmt.execute(params![
-            company,
-            r.order_no,
-            part,
-            r.line,
-            r.kind,
-            r.text,
-            r.span.map(|s| s.at),
-            r.span.map(|s| s.len)
-        ])
-        .map_err(db)?;
+    for (bucket, entries) in buckets {
+        stmt.execute(params![company, bucket, sha256, entries])
+            .map_err(db)?;
     }
     Ok(())
+}
+
+pub(crate) fn order_bucket(
+    tx: &Transaction<'_>,
+    company: i64,
+    bucket: u32,
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT sha256, entries FROM order_buckets WHERE company_id = ?1 AND bucket = ?2 \
+             ORDER BY sha256",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map(params![company, bucket], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db)?;
+    rows.collect::<Result<_, _>>().map_err(db)
 }
 
 pub(crate) fn order_refs(

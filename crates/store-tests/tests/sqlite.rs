@@ -261,3 +261,65 @@ fn day_runs_and_the_months_run_share_the_months_cases_on_sqlite() {
     duizhang_store_tests::month_to_date_cases(SqliteBackend::open(&path).expect("open"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_order_indexed_row_by_row_by_an_older_version_is_found_beside_the_buckets() {
+    use duizhang_store::{NewFile, OrderRef};
+    let dir = scratch("legacy-index");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    let mut ws = duizhang_store::Workspace::new(
+        SqliteBackend::open(&path).expect("open"),
+        duizhang_store_tests::test_clock(),
+    );
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .expect("user");
+    ws.create_company("禾木家居", "admin").expect("company");
+    let november = NewFile {
+        name: "ExportOrderList202611.csv".into(),
+        bytes: b"orders of november".to_vec(),
+        inspect: "{}".into(),
+        orders: vec![OrderRef {
+            order_no: "4012345678901".into(),
+            part: "ExportOrderList202611.csv".into(),
+            line: 5,
+            kind: "order".into(),
+            text: Some("4012345678901,交易成功".into()),
+            span: None,
+        }],
+    };
+    ws.import("禾木家居", "2026-11", &[november], "admin")
+        .expect("import");
+    // October was imported by a version that wrote one index row per record.
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    conn.execute_batch(
+        "INSERT INTO files (company_id, sha256, name, size, inspect, bytes, imported_at) VALUES
+           (1, '00', 'ExportOrderList202610.csv', 3, '{}', x'', '2026-10-31 18:00:00');
+         INSERT INTO imports (company_id, at, actor, period, files) VALUES
+           (1, '2026-10-31 18:00:00', 'admin', '2026-10', '[\"00\"]');
+         INSERT INTO order_index_parts (id, company_id, sha256, part)
+           VALUES (7, 1, '00', 'ExportOrderList202610.csv');
+         INSERT INTO order_index (company_id, order_no, part_id, line, kind, text)
+           VALUES (1, '4012345678901', 7, 2, 'order', '4012345678901,已发货');",
+    )
+    .expect("rows of an older version");
+    let hits = ws
+        .order("禾木家居", "4012345678901", "admin")
+        .expect("lookup");
+    let seen: Vec<(&str, i64, Option<&str>)> = hits
+        .iter()
+        .map(|h| (h.file.as_str(), h.line, h.text.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ExportOrderList202610.csv", 2, Some("4012345678901,已发货")),
+            (
+                "ExportOrderList202611.csv",
+                5,
+                Some("4012345678901,交易成功")
+            ),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -72,16 +72,23 @@ pub trait Tx {
         at: i64,
         end: i64,
     ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
-    /// Writes a new file's order index. `refs` come sorted by the index's key (order number,
-    /// part, line, kind) and without repeats (see `imports::index_rows`), so a backend can
-    /// append them in key order and use a bulk path that has no ON CONFLICT (COPY).
-    fn insert_order_refs(
+    /// Writes a new file's order index: one blob per bucket its entries fall in (see
+    /// `order_buckets`), given in bucket order.
+    fn insert_order_buckets(
         &mut self,
         company: i64,
         sha256: &str,
-        refs: &[&OrderRef],
+        buckets: &[(u32, Vec<u8>)],
     ) -> Result<(), StoreError>;
-    /// Every indexed record of one order: (file SHA-256, where), by file and line.
+    /// The blobs of one bucket, one per file that has entries in it: (file SHA-256, blob).
+    fn order_bucket(
+        &mut self,
+        company: i64,
+        bucket: u32,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Every record of one order in the index rows imports wrote before the index was kept in
+    /// buckets (workspaces of schema 11 and older; nothing writes these rows any more):
+    /// (file SHA-256, where).
     fn order_refs(
         &mut self,
         company: i64,

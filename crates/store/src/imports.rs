@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
-use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit, OrderRef};
+use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
 
 /// The size of the chunks a kept file is stored in: one value stays far below the 1 GB both
@@ -93,7 +93,19 @@ impl<B: Backend> Workspace<B> {
         let mut tx = self.backend.begin()?;
         let company = company_in(tx.as_mut(), company)?;
         actor_in(tx.as_mut(), &company, by)?;
-        let refs = tx.order_refs(company.id, order_no)?;
+        let mut refs = tx.order_refs(company.id, order_no)?;
+        for (sha256, blob) in
+            tx.order_bucket(company.id, crate::order_buckets::bucket_of(order_no))?
+        {
+            refs.extend(
+                crate::order_buckets::entries_of(&blob, order_no)?
+                    .into_iter()
+                    .map(|r| (sha256.clone(), r)),
+            );
+        }
+        refs.sort_by(|(a, x), (b, y)| {
+            (a, &x.part, x.line, &x.kind).cmp(&(b, &y.part, y.line, &y.kind))
+        });
         if refs.is_empty() {
             return Ok(Vec::new());
         }
@@ -178,8 +190,9 @@ impl ImportBatch<'_> {
             self.tx
                 .insert_file_chunk(self.company, &info.sha256, at, chunk)?;
         }
+        let buckets = crate::order_buckets::encode(&file.orders)?;
         self.tx
-            .insert_order_refs(self.company, &info.sha256, &index_rows(&file.orders))?;
+            .insert_order_buckets(self.company, &info.sha256, &buckets)?;
         self.added.push(info);
         Ok(())
     }
@@ -256,22 +269,6 @@ impl<B: Backend> Workspace<B> {
         }
         Ok(out)
     }
-}
-
-/// A file's index rows in the index's key order (order number, part, line, kind), each record
-/// once. Sorted, a B-tree is written from left to right instead of at a random page per row
-/// (2-2.5x faster on SQLite at a million rows, docs/benchmarks.md). Repeats are dropped here
-/// because the index has no unique key to drop them (it only needs one on the order number):
-/// a record the reader listed twice is one entry of the lookup.
-pub(crate) fn index_rows(refs: &[OrderRef]) -> Vec<&OrderRef> {
-    let mut rows: Vec<&OrderRef> = refs.iter().collect();
-    rows.sort_unstable_by(|a, b| index_key(a).cmp(&index_key(b)));
-    rows.dedup_by(|a, b| index_key(a) == index_key(b));
-    rows
-}
-
-fn index_key(r: &OrderRef) -> (&str, &str, i64, &str) {
-    (&r.order_no, &r.part, r.line, &r.kind)
 }
 
 pub(crate) fn require(

@@ -23,6 +23,7 @@ mod cases;
 mod company_books;
 mod imports;
 mod numbering;
+mod order_buckets;
 mod periods;
 mod vouchers;
 

@@ -109,6 +109,7 @@ pub fn run(
             options: duizhang_pipeline::Options {
                 metrics: false,
                 keep_metrics: true,
+                findings_files: false,
                 ..duizhang_pipeline::Options::default()
             },
         },
@@ -117,10 +118,16 @@ pub fn run(
     let Some(mut result) = crate::load::stopped(result, "对账")? else {
         return Ok(ExitCode::from(2));
     };
+    // The records are not needed any more: millions of them are freed on another thread while
+    // this one stores the run.
+    let records = std::mem::take(&mut result.data);
+    std::thread::spawn(move || drop(records));
+    let started = std::time::Instant::now();
     let held = ws
         .voucher_numbers_held(company, &period.to_string(), &by)
         .map_err(refused)?;
     let vouchers = voucher_batch(&mut result, &held, &loaded.books)?;
+    tracing::info!("voucher batch: {:?}", started.elapsed());
     // The run keeps its metrics: the monthly report of this period and the trend of later ones
     // read them from the workspace. Not the record behind each figure (one per after-sale and
     // ticket, tens of MB at a large seller): the report reads the groups, and the records are
@@ -156,7 +163,9 @@ pub fn run(
         vouchers,
         metrics: Some(serde_json::to_string(&metrics)?),
     };
+    tracing::info!("run serialized: {:?}", started.elapsed());
     let (run_id, changes) = ws.record_run(company, &new_run, &by).map_err(refused)?;
+    tracing::info!("run stored: {:?}", started.elapsed());
     if who.json {
         print_json(&serde_json::json!({
             "run": run_id,
@@ -200,13 +209,12 @@ fn voucher_batch(
     let Some(generated) = result.generated.as_mut().filter(|g| !g.vouchers.is_empty()) else {
         return Ok(None);
     };
+    // Taken out of the outputs, not copied: the links of a large month are hundreds of MB.
+    let mut outputs = std::mem::take(&mut result.outputs).into_inner();
     let mut files: Vec<(String, Vec<u8>)> = result
         .voucher_files
         .iter()
-        .filter_map(|name| {
-            let bytes = result.outputs.get(name)?;
-            Some((name.clone(), bytes.to_vec()))
-        })
+        .filter_map(|name| Some((name.clone(), outputs.remove(name)?)))
         .collect();
     if !held.is_empty() {
         duizhang_books::number_around(&mut generated.vouchers, held)

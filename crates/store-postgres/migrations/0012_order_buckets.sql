@@ -1,0 +1,16 @@
+-- The order index is kept in buckets: each kept file's entries grouped by a stable hash of the
+-- order number (4096 buckets), one row per (file, bucket) holding its entries as one blob, instead
+-- of one row per record (11 million rows for a 2,000,000-order month). A lookup reads the rows of
+-- one bucket: one per file with entries in it. The rows of `order_index` written before stay and
+-- are still read; nothing writes them any more.
+CREATE TABLE order_buckets (
+    company_id  BIGINT NOT NULL,
+    bucket      INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    entries     BYTEA NOT NULL,
+    PRIMARY KEY (company_id, bucket, sha256),
+    FOREIGN KEY (company_id, sha256) REFERENCES files(company_id, sha256)
+);
+-- Written once, read a bucket at a time: stored out of line without compression, like
+-- `file_chunks`, so an import does not spend its time compressing.
+ALTER TABLE order_buckets ALTER COLUMN entries SET STORAGE EXTERNAL;
