@@ -27,6 +27,9 @@ pub struct Clock {
     /// the rows a platform writes seconds after them (a commission, a statement's net, a
     /// refund's outflow) fall after it: the download holds only a payout's first rows.
     pub edges: bool,
+    /// The download holds the orders paid in the next month's first days too (a week that
+    /// crosses into it, its files of both months): orders are paid up to the cut-off.
+    pub next_month_orders: bool,
 }
 
 impl Clock {
@@ -36,6 +39,7 @@ impl Clock {
             period,
             cut_off: period.start().seconds_until(period.end()),
             edges: false,
+            next_month_orders: false,
         }
     }
 
@@ -46,6 +50,16 @@ impl Clock {
             period,
             cut_off: period.start().seconds_until(at),
             edges: true,
+            next_month_orders: false,
+        }
+    }
+
+    /// [`Clock::downloaded`] at a cut-off in the next month, with the files of both months:
+    /// the next month's first orders are there too.
+    pub fn downloaded_with_next(period: Period, at: BeijingTime) -> Clock {
+        Clock {
+            next_month_orders: true,
+            ..Clock::downloaded(period, at)
         }
     }
 
@@ -64,6 +78,9 @@ impl Clock {
     /// The end of the time the month's orders are paid in: the month's end, or the cut-off
     /// when it comes earlier.
     pub fn sales_end(&self) -> i64 {
+        if self.next_month_orders {
+            return self.cut_off;
+        }
         self.cut_off
             .min(self.period.start().seconds_until(self.period.end()))
     }
