@@ -37,14 +37,18 @@ pub const KNOWN_GAPS: &[Gap] = &[Gap {
 /// A Douyin story whose settlement (or refund after settlement) is in the statement at the
 /// cut-off and its fund-flow row not yet.
 fn douyin_split_at_cut_off(d: &Deal, cut: i64) -> bool {
-    use crate::platform::douyin::{FLOW_LAG, REFUND_FLOW_LAG, REFUND_STATEMENT_LAG};
-    d.released_at
-        .is_some_and(|r| r < cut && r + FLOW_LAG >= cut)
-        || d.sales.iter().any(|s| {
-            s.is_refund()
-                && s.done_at
-                    .is_some_and(|t| t + REFUND_STATEMENT_LAG < cut && t + REFUND_FLOW_LAG >= cut)
-        })
+    use crate::platform::douyin::{
+        FLOW_LAG, REFUND_FLOW_LAG, REFUND_STATEMENT_LAG, line_settled_at,
+    };
+    d.released_at.is_some_and(|r| {
+        (0..d.lines.len())
+            .map(|i| line_settled_at(r, i))
+            .any(|r| r < cut && r + FLOW_LAG >= cut)
+    }) || d.sales.iter().any(|s| {
+        s.is_refund()
+            && s.done_at
+                .is_some_and(|t| t + REFUND_STATEMENT_LAG < cut && t + REFUND_FLOW_LAG >= cut)
+    })
 }
 
 /// The gap that explains a false finding of `code` on a clean story, if any.

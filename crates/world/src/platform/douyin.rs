@@ -122,6 +122,14 @@ pub const FLOW_LAG: i64 = 5;
 /// 出账 row in the 资金流水.
 pub const REFUND_STATEMENT_LAG: i64 = 30;
 pub const REFUND_FLOW_LAG: i64 = 60;
+/// Each 子订单 is settled on its own (the 结算账单 has a row per 子订单 with its 结算时间): the
+/// order's next one this many seconds after the one before.
+pub const SUB_ORDER_GAP: i64 = 40;
+
+/// When line `i` of an order released at `r` is settled.
+pub fn line_settled_at(r: i64, i: usize) -> i64 {
+    r + SUB_ORDER_GAP * i64::try_from(i).unwrap_or(0)
+}
 
 fn money(m: &mut Month) {
     let clock = m.clock;
@@ -133,7 +141,8 @@ fn money(m: &mut Month) {
         };
         for (i, l) in d.lines.iter().enumerate() {
             let net = line_paid(d, i) - d.line_refunded_before(i, r);
-            if net.get() <= 0 {
+            let r = line_settled_at(r, i);
+            if net.get() <= 0 || r >= cut {
                 continue;
             }
             m.settlements.push(SettlementRow {
