@@ -26,7 +26,7 @@ fn main() {
     };
     let orders: usize = arg(2, "2000").parse().unwrap_or(2000);
     let seed: u64 = arg(3, "1").parse().unwrap_or(1);
-    let m = (world.month)(seed, period, orders);
+    let m = (world.month)(seed, duizhang_world::story::Clock::new(period), orders);
     let ran = month::run(&m, &(world.files)(&m));
     let v = verdict::clean(&m, &ran, platform);
     print!("{}", v.summary());

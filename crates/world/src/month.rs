@@ -156,3 +156,47 @@ pub fn run(month: &Month, files: &[(String, Vec<u8>)]) -> Ran {
     let outcome = duizhang_engine::reconcile(&data, &month.shop.settings(), month.period());
     Ran { outcome, data }
 }
+
+/// Runs the month's files, downloaded at the span's end, as the run of `span` (a day or an ISO
+/// week): through `duizhang_pipeline` as `duizhang reconcile --period 2026-10-15` runs them,
+/// month-to-date with the carry of the month before (none: the world's months start empty).
+/// Panics on any import problem, as [`run`] does.
+pub fn run_span(month: &Month, files: &[(String, Vec<u8>)], span: Period) -> Ran {
+    let importers = duizhang_import::builtin_importers();
+    let sources = files
+        .iter()
+        .map(|(name, bytes)| duizhang_pipeline::Source::Bytes {
+            name: name.clone(),
+            bytes: bytes.clone(),
+        })
+        .collect();
+    let settings = month.shop.settings();
+    let result = duizhang_pipeline::run(
+        duizhang_pipeline::Run {
+            sources,
+            exclude: Vec::new(),
+            importers: &importers,
+            settings: &settings,
+            period: span,
+            carry: &duizhang_engine::CarryIn::none(),
+            books: None,
+            journal: None,
+            history: &[],
+            options: duizhang_pipeline::Options {
+                threads: 1,
+                metrics: false,
+                ..duizhang_pipeline::Options::default()
+            },
+        },
+        &duizhang_pipeline::Silent,
+    )
+    .unwrap_or_else(|e| panic!("{span}: {e}"));
+    for f in &result.files {
+        let errors: Vec<_> = f.problems.iter().filter(|p| p.is_error()).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.name);
+    }
+    Ran {
+        outcome: result.outcome,
+        data: result.data,
+    }
+}

@@ -58,12 +58,22 @@ fn refund_fee(p: &duizhang_core::PaymentRow) -> Fen {
 /// A refund after the release, completed more than `days` before the cut-off, with its
 /// outflow in the fund flow: (deal, sale index, flow row).
 fn refund_after_release(m: &Month, days: i64) -> Option<(usize, usize, usize)> {
+    refund_after_release_where(m, days, |_, _| true)
+}
+
+/// [`refund_after_release`] of a sale `ok` accepts.
+fn refund_after_release_where(
+    m: &Month,
+    days: i64,
+    ok: impl Fn(&Deal, &crate::story::Sale) -> bool,
+) -> Option<(usize, usize, usize)> {
     for (i, d) in m.deals.iter().enumerate() {
         if d.shape != Shape::ReturnAfterRelease {
             continue;
         }
         for (k, s) in d.sales.iter().enumerate() {
             if s.is_refund()
+                && ok(d, s)
                 && before(m, s.done_at, days)
                 && s.received_at.is_some()
                 && let Some(f) = m.flows.iter().position(|f| {
@@ -390,7 +400,10 @@ fn refund_only_shipped(m: &mut Month) -> Option<String> {
 }
 
 fn refund_exceeds_paid(m: &mut Month) -> Option<String> {
-    let (d, k, f) = refund_after_release(m, 5)?;
+    // A return of the whole line: a refund of more than the line's paid amount reads as all
+    // of its units coming back where the after-sale states no quantity (Taobao's 退款报表),
+    // and a partial return would then be a RETURN_MISMATCH too.
+    let (d, k, f) = refund_after_release_where(m, 5, |d, s| s.qty == d.lines[s.line].qty)?;
     let refund = m.deals[d].sales[k].refund_no.clone();
     // More than the buyer paid for the whole order, other refunds counted.
     let deal = &m.deals[d];
@@ -532,6 +545,10 @@ fn unreleased_order(m: &Month) -> Option<(usize, usize)> {
     let d = find(m, |d| {
         d.shape == Shape::Plain && d.shipped_at.is_some() && d.confirmed_at.is_none()
     })?;
+    order_row(m, d)
+}
+
+fn order_row(m: &Month, d: usize) -> Option<(usize, usize)> {
     let o = m
         .orders
         .iter()
@@ -548,7 +565,15 @@ fn order_amount_error(m: &mut Month) -> Option<String> {
 }
 
 fn discount_excessive(m: &mut Month) -> Option<String> {
-    let (d, o) = unreleased_order(m)?;
+    // A one-line order: the plant changes the order's amounts and its one line's alike (an
+    // export of one row per line states each line's own).
+    let d = find(m, |d| {
+        d.shape == Shape::Plain
+            && d.shipped_at.is_some()
+            && d.confirmed_at.is_none()
+            && d.lines.len() == 1
+    })?;
+    let (d, o) = order_row(m, d)?;
     let order = &mut m.orders[o];
     let goods = order.goods?;
     // Stacked coupons: 60 % off, and the amounts agree with it.

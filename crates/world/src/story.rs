@@ -17,17 +17,72 @@ pub const DAY: i64 = 86_400;
 /// Seconds from a period's start to Beijing time.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
+    /// The accounting month whose orders the stories are.
     pub period: Period,
-    /// Length of the period in seconds: the cut-off.
+    /// When the files were downloaded, in seconds from the month's start: the month's end, or
+    /// a day's or a week's end inside it (or, for a week that crosses into the next month,
+    /// after it).
     pub cut_off: i64,
+    /// Move some releases and refunds to the last minute or two before the cut-off, so that
+    /// the rows a platform writes seconds after them (a commission, a statement's net, a
+    /// refund's outflow) fall after it: the download holds only a payout's first rows.
+    pub edges: bool,
+    /// The download holds the orders paid in the next month's first days too (a week that
+    /// crosses into it, its files of both months): orders are paid up to the cut-off.
+    pub next_month_orders: bool,
 }
 
 impl Clock {
+    /// The month's files downloaded at its end.
     pub fn new(period: Period) -> Clock {
         Clock {
             period,
             cut_off: period.start().seconds_until(period.end()),
+            edges: false,
+            next_month_orders: false,
         }
+    }
+
+    /// The month's files downloaded at `at`: a seller who downloads every day (or week) holds
+    /// on the 15th what happened up to the 15th's end, and nothing after it.
+    pub fn downloaded(period: Period, at: BeijingTime) -> Clock {
+        Clock {
+            period,
+            cut_off: period.start().seconds_until(at),
+            edges: true,
+            next_month_orders: false,
+        }
+    }
+
+    /// [`Clock::downloaded`] at a cut-off in the next month, with the files of both months:
+    /// the next month's first orders are there too.
+    pub fn downloaded_with_next(period: Period, at: BeijingTime) -> Clock {
+        Clock {
+            next_month_orders: true,
+            ..Clock::downloaded(period, at)
+        }
+    }
+
+    /// For some events at `t` near the cut-off (when [`Clock::edges`]), a moment in the last
+    /// 90 seconds before it instead; never before `after`.
+    fn edge(&self, rng: &mut Rng, t: i64, after: i64) -> Option<i64> {
+        let near = (t - self.cut_off).abs() < 3 * DAY && after < self.cut_off - 2 * MINUTE;
+        (self.edges && near && rng.chance(30)).then(|| self.cut_off - rng.range(1, 90))
+    }
+
+    /// The moment of the cut-off.
+    pub fn cut_off_time(&self) -> BeijingTime {
+        self.at(self.cut_off)
+    }
+
+    /// The end of the time the month's orders are paid in: the month's end, or the cut-off
+    /// when it comes earlier.
+    pub fn sales_end(&self) -> i64 {
+        if self.next_month_orders {
+            return self.cut_off;
+        }
+        self.cut_off
+            .min(self.period.start().seconds_until(self.period.end()))
     }
 
     pub fn at(&self, s: i64) -> BeijingTime {
@@ -271,7 +326,7 @@ fn shape_of(rng: &mut Rng) -> Shape {
     }
 }
 
-/// Generates `n` stories of orders paid in the clock's period.
+/// Generates `n` stories of orders paid in the clock's period before its cut-off.
 pub fn deals(
     rng: &mut Rng,
     clock: &Clock,
@@ -283,7 +338,7 @@ pub fn deals(
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let mut shape = shape_of(rng);
-        let paid_at = rng.range(10 * MINUTE, clock.cut_off - HOUR);
+        let paid_at = rng.range(10 * MINUTE, clock.sales_end() - HOUR);
         let created_at = paid_at - rng.range(5, 10 * MINUTE);
         let no = order_no(rng, paid_at);
         if rules.one_line && matches!(shape, Shape::CancelLine | Shape::Several) {
@@ -559,7 +614,20 @@ fn live(
         }
         _ => {}
     }
-    let release = confirm + rng.range(rules.release_lag.0, rules.release_lag.1);
+    let mut release = confirm + rng.range(rules.release_lag.0, rules.release_lag.1);
+    // Near the cut-off, the confirmation and its release moved together (the platform's lag
+    // kept), still a day after shipment and after every after-sale closed.
+    let lag = release - confirm;
+    let settled = deal
+        .sales
+        .iter()
+        .filter_map(|s| s.done_at)
+        .max()
+        .unwrap_or(0);
+    if let Some(moved) = clock.edge(rng, release, (ship + DAY).max(settled + HOUR) + lag) {
+        confirm = moved - lag;
+        release = moved;
+    }
     if confirm < cut && deal.sales.iter().all(|s| s.done_at.is_some()) {
         // Settled money is released before the cut-off, or after it (pending).
         deal.confirmed_at = Some(confirm);
@@ -597,7 +665,14 @@ fn live(
             vec![rng.range(DAY, 3 * DAY), rng.range(HOUR, DAY)],
         );
         s.received_at = clock.seen(Some(t[0]));
-        s.done_at = s.received_at.and(clock.seen(Some(t[1])));
+        // Refunded in the last seconds before the cut-off, within a day of the goods' receipt.
+        let done = match s.received_at {
+            Some(received) if received > cut - 20 * HOUR => {
+                clock.edge(rng, t[1], received).unwrap_or(t[1])
+            }
+            _ => t[1],
+        };
+        s.done_at = s.received_at.and(clock.seen(Some(done)));
         deal.sales.push(s);
     }
 }

@@ -3,13 +3,15 @@
 use duizhang_core::{Period, Platform};
 
 use crate::month::{self, Files, Month};
+use crate::story::Clock;
 use crate::verdict;
 
 /// A platform as the tests drive it: its month generator and its file writer.
 #[derive(Clone, Copy)]
 pub struct World {
     pub platform: Platform,
-    pub month: fn(u64, Period, usize) -> Month,
+    /// A month of n orders downloaded at the clock's cut-off.
+    pub month: fn(u64, Clock, usize) -> Month,
     pub files: fn(&Month) -> Files,
 }
 
@@ -45,7 +47,7 @@ pub fn run_clean(world: World, seed: u64, total: usize) -> (usize, Vec<String>) 
         let seed = seed
             .wrapping_mul(1000)
             .wrapping_add(u64::try_from(k).unwrap_or(0));
-        let m = (world.month)(seed, period, n);
+        let m = (world.month)(seed, Clock::new(period), n);
         let files = (world.files)(&m);
         let ran = month::run(&m, &files);
         let v = verdict::clean(&m, &ran, world.platform);
@@ -67,14 +69,31 @@ pub const PLANTED_ORDERS: usize = 800;
 /// aside) are exactly the planted code, about the planted order.
 pub fn run_planted(world: World, plant: &crate::plant::Plant, seed: u64) -> Result<(), String> {
     let period = Period::year_month(2026, 10).unwrap_or_else(|| unreachable!());
+    run_planted_in(world, plant, seed, period)
+}
+
+/// [`run_planted`] in the month's files downloaded at the end of `span` (a day or an ISO week
+/// of October 2026, or the month itself), run as that span's month-to-date run.
+pub fn run_planted_in(
+    world: World,
+    plant: &crate::plant::Plant,
+    seed: u64,
+    span: Period,
+) -> Result<(), String> {
+    let period = Period::of(span.start());
+    let clock = Clock::downloaded(period, span.end());
     for attempt in 0..5 {
         let seed = seed + attempt;
-        let mut m = (world.month)(seed, period, PLANTED_ORDERS);
+        let mut m = (world.month)(seed, clock, PLANTED_ORDERS);
         let Some(order) = (plant.apply)(&mut m) else {
             continue;
         };
         let files = (world.files)(&m);
-        let ran = month::run(&m, &files);
+        let ran = if span.is_month() {
+            month::run(&m, &files)
+        } else {
+            month::run_span(&m, &files, span)
+        };
         let v = verdict::clean(&m, &ran, world.platform);
         let about_it = |f: &duizhang_core::Finding| {
             f.order_no.as_deref() == Some(order.as_str())
@@ -103,7 +122,7 @@ pub fn run_planted(world: World, plant: &crate::plant::Plant, seed: u64) -> Resu
             .collect();
         if right.is_empty() || !others.is_empty() {
             return Err(format!(
-                "{:?} {} (seed {seed}, order {order}): found {} of it; other findings:\n{}",
+                "{:?} {} in {span} (seed {seed}, order {order}): found {} of it; other findings:\n{}",
                 world.platform,
                 plant.code,
                 right.len(),

@@ -5,6 +5,7 @@
 
 use duizhang_core::{Fen, FlowKind, Period};
 use duizhang_world::platform;
+use duizhang_world::story::Clock;
 
 fn period() -> Period {
     Period::year_month(2026, 2).expect("month")
@@ -14,7 +15,7 @@ fn period() -> Period {
 fn escrow_and_settlement_release_paid_less_refunds_made_before_it() {
     for p in platform::ALL {
         let world = platform::world(p).expect("world");
-        let m = (world.month)(3, period(), 1500);
+        let m = (world.month)(3, Clock::new(period()), 1500);
         let cut = m.clock.cut_off;
         let mut released = 0;
         for d in &m.deals {
@@ -59,7 +60,7 @@ fn escrow_and_settlement_release_paid_less_refunds_made_before_it() {
 fn a_refund_after_the_release_leaves_the_account_and_one_before_it_does_not() {
     for p in platform::ALL {
         let world = platform::world(p).expect("world");
-        let m = (world.month)(4, period(), 1500);
+        let m = (world.month)(4, Clock::new(period()), 1500);
         let cut = m.clock.cut_off;
         for d in &m.deals {
             let release = if p == duizhang_core::Platform::Wechat {

@@ -13,7 +13,7 @@
 //! order's first row only.
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, SettlementRow,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Platform, SettlementRow,
 };
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::douyin;
@@ -21,7 +21,7 @@ use duizhang_samples::write::douyin;
 use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::story::{self, DAY, HOUR, Rules};
+use crate::story::{self, Clock, DAY, HOUR, Rules};
 
 pub fn shop() -> Shop {
     Shop {
@@ -54,8 +54,8 @@ const START: Start = Start {
     opening: Fen::ZERO,
 };
 
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &START);
+pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
+    let (mut m, _) = start(seed, clock, n, shop(), &START);
     for d in &mut m.deals {
         if d.lines.len() > 1 {
             for l in &mut d.lines {
@@ -115,6 +115,22 @@ fn orders(m: &mut Month) {
     }
 }
 
+/// Seconds from a settlement's 结算时间 to its 货款结算入账 in the 资金流水 (formats.md states no
+/// lag: the world's assumption, a few seconds).
+pub const FLOW_LAG: i64 = 5;
+/// Seconds from a refund after settlement to its 结算后退款 row in the statement, and to its
+/// 出账 row in the 资金流水.
+pub const REFUND_STATEMENT_LAG: i64 = 30;
+pub const REFUND_FLOW_LAG: i64 = 60;
+/// Each 子订单 is settled on its own (the 结算账单 has a row per 子订单 with its 结算时间): the
+/// order's next one this many seconds after the one before.
+pub const SUB_ORDER_GAP: i64 = 40;
+
+/// When line `i` of an order released at `r` is settled.
+pub fn line_settled_at(r: i64, i: usize) -> i64 {
+    r + SUB_ORDER_GAP * i64::try_from(i).unwrap_or(0)
+}
+
 fn money(m: &mut Month) {
     let clock = m.clock;
     let cut = clock.cut_off;
@@ -125,7 +141,8 @@ fn money(m: &mut Month) {
         };
         for (i, l) in d.lines.iter().enumerate() {
             let net = line_paid(d, i) - d.line_refunded_before(i, r);
-            if net.get() <= 0 {
+            let r = line_settled_at(r, i);
+            if net.get() <= 0 || r >= cut {
                 continue;
             }
             m.settlements.push(SettlementRow {
@@ -155,12 +172,17 @@ fn money(m: &mut Month) {
                     FlowKind::Income,
                     "货款结算入账",
                     net,
-                    clock.at(r + 5),
+                    clock.at(r + FLOW_LAG),
                 )
             });
         }
         for s in d.sales.iter().filter(|s| s.is_refund()) {
-            let Some(done) = s.done_at.filter(|&t| t >= r && t + 60 < cut) else {
+            // The statement's row 30 s after the refund, the fund flow's 30 s later: a
+            // download between them holds only the first.
+            let Some(done) = s
+                .done_at
+                .filter(|&t| t >= r && t + REFUND_STATEMENT_LAG < cut)
+            else {
                 continue;
             };
             let l = &d.lines[s.line];
@@ -171,7 +193,7 @@ fn money(m: &mut Month) {
                 item: "结算后退款-原路退回".into(),
                 kind: FlowKind::Refund,
                 amount: -s.amount,
-                settled_at: Some(clock.at(done + 30)),
+                settled_at: Some(clock.at(done + REFUND_STATEMENT_LAG)),
                 account: Some("聚合账户".into()),
                 refund_no: Some(s.refund_no.as_str().into()),
                 payment_ref: None,
@@ -179,6 +201,9 @@ fn money(m: &mut Month) {
                 goods: None,
                 source: src(),
             });
+            if done + REFUND_FLOW_LAG >= cut {
+                continue;
+            }
             next += 1;
             m.flows.push(FundFlowRow {
                 order_no: Some(d.order_no.as_str().into()),
@@ -192,7 +217,7 @@ fn money(m: &mut Month) {
                     FlowKind::Refund,
                     "退款-结算后退款-退用户",
                     -s.amount,
-                    clock.at(done + 60),
+                    clock.at(done + REFUND_FLOW_LAG),
                 )
             });
         }

@@ -12,15 +12,14 @@
 //! (JD's 售后 export has no public layout).
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
-    SettlementRow,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Platform, RatePpm, SettlementRow,
 };
 use duizhang_samples::write::{jd, sheet::Shape};
 
 use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::story::{HOUR, Rules};
+use crate::story::{Clock, HOUR, Rules};
 
 pub const WALLET: &str = "110123456001";
 
@@ -54,8 +53,8 @@ const START: Start = Start {
     opening: Fen::new(3_000_000),
 };
 
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &START);
+pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
+    let (mut m, _) = start(seed, clock, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);

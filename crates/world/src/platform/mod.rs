@@ -7,8 +7,7 @@ pub mod tmall;
 pub mod wechat;
 
 use duizhang_core::{
-    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Period,
-    Platform,
+    BeijingTime, Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, OrderStatus, Platform,
 };
 use duizhang_samples::build;
 use duizhang_samples::write::erp::ErpOptions;
@@ -37,9 +36,8 @@ pub struct Start {
 
 /// A month of `n` deals of `shop` under its platform's [`Start`], with no records yet, and
 /// the generator that drew them (for platforms that draw more).
-pub fn start(seed: u64, period: Period, n: usize, shop: Shop, how: &Start) -> (Month, Rng) {
+pub fn start(seed: u64, clock: Clock, n: usize, shop: Shop, how: &Start) -> (Month, Rng) {
     let mut rng = Rng::new(seed);
-    let clock = Clock::new(period);
     let base = (seed % 1000) * 1_000_000;
     let (mut orders, mut refunds) = (0u64, 0u64);
     let deals = story::deals(

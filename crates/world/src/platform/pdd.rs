@@ -10,7 +10,7 @@
 //! after-sales (PDD's own 售后 export has no public layout).
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Period, Platform, RatePpm,
+    Fen, FlowKind, FundFlowRow, FundProvider, Order, OrderLine, Platform, RatePpm,
 };
 use duizhang_samples::bytes::Encoding;
 use duizhang_samples::write::pdd;
@@ -60,8 +60,8 @@ const START: Start = Start {
     opening: Fen::ZERO,
 };
 
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &START);
+pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
+    let (mut m, _) = start(seed, clock, n, shop(), &START);
     orders(&mut m);
     money(&mut m);
     erp::fill(&mut m, true);
@@ -175,8 +175,8 @@ pub fn files(m: &Month) -> Files {
     let p = m.period();
     let fund = pdd::FundOptions {
         from: p.start(),
-        to: p.end().plus_days(0),
-        exported_at: p.end().plus_days(1),
+        to: m.clock.cut_off_time(),
+        exported_at: m.clock.cut_off_time().plus_days(1),
         ..pdd::FundOptions::default()
     };
     with_erp_files(

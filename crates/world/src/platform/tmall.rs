@@ -13,7 +13,7 @@
 
 use duizhang_core::{
     AfterSale, AfterSaleLine, AfterSalePhase, AfterSaleStatus, Fen, FlowKind, FundFlowRow,
-    FundProvider, Order, OrderLine, Period, Platform, RatePpm,
+    FundProvider, Order, OrderLine, Platform, RatePpm,
 };
 use duizhang_samples::write::{alipay, sheet::Shape, taobao};
 
@@ -61,13 +61,13 @@ pub fn taobao_shop() -> Shop {
 }
 
 /// A month of `n` orders of the Tmall shop.
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    month_of(shop(), seed, period, n)
+pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
+    month_of(shop(), seed, clock, n)
 }
 
 /// A month of `n` orders of the Taobao C shop.
-pub fn taobao_month(seed: u64, period: Period, n: usize) -> Month {
-    month_of(taobao_shop(), seed, period, n)
+pub fn taobao_month(seed: u64, clock: Clock, n: usize) -> Month {
+    month_of(taobao_shop(), seed, clock, n)
 }
 
 /// 订单编号 `4` and 18 digits; 退款编号 `2` and 17.
@@ -80,8 +80,8 @@ const START: Start = Start {
     opening: Fen::new(5_000_000),
 };
 
-fn month_of(shop: Shop, seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, mut rng) = start(seed, period, n, shop, &START);
+fn month_of(shop: Shop, seed: u64, clock: Clock, n: usize) -> Month {
+    let (mut m, mut rng) = start(seed, clock, n, shop, &START);
     let (clock, base) = (m.clock, (seed % 1000) * 1_000_000);
     for (k, d) in m.deals.iter_mut().enumerate() {
         let paid = clock.at(d.paid_at).date();
@@ -372,7 +372,7 @@ pub fn files(m: &Month) -> crate::month::Files {
     let fund = alipay::FundOptions {
         account: account.into(),
         from: p.start(),
-        to: p.end(),
+        to: m.clock.cut_off_time(),
         ..alipay::FundOptions::default()
     };
     let mut out = if m.shop.platform == Platform::Taobao {

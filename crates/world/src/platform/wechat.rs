@@ -8,14 +8,14 @@
 //! returned fee named in 备注; formats.md calls the net-of-fee reading UNCONFIRMED).
 
 use duizhang_core::{
-    Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Period, Platform, RatePpm,
+    Fen, FlowKind, FundFlowRow, FundProvider, PaymentKind, PaymentRow, Platform, RatePpm,
 };
 use duizhang_samples::write::wechat;
 
 use super::{Numbers, Start, flow_row, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
-use crate::story::Rules;
+use crate::story::{Clock, Rules};
 
 pub const MCH_ID: &str = "1612345678";
 
@@ -47,8 +47,8 @@ const START: Start = Start {
     opening: Fen::new(2_000_000),
 };
 
-pub fn month(seed: u64, period: Period, n: usize) -> Month {
-    let (mut m, _) = start(seed, period, n, shop(), &START);
+pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
+    let (mut m, _) = start(seed, clock, n, shop(), &START);
     let clock = m.clock;
     for d in &mut m.deals {
         d.payment_no = format!("P{}", d.order_no);
