@@ -97,12 +97,20 @@ pub fn refund_paid_from(
 }
 
 /// Days a settlement statement's money may take to reach the seller's fund account after
-/// the settlement time the statement states (在途). 京东钱包: the 结算单's 费用结算时间 comes
-/// first and the money is booked in the 资金表 later (the 对账表 states 到账时间 up to a day
-/// after it, formats.md §4.2); 抖店 books 货款结算入账 as it settles.
+/// the settlement time the statement states (在途); a statement row settled less than this
+/// before the cut-off whose money is not yet in the fund flow is pending, not a difference.
+///
+/// 京东钱包: the 结算单's 费用结算时间 comes first and the money is booked in the 资金表 later
+/// (the 对账表 states 到账时间 up to a day after it, formats.md §4.2).
+///
+/// 抖店: the 资金流水 books 货款结算入账 (and a 结算后退款's 出账) just after the 结算账单's
+/// 结算时间, seconds in practice, but no source states how long after (formats.md §6.2/§6.3),
+/// so a download cut between the two rows must not read as money lost. One day: long enough
+/// for any booking lag seen, and on the safe side of a guess, since a row still missing when
+/// it has passed is a difference in the next run (carried), only a day late, never lost.
 pub fn settlement_transit_days(platform: Platform) -> i64 {
     match platform {
-        Platform::Jd => 1,
+        Platform::Jd | Platform::Douyin => 1,
         _ => 0,
     }
 }

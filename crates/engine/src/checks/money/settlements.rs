@@ -72,14 +72,52 @@ impl<'a> Money<'a> {
             for r in &frows {
                 d = d.evidence(r.source, RecordKind::FundFlow);
             }
-            // Money not yet seen at all may still be on its way to the account (在途): the
-            // window runs from the settlement and is never shorter than the platform's transit.
-            let transit = timing::settlement_transit_days(first.platform);
-            let due = settled_at.map(|t| t.plus_days(e.window_days.max(transit)));
-            match due {
-                Some(due) if frows.is_empty() && due > ctx.cut_off => sink.pending(ctx, d, due),
+            // A row settled so close to the cut-off that its booking may not have happened
+            // yet (在途) may still be missing from the fund flow: its money is due a transit
+            // after its settlement, never sooner than the window. The group waits while what
+            // arrived is the money of the older rows with some of these rows' (none, or those
+            // booked first); any other amount is a difference now.
+            let wait = e
+                .window_days
+                .max(timing::settlement_transit_days(first.platform));
+            let in_transit: Vec<(Fen, BeijingTime)> = srows
+                .iter()
+                .filter_map(|s| {
+                    let due = s.settled_at?.plus_days(wait);
+                    (due > ctx.cut_off).then_some((s.amount, due))
+                })
+                .collect();
+            let booked: Fen = expected - in_transit.iter().map(|&(a, _)| a).sum::<Fen>();
+            let tolerance = e.tolerance_for(expected.get());
+            let waiting = !in_transit.is_empty()
+                && partly_arrived(
+                    (actual - booked).get(),
+                    in_transit.iter().map(|&(a, _)| a.get()),
+                    tolerance,
+                );
+            match in_transit.iter().map(|&(_, due)| due).max() {
+                Some(due) if waiting => sink.pending(ctx, d, due),
                 _ => sink.found(ctx, d),
             }
         }
     }
+}
+
+/// The most sums of rows in transit tried; past it the group is taken as still arriving (a
+/// difference is then reported one run later, never lost).
+const MAX_SUMS: usize = 4096;
+
+/// Whether `arrived` is, within `tolerance`, the sum of some of `in_transit` (none counts).
+fn partly_arrived(arrived: i64, in_transit: impl Iterator<Item = i64>, tolerance: i64) -> bool {
+    let mut sums = vec![0i64];
+    for a in in_transit {
+        let more: Vec<i64> = sums.iter().map(|s| s + a).collect();
+        sums.extend(more);
+        sums.sort_unstable();
+        sums.dedup();
+        if sums.len() > MAX_SUMS {
+            return true;
+        }
+    }
+    sums.iter().any(|s| (arrived - s).abs() <= tolerance)
 }
