@@ -20,36 +20,7 @@ pub struct Gap {
     pub seed: (u64, &'static str, usize),
 }
 
-pub const KNOWN_GAPS: &[Gap] = &[Gap {
-    code: "SETTLEMENT_MISMATCH",
-    platform: Platform::Douyin,
-    stories: "an order settled (or refunded after settlement) in the last seconds before the \
-              cut-off, whose 资金流水 row comes a few seconds after the 结算账单's row, past the cut-off",
-    story: douyin_split_at_cut_off,
-    rule: "formats.md §6.2/6.3 do not say how long after the 结算账单's 结算时间 the 资金流水 books \
-           货款结算入账 (or the 结算后退款's 出账); the engine assumes no delay for Douyin \
-           (core timing::settlement_transit_days = 0), so a download between the two rows \
-           shows the statement's money as not arrived (or a refund as not paid out) at once. \
-           A Douyin transit window would settle it, but no source gives its length",
-    seed: (2601, "2026-10-10", 1500),
-}];
-
-/// A Douyin story whose settlement (or refund after settlement) is in the statement at the
-/// cut-off and its fund-flow row not yet.
-fn douyin_split_at_cut_off(d: &Deal, cut: i64) -> bool {
-    use crate::platform::douyin::{
-        FLOW_LAG, REFUND_FLOW_LAG, REFUND_STATEMENT_LAG, line_settled_at,
-    };
-    d.released_at.is_some_and(|r| {
-        (0..d.lines.len())
-            .map(|i| line_settled_at(r, i))
-            .any(|r| r < cut && r + FLOW_LAG >= cut)
-    }) || d.sales.iter().any(|s| {
-        s.is_refund()
-            && s.done_at
-                .is_some_and(|t| t + REFUND_STATEMENT_LAG < cut && t + REFUND_FLOW_LAG >= cut)
-    })
-}
+pub const KNOWN_GAPS: &[Gap] = &[];
 
 /// The gap that explains a false finding of `code` on a clean story, if any.
 pub fn known(code: &str, platform: Platform, deal: &Deal, cut_off: i64) -> Option<&'static Gap> {
