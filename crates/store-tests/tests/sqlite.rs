@@ -237,6 +237,11 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
     duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
 }
 
+#[test]
+fn what_an_import_read_is_kept_under_its_reader_on_sqlite() {
+    duizhang_store_tests::parsed_records(SqliteBackend::in_memory().expect("open"));
+}
+
 /// The import's write path at a big month's size (see `import_speed`); run in release with
 /// `--ignored --nocapture`.
 #[test]

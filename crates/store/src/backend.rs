@@ -72,6 +72,32 @@ pub trait Tx {
         at: i64,
         end: i64,
     ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
+    /// Whether what reading a kept file gave is kept under the key `reader`.
+    fn parsed_exists(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<bool, StoreError>;
+    /// Forgets what reading a kept file gave, under every key.
+    fn delete_parsed(&mut self, company: i64, sha256: &str) -> Result<(), StoreError>;
+    /// What reading a kept file gave under the key `reader`, from offset `at` on.
+    fn insert_parsed_chunk(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+        at: i64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError>;
+    /// What reading a kept file gave under the key `reader`, its chunks joined; `None` when
+    /// nothing is kept under that key.
+    fn parsed(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
     /// Writes a new file's order index. `refs` come sorted by the index's key (order number,
     /// part, line, kind) and without repeats (see `imports::index_rows`), so a backend can
     /// append them in key order and use a bulk path that has no ON CONFLICT (COPY).
