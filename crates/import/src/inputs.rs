@@ -164,6 +164,8 @@ pub fn default_workers() -> usize {
 /// kept by a store): its reports and records, numbered from file id 0. Its records name it by
 /// this name (a path as displayed).
 #[derive(Clone, Debug)]
+// One per input file: its size does not matter, and a boxed dataset would be one more step.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Path(PathBuf),
     Bytes {
