@@ -186,7 +186,10 @@ fn read_one(path: &Path, importers: &[Box<dyn Importer>], reader: &str) -> Read 
         .collect();
     // A batch with errors is not kept: its records need not be written.
     let parsed = if errors.is_empty() {
-        match parsed::encode(&inspected, &data) {
+        let started = std::time::Instant::now();
+        let encoded = parsed::encode(&inspected, &data);
+        tracing::info!("{name}: records encoded in {:?}", started.elapsed());
+        match encoded {
             Ok(bytes) => Some(Parsed {
                 reader: reader.to_string(),
                 bytes,

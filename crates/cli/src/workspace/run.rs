@@ -206,6 +206,7 @@ fn kept_sources(
     let decoders = duizhang_import::inputs::default_workers()
         .min(files.len())
         .max(1);
+    let started = std::time::Instant::now();
     // One encoded file waits while the decoders work: memory holds no more of them.
     let (jobs, queue) = mpsc::sync_channel::<(usize, Vec<u8>)>(1);
     let queue = Mutex::new(queue);
@@ -265,6 +266,7 @@ fn kept_sources(
         Ok(())
     })?;
     unread.sort_unstable();
+    tracing::info!("kept records: {:?}", started.elapsed());
     note!(
         "{} 个文件取用导入时读出的记录，{} 个文件读取原样字节。",
         files.len() - unread.len(),
