@@ -3,11 +3,17 @@
 //! of reading the file again.
 //!
 //! The records are written with `postcard` (serde's field order, no names: compact and fast);
-//! the reports, a few per file, as JSON inside, since they leave fields out when empty.
+//! the reports, a few per file, as JSON inside, since they leave fields out when empty. After
+//! the version, all of it is deflated at the fastest level: the labels every record repeats
+//! (shops, statuses, SKUs, titles) shrink several-fold, and writing and reading back the store
+//! costs more than deflating (at 2,000,000 orders, 1.4 GB of records uncompressed).
 //!
 //! [`Source::Read`]: crate::inputs::Source::Read
 
+use std::io::{Read, Write};
+
 use duizhang_core::{Dataset, Label};
+use flate2::Compression;
 
 use crate::ImportedFile;
 
@@ -22,28 +28,41 @@ pub enum ParsedError {
     Records(#[from] postcard::Error),
     #[error("kept reports are not readable: {0}")]
     Reports(#[from] serde_json::Error),
+    #[error("kept records do not inflate: {0}")]
+    Deflate(#[from] std::io::Error),
     #[error("kept records are of encoding {found}, this program reads {PARSED_FORMAT}")]
     Format { found: u32 },
     #[error("kept records end with {0} bytes more")]
     Trailing(usize),
 }
 
-/// One file's reports and records as bytes.
+/// One file's reports and records as bytes: the version, then the deflated reports and records.
 pub fn encode(files: &[ImportedFile], data: &Dataset) -> Result<Vec<u8>, ParsedError> {
     let reports = serde_json::to_string(files)?;
-    Ok(postcard::to_stdvec(&(PARSED_FORMAT, reports, data))?)
+    let out = postcard::to_stdvec(&PARSED_FORMAT)?;
+    let deflate = flate2::write::ZlibEncoder::new(out, Compression::fast());
+    let mut deflate = postcard::to_io(&(reports, data), deflate)?;
+    deflate.flush()?;
+    Ok(deflate.finish()?)
 }
 
 /// The reports and records [`encode`] wrote. Equal labels share one string, as in a file just
 /// read (a dataset's memory stays what reading the file would have made it).
 pub fn decode(bytes: &[u8]) -> Result<(Vec<ImportedFile>, Dataset), ParsedError> {
     // The version first, alone: records of another encoding are not read at all.
-    let (found, _) = postcard::take_from_bytes::<u32>(bytes)?;
+    let (found, deflated) = postcard::take_from_bytes::<u32>(bytes)?;
     if found != PARSED_FORMAT {
         return Err(ParsedError::Format { found });
     }
-    let ((_, reports, data), rest) =
-        Label::interning(|| postcard::take_from_bytes::<(u32, String, Dataset)>(bytes))?;
+    let mut inflate = flate2::bufread::ZlibDecoder::new(deflated);
+    let mut plain = Vec::new();
+    inflate.read_to_end(&mut plain)?;
+    let after = inflate.into_inner().len();
+    if after > 0 {
+        return Err(ParsedError::Trailing(after));
+    }
+    let ((reports, data), rest) =
+        Label::interning(|| postcard::take_from_bytes::<(String, Dataset)>(&plain))?;
     if !rest.is_empty() {
         return Err(ParsedError::Trailing(rest.len()));
     }
