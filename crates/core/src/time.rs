@@ -244,16 +244,34 @@ impl fmt::Debug for BeijingTime {
     }
 }
 
-/// Serialized as jiff's civil date-time (`2026-10-01T09:12:33`), as before packing.
+/// Serialized as jiff's civil date-time (`2026-10-01T09:12:33`), as before packing; a binary
+/// format (records kept by a workspace) gets the packed word, which is a fraction of the size
+/// and needs no parsing.
 impl Serialize for BeijingTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.datetime().serialize(serializer)
+        if serializer.is_human_readable() {
+            self.datetime().serialize(serializer)
+        } else {
+            serializer.serialize_u64(self.0.get())
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for BeijingTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        DateTime::deserialize(deserializer).map(BeijingTime::from_datetime)
+        if deserializer.is_human_readable() {
+            return DateTime::deserialize(deserializer).map(BeijingTime::from_datetime);
+        }
+        let packed = u64::deserialize(deserializer)?;
+        // Only a word `from_datetime` could have made is a time: packing it again gives it back.
+        NonZeroU64::new(packed)
+            .filter(|p| p.get() & PACKED_TAG != 0)
+            .map(BeijingTime)
+            .and_then(|t| {
+                let (y, mo, d, h, mi, s) = t.fields();
+                BeijingTime::new(y, mo, d, h, mi, s).filter(|again| *again == t)
+            })
+            .ok_or_else(|| serde::de::Error::custom(format_args!("not a packed time: {packed:#x}")))
     }
 }
 
@@ -327,7 +345,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_binary_format_keeps_the_packed_word_and_refuses_a_word_no_time_packs_to() {
+        let t = BeijingTime::new(2026, 10, 31, 23, 59, 58).unwrap_or_else(|| unreachable!());
+        let bytes = postcard::to_stdvec(&t).unwrap_or_default();
+        assert_eq!(postcard::from_bytes::<BeijingTime>(&bytes).ok(), Some(t));
+        // The text form would be 19 bytes and more; the word is at most 10 as a varint.
+        assert!(bytes.len() <= 10, "{} bytes", bytes.len());
+        // February 30th, and a word without the packed tag, are no time.
+        let feb30 = t.0.get() & !(0b1_1111 << 17 | 0b1111 << 22) | 2 << 22 | 30 << 17;
+        for word in [feb30, 12345] {
+            let bytes = postcard::to_stdvec(&word).unwrap_or_default();
+            assert!(
+                postcard::from_bytes::<BeijingTime>(&bytes).is_err(),
+                "{word:#x}"
+            );
+        }
+    }
+
     proptest! {
+        #[test]
+        fn binary_round_trips(y in 1990i16..2100, mo in 1i8..=12, d in 1i8..=28, h in 0i8..24, mi in 0i8..60, s in 0i8..60) {
+            let t = BeijingTime::new(y, mo, d, h, mi, s).unwrap_or_else(|| unreachable!());
+            let bytes = postcard::to_stdvec(&Some(t)).unwrap_or_default();
+            prop_assert_eq!(postcard::from_bytes::<Option<BeijingTime>>(&bytes).ok(), Some(Some(t)));
+        }
+
         #[test]
         fn display_then_parse_round_trips(y in 1990i16..2100, mo in 1i8..=12, d in 1i8..=28, h in 0i8..24, mi in 0i8..60, s in 0i8..60) {
             let t = BeijingTime::new(y, mo, d, h, mi, s).unwrap_or_else(|| unreachable!());

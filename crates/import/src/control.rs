@@ -1,10 +1,10 @@
 //! Control totals: the counts and sums a file states about itself, checked against its rows.
 
 use duizhang_core::Fen;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One stated total and what the rows add up to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlCheck {
     /// What the total is, in Chinese (`支出合计`).
     pub label: String,
@@ -15,7 +15,7 @@ pub struct ControlCheck {
     pub summed: Fen,
     /// The rows' sum left the range of an amount ([`crate::limits::MAX_AMOUNT_FEN`]): the
     /// file cannot be true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overflowed: bool,
 }
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use duizhang_core::{
-    AfterSale, Complaint, Dataset, ErpOrder, FundFlowRow, Order, PaymentRow, ReturnReceipt,
+    AfterSale, Complaint, Dataset, ErpOrder, FundFlowRow, Order, PaymentRow, Record, ReturnReceipt,
     SettlementRow, Shipment, SourceFile, SourceRef,
 };
 
@@ -160,11 +160,25 @@ pub fn default_workers() -> usize {
 }
 
 /// One input of a run: a file on disk, or a file's bytes under the name it was given (an
-/// upload, a file kept in a store). Its records name it by this name (a path as displayed).
+/// upload, a file kept in a store), or what reading those bytes gave ([`read_one`] of them,
+/// kept by a store): its reports and records, numbered from file id 0. Its records name it by
+/// this name (a path as displayed).
 #[derive(Clone, Debug)]
+// One per input file: its size does not matter, and a boxed dataset would be one more step.
+#[allow(clippy::large_enum_variant)]
 pub enum Source {
     Path(PathBuf),
-    Bytes { name: String, bytes: Vec<u8> },
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    Read {
+        name: String,
+        /// The size of the file that was read, for the order files are taken in and progress.
+        size: u64,
+        files: Vec<ImportedFile>,
+        data: Dataset,
+    },
 }
 
 impl Source {
@@ -172,7 +186,7 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::Path(p) => p.display().to_string(),
-            Source::Bytes { name, .. } => name.clone(),
+            Source::Bytes { name, .. } | Source::Read { name, .. } => name.clone(),
         }
     }
 
@@ -181,8 +195,22 @@ impl Source {
         match self {
             Source::Path(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
             Source::Bytes { bytes, .. } => u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+            Source::Read { size, .. } => *size,
         }
     }
+}
+
+/// Reads one input alone, as a run reads it (its tables numbered from file id 0, its orders
+/// merged), telling `observe` of each record as it is read: what a store keeps of a file so a
+/// run can take it as [`Source::Read`]. `observe` sees the records before their orders are
+/// merged, one per row.
+pub fn read_one(
+    source: Source,
+    importers: &[Box<dyn Importer>],
+    observe: impl FnMut(&Record),
+) -> (Vec<ImportedFile>, Dataset) {
+    let part = Part::read(source, importers, 0, observe);
+    (part.files, part.data)
 }
 
 /// Imports every file into one dataset. The dataset's file table has one entry per imported
@@ -235,7 +263,7 @@ pub fn load_sources(
             on_file(i, FileStep::Started);
             // Numbered as if every file before it held one table, which is true of all but
             // archives and workbooks of several; `merge` renumbers the rare other case.
-            let part = Part::read(source, importers, i);
+            let part = Part::read(source, importers, i, |_| {});
             on_file(i, FileStep::Finished);
             if done.send((i, part)).is_err() {
                 break;
@@ -312,13 +340,21 @@ struct Part {
 }
 
 impl Part {
-    fn read(source: Source, importers: &[Box<dyn Importer>], first_id: usize) -> Part {
+    fn read(
+        source: Source,
+        importers: &[Box<dyn Importer>],
+        first_id: usize,
+        mut observe: impl FnMut(&Record),
+    ) -> Part {
         let mut files = Vec::new();
         let mut data = Dataset::default();
         // The labels of one file (shops, statuses, SKUs, titles) share their text: the records
         // are kept. (A caller that only counts them, as `inspect` does, needs no sharing.)
         duizhang_core::Label::interning(|| {
-            let sink = &mut |r| data.push(r);
+            let sink = &mut |r: Record| {
+                observe(&r);
+                data.push(r);
+            };
             match source {
                 Source::Path(path) => {
                     import_path_numbered(&path, importers, first_id, &mut files, sink);
@@ -326,8 +362,22 @@ impl Part {
                 Source::Bytes { name, bytes } => {
                     import_bytes_numbered(&name, bytes, importers, first_id, &mut files, sink);
                 }
+                // Read before (numbered from 0, orders merged): taken as it is; `merge` gives
+                // it its ids.
+                Source::Read { files, data, .. } => {
+                    return Some(Part {
+                        first_id: 0,
+                        files,
+                        data,
+                    });
+                }
             }
-        });
+            None
+        })
+        .unwrap_or_else(|| Part::merged(first_id, files, data))
+    }
+
+    fn merged(first_id: usize, files: Vec<ImportedFile>, mut data: Dataset) -> Part {
         // Merged here, on the worker, the file's orders leave one sorted run each for the
         // merge of all files, which is then cheap. The result is the same: the records of one
         // order are combined in source order, files in order, and combining is associative

@@ -13,6 +13,7 @@ pub mod formats;
 pub mod inputs;
 pub mod json;
 pub mod limits;
+pub mod parsed;
 pub mod personal;
 mod pipe;
 pub mod problem;
@@ -31,10 +32,10 @@ pub use registry::{Detection, FileMeta, Importer, Output, Stats};
 pub use text::TextEncoding;
 
 use duizhang_core::FileId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What was learnt about one input table (a CSV file, a ZIP member or a workbook sheet).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ImportedFile {
     pub id: FileId,
     /// Path as given, with `!member` or `#sheet` for parts of archives and workbooks.

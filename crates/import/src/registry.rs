@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use duizhang_core::{BeijingTime, Fen, FileId, FlowKind, Record, RecordKind, SourceRef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::control::ControlCheck;
 use crate::problem::{Problem, ProblemCode};
@@ -41,7 +41,7 @@ pub trait Importer: Send + Sync {
 }
 
 /// Facts a file states about itself (preamble, summary).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMeta {
     /// Fund account / merchant id the file is for.
     pub account: Option<String>,
@@ -55,11 +55,12 @@ pub struct FileMeta {
 }
 
 /// Counts and sums by record kind, for `inspect`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Records per kind.
     pub rows: BTreeMap<RecordKind, u64>,
     /// Amount totals per kind and sub-kind (fund flow by flow kind).
+    #[serde(deserialize_with = "known_amounts")]
     pub amounts: BTreeMap<&'static str, Fen>,
     pub first: Option<BeijingTime>,
     pub last: Option<BeijingTime>,
@@ -76,21 +77,21 @@ impl Stats {
         }
         let (key, amount): (&'static str, Option<Fen>) = match record {
             Record::FundFlow(r) => (flow_key(r.kind), Some(r.amount)),
-            Record::Order(r) => ("订单/实付", r.paid),
-            Record::AfterSale(r) => ("售后单/退款金额", Some(r.refunded)),
+            Record::Order(r) => (AMOUNT_KEYS[0], r.paid),
+            Record::AfterSale(r) => (AMOUNT_KEYS[1], Some(r.refunded)),
             Record::Payment(r) => match r.kind {
-                duizhang_core::PaymentKind::Refund => ("支付账单/退款", Some(r.refund)),
-                _ => ("支付账单/应结", Some(r.settled)),
+                duizhang_core::PaymentKind::Refund => (AMOUNT_KEYS[2], Some(r.refund)),
+                _ => (AMOUNT_KEYS[3], Some(r.settled)),
             },
             Record::Settlement(r) => (settlement_key(r.kind), Some(r.amount)),
-            Record::ErpOrder(r) => ("ERP订单/实付", r.paid),
+            Record::ErpOrder(r) => (AMOUNT_KEYS[4], r.paid),
             _ => return true,
         };
         let mut fits = amount.is_none_or(|a| self.add(key, a));
         if let Record::Payment(r) = record
             && !r.fee.is_zero()
         {
-            fits &= self.add("支付账单/手续费", r.fee);
+            fits &= self.add(AMOUNT_KEYS[5], r.fee);
         }
         fits
     }
@@ -105,6 +106,36 @@ impl Stats {
             None => false,
         }
     }
+}
+
+/// The keys of [`Stats::amounts`] other than the fund flows' and settlements' per kind.
+const AMOUNT_KEYS: [&str; 6] = [
+    "订单/实付",
+    "售后单/退款金额",
+    "支付账单/退款",
+    "支付账单/应结",
+    "ERP订单/实付",
+    "支付账单/手续费",
+];
+
+/// Amount totals read back (a workspace keeps each file's report): each key becomes the static
+/// key [`Stats::observe`] uses; a key it never uses is an error.
+fn known_amounts<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<&'static str, Fen>, D::Error> {
+    let read = BTreeMap::<std::borrow::Cow<'de, str>, Fen>::deserialize(deserializer)?;
+    let keys = FlowKind::ALL
+        .into_iter()
+        .flat_map(|k| [flow_key(k), settlement_key(k)])
+        .chain(AMOUNT_KEYS);
+    read.into_iter()
+        .map(|(text, amount)| match keys.clone().find(|k| *k == text) {
+            Some(key) => Ok((key, amount)),
+            None => Err(serde::de::Error::custom(format_args!(
+                "unknown amount total {text:?}"
+            ))),
+        })
+        .collect()
 }
 
 /// Static keys: `observe` runs once per row and must not allocate.

@@ -1,9 +1,9 @@
 //! Text-level facts of sellers' files: encodings, anti-Excel guards on cells, header spelling.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The encoding a file was read in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TextEncoding {
     /// UTF-8 with a byte-order mark (WeChat, Douyin).

@@ -106,14 +106,14 @@ pub fn load(
     })
 }
 
-/// Folders become the data files inside them; uploads stay as they are.
+/// Folders become the data files inside them; uploads and files read before stay as they are.
 fn expand(sources: Vec<Source>, exclude: &[PathBuf]) -> Result<Vec<Source>, Error> {
     let mut paths = Vec::new();
     let mut out = Vec::new();
     for s in sources {
         match s {
             Source::Path(p) => paths.push(p),
-            bytes @ Source::Bytes { .. } => out.push(bytes),
+            given @ (Source::Bytes { .. } | Source::Read { .. }) => out.push(given),
         }
     }
     if !paths.is_empty() {
@@ -129,7 +129,7 @@ fn canonical_order(sources: &mut [Source]) {
     fn key(s: &Source) -> &Path {
         match s {
             Source::Path(p) => p,
-            Source::Bytes { name, .. } => Path::new(name),
+            Source::Bytes { name, .. } | Source::Read { name, .. } => Path::new(name),
         }
     }
     sources.sort_by(|a, b| {

@@ -117,6 +117,73 @@ pub(crate) fn file_chunks_over(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
+pub(crate) fn parsed_exists(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+) -> Result<bool, StoreError> {
+    tx.query_opt(
+        "SELECT 1 FROM parsed_chunks WHERE company_id = $1 AND sha256 = $2 AND reader = $3 LIMIT 1",
+        &[&company, &sha256, &reader],
+    )
+    .map(|found| found.is_some())
+    .map_err(db)
+}
+
+pub(crate) fn delete_parsed(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    sha256: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM parsed_chunks WHERE company_id = $1 AND sha256 = $2",
+        &[&company, &sha256],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn insert_parsed_chunk(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+    at: i64,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO parsed_chunks (company_id, sha256, reader, at_byte, bytes) \
+         VALUES ($1, $2, $3, $4, $5)",
+        &[&company, &sha256, &reader, &at, &bytes],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn parsed(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let rows = tx
+        .query(
+            "SELECT bytes FROM parsed_chunks WHERE company_id = $1 AND sha256 = $2 AND reader = $3 \
+             ORDER BY at_byte",
+            &[&company, &sha256, &reader],
+        )
+        .map_err(db)?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    for row in &rows {
+        bytes.extend_from_slice(row.get::<_, &[u8]>(0));
+    }
+    Ok(Some(bytes))
+}
+
 pub(crate) fn insert_import(
     tx: &mut Transaction<'_>,
     company: i64,

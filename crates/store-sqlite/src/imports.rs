@@ -123,6 +123,74 @@ pub(crate) fn file_chunks_over(
     rows.collect::<Result<_, _>>().map_err(db)
 }
 
+pub(crate) fn parsed_exists(
+    tx: &Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+) -> Result<bool, StoreError> {
+    tx.query_row(
+        "SELECT 1 FROM parsed_chunks WHERE company_id = ?1 AND sha256 = ?2 AND reader = ?3 LIMIT 1",
+        params![company, sha256, reader],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|found| found.is_some())
+    .map_err(db)
+}
+
+pub(crate) fn delete_parsed(
+    tx: &Transaction<'_>,
+    company: i64,
+    sha256: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM parsed_chunks WHERE company_id = ?1 AND sha256 = ?2",
+        params![company, sha256],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn insert_parsed_chunk(
+    tx: &Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+    at: i64,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO parsed_chunks (company_id, sha256, reader, at_byte, bytes) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut stmt| stmt.execute(params![company, sha256, reader, at, bytes]))
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn parsed(
+    tx: &Transaction<'_>,
+    company: i64,
+    sha256: &str,
+    reader: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let mut stmt = tx
+        .prepare(
+            "SELECT bytes FROM parsed_chunks WHERE company_id = ?1 AND sha256 = ?2 AND reader = ?3 \
+             ORDER BY at_byte",
+        )
+        .map_err(db)?;
+    let mut rows = stmt.query(params![company, sha256, reader]).map_err(db)?;
+    let mut bytes: Option<Vec<u8>> = None;
+    while let Some(row) = rows.next().map_err(db)? {
+        bytes
+            .get_or_insert_default()
+            .extend_from_slice(row.get_ref(0).and_then(|v| Ok(v.as_blob()?)).map_err(db)?);
+    }
+    Ok(bytes)
+}
+
 pub(crate) fn insert_import(
     tx: &Transaction<'_>,
     company: i64,

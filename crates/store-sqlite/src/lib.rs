@@ -152,6 +152,39 @@ impl Tx for SqliteTx<'_> {
         imports::file_chunks_over(&self.tx, company, sha256, at, end)
     }
 
+    fn parsed_exists(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<bool, StoreError> {
+        imports::parsed_exists(&self.tx, company, sha256, reader)
+    }
+
+    fn delete_parsed(&mut self, company: i64, sha256: &str) -> Result<(), StoreError> {
+        imports::delete_parsed(&self.tx, company, sha256)
+    }
+
+    fn insert_parsed_chunk(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+        at: i64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        imports::insert_parsed_chunk(&self.tx, company, sha256, reader, at, bytes)
+    }
+
+    fn parsed(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        imports::parsed(&self.tx, company, sha256, reader)
+    }
+
     fn insert_import(
         &mut self,
         company: i64,

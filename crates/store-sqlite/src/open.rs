@@ -10,20 +10,30 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::{db, foreign};
 
-/// The migrations, in order; migration `n` brings the schema to version `n`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_workspace.sql"),
-    include_str!("../migrations/0002_periods.sql"),
-    include_str!("../migrations/0003_case_queue.sql"),
-    include_str!("../migrations/0004_voucher_batches.sql"),
-    include_str!("../migrations/0005_adjustments_attachments.sql"),
-    include_str!("../migrations/0006_order_index.sql"),
-    include_str!("../migrations/0007_run_metrics.sql"),
-    include_str!("../migrations/0008_order_index_text.sql"),
-    include_str!("../migrations/0009_order_index_lookup_key.sql"),
-    include_str!("../migrations/0010_file_chunks.sql"),
-    include_str!("../migrations/0011_voucher_numbers_company_books.sql"),
-    include_str!("../migrations/0012_order_buckets.sql"),
+/// The migrations, in order, each with the schema version it brings the database to.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_workspace.sql")),
+    (2, include_str!("../migrations/0002_periods.sql")),
+    (3, include_str!("../migrations/0003_case_queue.sql")),
+    (4, include_str!("../migrations/0004_voucher_batches.sql")),
+    (
+        5,
+        include_str!("../migrations/0005_adjustments_attachments.sql"),
+    ),
+    (6, include_str!("../migrations/0006_order_index.sql")),
+    (7, include_str!("../migrations/0007_run_metrics.sql")),
+    (8, include_str!("../migrations/0008_order_index_text.sql")),
+    (
+        9,
+        include_str!("../migrations/0009_order_index_lookup_key.sql"),
+    ),
+    (10, include_str!("../migrations/0010_file_chunks.sql")),
+    (
+        11,
+        include_str!("../migrations/0011_voucher_numbers_company_books.sql"),
+    ),
+    (12, include_str!("../migrations/0012_order_buckets.sql")),
+    (13, include_str!("../migrations/0013_parsed_chunks.sql")),
 ];
 
 pub struct SqliteBackend {
@@ -129,8 +139,7 @@ impl SqliteBackend {
 }
 
 fn migrate(tx: &rusqlite::Transaction<'_>, from: i64) -> Result<(), StoreError> {
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
-        let version = i64::try_from(index).unwrap_or(i64::MAX) + 1;
+    for &(version, sql) in MIGRATIONS {
         if version > from {
             tx.execute_batch(sql).map_err(db)?;
             tx.execute(

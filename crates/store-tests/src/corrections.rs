@@ -368,6 +368,7 @@ pub fn order_lookup<B: Backend>(backend: B) {
             at("4012345678901", "ExportOrderList202610.csv", 2, "order"),
             at("4012345678902", "ExportOrderList202610.csv", 3, "order"),
         ],
+        parsed: None,
     };
     let bills = NewFile {
         name: "bills.zip".into(),
@@ -379,6 +380,7 @@ pub fn order_lookup<B: Backend>(backend: B) {
             at("4012345678901", "bills.zip!账务明细.csv", 7, "fund_flow"),
             at("4012345678901", "bills.zip!账务明细.csv", 9, "fund_flow"),
         ],
+        parsed: None,
     };
     ws.import(CO, "2026-10", &[orders], "admin").unwrap();
     ws.import(CO, "2026-11", &[bills], "admin").unwrap();
@@ -465,6 +467,7 @@ pub fn order_lookup<B: Backend>(backend: B) {
                 len: i64::try_from(row.len()).unwrap(),
             }),
         }],
+        parsed: None,
     };
     let sha = ws.import(CO, "2026-11", &[bill], "admin").unwrap().added[0]
         .sha256

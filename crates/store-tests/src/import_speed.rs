@@ -104,6 +104,7 @@ pub fn month(month: &str, orders: u64, seed: u64) -> Vec<NewFile> {
                 bytes,
                 inspect: "{}".into(),
                 orders: refs,
+                parsed: None,
             }
         })
         .collect()

@@ -6,8 +6,10 @@
 
 mod corrections;
 mod import_speed;
+mod parsed;
 pub use corrections::{corrections, order_lookup};
 pub use import_speed::import_speed;
+pub use parsed::parsed_records;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -130,6 +132,7 @@ pub fn story<B: Backend>(backend: B) {
             .to_vec(),
         inspect: r#"{"format":"alipay_fund_flow"}"#.into(),
         orders: Vec::new(),
+        parsed: None,
     };
     let first = ws
         .import(CO, "2026-10", std::slice::from_ref(&bill), "li")

@@ -149,6 +149,16 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_postgresql() {
     duizhang_store_tests::order_lookup(PostgresBackend::connect(&url).expect("connect"));
 }
 
+#[test]
+fn what_an_import_read_is_kept_under_its_reader_on_postgresql() {
+    if skipped() {
+        return;
+    }
+    let mut scratch = Scratch::new();
+    let url = scratch.database("parsed");
+    duizhang_store_tests::parsed_records(PostgresBackend::connect(&url).expect("connect"));
+}
+
 /// The import's write path at a big month's size (see `import_speed`); run in release with
 /// `--ignored --nocapture`.
 #[test]

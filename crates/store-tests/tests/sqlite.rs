@@ -237,6 +237,11 @@ fn one_orders_records_are_found_in_every_file_of_two_months_on_sqlite() {
     duizhang_store_tests::order_lookup(SqliteBackend::in_memory().expect("open"));
 }
 
+#[test]
+fn what_an_import_read_is_kept_under_its_reader_on_sqlite() {
+    duizhang_store_tests::parsed_records(SqliteBackend::in_memory().expect("open"));
+}
+
 /// The import's write path at a big month's size (see `import_speed`); run in release with
 /// `--ignored --nocapture`.
 #[test]
@@ -287,6 +292,7 @@ fn an_order_indexed_row_by_row_by_an_older_version_is_found_beside_the_buckets()
             text: Some("4012345678901,交易成功".into()),
             span: None,
         }],
+        parsed: None,
     };
     ws.import("禾木家居", "2026-11", &[november], "admin")
         .expect("import");

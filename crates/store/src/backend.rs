@@ -72,6 +72,32 @@ pub trait Tx {
         at: i64,
         end: i64,
     ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
+    /// Whether what reading a kept file gave is kept under the key `reader`.
+    fn parsed_exists(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<bool, StoreError>;
+    /// Forgets what reading a kept file gave, under every key.
+    fn delete_parsed(&mut self, company: i64, sha256: &str) -> Result<(), StoreError>;
+    /// What reading a kept file gave under the key `reader`, from offset `at` on.
+    fn insert_parsed_chunk(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+        at: i64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError>;
+    /// What reading a kept file gave under the key `reader`, its chunks joined; `None` when
+    /// nothing is kept under that key.
+    fn parsed(
+        &mut self,
+        company: i64,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
     /// Writes a new file's order index: one blob per bucket its entries fall in (see
     /// `order_buckets`), given in bucket order.
     fn insert_order_buckets(

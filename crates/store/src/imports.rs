@@ -145,6 +145,19 @@ impl<B: Backend> Workspace<B> {
         tx.files(company.id)
     }
 
+    /// What reading a kept file gave, as the import kept it under the key `reader`; `None`
+    /// when nothing is kept under that key (the file is then to be read).
+    pub fn parsed(
+        &mut self,
+        company: &str,
+        sha256: &str,
+        reader: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.parsed(company.id, sha256, reader)
+    }
+
     /// The bytes of a kept file, as imported.
     pub fn file_bytes(&mut self, company: &str, sha256: &str) -> Result<Vec<u8>, StoreError> {
         let mut tx = self.backend.begin()?;
@@ -171,7 +184,13 @@ impl ImportBatch<'_> {
     pub fn add(&mut self, file: &NewFile) -> Result<(), StoreError> {
         let sha256 = sha256_hex(&file.bytes);
         let seen_in_batch = self.added.iter().any(|f| f.sha256 == sha256);
-        if seen_in_batch || self.tx.file_exists(self.company, &sha256)? {
+        if seen_in_batch {
+            self.known.push(sha256);
+            return Ok(());
+        }
+        if self.tx.file_exists(self.company, &sha256)? {
+            // Kept before, perhaps read by another version: it gets what this reading gave.
+            self.keep_parsed(&sha256, file)?;
             self.known.push(sha256);
             return Ok(());
         }
@@ -193,7 +212,31 @@ impl ImportBatch<'_> {
         let buckets = crate::order_buckets::encode(&file.orders)?;
         self.tx
             .insert_order_buckets(self.company, &info.sha256, &buckets)?;
+        self.keep_parsed(&info.sha256, file)?;
         self.added.push(info);
+        Ok(())
+    }
+
+    /// Keeps what reading the file gave, unless it is kept under the same key already; what
+    /// another key kept of it is dropped (no run of this program would read it).
+    fn keep_parsed(&mut self, sha256: &str, file: &NewFile) -> Result<(), StoreError> {
+        let Some(parsed) = &file.parsed else {
+            return Ok(());
+        };
+        if self
+            .tx
+            .parsed_exists(self.company, sha256, &parsed.reader)?
+        {
+            return Ok(());
+        }
+        self.tx.delete_parsed(self.company, sha256)?;
+        for (at, chunk) in (0i64..)
+            .step_by(FILE_CHUNK)
+            .zip(parsed.bytes.chunks(FILE_CHUNK))
+        {
+            self.tx
+                .insert_parsed_chunk(self.company, sha256, &parsed.reader, at, chunk)?;
+        }
         Ok(())
     }
 

@@ -37,6 +37,18 @@ pub struct NewFile {
     pub inspect: String,
     /// Where each order's records are in the file (the order index), as the import read them.
     pub orders: Vec<OrderRef>,
+    /// What reading the file gave, for runs to take instead of reading it again; `None` keeps
+    /// nothing (runs then read the file).
+    pub parsed: Option<Parsed>,
+}
+
+/// What reading a file gave (its reports and records, encoded by the program that read them),
+/// under the key of what could change how the same bytes are read (the program's version, the
+/// encoding's, the mapping profiles). Derived data: a run uses it only under its own key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub reader: String,
+    pub bytes: Vec<u8>,
 }
 
 /// One record of an order in a kept file: the order lookup's index entry.

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use duizhang_import::{ImportedFile, Importer, import_path};
-use duizhang_store::NewFile;
+use duizhang_import::inputs::Source;
+use duizhang_import::{Importer, parsed};
+use duizhang_store::{NewFile, Parsed};
+use sha2::Digest;
 
 use super::order_index::{Seen, refs_of};
 use super::{Who, print_json, refused, signed_in};
@@ -27,6 +29,7 @@ pub fn import(
         anyhow::bail!("没有找到可导入的文件（支持 .csv .txt .xlsx .xls .zip .json .jsonl .gz）");
     }
     let importers = crate::importers(profiles)?;
+    let reader = reader_key(profiles)?;
     // The batch is written while the next files are still being read: a file goes into the
     // open transaction as soon as it is read cleanly. A file with errors stops the writing; the
     // rest are still read so that every error is reported, and the transaction is dropped.
@@ -35,7 +38,7 @@ pub fn import(
         .map_err(refused)?;
     let mut problems: Vec<(usize, String)> = Vec::new();
     let mut failure = None;
-    read_each(&paths, &importers, threads, |i, read| match read {
+    read_each(&paths, &importers, &reader, threads, |i, read| match read {
         Ok((file, errors)) if errors.is_empty() => {
             if problems.is_empty()
                 && failure.is_none()
@@ -82,13 +85,11 @@ pub fn import(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How many threads read files by default: one core is left to the thread that writes them
-/// into the store (on 2 cores one reader beside the writer imported a 2M-order month in 45 s
-/// against 50 s with two readers, and with 1 GB less memory: docs/benchmarks.md).
+/// How many threads read files by default: as many as a run reads with. The writer's share is
+/// small since the order index is kept in buckets (a 2M-order month took 46 s with two readers
+/// on 2 cores against 73 s with one: docs/benchmarks.md).
 pub fn default_readers() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get().saturating_sub(1))
-        .clamp(1, duizhang_import::inputs::default_workers())
+    duizhang_import::inputs::default_workers()
 }
 
 /// A file read for the store, with the errors that keep the batch out.
@@ -100,6 +101,7 @@ type Read = anyhow::Result<(NewFile, Vec<String>)>;
 fn read_each(
     paths: &[PathBuf],
     importers: &[Box<dyn Importer>],
+    reader: &str,
     threads: usize,
     mut each: impl FnMut(usize, Read),
 ) {
@@ -109,7 +111,10 @@ fn read_each(
     let (done, reads) = mpsc::channel::<(usize, Read)>();
     let work = |done: mpsc::Sender<(usize, Read)>| {
         while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-            if done.send((i, read_one(&paths[i], importers))).is_err() {
+            if done
+                .send((i, read_one(&paths[i], importers, reader)))
+                .is_err()
+            {
                 break;
             }
         }
@@ -126,31 +131,84 @@ fn read_each(
     });
 }
 
-/// One file made ready for the store: its bytes, what `inspect` says of it and its order
-/// index; with the errors (in Chinese) that keep the batch out.
-fn read_one(path: &Path, importers: &[Box<dyn Importer>]) -> Read {
-    let mut inspected: Vec<ImportedFile> = Vec::new();
-    let mut seen = Vec::new();
-    import_path(path, importers, &mut inspected, &mut |record| {
-        seen.extend(Seen::of(&record));
-    });
-    let errors = inspected
+/// The key what an import reads of a file is kept under, and what a run looks for: whatever
+/// could read the same bytes differently — this program's version, the encoding of what is
+/// kept ([`parsed::PARSED_FORMAT`]) and the mapping profiles given (their text, in order).
+pub fn reader_key(profiles: &[PathBuf]) -> anyhow::Result<String> {
+    let mut hash = sha2::Sha256::new();
+    for path in profiles {
+        let text = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("无法读取映射配置 {}：{e}", path.display()))?;
+        hash.update(u64::try_from(text.len()).unwrap_or(u64::MAX).to_le_bytes());
+        hash.update(&text);
+    }
+    let profiles: String = hash
+        .finalize()
         .iter()
-        .flat_map(|f| f.problems.iter().filter(|p| p.is_error()).map(|p| p.zh()))
+        .take(16)
+        .map(|b| format!("{b:02x}"))
         .collect();
+    Ok(format!(
+        "duizhang {}; records {}; profiles {}",
+        env!("CARGO_PKG_VERSION"),
+        parsed::PARSED_FORMAT,
+        profiles
+    ))
+}
+
+/// One file made ready for the store: its bytes, what `inspect` says of it, its order index
+/// and what reading it gave (kept under `reader` for runs); with the errors (in Chinese) that
+/// keep the batch out.
+///
+/// The file is read from the bytes that are kept, under the name it is kept by, exactly as a
+/// run reads it: what is kept of the reading (problems, part names `name!member`) is then what
+/// the run would have read.
+fn read_one(path: &Path, importers: &[Box<dyn Importer>], reader: &str) -> Read {
     let bytes =
         std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let orders = refs_of(&name, &path.display().to_string(), &bytes, &inspected, seen);
+    let mut seen = Vec::new();
+    let source = Source::Bytes {
+        name: name.clone(),
+        bytes: bytes.clone(),
+    };
+    let (inspected, data) = duizhang_import::inputs::read_one(source, importers, |record| {
+        seen.extend(Seen::of(record));
+    });
+    let errors: Vec<String> = inspected
+        .iter()
+        .flat_map(|f| f.problems.iter().filter(|p| p.is_error()).map(|p| p.zh()))
+        .collect();
+    // A batch with errors is not kept: its records need not be written.
+    let parsed = if errors.is_empty() {
+        let started = std::time::Instant::now();
+        let encoded = parsed::encode(&inspected, &data);
+        tracing::info!("{name}: records encoded in {:?}", started.elapsed());
+        match encoded {
+            Ok(bytes) => Some(Parsed {
+                reader: reader.to_string(),
+                bytes,
+            }),
+            Err(e) => {
+                tracing::warn!("{name}: records not kept, runs will read the file: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    drop(data);
+    let orders = refs_of(&name, &name, &bytes, &inspected, seen);
     Ok((
         NewFile {
             inspect: serde_json::to_string(&inspected)?,
             bytes,
             orders,
             name,
+            parsed,
         },
         errors,
     ))

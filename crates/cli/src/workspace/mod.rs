@@ -68,7 +68,7 @@ pub enum Command {
         /// 映射配置（TOML），可多次指定
         #[arg(long = "profile")]
         profiles: Vec<PathBuf>,
-        /// 读取文件的线程数（默认为核数减一，至少 1、至多 2：写入工作区另占一个线程）；线程数不影响结果
+        /// 读取文件的线程数（默认同对账：至多 2）；线程数不影响结果
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
         threads: Option<u16>,
         #[command(flatten)]

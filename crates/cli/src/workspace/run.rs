@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, mpsc};
 
 use duizhang_books::export::EXCEL_SOURCES_CSV;
 use duizhang_engine::carry::CarryIn;
 use duizhang_engine::catalog::CATALOG;
+use duizhang_import::parsed;
 use duizhang_pipeline::Source;
 use duizhang_pipeline::books::VOUCHERS_XLSX;
 use duizhang_pipeline::exports::{ExportFormat, Templates, render_exports};
@@ -77,16 +79,16 @@ pub fn run(
             CarryIn::none()
         }
     };
-    // The kept bytes are read under the names they were imported with, so evidence names the
-    // kept file; the books checks run against the vouchers this run generates, as `reconcile`
-    // does without `--journal`: the findings are the same as that command's on the same files.
-    let mut sources = Vec::new();
-    for file in &files {
-        sources.push(Source::Bytes {
-            name: file.name.clone(),
-            bytes: ws.file_bytes(company, &file.sha256).map_err(refused)?,
-        });
-    }
+    // What the import read of each file is taken as it is, else the kept bytes are read under
+    // the names they were imported with, so evidence names the kept file; the books checks run
+    // against the vouchers this run generates, as `reconcile` does without `--journal`: the
+    // findings are the same as that command's on the same files.
+    let sources = kept_sources(
+        &mut ws,
+        company,
+        &files,
+        &super::files::reader_key(profiles)?,
+    )?;
     // `--books` for this run, else the company's 账套 (the chart its correcting vouchers use),
     // else the preset.
     let loaded = match books {
@@ -194,6 +196,99 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The run's inputs: for each kept file what its import read, when it is kept under `reader`
+/// (decoded on reader threads while the next is fetched), else its bytes. A file whose kept
+/// records cannot be decoded is read from its bytes, with a warning in the log.
+fn kept_sources(
+    ws: &mut duizhang_store::Workspace<super::db::AnyBackend>,
+    company: &str,
+    files: &[duizhang_store::FileInfo],
+    reader: &str,
+) -> anyhow::Result<Vec<Source>> {
+    let mut sources: Vec<Option<Source>> = files.iter().map(|_| None).collect();
+    let mut unread: Vec<usize> = Vec::new();
+    // Largest first, so that one large file does not finish alone.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
+    let decoders = duizhang_import::inputs::default_workers()
+        .min(files.len())
+        .max(1);
+    let started = std::time::Instant::now();
+    // One encoded file waits while the decoders work: memory holds no more of them.
+    let (jobs, queue) = mpsc::sync_channel::<(usize, Vec<u8>)>(1);
+    let queue = Mutex::new(queue);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let (done, decoded) = mpsc::channel();
+        for _ in 0..decoders {
+            let (queue, done) = (&queue, done.clone());
+            s.spawn(move || {
+                loop {
+                    let job = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .recv();
+                    let Ok((i, kept)) = job else { break };
+                    let read = parsed::decode(&kept);
+                    drop(kept);
+                    if done.send((i, read)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        for &i in &order {
+            match ws
+                .parsed(company, &files[i].sha256, reader)
+                .map_err(refused)?
+            {
+                Some(kept) => jobs
+                    .send((i, kept))
+                    .map_err(|_| anyhow::anyhow!("读取已保存记录的线程意外退出"))?,
+                None => unread.push(i),
+            }
+        }
+        drop(jobs);
+        for (i, read) in decoded {
+            let file = &files[i];
+            match read {
+                Ok((read, data)) => {
+                    sources[i] = Some(Source::Read {
+                        name: file.name.clone(),
+                        size: u64::try_from(file.size).unwrap_or(0),
+                        files: read,
+                        data,
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "{} ({}): kept records not used, reading the file: {e}",
+                        file.name,
+                        file.sha256
+                    );
+                    unread.push(i);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    unread.sort_unstable();
+    tracing::info!("kept records: {:?}", started.elapsed());
+    note!(
+        "{} 个文件取用导入时读出的记录，{} 个文件读取原样字节。",
+        files.len() - unread.len(),
+        unread.len()
+    );
+    for i in unread {
+        let file = &files[i];
+        sources[i] = Some(Source::Bytes {
+            name: file.name.clone(),
+            bytes: ws.file_bytes(company, &file.sha256).map_err(refused)?,
+        });
+    }
+    Ok(sources.into_iter().flatten().collect())
 }
 
 /// The run's vouchers as `reconcile` writes them (the generic Excel journal, its links CSV
