@@ -201,7 +201,7 @@ fn read_one(path: &Path, importers: &[Box<dyn Importer>], reader: &str) -> Read 
         None
     };
     drop(data);
-    let orders = refs_of(&name, &name, &bytes, &inspected, seen);
+    let orders = refs_of(&name, &bytes, &inspected, seen);
     Ok((
         NewFile {
             inspect: serde_json::to_string(&inspected)?,

@@ -44,22 +44,20 @@ impl Seen {
     }
 }
 
-/// The index entries of the file `name` (given as `given`, a path) with `bytes`, from the
-/// records `seen` in it and the tables `inspected` it held. Evidence names a part by the kept
-/// file's name, then `!member` or `#sheet`.
+/// The index entries of the file kept as `name` with `bytes`, from the records `seen` in it and
+/// the tables `inspected` it held. The file was read under its kept name, so a table's name is
+/// the part evidence names: the file, then `!member` or `#sheet`.
 pub fn refs_of(
     name: &str,
-    given: &str,
     bytes: &[u8],
     inspected: &[ImportedFile],
     seen: Vec<Seen>,
 ) -> Vec<OrderRef> {
     let part_of = |file: FileId| {
-        let table = inspected.iter().find(|f| f.id == file)?;
-        Some(match table.name.strip_prefix(given) {
-            Some(inner) => format!("{name}{inner}"),
-            None => table.name.clone(),
-        })
+        inspected
+            .iter()
+            .find(|f| f.id == file)
+            .map(|table| table.name.clone())
     };
     let mut by_part: Vec<(FileId, Vec<Seen>)> = Vec::new();
     for s in seen {

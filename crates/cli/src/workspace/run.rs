@@ -220,6 +220,9 @@ fn kept_sources(
     let (jobs, queue) = mpsc::sync_channel::<(usize, Vec<u8>)>(1);
     let queue = Mutex::new(queue);
     std::thread::scope(|s| -> anyhow::Result<()> {
+        // Owned here, so that leaving early (a fetch that failed) closes the queue and the
+        // decoders end before the scope waits for them.
+        let jobs = jobs;
         let (done, decoded) = mpsc::channel();
         for _ in 0..decoders {
             let (queue, done) = (&queue, done.clone());
