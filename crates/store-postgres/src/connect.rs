@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (12, include_str!("../migrations/0012_order_buckets.sql")),
     (13, include_str!("../migrations/0013_parsed_chunks.sql")),
+    (14, include_str!("../migrations/0014_compressed_values.sql")),
 ];
 
 /// Namespaces the advisory locks of this program (the first key of the two-key form).

@@ -1,6 +1,8 @@
 //! Kept files (by SHA-256, per company) and the imports that name them for a period.
 
 use duizhang_store::codec;
+use duizhang_store::compression::Codec;
+use duizhang_store::kept_chunks::StoredChunk;
 use duizhang_store::{FileInfo, StoreError};
 use postgres::Transaction;
 
@@ -45,12 +47,18 @@ pub(crate) fn insert_file_chunk(
     tx: &mut Transaction<'_>,
     company: i64,
     sha256: &str,
-    at: i64,
-    bytes: &[u8],
+    chunk: &StoredChunk,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT INTO file_chunks (company_id, sha256, at_byte, bytes) VALUES ($1, $2, $3, $4)",
-        &[&company, &sha256, &at, &bytes],
+        "INSERT INTO file_chunks (company_id, sha256, at_byte, codec, bytes) \
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &company,
+            &sha256,
+            &chunk.at,
+            &i32::try_from(chunk.codec.code()).unwrap_or(i32::MAX),
+            &chunk.bytes,
+        ],
     )
     .map_err(db)?;
     Ok(())
@@ -76,25 +84,41 @@ pub(crate) fn files(tx: &mut Transaction<'_>, company: i64) -> Result<Vec<FileIn
         .collect())
 }
 
-pub(crate) fn file_bytes(
+pub(crate) fn file_chunks(
     tx: &mut Transaction<'_>,
     company: i64,
     sha256: &str,
-) -> Result<Option<Vec<u8>>, StoreError> {
-    if !file_exists(tx, company, sha256)? {
+) -> Result<Option<(i64, Vec<StoredChunk>)>, StoreError> {
+    let Some(size) = tx
+        .query_opt(
+            "SELECT size FROM files WHERE company_id = $1 AND sha256 = $2",
+            &[&company, &sha256],
+        )
+        .map_err(db)?
+        .map(|r| r.get::<_, i64>(0))
+    else {
         return Ok(None);
-    }
+    };
     let rows = tx
         .query(
-            "SELECT bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 ORDER BY at_byte",
+            "SELECT at_byte, codec, bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 \
+             ORDER BY at_byte",
             &[&company, &sha256],
         )
         .map_err(db)?;
-    let mut bytes = Vec::new();
-    for row in &rows {
-        bytes.extend_from_slice(row.get::<_, &[u8]>(0));
-    }
-    Ok(Some(bytes))
+    Ok(Some((
+        size,
+        rows.iter().map(chunk_of).collect::<Result<_, _>>()?,
+    )))
+}
+
+/// A `file_chunks` row (at_byte, codec, bytes) as a chunk.
+fn chunk_of(r: &postgres::Row) -> Result<StoredChunk, StoreError> {
+    Ok(StoredChunk {
+        at: r.get(0),
+        codec: Codec::from_code(i64::from(r.get::<_, i32>(1)))?,
+        bytes: r.get(2),
+    })
 }
 
 /// The chunks holding bytes `at..end`: the last one starting at or before `at`, then every
@@ -105,16 +129,16 @@ pub(crate) fn file_chunks_over(
     sha256: &str,
     at: i64,
     end: i64,
-) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+) -> Result<Vec<StoredChunk>, StoreError> {
     let rows = tx
         .query(
-            "SELECT at_byte, bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 \
+            "SELECT at_byte, codec, bytes FROM file_chunks WHERE company_id = $1 AND sha256 = $2 \
              AND at_byte < $4 AND at_byte >= (SELECT coalesce(max(at_byte), 0) FROM file_chunks \
              WHERE company_id = $1 AND sha256 = $2 AND at_byte <= $3) ORDER BY at_byte",
             &[&company, &sha256, &at, &end],
         )
         .map_err(db)?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    rows.iter().map(chunk_of).collect()
 }
 
 pub(crate) fn parsed_exists(

@@ -19,6 +19,8 @@ mod runs;
 mod vouchers;
 
 use duizhang_store::backend::{Backend, RunRow, Tx};
+use duizhang_store::compression::Stored;
+use duizhang_store::kept_chunks::StoredChunk;
 use duizhang_store::{
     Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
     Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User,
@@ -124,18 +126,21 @@ impl Tx for PgTx<'_> {
         &mut self,
         company: i64,
         sha256: &str,
-        at: i64,
-        bytes: &[u8],
+        chunk: &StoredChunk,
     ) -> Result<(), StoreError> {
-        imports::insert_file_chunk(&mut self.tx, company, sha256, at, bytes)
+        imports::insert_file_chunk(&mut self.tx, company, sha256, chunk)
     }
 
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError> {
         imports::files(&mut self.tx, company)
     }
 
-    fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        imports::file_bytes(&mut self.tx, company, sha256)
+    fn file_chunks(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<(i64, Vec<StoredChunk>)>, StoreError> {
+        imports::file_chunks(&mut self.tx, company, sha256)
     }
 
     fn file_chunks_over(
@@ -144,7 +149,7 @@ impl Tx for PgTx<'_> {
         sha256: &str,
         at: i64,
         end: i64,
-    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<StoredChunk>, StoreError> {
         imports::file_chunks_over(&mut self.tx, company, sha256, at, end)
     }
 
@@ -241,7 +246,7 @@ impl Tx for PgTx<'_> {
         &mut self,
         company: i64,
         batch: &VoucherBatch,
-        files: &[(String, Vec<u8>)],
+        files: &[(String, Stored)],
     ) -> Result<(), StoreError> {
         vouchers::insert_voucher_batch(&mut self.tx, company, batch, files)
     }
@@ -305,7 +310,7 @@ impl Tx for PgTx<'_> {
         &mut self,
         company: i64,
         run: i64,
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<(String, Stored)>, StoreError> {
         vouchers::voucher_batch_files(&mut self.tx, company, run)
     }
 

@@ -1,6 +1,7 @@
 //! A run's voucher batch and its files.
 
 use duizhang_store::codec;
+use duizhang_store::compression::{Codec, Stored};
 use duizhang_store::{NumberRange, StoreError, VoucherBatch};
 use postgres::Transaction;
 
@@ -10,7 +11,7 @@ pub(crate) fn insert_voucher_batch(
     tx: &mut Transaction<'_>,
     company: i64,
     batch: &VoucherBatch,
-    files: &[(String, Vec<u8>)],
+    files: &[(String, Stored)],
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO voucher_batches (company_id, run_id, period, state, vouchers, debit_fen, \
@@ -30,11 +31,17 @@ pub(crate) fn insert_voucher_batch(
         ],
     )
     .map_err(db)?;
-    for (name, bytes) in files {
+    for (name, stored) in files {
         tx.execute(
-            "INSERT INTO voucher_batch_files (company_id, run_id, name, bytes) \
-                 VALUES ($1, $2, $3, $4)",
-            &[&company, &batch.run_id, name, bytes],
+            "INSERT INTO voucher_batch_files (company_id, run_id, name, codec, bytes) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &company,
+                &batch.run_id,
+                name,
+                &i32::try_from(stored.codec.code()).unwrap_or(i32::MAX),
+                &stored.bytes,
+            ],
         )
         .map_err(db)?;
     }
@@ -89,15 +96,25 @@ pub(crate) fn voucher_batch_files(
     tx: &mut Transaction<'_>,
     company: i64,
     run: i64,
-) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+) -> Result<Vec<(String, Stored)>, StoreError> {
     let rows = tx
         .query(
-            "SELECT name, bytes FROM voucher_batch_files WHERE company_id = $1 AND run_id = $2 \
-             ORDER BY name",
+            "SELECT name, codec, bytes FROM voucher_batch_files \
+             WHERE company_id = $1 AND run_id = $2 ORDER BY name",
             &[&company, &run],
         )
         .map_err(db)?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.get(0),
+                Stored {
+                    codec: Codec::from_code(i64::from(r.get::<_, i32>(1)))?,
+                    bytes: r.get(2),
+                },
+            ))
+        })
+        .collect()
 }
 
 pub(crate) fn insert_voucher_numbers(

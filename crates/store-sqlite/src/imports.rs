@@ -1,6 +1,8 @@
 //! Kept files (by SHA-256, per company) and the imports that name them for a period.
 
 use duizhang_store::codec;
+use duizhang_store::compression::Codec;
+use duizhang_store::kept_chunks::StoredChunk;
 use duizhang_store::{FileInfo, StoreError};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -46,13 +48,21 @@ pub(crate) fn insert_file_chunk(
     tx: &Transaction<'_>,
     company: i64,
     sha256: &str,
-    at: i64,
-    bytes: &[u8],
+    chunk: &StoredChunk,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO file_chunks (company_id, sha256, at_byte, bytes) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO file_chunks (company_id, sha256, at_byte, codec, bytes) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )
-    .and_then(|mut stmt| stmt.execute(params![company, sha256, at, bytes]))
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            company,
+            sha256,
+            chunk.at,
+            chunk.codec.code(),
+            chunk.bytes
+        ])
+    })
     .map_err(db)?;
     Ok(())
 }
@@ -78,25 +88,39 @@ pub(crate) fn files(tx: &Transaction<'_>, company: i64) -> Result<Vec<FileInfo>,
     rows.collect::<Result<_, _>>().map_err(db)
 }
 
-pub(crate) fn file_bytes(
+pub(crate) fn file_chunks(
     tx: &Transaction<'_>,
     company: i64,
     sha256: &str,
-) -> Result<Option<Vec<u8>>, StoreError> {
-    if !file_exists(tx, company, sha256)? {
+) -> Result<Option<(i64, Vec<StoredChunk>)>, StoreError> {
+    let size: Option<i64> = tx
+        .query_row(
+            "SELECT size FROM files WHERE company_id = ?1 AND sha256 = ?2",
+            params![company, sha256],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db)?;
+    let Some(size) = size else {
         return Ok(None);
-    }
+    };
     let mut stmt = tx
         .prepare(
-            "SELECT bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 ORDER BY at_byte",
+            "SELECT at_byte, codec, bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 \
+             ORDER BY at_byte",
         )
         .map_err(db)?;
-    let mut rows = stmt.query(params![company, sha256]).map_err(db)?;
-    let mut bytes = Vec::new();
-    while let Some(row) = rows.next().map_err(db)? {
-        bytes.extend_from_slice(row.get_ref(0).and_then(|v| Ok(v.as_blob()?)).map_err(db)?);
-    }
-    Ok(Some(bytes))
+    let rows = stmt
+        .query_map(params![company, sha256], chunk_of)
+        .map_err(db)?;
+    let chunks = rows.collect::<Result<Vec<_>, _>>().map_err(db)?;
+    Ok(Some((size, chunks.into_iter().collect::<Result<_, _>>()?)))
+}
+
+/// A `file_chunks` row (at_byte, codec, bytes) as a chunk.
+fn chunk_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredChunk, StoreError>> {
+    let (at, codec, bytes): (i64, i64, Vec<u8>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    Ok(Codec::from_code(codec).map(|codec| StoredChunk { at, codec, bytes }))
 }
 
 /// The chunks holding bytes `at..end`: the last one starting at or before `at`, then every
@@ -107,20 +131,19 @@ pub(crate) fn file_chunks_over(
     sha256: &str,
     at: i64,
     end: i64,
-) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+) -> Result<Vec<StoredChunk>, StoreError> {
     let mut stmt = tx
         .prepare_cached(
-            "SELECT at_byte, bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 \
+            "SELECT at_byte, codec, bytes FROM file_chunks WHERE company_id = ?1 AND sha256 = ?2 \
              AND at_byte < ?4 AND at_byte >= (SELECT coalesce(max(at_byte), 0) FROM file_chunks \
              WHERE company_id = ?1 AND sha256 = ?2 AND at_byte <= ?3) ORDER BY at_byte",
         )
         .map_err(db)?;
     let rows = stmt
-        .query_map(params![company, sha256, at, end], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_map(params![company, sha256, at, end], chunk_of)
         .map_err(db)?;
-    rows.collect::<Result<_, _>>().map_err(db)
+    let chunks = rows.collect::<Result<Vec<_>, _>>().map_err(db)?;
+    chunks.into_iter().collect()
 }
 
 pub(crate) fn parsed_exists(

@@ -20,6 +20,8 @@ mod runs;
 mod vouchers;
 
 use duizhang_store::backend::{Backend, RunRow, Tx};
+use duizhang_store::compression::Stored;
+use duizhang_store::kept_chunks::StoredChunk;
 use duizhang_store::{
     Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
     Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, StoreError, User,
@@ -128,18 +130,21 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         company: i64,
         sha256: &str,
-        at: i64,
-        bytes: &[u8],
+        chunk: &StoredChunk,
     ) -> Result<(), StoreError> {
-        imports::insert_file_chunk(&self.tx, company, sha256, at, bytes)
+        imports::insert_file_chunk(&self.tx, company, sha256, chunk)
     }
 
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError> {
         imports::files(&self.tx, company)
     }
 
-    fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        imports::file_bytes(&self.tx, company, sha256)
+    fn file_chunks(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<(i64, Vec<StoredChunk>)>, StoreError> {
+        imports::file_chunks(&self.tx, company, sha256)
     }
 
     fn file_chunks_over(
@@ -148,7 +153,7 @@ impl Tx for SqliteTx<'_> {
         sha256: &str,
         at: i64,
         end: i64,
-    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<StoredChunk>, StoreError> {
         imports::file_chunks_over(&self.tx, company, sha256, at, end)
     }
 
@@ -245,7 +250,7 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         company: i64,
         batch: &VoucherBatch,
-        files: &[(String, Vec<u8>)],
+        files: &[(String, Stored)],
     ) -> Result<(), StoreError> {
         vouchers::insert_voucher_batch(&self.tx, company, batch, files)
     }
@@ -309,7 +314,7 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         company: i64,
         run: i64,
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<(String, Stored)>, StoreError> {
         vouchers::voucher_batch_files(&self.tx, company, run)
     }
 

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (12, include_str!("../migrations/0012_order_buckets.sql")),
     (13, include_str!("../migrations/0013_parsed_chunks.sql")),
+    (14, include_str!("../migrations/0014_compressed_values.sql")),
 ];
 
 pub struct SqliteBackend {

@@ -1,6 +1,7 @@
 //! A run's voucher batch and its files.
 
 use duizhang_store::codec;
+use duizhang_store::compression::{Codec, Stored};
 use duizhang_store::{NumberRange, StoreError, VoucherBatch};
 use rusqlite::{Transaction, params};
 
@@ -10,7 +11,7 @@ pub(crate) fn insert_voucher_batch(
     tx: &Transaction<'_>,
     company: i64,
     batch: &VoucherBatch,
-    files: &[(String, Vec<u8>)],
+    files: &[(String, Stored)],
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO voucher_batches (company_id, run_id, period, state, vouchers, debit_fen, \
@@ -30,11 +31,17 @@ pub(crate) fn insert_voucher_batch(
         ],
     )
     .map_err(db)?;
-    for (name, bytes) in files {
+    for (name, stored) in files {
         tx.execute(
-            "INSERT INTO voucher_batch_files (company_id, run_id, name, bytes) \
-                 VALUES (?1, ?2, ?3, ?4)",
-            params![company, batch.run_id, name, bytes],
+            "INSERT INTO voucher_batch_files (company_id, run_id, name, codec, bytes) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                company,
+                batch.run_id,
+                name,
+                stored.codec.code(),
+                stored.bytes
+            ],
         )
         .map_err(db)?;
     }
@@ -114,17 +121,29 @@ pub(crate) fn voucher_batch_files(
     tx: &Transaction<'_>,
     company: i64,
     run: i64,
-) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+) -> Result<Vec<(String, Stored)>, StoreError> {
     let mut stmt = tx
         .prepare(
-            "SELECT name, bytes FROM voucher_batch_files WHERE company_id = ?1 AND run_id = ?2 \
-             ORDER BY name",
+            "SELECT name, codec, bytes FROM voucher_batch_files \
+             WHERE company_id = ?1 AND run_id = ?2 ORDER BY name",
         )
         .map_err(db)?;
     let rows = stmt
-        .query_map(params![company, run], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(params![company, run], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get(2)?))
+        })
         .map_err(db)?;
-    rows.map(|r| r.map_err(db)).collect()
+    rows.map(|r| {
+        let (name, codec, bytes) = r.map_err(db)?;
+        Ok((
+            name,
+            Stored {
+                codec: Codec::from_code(codec)?,
+                bytes,
+            },
+        ))
+    })
+    .collect()
 }
 
 pub(crate) fn insert_voucher_numbers(

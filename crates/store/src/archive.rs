@@ -74,9 +74,7 @@ impl<B: Backend> Workspace<B> {
         json("files.json".into(), &files);
         let mut file_members = Vec::new();
         for (index, file) in files.iter().enumerate() {
-            let bytes = tx
-                .file_bytes(company.id, &file.sha256)?
-                .ok_or_else(|| StoreError::UnknownFile(file.sha256.clone()))?;
+            let bytes = crate::imports::kept_bytes(tx.as_mut(), company.id, &file.sha256)?;
             file_members.push((format!("files/{:03}-{}", index + 1, file.name), bytes));
         }
 
@@ -102,7 +100,7 @@ impl<B: Backend> Workspace<B> {
                 payload.findings.into_bytes(),
             ));
             run_members.push((format!("{dir}/carry.json"), payload.pending.into_bytes()));
-            for (name, bytes) in tx.voucher_batch_files(company.id, run.id)? {
+            for (name, bytes) in crate::vouchers::stored_files(tx.as_mut(), company.id, run.id)? {
                 run_members.push((format!("{dir}/vouchers/{name}"), bytes));
             }
         }

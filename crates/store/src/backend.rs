@@ -3,7 +3,9 @@
 
 use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
+use crate::compression::Stored;
 use crate::error::StoreError;
+use crate::kept_chunks::StoredChunk;
 use crate::records::{
     Adjustment, Attachment, CaseEvent, CaseFilter, CaseRecord, Company, CompanyBooks, FileInfo,
     Member, NumberRange, OrderRef, PeriodClose, RunPayload, RunRecord, User, VoucherBatch,
@@ -52,17 +54,20 @@ pub trait Tx {
     fn file_exists(&mut self, company: i64, sha256: &str) -> Result<bool, StoreError>;
     /// A kept file's row; its bytes follow as chunks ([`Tx::insert_file_chunk`]).
     fn insert_file(&mut self, company: i64, file: &FileInfo) -> Result<(), StoreError>;
-    /// The bytes of a kept file from offset `at` on.
+    /// One chunk of a kept file's bytes ([`crate::kept_chunks`]).
     fn insert_file_chunk(
         &mut self,
         company: i64,
         sha256: &str,
-        at: i64,
-        bytes: &[u8],
+        chunk: &StoredChunk,
     ) -> Result<(), StoreError>;
     fn files(&mut self, company: i64) -> Result<Vec<FileInfo>, StoreError>;
-    /// A kept file's bytes, its chunks joined; `None` for a file the company has not kept.
-    fn file_bytes(&mut self, company: i64, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// A kept file's size and its chunks in order; `None` for a file the company has not kept.
+    fn file_chunks(
+        &mut self,
+        company: i64,
+        sha256: &str,
+    ) -> Result<Option<(i64, Vec<StoredChunk>)>, StoreError>;
     /// The chunks (offset, bytes) of a kept file that hold bytes `at..end`: the last chunk
     /// starting at or before `at` and every later one starting before `end`.
     fn file_chunks_over(
@@ -71,7 +76,7 @@ pub trait Tx {
         sha256: &str,
         at: i64,
         end: i64,
-    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError>;
+    ) -> Result<Vec<StoredChunk>, StoreError>;
     /// Whether what reading a kept file gave is kept under the key `reader`.
     fn parsed_exists(
         &mut self,
@@ -143,7 +148,7 @@ pub trait Tx {
         &mut self,
         company: i64,
         batch: &VoucherBatch,
-        files: &[(String, Vec<u8>)],
+        files: &[(String, Stored)],
     ) -> Result<(), StoreError>;
     /// Every batch of the company, by run.
     fn voucher_batches(&mut self, company: i64) -> Result<Vec<VoucherBatch>, StoreError>;
@@ -154,11 +159,12 @@ pub trait Tx {
         by: &str,
         at: &str,
     ) -> Result<(), StoreError>;
+    /// A batch's files as stored (name, value), by name.
     fn voucher_batch_files(
         &mut self,
         company: i64,
         run: i64,
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    ) -> Result<Vec<(String, Stored)>, StoreError>;
     /// Keeps the voucher numbers of a run's batch.
     fn insert_voucher_numbers(
         &mut self,

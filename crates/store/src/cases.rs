@@ -85,7 +85,12 @@ impl<B: Backend> Workspace<B> {
                 superseded: false,
                 numbers: vouchers.numbers.clone(),
             };
-            tx.insert_voucher_batch(company.id, &batch, &vouchers.files)?;
+            let files = vouchers
+                .files
+                .iter()
+                .map(|(name, bytes)| Ok((name.clone(), crate::compression::store_large(bytes)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            tx.insert_voucher_batch(company.id, &batch, &files)?;
             tx.insert_voucher_numbers(company.id, run_id, &vouchers.numbers)?;
         }
         let cases_period = cases_period(&run.period);

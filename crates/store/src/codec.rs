@@ -102,7 +102,7 @@ pub const OPEN_STATES: &str = "state IN ('open', 'in_progress', 'pending_review'
 pub const CASE_ORDER: &str = "cases.severity_rank DESC, cases.due_at, cases.id";
 
 /// The schema version this program writes; older databases are migrated forward to it.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 /// Marks a database as the workspace's (the `meta` table's `app` row).
 pub const APP_MARK: &str = "duizhang-workspace";
 

@@ -6,12 +6,9 @@ use sha2::{Digest, Sha256};
 
 use crate::backend::{Backend, Tx};
 use crate::error::StoreError;
-use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit};
+use crate::kept_chunks::{FILE_CHUNK, StoredChunk};
+use crate::records::{FileInfo, ImportOutcome, NewFile, OrderHit, Parsed};
 use crate::workspace::{Workspace, actor_in, audit, company_in};
-
-/// The size of the chunks a kept file is stored in: one value stays far below the 1 GB both
-/// databases allow, and a line is read back from one chunk.
-const FILE_CHUNK: usize = 1 << 20;
 
 /// Who may import and run: the finance staff.
 pub(crate) const PREPARERS: &[Role] = &[Role::Accountant, Role::Admin];
@@ -21,6 +18,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A file made ready for an import batch: hashed, its bytes packed into chunks
+/// ([`crate::kept_chunks`]), its order index grouped into buckets. None of it needs the
+/// database, so an import prepares each file on the thread that read it and the batch only
+/// writes.
+#[derive(Clone, Debug)]
+pub struct PreparedFile {
+    pub sha256: String,
+    pub name: String,
+    pub size: i64,
+    pub inspect: String,
+    chunks: Vec<StoredChunk>,
+    buckets: Vec<(u32, Vec<u8>)>,
+    parsed: Option<Parsed>,
+}
+
+impl NewFile {
+    pub fn prepare(self) -> Result<PreparedFile, StoreError> {
+        Ok(PreparedFile {
+            sha256: sha256_hex(&self.bytes),
+            size: i64::try_from(self.bytes.len()).unwrap_or(i64::MAX),
+            chunks: crate::kept_chunks::pack(&self.bytes)?,
+            buckets: crate::order_buckets::encode(&self.orders)?,
+            name: self.name,
+            inspect: self.inspect,
+            parsed: self.parsed,
+        })
+    }
 }
 
 impl<B: Backend> Workspace<B> {
@@ -162,8 +188,7 @@ impl<B: Backend> Workspace<B> {
     pub fn file_bytes(&mut self, company: &str, sha256: &str) -> Result<Vec<u8>, StoreError> {
         let mut tx = self.backend.begin()?;
         let company = company_in(tx.as_mut(), company)?;
-        tx.file_bytes(company.id, sha256)?
-            .ok_or_else(|| StoreError::UnknownFile(sha256.to_string()))
+        kept_bytes(tx.as_mut(), company.id, sha256)
     }
 }
 
@@ -182,45 +207,46 @@ impl ImportBatch<'_> {
     /// Keeps one file of the batch (a file the company already keeps, or one met earlier in
     /// the batch, is only named by the batch).
     pub fn add(&mut self, file: &NewFile) -> Result<(), StoreError> {
-        let sha256 = sha256_hex(&file.bytes);
-        let seen_in_batch = self.added.iter().any(|f| f.sha256 == sha256);
+        self.add_prepared(file.clone().prepare()?)
+    }
+
+    /// [`ImportBatch::add`] of a file made ready beforehand, on another thread perhaps: what
+    /// is left is writing it.
+    pub fn add_prepared(&mut self, file: PreparedFile) -> Result<(), StoreError> {
+        let seen_in_batch = self.added.iter().any(|f| f.sha256 == file.sha256);
         if seen_in_batch {
-            self.known.push(sha256);
+            self.known.push(file.sha256);
             return Ok(());
         }
-        if self.tx.file_exists(self.company, &sha256)? {
+        if self.tx.file_exists(self.company, &file.sha256)? {
             // Kept before, perhaps read by another version: it gets what this reading gave.
-            self.keep_parsed(&sha256, file)?;
-            self.known.push(sha256);
+            self.keep_parsed(&file.sha256, file.parsed.as_ref())?;
+            self.known.push(file.sha256);
             return Ok(());
         }
         let info = FileInfo {
-            sha256,
-            name: file.name.clone(),
-            size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
-            inspect: file.inspect.clone(),
+            sha256: file.sha256,
+            name: file.name,
+            size: file.size,
+            inspect: file.inspect,
             imported_at: self.at.clone(),
         };
         self.tx.insert_file(self.company, &info)?;
-        for (at, chunk) in (0i64..)
-            .step_by(FILE_CHUNK)
-            .zip(file.bytes.chunks(FILE_CHUNK))
-        {
+        for chunk in &file.chunks {
             self.tx
-                .insert_file_chunk(self.company, &info.sha256, at, chunk)?;
+                .insert_file_chunk(self.company, &info.sha256, chunk)?;
         }
-        let buckets = crate::order_buckets::encode(&file.orders)?;
         self.tx
-            .insert_order_buckets(self.company, &info.sha256, &buckets)?;
-        self.keep_parsed(&info.sha256, file)?;
+            .insert_order_buckets(self.company, &info.sha256, &file.buckets)?;
+        self.keep_parsed(&info.sha256, file.parsed.as_ref())?;
         self.added.push(info);
         Ok(())
     }
 
     /// Keeps what reading the file gave, unless it is kept under the same key already; what
     /// another key kept of it is dropped (no run of this program would read it).
-    fn keep_parsed(&mut self, sha256: &str, file: &NewFile) -> Result<(), StoreError> {
-        let Some(parsed) = &file.parsed else {
+    fn keep_parsed(&mut self, sha256: &str, parsed: Option<&Parsed>) -> Result<(), StoreError> {
+        let Some(parsed) = parsed else {
             return Ok(());
         };
         if self
@@ -298,7 +324,9 @@ impl<B: Backend> Workspace<B> {
         let company = company_in(tx.as_mut(), company)?;
         let end = at.saturating_add(len.max(0));
         let mut out = Vec::new();
-        for (start, bytes) in tx.file_chunks_over(company.id, sha256, at, end)? {
+        for chunk in tx.file_chunks_over(company.id, sha256, at, end)? {
+            let start = chunk.at;
+            let bytes = crate::kept_chunks::unpack(chunk)?;
             let from = usize::try_from(at.saturating_sub(start)).unwrap_or(0);
             let to = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
             out.extend_from_slice(
@@ -312,6 +340,18 @@ impl<B: Backend> Workspace<B> {
         }
         Ok(out)
     }
+}
+
+/// A kept file's bytes, from its chunks.
+pub(crate) fn kept_bytes(
+    tx: &mut dyn Tx,
+    company: i64,
+    sha256: &str,
+) -> Result<Vec<u8>, StoreError> {
+    let (size, chunks) = tx
+        .file_chunks(company, sha256)?
+        .ok_or_else(|| StoreError::UnknownFile(sha256.to_string()))?;
+    crate::kept_chunks::join(chunks, size)
 }
 
 pub(crate) fn require(

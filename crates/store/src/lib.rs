@@ -21,7 +21,9 @@ pub mod archive;
 pub mod attachments;
 mod cases;
 mod company_books;
+pub mod compression;
 mod imports;
+pub mod kept_chunks;
 mod numbering;
 mod order_buckets;
 mod periods;
@@ -29,7 +31,7 @@ mod vouchers;
 
 pub use backend::{Backend, Tx};
 pub use error::StoreError;
-pub use imports::ImportBatch;
+pub use imports::{ImportBatch, PreparedFile};
 pub use numbering::Held;
 pub use records::*;
 pub use workspace::Workspace;

@@ -101,13 +101,28 @@ impl<B: Backend> Workspace<B> {
         if batch.state != BatchState::Approved {
             return Err(StoreError::BatchNotApproved(run));
         }
-        let files = tx.voucher_batch_files(company.id, run)?;
+        let files = stored_files(tx.as_mut(), company.id, run)?;
         Ok((batch, files))
     }
 }
 
 /// A rendered file: its name and bytes.
 pub type NamedBytes = (String, Vec<u8>);
+
+/// What a rendered file may grow to when read back: beyond the 1 GB a database value holds.
+const RENDERED_LIMIT: usize = 8 << 30;
+
+/// The files of a run's batch, as rendered.
+pub(crate) fn stored_files(
+    tx: &mut dyn Tx,
+    company: i64,
+    run: i64,
+) -> Result<Vec<NamedBytes>, StoreError> {
+    tx.voucher_batch_files(company, run)?
+        .into_iter()
+        .map(|(name, stored)| Ok((name, crate::compression::load(stored, RENDERED_LIMIT)?)))
+        .collect()
+}
 
 /// The batch of `run`, refused when there is none or a later run of its period replaced it.
 fn current(tx: &mut dyn Tx, company: i64, run: i64) -> Result<VoucherBatch, StoreError> {

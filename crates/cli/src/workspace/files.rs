@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use duizhang_import::inputs::Source;
 use duizhang_import::{Importer, parsed};
-use duizhang_store::{NewFile, Parsed};
+use duizhang_store::{NewFile, Parsed, PreparedFile};
 use sha2::Digest;
 
 use super::order_index::{Seen, refs_of};
@@ -39,10 +39,10 @@ pub fn import(
     let mut problems: Vec<(usize, String)> = Vec::new();
     let mut failure = None;
     read_each(&paths, &importers, &reader, threads, |i, read| match read {
-        Ok((file, errors)) if errors.is_empty() => {
+        Ok((Some(file), errors)) if errors.is_empty() => {
             if problems.is_empty()
                 && failure.is_none()
-                && let Err(e) = batch.add(&file)
+                && let Err(e) = batch.add_prepared(file)
             {
                 failure = Some(refused(e));
             }
@@ -92,8 +92,9 @@ pub fn default_readers() -> usize {
     duizhang_import::inputs::default_workers()
 }
 
-/// A file read for the store, with the errors that keep the batch out.
-type Read = anyhow::Result<(NewFile, Vec<String>)>;
+/// A file read and made ready for the store (none when it has errors), with the errors that
+/// keep the batch out.
+type Read = anyhow::Result<(Option<PreparedFile>, Vec<String>)>;
 
 /// Reads every file on `threads` worker threads (largest first, so one large file does not
 /// finish alone) and hands each to `each` on this thread as soon as it is read, with its index
@@ -157,8 +158,9 @@ pub fn reader_key(profiles: &[PathBuf]) -> anyhow::Result<String> {
 }
 
 /// One file made ready for the store: its bytes, what `inspect` says of it, its order index
-/// and what reading it gave (kept under `reader` for runs); with the errors (in Chinese) that
-/// keep the batch out.
+/// and what reading it gave (kept under `reader` for runs), hashed, compressed and grouped
+/// here on the reading thread so the batch's one writer only writes; with the errors (in
+/// Chinese) that keep the batch out.
 ///
 /// The file is read from the bytes that are kept, under the name it is kept by, exactly as a
 /// run reads it: what is kept of the reading (problems, part names `name!member`) is then what
@@ -182,34 +184,32 @@ fn read_one(path: &Path, importers: &[Box<dyn Importer>], reader: &str) -> Read 
         .iter()
         .flat_map(|f| f.problems.iter().filter(|p| p.is_error()).map(|p| p.zh()))
         .collect();
-    // A batch with errors is not kept: its records need not be written.
-    let parsed = if errors.is_empty() {
-        let started = std::time::Instant::now();
-        let encoded = parsed::encode(&inspected, &data);
-        tracing::info!("{name}: records encoded in {:?}", started.elapsed());
-        match encoded {
-            Ok(bytes) => Some(Parsed {
-                reader: reader.to_string(),
-                bytes,
-            }),
-            Err(e) => {
-                tracing::warn!("{name}: records not kept, runs will read the file: {e}");
-                None
-            }
+    // A batch with errors is not kept: nothing of the file need be made ready.
+    if !errors.is_empty() {
+        return Ok((None, errors));
+    }
+    let started = std::time::Instant::now();
+    let parsed = match parsed::encode(&inspected, &data) {
+        Ok(bytes) => Some(Parsed {
+            reader: reader.to_string(),
+            bytes,
+        }),
+        Err(e) => {
+            tracing::warn!("{name}: records not kept, runs will read the file: {e}");
+            None
         }
-    } else {
-        None
     };
+    tracing::info!("{name}: records encoded in {:?}", started.elapsed());
     drop(data);
     let orders = refs_of(&name, &bytes, &inspected, seen);
-    Ok((
-        NewFile {
-            inspect: serde_json::to_string(&inspected)?,
-            bytes,
-            orders,
-            name,
-            parsed,
-        },
-        errors,
-    ))
+    let file = NewFile {
+        inspect: serde_json::to_string(&inspected)?,
+        bytes,
+        orders,
+        name,
+        parsed,
+    }
+    .prepare()
+    .map_err(refused)?;
+    Ok((Some(file), errors))
 }

@@ -1,0 +1,5 @@
+-- How large values are stored (duizhang_store::compression): 0 as they are, 1 compressed
+-- with zstd. Each chunk of a kept file and each file of a voucher batch says which; values
+-- written before are plain.
+ALTER TABLE file_chunks ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE voucher_batch_files ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
