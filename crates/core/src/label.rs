@@ -12,10 +12,9 @@ use std::fmt;
 use std::ops::Deref;
 
 use arcstr::ArcStr;
-use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Label(ArcStr);
+pub struct Label(pub(crate) ArcStr);
 
 thread_local! {
     /// The labels met so far by the [`Label::interning`] scope running on this thread.
@@ -115,18 +114,6 @@ impl fmt::Debug for Label {
     }
 }
 
-impl Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        std::borrow::Cow::<'de, str>::deserialize(deserializer).map(Label::from)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,14 +134,5 @@ mod tests {
         assert_eq!(a, c);
         assert_eq!(a, title);
         assert_eq!(a.to_string(), title);
-    }
-
-    #[test]
-    fn labels_serialize_as_their_text() {
-        let label = Label::from("交易成功");
-        let json = serde_json::to_string(&label).unwrap_or_default();
-        assert_eq!(json, "\"交易成功\"");
-        let back: Option<Label> = serde_json::from_str(&json).ok();
-        assert_eq!(back, Some(label));
     }
 }

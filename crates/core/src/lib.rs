@@ -5,6 +5,7 @@
 pub mod dataset;
 pub mod finding;
 pub mod label;
+mod label_wire;
 pub mod model;
 pub mod money;
 pub mod period;

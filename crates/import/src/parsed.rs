@@ -2,7 +2,8 @@
 //! ([`crate::inputs::read_one`]), so that a later run takes them as [`Source::Read`] instead
 //! of reading the file again.
 //!
-//! The records are written with `postcard` (serde's field order, no names: compact and fast);
+//! The records are written with `postcard` (serde's field order, no names: compact and fast),
+//! their labels as a table (`Label::tabled`: each label's text once, then its number);
 //! the reports, a few per file, as JSON inside, since they leave fields out when empty. After
 //! the version, all of it is one zstd frame at the fastest level: the labels every record
 //! repeats (shops, statuses, SKUs, titles) shrink several-fold, and writing and reading back
@@ -20,7 +21,7 @@ use crate::ImportedFile;
 
 /// The version of this encoding. Bump it whenever a record type or a report changes (a field
 /// added, removed, reordered or retyped): records kept under another version are not read.
-pub const PARSED_FORMAT: u32 = 2;
+pub const PARSED_FORMAT: u32 = 3;
 
 /// zstd's level: its fastest ordinary one.
 const LEVEL: i32 = 1;
@@ -48,7 +49,7 @@ pub fn encode(files: &[ImportedFile], data: &Dataset) -> Result<Vec<u8>, ParsedE
     let compress = zstd::stream::write::Encoder::new(out, LEVEL)?;
     // postcard writes a field at a time: buffered, the compressor gets blocks.
     let buffered = std::io::BufWriter::with_capacity(1 << 16, compress);
-    let buffered = postcard::to_io(&(reports, data), buffered)?;
+    let buffered = Label::tabled(|| postcard::to_io(&(reports, data), buffered))?;
     let compress = buffered.into_inner().map_err(|e| e.into_error())?;
     Ok(compress.finish()?)
 }
@@ -56,6 +57,15 @@ pub fn encode(files: &[ImportedFile], data: &Dataset) -> Result<Vec<u8>, ParsedE
 /// The reports and records [`encode`] wrote. Equal labels share one string, as in a file just
 /// read (a dataset's memory stays what reading the file would have made it).
 pub fn decode(bytes: &[u8]) -> Result<(Vec<ImportedFile>, Dataset), ParsedError> {
+    decode_with(bytes, &mut Vec::new())
+}
+
+/// [`decode`] into a buffer the caller keeps between files: a thread decoding many files
+/// writes into memory it has touched before (fresh pages cost more than the copy itself).
+pub fn decode_with(
+    bytes: &[u8],
+    scratch: &mut Vec<u8>,
+) -> Result<(Vec<ImportedFile>, Dataset), ParsedError> {
     // The version first, alone: records of another encoding are not read at all.
     let (found, compressed) = postcard::take_from_bytes::<u32>(bytes)?;
     if found != PARSED_FORMAT {
@@ -63,14 +73,16 @@ pub fn decode(bytes: &[u8]) -> Result<(Vec<ImportedFile>, Dataset), ParsedError>
     }
     // One frame, and nothing after it (a second frame, or bytes that are none, is refused).
     let mut frame = zstd::stream::read::Decoder::with_buffer(compressed)?.single_frame();
-    let mut plain = Vec::new();
-    frame.read_to_end(&mut plain)?;
+    scratch.clear();
+    let plain = scratch;
+    frame.read_to_end(plain)?;
     let after = frame.finish().len();
     if after > 0 {
         return Err(ParsedError::Trailing(after));
     }
-    let ((reports, data), rest) =
-        Label::interning(|| postcard::take_from_bytes::<(String, Dataset)>(&plain))?;
+    let ((reports, data), rest) = Label::interning(|| {
+        Label::tabled(|| postcard::take_from_bytes::<(String, Dataset)>(plain))
+    })?;
     if !rest.is_empty() {
         return Err(ParsedError::Trailing(rest.len()));
     }

@@ -227,13 +227,14 @@ fn kept_sources(
         for _ in 0..decoders {
             let (queue, done) = (&queue, done.clone());
             s.spawn(move || {
+                let mut scratch = Vec::new();
                 loop {
                     let job = queue
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .recv();
                     let Ok((i, kept)) = job else { break };
-                    let read = parsed::decode(&kept);
+                    let read = parsed::decode_with(&kept, &mut scratch);
                     drop(kept);
                     if done.send((i, read)).is_err() {
                         break;
