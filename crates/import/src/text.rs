@@ -53,6 +53,38 @@ pub fn sniff_encoding(sample: &[u8]) -> TextEncoding {
     }
 }
 
+/// The byte between cells of a text table: TAB when the sample holds more TABs than commas
+/// (Excel's "Unicode text" save, and TAB-separated exports), else `,`. Alipay's ID cells end
+/// in a TAB, but each such row holds far more commas than TABs. Counted in UTF-16 code units
+/// for UTF-16 (a CJK unit may hold a 0x09 or 0x2C byte); in GB18030 and UTF-8 neither byte
+/// occurs inside a multi-byte character.
+pub fn sniff_separator(sample: &[u8], encoding: TextEncoding) -> u8 {
+    let (tabs, commas) = match encoding {
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            let big = encoding == TextEncoding::Utf16Be;
+            sample
+                .chunks_exact(2)
+                .map(|p| {
+                    if big {
+                        u16::from_be_bytes([p[0], p[1]])
+                    } else {
+                        u16::from_le_bytes([p[0], p[1]])
+                    }
+                })
+                .fold((0usize, 0usize), |(t, c), unit| match unit {
+                    0x09 => (t + 1, c),
+                    0x2C => (t, c + 1),
+                    _ => (t, c),
+                })
+        }
+        _ => (
+            memchr::memchr_iter(b'\t', sample).count(),
+            memchr::memchr_iter(b',', sample).count(),
+        ),
+    };
+    if tabs > commas { b'\t' } else { b',' }
+}
+
 /// UTF-16 by its byte-order mark, or by NUL bytes in most odd (LE) or even (BE) places of a
 /// sample of ASCII-range text: no bill in another encoding holds NUL bytes.
 fn sniff_utf16(sample: &[u8]) -> Option<TextEncoding> {
