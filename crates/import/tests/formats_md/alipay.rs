@@ -247,3 +247,47 @@ fn a_split_monthly_zip_with_gbk_names_and_its_summary_first_reads_every_member()
     let total: i64 = read.data.fund_flows.iter().map(|r| r.amount.get()).sum();
     assert_eq!(total, 5900 - 120 - 9700);
 }
+
+/// §1.3 marks the 汇总 file's 账号/日期 lines and the place of its 合计 row PARTIAL: a file
+/// without them and with 合计 above the store rows is checked all the same.
+#[test]
+fn a_trade_summary_without_account_lines_and_its_total_row_first_is_still_checked() {
+    let text = crlf(&[
+        "#支付宝业务汇总查询",
+        "#-----------------------------------------业务汇总列表----------------------------------------",
+        "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）",
+        "合计,,2,1,88.00,85.00,0.00,0.00,0.00,0.00,0.00,85.00",
+        "S001⇥,杭州一店⇥,1,1,29.00,26.00,0.00,0.00,0.00,0.00,0.00,26.00",
+        "S002⇥,杭州二店⇥,1,0,59.00,59.00,0.00,0.00,0.00,0.00,0.00,59.00",
+        "#----------------------------------------业务汇总列表结束-------------------------------------",
+        "#导出时间：[2026年10月04日 05:30:12]",
+    ]);
+    let read = clean("汇总.csv", gbk(&tabs(&text)), "alipay.trade_summary");
+    let file = read.file();
+    assert_eq!(file.meta.account, None);
+    assert!(!file.control.is_empty());
+    let settled = file
+        .control
+        .iter()
+        .find(|c| c.label.contains("商家实收"))
+        .unwrap();
+    assert_eq!(settled.stated_amount, Some(fen(8500)));
+    assert_eq!(settled.summed, fen(8500));
+
+    let wrong = text.replace("合计,,2,1,88.00,85.00", "合计,,2,1,88.00,86.00");
+    let read = import("汇总.csv", gbk(&tabs(&wrong)));
+    let p = read.only_problem();
+    assert_eq!(p.code, ProblemCode::ControlTotal);
+}
+
+/// §1.5: the sign of 支出金额 in the 汇总 file is UNCONFIRMED; written without a sign the
+/// total row is checked the same.
+#[test]
+fn a_fund_summary_whose_outflows_are_unsigned_is_checked_alike() {
+    let text = fund_summary()
+        .replace(",-1.20,-1.20", ",1.20,-1.20")
+        .replace(",-97.00,-97.00", ",97.00,-97.00")
+        .replace(",-98.20,-39.20", ",98.20,-39.20");
+    let read = clean("汇总.csv", gbk(&text), "alipay.fund_summary");
+    assert!(!read.file().control.is_empty());
+}

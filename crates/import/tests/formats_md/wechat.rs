@@ -194,3 +194,17 @@ fn a_fund_bill_row_of_unknown_direction_is_refused_where_it_is() {
         .unwrap();
     assert_problem(p, ProblemCode::BadValue, 3, "收支类型", "冻结");
 }
+
+#[test]
+fn a_success_bill_with_the_seven_column_summary_of_older_sdks_is_checked_by_its_own_header() {
+    // §2.2: WxJava's test data shows the 7-column summary under a SUCCESS bill too.
+    let text = success_bill()
+        .replace(
+            "总交易单数,应结订单总金额,手续费总金额,订单总金额",
+            "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额",
+        )
+        .replace("`2,`139.00,`0.83000,`147.00", "`2,`139.00,`0.00,`0.00,`0.83000,`147.00,`0.00");
+    let read = clean("bill.csv", bom(&text), "wechat.trade_bill");
+    assert_eq!(read.data.payments.len(), 2);
+    assert!(!read.file().control.is_empty());
+}
