@@ -71,6 +71,21 @@ fn an_order_number_excel_wrote_in_scientific_notation_is_refused_not_guessed() {
     assert!(p.message.contains("科学计数法"), "{}", p.message);
 }
 
+/// The same row re-saved by Excel with its long numbers kept as text: times lose their
+/// seconds and leading zeros (`2026/10/4 11:20`), amounts their decimals (`59`).
+#[test]
+fn a_refund_row_resaved_by_excel_with_its_numbers_intact_reads_the_same_refund() {
+    let text = "订单编号,退款编号,支付宝交易号,订单付款时间,商品编码,退款完结时间,买家实际支付金额,宝贝标题,买家退款金额,手工退款/系统退款,是否需要退货,退款的申请时间,超时时间,退款状态,货物状态,退货物流信息,发货物流信息,客服介入状态,卖家真实姓名,卖家真实姓名新,卖家退货地址,卖家邮编,卖家电话,卖家手机,退货物流单号,退货物流公司,买家退款原因,买家退款说明,买家退货时间,责任方,售中或售后,商家备注,完结时间,部分退款/全部退款,审核操作人,举证超时,是否零秒响应,退款操作人,退款原因标签,业务类型,是否帮他退款,帮他退款操作账号\r\n4012345678901234567,201234567890123456,2026100122001123450000000001,2026/10/1 9:12,TS-WHITE-L,2026/10/4 11:20,59,纯棉T恤 白色 L,59,手工退款,是,2026/10/2 8:00,2026/10/9 8:00,退款成功,买家已退货,中通快递:7300000000001,圆通速递:YT0000000000001,不需要客服介入,某某服饰,某某服饰,浙江省杭州市余杭区某路1号,311100,0571-00000000,13800000000,7300000000001,中通快递,7天无理由退换货,尺码偏小,2026/10/2 10:00,买家,售后,,2026/10/4 11:20,全部退款,店小二A,,否,店小二A,,,否,\r\n";
+    let read = clean("退款报表.csv", gbk(text), "taobao.refunds");
+    let r = &read.data.after_sales[0];
+    assert_eq!(r.order_no, "4012345678901234567");
+    assert_eq!(r.refund_no, "201234567890123456");
+    assert_eq!(r.refunded, fen(5900));
+    assert_eq!(r.applied_at, Some(t("2026-10-02 08:00:00")));
+    assert_eq!(r.completed_at, Some(t("2026-10-04 11:20:00")));
+    assert_eq!(r.source, at(2));
+}
+
 /// A 子订单 export whose 主订单编号 cells are numbers in the workbook: a 19-digit number is
 /// beyond what a spreadsheet number keeps exactly, so its digits cannot be trusted.
 #[test]
