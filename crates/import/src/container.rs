@@ -460,6 +460,12 @@ pub(crate) fn write_cell(cell: &calamine::Data, date1904: bool, out: &mut String
             out.push_str(s);
             Ok(())
         }
+        // An integral number past 2^53 has lost digits in the workbook (a 19-digit order
+        // number typed as a number): it is written in scientific notation, which no amount
+        // column accepts and an identifier column reports, instead of digits that look exact.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() >= 9_007_199_254_740_992.0 => {
+            write!(out, "{f:E}")
+        }
         Data::Float(f) => write!(out, "{f}"),
         Data::Int(i) => write!(out, "{i}"),
         Data::Bool(b) => {

@@ -12,6 +12,8 @@ use crate::limits::{LimitExceeded, MAX_LINE_BYTES, size_text};
 
 pub struct CsvLines {
     reader: BufReader<Box<dyn Read + Send>>,
+    /// The byte between cells: `,`, or TAB in Excel's "Unicode text" save.
+    separator: u8,
     /// Physical lines consumed so far.
     lines_read: u32,
     line: Vec<u8>,
@@ -24,8 +26,14 @@ pub struct CsvLines {
 
 impl CsvLines {
     pub fn new(reader: Box<dyn Read + Send>) -> CsvLines {
+        CsvLines::with_separator(reader, b',')
+    }
+
+    /// A splitter whose cells are separated by `separator` (`,` or TAB).
+    pub fn with_separator(reader: Box<dyn Read + Send>, separator: u8) -> CsvLines {
         CsvLines {
             reader: BufReader::with_capacity(1 << 16, reader),
+            separator,
             lines_read: 0,
             line: Vec::with_capacity(1024),
             cells: Vec::with_capacity(1024),
@@ -101,7 +109,7 @@ impl CsvLines {
         if memchr::memchr(b'"', &self.line).is_none() {
             std::mem::swap(&mut self.cells, &mut self.line);
             let mut start = 0usize;
-            for comma in memchr::memchr_iter(b',', &self.cells) {
+            for comma in memchr::memchr_iter(self.separator, &self.cells) {
                 self.bounds.push((start, comma));
                 start = comma + 1;
             }
@@ -145,7 +153,7 @@ impl CsvLines {
                 continue;
             }
             match b {
-                b',' => {
+                _ if b == self.separator => {
                     self.bounds.push((cell_start, self.cells.len()));
                     cell_start = self.cells.len();
                     at_cell_start = true;
@@ -158,7 +166,7 @@ impl CsvLines {
                     // Fast path: copy the run of plain bytes up to the next separator or quote.
                     let run_end = self.line[pos..]
                         .iter()
-                        .position(|&c| c == b',' || c == b'"')
+                        .position(|&c| c == self.separator || c == b'"')
                         .map_or(self.line.len(), |i| pos + i);
                     let run_end = run_end.max(pos + 1);
                     self.cells.extend_from_slice(&self.line[pos..run_end]);
@@ -209,6 +217,17 @@ mod tests {
             (7, vec!["last".into()]),
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn splits_on_tabs_when_told_and_keeps_commas_inside_cells() {
+        let mut r = CsvLines::with_separator(
+            Box::new(std::io::Cursor::new(b"a\t1,234.00\t\"x\ty\"\n".to_vec())),
+            b'\t',
+        );
+        assert!(r.next_record().unwrap_or(false));
+        let cells: Vec<&[u8]> = (0..r.bounds.len()).map(|i| r.cell(i)).collect();
+        assert_eq!(cells, vec![&b"a"[..], &b"1,234.00"[..], &b"x\ty"[..]]);
     }
 
     #[test]

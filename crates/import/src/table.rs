@@ -130,6 +130,7 @@ impl Table {
     /// A CSV stream whose first bytes are `sample` (used to decide the encoding) followed by `rest`.
     pub fn csv(name: &str, sample: Vec<u8>, rest: Box<dyn Read + Send>) -> Table {
         let encoding = crate::text::sniff_encoding(&sample);
+        let separator = crate::text::sniff_separator(&sample, encoding);
         let stream = std::io::Cursor::new(sample).chain(rest);
         let reader: Box<dyn Read + Send> = match encoding {
             TextEncoding::Utf16Le | TextEncoding::Utf16Be => Box::new(
@@ -141,7 +142,7 @@ impl Table {
             name: name.to_string(),
             encoding,
             backend: Backend::Csv {
-                reader: CsvLines::new(reader),
+                reader: CsvLines::with_separator(reader, separator),
             },
             replay: VecDeque::new(),
             current: Row::default(),
@@ -416,6 +417,24 @@ impl Header {
     }
 }
 
+/// A number written in scientific notation (`4.01235E+18`, `3E+14`, `4.012345678901236E18`):
+/// what Excel makes of a long number, or what a spreadsheet number past 2^53 is written as.
+pub fn lost_digits(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.trim().split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !exponent.is_empty() && digits(exponent) && !int.is_empty() && digits(int) && digits(frac)
+}
+
+/// A column whose values identify something: its name holds `号` (订单号, 订单编号, 流水号,
+/// 单据编号) or ends in `ID`/`id` (商品ID).
+fn is_identifier_column(name: &str) -> bool {
+    name.contains('号') || name.to_ascii_lowercase().trim_end().ends_with("id")
+}
+
 /// Finds the first of `rows` that holds every one of `required` (each a list of aliases)
 /// and returns its index.
 pub fn find_header_row<'a>(
@@ -512,15 +531,30 @@ impl<'a> Cells<'a> {
             .at_column(self.physical(col), self.header.name(col))
     }
 
+    /// A required cell. In a column of numbers that identify something (its name holds `号` or
+    /// ends in `ID`: 订单编号, 流水号, 商品ID), a number Excel rewrote in scientific notation
+    /// (`4.01235E+18`) is an error: its last digits are gone, and reading it would tie the row
+    /// to no order, or to the wrong one.
     pub fn req(&self, col: usize) -> Result<std::borrow::Cow<'a, str>, Problem> {
-        self.opt(Some(col)).ok_or_else(|| {
+        let text = self.opt(Some(col)).ok_or_else(|| {
             self.problem(
                 col,
                 ProblemCode::MissingValue,
                 "必填的单元格为空",
                 "required cell is empty",
             )
-        })
+        })?;
+        if lost_digits(&text) && is_identifier_column(self.header.name(col)) {
+            return Err(self.problem(
+                col,
+                ProblemCode::BadValue,
+                format!(
+                    "编号“{text}”已被 Excel 改写成科学计数法，后面的位数已经丢失，无法还原：请从平台重新下载原始文件，不要用 Excel 打开后保存（或导入 Excel 时把这一列设为“文本”）"
+                ),
+                format!("identifier in scientific notation, digits lost: {text:?}"),
+            ));
+        }
+        Ok(text)
     }
 
     pub fn fen(&self, col: Option<usize>) -> Result<Option<Fen>, Problem> {

@@ -53,6 +53,39 @@ pub fn sniff_encoding(sample: &[u8]) -> TextEncoding {
     }
 }
 
+/// The byte between cells of a text table: TAB when the sample holds more TABs than commas
+/// outside quotes (Excel's "Unicode text" save, and TAB-separated exports), else `,`.
+/// Alipay's ID cells end in a TAB, but each such row holds far more commas than TABs; TABs
+/// inside quotes (抖店's `"\t6917…"`) are cell text. Counted in UTF-16 code units for UTF-16
+/// (a CJK unit may hold a 0x09 or 0x2C byte); in GB18030 and UTF-8 none of the three bytes
+/// occurs inside a multi-byte character.
+pub fn sniff_separator(sample: &[u8], encoding: TextEncoding) -> u8 {
+    let units: Box<dyn Iterator<Item = u16> + '_> = match encoding {
+        TextEncoding::Utf16Le => Box::new(
+            sample
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]])),
+        ),
+        TextEncoding::Utf16Be => Box::new(
+            sample
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]])),
+        ),
+        _ => Box::new(sample.iter().map(|&b| u16::from(b))),
+    };
+    let (mut tabs, mut commas, mut quoted) = (0usize, 0usize, false);
+    for unit in units {
+        match unit {
+            0x22 => quoted = !quoted,
+            0x0A if quoted => {}
+            0x09 if !quoted => tabs += 1,
+            0x2C if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    if tabs > commas { b'\t' } else { b',' }
+}
+
 /// UTF-16 by its byte-order mark, or by NUL bytes in most odd (LE) or even (BE) places of a
 /// sample of ASCII-range text: no bill in another encoding holds NUL bytes.
 fn sniff_utf16(sample: &[u8]) -> Option<TextEncoding> {
@@ -156,6 +189,24 @@ pub fn is_blank_value(cleaned: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabs_inside_quotes_or_ending_id_cells_do_not_make_a_file_tab_separated() {
+        let douyin = "主订单编号,子订单编号,选购商品\n".to_string()
+            + &"\"\t69001\",\"\t69001\",\"\t辣条\"\n".repeat(3);
+        assert_eq!(sniff_separator(douyin.as_bytes(), TextEncoding::Utf8), b',');
+        let alipay = "账务流水号,业务流水号,发生时间\n2026\t,2026\t,2026-10-01 09:12:33\n";
+        assert_eq!(sniff_separator(alipay.as_bytes(), TextEncoding::Utf8), b',');
+        let excel = "订单号\t商品\t金额\n1\t\"a,b\"\t1,234.00\n";
+        let le: Vec<u8> = excel.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(sniff_separator(&le, TextEncoding::Utf16Le), b'\t');
+        // 三 is U+4E09: its low byte is a TAB, which is no separator.
+        let cjk: Vec<u8> = "三,三,三\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff_separator(&cjk, TextEncoding::Utf16Le), b',');
+    }
 
     #[test]
     fn cleans_every_guard_formats_md_lists() {
