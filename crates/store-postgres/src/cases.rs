@@ -1,9 +1,11 @@
 //! Cases, their queue and their history.
 
+use duizhang_core::Finding;
 use duizhang_store::codec::{self, CASE_ORDER};
 use duizhang_store::{CaseEvent, CaseFilter, CaseRecord, StoreError};
 use duizhang_workflow::sync::{CaseKey, KnownCase};
-use postgres::types::ToSql;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
 use postgres::{Row, Transaction};
 
 use crate::{db, id_i64, id_u64};
@@ -54,20 +56,71 @@ pub(crate) fn known_cases(
         .collect()
 }
 
-pub(crate) fn insert_case(
+/// New cases: their ids are drawn from the cases' sequence first, in order, then every case
+/// goes to the server in one binary `COPY` (a big month's first run opens tens of thousands;
+/// a statement each was a round trip each).
+pub(crate) fn insert_cases(
     tx: &mut Transaction<'_>,
     company: i64,
-    case: &CaseRecord,
-) -> Result<u64, StoreError> {
-    let f = &case.facts;
-    let row = tx
-        .query_one(
-            "INSERT INTO cases (company_id, period, code, shop, key, sku, severity, severity_rank, \
+    cases: &[CaseRecord],
+) -> Result<Vec<u64>, StoreError> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(cases.len()).unwrap_or(i64::MAX);
+    let mut ids: Vec<i64> = tx
+        .query(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, $1::bigint)",
+            &[&count],
+        )
+        .map_err(db)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort_unstable();
+    let sink = tx
+        .copy_in(
+            "COPY cases (id, company_id, period, code, shop, key, sku, severity, severity_rank, \
              owner, state, working_role, assignee, prepared_by, approved_by, resolution, \
-             closed_by_run, expected_fen, actual_fen, diff_fen, finding, due_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23) RETURNING id",
-            &[
+             closed_by_run, expected_fen, actual_fen, diff_fen, finding, due_at, created_at, \
+             updated_at) FROM STDIN (FORMAT binary)",
+        )
+        .map_err(db)?;
+    let (int8, text) = (Type::INT8, Type::TEXT);
+    let mut writer = BinaryCopyInWriter::new(
+        sink,
+        &[
+            int8.clone(),
+            int8.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            int8.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            int8.clone(),
+            int8.clone(),
+            int8.clone(),
+            int8,
+            text.clone(),
+            text.clone(),
+            text.clone(),
+            text,
+        ],
+    );
+    for (id, case) in ids.iter().zip(cases) {
+        let f = &case.facts;
+        writer
+            .write(&[
+                id,
                 &company,
                 &case.period,
                 &case.code,
@@ -91,10 +144,51 @@ pub(crate) fn insert_case(
                 &case.due_at,
                 &case.created_at,
                 &case.updated_at,
-            ],
+            ])
+            .map_err(db)?;
+    }
+    writer.finish().map_err(db)?;
+    Ok(ids.into_iter().map(id_u64).collect())
+}
+
+/// Cases found again: one statement over arrays of their ids and findings.
+pub(crate) fn refresh_cases(
+    tx: &mut Transaction<'_>,
+    company: i64,
+    found: &[(u64, &Finding)],
+    at: &str,
+) -> Result<(), StoreError> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = found.iter().map(|(id, _)| id_i64(*id)).collect();
+    let expected: Vec<Option<i64>> = found.iter().map(|(_, f)| f.expected_fen).collect();
+    let actual: Vec<Option<i64>> = found.iter().map(|(_, f)| f.actual_fen).collect();
+    let diff: Vec<Option<i64>> = found.iter().map(|(_, f)| f.diff_fen).collect();
+    let findings: Vec<String> = found.iter().map(|(_, f)| codec::finding_text(f)).collect();
+    let changed = tx
+        .execute(
+            "UPDATE cases SET expected_fen = u.expected_fen, actual_fen = u.actual_fen, \
+             diff_fen = u.diff_fen, finding = u.finding, updated_at = $2 \
+             FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[]) \
+             AS u(id, expected_fen, actual_fen, diff_fen, finding) \
+             WHERE cases.company_id = $1 AND cases.id = u.id",
+            &[&company, &at, &ids, &expected, &actual, &diff, &findings],
         )
         .map_err(db)?;
-    Ok(id_u64(row.get(0)))
+    if changed == u64::try_from(found.len()).unwrap_or(u64::MAX) {
+        return Ok(());
+    }
+    // Which one the company has no case of, for the message.
+    for (id, _) in found {
+        if case(tx, company, *id)?.is_none() {
+            return Err(StoreError::UnknownCase(*id));
+        }
+    }
+    Err(StoreError::Database(format!(
+        "{changed} of {} cases refreshed",
+        found.len()
+    )))
 }
 
 pub(crate) fn update_case(
@@ -164,28 +258,49 @@ pub(crate) fn list_cases(
     rows.iter().map(case_from).collect()
 }
 
-pub(crate) fn insert_case_event(
+/// Events, in order, in one binary `COPY`.
+pub(crate) fn insert_case_events(
     tx: &mut Transaction<'_>,
     company: i64,
-    case: u64,
-    event: &CaseEvent,
+    events: &[(u64, CaseEvent)],
 ) -> Result<(), StoreError> {
-    tx
-        .execute(
-            "INSERT INTO case_events (company_id, case_id, at, actor, action, from_state, to_state, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
+    if events.is_empty() {
+        return Ok(());
+    }
+    let sink = tx
+        .copy_in(
+            "COPY case_events (company_id, case_id, at, actor, action, from_state, to_state, \
+             note) FROM STDIN (FORMAT binary)",
+        )
+        .map_err(db)?;
+    let mut writer = BinaryCopyInWriter::new(
+        sink,
+        &[
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+        ],
+    );
+    for (case, event) in events {
+        writer
+            .write(&[
                 &company,
-                &id_i64(case),
+                &id_i64(*case),
                 &event.at,
                 &event.actor,
                 &event.action,
                 &event.from.map(|s| s.code()),
                 &event.to.code(),
                 &event.note,
-            ],
-        )
-        .map_err(db)?;
+            ])
+            .map_err(db)?;
+    }
+    writer.finish().map_err(db)?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ mod periods;
 mod runs;
 mod vouchers;
 
+use duizhang_core::Finding;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::compression::Stored;
 use duizhang_store::kept_chunks::StoredChunk;
@@ -351,8 +352,21 @@ impl Tx for PgTx<'_> {
         cases::known_cases(&mut self.tx, company, period)
     }
 
-    fn insert_case(&mut self, company: i64, case: &CaseRecord) -> Result<u64, StoreError> {
-        cases::insert_case(&mut self.tx, company, case)
+    fn insert_cases(
+        &mut self,
+        company: i64,
+        records: &[CaseRecord],
+    ) -> Result<Vec<u64>, StoreError> {
+        cases::insert_cases(&mut self.tx, company, records)
+    }
+
+    fn refresh_cases(
+        &mut self,
+        company: i64,
+        found: &[(u64, &Finding)],
+        at: &str,
+    ) -> Result<(), StoreError> {
+        cases::refresh_cases(&mut self.tx, company, found, at)
     }
 
     fn update_case(&mut self, company: i64, case: &CaseRecord) -> Result<(), StoreError> {
@@ -371,13 +385,12 @@ impl Tx for PgTx<'_> {
         cases::list_cases(&mut self.tx, company, filter)
     }
 
-    fn insert_case_event(
+    fn insert_case_events(
         &mut self,
         company: i64,
-        case: u64,
-        event: &CaseEvent,
+        events: &[(u64, CaseEvent)],
     ) -> Result<(), StoreError> {
-        cases::insert_case_event(&mut self.tx, company, case, event)
+        cases::insert_case_events(&mut self.tx, company, events)
     }
 
     fn case_events(&mut self, company: i64, case: u64) -> Result<Vec<CaseEvent>, StoreError> {

@@ -1,5 +1,6 @@
 //! Cases, their queue and their history.
 
+use duizhang_core::Finding;
 use duizhang_store::codec::{self, CASE_ORDER};
 use duizhang_store::{CaseEvent, CaseFilter, CaseRecord, StoreError};
 use duizhang_workflow::sync::{CaseKey, KnownCase};
@@ -79,13 +80,14 @@ pub(crate) fn insert_case(
     case: &CaseRecord,
 ) -> Result<u64, StoreError> {
     let f = &case.facts;
-    tx
-        .execute(
+    tx.prepare_cached(
             "INSERT INTO cases (company_id, period, code, shop, key, sku, severity, severity_rank, \
              owner, state, working_role, assignee, prepared_by, approved_by, resolution, \
              closed_by_run, expected_fen, actual_fen, diff_fen, finding, due_at, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
              ?18, ?19, ?20, ?21, ?22, ?23)",
+        )
+        .and_then(|mut stmt| stmt.execute(
             params![
                 company,
                 case.period,
@@ -111,7 +113,7 @@ pub(crate) fn insert_case(
                 case.created_at,
                 case.updated_at
             ],
-        )
+        ))
         .map_err(db)?;
     Ok(id_u64(tx.last_insert_rowid()))
 }
@@ -189,6 +191,37 @@ pub(crate) fn list_cases(
         out.push(case_from(row.map_err(db)?)?);
     }
     Ok(out)
+}
+
+pub(crate) fn refresh_cases(
+    tx: &Transaction<'_>,
+    company: i64,
+    found: &[(u64, &Finding)],
+    at: &str,
+) -> Result<(), StoreError> {
+    let mut stmt = tx
+        .prepare_cached(
+            "UPDATE cases SET expected_fen = ?3, actual_fen = ?4, diff_fen = ?5, finding = ?6, \
+             updated_at = ?7 WHERE company_id = ?1 AND id = ?2",
+        )
+        .map_err(db)?;
+    for (id, finding) in found {
+        let changed = stmt
+            .execute(params![
+                company,
+                id_i64(*id),
+                finding.expected_fen,
+                finding.actual_fen,
+                finding.diff_fen,
+                codec::finding_text(finding),
+                at
+            ])
+            .map_err(db)?;
+        if changed != 1 {
+            return Err(StoreError::UnknownCase(*id));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn insert_case_event(

@@ -19,6 +19,7 @@ mod periods;
 mod runs;
 mod vouchers;
 
+use duizhang_core::Finding;
 use duizhang_store::backend::{Backend, RunRow, Tx};
 use duizhang_store::compression::Stored;
 use duizhang_store::kept_chunks::StoredChunk;
@@ -355,8 +356,24 @@ impl Tx for SqliteTx<'_> {
         cases::known_cases(&self.tx, company, period)
     }
 
-    fn insert_case(&mut self, company: i64, case: &CaseRecord) -> Result<u64, StoreError> {
-        cases::insert_case(&self.tx, company, case)
+    fn insert_cases(
+        &mut self,
+        company: i64,
+        records: &[CaseRecord],
+    ) -> Result<Vec<u64>, StoreError> {
+        records
+            .iter()
+            .map(|case| cases::insert_case(&self.tx, company, case))
+            .collect()
+    }
+
+    fn refresh_cases(
+        &mut self,
+        company: i64,
+        found: &[(u64, &Finding)],
+        at: &str,
+    ) -> Result<(), StoreError> {
+        cases::refresh_cases(&self.tx, company, found, at)
     }
 
     fn update_case(&mut self, company: i64, case: &CaseRecord) -> Result<(), StoreError> {
@@ -375,13 +392,14 @@ impl Tx for SqliteTx<'_> {
         cases::list_cases(&self.tx, company, filter)
     }
 
-    fn insert_case_event(
+    fn insert_case_events(
         &mut self,
         company: i64,
-        case: u64,
-        event: &CaseEvent,
+        events: &[(u64, CaseEvent)],
     ) -> Result<(), StoreError> {
-        cases::insert_case_event(&self.tx, company, case, event)
+        events
+            .iter()
+            .try_for_each(|(case, event)| cases::insert_case_event(&self.tx, company, *case, event))
     }
 
     fn case_events(&mut self, company: i64, case: u64) -> Result<Vec<CaseEvent>, StoreError> {

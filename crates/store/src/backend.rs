@@ -1,6 +1,7 @@
 //! The one trait a database implements. Plain records in and out; each method one statement
 //! or a few, always scoped by company; the rules live in [`crate::Workspace`], not here.
 
+use duizhang_core::Finding;
 use duizhang_workflow::{AuditEntry, ChainHead, Role, sync::KnownCase};
 
 use crate::compression::Stored;
@@ -190,8 +191,16 @@ pub trait Tx {
 
     /// Every case of a period, as sync needs them.
     fn known_cases(&mut self, company: i64, period: &str) -> Result<Vec<KnownCase>, StoreError>;
-    /// Inserts a case (its `id` is ignored) and returns its id.
-    fn insert_case(&mut self, company: i64, case: &CaseRecord) -> Result<u64, StoreError>;
+    /// Inserts cases (their `id` is ignored) and returns their ids, in the same order.
+    fn insert_cases(&mut self, company: i64, cases: &[CaseRecord]) -> Result<Vec<u64>, StoreError>;
+    /// Cases a run found again: each one's finding (and the amounts read from it) replaced,
+    /// `updated_at` set to `at`; an id the company has no case of is an error.
+    fn refresh_cases(
+        &mut self,
+        company: i64,
+        found: &[(u64, &Finding)],
+        at: &str,
+    ) -> Result<(), StoreError>;
     /// Writes the case's facts, finding and times (by id, within the company).
     fn update_case(&mut self, company: i64, case: &CaseRecord) -> Result<(), StoreError>;
     fn case(&mut self, company: i64, id: u64) -> Result<Option<CaseRecord>, StoreError>;
@@ -200,12 +209,20 @@ pub trait Tx {
         company: i64,
         filter: &CaseFilter,
     ) -> Result<Vec<CaseRecord>, StoreError>;
+    /// Appends events, each to its case, in order.
+    fn insert_case_events(
+        &mut self,
+        company: i64,
+        events: &[(u64, CaseEvent)],
+    ) -> Result<(), StoreError>;
     fn insert_case_event(
         &mut self,
         company: i64,
         case: u64,
         event: &CaseEvent,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        self.insert_case_events(company, &[(case, event.clone())])
+    }
     fn case_events(&mut self, company: i64, case: u64) -> Result<Vec<CaseEvent>, StoreError>;
 
     /// Stores a correcting voucher (its `id` is ignored) and returns its id.

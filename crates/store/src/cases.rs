@@ -104,13 +104,17 @@ impl<B: Backend> Workspace<B> {
             ..CaseChanges::default()
         };
         let sla = Sla::default();
+        let created = duizhang_core::BeijingTime::parse(&at)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        // Opened and refreshed cases, a big month's tens of thousands, are written together.
+        let mut opened: Vec<CaseRecord> = Vec::new();
+        let mut open_notes: Vec<String> = Vec::new();
+        let mut refreshed: Vec<(u64, &Finding)> = Vec::new();
         for step in steps {
             match step {
                 Step::Open { finding } => {
                     let finding = &run.findings[finding];
                     let key = CaseKey::of(&cases_period, finding);
-                    let created = duizhang_core::BeijingTime::parse(&at)
-                        .map_err(|e| StoreError::Database(e.to_string()))?;
                     let record = CaseRecord {
                         id: 0,
                         period: key.period,
@@ -126,26 +130,12 @@ impl<B: Backend> Workspace<B> {
                         created_at: at.clone(),
                         updated_at: at.clone(),
                     };
-                    let id = tx.insert_case(company.id, &record)?;
-                    tx.insert_case_event(
-                        company.id,
-                        id,
-                        &CaseEvent {
-                            at: at.clone(),
-                            actor: "system".into(),
-                            action: "open".into(),
-                            from: None,
-                            to: CaseState::Open,
-                            note: format!("对账运行 {run_id} 发现：{}", finding.message),
-                        },
-                    )?;
+                    opened.push(record);
+                    open_notes.push(format!("对账运行 {run_id} 发现：{}", finding.message));
                     changes.opened += 1;
                 }
                 Step::Refresh { case, finding } => {
-                    let mut record = case_in(tx.as_mut(), company.id, case)?;
-                    record.finding = run.findings[finding].clone();
-                    record.updated_at = at.clone();
-                    tx.update_case(company.id, &record)?;
+                    refreshed.push((case, &run.findings[finding]));
                     changes.refreshed += 1;
                 }
                 Step::Close { case } => {
@@ -181,6 +171,26 @@ impl<B: Backend> Workspace<B> {
                 }
             }
         }
+        let ids = tx.insert_cases(company.id, &opened)?;
+        let events: Vec<(u64, CaseEvent)> = ids
+            .into_iter()
+            .zip(open_notes)
+            .map(|(id, note)| {
+                (
+                    id,
+                    CaseEvent {
+                        at: at.clone(),
+                        actor: "system".into(),
+                        action: "open".into(),
+                        from: None,
+                        to: CaseState::Open,
+                        note,
+                    },
+                )
+            })
+            .collect();
+        tx.insert_case_events(company.id, &events)?;
+        tx.refresh_cases(company.id, &refreshed, &at)?;
         // A change of more than a few thousand cases (a big month's first run) makes the
         // planner's counts wrong enough to choose a sort over the queue indexes.
         if changes.opened + changes.closed + changes.reopened > STATISTICS_AFTER {
