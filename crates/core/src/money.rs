@@ -101,12 +101,24 @@ impl Fen {
                 break;
             }
         }
+        let mut signed = negative;
         if !negative && let Some(r) = rest.strip_prefix('+').or_else(|| rest.strip_prefix('＋')) {
             rest = r.trim_start();
+            signed = true;
         }
         for currency in ['¥', '￥'] {
             if let Some(r) = rest.strip_prefix(currency) {
                 rest = r.trim_start();
+                // Excel's Chinese currency format writes the sign after the symbol: ￥-64.40.
+                if !signed {
+                    for sign in ['-', '−', '－'] {
+                        if let Some(r) = rest.strip_prefix(sign) {
+                            negative = true;
+                            rest = r.trim_start();
+                            break;
+                        }
+                    }
+                }
                 break;
             }
         }
@@ -342,6 +354,10 @@ mod tests {
             ("1,234.56", 123456),
             ("¥28.16", 2816),
             ("￥28.16", 2816),
+            // Excel's Chinese currency format puts the sign after the symbol.
+            ("￥-64.40", -6440),
+            ("¥-1,234.56", -123456),
+            ("-￥64.40", -6440),
             ("+3", 300),
             ("−8.17", -817),
             ("(12.30)", -1230),
@@ -359,6 +375,7 @@ mod tests {
     fn rejects_what_is_not_an_amount() {
         for text in [
             "", "  ", "abc", "1.2.3", "12,34.00", "--1", "1e5", "NaN", "12元", ",100", "-", ".",
+            "-￥-1", "+￥-1", "(￥-1)",
         ] {
             assert!(Fen::parse_yuan(text).is_err(), "{text:?} must be rejected");
         }
