@@ -401,6 +401,14 @@ pub(crate) fn carry_out(
                     order_keys.insert((o.platform, o.order_no.as_str()));
                 }
             }
+            // A statement carried for the money still on its way (settled at 23:59, in the
+            // account after midnight) goes with the order it settled: next month's fund-flow
+            // row for it is then not a payment for an unknown order.
+            for s in &d.settlements {
+                if hit(s.source, RecordKind::Settlement) {
+                    order_keys.insert((s.platform, s.order_no.as_str()));
+                }
+            }
         }
         // With an order whose money the platform still holds go the refunds already made on
         // it: the release that comes next month is net of them.
