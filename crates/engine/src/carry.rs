@@ -390,17 +390,31 @@ pub(crate) fn carry_out(
             .map_or_else(|| "?".to_string(), |f| f.name.clone())
     };
     let mut records: Vec<CarriedRecord> = Vec::new();
-    if !wanted.is_empty() {
+    let awaiting = awaiting_release(period, sources);
+    if !wanted.is_empty() || !awaiting.is_empty() {
         let hit = |s: SourceRef, k: RecordKind| wanted.contains(&(s.file, s.line, k));
         // An order may be spread over several records (订单报表 + 宝贝报表): carry them all.
-        let mut order_keys: HashSet<(Platform, &str)> = HashSet::default();
+        let mut order_keys: HashSet<(Platform, &str)> = awaiting.clone();
         for d in sources {
             for o in &d.orders {
                 if hit(o.source, RecordKind::Order) {
                     order_keys.insert((o.platform, o.order_no.as_str()));
                 }
             }
+            // A statement carried for the money still on its way (settled at 23:59, in the
+            // account after midnight) goes with the order it settled: next month's fund-flow
+            // row for it is then not a payment for an unknown order.
+            for s in &d.settlements {
+                if hit(s.source, RecordKind::Settlement) {
+                    order_keys.insert((s.platform, s.order_no.as_str()));
+                }
+            }
         }
+        // With an order whose money the platform still holds go the refunds already made on
+        // it: the release that comes next month is net of them.
+        let settled_sale = |a: &AfterSale| {
+            !a.status.is_open() && awaiting.contains(&(a.platform, a.order_no.as_str()))
+        };
         for d in sources {
             let mut push = |source: SourceRef, record: Record| {
                 let mut record = record;
@@ -424,7 +438,11 @@ pub(crate) fn carry_out(
                     }
                 };
             }
-            scan!(after_sales, AfterSale);
+            for r in &d.after_sales {
+                if hit(r.source, RecordKind::AfterSale) || settled_sale(r) {
+                    push(r.source, Record::AfterSale(r.clone()));
+                }
+            }
             scan!(fund_flows, FundFlow);
             scan!(payments, Payment);
             scan!(settlements, Settlement);
@@ -452,6 +470,54 @@ pub(crate) fn carry_out(
         pending: pending.to_vec(),
         records,
     }
+}
+
+/// The orders whose money the platform still held at the cut-off (CHECKS.md "Money timing":
+/// paid, maybe shipped, not yet confirmed or settled; none of their income seen, not refunded
+/// in full), paid in the period or the month before it. Their release comes in a later month's
+/// fund flow or statement, which holds no order of theirs: the carry takes them (and the
+/// refunds already made on them) so that the next run knows the order the release is for,
+/// rather than reporting it as a payment with no order (`PAYMENT_ORPHAN`) or a refund from
+/// held money as unpaid (`REFUND_UNPAID`). They are no pending item: nothing is due for them
+/// until they are confirmed.
+fn awaiting_release<'a>(period: Period, sources: &[&'a Dataset]) -> HashSet<(Platform, &'a str)> {
+    let since = Period::of(period.start()).previous().start();
+    let mut released: HashSet<&str> = HashSet::default();
+    let mut refunded: BTreeMap<&str, Fen> = BTreeMap::new();
+    for d in sources {
+        for f in &d.fund_flows {
+            if f.kind == FlowKind::Income
+                && let Some(o) = f.order_no.as_deref()
+            {
+                released.insert(o);
+            }
+        }
+        for s in &d.settlements {
+            if s.refund_no.is_none() {
+                released.insert(s.order_no.as_str());
+            }
+        }
+        for a in &d.after_sales {
+            if !a.status.is_open() {
+                *refunded.entry(a.order_no.as_str()).or_insert(Fen::ZERO) += a.refunded;
+            }
+        }
+    }
+    let mut out = HashSet::default();
+    for d in sources {
+        for o in &d.orders {
+            let waiting = matches!(o.status, OrderStatus::Paid | OrderStatus::Shipped);
+            let recent = o.paid_at.or(o.created_at).is_some_and(|t| t >= since);
+            let no = o.order_no.as_str();
+            let refunded_whole = o
+                .paid
+                .is_some_and(|p| refunded.get(no).is_some_and(|r| *r >= p && p.get() > 0));
+            if waiting && recent && !released.contains(no) && !refunded_whole {
+                out.insert((o.platform, no));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -209,3 +209,191 @@ fn a_carry_file_written_before_refund_totals_were_imported_still_opens() {
     assert_eq!(row.amount, yuan("-58.65"));
     assert_eq!(row.memo, carried_flow(&carry).memo);
 }
+
+const PDD_SHOP: &str = r#"
+[[shops]]
+id = "pdd"
+platform = "pdd"
+"#;
+
+/// A Pinduoduo order of October, 实付 `paid`, shipped and not yet confirmed at October's end:
+/// the buyer's money waits with the platform until 确认收货 (CHECKS.md "Money timing").
+fn pdd_shipped(order_no: &str, paid: &str, line: u32) -> Order {
+    let mut o = order(Platform::Pdd, order_no, yuan(paid)).on_line(line);
+    o.status = OrderStatus::Shipped;
+    o.status_text = "已发货，待收货".into();
+    o.paid_at = Some(at("2026-10-27 10:00:00"));
+    o.created_at = Some(at("2026-10-27 09:58:00"));
+    o.shipped_at = Some(at("2026-10-28 18:00:00"));
+    o.finished_at = None;
+    o
+}
+
+/// A completed refund of `order_no` (售后单 `refund_no`), at `done`.
+fn pdd_refund(order_no: &str, refund_no: &str, amount: &str, done: &str, line: u32) -> AfterSale {
+    let mut a = after_sale(
+        Platform::Pdd,
+        order_no,
+        refund_no,
+        AfterSaleKind::RefundOnly,
+        yuan(amount),
+    )
+    .on_line(line);
+    a.phase = Some(AfterSalePhase::OnSale);
+    a.applied_at = Some(at(done).plus_days(-1));
+    a.completed_at = Some(at(done));
+    a
+}
+
+/// 货款明细's 交易收入 of an order: 实付 less the refunds made before 确认收货.
+fn pdd_income(order_no: &str, amount: &str, when: &str, line: u32) -> FundFlowRow {
+    let mut r = flow(
+        FundProvider::Pdd,
+        &format!("{order_no}-{line}"),
+        FlowKind::Income,
+        yuan(amount),
+        when,
+    )
+    .on_line(line);
+    r.order_no = Some(order_no.into());
+    r.merchant_ref = Some(order_no.into());
+    r
+}
+
+/// October: orders A and B shipped and unconfirmed at the month's end (B with a 20 元 refund
+/// made in October from the held money), C confirmed and released in October. November's
+/// files hold no October order, only what October's orders did in November: A and B released
+/// (B net of its refund), a refund of 15 元 on A's sibling D completed before D's release (from
+/// the held money: no outflow), D released net of it.
+fn october_pdd() -> Dataset {
+    let mut oct = dataset();
+    oct.orders.push(pdd_shipped("261027-A", "100.00", 2));
+    oct.orders.push(pdd_shipped("261027-B", "80.00", 3));
+    oct.orders.push(pdd_shipped("261027-D", "60.00", 4));
+    let mut c = order(Platform::Pdd, "261003-C", yuan("50.00")).on_line(5);
+    c.status_text = "已收货".into();
+    oct.orders.push(c);
+    oct.after_sales.push(pdd_refund(
+        "261027-B",
+        "R-B",
+        "20.00",
+        "2026-10-29 12:00:00",
+        6,
+    ));
+    oct.fund_flows
+        .push(pdd_income("261003-C", "50.00", "2026-10-08 10:00:00", 7));
+    oct
+}
+
+fn november_pdd(a_released: &str) -> Dataset {
+    let mut nov = dataset();
+    let mut e = order(Platform::Pdd, "261105-E", yuan("30.00")).on_line(2);
+    e.paid_at = Some(at("2026-11-05 10:00:00"));
+    e.created_at = Some(at("2026-11-05 09:58:00"));
+    e.shipped_at = None;
+    e.finished_at = None;
+    e.status = OrderStatus::Paid;
+    e.status_text = "待发货".into();
+    nov.orders.push(e);
+    nov.after_sales.push(pdd_refund(
+        "261027-D",
+        "R-D",
+        "15.00",
+        "2026-11-02 12:00:00",
+        3,
+    ));
+    nov.fund_flows
+        .push(pdd_income("261027-A", a_released, "2026-11-04 10:00:00", 4));
+    nov.fund_flows
+        .push(pdd_income("261027-B", "60.00", "2026-11-05 10:00:00", 5));
+    nov.fund_flows
+        .push(pdd_income("261027-D", "45.00", "2026-11-06 10:00:00", 6));
+    nov
+}
+
+#[test]
+fn orders_whose_money_the_platform_still_holds_at_the_months_end_are_carried_with_their_refunds() {
+    let settings = Settings::from_toml(PDD_SHOP).unwrap();
+    let oct = reconcile(&october_pdd(), &settings, october());
+    assert!(oct.findings.is_empty(), "{:#?}", oct.findings);
+    let carried_orders: Vec<&str> = oct
+        .carry_out
+        .records
+        .iter()
+        .filter_map(|c| match &c.record {
+            Record::Order(o) => Some(o.order_no.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(carried_orders, ["261027-A", "261027-B", "261027-D"]);
+    let carried_refunds: Vec<&str> = oct
+        .carry_out
+        .records
+        .iter()
+        .filter_map(|c| match &c.record {
+            Record::AfterSale(a) => Some(a.refund_no.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(carried_refunds, ["R-B"]);
+    // They are no pending item: nothing is due before they are confirmed.
+    assert!(
+        oct.pending
+            .iter()
+            .all(|p| p.order_no.as_deref() != Some("261027-A"))
+    );
+
+    let nov = reconcile_carried(
+        &november_pdd("100.00"),
+        &settings,
+        november(),
+        &oct.carry_out,
+    );
+    assert!(nov.findings.is_empty(), "{:#?}", nov.findings);
+    // Released in November, they are not carried again.
+    assert!(
+        nov.carry_out
+            .records
+            .iter()
+            .all(|c| !matches!(&c.record, Record::Order(o) if o.order_no.starts_with("261027")))
+    );
+}
+
+#[test]
+fn a_carried_orders_release_short_of_what_the_platform_held_is_still_a_payment_amount_mismatch() {
+    let settings = Settings::from_toml(PDD_SHOP).unwrap();
+    let oct = reconcile(&october_pdd(), &settings, october());
+    let nov = reconcile_carried(
+        &november_pdd("95.00"),
+        &settings,
+        november(),
+        &oct.carry_out,
+    );
+    let found: Vec<(&str, Option<&str>)> = nov
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.order_no.as_deref()))
+        .collect();
+    assert_eq!(found, [("PAYMENT_AMOUNT_MISMATCH", Some("261027-A"))]);
+}
+
+#[test]
+fn without_the_carry_the_releases_of_last_months_orders_have_no_order() {
+    // The neighbour case: the same November alone reports each release as an orphan.
+    let settings = Settings::from_toml(PDD_SHOP).unwrap();
+    let nov = reconcile(&november_pdd("100.00"), &settings, november());
+    let mut found: Vec<(&str, Option<&str>)> = nov
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.order_no.as_deref()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("PAYMENT_ORPHAN", Some("261027-A")),
+            ("PAYMENT_ORPHAN", Some("261027-B")),
+            ("PAYMENT_ORPHAN", Some("261027-D")),
+        ]
+    );
+}

@@ -456,6 +456,34 @@ fn jd_statement_settled_at_the_month_end_is_judged_with_novembers_wallet() {
 }
 
 #[test]
+fn a_statement_carried_at_the_month_end_brings_its_order_so_novembers_wallet_row_has_one() {
+    // November's order export holds only November's orders; the 资金表 row that books October's
+    // statement names only the statement's 商户订单号. The carry brings the statement and the
+    // order it settled: the row is neither a mismatch nor a payment for an unknown order.
+    let oct = run(
+        october(),
+        jd_october("2026-10-31 23:59:40", vec![]),
+        &CarryIn::none(),
+    );
+    assert!(oct.findings.is_empty(), "{:#?}", oct.findings);
+    let mut november_order = order(Platform::Jd, "300000000000002", yuan("20.00"));
+    november_order.paid_at = Some(at("2026-11-03 10:00:00"));
+    november_order.status = OrderStatus::Paid;
+    let nov = run(
+        november(),
+        vec![
+            ("京东订单_202611.csv", vec![Record::Order(november_order)]),
+            (
+                "京东钱包_资金表_202611.xlsx",
+                vec![jd_wallet("J1", "83.60", "2026-11-01 00:00:10")],
+            ),
+        ],
+        &oct.carry_out,
+    );
+    assert!(nov.findings.is_empty(), "{:#?}", nov.findings);
+}
+
+#[test]
 fn jd_statement_booked_in_another_amount_before_the_cut_off_is_a_mismatch_at_once() {
     // Settled 20 s before the cut-off and booked 10 s later, short: no part of the statement
     // makes 80.00, so nothing of it can still be on its way.

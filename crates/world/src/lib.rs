@@ -7,6 +7,7 @@ pub mod erp;
 pub mod erp_files;
 pub mod gaps;
 pub mod month;
+pub mod months;
 pub mod plant;
 pub mod platform;
 pub mod rng;

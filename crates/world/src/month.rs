@@ -159,9 +159,30 @@ pub fn run(month: &Month, files: &[(String, Vec<u8>)]) -> Ran {
 
 /// Runs the month's files, downloaded at the span's end, as the run of `span` (a day or an ISO
 /// week): through `duizhang_pipeline` as `duizhang reconcile --period 2026-10-15` runs them,
-/// month-to-date with the carry of the month before (none: the world's months start empty).
+/// month-to-date with the carry of the month before (none here: see [`run_carried`]).
 /// Panics on any import problem, as [`run`] does.
 pub fn run_span(month: &Month, files: &[(String, Vec<u8>)], span: Period) -> Ran {
+    run_carried(month, files, span, &duizhang_engine::CarryIn::none()).ran
+}
+
+/// A run through the pipeline with what it carries out.
+pub struct Chained {
+    pub ran: Ran,
+    /// The run's carry.json, read back as `--carry-in` reads it.
+    pub carry_out: duizhang_engine::CarryIn,
+    /// What became of the items carried in (none when nothing was).
+    pub carried: Option<duizhang_pipeline::carry::CarryAccount>,
+}
+
+/// Runs `files` as the run of `period` through `duizhang_pipeline`, as `duizhang reconcile
+/// --period 2026-11 --carry-in 结果/2026-10` runs them, with `carry` (the month before's
+/// carry.json, or none). Panics on any import problem, as [`run`] does.
+pub fn run_carried(
+    month: &Month,
+    files: &[(String, Vec<u8>)],
+    period: Period,
+    carry: &duizhang_engine::CarryIn,
+) -> Chained {
     let importers = duizhang_import::builtin_importers();
     let sources = files
         .iter()
@@ -177,8 +198,8 @@ pub fn run_span(month: &Month, files: &[(String, Vec<u8>)], span: Period) -> Ran
             exclude: Vec::new(),
             importers: &importers,
             settings: &settings,
-            period: span,
-            carry: &duizhang_engine::CarryIn::none(),
+            period,
+            carry,
             books: None,
             journal: None,
             history: &[],
@@ -190,13 +211,25 @@ pub fn run_span(month: &Month, files: &[(String, Vec<u8>)], span: Period) -> Ran
         },
         &duizhang_pipeline::Silent,
     )
-    .unwrap_or_else(|e| panic!("{span}: {e}"));
+    .unwrap_or_else(|e| panic!("{period}: {e}"));
     for f in &result.files {
         let errors: Vec<_> = f.problems.iter().filter(|p| p.is_error()).collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", f.name);
     }
-    Ran {
-        outcome: result.outcome,
-        data: result.data,
+    let carry_json = result
+        .outputs
+        .get("carry.json")
+        .unwrap_or_else(|| panic!("{period}: no carry.json"));
+    let carry_out = duizhang_engine::CarryIn::from_json(
+        std::str::from_utf8(carry_json).unwrap_or_else(|e| panic!("{period}: carry.json: {e}")),
+    )
+    .unwrap_or_else(|e| panic!("{period}: carry.json: {e}"));
+    Chained {
+        ran: Ran {
+            outcome: result.outcome,
+            data: result.data,
+        },
+        carry_out,
+        carried: result.carried,
     }
 }

@@ -701,3 +701,15 @@ pub const PLANTS: &[Plant] = &[
 pub fn plant(code: &str) -> Option<&'static Plant> {
     PLANTS.iter().find(|p| p.code == code)
 }
+
+/// The release of `order` never reaches the account: its income rows and the statement rows
+/// that settled it are taken out of the month (for a release that falls in a later month's
+/// files, call it on each month). Returns whether the month held any of them.
+pub fn release_never_comes(m: &mut Month, order: &str) -> bool {
+    let before = m.flows.len() + m.settlements.len();
+    m.settlements
+        .retain(|s| !(s.order_no == order && s.refund_no.is_none()));
+    m.flows
+        .retain(|f| !(f.kind == FlowKind::Income && f.order_no.as_deref() == Some(order)));
+    m.flows.len() + m.settlements.len() < before
+}

@@ -30,6 +30,10 @@ pub struct Clock {
     /// The download holds the orders paid in the next month's first days too (a week that
     /// crosses into it, its files of both months): orders are paid up to the cut-off.
     pub next_month_orders: bool,
+    /// The stories run over several months ([`Clock::months`]) and each month's end is a
+    /// cut-off too: an after-sale still open at any month's end was applied for within that
+    /// month's last days.
+    pub month_ends: bool,
 }
 
 impl Clock {
@@ -40,6 +44,42 @@ impl Clock {
             cut_off: period.start().seconds_until(period.end()),
             edges: false,
             next_month_orders: false,
+            month_ends: false,
+        }
+    }
+
+    /// Consecutive months from `first`, `count` of them, lived to the last one's end: orders
+    /// are paid in any of them, and each month's end is a cut-off its files are downloaded at
+    /// (see `crate::months`).
+    pub fn months(first: Period, count: usize) -> Clock {
+        let mut last = first;
+        for _ in 1..count {
+            last = last.next();
+        }
+        Clock {
+            period: first,
+            cut_off: first.start().seconds_until(last.end()),
+            edges: false,
+            next_month_orders: true,
+            month_ends: true,
+        }
+    }
+
+    /// The ends of the months before the cut-off, in seconds from the period's start (with
+    /// [`Clock::month_ends`]; else none).
+    pub fn inner_cut_offs(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        if !self.month_ends {
+            return out;
+        }
+        let mut p = self.period;
+        loop {
+            let end = self.period.start().seconds_until(p.end());
+            if end >= self.cut_off {
+                return out;
+            }
+            out.push(end);
+            p = p.next();
         }
     }
 
@@ -51,6 +91,7 @@ impl Clock {
             cut_off: period.start().seconds_until(at),
             edges: true,
             next_month_orders: false,
+            month_ends: false,
         }
     }
 
@@ -262,6 +303,52 @@ impl Deal {
         })
     }
 
+    /// The story as it stood at `t` (seconds on the same clock): what happened before `t`
+    /// and nothing after it; `None` when the order was not yet paid.
+    pub fn as_at(&self, t: i64) -> Option<Deal> {
+        if self.paid_at >= t {
+            return None;
+        }
+        let seen = |x: Option<i64>| x.filter(|&x| x < t);
+        let mut d = self.clone();
+        d.shipped_at = seen(d.shipped_at);
+        d.confirmed_at = seen(d.confirmed_at);
+        if d.confirmed_at.is_none() {
+            // The release follows the confirmation (it may still fall after `t`).
+            d.released_at = None;
+        }
+        d.closed_at = seen(d.closed_at);
+        d.sales.retain(|s| s.applied_at < t);
+        for s in &mut d.sales {
+            s.received_at = seen(s.received_at);
+            s.done_at = seen(s.done_at);
+        }
+        Some(d)
+    }
+
+    /// The story on a clock that starts `by` seconds later (a later month's clock).
+    pub fn shifted(&self, by: i64) -> Deal {
+        let mut d = self.clone();
+        let at = |x: &mut i64| *x -= by;
+        let opt = |x: &mut Option<i64>| {
+            if let Some(t) = x {
+                *t -= by;
+            }
+        };
+        at(&mut d.created_at);
+        at(&mut d.paid_at);
+        opt(&mut d.shipped_at);
+        opt(&mut d.confirmed_at);
+        opt(&mut d.released_at);
+        opt(&mut d.closed_at);
+        for s in &mut d.sales {
+            at(&mut s.applied_at);
+            opt(&mut s.received_at);
+            opt(&mut s.done_at);
+        }
+        d
+    }
+
     /// A line's refunds completed before `t`.
     pub fn line_refunded_before(&self, line: usize, t: i64) -> Fen {
         self.sales
@@ -432,7 +519,8 @@ pub fn deals(
 /// clean story).
 fn steps(clock: &Clock, applied: i64, mut gaps: Vec<i64>) -> Vec<i64> {
     let total: i64 = gaps.iter().sum();
-    if applied + total >= clock.cut_off && applied < clock.cut_off - 2 * DAY {
+    let crosses = |cut: i64| applied + total >= cut && applied < cut - 2 * DAY;
+    if crosses(clock.cut_off) || clock.inner_cut_offs().into_iter().any(crosses) {
         for g in &mut gaps {
             *g = (*g).min(6 * HOUR);
         }

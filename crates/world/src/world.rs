@@ -3,6 +3,7 @@
 use duizhang_core::{Period, Platform};
 
 use crate::month::{self, Files, Month};
+use crate::rng::Rng;
 use crate::story::Clock;
 use crate::verdict;
 
@@ -12,6 +13,9 @@ pub struct World {
     pub platform: Platform,
     /// A month of n orders downloaded at the clock's cut-off.
     pub month: fn(u64, Clock, usize) -> Month,
+    /// Every source's records of a month's stories at its clock's cut-off (what `month` does
+    /// after drawing the stories): the records of given stories, as `crate::months` needs.
+    pub render: fn(&mut Month, &mut Rng),
     pub files: fn(&Month) -> Files,
 }
 

@@ -30,6 +30,7 @@ fn tmall_orders_with_escrow_refunds_returns_and_exchanges_give_no_finding() {
         World {
             platform: Platform::Tmall,
             month: tmall::month,
+            render: tmall::render,
             files: tmall::files,
         },
         11,

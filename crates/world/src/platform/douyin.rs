@@ -21,6 +21,7 @@ use duizhang_samples::write::douyin;
 use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
+use crate::rng::Rng;
 use crate::story::{self, Clock, DAY, HOUR, Rules};
 
 pub fn shop() -> Shop {
@@ -55,7 +56,7 @@ const START: Start = Start {
 };
 
 pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
-    let (mut m, _) = start(seed, clock, n, shop(), &START);
+    let (mut m, mut rng) = start(seed, clock, n, shop(), &START);
     for d in &mut m.deals {
         if d.lines.len() > 1 {
             for l in &mut d.lines {
@@ -77,10 +78,15 @@ pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
             }
         }
     }
-    orders(&mut m);
-    money(&mut m);
-    erp::fill(&mut m, true);
+    render(&mut m, &mut rng);
     m
+}
+
+/// Every source's records of the month's stories at its cut-off.
+pub fn render(m: &mut Month, _: &mut Rng) {
+    orders(m);
+    money(m);
+    erp::fill(m, true);
 }
 
 /// What the order export says of an order's state (formats.md).
@@ -249,6 +255,7 @@ pub fn files(m: &Month) -> Files {
 pub const WORLD: crate::world::World = crate::world::World {
     platform: Platform::Douyin,
     month,
+    render,
     files,
 };
 

@@ -18,6 +18,7 @@ use duizhang_samples::write::pdd;
 use super::{Numbers, Start, StatusTexts, flow_row, line_of, order_of, start, with_erp_files};
 use crate::erp;
 use crate::month::{Files, Month, Shop};
+use crate::rng::Rng;
 use crate::story::{Clock, Rules};
 
 pub fn shop() -> Shop {
@@ -61,11 +62,16 @@ const START: Start = Start {
 };
 
 pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
-    let (mut m, _) = start(seed, clock, n, shop(), &START);
-    orders(&mut m);
-    money(&mut m);
-    erp::fill(&mut m, true);
+    let (mut m, mut rng) = start(seed, clock, n, shop(), &START);
+    render(&mut m, &mut rng);
     m
+}
+
+/// Every source's records of the month's stories at its cut-off.
+pub fn render(m: &mut Month, _: &mut Rng) {
+    orders(m);
+    money(m);
+    erp::fill(m, true);
 }
 
 /// What the order export says of an order's state (formats.md).
@@ -197,6 +203,7 @@ pub fn files(m: &Month) -> Files {
 pub const WORLD: crate::world::World = crate::world::World {
     platform: Platform::Pdd,
     month,
+    render,
     files,
 };
 

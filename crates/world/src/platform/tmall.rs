@@ -93,11 +93,16 @@ fn month_of(shop: Shop, seed: u64, clock: Clock, n: usize) -> Month {
             base + u64::try_from(k).unwrap_or(0)
         );
     }
-    orders(&mut m);
-    refunds(&mut m);
-    money(&mut m, &mut rng);
-    erp::fill(&mut m, false);
+    render(&mut m, &mut rng);
     m
+}
+
+/// Every source's records of the month's stories at its cut-off.
+pub fn render(m: &mut Month, rng: &mut Rng) {
+    orders(m);
+    refunds(m);
+    money(m, rng);
+    erp::fill(m, false);
 }
 
 /// What the order export says of an order's state (formats.md).
@@ -413,12 +418,14 @@ pub fn files(m: &Month) -> crate::month::Files {
 pub const WORLD: crate::world::World = crate::world::World {
     platform: Platform::Tmall,
     month,
+    render,
     files,
 };
 
 pub const TAOBAO_WORLD: crate::world::World = crate::world::World {
     platform: Platform::Taobao,
     month: taobao_month,
+    render,
     files,
 };
 

@@ -15,6 +15,7 @@ use duizhang_samples::write::wechat;
 use super::{Numbers, Start, flow_row, start, with_erp_files};
 use crate::erp::{self, src};
 use crate::month::{Files, Month, Shop};
+use crate::rng::Rng;
 use crate::story::{Clock, Rules};
 
 pub const MCH_ID: &str = "1612345678";
@@ -48,12 +49,18 @@ const START: Start = Start {
 };
 
 pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
-    let (mut m, _) = start(seed, clock, n, shop(), &START);
-    let clock = m.clock;
+    let (mut m, mut rng) = start(seed, clock, n, shop(), &START);
     for d in &mut m.deals {
         d.payment_no = format!("P{}", d.order_no);
     }
-    erp::fill(&mut m, true);
+    render(&mut m, &mut rng);
+    m
+}
+
+/// Every source's records of the month's stories at its cut-off.
+pub fn render(m: &mut Month, _: &mut Rng) {
+    let clock = m.clock;
+    erp::fill(m, true);
     for (e, d) in m.erp_orders.iter_mut().zip(&m.deals) {
         e.paid_at = Some(clock.at(d.paid_at));
         e.goods = Some(d.goods());
@@ -63,8 +70,7 @@ pub fn month(seed: u64, clock: Clock, n: usize) -> Month {
         e.payment_method = Some("微信支付".into());
         e.payment_no = Some(d.payment_no.as_str().into());
     }
-    money(&mut m);
-    m
+    money(m);
 }
 
 fn money(m: &mut Month) {
@@ -214,6 +220,7 @@ pub fn files(m: &Month) -> Files {
 pub const WORLD: crate::world::World = crate::world::World {
     platform: Platform::Wechat,
     month,
+    render,
     files,
 };
 
