@@ -486,20 +486,23 @@ fn awaiting_release<'a>(period: Period, sources: &[&'a Dataset]) -> HashSet<(Pla
     let mut refunded: BTreeMap<&str, Fen> = BTreeMap::new();
     for d in sources {
         for f in &d.fund_flows {
+            // Alipay writes a Tmall order as T200P…: compared as the order exports write it.
             if f.kind == FlowKind::Income
                 && let Some(o) = f.order_no.as_deref()
             {
-                released.insert(o);
+                released.insert(normalize_order_no(o));
             }
         }
         for s in &d.settlements {
             if s.refund_no.is_none() {
-                released.insert(s.order_no.as_str());
+                released.insert(normalize_order_no(&s.order_no));
             }
         }
         for a in &d.after_sales {
             if !a.status.is_open() {
-                *refunded.entry(a.order_no.as_str()).or_insert(Fen::ZERO) += a.refunded;
+                *refunded
+                    .entry(normalize_order_no(&a.order_no))
+                    .or_insert(Fen::ZERO) += a.refunded;
             }
         }
     }
@@ -508,12 +511,12 @@ fn awaiting_release<'a>(period: Period, sources: &[&'a Dataset]) -> HashSet<(Pla
         for o in &d.orders {
             let waiting = matches!(o.status, OrderStatus::Paid | OrderStatus::Shipped);
             let recent = o.paid_at.or(o.created_at).is_some_and(|t| t >= since);
-            let no = o.order_no.as_str();
+            let no = normalize_order_no(&o.order_no);
             let refunded_whole = o
                 .paid
                 .is_some_and(|p| refunded.get(no).is_some_and(|r| *r >= p && p.get() > 0));
             if waiting && recent && !released.contains(no) && !refunded_whole {
-                out.insert((o.platform, no));
+                out.insert((o.platform, o.order_no.as_str()));
             }
         }
     }

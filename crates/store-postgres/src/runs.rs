@@ -2,6 +2,7 @@
 
 use duizhang_store::backend::RunRow;
 use duizhang_store::codec;
+use duizhang_store::compression;
 use duizhang_store::{RunPayload, RunRecord, StoreError};
 use postgres::Transaction;
 
@@ -15,8 +16,8 @@ pub(crate) fn insert_run(
     let row = tx
         .query_one(
             "INSERT INTO runs (company_id, period, at, actor, inputs, settings, program_version, \
-             summary, findings, finding_count, pending, metrics) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             summary, findings, finding_count, pending, pending_packed, metrics) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             &[
                 &company,
                 &run.period,
@@ -29,6 +30,7 @@ pub(crate) fn insert_run(
                 &run.findings,
                 &run.finding_count,
                 &run.pending,
+                &run.pending_packed,
                 &run.metrics,
             ],
         )
@@ -67,15 +69,19 @@ pub(crate) fn run_payload(
 ) -> Result<Option<RunPayload>, StoreError> {
     let row = tx
         .query_opt(
-            "SELECT settings, summary, findings, pending, metrics FROM runs WHERE company_id = $1 AND id = $2",
+            "SELECT settings, summary, findings, pending, pending_packed, metrics FROM runs \
+             WHERE company_id = $1 AND id = $2",
             &[&company, &run],
         )
         .map_err(db)?;
-    Ok(row.map(|r| RunPayload {
-        settings: r.get(0),
-        summary: r.get(1),
-        findings: r.get(2),
-        pending: r.get(3),
-        metrics: r.get(4),
-    }))
+    row.map(|r| {
+        Ok(RunPayload {
+            settings: r.get(0),
+            summary: r.get(1),
+            findings: r.get(2),
+            pending: compression::text_of(r.get(3), r.get(4))?,
+            metrics: r.get(5),
+        })
+    })
+    .transpose()
 }

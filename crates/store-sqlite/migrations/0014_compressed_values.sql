@@ -3,3 +3,7 @@
 -- written before are plain.
 ALTER TABLE file_chunks ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE voucher_batch_files ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+-- A run's carry.json (what the next month takes: pending items, and the orders still awaiting
+-- their money) is hundreds of MB of text at a large seller: stored compressed here, `pending`
+-- then empty.
+ALTER TABLE runs ADD COLUMN pending_packed BLOB;

@@ -2,6 +2,7 @@
 
 use duizhang_store::backend::RunRow;
 use duizhang_store::codec;
+use duizhang_store::compression;
 use duizhang_store::{RunPayload, RunRecord, StoreError};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -14,8 +15,8 @@ pub(crate) fn insert_run(
 ) -> Result<i64, StoreError> {
     tx.execute(
         "INSERT INTO runs (company_id, period, at, actor, inputs, settings, program_version, \
-             summary, findings, finding_count, pending, metrics) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             summary, findings, finding_count, pending, pending_packed, metrics) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             company,
             run.period,
@@ -28,6 +29,7 @@ pub(crate) fn insert_run(
             run.findings,
             run.finding_count,
             run.pending,
+            run.pending_packed,
             run.metrics
         ],
     )
@@ -79,20 +81,31 @@ pub(crate) fn run_payload(
     company: i64,
     run: i64,
 ) -> Result<Option<RunPayload>, StoreError> {
-    tx
+    let row = tx
         .query_row(
-            "SELECT settings, summary, findings, pending, metrics FROM runs WHERE company_id = ?1 AND id = ?2",
+            "SELECT settings, summary, findings, pending, pending_packed, metrics FROM runs \
+             WHERE company_id = ?1 AND id = ?2",
             params![company, run],
             |r| {
-                Ok(RunPayload {
-                    settings: r.get(0)?,
-                    summary: r.get(1)?,
-                    findings: r.get(2)?,
-                    pending: r.get(3)?,
-                    metrics: r.get(4)?,
-                })
+                Ok((
+                    RunPayload {
+                        settings: r.get(0)?,
+                        summary: r.get(1)?,
+                        findings: r.get(2)?,
+                        pending: r.get(3)?,
+                        metrics: r.get(5)?,
+                    },
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                ))
             },
         )
         .optional()
-        .map_err(db)
+        .map_err(db)?;
+    row.map(|(payload, packed)| {
+        Ok(RunPayload {
+            pending: compression::text_of(payload.pending, packed)?,
+            ..payload
+        })
+    })
+    .transpose()
 }

@@ -275,6 +275,10 @@ pub struct RunRow<'a> {
     /// findings.jsonl
     pub findings: &'a str,
     pub finding_count: i64,
+    /// carry.json as text, empty when it is stored compressed in `pending_packed`.
     pub pending: &'a str,
+    /// carry.json compressed ([`crate::compression`]): hundreds of MB of text at a large
+    /// seller's month (the orders still awaiting their money go with it).
+    pub pending_packed: Option<&'a [u8]>,
     pub metrics: Option<&'a str>,
 }

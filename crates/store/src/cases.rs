@@ -38,6 +38,8 @@ impl<B: Backend> Workspace<B> {
         crate::periods::ensure_open(tx.as_mut(), company.id, &run.period)?;
         let overtaken_by = overtaken_by(tx.as_mut(), company.id, &run.period)?;
         let findings_jsonl = findings_jsonl(&run.findings)?;
+        let pending = crate::compression::store_large(run.pending.as_bytes())?;
+        let packed = (pending.codec == crate::compression::Codec::Zstd).then_some(&pending.bytes);
         let run_id = tx.insert_run(
             company.id,
             &RunRow {
@@ -50,7 +52,8 @@ impl<B: Backend> Workspace<B> {
                 summary: &run.summary,
                 findings: &findings_jsonl,
                 finding_count: i64::try_from(run.findings.len()).unwrap_or(i64::MAX),
-                pending: &run.pending,
+                pending: if packed.is_some() { "" } else { &run.pending },
+                pending_packed: packed.map(Vec::as_slice),
                 metrics: run.metrics.as_deref(),
             },
         )?;

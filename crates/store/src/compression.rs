@@ -152,6 +152,22 @@ pub fn load(stored: Stored, limit: usize) -> Result<Vec<u8>, StoreError> {
     }
 }
 
+/// A text value stored either as text or, compressed, beside it (`packed`).
+pub fn text_of(text: String, packed: Option<Vec<u8>>) -> Result<String, StoreError> {
+    let Some(bytes) = packed else {
+        return Ok(text);
+    };
+    let plain = load(
+        Stored {
+            codec: Codec::Zstd,
+            bytes,
+        },
+        usize::MAX,
+    )?;
+    String::from_utf8(plain)
+        .map_err(|e| StoreError::Database(format!("stored text is not UTF-8: {e}")))
+}
+
 fn zstd_failed(e: std::io::Error) -> StoreError {
     StoreError::Database(format!("zstd: {e}"))
 }
