@@ -56,6 +56,34 @@ pub(crate) fn known_cases(
         .collect()
 }
 
+/// The columns a new case is copied in with, in order, and their types.
+const CASE_COPY: [(&str, Type); 24] = [
+    ("id", Type::INT8),
+    ("company_id", Type::INT8),
+    ("period", Type::TEXT),
+    ("code", Type::TEXT),
+    ("shop", Type::TEXT),
+    ("key", Type::TEXT),
+    ("sku", Type::TEXT),
+    ("severity", Type::TEXT),
+    ("severity_rank", Type::INT8),
+    ("owner", Type::TEXT),
+    ("state", Type::TEXT),
+    ("working_role", Type::TEXT),
+    ("assignee", Type::TEXT),
+    ("prepared_by", Type::TEXT),
+    ("approved_by", Type::TEXT),
+    ("resolution", Type::TEXT),
+    ("closed_by_run", Type::INT8),
+    ("expected_fen", Type::INT8),
+    ("actual_fen", Type::INT8),
+    ("diff_fen", Type::INT8),
+    ("finding", Type::TEXT),
+    ("due_at", Type::TEXT),
+    ("created_at", Type::TEXT),
+    ("updated_at", Type::TEXT),
+];
+
 /// New cases: their ids are drawn from the cases' sequence first, in order, then every case
 /// goes to the server in one binary `COPY` (a big month's first run opens tens of thousands;
 /// a statement each was a round trip each).
@@ -78,44 +106,15 @@ pub(crate) fn insert_cases(
         .map(|r| r.get(0))
         .collect();
     ids.sort_unstable();
+    let columns: Vec<&str> = CASE_COPY.iter().map(|(name, _)| *name).collect();
+    let types: Vec<Type> = CASE_COPY.iter().map(|(_, ty)| ty.clone()).collect();
     let sink = tx
-        .copy_in(
-            "COPY cases (id, company_id, period, code, shop, key, sku, severity, severity_rank, \
-             owner, state, working_role, assignee, prepared_by, approved_by, resolution, \
-             closed_by_run, expected_fen, actual_fen, diff_fen, finding, due_at, created_at, \
-             updated_at) FROM STDIN (FORMAT binary)",
-        )
+        .copy_in(&format!(
+            "COPY cases ({}) FROM STDIN (FORMAT binary)",
+            columns.join(", ")
+        ))
         .map_err(db)?;
-    let (int8, text) = (Type::INT8, Type::TEXT);
-    let mut writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            int8.clone(),
-            int8.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            int8.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            int8.clone(),
-            int8.clone(),
-            int8.clone(),
-            int8,
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text,
-        ],
-    );
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
     for (id, case) in ids.iter().zip(cases) {
         let f = &case.facts;
         writer
