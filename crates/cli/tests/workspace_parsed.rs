@@ -185,4 +185,11 @@ fn a_month_run_from_the_records_its_import_kept_is_the_month_read_from_its_files
         "{damaged}"
     );
     assert_eq!(stored(&dir, 5), first);
+
+    // The damaged records were dropped, not left to warn at every run: importing the files
+    // again keeps them anew, and runs take every file's records again.
+    import(&dir, Some("tickets.toml"));
+    let repaired = said(&run(&dir, Some("tickets.toml")));
+    assert!(repaired.contains(&all_read), "{repaired}");
+    assert_eq!(stored(&dir, 6), first);
 }

@@ -184,6 +184,15 @@ impl<B: Backend> Workspace<B> {
         tx.parsed(company.id, sha256, reader)
     }
 
+    /// Forgets what reading a kept file gave (records a run found damaged): the file's next
+    /// import keeps them anew. Derived data, so nothing is audited.
+    pub fn forget_parsed(&mut self, company: &str, sha256: &str) -> Result<(), StoreError> {
+        let mut tx = self.backend.begin()?;
+        let company = company_in(tx.as_mut(), company)?;
+        tx.delete_parsed(company.id, sha256)?;
+        tx.commit()
+    }
+
     /// The bytes of a kept file, as imported.
     pub fn file_bytes(&mut self, company: &str, sha256: &str) -> Result<Vec<u8>, StoreError> {
         let mut tx = self.backend.begin()?;

@@ -209,6 +209,7 @@ fn kept_sources(
 ) -> anyhow::Result<Vec<Source>> {
     let mut sources: Vec<Option<Source>> = files.iter().map(|_| None).collect();
     let mut unread: Vec<usize> = Vec::new();
+    let mut damaged: Vec<usize> = Vec::new();
     // Largest first, so that one large file does not finish alone.
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
@@ -268,16 +269,22 @@ fn kept_sources(
                 }
                 Err(e) => {
                     tracing::warn!(
-                        "{} ({}): kept records not used, reading the file: {e}",
+                        "{} ({}): kept records not used, reading the file; they are dropped, \
+                         the file's next import keeps them anew: {e}",
                         file.name,
                         file.sha256
                     );
+                    damaged.push(i);
                     unread.push(i);
                 }
             }
         }
         Ok(())
     })?;
+    for &i in &damaged {
+        ws.forget_parsed(company, &files[i].sha256)
+            .map_err(refused)?;
+    }
     unread.sort_unstable();
     tracing::info!("kept records: {:?}", started.elapsed());
     note!(
