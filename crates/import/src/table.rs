@@ -350,17 +350,23 @@ pub struct Header {
     /// A free-text column whose unescaped commas may split it into several cells (WeChat's
     /// 商品名称): rows longer than the header are re-joined there.
     overflow_column: Option<usize>,
+    /// The columns whose values identify something ([`is_identifier_column`]), found once.
+    identifiers: Vec<usize>,
 }
 
 impl Header {
     pub fn from_row(row: &Row) -> Header {
         let names: Vec<String> = row.cells().map(str::to_string).collect();
         let normalized = names.iter().map(|n| normalize_header(n)).collect();
+        let identifiers = (0..names.len())
+            .filter(|&i| is_identifier_column(&names[i]))
+            .collect();
         Header {
             line: row.line,
             names,
             normalized,
             overflow_column: None,
+            identifiers,
         }
     }
 
@@ -474,8 +480,18 @@ impl<'a> Cells<'a> {
         self.row.line
     }
 
-    /// Errors if the row is shorter than the header (a cut-off file or a broken line).
+    /// Errors if the row is not whole: shorter than the header (a cut-off file or a broken
+    /// line), or with an identifier Excel cut short ([`Cells::identifier_problem`]) in any
+    /// column that identifies something, required or not — an optional 商户订单号 written as
+    /// `4.00013E+18` would tie the row to no order, silently.
     pub fn require_complete(&self) -> Result<(), Problem> {
+        for &col in &self.header.identifiers {
+            if let Some(text) = self.opt(Some(col))
+                && let Some(problem) = self.identifier_problem(col, &text)
+            {
+                return Err(problem);
+            }
+        }
         // Trailing empty cells may be dropped by some writers; a missing non-empty column is not.
         let needed = self.header.len();
         if self.row.len() < needed && !self.row.is_blank() {
@@ -544,17 +560,27 @@ impl<'a> Cells<'a> {
                 "required cell is empty",
             )
         })?;
-        if lost_digits(&text) && is_identifier_column(self.header.name(col)) {
-            return Err(self.problem(
+        if is_identifier_column(self.header.name(col))
+            && let Some(problem) = self.identifier_problem(col, &text)
+        {
+            return Err(problem);
+        }
+        Ok(text)
+    }
+
+    /// A number Excel rewrote in scientific notation (`4.01235E+18`) in a column that
+    /// identifies something: its last digits are gone.
+    fn identifier_problem(&self, col: usize, text: &str) -> Option<Problem> {
+        lost_digits(text).then(|| {
+            self.problem(
                 col,
                 ProblemCode::BadValue,
                 format!(
                     "编号“{text}”已被 Excel 改写成科学计数法，后面的位数已经丢失，无法还原：请从平台重新下载原始文件，不要用 Excel 打开后保存（或导入 Excel 时把这一列设为“文本”）"
                 ),
                 format!("identifier in scientific notation, digits lost: {text:?}"),
-            ));
-        }
-        Ok(text)
+            )
+        })
     }
 
     pub fn fen(&self, col: Option<usize>) -> Result<Option<Fen>, Problem> {

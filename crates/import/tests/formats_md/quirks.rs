@@ -71,6 +71,35 @@ fn an_order_number_excel_wrote_in_scientific_notation_is_refused_not_guessed() {
     assert!(p.message.contains("科学计数法"), "{}", p.message);
 }
 
+/// An Alipay 账务明细 after Excel: the optional 商户订单号, the row's only tie to its order, became
+/// `4.01235E+18`. Read as it is, every such income row would name an unknown order.
+#[test]
+fn an_optional_order_reference_excel_wrote_in_scientific_notation_is_refused_too() {
+    let text = crlf(&[
+        "#支付宝账务明细查询",
+        "#账号：[20880000000000000156]",
+        "账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注",
+        "202610010000123456,20261001200040011100880012345678,4.01235E+18,纯棉T恤 白色 L,2026-10-01 09:12:33,*明(138****0000),59.00,0.00,1059.00,淘宝,交易付款,",
+        "#支出合计：0笔，共0.00元",
+        "#收入合计：1笔，共59.00元",
+    ]);
+    let read = import("账务明细.csv", gbk(&text));
+    assert!(
+        read.data.fund_flows.is_empty(),
+        "no row tied to a guessed order"
+    );
+    let problems = read.problems();
+    let p = problems
+        .iter()
+        .find(|p| p.code == ProblemCode::BadValue)
+        .expect("the damaged cell is named");
+    assert!(p.is_error());
+    assert_eq!(p.code, ProblemCode::BadValue);
+    assert_eq!(p.line, Some(4));
+    assert_eq!(p.column_name.as_deref(), Some("商户订单号"), "{p:#?}");
+    assert!(p.message.contains("科学计数法"), "{}", p.message);
+}
+
 /// The same row re-saved by Excel with its long numbers kept as text: times lose their
 /// seconds and leading zeros (`2026/10/4 11:20`), amounts their decimals (`59`).
 #[test]
