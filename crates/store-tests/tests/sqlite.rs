@@ -329,3 +329,51 @@ fn an_order_indexed_row_by_row_by_an_older_version_is_found_beside_the_buckets()
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn files_kept_before_compression_read_back_as_they_were() {
+    use duizhang_store::NewFile;
+    let dir = scratch("plain-values");
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    let mut ws = duizhang_store::Workspace::new(
+        SqliteBackend::open(&path).expect("open"),
+        duizhang_store_tests::test_clock(),
+    );
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .expect("user");
+    ws.create_company("禾木家居", "admin").expect("company");
+    let text = "订单号,金额\n4012345678901,59.00\n".repeat(400);
+    let bill = NewFile {
+        name: "账务明细.csv".into(),
+        bytes: text.clone().into_bytes(),
+        inspect: "{}".into(),
+        orders: Vec::new(),
+        parsed: None,
+    };
+    let outcome = ws
+        .import("禾木家居", "2026-10", &[bill], "admin")
+        .expect("import");
+    let sha = outcome.added[0].sha256.clone();
+    let conn = rusqlite::Connection::open(&path).expect("open raw");
+    let codec: i64 = conn
+        .query_row("SELECT codec FROM file_chunks", [], |r| r.get(0))
+        .expect("chunk");
+    assert_eq!(codec, 1, "text is kept compressed");
+    // As an earlier version kept it: the bytes as they are, the codec column's default.
+    conn.execute(
+        "UPDATE file_chunks SET codec = 0, bytes = ?1",
+        rusqlite::params![text.as_bytes()],
+    )
+    .expect("plain chunk");
+    assert_eq!(
+        ws.file_bytes("禾木家居", &sha).expect("bytes"),
+        text.as_bytes()
+    );
+    // The first order number starts after the header line (17 bytes: 订单号,金额 and a newline).
+    assert_eq!(
+        ws.file_range("禾木家居", &sha, 17, 13).expect("range"),
+        b"4012345678901"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
