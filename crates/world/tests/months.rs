@@ -203,6 +203,18 @@ fn refunded_in_september_before_an_october_release(d: &Deal) -> bool {
             .any(|s| s.is_refund() && s.done_at.is_some_and(|t| t < 0))
 }
 
+/// A refund completed after the release in September's last minutes: its outflow comes on
+/// 1 October (within 150 s), its after-sale is in September's files only.
+fn refunded_in_september_paid_out_in_october(d: &Deal) -> bool {
+    of_september(d)
+        && d.sales.iter().any(|s| {
+            s.is_refund()
+                && s.done_at.is_some_and(|t| {
+                    (-DAY..0).contains(&t) && d.released_at.is_some_and(|r| r <= t)
+                })
+        })
+}
+
 /// A return whose goods came back in September and whose refund was completed in October: the
 /// receipt is in September's ERP file only.
 fn received_in_september_refunded_in_october(d: &Deal, refund: Option<&str>) -> bool {
@@ -270,7 +282,8 @@ fn a_month_run_alone_reports_the_previous_months_orders_it_cannot_see_and_nothin
     // an orphan (PAYMENT_ORPHAN, every such order), its refund from held money is taken as
     // paid after the release (REFUND_UNPAID), a second sub-order's commission under the same
     // trade looks repeated (FLOW_DUPLICATE), a return received in September is not received
-    // (RETURN_NOT_RECEIVED).
+    // (RETURN_NOT_RECEIVED), a refund completed in September's last minutes whose outflow
+    // came on 1 October has no after-sale in October's files (REFUND_ORPHAN).
     for (k, p) in platform::ALL.into_iter().enumerate() {
         let world = world_of(p);
         let (_, oct) = pair(world, 61 + u64::try_from(k).unwrap_or(0));
@@ -305,6 +318,7 @@ fn a_month_run_alone_reports_the_previous_months_orders_it_cannot_see_and_nothin
                 "RETURN_NOT_RECEIVED" => {
                     received_in_september_refunded_in_october(d, f.refund_no.as_deref())
                 }
+                "REFUND_ORPHAN" => refunded_in_september_paid_out_in_october(d),
                 _ => false,
             };
             if !explained {
