@@ -3,55 +3,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use duizhang_books::{Books, BooksConfig, Rules, Standard};
-use duizhang_engine::CarryIn;
-use duizhang_import::Importer;
-use duizhang_pipeline::{Blocking, Error, Options, Run, RunResult, Silent, Source};
-use duizhang_samples::demo::{Scenario, generate, write_scenario};
+use std::path::Path;
 
-/// The demo month (six shops, their payment bills, ERP records, planted problems) written in
-/// the platforms' file formats into a fresh folder.
-fn month(name: &str) -> (Scenario, PathBuf) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pipeline_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    let scenario = generate(300, 11);
-    let files = write_scenario(&scenario, &dir).unwrap();
-    (scenario, files)
-}
-
-fn books() -> Books {
-    Books::new(
-        BooksConfig::preset(Standard::Small),
-        Rules::defaults().unwrap(),
-    )
-    .unwrap()
-}
-
-fn run_month(
-    scenario: &Scenario,
-    sources: Vec<Source>,
-    importers: &[Box<dyn Importer>],
-    options: Options,
-) -> Result<RunResult, Error> {
-    let books = books();
-    duizhang_pipeline::run(
-        Run {
-            sources,
-            exclude: Vec::new(),
-            importers,
-            settings: &scenario.settings,
-            period: scenario.period,
-            carry: &CarryIn::none(),
-            books: Some(&books),
-            journal: None,
-            history: &[],
-            options,
-        },
-        &Silent,
-    )
-}
+use duizhang_pipeline::{Blocking, Error, Options, RunResult, Source};
+use duizhang_samples::demo::generate;
+use support::{assert_same_outputs, month, run_month};
 
 /// Every data file of the folder as an upload, named as its path would name it.
 fn uploads(dir: &Path) -> Vec<Source> {
@@ -70,7 +28,7 @@ fn uploads(dir: &Path) -> Vec<Source> {
 
 #[test]
 fn a_month_uploaded_as_bytes_gives_the_same_findings_and_outputs_as_read_from_its_folder() {
-    let (scenario, dir) = month("paths_and_uploads");
+    let (scenario, dir) = month("paths_and_uploads", 300, 11);
     let importers = duizhang_import::builtin_importers();
     let from_paths = run_month(
         &scenario,
@@ -80,25 +38,7 @@ fn a_month_uploaded_as_bytes_gives_the_same_findings_and_outputs_as_read_from_it
     )
     .unwrap();
     let from_uploads = run_month(&scenario, uploads(&dir), &importers, Options::default()).unwrap();
-    assert!(!from_paths.outcome.findings.is_empty());
-    assert_eq!(from_paths.outcome.findings, from_uploads.outcome.findings);
-    assert_eq!(from_paths.outcome.pending, from_uploads.outcome.pending);
-    let names: Vec<&str> = from_paths.outputs.iter().map(|(n, _)| n).collect();
-    for name in [
-        "carry.json",
-        "findings.jsonl",
-        "findings.xlsx",
-        "metrics.json",
-        "summary.json",
-        "vouchers.xlsx",
-    ] {
-        assert!(names.contains(&name), "{name} missing from {names:?}");
-        assert_eq!(
-            from_paths.outputs.get(name),
-            from_uploads.outputs.get(name),
-            "{name} differs"
-        );
-    }
+    assert_same_outputs(&from_paths, &from_uploads);
 }
 
 #[test]
@@ -142,7 +82,7 @@ fn a_damaged_upload_is_refused_naming_the_upload_its_line_and_column() {
 
 #[test]
 fn one_thread_and_two_threads_give_byte_identical_outputs() {
-    let (scenario, dir) = month("threads");
+    let (scenario, dir) = month("threads", 300, 11);
     let importers = duizhang_import::builtin_importers();
     let on = |threads| {
         let options = Options {
