@@ -11,6 +11,23 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A new workspace file in its own folder, with the user admin and the company 禾木家居.
+fn workspace_with_company(
+    name: &str,
+) -> (PathBuf, PathBuf, duizhang_store::Workspace<SqliteBackend>) {
+    let dir = scratch(name);
+    let path = dir.join("duizhang.db");
+    let _ = std::fs::remove_file(&path);
+    let mut ws = duizhang_store::Workspace::new(
+        SqliteBackend::open(&path).expect("open"),
+        duizhang_store_tests::test_clock(),
+    );
+    ws.add_first_user("admin", "管理员", "s3cret-admin")
+        .expect("user");
+    ws.create_company("禾木家居", "admin").expect("company");
+    (dir, path, ws)
+}
+
 #[test]
 fn the_workspace_story_holds_on_sqlite() {
     let dir = scratch("story");
@@ -270,16 +287,7 @@ fn day_runs_and_the_months_run_share_the_months_cases_on_sqlite() {
 #[test]
 fn an_order_indexed_row_by_row_by_an_older_version_is_found_beside_the_buckets() {
     use duizhang_store::{NewFile, OrderRef};
-    let dir = scratch("legacy-index");
-    let path = dir.join("duizhang.db");
-    let _ = std::fs::remove_file(&path);
-    let mut ws = duizhang_store::Workspace::new(
-        SqliteBackend::open(&path).expect("open"),
-        duizhang_store_tests::test_clock(),
-    );
-    ws.add_first_user("admin", "管理员", "s3cret-admin")
-        .expect("user");
-    ws.create_company("禾木家居", "admin").expect("company");
+    let (dir, path, mut ws) = workspace_with_company("legacy-index");
     let november = NewFile {
         name: "ExportOrderList202611.csv".into(),
         bytes: b"orders of november".to_vec(),
@@ -333,16 +341,7 @@ fn an_order_indexed_row_by_row_by_an_older_version_is_found_beside_the_buckets()
 #[test]
 fn files_kept_before_compression_read_back_as_they_were() {
     use duizhang_store::NewFile;
-    let dir = scratch("plain-values");
-    let path = dir.join("duizhang.db");
-    let _ = std::fs::remove_file(&path);
-    let mut ws = duizhang_store::Workspace::new(
-        SqliteBackend::open(&path).expect("open"),
-        duizhang_store_tests::test_clock(),
-    );
-    ws.add_first_user("admin", "管理员", "s3cret-admin")
-        .expect("user");
-    ws.create_company("禾木家居", "admin").expect("company");
+    let (dir, path, mut ws) = workspace_with_company("plain-values");
     let text = "订单号,金额\n4012345678901,59.00\n".repeat(400);
     let bill = NewFile {
         name: "账务明细.csv".into(),

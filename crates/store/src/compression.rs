@@ -65,17 +65,22 @@ impl Compressor {
     /// `plain` as stored: compressed, or as it is when that is no smaller (a workbook, a ZIP).
     pub fn store(&mut self, plain: &[u8]) -> Result<Stored, StoreError> {
         let packed = self.0.compress(plain).map_err(zstd_failed)?;
-        Ok(if packed.len() < plain.len() {
-            Stored {
-                codec: Codec::Zstd,
-                bytes: packed,
-            }
-        } else {
-            Stored {
-                codec: Codec::Plain,
-                bytes: plain.to_vec(),
-            }
-        })
+        Ok(smaller(plain, packed))
+    }
+}
+
+/// `packed` when it is smaller than `plain`, else `plain` as it is.
+fn smaller(plain: &[u8], packed: Vec<u8>) -> Stored {
+    if packed.len() < plain.len() {
+        Stored {
+            codec: Codec::Zstd,
+            bytes: packed,
+        }
+    } else {
+        Stored {
+            codec: Codec::Plain,
+            bytes: plain.to_vec(),
+        }
     }
 }
 
@@ -112,17 +117,7 @@ pub fn store_large(plain: &[u8]) -> Result<Stored, StoreError> {
     for frame in frames {
         bytes.extend(frame?);
     }
-    Ok(if bytes.len() < plain.len() {
-        Stored {
-            codec: Codec::Zstd,
-            bytes,
-        }
-    } else {
-        Stored {
-            codec: Codec::Plain,
-            bytes: plain.to_vec(),
-        }
-    })
+    Ok(smaller(plain, bytes))
 }
 
 /// The value a stored one holds; `limit` bounds what a compressed one may grow to (a
